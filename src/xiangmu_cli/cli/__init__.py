@@ -1,0 +1,122 @@
+"""The `xm` command line: a thin Typer layer over the library, one module per command.
+
+Commands import the library inside their functions so that `xm --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+import typer
+from typer import rich_utils
+from typer.core import TyperGroup
+
+from .. import __version__
+
+# Typer's own words, in Chinese.
+rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+rich_utils.OPTIONS_PANEL_TITLE = "选项"
+rich_utils.COMMANDS_PANEL_TITLE = "命令"
+rich_utils.ERRORS_PANEL_TITLE = "错误"
+rich_utils.ABORTED_TEXT = "已中止。"
+rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+rich_utils.DEFAULT_STRING = "[默认：{}]"
+rich_utils.REQUIRED_LONG_STRING = "[必填]"
+
+_USAGE_TRANSLATIONS = [
+    (r"No such option: (\S+)(?: Did you mean (.+)\?)?",
+     lambda m: f"没有选项 {m[1]}" + (f"，是否应为 {m[2]}？" if m[2] else "")),
+    (r"No such command '(.+?)'\.?", lambda m: f"没有命令「{m[1]}」"),
+    (r"Option '(.+?)' requires an argument\.?", lambda m: f"选项 {m[1]} 需要一个值"),
+    (r"Missing option '(.+?)'\.?", lambda m: f"缺少选项 {m[1]}"),
+    (r"Missing argument '(.+?)'\.?", lambda m: f"缺少参数 {m[1]}"),
+    (r"Got unexpected extra arguments? \((.+)\)", lambda m: f"多余的参数：{m[1]}"),
+    (r"Invalid value for (.+?): (.+)", lambda m: f"选项 {m[1]} 的值无效：{m[2]}"),
+]
+
+
+def _chinese_usage_error(message: str) -> str:
+    for pattern, make in _USAGE_TRANSLATIONS:
+        match = re.match(pattern, message, re.S)
+        if match:
+            return make(match)
+    return message
+
+
+class XmGroup(TyperGroup):
+    """The `xm` group: Chinese usage errors (exit 2) and no traceback, whatever happens."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        from typer._click import exceptions as click_exc
+
+        self._chinese_help_options()
+        try:
+            result = super().main(args=args, prog_name=prog_name or "xm", complete_var=complete_var,
+                                  standalone_mode=False, **extra)
+        except click_exc.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx is not None else "xm"
+            sys.stderr.write(f"用法错误：{_chinese_usage_error(exc.format_message())}\n"
+                             f"运行 '{command} --help' 查看用法。\n")
+            code = 2
+        except click_exc.ClickException as exc:
+            sys.stderr.write(f"错误：{exc.format_message()}\n")
+            code = exc.exit_code
+        except click_exc.Abort:
+            sys.stderr.write("已中止。\n")
+            code = 130
+        except KeyboardInterrupt:
+            sys.stderr.write("已中止。\n")
+            code = 130
+        except Exception as exc:  # never a traceback for a user
+            sys.stderr.write(f"xm 内部错误：{type(exc).__name__}: {exc}\n"
+                             "这是 xm 的缺陷，请连同所用命令报告给维护者。\n")
+            code = 1
+        else:
+            code = result if isinstance(result, int) else 0
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
+    def _chinese_help_options(self) -> None:
+        from typer._click import Context
+
+        for command in [self, *self.commands.values()]:
+            option = command.get_help_option(Context(command))
+            if option is not None:
+                option.help = "显示本帮助并退出"
+
+
+app = typer.Typer(
+    cls=XmGroup,
+    name="xm",
+    help="重点项目建设台账工具：用 git 管理在建、未入统、计划开工、招商四本台账，检查、统计、调度、考评。\n\n"
+    "示例：xm validate",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"xm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本并退出"),
+) -> None:
+    """重点项目建设台账工具。"""
+
+
+from . import schema as _schema  # noqa: E402,F401  (registers the command)
+from . import validate as _validate  # noqa: E402,F401
+
+
+def main() -> None:
+    app()

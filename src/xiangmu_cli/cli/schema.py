@@ -1,0 +1,40 @@
+"""`xm schema`: JSON Schemas for editors and CI, generated from the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import usage_error
+
+
+@app.command("schema")
+def schema(
+    out: Path | None = typer.Option(None, "--out", "-o", show_default=False,
+                                    help="写入的目录；默认为台账目录旁的 schemas/（找不到台账时为 ./schemas）"),
+    check: bool = typer.Option(False, "--check", help="只检查已提交的 schema 是否最新；过期时以 1 退出"),
+) -> None:
+    """生成 JSON Schema（xiangmu.schema.json 与每本台账一个），供编辑器补全检查、供 CI 使用。
+
+    示例：xm schema --check
+    """
+    from ..loading import find_ledgers
+    from ..schema import write_schemas
+
+    if out is None:
+        found = find_ledgers()
+        out = (found.parent if found is not None else Path.cwd()) / "schemas"
+    if out.exists() and not out.is_dir():
+        raise usage_error(f"{out} 不是目录")
+    stale = write_schemas(out, check=check)
+    if check:
+        for name in stale:
+            typer.echo(f"{out / name}: 已过期，运行 xm schema 重新生成")
+        if stale:
+            raise typer.Exit(1)
+        typer.echo(f"schema 均为最新（{out}）")
+    else:
+        for name in stale:
+            typer.echo(f"已写入 {out / name}")

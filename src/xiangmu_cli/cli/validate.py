@@ -1,0 +1,45 @@
+"""`xm validate`: the CI gate."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import LEDGERS_HELP, load_repository, resolve_ledgers
+
+
+class ProblemFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command("validate")
+def validate(
+    ledgers: Path | None = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False),
+    strict: bool = typer.Option(False, "--strict", help="有警告也以 1 退出（CI 从严）"),
+    fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f",
+                                      help="输出格式：text（带源码行）、json、github（GitHub Actions 注释）"),
+) -> None:
+    """检查台账：YAML 语法、键与类型、金额日期、编号唯一、文件夹与文件名、领导与类别、日期先后。
+
+    有错误时以 1 退出（加 --strict 时警告也算），没有错误以 0 退出，用法错误以 2 退出。
+
+    示例：xm validate --ledgers ledgers --format github
+    """
+    from ..render import problems_github, problems_json, problems_text, summary_line
+
+    repo = load_repository(resolve_ledgers(ledgers))
+    problems = repo.problems
+    if fmt is ProblemFormat.json:
+        typer.echo(problems_json(problems), nl=False)
+    else:
+        lines = problems_github(problems) if fmt is ProblemFormat.github else []
+        lines += problems_text(problems, {lf.file: lf.path for lf in repo.files})
+        lines.append(summary_line(problems, files=repo.files_read, projects=repo.items_read))
+        typer.echo("\n".join(lines))
+    failed = bool(repo.errors) or (strict and bool(repo.warnings))
+    raise typer.Exit(1 if failed else 0)

@@ -1,0 +1,450 @@
+"""Load a ledger repository: files → YAML → models, with every problem located.
+
+``load(root)`` reads xiangmu.yaml and every ledger file once, validates each project on its
+own (one broken project never hides the others), runs the repository checks of
+:mod:`checks`, and finally gives every problem its line and column by composing a positional
+tree of only the files that have problems. It returns a :class:`Repository`; bad data never
+raises.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .model import INEXACT, PROJECT_MODELS, Config, Project
+from .problems import PathElem, Problem
+from .vocab import CONFIG_FILE, LEDGERS, Ledger
+from .yamlread import PositionIndex, decode, parse_text
+
+__all__ = ["Record", "LedgerFile", "Repository", "load", "find_ledgers", "display_path"]
+
+
+@dataclass(slots=True)
+class Record:
+    """One valid project and where it lives."""
+
+    project: Project
+    region: str
+    ledger: Ledger
+    file: str
+    index: int
+
+    @property
+    def path(self) -> tuple[PathElem, ...]:
+        return ("项目", self.index)
+
+
+@dataclass(slots=True)
+class LedgerFile:
+    path: Path
+    file: str  # as displayed
+    region: str
+    ledger: Ledger
+    records: list[Record] = field(default_factory=list)
+
+
+@dataclass
+class Repository:
+    root: Path
+    config: Config | None
+    config_file: str
+    files: list[LedgerFile]
+    records: list[Record]
+    problems: list[Problem]
+    #: Every 编号 written in a ledger, valid project or not: (编号, file, index).
+    ids: list[tuple[str, str, int]] = field(default_factory=list)
+    #: Projects that failed validation in optional fields only, checked but never counted.
+    partial: list[Record] = field(default_factory=list)
+    #: How many files and project items were read (valid or not).
+    files_read: int = 0
+    items_read: int = 0
+
+    @property
+    def checkable(self) -> list[Record]:
+        return self.records + self.partial
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def find_ledgers(start: Path | None = None) -> Path | None:
+    """``./ledgers``, else the nearest ``ledgers/`` in a parent directory (as git finds .git)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "ledgers"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def display_path(path: Path) -> str:
+    """A path as users want to see it: relative to the current directory when below it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def _suggest(word: str, options: Iterable[str], cutoff: float = 0.5) -> str | None:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def _read(path: Path, file: str) -> tuple[str | None, list[Problem]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem("E009", f"无法读取文件：{exc.strerror or exc}", file, "检查文件权限", line=1, col=1)]
+    return decode(raw, file)
+
+
+def _parse(path: Path, file: str) -> tuple[Any, str | None, list[Problem], bool]:
+    """(data, text, problems, usable) for one YAML file."""
+    text, problems = _read(path, file)
+    if text is None:
+        return None, None, problems, False
+    parsed = parse_text(text, file)
+    if parsed.broken:
+        return None, text, parsed.problems, False
+    if parsed.data is None:
+        return None, text, [Problem("E007", "文件为空（或只有注释）", file,
+                                    "台账文件至少要有 项目: []；不需要的台账文件可以删除", line=1, col=1)], False
+    if not isinstance(parsed.data, dict):
+        kind = "列表" if isinstance(parsed.data, list) else "单个值"
+        return None, text, [Problem("E008", f"文件顶层是{kind}，应为映射（键: 值）", file,
+                                    "顶层写 项目: 然后在下面列出项目（台账）或配置项（xiangmu.yaml）",
+                                    line=1, col=1)], False
+    return parsed.data, text, [], True
+
+
+# --- pydantic errors → problems -------------------------------------------------------------
+
+def _aliases(model: type[BaseModel]) -> dict[str, Any]:
+    return {f.alias or name: f for name, f in model.model_fields.items()}
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _submodel(arg)
+        if found is not None:
+            return found
+    origin = getattr(annotation, "__origin__", None)
+    return _submodel(origin) if origin is not None and origin is not annotation else None
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
+    for elem in loc:
+        if not isinstance(elem, str):
+            continue
+        f = _aliases(model).get(elem)
+        if f is None:
+            break
+        sub = _submodel(f.annotation)
+        if sub is None:
+            break
+        model = sub
+    return model
+
+
+_TYPE_MESSAGES = {
+    "list_type": ("应为列表（每项以“- ”开头）", "在每一项前加“- ”"),
+    "dict_type": ("应为映射（键: 值）", "检查缩进：子项要比父项多缩进两个空格"),
+    "model_type": ("应为映射（键: 值）", "检查缩进：子项要比父项多缩进两个空格"),
+    "model_attributes_type": ("应为映射（键: 值）", "检查缩进：子项要比父项多缩进两个空格"),
+}
+
+
+def _key_problem(key: Any, file: str, path: tuple[PathElem, ...], model: type[BaseModel],
+                 ledger: Ledger | None) -> Problem:
+    shown = str(key)
+    if shown == "<<":
+        return Problem("E003", "不允许使用合并键「<<」", file, "把要合并的内容直接写出来", path=path, at="key")
+    allowed = list(_aliases(model))
+    hint = ""
+    if ledger is not None and issubclass(model, Project):
+        owners = [lg.value for lg, m in PROJECT_MODELS.items() if lg is not ledger and shown in _aliases(m)]
+        if owners:
+            hint = f"「{shown}」只用于 {'、'.join(owners)} 台账；项目如已转入本台账，请删除或改用本台账的字段"
+    if not hint:
+        close = _suggest(shown, allowed)
+        hint = f"是否应为「{close}」？" if close else "允许的键：" + "、".join(allowed)
+    return Problem("E101", f"未知的键「{shown}」", file, hint, path=path, at="key")
+
+
+def problems_from_validation(exc: ValidationError, file: str, base: tuple[PathElem, ...],
+                             model: type[BaseModel], ledger: Ledger | None = None,
+                             data: Any = None) -> list[Problem]:
+    """One Problem per pydantic error, in the catalogue's codes and Chinese."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(e for e in err["loc"] if not (isinstance(e, str) and e.startswith("function-")))
+        at = "value"
+        if loc and loc[-1] == "[key]":
+            loc, at = loc[:-1], "key"
+        path = base + loc
+        kind = err["type"]
+        ctx = err.get("ctx") or {}
+        if kind == "extra_forbidden":
+            problems.append(_key_problem(loc[-1], file, path, _model_at(model, loc[:-1]), ledger))
+        elif kind == "missing":
+            name = loc[-1]
+            problems.append(Problem("E102", f"缺少必填项「{name}」", file, f"添加 {name}: …", path=path, at="item"))
+        elif kind in ("E102",):
+            problems.append(Problem("E102", f"「{loc[-1]}」为空", file, f"填写 {loc[-1]}", path=path))
+        elif len(kind) == 4 and kind[0] in "EW" and kind[1:].isdigit():
+            problems.append(Problem(kind, f"「{_label(loc)}」：{ctx.get('message', err['msg'])}", file,
+                                    ctx.get("hint", ""), path=path, at=at))
+        elif kind in _TYPE_MESSAGES:
+            message, hint = _TYPE_MESSAGES[kind]
+            problems.append(Problem("E103", f"「{_label(loc)}」{message}", file, hint, path=path))
+        else:
+            problems.append(Problem("E103", f"「{_label(loc)}」类型错误：{err['msg']}", file, "", path=path))
+    return problems
+
+
+def _label(loc: tuple[Any, ...]) -> str:
+    names = [str(e) for e in loc if isinstance(e, str)]
+    return names[-1] if names else "项目"
+
+
+def _validate(model: type[BaseModel], data: Any, file: str, base: tuple[PathElem, ...],
+              ledger: Ledger | None, exact: Callable[[], Any] | None) -> tuple[Any, list[Problem]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        if exact is not None and any(e["type"] == INEXACT for e in exc.errors()):
+            return _validate(model, exact(), file, base, ledger, None)
+        return None, problems_from_validation(exc, file, base, model, ledger)
+
+
+# --- the repository -------------------------------------------------------------------------
+
+class _Loader:
+    def __init__(self, root: Path, progress: Callable[[int, int], None] | None) -> None:
+        self.root = root
+        self.progress = progress
+        self.problems: list[Problem] = []
+        self.sources: dict[str, Path] = {}
+        self.files: list[LedgerFile] = []
+        self.records: list[Record] = []
+        self.ids: list[tuple[str, str, int]] = []
+        self.partial: list[Record] = []
+        self.items = 0
+
+    def file_name(self, path: Path) -> str:
+        name = display_path(path)
+        self.sources[name] = path
+        return name
+
+    def load_config(self) -> tuple[Config | None, str]:
+        path = self.root / CONFIG_FILE
+        file = self.file_name(path)
+        if not path.is_file():
+            self.problems.append(Problem("E201", f"台账目录 {display_path(self.root)} 中没有 {CONFIG_FILE}", file,
+                                         "在台账目录下新建 xiangmu.yaml，写明 名称、年度 和 地区（见 examples/minimal）",
+                                         at="file"))
+            return None, file
+        data, text, problems, usable = _parse(path, file)
+        self.problems.extend(problems)
+        if not usable:
+            return None, file
+        index = PositionIndex(text or "")
+        config, problems = _validate(Config, data, file, (), None, lambda: index.exact_floats(data))
+        self.problems.extend(problems)
+        return config, file
+
+    def walk(self, config: Config | None) -> list[tuple[Path, str, Ledger]]:
+        """The ledger files to read, in region order; stray files and folders are problems."""
+        known = config.region_names if config else []
+        order = {name: i for i, name in enumerate(known)}
+        todo: list[tuple[Path, str, Ledger]] = []
+        entries = sorted((p for p in self.root.iterdir() if not p.name.startswith(".")),
+                         key=lambda p: (order.get(p.name, len(order)), p.name))
+        ledger_names = [lg.filename for lg in LEDGERS]
+        for entry in entries:
+            if entry.name == CONFIG_FILE:
+                continue
+            if not entry.is_dir():
+                self.problems.append(Problem(
+                    "E203", f"台账目录中有无法识别的文件「{entry.name}」", self.file_name(entry),
+                    "台账文件放在地区文件夹里（例如 船营区/在建.yaml）；其他文件请移出台账目录", at="file"))
+                continue
+            if config is not None and entry.name not in order:
+                close = _suggest(entry.name, known)
+                hint = (f"是否应为「{close}」？文件夹名须与 xiangmu.yaml 地区 中的名称完全一致" if close
+                        else "在 xiangmu.yaml 的 地区 中登记该地区，或改正文件夹名")
+                self.problems.append(Problem("E202", f"地区文件夹「{entry.name}」未在 xiangmu.yaml 地区 中登记",
+                                             self.file_name(entry), hint, at="file"))
+            for child in sorted(entry.iterdir(), key=lambda p: (_ledger_rank(p.name), p.name)):
+                if child.name.startswith("."):
+                    continue
+                ledger = next((lg for lg in LEDGERS if lg.filename == child.name), None)
+                if ledger is None or not child.is_file():
+                    stem = child.name.rsplit(".", 1)[0]
+                    same_stem = next((n for n in ledger_names if n.rsplit(".", 1)[0] == stem), None)
+                    close = same_stem or _suggest(child.name, ledger_names)
+                    hint = (f"是否应为「{close}」？" if close else "") + "台账文件只能是 " + "、".join(ledger_names)
+                    self.problems.append(Problem("E203", f"无法识别的台账文件「{entry.name}/{child.name}」",
+                                                 self.file_name(child), hint, at="file"))
+                    continue
+                self.file_name(child)
+                todo.append((child, entry.name, ledger))
+        todo.sort(key=lambda t: (order.get(t[1], len(order)), t[1], LEDGERS.index(t[2])))
+        return todo
+
+    def load_ledger(self, path: Path, region: str, ledger: Ledger) -> None:
+        file = self.file_name(path)
+        data, text, problems, usable = _parse(path, file)
+        if not usable:
+            self.problems.extend(problems)
+            return
+        lf = LedgerFile(path=path, file=file, region=region, ledger=ledger)
+        self.files.append(lf)
+        for key in data:
+            if key not in ("地区", "台账", "项目"):
+                problems.append(_key_problem(key, file, (key,), _FileHeader, None))
+        for key, expected in (("地区", region), ("台账", ledger.value)):
+            if key in data and data[key] != expected:
+                code = "E204" if key == "地区" else "E205"
+                where = "所在文件夹" if key == "地区" else "文件名"
+                problems.append(Problem(code, f"{key}「{data[key]}」与{where}「{expected}」不一致", file,
+                                        f"改为 {key}: {expected}，或把文件移到正确的位置", path=(key,)))
+        if "项目" not in data:
+            problems.append(Problem("E102", "缺少必填项「项目」", file, "添加 项目: 并在下面列出项目（没有项目时写 项目: []）",
+                                    path=(), at="item"))
+        items = data.get("项目")
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            problems.append(Problem("E103", "「项目」应为列表（每个项目以“- ”开头）", file, "在每个项目的第一行前加“- ”",
+                                    path=("项目",)))
+            items = []
+        model = PROJECT_MODELS[ledger]
+        index: PositionIndex | None = None
+
+        def exact() -> Any:
+            nonlocal index
+            index = index or PositionIndex(text or "")
+            return index.exact_floats(data)["项目"][i]
+
+        self.items += len(items)
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                code = item.get("编号")
+                if isinstance(code, str):
+                    self.ids.append((code, file, i))
+            elif item is not None:
+                problems.append(Problem("E103", "项目应为映射（编号: …、名称: … 等）", file,
+                                        "检查缩进：项目的各个键要对齐", path=("项目", i)))
+                continue
+            project, found = _validate(model, item, file, ("项目", i), ledger, exact)
+            if project is not None:
+                record = Record(project=project, region=region, ledger=ledger, file=file, index=i)
+                lf.records.append(record)
+                self.records.append(record)
+            elif isinstance(item, dict):
+                partial = _partial(model, item, found, i)
+                if partial is not None:
+                    self.partial.append(Record(project=partial, region=region, ledger=ledger, file=file, index=i))
+            problems.extend(found)
+        self.problems.extend(problems)
+
+    def locate(self) -> None:
+        """Give every problem a line and column, composing positions once per file that needs it."""
+        indexes: dict[str, PositionIndex | None] = {}
+        for problem in self.problems:
+            if problem.line is not None or problem.at == "file":
+                continue
+            path = self.sources.get(problem.file)
+            if path is None or path.is_dir():
+                continue
+            if problem.file not in indexes:
+                text, _ = _read(path, problem.file)
+                indexes[problem.file] = PositionIndex(text) if text is not None else None
+            index = indexes[problem.file]
+            if index is None:
+                continue
+            problem.line, problem.col = index.node(problem.path, problem.at)
+            if problem.code == "E108" and problem.path and problem.path[-1] == "编号":
+                source = index.scalar_source(problem.path)
+                if source is not None and "数字" in problem.message:
+                    problem.hint = f"给编号加引号：编号: \"{source}\""
+
+
+#: Stand-ins for identity fields that failed validation, so the other checks can still run on
+#: the rest of the project. No check reasons about these two values.
+_IDENTITY_STANDINS = {"编号": lambda i: f"item-{i + 1}", "名称": lambda i: "（名称有误）"}
+
+
+def _partial(model: type[Project], item: dict[str, Any], problems: list[Problem], index: int) -> Project | None:
+    """The project without its invalid fields, when only optional or identity fields were wrong.
+
+    Lets the repository checks report a project's other problems in the same run. Partial
+    projects are checked but never counted in any figure.
+    """
+    bad = {p.path[2] for p in problems if len(p.path) > 2 and p.path[:2] == ("项目", index) and p.at != "item"}
+    if not bad or any(isinstance(k, str) and p.code == "E102" for p in problems for k in p.path[2:3]):
+        return None
+    reduced = {k: v for k, v in item.items() if k not in bad}
+    for key, standin in _IDENTITY_STANDINS.items():
+        if key in bad:
+            reduced[key] = standin(index)
+    try:
+        return model.model_validate(reduced)
+    except ValidationError:
+        return None
+
+
+class _FileHeader(BaseModel):
+    """Only for suggestions on a ledger file's top-level keys."""
+
+    model_config = {"extra": "forbid"}
+    地区: str | None = None
+    台账: str | None = None
+    项目: list[Any] = []
+
+
+def load(root: Path, progress: Callable[[int, int], None] | None = None) -> Repository:
+    """Load the ledger repository at ``root`` (the folder holding xiangmu.yaml)."""
+    from .checks import run_checks
+
+    loader = _Loader(root, progress)
+    config, config_file = loader.load_config()
+    todo = loader.walk(config)
+    for done, (path, region, ledger) in enumerate(todo, 1):
+        loader.load_ledger(path, region, ledger)
+        if progress is not None:
+            progress(done, len(todo))
+    repo = Repository(root=root, config=config, config_file=config_file, files=loader.files,
+                      records=loader.records, problems=loader.problems, ids=loader.ids,
+                      partial=loader.partial, files_read=len(todo) + (config_file in loader.sources),
+                      items_read=loader.items)
+    repo.problems.extend(run_checks(repo))
+    loader.locate()
+    repo.problems.sort(key=_problem_order(list(loader.sources)))
+    return repo
+
+
+def _ledger_rank(name: str) -> int:
+    return next((i for i, lg in enumerate(LEDGERS) if lg.filename == name), len(LEDGERS))
+
+
+def _problem_order(files: list[str]) -> Callable[[Problem], tuple[Any, ...]]:
+    """Files in the order they were walked (xiangmu.yaml, then regions as listed), then position."""
+    rank = {name: n for n, name in enumerate(files)}
+    return lambda p: (rank.get(p.file, len(rank)), p.file, p.line or 0, p.col or 0, p.code, p.message)

@@ -1,0 +1,121 @@
+"""Problems are data: every check returns a list of :class:`Problem`, nothing is raised.
+
+Each problem kind has a stable code. The catalogue below is the single list of codes with
+their severity and title; ``docs/problems.md`` and the fixtures in ``tests/errors/`` follow it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+__all__ = ["Severity", "Problem", "CATALOGUE", "Location", "PathElem"]
+
+PathElem = str | int
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# code -> (severity, short Chinese title). The title is what `xm validate` prints in its
+# summary and what docs list; each problem also has its own specific message and hint.
+CATALOGUE: dict[str, tuple[Severity, str]] = {
+    # E0xx: the file as a whole and its YAML
+    "E001": (Severity.ERROR, "YAML 语法错误"),
+    "E002": (Severity.ERROR, "同一映射中键重复"),
+    "E003": (Severity.ERROR, "不允许使用锚点、别名或合并键"),
+    "E004": (Severity.ERROR, "不允许使用 YAML 标签"),
+    "E005": (Severity.ERROR, "文件不是 UTF-8 编码"),
+    "E006": (Severity.ERROR, "一个文件只能有一个 YAML 文档"),
+    "E007": (Severity.ERROR, "文件为空"),
+    "E008": (Severity.ERROR, "顶层应为映射"),
+    "E009": (Severity.ERROR, "无法读取文件"),
+    # E1xx: keys and values
+    "E101": (Severity.ERROR, "未知的键"),
+    "E102": (Severity.ERROR, "缺少必填项"),
+    "E103": (Severity.ERROR, "类型错误"),
+    "E104": (Severity.ERROR, "金额或面积无法识别"),
+    "E105": (Severity.ERROR, "金额或面积超出范围"),
+    "E106": (Severity.ERROR, "日期无效"),
+    "E107": (Severity.ERROR, "月份无效"),
+    "E108": (Severity.ERROR, "编号格式错误"),
+    "E109": (Severity.ERROR, "取值不在允许范围内"),
+    "E110": (Severity.ERROR, "是/否值无效"),
+    # E2xx: the repository: layout and references between files
+    "E201": (Severity.ERROR, "缺少 xiangmu.yaml"),
+    "E202": (Severity.ERROR, "地区文件夹未在 xiangmu.yaml 中登记"),
+    "E203": (Severity.ERROR, "台账目录中有无法识别的文件"),
+    "E204": (Severity.ERROR, "文件中的地区与所在文件夹不一致"),
+    "E205": (Severity.ERROR, "文件中的台账与文件名不一致"),
+    "E206": (Severity.ERROR, "编号重复"),
+    "E207": (Severity.ERROR, "包保领导未在 xiangmu.yaml 领导中登记"),
+    "E208": (Severity.ERROR, "类别不在 xiangmu.yaml 类别中"),
+    "E209": (Severity.ERROR, "目标或考评指标无法识别"),
+    "E210": (Severity.ERROR, "xiangmu.yaml 中地区重复"),
+    # E3xx: one project contradicting itself
+    "E301": (Severity.ERROR, "完成投资的月份不在年度内"),
+    "E302": (Severity.ERROR, "完成投资的月份早于开工月份"),
+    "E303": (Severity.ERROR, "日期先后顺序不对"),
+    "E304": (Severity.ERROR, "招商阶段缺少必填日期"),
+    "E305": (Severity.ERROR, "新建项目不应有复工日期"),
+    # W1xx: policy gaps (fail only with --strict)
+    "W101": (Severity.WARNING, "总投资低于入库门槛"),
+    "W102": (Severity.WARNING, "入库项目未配备项目秘书"),
+    "W103": (Severity.WARNING, "达到领导包保门槛的项目未落实包保领导"),
+    "W104": (Severity.WARNING, "累计完成投资超过总投资"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where in a file: 1-based line and column (column counts characters, not bytes)."""
+
+    line: int
+    col: int
+
+
+@dataclass(slots=True)
+class Problem:
+    """One problem found in the ledgers.
+
+    ``path`` is where in the file's data the problem is (``("项目", 3, "总投资")``); the loader
+    turns it into ``line``/``col`` with a positional parse of only the files that have
+    problems. ``at`` says which part of that place to point at: the ``key``, its ``value``, or
+    the enclosing ``item`` (for a missing key).
+    """
+
+    code: str
+    message: str
+    file: str
+    hint: str = ""
+    path: tuple[PathElem, ...] = ()
+    at: str = "value"
+    line: int | None = None
+    col: int | None = None
+    project: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def severity(self) -> Severity:
+        return CATALOGUE[self.code][0]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "title": CATALOGUE[self.code][1],
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "message": self.message,
+            "hint": self.hint or None,
+            "project": self.project,
+            "path": list(self.path),
+        }

@@ -1,0 +1,207 @@
+"""Parsing of the contract's scalar spellings: amounts (万元), areas (m²), dates, months, booleans.
+
+Every parser takes the value exactly as the YAML reader produced it (int, float, Decimal, str,
+bool, None…) and returns the normalised value or raises :class:`UnitError` carrying a problem
+code, a Chinese message and a hint. They never raise anything else, whatever the input.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+__all__ = [
+    "UnitError",
+    "parse_amount",
+    "parse_area",
+    "parse_date",
+    "parse_month",
+    "parse_bool",
+    "format_amount",
+]
+
+#: 1 亿 = 10,000 万
+YI = Decimal(10000)
+#: 1 公顷 = 10,000 m², 1 亩 = 10000/15 m²
+HECTARE = Decimal(10000)
+MU = Decimal(10000) / Decimal(15)
+CENT = Decimal("0.01")
+#: Beyond this an amount is certainly a typo (the whole of China's annual fixed-asset investment
+#: is about 5 × 10^9 万元).
+MAX_AMOUNT = Decimal(10) ** 12
+
+
+class UnitError(ValueError):
+    """A value that does not parse; ``code`` is the problem code from the catalogue."""
+
+    def __init__(self, code: str, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _normalise_text(text: str) -> str:
+    # NFKC turns full-width digits, commas and dots (１２，０００．５) into ASCII.
+    return unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+
+
+_NUMBER = r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+_AMOUNT_RE = re.compile(_NUMBER + r"(?P<unit>亿元|亿|万元|万)?")
+_AREA_RE = re.compile(_NUMBER + r"(?P<unit>平方米|平米|m2|m²|㎡|公顷|亩)?")
+_SIGNIFICANT_FLOAT_DIGITS = 15
+
+
+def _float_to_decimal(value: float) -> Decimal:
+    """A YAML float as the decimal that was written, when that is certain.
+
+    Python's ``repr`` of a float is the shortest string that reads back as the same float, so
+    for a literal of at most 15 significant digits it is the literal itself. A longer literal may
+    have lost digits on the way through binary floating point: the caller must read the source
+    text instead (see ``InexactFloat``).
+    """
+    dec = Decimal(repr(value))
+    if len(dec.as_tuple().digits) > _SIGNIFICANT_FLOAT_DIGITS:
+        raise InexactFloat(repr(value))
+    return dec
+
+
+class InexactFloat(ValueError):
+    """A float literal with more digits than a binary float keeps; re-read the source text."""
+
+
+def _number(value: object, kind: str, regex: re.Pattern[str], units: dict[str, Decimal],
+            example: str) -> Decimal:
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict, tuple)):
+        raise UnitError("E104", f"{kind}应为数字，实际为「{_show(value)}」", f"例如 {example}")
+    if isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise UnitError("E105", f"{kind}不能是 NaN 或无穷大", f"例如 {example}")
+        result = value
+    elif isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise UnitError("E105", f"{kind}不能是 NaN 或无穷大", f"例如 {example}")
+        result = _float_to_decimal(value)
+    elif isinstance(value, str):
+        text = _normalise_text(value)
+        match = regex.fullmatch(text)
+        if not match:
+            raise UnitError(
+                "E104",
+                f"{kind}「{value}」无法识别",
+                f"只写数字和单位，例如 {example}；不要写“约”“左右”等字样",
+            )
+        try:
+            result = Decimal(match["num"].replace(",", "")) * units[match["unit"] or ""]
+        except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
+            raise UnitError("E104", f"{kind}「{value}」无法识别", f"例如 {example}") from None
+    else:
+        raise UnitError("E104", f"{kind}应为数字，实际为「{_show(value)}」", f"例如 {example}")
+    if result < 0:
+        raise UnitError("E105", f"{kind}不能为负数：「{_show(value)}」", "金额和面积应为 0 或正数")
+    if result > MAX_AMOUNT:
+        raise UnitError(
+            "E105", f"{kind}「{_show(value)}」大得不合理", "检查单位：金额以万元计，1亿 = 10000 万元"
+        )
+    return result
+
+
+_AMOUNT_UNITS = {"": Decimal(1), "万": Decimal(1), "万元": Decimal(1), "亿": YI, "亿元": YI}
+_AREA_UNITS = {
+    "": Decimal(1), "平方米": Decimal(1), "平米": Decimal(1), "m2": Decimal(1), "m²": Decimal(1),
+    "㎡": Decimal(1), "公顷": HECTARE, "亩": MU,
+}
+
+
+def parse_amount(value: object) -> Decimal:
+    """An amount in 万元: ``12000``, ``12000.5``, ``1.2亿``, ``5000万元``, ``12,000``, ``１２０００``."""
+    return _number(value, "金额", _AMOUNT_RE, _AMOUNT_UNITS, "12000、1.2亿、5000万元")
+
+
+def parse_area(value: object) -> Decimal:
+    """An area in m², rounded half-even to 0.01 m²: ``35000``, ``82.1公顷``, ``123亩``."""
+    area = _number(value, "面积", _AREA_RE, _AREA_UNITS, "35000、82.1公顷、123亩")
+    return area.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_LOOSE_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
+_LOOSE_MONTH_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
+
+
+def parse_date(value: object) -> date:
+    """A date written ``YYYY-MM-DD``; an impossible date is an error, not a crash."""
+    if isinstance(value, date):
+        return value
+    text = _normalise_text(value) if isinstance(value, str) else None
+    if text is not None:
+        match = _DATE_RE.fullmatch(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise UnitError(
+                    "E106", f"日期「{value}」不存在", f"{year} 年 {month} 月没有 {day} 日，请核对"
+                ) from None
+        loose = _LOOSE_DATE_RE.fullmatch(text)
+        if loose:
+            year, month, day = (int(g) for g in loose.groups())
+            return_hint = f"写成 {year:04d}-{month:02d}-{day:02d}"
+            raise UnitError("E106", f"日期「{value}」格式不对", return_hint)
+    raise UnitError("E106", f"日期「{_show(value)}」格式不对", "日期写成 YYYY-MM-DD，例如 2018-09-03")
+
+
+def parse_month(value: object) -> tuple[int, int]:
+    """A month key ``YYYY-MM`` as ``(year, month)``."""
+    text = _normalise_text(value) if isinstance(value, str) else None
+    if text is not None:
+        match = _MONTH_RE.fullmatch(text)
+        if match:
+            year, month = int(match[1]), int(match[2])
+            if 1 <= month <= 12:
+                return year, month
+            raise UnitError("E107", f"月份「{value}」不存在", "月份在 01 到 12 之间")
+        loose = _LOOSE_MONTH_RE.fullmatch(text)
+        if loose and 1 <= int(loose[2]) <= 12:
+            raise UnitError(
+                "E107", f"月份「{value}」格式不对", f"写成 {int(loose[1]):04d}-{int(loose[2]):02d}"
+            )
+    raise UnitError("E107", f"月份「{_show(value)}」格式不对", "月份写成 YYYY-MM，例如 2018-09")
+
+
+_TRUE = {"是", "true", "True", "TRUE"}
+_FALSE = {"否", "false", "False", "FALSE"}
+
+
+def parse_bool(value: object) -> bool:
+    """``true``/``false`` or ``是``/``否``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise UnitError("E110", f"「{_show(value)}」不是是/否", "写 是 或 否（也可写 true / false）")
+
+
+def format_amount(amount: Decimal) -> str:
+    """An amount as plain decimal text without exponent or trailing zeros: ``12000``, ``0.5``."""
+    text = format(amount.normalize(), "f")
+    return text
