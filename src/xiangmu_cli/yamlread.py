@@ -88,12 +88,12 @@ def _fast_load(text: str) -> Any:
 
 
 _SYNTAX_TRANSLATIONS = [
+    ("quoted scalar", "引号没有闭合", "检查引号是否成对"),
     ("tabs disallowed", "缩进里用了制表符（Tab）", "YAML 只能用空格缩进，把 Tab 换成空格"),
     ("unclosed bracket", "括号没有闭合", "检查 [ ] 或 { } 是否成对"),
     ("mapping values are not allowed", "这里不能出现“键: 值”", "检查上一行的缩进，或给含冒号的文字加引号"),
     ("invalid indentation", "缩进不对", "同一层的键要对齐，子项比父项多缩进两个空格"),
     ("did not find expected", "结构不完整", "检查缩进、引号和括号"),
-    ("quoted scalar", "引号没有闭合", "检查引号是否成对"),
     ("duplicate mapping key", "键重复", "删除或合并重复的键"),
     ("alias", "别名展开过多", "台账中不能使用锚点与别名，把内容直接写出来"),
     ("recursion", "嵌套过深", "台账的层级不会这么深，检查括号"),
@@ -123,7 +123,8 @@ def parse_text(text: str, file: str) -> ParsedFile:
         result.data = _fast_load(text)
     except Exception as exc:  # yaml_rs raises YAMLDecodeError; anything else is a bug of theirs
         result.broken = True
-        result.problems = _locate_syntax_error(text, file, str(exc))
+        found = _scan_constructs(text, file) if suspicious else []
+        result.problems = found or _locate_syntax_error(text, file, str(exc))
         return result
     if suspicious:
         found = _scan_constructs(text, file)
@@ -148,6 +149,11 @@ def _locate_syntax_error(text: str, file: str, detail: str) -> list[Problem]:
         line, col = int(match[1]), int(match[2])
     else:
         line, col = _ruamel_error_position(text)
+    lines = text.splitlines()
+    if "tab" in detail.lower() and 0 < line <= len(lines) and "\t" in lines[line - 1]:
+        col = lines[line - 1].index("\t") + 1  # point at the tab itself
+    elif "quoted scalar" in detail:
+        line, col = _ruamel_error_position(text, context=True)  # where the quote was opened
     message, hint = _explain(detail)
     reason = _last_line(detail)
     if match and "|" in detail:
@@ -155,7 +161,7 @@ def _locate_syntax_error(text: str, file: str, detail: str) -> list[Problem]:
     return [Problem("E001", f"YAML 语法错误：{message}（{reason}）", file, hint, line=line, col=col)]
 
 
-def _ruamel_error_position(text: str) -> tuple[int, int]:
+def _ruamel_error_position(text: str, context: bool = False) -> tuple[int, int]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError
 
@@ -163,7 +169,7 @@ def _ruamel_error_position(text: str) -> tuple[int, int]:
         for _ in YAML(typ="safe", pure=True).parse(text):
             pass
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = (exc.context_mark or exc.problem_mark) if context else (exc.problem_mark or exc.context_mark)
         if mark is not None:
             return mark.line + 1, mark.column + 1
     except Exception:  # RecursionError on absurd nesting, and anything else: no position
