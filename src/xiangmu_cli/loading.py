@@ -171,7 +171,7 @@ _TYPE_MESSAGES = {
 
 def _key_problem(key: Any, file: str, path: tuple[PathElem, ...], model: type[BaseModel],
                  ledger: Ledger | None) -> Problem:
-    shown = str(key)
+    shown = key if isinstance(key, str) else str(key) if isinstance(key, (int, float)) else "（列表或映射作键）"
     if shown == "<<":
         return Problem("E003", "不允许使用合并键「<<」", file, "把要合并的内容直接写出来", path=path, at="key")
     allowed = list(_aliases(model))

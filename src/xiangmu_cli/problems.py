@@ -117,5 +117,5 @@ class Problem:
             "message": self.message,
             "hint": self.hint or None,
             "project": self.project,
-            "path": list(self.path),
+            "path": [e if isinstance(e, (str, int)) else str(e) for e in self.path],
         }

@@ -64,9 +64,6 @@ class XmGroup(TyperGroup):
         except click_exc.ClickException as exc:
             sys.stderr.write(f"错误：{exc.format_message()}\n")
             code = exc.exit_code
-        except click_exc.Abort:
-            sys.stderr.write("已中止。\n")
-            code = 130
         except KeyboardInterrupt:
             sys.stderr.write("已中止。\n")
             code = 130
