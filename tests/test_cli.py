@@ -1,0 +1,170 @@
+"""The CLI through Typer's runner: formats, exit codes, discovery of the ledgers, help."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from xiangmu_cli.cli import app
+from xiangmu_cli.loading import load
+from xiangmu_cli.problems import Problem
+from xiangmu_cli.render import problems_github
+
+from .conftest import write_repo
+
+runner = CliRunner()
+
+CONFIG = """\
+名称: 测试台账
+年度: 2018
+地区:
+  - {名称: 船营区, 类型: 区县}
+"""
+GOOD = """\
+# 船营区 在建
+项目:
+  - 编号: CY-2018-001
+    名称: 碳纤维原丝扩能项目
+    总投资: 1.2亿
+    项目秘书: 王芳
+    建设性质: 新建
+    开工日期: 2018-03-15
+    年度计划投资: 6000
+"""
+BAD = GOOD.replace("    总投资: 1.2亿", "    总投资额: 1.2亿\n    总投资: 1.2亿")
+WARN = GOOD.replace("    项目秘书: 王芳\n", "")
+
+
+def _repo(tmp_path: Path, ledger: str) -> Path:
+    return write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": ledger})
+
+
+def test_clean_repository_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _repo(tmp_path, GOOD)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0
+    assert result.stdout == "未发现问题（检查了 2 个文件、1 个项目）\n"
+
+
+def test_text_format_shows_location_source_and_caret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _repo(tmp_path, BAD)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "ledgers/船营区/在建.yaml:5:5: E101 错误：未知的键「总投资额」",
+        "    5 |     总投资额: 1.2亿",
+        "      |     ^",
+        "      = 提示：是否应为「总投资」？",
+        "1 个错误，0 个警告（检查了 2 个文件、1 个项目）",
+    ]
+
+
+def test_caret_accounts_for_wide_characters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _repo(tmp_path, GOOD.replace("年度计划投资: 6000", "年度计划投资: 约6000"))
+    lines = runner.invoke(app, ["validate"]).stdout.splitlines()
+    source, caret = lines[1], lines[2]
+    # "年度计划投资: " is 6 wide characters (12 columns) and ": " after 4 spaces of indent.
+    assert source == "    9 |     年度计划投资: 约6000"
+    assert caret == "      |                   ^"
+
+
+def test_json_equals_the_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    root = _repo(tmp_path, BAD.replace("项目秘书: 王芳", "项目秘书: 王芳\n    包保领导: 李四"))
+    result = runner.invoke(app, ["validate", "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [p.as_dict() for p in load(Path("ledgers")).problems]
+    first = json.loads(result.stdout)[0]
+    assert first["code"] == "E101" and first["line"] == 5 and first["col"] == 5 and first["severity"] == "error"
+    assert root.is_dir()
+
+
+def test_github_format_then_plain_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _repo(tmp_path, BAD)
+    lines = runner.invoke(app, ["validate", "--format", "github"]).stdout.splitlines()
+    assert lines[0] == ("::error file=ledgers/船营区/在建.yaml,line=5,col=5,title=E101 未知的键::"
+                        "未知的键「总投资额」%0A提示：是否应为「总投资」？")
+    assert lines[1] == "ledgers/船营区/在建.yaml:5:5: E101 错误：未知的键「总投资额」"
+
+
+def test_github_escaping_follows_the_actions_toolkit() -> None:
+    problem = Problem("E104", "100% 不对\r\n第二行", "a,b:c.yaml", hint="", line=1, col=2)
+    assert problems_github([problem]) == [
+        "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=E104 金额或面积无法识别::100%25 不对%0D%0A第二行"
+    ]
+
+
+def test_warnings_pass_unless_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _repo(tmp_path, WARN)
+    loose = runner.invoke(app, ["validate"])
+    assert loose.exit_code == 0 and "W102 警告" in loose.stdout
+    assert runner.invoke(app, ["validate", "--strict"]).exit_code == 1
+    annotations = runner.invoke(app, ["validate", "-f", "github"]).stdout
+    assert annotations.startswith("::warning file=ledgers/船营区/在建.yaml,line=3,col=5,title=W102")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["validate", "--ledgers", "nowhere"], "台账目录 nowhere 不存在"),
+    (["validate", "--bogus"], "没有选项 --bogus"),
+    (["validate", "--format", "xml"], "的值无效"),
+    (["frobnicate"], "没有命令「frobnicate」"),
+])
+def test_usage_errors_exit_2_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
+                                        message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    _repo(tmp_path, GOOD)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.stderr and "用法错误" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_ledgers_found_in_a_parent_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _repo(tmp_path, BAD)
+    monkeypatch.chdir(root / "船营区")
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert result.stdout.startswith("在建.yaml:5:5: E101")
+
+
+def test_no_ledgers_anywhere_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 2 and "找不到台账目录" in result.stderr
+
+
+def test_schema_check_detects_stale_files(tmp_path: Path) -> None:
+    out = tmp_path / "schemas"
+    assert runner.invoke(app, ["schema", "--check", "--out", str(out)]).exit_code == 1
+    assert not out.exists(), "--check must not write"
+    written = runner.invoke(app, ["schema", "--out", str(out)])
+    assert written.exit_code == 0 and len(list(out.glob("*.schema.json"))) == 5
+    assert runner.invoke(app, ["schema", "--check", "--out", str(out)]).exit_code == 0
+    (out / "在建.schema.json").write_text("{}", encoding="utf-8")
+    stale = runner.invoke(app, ["schema", "--check", "--out", str(out)])
+    assert stale.exit_code == 1 and "在建.schema.json: 已过期" in stale.stdout
+
+
+def _commands() -> list[str]:
+    from typer.main import get_command
+
+    return sorted(get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_help_is_chinese_with_an_example() -> None:
+    top = runner.invoke(app, ["--help"])
+    assert top.exit_code == 0 and "重点项目建设台账" in top.stdout and "示例" in top.stdout
+    assert _commands() == ["schema", "validate"]
+    for name in _commands():
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0
+        assert "示例：xm " + name in result.stdout, name
+        assert "显示本帮助并退出" in result.stdout
