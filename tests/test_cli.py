@@ -162,9 +162,28 @@ def _commands() -> list[str]:
 def test_help_is_chinese_with_an_example() -> None:
     top = runner.invoke(app, ["--help"])
     assert top.exit_code == 0 and "重点项目建设台账" in top.stdout and "示例" in top.stdout
-    assert _commands() == ["schema", "validate"]
+    assert _commands() == ["info", "schema", "validate"]
     for name in _commands():
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0
         assert "示例：xm " + name in result.stdout, name
         assert "显示本帮助并退出" in result.stdout
+
+
+def test_info_counts_valid_projects_per_region_and_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xiangmu_cli.overview import overview_rows
+
+    monkeypatch.chdir(tmp_path)
+    second = GOOD.replace("CY-2018-001", "CY-2018-002").replace("总投资: 1.2亿", "总投资: 8,000.5")
+    write_repo(tmp_path, {
+        "xiangmu.yaml": CONFIG.replace("  - {名称: 船营区, 类型: 区县}", "  - {名称: 船营区, 类型: 区县}\n  - {名称: 高新区, 类型: 开发区}"),
+        "船营区/在建.yaml": GOOD,
+        "船营区/未入统.yaml": second.replace("年度计划投资: 6000", "年度计划投资: 6000\n    未入统原因: 未在联网直报平台注册"),
+    })
+    rows = overview_rows(load(Path("ledgers")))
+    # 12000 + 8000.5 = 20000.5 万元; 高新区 has no files.
+    assert [(r["地区"], r["在建"], r["未入统"], r["项目数"], str(r["总投资"])) for r in rows] == [
+        ("船营区", 1, 1, 2, "20000.5"), ("高新区", 0, 0, 0, "0"), ("全市", 1, 1, 2, "20000.5")]
+    result = runner.invoke(app, ["info"])
+    assert result.exit_code == 0
+    assert "│ 船营区 │    1 │      1 │        0 │    0 │      2 │       20,000.5 │" in result.stdout

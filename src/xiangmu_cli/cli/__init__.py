@@ -111,7 +111,8 @@ def _root(
     """重点项目建设台账工具。"""
 
 
-from . import schema as _schema  # noqa: E402,F401  (registers the command)
+from . import info as _info  # noqa: E402,F401  (registers the commands)
+from . import schema as _schema  # noqa: E402,F401
 from . import validate as _validate  # noqa: E402,F401
 
 
