@@ -46,9 +46,10 @@ def check_unique_ids(repo: Repository) -> list[Problem]:
         first_file, first_index = places[0]
         for file, index in places[1:]:
             problems.append(Problem(
-                "E206", f"编号「{code}」重复：{first_file} 第 {first_index + 1} 个项目已使用", file,
+                "E206", f"编号「{code}」重复：已在 {first_file} 使用", file,
                 "一个项目只能在一本台账中出现一次；若是不同项目，请换一个编号",
-                path=("项目", index, "编号"), project=code))
+                path=("项目", index, "编号"), project=code,
+                extra={"first": (first_file, ("项目", first_index, "编号"))}))
     return problems
 
 

@@ -367,19 +367,27 @@ class _Loader:
     def locate(self) -> None:
         """Give every problem a line and column, composing positions once per file that needs it."""
         indexes: dict[str, PositionIndex | None] = {}
+
+        def index_of(file: str) -> PositionIndex | None:
+            if file not in indexes:
+                path = self.sources.get(file)
+                text = _read(path, file)[0] if path is not None and path.is_file() else None
+                indexes[file] = PositionIndex(text) if text is not None else None
+            return indexes[file]
+
         for problem in self.problems:
             if problem.line is not None or problem.at == "file":
                 continue
-            path = self.sources.get(problem.file)
-            if path is None or path.is_dir():
-                continue
-            if problem.file not in indexes:
-                text, _ = _read(path, problem.file)
-                indexes[problem.file] = PositionIndex(text) if text is not None else None
-            index = indexes[problem.file]
+            index = index_of(problem.file)
             if index is None:
                 continue
             problem.line, problem.col = index.node(problem.path, problem.at)
+            if "first" in problem.extra:  # E206: say where the 编号 was first used
+                first_file, first_path = problem.extra.pop("first")
+                first_index = index_of(first_file)
+                if first_index is not None:
+                    line, col = first_index.node(first_path)
+                    problem.message = problem.message.replace(f"{first_file} ", f"{first_file}:{line}:{col} ", 1)
             if problem.code == "E108" and problem.path and problem.path[-1] == "编号":
                 source = index.scalar_source(problem.path)
                 if source is not None and "数字" in problem.message:

@@ -90,6 +90,7 @@ def _fast_load(text: str) -> Any:
 _SYNTAX_TRANSLATIONS = [
     ("quoted scalar", "引号没有闭合", "检查引号是否成对"),
     ("tabs disallowed", "缩进里用了制表符（Tab）", "YAML 只能用空格缩进，把 Tab 换成空格"),
+    ("found a tab", "用了制表符（Tab）", "YAML 只能用空格缩进，把 Tab 换成空格"),
     ("unclosed bracket", "括号没有闭合", "检查 [ ] 或 { } 是否成对"),
     ("mapping values are not allowed", "这里不能出现“键: 值”", "检查上一行的缩进，或给含冒号的文字加引号"),
     ("invalid indentation", "缩进不对", "同一层的键要对齐，子项比父项多缩进两个空格"),
@@ -150,8 +151,9 @@ def _locate_syntax_error(text: str, file: str, detail: str) -> list[Problem]:
     else:
         line, col = _ruamel_error_position(text)
     lines = text.splitlines()
-    if "tab" in detail.lower() and 0 < line <= len(lines) and "\t" in lines[line - 1]:
-        col = lines[line - 1].index("\t") + 1  # point at the tab itself
+    tab_line = next((n for n in range(line, min(line + 3, len(lines) + 1)) if "\t" in lines[n - 1]), None)
+    if "tab" in detail.lower() and tab_line is not None:
+        line, col = tab_line, lines[tab_line - 1].index("\t") + 1  # point at the tab itself
     elif "quoted scalar" in detail:
         line, col = _ruamel_error_position(text, context=True)  # where the quote was opened
     message, hint = _explain(detail)
