@@ -103,8 +103,16 @@ def _suggest(word: str, options: Iterable[str], cutoff: float = 0.5) -> str | No
     return close[0] if close else None
 
 
+#: A ledger file larger than this is refused unread (a province's whole ledger is a few MB).
+MAX_FILE_BYTES = 100 * 2**20
+
+
 def _read(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem("E009", f"文件过大（{size // 2**20} MB），不像是台账", file,
+                                  f"台账文件应小于 {MAX_FILE_BYTES // 2**20} MB；检查是否放错了文件", line=1, col=1)]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem("E009", f"无法读取文件：{exc.strerror or exc}", file, "检查文件权限", line=1, col=1)]

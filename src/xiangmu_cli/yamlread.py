@@ -116,9 +116,30 @@ def _last_line(detail: str) -> str:
     return lines[-1] if lines else detail
 
 
+#: Characters YAML 1.2 does not allow in a stream (outside c-printable). yaml_rs lets some of
+#: them through; they come from pasting out of Word and Excel.
+_NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _non_printable(text: str, file: str) -> Problem | None:
+    match = _NON_PRINTABLE.search(text)
+    if match is None:
+        return None
+    offset = match.start()
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Problem("E001", f"YAML 语法错误：含有不可见的控制字符 U+{ord(match.group()):04X}", file,
+                   "从 Word、Excel 或网页粘贴时常带入这种字符；删除它（可在该位置重新输入）", line=line, col=col)
+
+
 def parse_text(text: str, file: str) -> ParsedFile:
     """Parse one file's text into data, with located problems for anything wrong with its YAML."""
     result = ParsedFile(text=text)
+    control = _non_printable(text, file)
+    if control is not None:
+        result.broken = True
+        result.problems = [control]
+        return result
     suspicious = "&" in text or "*" in text or "!" in text
     try:
         result.data = _fast_load(text)
