@@ -75,8 +75,8 @@ def test_malformed_file_in_text_format_never_crashes(tmp_path: Path, name: str) 
 def test_unreadable_and_oversized_files_are_e009(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from xiangmu_cli import loading
 
-    root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": "项目: []\n# 一些注释\n"})
-    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 20)
+    root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": "项目: []\n" + "# 一些注释\n" * 20})
+    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 100)
     big = loading.load(root)
     assert [(p.code, p.file.endswith("在建.yaml"), p.line) for p in big.problems] == [("E009", True, 1)]
     monkeypatch.setattr(loading, "MAX_FILE_BYTES", 2**20)
