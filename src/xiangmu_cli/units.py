@@ -147,6 +147,11 @@ def parse_date(value: object) -> date:
     """A date written ``YYYY-MM-DD``; an impossible date is an error, not a crash."""
     if isinstance(value, date):
         return value
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):  # the common case, without NFKC
+        try:
+            return date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+        except ValueError:
+            pass  # an impossible date: explained below
     text = _normalise_text(value) if isinstance(value, str) else None
     if text is not None:
         match = _DATE_RE.fullmatch(text)
@@ -168,6 +173,8 @@ def parse_date(value: object) -> date:
 
 def parse_month(value: object) -> tuple[int, int]:
     """A month key ``YYYY-MM`` as ``(year, month)``."""
+    if isinstance(value, str) and _MONTH_RE.fullmatch(value) and "01" <= value[5:] <= "12":
+        return int(value[:4]), int(value[5:])
     text = _normalise_text(value) if isinstance(value, str) else None
     if text is not None:
         match = _MONTH_RE.fullmatch(text)
