@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,17 @@ from .vocab import CONFIG_FILE, LEDGERS, Ledger
 __all__ = ["schemas", "write_schemas", "DRAFT"]
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
+_NUMBER = re.compile(r"\d+(\.\d+)?")
 
 
 def _draft07(node: Any) -> Any:
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
-            if key == "title":
-                continue
+            if key == "title" or (key == "default" and value is None):
+                continue  # English titles; a null default would be inserted by editors' completion
+            if key == "default" and isinstance(value, str) and _NUMBER.fullmatch(value):
+                value = int(value) if value.isdigit() else float(value)  # Decimal defaults → numbers
             if key == "$defs":
                 key = "definitions"
             if key == "$ref" and isinstance(value, str):
