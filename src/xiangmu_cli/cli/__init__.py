@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 from typer import rich_utils
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
 
@@ -43,6 +43,16 @@ def _chinese_usage_error(message: str) -> str:
         if match:
             return make(match)
     return message
+
+
+def _format_usage(command: Any, ctx: Any, formatter: Any) -> None:
+    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), prefix="用法：")
+
+
+class XmCommand(TyperCommand):
+    """Every `xm` subcommand: Chinese usage line."""
+
+    format_usage = _format_usage
 
 
 class XmGroup(TyperGroup):
@@ -77,6 +87,8 @@ class XmGroup(TyperGroup):
             return code
         sys.exit(code)
 
+    format_usage = _format_usage
+
     def _chinese_help_options(self) -> None:
         from typer._click import Context
 
@@ -89,7 +101,7 @@ class XmGroup(TyperGroup):
 app = typer.Typer(
     cls=XmGroup,
     name="xm",
-    help="重点项目建设台账工具：用 git 管理在建、未入统、计划开工、招商四本台账，检查、统计、调度、考评。\n\n"
+    help="重点项目建设台账工具。\n\n用 git 管理在建、未入统、计划开工、招商四本台账：检查、统计、调度、考评。\n\n"
     "示例：xm validate",
     no_args_is_help=True,
     add_completion=False,

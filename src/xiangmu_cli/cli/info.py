@@ -6,11 +6,11 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from . import XmCommand, app
 from .common import LEDGERS_HELP, load_repository, resolve_ledgers
 
 
-@app.command("info")
+@app.command("info", cls=XmCommand)
 def info(
     ledgers: Path | None = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False),
 ) -> None:

@@ -6,17 +6,19 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from . import XmCommand, app
 from .common import usage_error
 
 
-@app.command("schema")
+@app.command("schema", cls=XmCommand)
 def schema(
     out: Path | None = typer.Option(None, "--out", "-o", show_default=False,
                                     help="写入的目录；默认为台账目录旁的 schemas/（找不到台账时为 ./schemas）"),
     check: bool = typer.Option(False, "--check", help="只检查已提交的 schema 是否最新；过期时以 1 退出"),
 ) -> None:
-    """生成 JSON Schema（xiangmu.schema.json 与每本台账一个），供编辑器补全检查、供 CI 使用。
+    """生成 JSON Schema，供编辑器补全、检查中文键，供 CI 使用。
+
+    写出 xiangmu.schema.json 和每本台账一个 schema（在建、未入统、计划开工、招商）。
 
     示例：xm schema --check
     """

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from . import XmCommand, app
 from .common import LEDGERS_HELP, load_repository, resolve_ledgers
 
 
@@ -17,15 +17,16 @@ class ProblemFormat(str, Enum):
     github = "github"
 
 
-@app.command("validate")
+@app.command("validate", cls=XmCommand)
 def validate(
     ledgers: Path | None = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False),
     strict: bool = typer.Option(False, "--strict", help="有警告也以 1 退出（CI 从严）"),
     fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f",
                                       help="输出格式：text（带源码行）、json、github（GitHub Actions 注释）"),
 ) -> None:
-    """检查台账：YAML 语法、键与类型、金额日期、编号唯一、文件夹与文件名、领导与类别、日期先后。
+    """检查全部台账，每个问题给出 文件:行:列、说明和改法。
 
+    检查内容：YAML 语法，键与类型，金额与日期，编号唯一，文件夹与文件名，包保领导与类别，日期先后。
     有错误时以 1 退出（加 --strict 时警告也算），没有错误以 0 退出，用法错误以 2 退出。
 
     示例：xm validate --ledgers ledgers --format github
