@@ -1,0 +1,105 @@
+"""Overdue items (逾期事项) of ``shared/metrics.md``: eight kinds, each with its due date.
+
+``overdue_items(repo, as_of)`` returns rows, most overdue first; ties by region in
+xiangmu.yaml order, then 编号, then kind in the order of the table below, then position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from .metrics import _config, month_end, started
+from .model import InvestmentProject, PlannedProject, StartedProject
+from .vocab import Ledger
+
+if TYPE_CHECKING:
+    from .loading import Record, Repository
+
+__all__ = ["KINDS", "overdue_items", "latest_complete_month"]
+
+#: The kinds, in the contract's order.
+KINDS = ("未按期开工", "超期未入统", "签约未落地", "问题超期", "走访超期", "投资漏报", "超期未竣工", "手续超期")
+
+
+def latest_complete_month(as_of: date) -> tuple[int, int]:
+    """M for 投资漏报: the as-of month when as-of is its last day, else the month before."""
+    if as_of == month_end(as_of.year, as_of.month):
+        return as_of.year, as_of.month
+    first = as_of.replace(day=1) - timedelta(days=1)
+    return first.year, first.month
+
+
+def _item(kind: str, rec: Record, due: date, as_of: date, department: str | None = None,
+          detail: str | None = None) -> dict[str, Any]:
+    p = rec.project
+    return {
+        "类型": kind,
+        "地区": rec.region,
+        "编号": p.code,
+        "名称": p.name,
+        "事项": detail,
+        "到期日期": due,
+        "逾期天数": (as_of - due).days,
+        "包保领导": p.leader,
+        "项目秘书": p.secretary,
+        "责任单位": department or p.department,
+        "台账": rec.ledger.value,
+    }
+
+
+def _items(repo: Repository, as_of: date) -> Iterator[dict[str, Any]]:
+    config = _config(repo)
+    caliber = config.caliber
+    year, month = latest_complete_month(as_of)
+    m_key = f"{year:04d}-{month:02d}"
+    m_first, m_last = date(year, month, 1), month_end(year, month)
+    go = {id(r) for r in started(repo.records, as_of)}
+
+    for rec in repo.records:
+        p = rec.project
+        is_started = id(rec) in go
+        if isinstance(p, PlannedProject):
+            if p.planned_start < as_of:
+                yield _item("未按期开工", rec, p.planned_start, as_of)
+            for approval in p.approvals:
+                if (approval.due is not None and approval.due < as_of
+                        and not (approval.done is not None and approval.done <= as_of)):
+                    yield _item("手续超期", rec, approval.due, as_of, detail=approval.name)
+        if isinstance(p, StartedProject) and is_started:
+            if rec.ledger is Ledger.UNSTAT:
+                deadline = getattr(p, "stats_deadline", None) or caliber.stats_deadline
+                if deadline is not None and deadline < as_of:
+                    yield _item("超期未入统", rec, deadline, as_of)
+            if p.total >= caliber.threshold:
+                latest = p.latest_visit(as_of) or p.start_date
+                visit_due = latest + timedelta(days=caliber.visit_days)
+                if visit_due < as_of:
+                    yield _item("走访超期", rec, visit_due, as_of)
+            if (year == config.year and p.start_date <= m_last
+                    and not (p.finish_date is not None and p.finish_date < m_first) and m_key not in p.monthly):
+                yield _item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资")
+            if (p.planned_finish is not None and p.planned_finish < as_of
+                    and not (p.finish_date is not None and p.finish_date <= as_of)):
+                yield _item("超期未竣工", rec, p.planned_finish, as_of)
+        if isinstance(p, InvestmentProject):
+            signed = p.sign_date is not None and p.sign_date <= as_of
+            landed = p.stage == "落地" and p.land_date is not None and p.land_date <= as_of
+            if signed and not landed and p.planned_land is not None and p.planned_land < as_of:
+                yield _item("签约未落地", rec, p.planned_land, as_of)
+        for issue in p.issues:
+            if (issue.raised <= as_of and issue.deadline is not None and issue.deadline < as_of
+                    and not (issue.solved is not None and issue.solved <= as_of)):
+                yield _item("问题超期", rec, issue.deadline, as_of, department=issue.department, detail=issue.content)
+
+
+def overdue_items(repo: Repository, as_of: date) -> list[dict[str, Any]]:
+    """Every overdue item as of ``as_of``, most overdue first."""
+    config = _config(repo)
+    order = {name: i for i, name in enumerate(config.region_names)}
+    kinds = {kind: i for i, kind in enumerate(KINDS)}
+    items = list(_items(repo, as_of))
+    # Stable sort: items of one project keep the order they were found in (file order).
+    items.sort(key=lambda it: (-it["逾期天数"], order.get(it["地区"], len(order)), it["编号"], kinds[it["类型"]]))
+    return items
