@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Figures", "compute_metrics", "default_as_of", "resolve_as_of", "month_end", "parse_month",
     "schedule_progress", "ratio", "scopes", "records_of", "target_rows", "leaders_of", "started",
+    "completed_investment", "config_of",
     "INDUSTRY",
 ]
 
@@ -61,7 +62,7 @@ def default_as_of(repo: Repository, today: date | None = None) -> date:
     if months:
         latest = max(months)
         return month_end(int(latest[:4]), int(latest[5:7]))
-    year = _config(repo).year
+    year = config_of(repo).year
     today = today or date.today()
     return min(max(today, date(year, 1, 1)), date(year, 12, 31))
 
@@ -94,7 +95,7 @@ def ratio(numerator: Decimal | int, denominator: Decimal | int | None) -> Decima
 
 # --- scopes ------------------------------------------------------------------------------------
 
-def _config(repo: Repository) -> Config:
+def config_of(repo: Repository) -> Config:
     if repo.config is None:
         raise ValueError("xiangmu.yaml 缺失或有错误，无法统计")
     return repo.config
@@ -102,7 +103,7 @@ def _config(repo: Repository) -> Config:
 
 def scopes(repo: Repository) -> list[str]:
     """Region names in xiangmu.yaml order, then 全市."""
-    return [*_config(repo).region_names, CITY]
+    return [*config_of(repo).region_names, CITY]
 
 
 def records_of(repo: Repository, scope: str) -> list[Record]:
@@ -124,7 +125,7 @@ def started(records: Iterable[Record], as_of: date) -> list[Record]:
 
 # --- the metrics -------------------------------------------------------------------------------
 
-def _completed(project: StartedProject, year: int, as_of: date) -> Decimal:
+def completed_investment(project: StartedProject, year: int, as_of: date) -> Decimal:
     """Σ 完成投资 of the months of 年度 up to and including the as-of month."""
     if as_of.year < year:
         return ZERO
@@ -148,7 +149,7 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     signed = [p for p in deals if p.stage in ("签约", "落地") and p.sign_date is not None and p.sign_date <= as_of]
     landed = [p for p in deals if p.stage == "落地" and p.land_date is not None and p.land_date <= as_of]
 
-    done = sum((_completed(p, year, as_of) for p in go), ZERO)  # type: ignore[arg-type]
+    done = sum((completed_investment(p, year, as_of) for p in go), ZERO)  # type: ignore[arg-type]
     plan = sum((p.annual_plan for p in go), ZERO)  # type: ignore[union-attr]
     target = config.targets.get(scope, {}).get("年度投资")
     completion = ratio(done, target) if target is not None else ratio(done, plan)
@@ -225,7 +226,7 @@ def _visited_within(latest: date | None, as_of: date, days: int) -> bool:
 
 def compute_metrics(repo: Repository, as_of: date) -> dict[str, Figures]:
     """Scope (each region in xiangmu.yaml order, then 全市) → metric name → value."""
-    config = _config(repo)
+    config = config_of(repo)
     return {scope: scope_metrics(records_of(repo, scope), config, as_of, scope) for scope in scopes(repo)}
 
 
@@ -237,7 +238,7 @@ def target_rows(repo: Repository, as_of: date, figures: dict[str, Figures] | Non
     Row keys: 地区, 指标, 目标, 实际, 完成率 (actual ÷ target), 是否完成 (actual ≥ target; None
     when the actual is absent), and for 年度投资 also 序时进度 and 进度差 (None otherwise).
     """
-    config = _config(repo)
+    config = config_of(repo)
     figures = figures or compute_metrics(repo, as_of)
     rows = []
     for scope in [CITY, *config.region_names]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .metrics import _config, month_end, started
+from .metrics import config_of, month_end, started
 from .model import InvestmentProject, PlannedProject, StartedProject
 from .vocab import Ledger
 
@@ -50,7 +50,7 @@ def _item(kind: str, rec: Record, due: date, as_of: date, department: str | None
 
 
 def _items(repo: Repository, as_of: date) -> Iterator[dict[str, Any]]:
-    config = _config(repo)
+    config = config_of(repo)
     caliber = config.caliber
     year, month = latest_complete_month(as_of)
     m_key = f"{year:04d}-{month:02d}"
@@ -96,7 +96,7 @@ def _items(repo: Repository, as_of: date) -> Iterator[dict[str, Any]]:
 
 def overdue_items(repo: Repository, as_of: date) -> list[dict[str, Any]]:
     """Every overdue item as of ``as_of``, most overdue first."""
-    config = _config(repo)
+    config = config_of(repo)
     order = {name: i for i, name in enumerate(config.region_names)}
     kinds = {kind: i for i, kind in enumerate(KINDS)}
     items = list(_items(repo, as_of))

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
 
-from .metrics import Figures, _config, compute_metrics, ratio
+from .metrics import Figures, config_of, compute_metrics, ratio
 from .vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ PERIODS = ("三季度", "年终")
 
 def period_as_of(repo: Repository, period: str) -> date:
     """三季度 → 年度-09-30, 年终 → 年度-12-31."""
-    year = _config(repo).year
+    year = config_of(repo).year
     if period == "三季度":
         return date(year, 9, 30)
     if period == "年终":
@@ -54,7 +54,7 @@ def evaluate(repo: Repository, as_of: date, figures: dict[str, Figures] | None =
     metric is not scored), 合计 (None when nothing was scored), 名次, 加分, 总分, 减档.
     Returns [] when 考评 is not configured.
     """
-    config = _config(repo)
+    config = config_of(repo)
     evaluation = config.evaluation
     if evaluation is None or not evaluation.weights:
         return []
