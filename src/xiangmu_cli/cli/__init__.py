@@ -92,10 +92,13 @@ class XmGroup(TyperGroup):
     def _chinese_help_options(self) -> None:
         from typer._click import Context
 
-        for command in [self, *self.commands.values()]:
+        todo: list[Any] = [self]
+        while todo:
+            command = todo.pop()
             option = command.get_help_option(Context(command))
             if option is not None:
                 option.help = "显示本帮助并退出"
+            todo.extend(getattr(command, "commands", {}).values())
 
 
 app = typer.Typer(
@@ -124,6 +127,7 @@ def _root(
 
 
 from . import info as _info  # noqa: E402,F401  (registers the commands)
+from . import reports as _reports  # noqa: E402,F401
 from . import schema as _schema  # noqa: E402,F401
 from . import validate as _validate  # noqa: E402,F401
 

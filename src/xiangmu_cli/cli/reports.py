@@ -1,0 +1,234 @@
+"""Reporting commands: `xm targets`, `xm overdue`, `xm score`, `xm list`, `xm report monthly`.
+
+Each loads the ledgers once, calls one library function and renders its rows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from . import XmCommand, XmGroup, app
+from .common import LEDGERS_HELP, load_repository, resolve_ledgers, usage_error
+
+if TYPE_CHECKING:
+    from ..loading import Repository
+    from ..tables import Document
+
+
+class OutputFormat(str, Enum):
+    rich = "rich"
+    md = "md"
+    plain = "plain"
+    csv = "csv"
+    json = "json"
+
+
+LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
+AsOfOpt = typer.Option(None, "--as-of", help="截至日期 YYYY-MM-DD；缺省为最近填报月份的月末", show_default=False)
+MonthOpt = typer.Option(None, "--month", help="报告月份 YYYY-MM（即该月最后一天）", show_default=False)
+RegionOpt = typer.Option(None, "--region", "-r", help="只看一个地区", show_default=False)
+FormatOpt = typer.Option(None, "--format", "-f", show_default=False,
+                         help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json")
+OutputOpt = typer.Option(None, "--output", "-o", show_default=False,
+                         help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json）")
+
+
+@dataclass
+class Context:
+    repo: Repository
+    as_of: date
+
+    @property
+    def header(self) -> tuple[str, int, date]:
+        assert self.repo.config is not None
+        return self.repo.config.name, self.repo.config.year, self.as_of
+
+
+def _load(ledgers: Path | None, as_of: str | None = None, month: str | None = None,
+          region: str | None = None, fixed: date | None = None) -> Context:
+    """Load the ledgers and settle the as-of date; usage errors exit 2, a broken config exits 1."""
+    from ..metrics import resolve_as_of
+    from ..units import UnitError, parse_date
+
+    if as_of is not None and month is not None:
+        raise usage_error("--as-of 和 --month 只能给一个")
+    day = fixed
+    if as_of is not None:
+        try:
+            day = parse_date(as_of)
+        except UnitError as exc:
+            raise usage_error(f"--as-of：{exc.message}（{exc.hint}）") from None
+    repo = load_repository(resolve_ledgers(ledgers))
+    if repo.config is None:
+        sys.stderr.write("xiangmu.yaml 缺失或有错误，无法统计；运行 xm validate 查看。\n")
+        raise typer.Exit(1)
+    if region is not None and region not in repo.config.region_names:
+        close = difflib.get_close_matches(region, repo.config.region_names, n=1, cutoff=0.4)
+        hint = f"，是否应为「{close[0]}」？" if close else "；地区为：" + "、".join(repo.config.region_names)
+        raise usage_error(f"没有地区「{region}」{hint}")
+    try:
+        day = resolve_as_of(repo, day, month)
+    except ValueError as exc:
+        raise usage_error(f"--month：{exc}") from None
+    if repo.errors:
+        sys.stderr.write(f"注意：台账有 {len(repo.errors)} 个错误，有错误的项目未计入；运行 xm validate 查看。\n")
+    return Context(repo, day)
+
+
+def _emit(doc: Document, fmt: OutputFormat | None, output: Path | None) -> None:
+    from ..tables import infer_format, render
+
+    chosen = infer_format(str(output) if output else None, fmt.value if fmt else None,
+                          output is None and sys.stdout.isatty())
+    if output is None:
+        width = None if sys.stdout.isatty() else 120
+        text = render(doc, chosen, width=width, color=None if sys.stdout.isatty() else False)
+        sys.stdout.write(text)
+        return
+    text = render(doc, chosen, width=120, color=False)
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise usage_error(f"无法写入 {output}：{exc.strerror or exc}") from None
+    sys.stderr.write(f"已写入 {output}\n")
+
+
+@app.command("targets", cls=XmCommand)
+def targets(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, month: str | None = MonthOpt,
+            region: str | None = RegionOpt, fmt: OutputFormat | None = FormatOpt,
+            output: Path | None = OutputOpt) -> None:
+    """目标完成情况：xiangmu.yaml 目标 中每项目标的实际、完成率，年度投资另列序时进度与进度差。
+
+    示例：xm targets --month 2018-09 --region 船营区
+    """
+    from ..metrics import target_rows
+    from ..views import targets_document
+
+    ctx = _load(ledgers, as_of, month, region)
+    rows = [r for r in target_rows(ctx.repo, ctx.as_of) if region is None or r["地区"] == region]
+    _emit(targets_document(*ctx.header, rows, len(ctx.repo.errors)), fmt, output)
+
+
+class OverdueKind(str, Enum):
+    未按期开工 = "未按期开工"
+    超期未入统 = "超期未入统"
+    签约未落地 = "签约未落地"
+    问题超期 = "问题超期"
+    走访超期 = "走访超期"
+    投资漏报 = "投资漏报"
+    超期未竣工 = "超期未竣工"
+    手续超期 = "手续超期"
+
+
+@app.command("overdue", cls=XmCommand)
+def overdue(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, month: str | None = MonthOpt,
+            region: str | None = RegionOpt,
+            kind: OverdueKind | None = typer.Option(None, "--kind", "-k", help="只看一类逾期事项", show_default=False),
+            leader: str | None = typer.Option(None, "--leader", help="只看该包保领导的项目", show_default=False),
+            secretary: str | None = typer.Option(None, "--secretary", help="只看该项目秘书的项目", show_default=False),
+            fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt) -> None:
+    """逾期事项：未按期开工、超期未入统、签约未落地、问题超期、走访超期、投资漏报、超期未竣工、手续超期。
+
+    按逾期天数从多到少排列，列出包保领导、项目秘书和责任单位。
+
+    示例：xm overdue --secretary 王芳
+    """
+    from ..overdue import overdue_items
+    from ..views import overdue_document
+
+    ctx = _load(ledgers, as_of, month, region)
+    rows = [it for it in overdue_items(ctx.repo, ctx.as_of)
+            if (region is None or it["地区"] == region) and (kind is None or it["类型"] == kind.value)
+            and (leader is None or it["包保领导"] == leader) and (secretary is None or it["项目秘书"] == secretary)]
+    _emit(overdue_document(*ctx.header, rows, len(ctx.repo.errors)), fmt, output)
+
+
+@app.command("score", cls=XmCommand)
+def score(ledgers: Path | None = LedgersOpt,
+          period: str | None = typer.Option(None, "--period", "-p", help="考评期：三季度 或 年终", show_default=False),
+          as_of: str | None = AsOfOpt, fmt: OutputFormat | None = FormatOpt,
+          output: Path | None = OutputOpt) -> None:
+    """考评：各地区各指标得分、合计、名次，前列加分，后列减档。
+
+    示例：xm score --period 三季度
+    """
+    from ..scoring import PERIODS, evaluate, period_as_of
+    from ..views import score_document
+
+    if period is not None and as_of is not None:
+        raise usage_error("--period 和 --as-of 只能给一个")
+    if period is not None and period not in PERIODS:
+        raise usage_error(f"考评期「{period}」应为 三季度 或 年终")
+    ctx = _load(ledgers, as_of)
+    if ctx.repo.config is not None and ctx.repo.config.evaluation is None:
+        raise usage_error("xiangmu.yaml 中没有 考评 设置")
+    if period is not None:
+        ctx.as_of = period_as_of(ctx.repo, period)
+    _emit(score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors)), fmt, output)
+
+
+class LedgerName(str, Enum):
+    在建 = "在建"
+    未入统 = "未入统"
+    计划开工 = "计划开工"
+    招商 = "招商"
+
+
+@app.command("list", cls=XmCommand)
+def list_(ledgers: Path | None = LedgersOpt,
+          ledger: LedgerName | None = typer.Option(None, "--ledger", help="只看一本台账", show_default=False),
+          region: str | None = RegionOpt,
+          minimum: str | None = typer.Option(None, "--min", help="总投资下限（万元，可写 1亿）", show_default=False),
+          leader: str | None = typer.Option(None, "--leader", help="包保领导", show_default=False),
+          secretary: str | None = typer.Option(None, "--secretary", help="项目秘书", show_default=False),
+          category: str | None = typer.Option(None, "--category", help="类别", show_default=False),
+          as_of: str | None = AsOfOpt, month: str | None = MonthOpt,
+          fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt) -> None:
+    """项目清单：符合条件的项目，每个一行，列出总投资、年度计划、完成投资等。
+
+    示例：xm list --region 经开区 --min 1亿
+    """
+    from ..report import project_rows
+    from ..units import UnitError, parse_amount
+    from ..views import list_document
+    from ..vocab import Ledger
+
+    floor = None
+    if minimum is not None:
+        try:
+            floor = parse_amount(minimum)
+        except UnitError as exc:
+            raise usage_error(f"--min：{exc.message}（{exc.hint}）") from None
+    ctx = _load(ledgers, as_of, month, region)
+    rows = project_rows(ctx.repo, ctx.as_of, ledger=Ledger(ledger.value) if ledger else None, region=region,
+                        minimum=floor, leader=leader, secretary=secretary, category=category)
+    _emit(list_document(*ctx.header, rows, len(ctx.repo.errors)), fmt, output)
+
+
+report_app = typer.Typer(cls=XmGroup, help="报告。\n\n示例：xm report monthly", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("monthly", cls=XmCommand)
+def monthly(ledgers: Path | None = LedgersOpt, month: str | None = MonthOpt, as_of: str | None = AsOfOpt,
+            region: str | None = RegionOpt, fmt: OutputFormat | None = FormatOpt,
+            output: Path | None = OutputOpt) -> None:
+    """月调度报告：全市总览、分地区、目标完成、逾期事项、本月变动、考评。
+
+    缺省为最近填报月份；报告头注明截至日期和序时进度。
+
+    示例：xm report monthly --month 2018-09
+    """
+    from ..report import monthly_report
+    from ..views import monthly_document
+
+    ctx = _load(ledgers, as_of, month, region)
+    _emit(monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), fmt, output)

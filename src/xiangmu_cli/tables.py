@@ -1,0 +1,479 @@
+"""Rendering of report rows to text: rich, md, plain, csv and json. Nothing here computes figures.
+
+The library hands over a :class:`Document`: a title, meta values and :class:`Table` s of rows
+(plain dicts keyed by the contract's metric names). Each :class:`Column` says which row key to
+show and how (its ``kind``); formatting is exact (Decimal only, never float) and display rounding
+is half-even. Every format is deterministic: same document, same bytes.
+
+- ``rich``: for a terminal; rates get a small bar, coloured against ``Column.compare``. On a
+  narrow terminal the columns with the highest ``priority`` are dropped (and named under the
+  table); if even the essential columns cannot fit, text cells wrap, and as a last resort each
+  row is shown as a list of 名称/值 pairs, so numbers are never truncated or garbled.
+- ``md`` / ``plain``: tabulate pipe / simple tables, aligned by display width (wcwidth).
+- ``csv``: RFC 4180 quoting, ``\\n`` line ends, UTF-8 without BOM (the caller adds one when
+  writing for Excel). Values are machine-friendly: ``1234567.5``, ``0.75``, ISO dates, empty for
+  missing. A document of several tables writes, per table, its name, the header and the rows,
+  with an empty line between tables.
+- ``json``: ``{"title", "meta", <table name>: [rows…]}`` with the library's rows as given (all
+  keys), Decimals as exact JSON numbers without exponent, dates as ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from enum import Enum
+from typing import Any, Literal
+
+import tabulate as _tabulate
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from .vocab import METRIC_KINDS
+
+__all__ = ["Column", "Table", "Document", "FORMATS", "KINDS", "render", "infer_format",
+           "format_value", "metric_kind"]
+
+FORMATS = ("rich", "md", "plain", "csv", "json")
+KINDS = ("text", "count", "amount", "number", "rate", "diff", "date", "days", "area", "intensity", "bool", "list")
+NUMERIC_KINDS = frozenset({"count", "amount", "number", "rate", "diff", "days", "area", "intensity"})
+MISSING = "—"
+BAR_CELLS = 8
+#: Text columns may be wrapped down to this many cells before rows are shown stacked instead.
+MIN_TEXT_CELLS = 8
+_EXTENSIONS = {".md": "md", ".markdown": "md", ".txt": "plain", ".csv": "csv", ".json": "json"}
+_TENTH = Decimal("0.1")
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One shown column: row key, header, kind, drop priority on narrow terminals, colour reference.
+
+    Kinds: text, count, amount (万元, exact), number (any number, exact digits as given, e.g.
+    scores 17.50), rate, diff, date, days, area (m²), intensity (元/m²), bool, list.
+    ``kind_from`` names a row key holding a metric name (e.g. "指标" in 目标完成): that row's cell
+    is then formatted as the metric (count, amount, rate…), for columns that mix metrics.
+    ``align`` ("left" | "right") overrides the default (numbers right, the rest left).
+    """
+
+    key: str
+    header: str | None = None
+    kind: str = "text"
+    priority: int = 0
+    compare: str | None = None
+    kind_from: str | None = None
+    align: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}; expected one of {', '.join(KINDS)}")
+        if self.align not in (None, "left", "right"):
+            raise ValueError(f"align must be 'left' or 'right', not {self.align!r}")
+
+    @property
+    def title(self) -> str:
+        return self.header if self.header is not None else self.key
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS or self.kind_from is not None
+
+    @property
+    def justify(self) -> Literal["left", "right"]:
+        return "right" if (self.align or ("right" if self.numeric else "left")) == "right" else "left"
+
+    @property
+    def rigid(self) -> bool:
+        """Never wrapped in rich (numbers and dates): text columns wrap instead."""
+        return self.numeric or self.kind == "date"
+
+    def kind_for(self, row: Mapping[str, Any]) -> str:
+        if self.kind_from is not None:
+            return metric_kind(str(row.get(self.kind_from))) or self.kind
+        return self.kind
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    note: str | None = None
+
+
+@dataclass
+class Document:
+    """A report. JSON carries each table's rows under its name, or ``json_data`` when set (the
+    library's own structure, e.g. nested score details, when the tables are a display of it)."""
+
+    title: str
+    meta: dict[str, Any]
+    tables: list[Table]
+    json_data: dict[str, Any] | None = None
+
+
+def metric_kind(name: str) -> str | None:
+    """The display kind of a metric name of the contract (or 年度投资); None when unknown."""
+    special = {"年度投资": "amount", "进度差": "diff", "新开工用地面积": "area", "投资强度": "intensity"}
+    if name in special:
+        return special[name]
+    return {"count": "count", "sum": "amount", "rate": "rate"}.get(METRIC_KINDS.get(name, ""))
+
+
+# --- values ----------------------------------------------------------------------------------
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):  # not expected from the library; taken as written, never binary
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def _grouped(value: Decimal, places: Decimal | None = None) -> str:
+    """Thousands separators; exact digits (trailing zeros dropped) or rounded half-even."""
+    value = value.normalize() if places is None else value.quantize(places, ROUND_HALF_EVEN)
+    if value == 0:
+        value = abs(value)  # no "-0.0"
+    return format(value, ",f")
+
+
+def _plain_decimal(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def _generic(value: Any) -> str:
+    """A value shown by its type (text columns, meta, list items)."""
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Enum):
+        return _generic(value.value)
+    if isinstance(value, (Decimal, float)):
+        return _grouped(_decimal(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "、".join(_generic(v) for v in value) if value else MISSING
+    if isinstance(value, Mapping):
+        return "；".join(f"{k}：{_generic(v)}" for k, v in value.items()) if value else MISSING
+    return str(value)
+
+
+def format_value(kind: str, value: Any) -> str:
+    """A cell as shown in rich, md and plain: ``1,234,567.5``, ``75.0%``, ``+5.0%``, ``—``."""
+    if value is None:
+        return MISSING
+    if isinstance(value, bool) or kind in ("text", "bool", "list", "date"):
+        return _generic(value)
+    if isinstance(value, str):
+        return value
+    number = _decimal(value)
+    if kind == "amount":
+        return _grouped(number)
+    if kind == "number":
+        return format(abs(number) if number == 0 else number, ",f")
+    if kind in ("count", "days"):
+        return _grouped(number, Decimal(1))
+    if kind in ("area", "intensity"):
+        return _grouped(number, _CENT)
+    shown = _grouped(number * 100, _TENTH)  # rate, diff: percent (points) with one decimal
+    ahead = kind == "diff" and not shown.startswith("-") and shown != "0.0"
+    return ("+" if ahead else "") + shown + "%"
+
+
+def _machine_value(value: Any, kind: str) -> str:
+    """A CSV cell: plain decimals (amounts and rates exact, rates as fractions), empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (Decimal, float, int)) and not isinstance(value, bool):
+        number = _decimal(value)
+        return format(number, "f") if kind == "number" else _plain_decimal(number)
+    if isinstance(value, (list, tuple)):
+        return "、".join(_machine_value(v, "text") for v in value)
+    if isinstance(value, (Mapping, set, frozenset)):
+        return _json_text(value, None)
+    return _generic(value)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
+
+
+def _cells(table: Table, columns: list[Column]) -> list[list[str]]:
+    return [[_one_line(format_value(c.kind_for(row), row.get(c.key))) for c in columns] for row in table.rows]
+
+
+# --- md and plain (tabulate) -------------------------------------------------------------------
+
+def _tabulated(table: Table, tablefmt: str, escape_pipes: bool) -> str:
+    _tabulate.WIDE_CHARS_MODE = True  # align CJK by display width (tabulate uses wcwidth)
+    headers = [c.title for c in table.columns]
+    rows = _cells(table, table.columns)
+    if escape_pipes:
+        headers = [h.replace("|", "\\|") for h in headers]
+        rows = [[cell.replace("|", "\\|") for cell in row] for row in rows]
+    align = [c.justify for c in table.columns]
+    text = _tabulate.tabulate(rows, headers=headers, tablefmt=tablefmt, colalign=align,
+                              disable_numparse=True)
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+def _meta_line(meta: Mapping[str, Any]) -> str:
+    return " · ".join(f"{key}：{_generic(value)}" for key, value in meta.items())
+
+
+def _render_tabulated(doc: Document, markdown: bool) -> str:
+    """md: headings and paragraphs separated by blank lines; plain: the same without markup,
+    each title directly above what it titles."""
+    sep = "\n\n" if markdown else "\n"
+    head = [f"# {doc.title}" if markdown else doc.title] + ([_meta_line(doc.meta)] if doc.meta else [])
+    blocks = [sep.join(head)]
+    for table in doc.tables:
+        parts = [f"## {table.name}" if markdown else table.name] + ([table.note] if table.note else [])
+        parts.append(_tabulated(table, "pipe" if markdown else "simple", markdown) if table.rows else "（无）")
+        blocks.append(sep.join(parts))
+    return "\n\n".join(blocks) + "\n"
+
+
+# --- csv ---------------------------------------------------------------------------------------
+
+def _render_csv(doc: Document) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    several = len(doc.tables) > 1
+    for i, table in enumerate(doc.tables):
+        if several:
+            if i:
+                out.write("\n")
+            writer.writerow([table.name])
+        writer.writerow([c.title for c in table.columns])
+        for row in table.rows:
+            writer.writerow([_machine_value(row.get(c.key), c.kind_for(row)) for c in table.columns])
+    return out.getvalue()
+
+
+# --- json --------------------------------------------------------------------------------------
+
+def _json_decimal(value: Decimal) -> str:
+    if not value.is_finite():
+        raise ValueError(f"{value} cannot be written as JSON")
+    return format(value, "f")  # exact digits, never an exponent: Decimal('1E+4') → 10000
+
+
+def _json_text(value: Any, indent: int | None, level: int = 0) -> str:
+    """JSON of the library's values: exact Decimals, ISO dates, nested dicts and lists."""
+    if value is None or isinstance(value, (bool, str)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Enum):
+        return _json_text(value.value, indent, level)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (Decimal, float)):
+        return _json_decimal(_decimal(value))
+    if isinstance(value, date):
+        return json.dumps(value.isoformat())
+    if isinstance(value, Mapping):
+        items = [(_json_key(k), v) for k, v in value.items()]
+        opening, closing = "{", "}"
+        parts = [f"{json.dumps(k, ensure_ascii=False)}: {_json_text(v, indent, level + 1)}" for k, v in items]
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        seq = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        opening, closing = "[", "]"
+        parts = [_json_text(v, indent, level + 1) for v in seq]
+    else:
+        return json.dumps(str(value), ensure_ascii=False)
+    if not parts:
+        return opening + closing
+    if indent is None:
+        return opening + ", ".join(parts) + closing
+    inner, outer = " " * (indent * (level + 1)), " " * (indent * level)
+    return opening + "\n" + ",\n".join(inner + p for p in parts) + "\n" + outer + closing
+
+
+def _json_key(key: Any) -> str:
+    if isinstance(key, Enum):
+        key = key.value
+    return key.isoformat() if isinstance(key, date) else str(key)
+
+
+def _render_json(doc: Document) -> str:
+    out: dict[str, Any] = {"title": doc.title, "meta": doc.meta}
+    sections = doc.json_data if doc.json_data is not None else {t.name: t.rows for t in doc.tables}
+    if doc.json_data is None and len(sections) < len(doc.tables):
+        raise ValueError("table names must be unique: they are the keys of the JSON output")
+    if "title" in sections or "meta" in sections:
+        raise ValueError("'title' and 'meta' are reserved keys of the JSON output")
+    out.update(sections)
+    return _json_text(out, 2) + "\n"
+
+
+# --- rich --------------------------------------------------------------------------------------
+
+def _bar(value: Decimal) -> str:
+    share = min(max(value, Decimal(0)), Decimal(1))
+    filled = int((share * BAR_CELLS).quantize(Decimal(1), ROUND_HALF_EVEN))
+    return "█" * filled + "░" * (BAR_CELLS - filled)
+
+
+def _rich_cell(row: Mapping[str, Any], column: Column, bars: bool) -> Text:
+    kind = column.kind_for(row)
+    value = row.get(column.key)
+    text = _one_line(format_value(kind, value))
+    style = ""
+    if value is not None and not isinstance(value, (str, bool)) and kind in ("rate", "diff"):
+        number = _decimal(value)
+        if kind == "rate":
+            other = row.get(column.compare) if column.compare else None
+            if other is not None and not isinstance(other, (str, bool)):
+                style = "red" if number < _decimal(other) else "green"
+            if bars:
+                text = f"{text:>6} {_bar(number)}"
+        else:
+            style = "red" if number < 0 else "green"
+    return Text(text, style=style)
+
+
+def _rich_table(table: Table, columns: list[Column], bars: bool) -> RichTable:
+    out = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for c in columns:
+        if c.rigid:
+            out.add_column(c.title, justify=c.justify, no_wrap=True)
+        else:
+            out.add_column(c.title, justify=c.justify, overflow="fold")
+    for row in table.rows:
+        out.add_row(*(_rich_cell(row, c, bars) for c in columns))
+    return out
+
+
+def _stacked(table: Table) -> list[Text]:
+    """Each row as "名称：值" lines: readable at any width, nothing dropped or cut (the console
+    wraps at the space after "：", so a number moves to the next line whole)."""
+    lines: list[Text] = []
+    for i, row in enumerate(table.rows):
+        if i:
+            lines.append(Text())
+        lines += [Text.assemble((f"{c.title}：", "bold"), " ", _rich_cell(row, c, bars=False), overflow="fold")
+                  for c in table.columns]
+    return lines
+
+
+def _natural_width(console: Console, table: RichTable) -> int:
+    return console.measure(table, options=console.options.update_width(1 << 20)).maximum
+
+
+def _fit(console: Console, table: Table, width: int) -> tuple[RichTable | list[Text], list[Column]]:
+    """The rich table for ``width`` and the columns left out to make it fit."""
+    columns = list(table.columns)
+    for bars in (True, False):
+        candidate = _rich_table(table, columns, bars)
+        if _natural_width(console, candidate) <= width:
+            return candidate, []
+    dropped: list[Column] = []
+    while _natural_width(console, candidate) > width:
+        droppable = [c for c in columns if c.priority > 0]
+        if not droppable:
+            break
+        victim = max(reversed(droppable), key=lambda c: c.priority)  # highest, rightmost first
+        columns.remove(victim)
+        dropped.append(victim)
+        candidate = _rich_table(table, columns, bars=False)
+    natural = _natural_width(console, candidate)
+    if natural > width:
+        cells = _cells(table, columns)
+        content = [max([cell_len(c.title)] + [cell_len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+        squeezed = [w if c.rigid else min(w, MIN_TEXT_CELLS) for w, c in zip(content, columns)]
+        if natural - sum(content) + sum(squeezed) > width:  # even wrapped text would not fit
+            return _stacked(table), []
+    return candidate, [c for c in table.columns if c in dropped]
+
+
+def _console(width: int | None, color: bool | None) -> tuple[Console, io.StringIO]:
+    buffer = io.StringIO()
+    common: dict[str, Any] = {"file": buffer, "highlight": False, "emoji": False, "legacy_windows": False}
+    if color is None:
+        probe = Console()  # the real stdout: terminal, NO_COLOR, FORCE_COLOR, TERM, COLUMNS
+        console = Console(width=width or probe.width, force_terminal=probe.is_terminal,
+                          color_system=probe.color_system, no_color=probe.no_color, **common)  # type: ignore[arg-type]
+    elif color:
+        console = Console(width=width or 80, force_terminal=True, color_system="standard", no_color=False, **common)
+    else:
+        console = Console(width=width or 80, force_terminal=False, color_system=None, **common)
+    return console, buffer
+
+
+def _render_rich(doc: Document, width: int | None, color: bool | None) -> str:
+    console, buffer = _console(width, color)
+    console.print(Text(doc.title, style="bold"))
+    if doc.meta:
+        console.print(Text(_meta_line(doc.meta), style="dim"))
+    for table in doc.tables:
+        console.print()
+        console.print(Text(table.name, style="bold"))
+        if table.note:
+            console.print(Text(table.note, style="dim"))
+        if not table.rows:
+            console.print(Text("（无）"))
+            continue
+        shown, dropped = _fit(console, table, console.width)
+        for renderable in shown if isinstance(shown, list) else [shown]:
+            console.print(renderable)
+        if dropped:
+            names = "、".join(c.title for c in dropped)
+            console.print(Text(f"（窄屏省略：{names}；加宽终端或用 --format plain 查看全部）", style="dim"))
+    return "\n".join(_rstrip(line) for line in buffer.getvalue().splitlines()) + "\n"
+
+
+_TRAILING_BLANK = re.compile(r"\s+((?:\x1b\[[0-9;]*m)*)$")
+
+
+def _rstrip(line: str) -> str:
+    """Trailing padding removed, also when styled (spaces followed only by ANSI codes)."""
+    while (stripped := _TRAILING_BLANK.sub(r"\1", line)) != line:
+        line = stripped
+    return line
+
+
+# --- entry points ------------------------------------------------------------------------------
+
+def render(doc: Document, fmt: str, width: int | None = None, color: bool | None = None) -> str:
+    """The document as text in ``fmt`` (one of FORMATS); ``width``/``color`` apply to rich only.
+
+    ``color=None`` follows the real stdout (terminal, NO_COLOR); False never emits ANSI codes.
+    """
+    if fmt == "rich":
+        return _render_rich(doc, width, color)
+    if fmt in ("md", "plain"):
+        return _render_tabulated(doc, markdown=fmt == "md")
+    if fmt == "csv":
+        return _render_csv(doc)
+    if fmt == "json":
+        return _render_json(doc)
+    raise ValueError(f"未知的输出格式「{fmt}」，可选：{'、'.join(FORMATS)}")
+
+
+def infer_format(path: str | None, explicit: str | None, stdout_is_tty: bool) -> str:
+    """``--format`` wins; else by the ``-o`` file's extension (unknown → plain); else rich on a
+    terminal and plain when piped."""
+    if explicit:
+        if explicit not in FORMATS:
+            raise ValueError(f"未知的输出格式「{explicit}」，可选：{'、'.join(FORMATS)}")
+        return explicit
+    if path and path != "-":
+        return _EXTENSIONS.get(os.path.splitext(path)[1].lower(), "plain")
+    return "rich" if stdout_is_tty else "plain"

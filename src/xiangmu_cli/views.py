@@ -1,0 +1,153 @@
+"""Which columns each report shows, and how: library rows → :class:`tables.Document`.
+
+Only presentation lives here (column choice, headers, kinds, priorities for narrow terminals).
+The rows are the library's, unchanged, so ``--format json`` prints exactly what the library
+computed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .metrics import Figures
+from .overdue import KINDS
+from .report import MonthlyReport
+from .tables import Column, Document, Table, format_value
+from .vocab import CITY, METRIC_KINDS
+
+__all__ = [
+    "targets_document", "overdue_document", "score_document", "list_document", "monthly_document",
+    "METRIC_DISPLAY",
+]
+
+#: How each metric is displayed.
+METRIC_DISPLAY: dict[str, str] = {
+    **{name: "count" for name, kind in METRIC_KINDS.items() if kind == "count"},
+    **{name: "rate" for name, kind in METRIC_KINDS.items() if kind == "rate"},
+    "年度计划投资": "amount", "完成投资": "amount", "当月完成投资": "amount",
+    "进度差": "diff", "新开工用地面积": "area", "投资强度": "intensity",
+}
+_UNITS = {"amount": "（万元）", "area": "（平方米）", "intensity": "（元/平方米）"}
+
+
+def _meta(name: str, year: int, as_of: date, progress: Any = None, errors: int = 0) -> dict[str, Any]:
+    meta: dict[str, Any] = {"名称": name, "年度": year, "截至": as_of}
+    if progress is not None:
+        meta["序时进度"] = format_value("rate", progress)
+    if errors:
+        meta["未计入"] = f"{errors} 个错误涉及的项目未计入，运行 xm validate 查看"
+    return meta
+
+
+def _target_table(rows: list[dict[str, Any]], name: str = "目标完成") -> Table:
+    return Table(name, [
+        Column("地区"), Column("指标"),
+        Column("目标", kind_from="指标"), Column("实际", kind_from="指标"),
+        Column("完成率", kind="rate", compare="序时进度"),
+        Column("是否完成", kind="bool", priority=1),
+        Column("序时进度", kind="rate", priority=2), Column("进度差", kind="diff", priority=1),
+    ], rows)
+
+
+def targets_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0) -> Document:
+    return Document(f"{name} 目标完成情况", _meta(name, year, as_of, errors=errors), [_target_table(rows)])
+
+
+def _overdue_columns() -> list[Column]:
+    return [
+        Column("类型", priority=0), Column("地区"), Column("编号", priority=2), Column("名称"),
+        Column("事项", priority=4), Column("到期日期", kind="date", priority=1),
+        Column("逾期天数", kind="days"), Column("包保领导", priority=3), Column("项目秘书", priority=1),
+        Column("责任单位", priority=3),
+    ]
+
+
+def overdue_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0) -> Document:
+    return Document(f"{name} 逾期事项", _meta(name, year, as_of, errors=errors),
+                    [Table("逾期事项", _overdue_columns(), rows, note=f"共 {len(rows)} 项，逾期天数 = 截至日期 − 到期日期")])
+
+
+def _score_table(rows: list[dict[str, Any]]) -> Table:
+    metrics = list(rows[0]["指标"]) if rows else []
+    flat = []
+    for row in rows:
+        out = {k: v for k, v in row.items() if k != "指标"}
+        for metric, detail in row["指标"].items():
+            out[f"{metric}得分"] = detail["得分"]
+        flat.append(out)
+    columns = [Column("名次", kind="count"), Column("地区")]
+    columns += [Column(f"{m}得分", header=f"{m}", kind="number", priority=2) for m in metrics]
+    columns += [Column("合计", kind="number"), Column("加分", kind="number", priority=1),
+                Column("总分", kind="number"), Column("减档", kind="bool")]
+    return Table("考评", columns, flat, note="各指标得分 = 权重 × min(实际 ÷ 目标, 封顶)；未设目标的指标不计分，合计按已计分权重折算")
+
+
+def score_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0) -> Document:
+    doc = Document(f"{name} 考评", _meta(name, year, as_of, errors=errors), [_score_table(rows)])
+    doc.json_data = {"考评": rows}
+    return doc
+
+
+def list_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0) -> Document:
+    columns = [
+        Column("地区", priority=1), Column("台账", priority=1), Column("编号", priority=2), Column("名称"),
+        Column("类别", priority=4), Column("总投资", header="总投资（万元）", kind="amount"),
+        Column("年度计划投资", header="年度计划", kind="amount", priority=3),
+        Column("完成投资", header="完成投资", kind="amount", priority=2),
+        Column("建设性质", priority=5), Column("阶段", priority=5),
+        Column("开工日期", kind="date", priority=4), Column("计划开工日期", kind="date", priority=5),
+        Column("包保领导", priority=3), Column("项目秘书", priority=3),
+    ]
+    return Document(f"{name} 项目清单", _meta(name, year, as_of, errors=errors),
+                    [Table("项目", columns, rows, note=f"共 {len(rows)} 个项目")])
+
+
+def _overview_table(scope: str, figures: Figures) -> Table:
+    rows = [{"指标": metric + _UNITS.get(METRIC_DISPLAY[metric], ""),
+             scope: format_value(METRIC_DISPLAY[metric], value)} for metric, value in figures.items()]
+    return Table(f"{scope}总览" if scope == CITY else f"{scope}总览",
+                 [Column("指标"), Column(scope, kind="text", align="right")], rows)
+
+
+def _region_table(rows: list[dict[str, Any]]) -> Table:
+    return Table("分地区", [
+        Column("地区"), Column("包保领导", kind="list", priority=3),
+        Column("在建项目数", header="在建", kind="count", priority=2),
+        Column("新开工项目数", header="新开工", kind="count", priority=2),
+        Column("完成投资", header="完成投资（万元）", kind="amount"),
+        Column("投资完成率", kind="rate", compare="序时进度"),
+        Column("进度差", kind="diff", priority=1),
+        Column("开工率", kind="rate", priority=4), Column("入统率", kind="rate", priority=4),
+        Column("超期问题数", header="超期问题", kind="count", priority=5),
+    ], rows, note="按投资完成率排序；红色为落后于序时进度，绿色为达到或超过")
+
+
+def _changes_table(rows: list[dict[str, Any]]) -> Table:
+    return Table("本月变动", [
+        Column("日期", kind="date"), Column("类型"), Column("地区"), Column("编号", priority=2),
+        Column("名称"), Column("事项", priority=3),
+    ], rows, note=f"共 {len(rows)} 项（据台账中的日期）")
+
+
+def monthly_document(report: MonthlyReport) -> Document:
+    scope = report.region or CITY
+    meta = _meta(report.name, report.year, report.as_of, report.overview["序时进度"], report.errors)
+    meta["报告月份"] = f"{report.as_of.year}年{report.as_of.month}月"
+    tables = [_overview_table(scope, report.overview), _region_table(report.regions),
+              _target_table(report.targets)]
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for item in report.overdue:
+        by_kind.setdefault(item["类型"], []).append(item)
+    if not report.overdue:
+        tables.append(Table("逾期事项", _overdue_columns(), [], note="无逾期事项"))
+    for kind in KINDS:
+        if kind in by_kind:
+            tables.append(Table(f"逾期事项：{kind}", _overdue_columns(), by_kind[kind],
+                                note=f"{len(by_kind[kind])} 项"))
+    tables.append(_changes_table(report.changes))
+    if report.evaluation is not None:
+        tables.append(_score_table(report.evaluation))
+    doc = Document(f"{report.name} 月调度（{report.as_of.year}年{report.as_of.month}月）", meta, tables)
+    doc.json_data = report.as_dict()
+    return doc

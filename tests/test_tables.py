@@ -1,0 +1,438 @@
+"""The rendering layer: exact formatting of each kind, md/plain/csv/json text, rich on narrow terminals."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from rich.cells import cell_len
+
+from xiangmu_cli.tables import Column, Document, Table, format_value, infer_format, metric_kind, render
+
+D = Decimal
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def small_doc() -> Document:
+    """Two tables: a 全市 row and two regions (one without a rate)."""
+    return Document(
+        title="吉林市重点项目建设台账 月调度（2018年9月）",
+        meta={"截至": date(2018, 9, 30), "年度": 2018},
+        tables=[
+            Table("全市总览",
+                  [Column("在建项目数", kind="count"), Column("完成投资", kind="amount"),
+                   Column("投资完成率", kind="rate", compare="序时进度"), Column("进度差", kind="diff")],
+                  [{"在建项目数": 1234, "完成投资": D("1234567.5"), "投资完成率": D("0.7"),
+                    "序时进度": D("0.75"), "进度差": D("-0.05")}],
+                  note="截至 2018-09-30"),
+            Table("分地区",
+                  [Column("地区"), Column("包保领导", kind="list"), Column("完成投资", kind="amount"),
+                   Column("投资完成率", kind="rate", compare="序时进度"), Column("进度差", kind="diff")],
+                  [{"地区": "船营区", "包保领导": ["张三", "李四"], "完成投资": D("12000.0"),
+                    "投资完成率": D("0.8"), "序时进度": D("0.75"), "进度差": D("0.05")},
+                   {"地区": "高新区", "包保领导": [], "完成投资": D("350.25"),
+                    "投资完成率": None, "序时进度": D("0.75"), "进度差": None}]),
+        ],
+    )
+
+
+REGION_COLUMNS = [
+    Column("地区"),
+    Column("包保领导", kind="list", priority=2),
+    Column("在建项目数", kind="count"),
+    Column("年度计划投资", kind="amount", priority=2),
+    Column("完成投资", kind="amount"),
+    Column("当月完成投资", kind="amount", priority=1),
+    Column("投资完成率", kind="rate", compare="序时进度"),
+    Column("序时进度", kind="rate", priority=1),
+    Column("进度差", kind="diff", priority=1),
+]
+
+
+def wide_doc() -> Document:
+    """分地区 with secondary columns: 109 cells wide, 46 with the essential columns only."""
+    rows = [
+        {"地区": "船营区", "包保领导": ["张三", "李四"], "在建项目数": 85, "年度计划投资": D("1500000"),
+         "完成投资": D("1234567.5"), "当月完成投资": D("98765.25"), "投资完成率": D("0.6"),
+         "序时进度": D("0.75"), "进度差": D("-0.15")},
+        {"地区": "高新区", "包保领导": ["王五"], "在建项目数": 7, "年度计划投资": D("4000"),
+         "完成投资": D("3600"), "当月完成投资": D("400"), "投资完成率": D("0.9"),
+         "序时进度": D("0.75"), "进度差": D("0.15")},
+    ]
+    return Document("月调度", {"截至": date(2018, 9, 30)}, [Table("分地区", REGION_COLUMNS, rows)])
+
+
+# --- formatting of each kind ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, kind, shown", [
+    (D("1234567.5"), "amount", "1,234,567.5"),
+    (D("12000.0"), "amount", "12,000"),
+    (D("1E+4"), "amount", "10,000"),
+    (D("0.30"), "amount", "0.3"),
+    (D("0.000"), "amount", "0"),
+    (12000, "amount", "12,000"),
+    (D("-2500.5"), "amount", "-2,500.5"),
+    (D("0.1") + D("0.2"), "amount", "0.3"),
+    (D("0.75"), "rate", "75.0%"),
+    (D("1.2"), "rate", "120.0%"),
+    (D(9) / D(12), "rate", "75.0%"),
+    (D(2) / D(3), "rate", "66.7%"),
+    (D("0.0125"), "rate", "1.2%"),  # half-even
+    (D("0.0135"), "rate", "1.4%"),
+    (0, "rate", "0.0%"),
+    (None, "rate", "—"),
+    (D("0.05"), "diff", "+5.0%"),
+    (D("-0.123"), "diff", "-12.3%"),
+    (D("0"), "diff", "0.0%"),
+    (D("-0.0004"), "diff", "0.0%"),  # rounds to zero: no sign
+    (D("0.0004"), "diff", "0.0%"),
+    (D("0.005"), "diff", "+0.5%"),
+    (None, "diff", "—"),
+    (1234567, "count", "1,234,567"),
+    (7, "count", "7"),
+    (45, "days", "45"),
+    (D("12345.6"), "area", "12,345.60"),
+    (D("0.125"), "area", "0.12"),
+    (D("0.135"), "area", "0.14"),
+    (D("4370"), "intensity", "4,370.00"),
+    (date(2018, 9, 3), "date", "2018-09-03"),
+    (True, "bool", "是"),
+    (False, "bool", "否"),
+    (None, "bool", "—"),
+    (["张三", "李四"], "list", "张三、李四"),
+    (D("17.50"), "number", "17.50"),  # exact digits as given
+    (D("1E+4"), "number", "10,000"),
+    (1234, "number", "1,234"),
+    (D("-0.00"), "number", "0.00"),
+    ([], "list", "—"),
+    ("船营区", "text", "船营区"),
+    (None, "text", "—"),
+    (2018, "text", "2018"),
+])
+def test_format_value(value: object, kind: str, shown: str) -> None:
+    assert format_value(kind, value) == shown
+
+
+def test_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Column("完成投资", kind="money")
+
+
+def test_metric_kinds() -> None:
+    assert [metric_kind(k) for k in ("年度投资", "完成投资", "开工率", "进度差", "在建项目数",
+                                     "新开工用地面积", "投资强度", "不存在")] == \
+        ["amount", "amount", "rate", "diff", "count", "area", "intensity", None]
+
+
+def test_kind_from_formats_each_row_as_its_metric() -> None:
+    columns = [Column("指标"), Column("目标", kind_from="指标"), Column("实际", kind_from="指标")]
+    rows = [{"指标": "年度投资", "目标": D("20000"), "实际": D("15000.5")},
+            {"指标": "开工率", "目标": D("0.8"), "实际": D("0.75")},
+            {"指标": "新开工项目数", "目标": 30, "实际": 1234}]
+    doc = Document("目标完成", {}, [Table("目标完成", columns, rows)])
+    assert render(doc, "plain") == (
+        "目标完成\n"
+        "\n"
+        "目标完成\n"
+        "指标            目标      实际\n"
+        "------------  ------  --------\n"
+        "年度投资      20,000  15,000.5\n"
+        "开工率         80.0%     75.0%\n"
+        "新开工项目数      30     1,234\n"
+    )
+    assert render(doc, "csv") == "指标,目标,实际\n年度投资,20000,15000.5\n开工率,0.8,0.75\n新开工项目数,30,1234\n"
+
+
+# --- md, plain, csv: exact text -----------------------------------------------------------------
+
+def test_markdown_exact() -> None:
+    # Widths by display cells: CJK 2 each, "—" 1. Each column is as wide as its widest cell, and
+    # tabulate keeps 2 spare cells beside a header ("在建项目数" = 10 cells → a 12-cell column).
+    assert render(small_doc(), "md") == (
+        "# 吉林市重点项目建设台账 月调度（2018年9月）\n"
+        "\n"
+        "截至：2018-09-30 · 年度：2018\n"
+        "\n"
+        "## 全市总览\n"
+        "\n"
+        "截至 2018-09-30\n"
+        "\n"
+        "|   在建项目数 |    完成投资 |   投资完成率 |   进度差 |\n"
+        "|-------------:|------------:|-------------:|---------:|\n"
+        "|        1,234 | 1,234,567.5 |        70.0% |    -5.0% |\n"
+        "\n"
+        "## 分地区\n"
+        "\n"
+        "| 地区   | 包保领导   |   完成投资 |   投资完成率 |   进度差 |\n"
+        "|:-------|:-----------|-----------:|-------------:|---------:|\n"
+        "| 船营区 | 张三、李四 |     12,000 |        80.0% |    +5.0% |\n"
+        "| 高新区 | —          |     350.25 |            — |        — |\n"
+    )
+
+
+def test_plain_exact() -> None:
+    assert render(small_doc(), "plain") == (
+        "吉林市重点项目建设台账 月调度（2018年9月）\n"
+        "截至：2018-09-30 · 年度：2018\n"
+        "\n"
+        "全市总览\n"
+        "截至 2018-09-30\n"
+        "  在建项目数     完成投资    投资完成率    进度差\n"
+        "------------  -----------  ------------  --------\n"
+        "       1,234  1,234,567.5         70.0%     -5.0%\n"
+        "\n"
+        "分地区\n"
+        "地区    包保领导      完成投资    投资完成率    进度差\n"
+        "------  ----------  ----------  ------------  --------\n"
+        "船营区  张三、李四      12,000         80.0%     +5.0%\n"
+        "高新区  —               350.25             —         —\n"
+    )
+
+
+def test_plain_has_all_columns_and_no_ansi() -> None:
+    out = render(wide_doc(), "plain")
+    assert "\x1b" not in out and "█" not in out
+    for column in REGION_COLUMNS:
+        assert column.key in out
+
+
+def test_md_escapes_pipes_and_newlines() -> None:
+    doc = Document("t", {}, [Table("x", [Column("名称")], [{"名称": "甲|乙\n丙"}])])
+    assert "| 甲\\|乙 丙 |" in render(doc, "md")
+
+
+def test_empty_table() -> None:
+    doc = Document("逾期事项", {}, [Table("逾期事项", [Column("名称")], [])])
+    assert render(doc, "plain") == "逾期事项\n\n逾期事项\n（无）\n"
+    assert "（无）" in render(doc, "rich", width=80, color=False)
+    assert render(doc, "csv") == "名称\n"
+
+
+def test_csv_exact() -> None:
+    assert render(small_doc(), "csv") == (
+        "全市总览\n"
+        "在建项目数,完成投资,投资完成率,进度差\n"
+        "1234,1234567.5,0.7,-0.05\n"
+        "\n"
+        "分地区\n"
+        "地区,包保领导,完成投资,投资完成率,进度差\n"
+        "船营区,张三、李四,12000,0.8,0.05\n"
+        "高新区,,350.25,,\n"
+    )
+
+
+def test_csv_single_table_quoting_and_no_bom() -> None:
+    doc = Document("t", {}, [Table("逾期事项", [Column("名称"), Column("到期日期", kind="date"),
+                                            Column("是否完成", kind="bool")],
+                                   [{"名称": '长春"一汽",配套', "到期日期": date(2018, 3, 1), "是否完成": False}])])
+    out = render(doc, "csv")
+    assert out == '名称,到期日期,是否完成\n"长春""一汽"",配套",2018-03-01,否\n'
+    assert not out.startswith("\ufeff")
+
+
+def test_align_and_number_columns() -> None:
+    doc = Document("t", {}, [Table("考评", [Column("指标"), Column("全市", align="right"),
+                                          Column("得分", kind="number")],
+                                   [{"指标": "开工率", "全市": "80.0%", "得分": D("17.50")},
+                                    {"指标": "投资完成率", "全市": "—", "得分": None}])])
+    assert render(doc, "md").endswith(
+        "| 指标       |   全市 |   得分 |\n"
+        "|:-----------|-------:|-------:|\n"
+        "| 开工率     |  80.0% |  17.50 |\n"
+        "| 投资完成率 |      — |      — |\n")
+    assert render(doc, "csv").splitlines()[1:] == ["开工率,80.0%,17.50", "投资完成率,—,"]
+    with pytest.raises(ValueError):
+        Column("x", align="centre")
+
+
+# --- json -----------------------------------------------------------------------------------------
+
+def test_json_exact_decimals_round_trip() -> None:
+    rows = [{"地区": "全市", "完成投资": D("0.1") + D("0.2"), "年度计划投资": D("1E+4"), "率": D(2) / D(3),
+             "投资完成率": None, "截至": date(2018, 9, 30), "减档": False, "名次": 1,
+             "指标": {"开工率": {"权重": D("20"), "比率": D("0.875"), "得分": D("17.50")}},
+             "包保领导": ["张三"]}]
+    doc = Document("考评", {"截至": date(2018, 9, 30), "年度": 2018},
+                   [Table("考评", [Column("地区")], rows)])  # JSON carries all keys, not only shown columns
+    out = render(doc, "json")
+    assert out.endswith("}\n")
+    assert "E+" not in out and "e+" not in out
+    assert '"年度计划投资": 10000,' in out
+    assert '"完成投资": 0.3,' in out
+    back = json.loads(out, parse_float=Decimal)
+    assert list(back) == ["title", "meta", "考评"]
+    assert back["meta"] == {"截至": "2018-09-30", "年度": 2018}
+    row = back["考评"][0]
+    assert row["完成投资"] == D("0.3") and str(row["完成投资"]) == "0.3"
+    assert row["年度计划投资"] == 10000
+    assert row["率"] == D(2) / D(3)
+    assert row["投资完成率"] is None and row["减档"] is False and row["截至"] == "2018-09-30"
+    assert row["指标"]["开工率"] == {"权重": 20, "比率": D("0.875"), "得分": D("17.50")}
+    assert str(row["指标"]["开工率"]["得分"]) == "17.50"
+    assert row["包保领导"] == ["张三"]
+
+
+def test_json_layout() -> None:
+    doc = Document("t", {}, [Table("甲", [Column("a")], [{"a": D("1.5"), "b": []}]), Table("乙", [], [])])
+    assert render(doc, "json") == (
+        '{\n  "title": "t",\n  "meta": {},\n  "甲": [\n    {\n      "a": 1.5,\n      "b": []\n    }\n  ],\n'
+        '  "乙": []\n}\n'
+    )
+
+
+def test_json_data_replaces_table_rows() -> None:
+    flat = [{"地区": "船营区", "开工率得分": D("17.50")}]
+    nested = [{"地区": "船营区", "指标": {"开工率": {"得分": D("17.50")}}}]
+    columns = [Column("地区"), Column("开工率得分", kind="number")]
+    doc = Document("考评", {"年度": 2018}, [Table("考评", columns, flat)], json_data={"考评": nested})
+    back = json.loads(render(doc, "json"), parse_float=Decimal)
+    assert back == {"title": "考评", "meta": {"年度": 2018}, "考评": nested}
+    assert render(doc, "csv") == "地区,开工率得分\n船营区,17.50\n"  # text formats show the tables
+
+
+def test_json_refuses_ambiguous_keys() -> None:
+    twice = Document("t", {}, [Table("甲", [], []), Table("甲", [], [])])
+    with pytest.raises(ValueError):
+        render(twice, "json")
+    with pytest.raises(ValueError):
+        render(Document("t", {}, [Table("meta", [], [])]), "json")
+
+
+# --- rich -----------------------------------------------------------------------------------------
+
+def table_lines(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.strip()]
+
+
+def test_rich_wide_shows_every_column() -> None:
+    out = render(wide_doc(), "rich", width=120, color=False)
+    assert "\x1b" not in out
+    assert shown_columns(out) == [c.key for c in REGION_COLUMNS]
+    assert "窄屏省略" not in out
+    assert "1,234,567.5" in out and "1,500,000" in out
+    assert max(cell_len(line) for line in out.splitlines()) <= 120
+
+
+def shown_columns(out: str) -> list[str]:
+    header = next(line for line in out.splitlines() if line.startswith("地区 "))
+    return [c.key for c in REGION_COLUMNS if c.key in header.split()]
+
+
+def test_rich_narrow_drops_secondary_columns() -> None:
+    # Highest priority first (包保领导, 年度计划投资: 2), then among equals the rightmost (进度差),
+    # until the table fits: 当月完成投资 and 序时进度 (priority 1) still fit in 80 columns.
+    out = render(wide_doc(), "rich", width=80, color=False)
+    assert "\x1b" not in out
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    assert shown_columns(out) == ["地区", "在建项目数", "完成投资", "当月完成投资", "投资完成率", "序时进度"]
+    assert "（窄屏省略：包保领导、年度计划投资、进度差；加宽终端或用 --format plain" in out
+    assert "1,234,567.5" in out and "60.0%" in out and "90.0%" in out
+
+
+def test_rich_60_keeps_only_essential_columns() -> None:
+    out = render(wide_doc(), "rich", width=60, color=False)
+    assert shown_columns(out) == [c.key for c in REGION_COLUMNS if c.priority == 0]
+    note = "".join(out.split("\n")[-3:])  # the note wraps at 60 columns
+    assert "（窄屏省略：包保领导、年度计划投资、当月完成投资、序时进度、进度差；加宽终端或用 --format plain 查看全部）" in note
+
+
+def test_rich_title_meta_note_and_bars() -> None:
+    out = render(small_doc(), "rich", width=120, color=False)
+    lines = out.splitlines()
+    assert lines[:2] == ["吉林市重点项目建设台账 月调度（2018年9月）", "截至：2018-09-30 · 年度：2018"]
+    assert "截至 2018-09-30" in lines
+    assert "70.0% ██████░░" in out  # 0.7 × 8 cells = 5.6 → 6
+    assert "80.0% ██████░░" in out
+    assert "+5.0%" in out and "-5.0%" in out
+
+
+def test_rich_colour_behind_schedule_red_ahead_green() -> None:
+    out = render(small_doc(), "rich", width=120, color=True)
+    assert "\x1b[31m 70.0% ██████░░\x1b[0m" in out  # 70% < 序时进度 75%: red
+    assert "\x1b[32m 80.0% ██████░░\x1b[0m" in out  # 80% ≥ 75%: green
+    assert ANSI.sub("", out) == render(small_doc(), "rich", width=120, color=False)
+
+
+def test_rich_no_colour_without_compare_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = Document("t", {}, [Table("x", [Column("投资完成率", kind="rate", compare="序时进度")],
+                                   [{"投资完成率": D("0.5"), "序时进度": None}])])
+    out = render(doc, "rich", width=80, color=True)
+    assert "\x1b[31m" not in out and "\x1b[32m" not in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[31m" in render(small_doc(), "rich", width=120, color=True)  # explicit wins
+    assert "\x1b" not in render(small_doc(), "rich", width=120, color=None)  # not a terminal
+
+
+@pytest.mark.parametrize("width", range(20, 131, 5))
+def test_rich_never_garbles(width: int) -> None:
+    """At any width: no line wider than the terminal, every essential number intact."""
+    out = render(wide_doc(), "rich", width=width, color=False)
+    assert max(cell_len(line) for line in out.splitlines()) <= width
+    for number in ("1,234,567.5", "3,600", "60.0%", "90.0%", "85"):
+        assert number in out
+
+
+def test_rich_very_narrow_stacks_rows_with_every_column() -> None:
+    # Even the essential columns need 46 cells: each row becomes 名称：值 lines, all columns kept.
+    out = render(wide_doc(), "rich", width=40, color=False)
+    assert "窄屏省略" not in out
+    assert out.splitlines()[3:8] == ["分地区", "地区： 船营区", "包保领导： 张三、李四", "在建项目数： 85",
+                                     "年度计划投资： 1,500,000"]
+    assert "\n\n地区： 高新区\n" in out
+    for needle in ("当月完成投资： 98,765.25", "进度差： -15.0%", "进度差： +15.0%"):
+        assert needle in out
+
+
+# --- format choice, determinism ------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, explicit, tty, fmt", [
+    (None, None, True, "rich"),
+    (None, None, False, "plain"),
+    (None, "json", True, "json"),
+    ("报告.md", "csv", False, "csv"),
+    ("报告.md", None, True, "md"),
+    ("out/报告.MARKDOWN", None, True, "md"),
+    ("报告.txt", None, True, "plain"),
+    ("报告.csv", None, True, "csv"),
+    ("报告.json", None, False, "json"),
+    ("报告.docx", None, True, "plain"),
+    ("报告", None, True, "plain"),
+    ("-", None, True, "rich"),
+])
+def test_infer_format(path: str | None, explicit: str | None, tty: bool, fmt: str) -> None:
+    assert infer_format(path, explicit, tty) == fmt
+
+
+def test_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError):
+        infer_format(None, "xlsx2", True)
+    with pytest.raises(ValueError):
+        render(small_doc(), "yaml")
+
+
+@pytest.mark.parametrize("fmt", ["rich", "md", "plain", "csv", "json"])
+def test_deterministic(fmt: str) -> None:
+    first = render(wide_doc(), fmt, width=100, color=True)
+    assert first == render(wide_doc(), fmt, width=100, color=True)
+    assert first.endswith("\n") and not first.endswith("\n\n")
+
+
+def test_rich_wraps_text_but_never_numbers_or_dates() -> None:
+    columns = [Column("类型"), Column("名称"), Column("到期日期", kind="date"), Column("逾期天数", kind="days"),
+               Column("责任单位", priority=1)]
+    rows = [{"类型": "未按期开工", "名称": "吉林化纤集团年产1.5万吨碳纤维原丝及配套设施建设项目",
+             "到期日期": date(2018, 5, 1), "逾期天数": 1152, "责任单位": "市发改委"}]
+    out = render(Document("逾期", {}, [Table("逾期事项", columns, rows)]), "rich", width=50, color=False)
+    lines = out.splitlines()
+    assert max(cell_len(line) for line in lines) <= 50
+    first = next(line for line in lines if line.startswith("未按期开工"))
+    assert first.split()[-2:] == ["2018-05-01", "1,152"]
+    name = "吉林化纤集团年产1.5万吨碳纤维原丝及配套设施建设项目"
+    assert name not in out  # wrapped over several lines, every character kept
+    rest = lines[lines.index(first) + 1:]
+    continued = [line.strip() for line in rest[:next(i for i, line in enumerate(rest) if line.startswith("（"))]]
+    assert len(continued) >= 2 and first.split()[1] + "".join(continued) == name
+    assert "（窄屏省略：责任单位；" in out
