@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,6 @@ from xiangmu_cli.metrics import compute_metrics, default_as_of, resolve_as_of, s
 from .conftest import write_repo
 
 D = Decimal
-CENT = Decimal("0.01")
 
 
 def load_repo(tmp_path: Path, files: dict[str, str], warnings: Collection[tuple[str, str]] = ()) -> Repository:

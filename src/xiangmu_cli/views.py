@@ -54,9 +54,10 @@ def targets_document(name: str, year: int, as_of: date, rows: list[dict[str, Any
     return Document(f"{name} 目标完成情况", _meta(name, year, as_of, errors=errors), [_target_table(rows)])
 
 
-def _overdue_columns() -> list[Column]:
+def _overdue_columns(with_kind: bool = True) -> list[Column]:
+    kind = [Column("类型")] if with_kind else []
     return [
-        Column("类型", priority=0), Column("地区"), Column("编号", priority=2), Column("名称"),
+        *kind, Column("地区"), Column("编号", priority=2), Column("名称"),
         Column("事项", priority=4), Column("到期日期", kind="date", priority=1),
         Column("逾期天数", kind="days"), Column("包保领导", priority=3), Column("项目秘书", priority=1),
         Column("责任单位", priority=3),
@@ -143,7 +144,7 @@ def monthly_document(report: MonthlyReport) -> Document:
         tables.append(Table("逾期事项", _overdue_columns(), [], note="无逾期事项"))
     for kind in KINDS:
         if kind in by_kind:
-            tables.append(Table(f"逾期事项：{kind}", _overdue_columns(), by_kind[kind],
+            tables.append(Table(f"逾期事项：{kind}", _overdue_columns(with_kind=False), by_kind[kind],
                                 note=f"{len(by_kind[kind])} 项"))
     tables.append(_changes_table(report.changes))
     if report.evaluation is not None:
