@@ -54,6 +54,11 @@ def targets_document(name: str, year: int, as_of: date, rows: list[dict[str, Any
     return Document(f"{name} 目标完成情况", _meta(name, year, as_of, errors=errors), [_target_table(rows)])
 
 
+def _present(columns: list[Column], rows: list[dict[str, Any]]) -> list[Column]:
+    """Drop secondary columns that are empty in every row (e.g. 事项 for 未按期开工)."""
+    return [c for c in columns if c.priority == 0 or any(r.get(c.key) not in (None, [], "") for r in rows)]
+
+
 def _overdue_columns(with_kind: bool = True) -> list[Column]:
     kind = [Column("类型")] if with_kind else []
     return [
@@ -66,7 +71,7 @@ def _overdue_columns(with_kind: bool = True) -> list[Column]:
 
 def overdue_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0) -> Document:
     return Document(f"{name} 逾期事项", _meta(name, year, as_of, errors=errors),
-                    [Table("逾期事项", _overdue_columns(), rows, note=f"共 {len(rows)} 项，逾期天数 = 截至日期 − 到期日期")])
+                    [Table("逾期事项", _present(_overdue_columns(), rows), rows, note=f"共 {len(rows)} 项，逾期天数 = 截至日期 − 到期日期")])
 
 
 def _score_table(rows: list[dict[str, Any]]) -> Table:
@@ -144,7 +149,8 @@ def monthly_document(report: MonthlyReport) -> Document:
         tables.append(Table("逾期事项", _overdue_columns(), [], note="无逾期事项"))
     for kind in KINDS:
         if kind in by_kind:
-            tables.append(Table(f"逾期事项：{kind}", _overdue_columns(with_kind=False), by_kind[kind],
+            tables.append(Table(f"逾期事项：{kind}", _present(_overdue_columns(with_kind=False), by_kind[kind]),
+                                by_kind[kind],
                                 note=f"{len(by_kind[kind])} 项"))
     tables.append(_changes_table(report.changes))
     if report.evaluation is not None:
