@@ -158,3 +158,53 @@ def monthly_document(report: MonthlyReport) -> Document:
     doc = Document(f"{report.name} 月调度（{report.as_of.year}年{report.as_of.month}月）", meta, tables)
     doc.json_data = report.as_dict()
     return doc
+
+
+def _changes_text(changes: list[dict[str, Any]]) -> str:
+    from .diff import describe
+
+    return "；".join(describe(c) for c in changes)
+
+
+def diff_document(name: str, result: Any) -> Document:
+    """``xm diff``: one row per changed project, per-region totals, files that were invalid."""
+    display = [{**row, "位置": _moved(row), "详情": row["说明"] or _changes_text(row["变更"])}
+               for row in result.projects]
+    tables = [
+        Table("项目变动", [
+            Column("地区"), Column("编号", priority=2), Column("名称"), Column("事件", kind="list"),
+            Column("位置", priority=3), Column("详情", priority=1),
+        ], display, note=f"{result.old_label} → {result.new_label}：{len(display)} 个项目有变动"),
+    ]
+    if result.regions:
+        tables.append(Table("分地区", [
+            Column("地区"), Column("Δ完成投资", header="Δ完成投资（万元）", kind="amount"),
+            Column("开工", kind="count"), Column("入统", kind="count"), Column("落地", kind="count", priority=1),
+            Column("竣工", kind="count", priority=1), Column("新增", kind="count", priority=2),
+            Column("移除", kind="count", priority=2),
+        ], result.regions))
+    if result.invalid:
+        tables.append(Table("无效文件", [Column("版本"), Column("文件"), Column("错误数", kind="count")],
+                            result.invalid, note="这些文件中有错误的项目未参与比较；运行 xm validate 查看"))
+    doc = Document(f"{name} 台账变动", {"原版本": result.old_label, "新版本": result.new_label}, tables)
+    doc.json_data = result.as_dict()
+    return doc
+
+
+def _moved(row: dict[str, Any]) -> str | None:
+    old = f"{row['原地区']}/{row['原台账']}" if row["原台账"] else None
+    new = f"{row['地区']}/{row['台账']}"
+    if old is None or old == new:
+        return new if old is None else None
+    return f"{old} → {new}"
+
+
+def log_document(code: str, name: str | None, rows: list[dict[str, Any]]) -> Document:
+    display = [{**row, "详情": _changes_text(row["变更"])} for row in rows]
+    table = Table("提交", [
+        Column("提交"), Column("日期", priority=1), Column("作者", priority=2), Column("说明", priority=3),
+        Column("事件", kind="list"), Column("详情", priority=1),
+    ], display, note=f"共 {len(rows)} 个提交改动了该项目")
+    doc = Document(f"{code} {name or ''} 的变动历史".strip(), {"编号": code}, [table])
+    doc.json_data = {"编号": code, "提交": rows}
+    return doc

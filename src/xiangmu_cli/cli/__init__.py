@@ -126,7 +126,8 @@ def _root(
     """重点项目建设台账工具。"""
 
 
-from . import info as _info  # noqa: E402,F401  (registers the commands)
+from . import history as _history  # noqa: E402,F401  (registers the commands)
+from . import info as _info  # noqa: E402,F401
 from . import reports as _reports  # noqa: E402,F401
 from . import schema as _schema  # noqa: E402,F401
 from . import validate as _validate  # noqa: E402,F401

@@ -83,7 +83,7 @@ def _load(ledgers: Path | None, as_of: str | None = None, month: str | None = No
     return Context(repo, day)
 
 
-def _emit(doc: Document, fmt: OutputFormat | None, output: Path | None) -> None:
+def emit(doc: Document, fmt: OutputFormat | None, output: Path | None) -> None:
     from ..tables import infer_format, render
 
     chosen = infer_format(str(output) if output else None, fmt.value if fmt else None,
@@ -114,7 +114,7 @@ def targets(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
 
     ctx = _load(ledgers, as_of, month, region)
     rows = [r for r in target_rows(ctx.repo, ctx.as_of) if region is None or r["地区"] == region]
-    _emit(targets_document(*ctx.header, rows, len(ctx.repo.errors)), fmt, output)
+    emit(targets_document(*ctx.header, rows, len(ctx.repo.errors)), fmt, output)
 
 
 class OverdueKind(str, Enum):
@@ -148,7 +148,7 @@ def overdue(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
     rows = [it for it in overdue_items(ctx.repo, ctx.as_of)
             if (region is None or it["地区"] == region) and (kind is None or it["类型"] == kind.value)
             and (leader is None or it["包保领导"] == leader) and (secretary is None or it["项目秘书"] == secretary)]
-    _emit(overdue_document(*ctx.header, rows, len(ctx.repo.errors)), fmt, output)
+    emit(overdue_document(*ctx.header, rows, len(ctx.repo.errors)), fmt, output)
 
 
 @app.command("score", cls=XmCommand)
@@ -172,7 +172,7 @@ def score(ledgers: Path | None = LedgersOpt,
         raise usage_error("xiangmu.yaml 中没有 考评 设置")
     if period is not None:
         ctx.as_of = period_as_of(ctx.repo, period)
-    _emit(score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors)), fmt, output)
+    emit(score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors)), fmt, output)
 
 
 class LedgerName(str, Enum):
@@ -210,7 +210,7 @@ def list_(ledgers: Path | None = LedgersOpt,
     ctx = _load(ledgers, as_of, month, region)
     rows = project_rows(ctx.repo, ctx.as_of, ledger=Ledger(ledger.value) if ledger else None, region=region,
                         minimum=floor, leader=leader, secretary=secretary, category=category)
-    _emit(list_document(*ctx.header, rows, len(ctx.repo.errors)), fmt, output)
+    emit(list_document(*ctx.header, rows, len(ctx.repo.errors)), fmt, output)
 
 
 report_app = typer.Typer(cls=XmGroup, help="报告。\n\n示例：xm report monthly", no_args_is_help=True)
@@ -231,4 +231,4 @@ def monthly(ledgers: Path | None = LedgersOpt, month: str | None = MonthOpt, as_
     from ..views import monthly_document
 
     ctx = _load(ledgers, as_of, month, region)
-    _emit(monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), fmt, output)
+    emit(monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), fmt, output)

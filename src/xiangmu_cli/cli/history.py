@@ -1,0 +1,64 @@
+"""`xm diff` and `xm log`: the ledger history in business terms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from . import XmCommand, app
+from .common import LEDGERS_HELP, resolve_ledgers, usage_error
+from .reports import FormatOpt, OutputFormat, OutputOpt, emit
+
+
+@app.command("diff", cls=XmCommand)
+def diff(
+    old: str | None = typer.Argument(None, help="原版本（缺省 HEAD）", show_default=False),
+    new: str | None = typer.Argument(None, help="新版本（缺省为工作区中的文件）", show_default=False),
+    ledgers: Path | None = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False),
+    fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt,
+) -> None:
+    """按项目比较两个版本的台账：新增、移除、开工、入统、落地、签约、竣工、转移、变更。
+
+    不给版本时比较 HEAD 与工作区；给一个版本时比较它与工作区。
+
+    示例：xm diff HEAD~1 HEAD
+    """
+    from ..diff import diff_repositories
+    from ..history import Git, GitError, load_revision
+    from ..views import diff_document
+
+    root = resolve_ledgers(ledgers)
+    try:
+        git = Git(root)
+        before, old_label = load_revision(git, root, old or "HEAD")
+        after, new_label = load_revision(git, root, new)
+    except GitError as exc:
+        raise usage_error(str(exc)) from None
+    result = diff_repositories(before, after, old_label, new_label)
+    name = (after.config or before.config).name if (after.config or before.config) else str(root)
+    emit(diff_document(name, result), fmt, output)
+
+
+@app.command("log", cls=XmCommand)
+def log(
+    code: str = typer.Argument(..., help="项目编号", show_default=False),
+    ledgers: Path | None = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False),
+    fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt,
+) -> None:
+    """列出改动过某个项目的提交（版本、日期、作者、说明）和每次改了什么，跨台账、跨地区跟踪。
+
+    示例：xm log CY-2018-001
+    """
+    from ..history import Git, GitError, project_log
+    from ..views import log_document
+
+    root = resolve_ledgers(ledgers)
+    try:
+        rows = project_log(Git(root), root, code)
+    except GitError as exc:
+        raise usage_error(str(exc)) from None
+    if not rows:
+        typer.echo(f"没有提交改动过编号「{code}」的项目。", err=True)
+        raise typer.Exit(1)
+    emit(log_document(code, rows[0]["名称"], rows), fmt, output)
