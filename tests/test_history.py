@@ -248,3 +248,24 @@ def test_shallow_clone_missing_the_revision_exits_2(repo: Repo, tmp_path: Path) 
     result = runner.invoke(app, ["diff", "v1", "--ledgers", str(clone / "ledgers")])
     assert result.exit_code == 2
     assert "浅克隆" in result.stderr
+
+
+def test_textconv_shows_one_field_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "在建.yaml"
+    path.write_text("# 注释不显示\n" + BUILDING.replace("总投资: 8000", "总投资: 0.8亿"), encoding="utf-8")
+    result = runner.invoke(app, ["textconv", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "[CY-2] 名称: 北山大道改造",
+        "[CY-2] 总投资: 8000",
+        "[CY-2] 项目秘书: 李强",
+        "[CY-2] 问题: {提出日期: 2018-08-01, 内容: 管线迁改未完成}",
+        "[CY-2] 建设性质: 新建",
+        "[CY-2] 开工日期: 2018-03-01",
+        "[CY-2] 年度计划投资: 4000",
+        "[CY-2] 完成投资 2018-03: 100",
+    ]
+    broken = tmp_path / "未入统.yaml"
+    broken.write_text("项目:\n\t- 编号: X\n", encoding="utf-8")
+    shown = runner.invoke(app, ["textconv", str(broken)]).stdout
+    assert shown.startswith("# xm：此版本的文件无法按台账解析") and "\t- 编号: X" in shown

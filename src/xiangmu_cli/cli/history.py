@@ -62,3 +62,23 @@ def log(
         typer.echo(f"没有提交改动过编号「{code}」的项目。", err=True)
         raise typer.Exit(1)
     emit(log_document(code, rows[0]["名称"], rows), fmt, output)
+
+
+@app.command("textconv", cls=XmCommand)
+def textconv(path: Path = typer.Argument(..., help="台账文件", show_default=False)) -> None:
+    """把一个台账文件显示成“每行一个字段、行首是编号”的文本，供 git diff 的 textconv 使用。
+
+    设置：在 .gitattributes 写  ledgers/**/*.yaml diff=xm ，再运行
+    git config diff.xm.textconv "xm textconv" ；之后 git diff、git log -p 按项目显示变动。
+
+    示例：xm textconv ledgers/船营区/在建.yaml
+    """
+    import sys
+
+    from ..textconv import textconv as convert
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise usage_error(f"无法读取 {path}：{exc.strerror or exc}") from None
+    sys.stdout.write(convert(raw, path.name))

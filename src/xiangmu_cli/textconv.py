@@ -1,0 +1,65 @@
+"""One ledger file as line-per-field text, for git's textconv (``git diff`` / ``git log -p``).
+
+Every line starts with the project's 编号, fields follow the contract's order, amounts are
+normalised to 万元 and comments are left out, so git's line diff of two versions reads as a
+per-project list of changed fields. A file that does not parse is shown as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from pydantic import ValidationError
+
+from .model import PROJECT_MODELS
+from .units import format_amount
+from .vocab import LEDGERS
+from .yamlread import decode, parse_text
+
+__all__ = ["textconv"]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format_amount(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items() if v is not None) + "}"
+    return str(value)
+
+
+def textconv(raw: bytes, name: str) -> str:
+    """The textconv view of one file (``name`` tells which ledger it is)."""
+    ledger = next((lg for lg in LEDGERS if lg.filename == PurePath(name).name), None)
+    text, problems = decode(raw, name)
+    if text is None or ledger is None:
+        return raw.decode("utf-8", errors="replace")
+    parsed = parse_text(text, name)
+    data = parsed.data
+    if parsed.broken or not isinstance(data, dict) or not isinstance(data.get("项目"), list):
+        return "# xm：此版本的文件无法按台账解析，按原文显示\n" + text
+    lines = [f"# {key}: {data[key]}" for key in ("地区", "台账") if key in data]
+    model = PROJECT_MODELS[ledger]
+    for i, item in enumerate(data["项目"]):
+        try:
+            fields = model.model_validate(item).model_dump(by_alias=True)
+        except ValidationError:
+            lines.append(f"[第{i + 1}项] （有错误，按原样）{item}")
+            continue
+        code = fields["编号"]
+        for key, value in fields.items():
+            if value in (None, [], {}) or key == "编号":
+                continue
+            if key == "完成投资":
+                lines += [f"[{code}] 完成投资 {month}: {_show(v)}" for month, v in sorted(value.items())]
+            elif isinstance(value, list):
+                lines += [f"[{code}] {key}: {_show(v)}" for v in value]
+            else:
+                lines.append(f"[{code}] {key}: {_show(value)}")
+    return "\n".join(lines) + "\n"
