@@ -91,3 +91,17 @@ def test_unreadable_and_oversized_files_are_e009(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(Path, "read_bytes", failing)
     denied = loading.load(root)
     assert [(p.code, p.message) for p in denied.problems] == [("E009", "无法读取文件：Permission denied")]
+
+
+def test_symlinks_are_never_followed(tmp_path: Path) -> None:
+    import os
+
+    root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": "项目: []\n"})
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password: hunter2\n", encoding="utf-8")
+    os.symlink(secret, root / "船营区" / "未入统.yaml")
+    os.symlink(tmp_path, root / "高新区")
+    result = runner.invoke(app, ["validate", "--ledgers", str(root)])
+    assert result.exit_code == 1
+    assert "hunter2" not in result.stdout
+    assert result.stdout.count("是符号链接，台账目录中不允许") == 2

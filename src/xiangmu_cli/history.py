@@ -102,7 +102,7 @@ class Git:
             meta, _, name = raw.partition(b"\t")
             mode, kind, obj = meta.decode().split()
             path = PurePosixPath(name.decode("utf-8", errors="replace"))
-            if kind == "blob" and (only is None or _under(path, prefix) in only):
+            if kind == "blob" and mode != "120000" and (only is None or _under(path, prefix) in only):
                 entries.append((path, obj, mode))
         blobs = self._cat(obj for _, obj, _ in entries)
         files = {}

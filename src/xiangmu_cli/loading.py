@@ -287,6 +287,9 @@ class _Loader:
         for entry in entries:
             if entry.name == CONFIG_FILE:
                 continue
+            if _is_link(entry):
+                self.problems.append(_link_problem(entry, self.file_name(entry)))
+                continue
             if not entry.is_dir():
                 self.problems.append(Problem(
                     "E203", f"台账目录中有无法识别的文件「{entry.name}」", self.file_name(entry),
@@ -300,6 +303,9 @@ class _Loader:
                                              self.file_name(entry), hint, at="file"))
             for child in sorted(entry.iterdir(), key=lambda p: (_ledger_rank(p.name), p.name)):
                 if child.name.startswith("."):
+                    continue
+                if _is_link(child):
+                    self.problems.append(_link_problem(child, self.file_name(child)))
                     continue
                 ledger = next((lg for lg in LEDGERS if lg.filename == child.name), None)
                 if ledger is None or not child.is_file():
@@ -454,6 +460,16 @@ def load(root: Path, progress: Callable[[int, int], None] | None = None) -> Repo
     loader.locate()
     repo.problems.sort(key=_problem_order(list(loader.sources)))
     return repo
+
+
+def _is_link(path: Path) -> bool:
+    return bool(getattr(path, "is_symlink", lambda: False)())
+
+
+def _link_problem(path: Path, file: str) -> Problem:
+    # A link could point anywhere (/etc/passwd, a device): never follow one from a ledger repository.
+    return Problem("E203", f"「{path.name}」是符号链接，台账目录中不允许", file,
+                   "把真正的文件放在这里，删除链接", at="file")
 
 
 def _ledger_rank(name: str) -> int:
