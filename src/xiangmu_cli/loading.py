@@ -262,6 +262,9 @@ class _Loader:
     def load_config(self) -> tuple[Config | None, str]:
         path = self.root / CONFIG_FILE
         file = self.file_name(path)
+        if _is_link(path):
+            self.problems.append(_link_problem(path, file))
+            return None, file
         if not path.is_file():
             self.problems.append(Problem("E201", f"台账目录 {display_path(self.root)} 中没有 {CONFIG_FILE}", file,
                                          "在台账目录下新建 xiangmu.yaml，写明 名称、年度 和 地区（见 examples/minimal）",
