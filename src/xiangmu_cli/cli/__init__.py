@@ -126,11 +126,13 @@ def _root(
     """重点项目建设台账工具。"""
 
 
-from . import history as _history  # noqa: E402,F401  (registers the commands)
+# Registration order is the order of `xm --help`.
+from . import validate as _validate  # noqa: E402,F401  (registers the commands)
+from . import schema as _schema  # noqa: E402,F401
 from . import info as _info  # noqa: E402,F401
 from . import reports as _reports  # noqa: E402,F401
-from . import schema as _schema  # noqa: E402,F401
-from . import validate as _validate  # noqa: E402,F401
+from . import history as _history  # noqa: E402,F401
+from . import edit as _edit  # noqa: E402,F401
 
 
 def main() -> None:

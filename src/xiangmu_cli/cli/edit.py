@@ -1,0 +1,180 @@
+"""Event commands that edit the ledgers in place: `xm start`, `xm enter-stats`, `xm land`,
+`xm finish`, `xm invest`, `xm visit`, `xm problem add|solve`.
+
+Each builds one plan with the library (:mod:`xiangmu_cli.edit`), which verifies it, and writes it.
+Usage errors exit 2; refusals (unknown 编号, wrong ledger, ledgers with errors, an edit that
+would break validation) exit 1 and leave every file untouched.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from . import XmCommand, XmGroup, app
+from .common import LEDGERS_HELP, load_repository, resolve_ledgers, usage_error
+
+if TYPE_CHECKING:
+    from ..edit import EditPlan
+    from ..loading import Repository
+
+LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
+CodeArg = typer.Argument(..., metavar="编号", help="项目编号", show_default=False)
+DateOpt = typer.Option(..., "--date", "-d", help="日期 YYYY-MM-DD", show_default=False)
+DryRunOpt = typer.Option(False, "--dry-run", "-n", help="只显示将要做的修改（diff），不写文件")
+
+
+def _run(ledgers: Path | None, dry_run: bool, make: Callable[[Repository], EditPlan]) -> None:
+    """Load the ledgers, make the plan, write it (or show it); EditError → its exit code."""
+    from ..edit import EditError, apply, diff
+    from ..loading import display_path
+
+    root = resolve_ledgers(ledgers)
+    try:
+        plan = make(load_repository(root))
+        if dry_run:
+            typer.echo(diff(plan), nl=False)
+        elif plan.changes:
+            apply(plan)
+    except EditError as exc:
+        if exc.code == 2:
+            raise usage_error(exc.message) from None
+        sys.stderr.write("\n".join([f"错误：{exc.message}", *exc.details]) + "\n")
+        raise typer.Exit(1) from None
+    typer.echo(plan.summary)
+    for warning in plan.warnings:
+        typer.echo(f"注意：{warning}")
+    if plan.changes:
+        new = {p for p, before in plan.originals.items() if before is None}
+        files = "、".join(display_path(p) + ("（新建）" if p in new else "") for p in plan.changes)
+        typer.echo(f"{'将修改' if dry_run else '已修改'}：{files}")
+
+
+@app.command("start", cls=XmCommand)
+def start(code: str = CodeArg, date: str = DateOpt,
+          plan: str | None = typer.Option(None, "--plan", help="年度计划投资（万元，可写 1.2亿）；项目没有时必填",
+                                          show_default=False),
+          reason: str | None = typer.Option(None, "--reason", help="未入统原因 [默认：新开工，尚未入统]",
+                                            show_default=False),
+          first_start: str | None = typer.Option(None, "--first-start", show_default=False,
+                                                 help="续建项目的最初开工日期（续建必填；--date 记为复工日期）"),
+          ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
+    """开工：把项目从 计划开工 移到 未入统，写上开工日期。
+
+    保留 计划开工日期、建设性质（缺省 新建）、年度计划投资 和共有字段；前期手续、开工条件 不再保留。
+
+    示例：xm start CY-2018-010 --date 2018-09-20 --plan 5000
+    """
+    from .. import edit
+
+    _run(ledgers, dry_run, lambda repo: edit.start(repo, code, date, plan=plan, reason=reason,
+                                                   first_start=first_start))
+
+
+@app.command("enter-stats", cls=XmCommand)
+def enter_stats(code: str = CodeArg, date: str = DateOpt, ledgers: Path | None = LedgersOpt,
+                dry_run: bool = DryRunOpt) -> None:
+    """入统：把项目从 未入统 移到 在建，写上入统日期，删除 未入统原因 和 入统时限。
+
+    示例：xm enter-stats CY-2018-011 --date 2018-09-25
+    """
+    from .. import edit
+
+    _run(ledgers, dry_run, lambda repo: edit.enter_stats(repo, code, date))
+
+
+@app.command("land", cls=XmCommand)
+def land(code: str = CodeArg, date: str = DateOpt,
+         planned_start: str = typer.Option(..., "--planned-start", help="计划开工日期 YYYY-MM-DD", show_default=False),
+         ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
+    """落地：把已签约的招商项目移到 计划开工，写上计划开工日期。
+
+    投资方 在没有 建设单位 时记为 建设单位；阶段、签约日期 等招商专用字段记在项目内的一行注释里。
+
+    示例：xm land CY-2018-030 --date 2018-09-20 --planned-start 2018-10-15
+    """
+    from .. import edit
+
+    _run(ledgers, dry_run, lambda repo: edit.land(repo, code, date, planned_start))
+
+
+@app.command("finish", cls=XmCommand)
+def finish(code: str = CodeArg, date: str = DateOpt, ledgers: Path | None = LedgersOpt,
+           dry_run: bool = DryRunOpt) -> None:
+    """竣工：给在建或未入统项目写上竣工日期。
+
+    示例：xm finish CY-2018-001 --date 2018-11-30
+    """
+    from .. import edit
+
+    _run(ledgers, dry_run, lambda repo: edit.finish(repo, code, date))
+
+
+@app.command("invest", cls=XmCommand)
+def invest(code: str = CodeArg,
+           month: str = typer.Option(..., "--month", "-m", help="月份 YYYY-MM", show_default=False),
+           amount: str = typer.Option(..., "--amount", "-a", help="当月完成投资（万元，可写 1.2亿、5000万元）",
+                                      show_default=False),
+           ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
+    """完成投资：写上某月的当月完成投资（按月份顺序插入，已有则替换），金额按所写原样记入。
+
+    示例：xm invest CY-2018-001 --month 2018-09 --amount 1.2亿
+    """
+    from .. import edit
+
+    _run(ledgers, dry_run, lambda repo: edit.invest(repo, code, month, amount))
+
+
+@app.command("visit", cls=XmCommand)
+def visit(code: str = CodeArg, date: str = DateOpt,
+          note: str | None = typer.Option(None, "--note", help="走访内容", show_default=False),
+          ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
+    """走访：在项目的 走访 列表末尾加一次走访（只有日期，或 {日期, 内容}）。
+
+    示例：xm visit CY-2018-001 --date 2018-09-03 --note 协调用地
+    """
+    from .. import edit
+
+    _run(ledgers, dry_run, lambda repo: edit.visit(repo, code, date, note))
+
+
+problem_app = typer.Typer(cls=XmGroup, help="问题清单：新增问题、登记解决。\n\n示例：xm problem add CY-2018-001 "
+                          "--date 2018-09-03 --content 施工用电不足", no_args_is_help=True)
+app.add_typer(problem_app, name="problem")
+
+
+@problem_app.command("add", cls=XmCommand)
+def problem_add(code: str = CodeArg, date: str = typer.Option(..., "--date", "-d", help="提出日期 YYYY-MM-DD",
+                                                              show_default=False),
+                content: str = typer.Option(..., "--content", "-c", help="问题内容", show_default=False),
+                department: str | None = typer.Option(None, "--department", help="负责解决的责任单位",
+                                                      show_default=False),
+                deadline: str | None = typer.Option(None, "--deadline", help="解决时限 YYYY-MM-DD", show_default=False),
+                ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
+    """新增问题：在项目的 问题 列表末尾加一条。
+
+    示例：xm problem add CY-2018-001 --date 2018-09-03 --content 施工用电不足 --department 供电公司
+    """
+    from .. import edit
+
+    _run(ledgers, dry_run, lambda repo: edit.add_problem(repo, code, date, content, department, deadline))
+
+
+@problem_app.command("solve", cls=XmCommand)
+def problem_solve(code: str = CodeArg,
+                  number: int = typer.Argument(..., metavar="N", help="问题序号：项目 问题 列表中的第几条（从 1 起）",
+                                               show_default=False),
+                  date: str = typer.Option(..., "--date", "-d", help="解决日期 YYYY-MM-DD", show_default=False),
+                  how: str | None = typer.Option(None, "--how", help="解决情况", show_default=False),
+                  ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
+    """问题解决：给项目的第 N 个问题写上解决日期（和解决情况）。
+
+    示例：xm problem solve CY-2018-001 1 --date 2018-09-20 --how 已完成增容
+    """
+    from .. import edit
+
+    _run(ledgers, dry_run, lambda repo: edit.solve_problem(repo, code, number, date, how))
