@@ -972,7 +972,6 @@ def invest(repo: Repository, code: str, month: str, amount: str) -> EditPlan:
     record = _find(repo, code, "xm invest", _STARTED)
     data = record.project.model_dump(by_alias=True, exclude_unset=True)
     monthly = dict(data.get("完成投资") or {})
-    old = monthly.get(key)
     monthly[key] = parse_amount(amount)
     data["完成投资"] = monthly
     changed: list[str] = []

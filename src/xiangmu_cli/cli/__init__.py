@@ -132,6 +132,7 @@ from . import schema as _schema  # noqa: E402,F401
 from . import info as _info  # noqa: E402,F401
 from . import reports as _reports  # noqa: E402,F401
 from . import history as _history  # noqa: E402,F401
+from . import fmt as _fmt  # noqa: E402,F401
 from . import edit as _edit  # noqa: E402,F401
 
 
