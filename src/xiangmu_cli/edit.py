@@ -70,7 +70,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import shutil
 import stat
 import tempfile
@@ -85,6 +84,7 @@ from .loading import Record, Repository, display_path, load
 from .model import PROJECT_MODELS, Issue, Project
 from .problems import Problem
 from .units import UnitError, parse_amount, parse_date, parse_month
+from .fileio import write_atomic
 from .vocab import CONFIG_FILE, Ledger
 
 __all__ = [
@@ -1148,42 +1148,10 @@ def apply(plan: EditPlan) -> list[Path]:
     written: list[Path] = []
     for path, text in plan.changes.items():
         try:
-            _write_atomic(path, text.encode("utf-8"), plan.new_mode)
+            write_atomic(path, text.encode("utf-8"), plan.new_mode)
         except OSError as exc:
             done = "；已写入 " + "、".join(display_path(p) for p in written) if written else ""
             raise EditError(f"写入 {display_path(path)} 失败：{exc.strerror or exc}{done}"
                             + ("，请检查这些文件，避免项目重复" if written else "")) from None
         written.append(path)
     return written
-
-
-def _write_atomic(path: Path, data: bytes, new_mode: int) -> None:
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = new_mode
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    if hasattr(os, "O_DIRECTORY"):
-        try:
-            dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            return
-        try:
-            os.fsync(dir_fd)
-        except OSError:
-            pass
-        finally:
-            os.close(dir_fd)

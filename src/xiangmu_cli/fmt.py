@@ -37,18 +37,16 @@ import functools
 import math
 import os
 import re
-import stat
-import tempfile
 import types
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from .problems import Problem
 from .vocab import CONFIG_FILE, LEDGERS, Ledger
+from .fileio import write_atomic
 from .yamlread import decode, parse_text
 
 __all__ = [
@@ -858,35 +856,12 @@ def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, writ
     result.changed = new != raw
     if result.changed and write:
         try:
-            _write_atomic(path, new)
+            write_atomic(path, new)
         except OSError as exc:
             result.error = FormatError(f"无法写入文件：{exc.strerror or exc}")
             return result
         result.written = True
     return result
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data``: a temporary file beside it, fsync, rename; mode kept."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with suppress(OSError, AttributeError):  # make the rename itself durable (POSIX)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 def repository_files(root: Path) -> list[Path]:

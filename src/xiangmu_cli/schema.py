@@ -10,13 +10,12 @@ the Chinese descriptions stay.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from .model import FILE_KEYS, PROJECT_MODELS, Config
+from .fileio import write_atomic
 from .vocab import CONFIG_FILE, LEDGERS, Ledger
 
 __all__ = ["schemas", "write_schemas", "DRAFT"]
@@ -86,17 +85,6 @@ def schemas() -> dict[str, str]:
     return {name: json.dumps(doc, ensure_ascii=False, indent=2) + "\n" for name, doc in docs.items()}
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_schemas(out: Path, check: bool = False) -> list[str]:
     """Write the schemas into ``out``; with ``check``, write nothing and return the stale names.
 
@@ -114,5 +102,5 @@ def write_schemas(out: Path, check: bool = False) -> list[str]:
         changed.append(name)
         if not check:
             out.mkdir(parents=True, exist_ok=True)
-            _atomic_write(path, text)
+            write_atomic(path, text.encode("utf-8"))
     return changed
