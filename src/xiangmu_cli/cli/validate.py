@@ -23,6 +23,7 @@ def validate(
     strict: bool = typer.Option(False, "--strict", help="有警告也以 1 退出（CI 从严）"),
     fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f",
                                       help="输出格式：text（带源码行）、json、github（GitHub Actions 注释）"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不读写缓存（.xm-cache/），全部重新检查"),
 ) -> None:
     """检查全部台账，每个问题给出 文件:行:列、说明和改法。
 
@@ -31,16 +32,22 @@ def validate(
 
     示例：xm validate --ledgers ledgers --format github
     """
+    from ..cache import cached_validation
     from ..render import problems_github, problems_json, problems_text, summary_line
 
-    repo = load_repository(resolve_ledgers(ledgers))
-    problems = repo.problems
+    root = resolve_ledgers(ledgers)
+    if no_cache:
+        repo = load_repository(root)
+        problems, files, projects = repo.problems, repo.files_read, repo.items_read
+    else:
+        problems, files, projects = cached_validation(root, lambda: load_repository(root))
     if fmt is ProblemFormat.json:
         typer.echo(problems_json(problems), nl=False)
     else:
         lines = problems_github(problems) if fmt is ProblemFormat.github else []
-        lines += problems_text(problems, {lf.file: lf.path for lf in repo.files})
-        lines.append(summary_line(problems, files=repo.files_read, projects=repo.items_read))
+        lines += problems_text(problems)
+        lines.append(summary_line(problems, files=files, projects=projects))
         typer.echo("\n".join(lines))
-    failed = bool(repo.errors) or (strict and bool(repo.warnings))
-    raise typer.Exit(1 if failed else 0)
+    errors = any(p.is_error for p in problems)
+    warnings = any(not p.is_error for p in problems)
+    raise typer.Exit(1 if errors or (strict and warnings) else 0)

@@ -1,0 +1,107 @@
+"""A result cache for `xm validate`, keyed by content, never by modification times.
+
+The key hashes every name and byte under the ledgers folder (dotfiles aside, links by their
+target text, never followed), the code of xm itself (so a new version or a changed model never
+reads an old entry), the current directory (problems name files relative to it) and the
+ledgers path. A hit therefore means "exactly these files were already checked by exactly this
+code". Entries are JSON (nothing executable is ever read back), written atomically, in
+``.xm-cache/`` beside the ledgers folder, which ignores itself in git and is safe to delete.
+An unreadable or corrupt entry is ignored and recomputed: a stale cache can never hide a problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .fileio import write_atomic
+from .problems import Problem
+
+__all__ = ["CACHE_DIR", "cached_validation", "content_key"]
+
+CACHE_DIR = ".xm-cache"
+_FORMAT = "1"
+_KEEP = 16  # entries kept per cache folder
+_code_hash: str | None = None
+
+
+def _code_fingerprint() -> str:
+    """A hash of xm's own source: any change to the code changes every key."""
+    global _code_hash
+    if _code_hash is None:
+        digest = hashlib.blake2b(_FORMAT.encode(), digest_size=16)
+        package = Path(__file__).resolve().parent
+        for path in sorted(package.rglob("*.py")):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+        _code_hash = digest.hexdigest()
+    return _code_hash
+
+
+def content_key(root: Path) -> str:
+    """The key of the ledgers folder's current contents, as this code and this directory see it."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(_code_fingerprint().encode())
+    digest.update(os.getcwd().encode("utf-8", "surrogateescape"))
+    digest.update(str(root).encode("utf-8", "surrogateescape"))
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        rel_dir = os.path.relpath(dirpath, root)
+        digest.update(b"D\0" + rel_dir.encode("utf-8", "surrogateescape") + b"\0")
+        for name in sorted([*filenames, *(d for d in dirnames if os.path.islink(os.path.join(dirpath, d)))]):
+            path = os.path.join(dirpath, name)
+            digest.update(b"F\0" + name.encode("utf-8", "surrogateescape") + b"\0")
+            if os.path.islink(path):
+                digest.update(b"L\0" + os.readlink(path).encode("utf-8", "surrogateescape"))
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    digest.update(hashlib.blake2b(handle.read(), digest_size=20).digest())
+            except OSError as exc:
+                digest.update(f"E{exc.errno}".encode())
+    return digest.hexdigest()
+
+
+def _problem_from(data: dict[str, Any]) -> Problem:
+    return Problem(code=data["code"], message=data["message"], file=data["file"], hint=data["hint"] or "",
+                   path=tuple(data["path"]), line=data["line"], col=data["col"], project=data["project"])
+
+
+def cached_validation(root: Path, compute: Callable[[], Any]) -> tuple[list[Problem], int, int]:
+    """(problems, files read, projects read) from the cache, or from ``compute()`` (a Repository)."""
+    folder = root.resolve().parent / CACHE_DIR
+    try:
+        key = content_key(root)
+    except OSError:
+        key = None
+    entry = folder / f"validate-{key}.json" if key else None
+    if entry is not None:
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+            if data.get("key") == key:
+                return [_problem_from(p) for p in data["problems"]], data["files"], data["projects"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no entry, or a corrupt one: recompute
+    repo = compute()
+    if entry is not None:
+        _store(folder, entry, {"key": key, "files": repo.files_read, "projects": repo.items_read,
+                               "problems": [p.as_dict() for p in repo.problems]})
+    return repo.problems, repo.files_read, repo.items_read
+
+
+def _store(folder: Path, entry: Path, data: dict[str, Any]) -> None:
+    try:
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            write_atomic(ignore, b"# xm's cache: safe to delete\n*\n")
+        write_atomic(entry, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        entries = sorted(folder.glob("validate-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[_KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only checkout: no cache, same results
