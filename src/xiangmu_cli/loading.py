@@ -10,6 +10,7 @@ raises.
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -446,6 +447,19 @@ class _FileHeader(BaseModel):
 
 def load(root: Path, progress: Callable[[int, int], None] | None = None) -> Repository:
     """Load the ledger repository at ``root`` (the folder holding xiangmu.yaml)."""
+
+    # Loading allocates hundreds of thousands of objects and no reference cycles: the cyclic
+    # garbage collector would only rescan them (measured: ~15% of a cold load at 20k projects).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(root, progress)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(root: Path, progress: Callable[[int, int], None] | None) -> Repository:
     from .checks import run_checks
 
     loader = _Loader(root, progress)
