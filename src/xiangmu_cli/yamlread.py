@@ -209,12 +209,25 @@ def _compose_all(text: str) -> list[Any]:
         return list(YAML(typ="safe", pure=True).compose_all(text))
 
 
-def _document_count(text: str) -> int:
+def _events(text: str) -> list[Any]:
+    """The YAML event stream: libyaml's (fast) when it accepts the text, else ruamel's own.
+
+    libyaml is YAML 1.1 and rejects a few 1.2 streams that yaml_rs accepts (a bare document
+    after ``...``); the pure-Python parser reads those. Raises when neither can parse.
+    """
     from ruamel.yaml import YAML
+
+    try:
+        return list(YAML(typ="safe", pure=False).parse(text))
+    except Exception:
+        return list(YAML(typ="safe", pure=True).parse(text))
+
+
+def _document_count(text: str) -> int:
     from ruamel.yaml.events import DocumentStartEvent
 
     try:
-        return sum(isinstance(ev, DocumentStartEvent) for ev in YAML(typ="safe", pure=True).parse(text))
+        return sum(isinstance(ev, DocumentStartEvent) for ev in _events(text))
     except Exception:
         return 1
 
@@ -234,12 +247,11 @@ _CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", 
 
 def _scan_constructs(text: str, file: str) -> list[Problem]:
     """Anchors, aliases and non-core tags, each located (yaml_rs accepts or ignores them)."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.events import AliasEvent
 
     problems: list[Problem] = []
     try:
-        for event in YAML(typ="safe", pure=True).parse(text):
+        for event in _events(text):
             mark = event.start_mark
             if isinstance(event, AliasEvent):
                 problems.append(Problem("E003", f"不允许使用别名「*{event.anchor}」", file,
