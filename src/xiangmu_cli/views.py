@@ -112,7 +112,7 @@ def list_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]],
 def _overview_table(scope: str, figures: Figures) -> Table:
     rows = [{"指标": metric + _UNITS.get(METRIC_DISPLAY[metric], ""),
              scope: format_value(METRIC_DISPLAY[metric], value)} for metric, value in figures.items()]
-    return Table(f"{scope}总览" if scope == CITY else f"{scope}总览",
+    return Table(f"{scope}总览",
                  [Column("指标"), Column(scope, kind="text", align="right")], rows)
 
 
