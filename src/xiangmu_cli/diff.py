@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -266,18 +265,7 @@ def _row(code: str, old: Record | None, new: Record | None, events: list[str], c
 
 def describe(change: dict[str, Any]) -> str:
     """One change as text: ``总投资 12000 → 15000（+3000）``."""
-    from .units import format_amount
-
-    def show(value: Any) -> str:
-        if value is None:
-            return "—"
-        if isinstance(value, Decimal):
-            return format_amount(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        return str(value)
+    from .units import format_amount, show_value as show
 
     text = f"{change['字段']} {show(change['原值'])} → {show(change['新值'])}"
     if change.get("差额") is not None:

@@ -7,31 +7,16 @@ per-project list of changed fields. A file that does not parse is shown as it is
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
 
 from pydantic import ValidationError
 
 from .model import PROJECT_MODELS
-from .units import format_amount
+from .units import show_value
 from .vocab import LEDGERS
 from .yamlread import decode, parse_text
 
 __all__ = ["textconv"]
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return format_amount(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items() if v is not None) + "}"
-    return str(value)
 
 
 def textconv(raw: bytes, name: str) -> str:
@@ -57,9 +42,9 @@ def textconv(raw: bytes, name: str) -> str:
             if value in (None, [], {}) or key == "编号":
                 continue
             if key == "完成投资":
-                lines += [f"[{code}] 完成投资 {month}: {_show(v)}" for month, v in sorted(value.items())]
+                lines += [f"[{code}] 完成投资 {month}: {show_value(v)}" for month, v in sorted(value.items())]
             elif isinstance(value, list):
-                lines += [f"[{code}] {key}: {_show(v)}" for v in value]
+                lines += [f"[{code}] {key}: {show_value(v)}" for v in value]
             else:
-                lines.append(f"[{code}] {key}: {_show(value)}")
+                lines.append(f"[{code}] {key}: {show_value(value)}")
     return "\n".join(lines) + "\n"

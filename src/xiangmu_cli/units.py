@@ -21,6 +21,7 @@ __all__ = [
     "parse_month",
     "parse_bool",
     "format_amount",
+    "show_value",
 ]
 
 #: 1 亿 = 10,000 万
@@ -212,3 +213,19 @@ def format_amount(amount: Decimal) -> str:
     """An amount as plain decimal text without exponent or trailing zeros: ``12000``, ``0.5``."""
     text = format(amount.normalize(), "f")
     return text
+
+
+def show_value(value: object) -> str:
+    """A ledger value as plain text: amounts in 万元 without exponent, ISO dates, 是/否,
+    mappings as ``{k: v, …}``; None as "—"."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format_amount(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {show_value(v)}" for k, v in value.items() if v is not None) + "}"
+    return str(value)
