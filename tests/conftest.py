@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
+
+from xiangmu_cli.loading import Repository, load
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -25,3 +28,11 @@ def write_repo(base: Path, files: dict[str, str | bytes]) -> Path:
             path.write_text(content, encoding="utf-8")
     root.mkdir(parents=True, exist_ok=True)
     return root
+
+
+def load_repo(tmp_path: Path, files: dict[str, str], warnings: Collection[tuple[str, str]] = ()) -> Repository:
+    """Load a fixture and check it is valid: no errors, and exactly the expected warnings."""
+    repo = load(write_repo(tmp_path, files))
+    assert [(p.code, p.message) for p in repo.errors] == []
+    assert {(p.code, p.project) for p in repo.warnings} == set(warnings)
+    return repo

@@ -5,24 +5,15 @@ Every due date and 逾期天数 (as-of − due) is worked out by hand in the com
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from xiangmu_cli.loading import Repository, load
+from xiangmu_cli.loading import Repository
 from xiangmu_cli.overdue import overdue_items
 
-from .conftest import write_repo
-
-
-def load_repo(tmp_path: Path, files: dict[str, str], warnings: Collection[tuple[str, str]] = ()) -> Repository:
-    """Load a fixture and check it is valid: no errors, and exactly the expected warnings."""
-    repo = load(write_repo(tmp_path, files))
-    assert [(p.code, p.message) for p in repo.errors] == []
-    assert {(p.code, p.project) for p in repo.warnings} == set(warnings)
-    return repo
+from .conftest import load_repo
 
 
 def brief(items: list[dict]) -> list[tuple]:

@@ -6,27 +6,18 @@ under test.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from xiangmu_cli.loading import Repository, load
+from xiangmu_cli.loading import Repository
 from xiangmu_cli.scoring import evaluate, period_as_of
 
-from .conftest import write_repo
+from .conftest import load_repo
 
 D = Decimal
-
-
-def load_repo(tmp_path: Path, files: dict[str, str], warnings: Collection[tuple[str, str]] = ()) -> Repository:
-    """Load a fixture and check it is valid: no errors, and exactly the expected warnings."""
-    repo = load(write_repo(tmp_path, files))
-    assert [(p.code, p.message) for p in repo.errors] == []
-    assert {(p.code, p.project) for p in repo.warnings} == set(warnings)
-    return repo
 
 
 # =============================================================================================
