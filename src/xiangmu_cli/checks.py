@@ -118,21 +118,23 @@ def check_months(repo: Repository) -> list[Problem]:
     if repo.config is None:
         return []
     year = repo.config.year
+    prefix = f"{year:04d}-"
     problems = []
     for rec in repo.checkable:
         p = rec.project
         if not isinstance(p, StartedProject):
             continue
         start_month = f"{p.start_date.year:04d}-{p.start_date.month:02d}"
+        started_this_year = p.start_date.year == year
         for month in p.monthly:
-            path = (*rec.path, "完成投资", month)
-            if not month.startswith(f"{year:04d}-"):
+            if not month.startswith(prefix):
                 problems.append(Problem("E301", f"完成投资的月份「{month}」不在年度 {year} 内", rec.file,
                                         f"只记录 {year} 年各月的当月完成投资；以前年度的合计写在 以前年度完成投资",
-                                        path=path, at="key", project=p.code))
-            elif p.start_date.year == year and month < start_month:
+                                        path=(*rec.path, "完成投资", month), at="key", project=p.code))
+            elif started_this_year and month < start_month:
                 problems.append(Problem("E302", f"完成投资的月份「{month}」早于开工日期 {p.start_date}", rec.file,
-                                        "开工前不应有完成投资；核对开工日期或月份", path=path, at="key", project=p.code))
+                                        "开工前不应有完成投资；核对开工日期或月份", path=(*rec.path, "完成投资", month),
+                                        at="key", project=p.code))
     return problems
 
 

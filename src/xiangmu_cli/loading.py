@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .model import INEXACT, PROJECT_MODELS, Config, Project
+from .model import INEXACT, PROJECT_MODELS, Config, Project, clean_errors
 from .problems import PathElem, Problem
 from .vocab import CONFIG_FILE, LEDGERS, Ledger
 from .yamlread import PositionIndex, decode, parse_text
@@ -200,7 +200,7 @@ def problems_from_validation(exc: ValidationError, file: str, base: tuple[PathEl
                              data: Any = None) -> list[Problem]:
     """One Problem per pydantic error, in the catalogue's codes and Chinese."""
     problems = []
-    for err in exc.errors(include_url=False):
+    for err in clean_errors(exc.errors(include_url=False)):
         loc = tuple(e for e in err["loc"] if not (isinstance(e, str) and e.startswith("function-")))
         at = "value"
         if loc and loc[-1] == "[key]":
@@ -236,7 +236,7 @@ def _validate(model: type[BaseModel], data: Any, file: str, base: tuple[PathElem
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        if exact is not None and any(e["type"] == INEXACT for e in exc.errors()):
+        if exact is not None and any(e["type"] == INEXACT for e in clean_errors(exc.errors())):
             return _validate(model, exact(), file, base, ledger, None)
         return None, problems_from_validation(exc, file, base, model, ledger)
 
@@ -325,9 +325,10 @@ class _Loader:
         todo.sort(key=lambda t: (order.get(t[1], len(order)), t[1], LEDGERS.index(t[2])))
         return todo
 
-    def load_ledger(self, path: Path, region: str, ledger: Ledger) -> None:
+    def load_ledger(self, path: Path, region: str, ledger: Ledger,
+                    parsed: tuple[Any, str | None, list[Problem], bool]) -> None:
         file = self.file_name(path)
-        data, text, problems, usable = _parse(path, file)
+        data, text, problems, usable = parsed
         if not usable:
             self.problems.extend(problems)
             return
@@ -466,7 +467,7 @@ def _load(root: Path, progress: Callable[[int, int], None] | None) -> Repository
     config, config_file = loader.load_config()
     todo = loader.walk(config)
     for done, (path, region, ledger) in enumerate(todo, 1):
-        loader.load_ledger(path, region, ledger)
+        loader.load_ledger(path, region, ledger, _parse(path, display_path(path)))
         if progress is not None:
             progress(done, len(todo))
     repo = Repository(root=root, config=config, config_file=config_file, files=loader.files,

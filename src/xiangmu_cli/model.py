@@ -14,8 +14,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetPydanticSchema, WithJsonSchema
+from pydantic_core import CoreSchema, PydanticCustomError
+from pydantic_core import core_schema as cs
 
 from . import units
 from .vocab import Ledger
@@ -23,7 +24,7 @@ from .vocab import Ledger
 __all__ = [
     "Issue", "Visit", "Approval", "Project", "StartedProject", "BuildingProject",
     "UnstatProject", "PlannedProject", "InvestmentProject", "PROJECT_MODELS",
-    "Config", "Caliber", "Leader", "RegionDef", "Evaluation", "INEXACT",
+    "Config", "Caliber", "Leader", "RegionDef", "Evaluation", "INEXACT", "clean_errors",
 ]
 
 #: The error type raised for a float literal too long for a binary float; the loader re-reads
@@ -47,13 +48,54 @@ def _parser(parse: Callable[[Any], Any], optional: bool) -> Callable[[Any], Any]
     return validate
 
 
-def _scalar(parse: Callable[[Any], Any], schema: dict[str, Any], py: Any, description: str) -> tuple[Any, Any]:
-    """The required and the optional annotated type for one scalar kind."""
-    required = Annotated[py, PlainValidator(_parser(parse, False)),
+#: Union branch labels of a scalar (see :func:`_scalar`); they appear in pydantic's error locations.
+_FAST, _PARSE = "\x00fast", "\x00parse"
+
+
+def _scalar_schema(parse: Callable[[Any], Any], fast: CoreSchema | None, optional: bool) -> GetPydanticSchema:
+    validator = cs.no_info_plain_validator_function(_parser(parse, optional))
+    schema = validator if fast is None else cs.union_schema(
+        [(fast, _FAST), (validator, _PARSE)], mode="left_to_right")
+    return GetPydanticSchema(lambda _source, _handler: schema)
+
+
+def _scalar(parse: Callable[[Any], Any], schema: dict[str, Any], py: Any, description: str,
+            fast: CoreSchema | None = None) -> tuple[Any, Any]:
+    """The required and the optional annotated type for one scalar kind.
+
+    ``parse`` (a :mod:`units` parser) decides what a value means and explains every error. For
+    speed, ``fast`` may give a pydantic-core schema that validates the common spelling in Rust
+    without calling Python; it must accept only values on which it gives exactly ``parse``'s
+    result (tests/test_fast_path.py checks this), and anything it rejects goes on to ``parse``.
+    The loader drops the fast branch's errors (:func:`clean_errors`).
+    """
+    required = Annotated[py, _scalar_schema(parse, fast, False),
                          WithJsonSchema({**schema, "description": description})]
     nullable = {"anyOf": [schema, {"type": "null"}], "description": description}
-    optional = Annotated[py | None, PlainValidator(_parser(parse, True)), WithJsonSchema(nullable)]
+    optional = Annotated[py | None, _scalar_schema(parse, fast, True), WithJsonSchema(nullable)]
     return required, optional
+
+
+def clean_errors(errors: list[Any]) -> list[Any]:
+    """Pydantic's errors without those of the fast branches, which only said "not the common case"."""
+    cleaned = []
+    for err in errors:
+        loc = err["loc"]
+        if _FAST in loc:
+            continue
+        if _PARSE in loc:
+            err = {**err, "loc": tuple(e for e in loc if e != _PARSE)}
+        cleaned.append(err)
+    return cleaned
+
+
+# Fast branches: plain YAML values already in their final form.
+#: Text: a string, stripped as str.strip() strips (which differs from Rust's trim only on
+#: U+001C..U+001F: such strings go to the parser).
+_FAST_TEXT = cs.str_schema(strict=True, strip_whitespace=True, min_length=1, pattern="^[^\x1c-\x1f]*$")
+#: Amounts: a non-negative integer up to the plausibility limit, as Decimal(int).
+_FAST_AMOUNT = cs.chain_schema([cs.int_schema(strict=True, ge=0, le=int(units.MAX_AMOUNT)), cs.decimal_schema()])
+_FAST_DATE = cs.chain_schema([cs.str_schema(strict=True, pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), cs.date_schema()])
 
 
 def _text(value: Any) -> str:
@@ -130,18 +172,24 @@ _AREA_SCHEMA: dict[str, Any] = {
 _DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _BOOL_SCHEMA = {"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}]}
 
-Amount, OptAmount = _scalar(units.parse_amount, _AMOUNT_SCHEMA, Decimal, "金额（万元），可写 12000、1.2亿、5000万元")
+Amount, OptAmount = _scalar(units.parse_amount, _AMOUNT_SCHEMA, Decimal, "金额（万元），可写 12000、1.2亿、5000万元",
+                            _FAST_AMOUNT)
 Area, OptArea = _scalar(units.parse_area, _AREA_SCHEMA, Decimal, "面积（平方米），可写 35000、82.1公顷、123亩")
-Day, OptDay = _scalar(units.parse_date, _DATE_SCHEMA, date, "日期，YYYY-MM-DD")
-Text, OptText = _scalar(_text, {"type": "string"}, str, "文字")
-Bool, OptBool = _scalar(units.parse_bool, _BOOL_SCHEMA, bool, "是/否")
+Day, OptDay = _scalar(units.parse_date, _DATE_SCHEMA, date, "日期，YYYY-MM-DD", _FAST_DATE)
+Text, OptText = _scalar(_text, {"type": "string"}, str, "文字", _FAST_TEXT)
+Bool, OptBool = _scalar(units.parse_bool, _BOOL_SCHEMA, bool, "是/否", cs.bool_schema(strict=True))
 ProjectId, _ = _scalar(_project_id, {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}, str,
-                       "项目编号，全库唯一，例如 CY-2018-001；纯数字须加引号")
-Int, OptInt = _scalar(_int, {"type": "integer", "minimum": 0}, int, "整数")
-Year, _ = _scalar(_year, {"type": "integer", "minimum": 1949, "maximum": 2200}, int, "年度，例如 2018")
-Nature, OptNature = _scalar(_choice("新建", "续建"), {"enum": ["新建", "续建"]}, str, "建设性质：新建 或 续建")
-Stage, _ = _scalar(_choice("洽谈", "签约", "落地"), {"enum": ["洽谈", "签约", "落地"]}, str, "阶段：洽谈、签约 或 落地")
-RegionKind, _ = _scalar(_choice("区县", "开发区"), {"enum": ["区县", "开发区"]}, str, "类型：区县 或 开发区")
+                       "项目编号，全库唯一，例如 CY-2018-001；纯数字须加引号",
+                       cs.str_schema(strict=True, pattern="^[A-Za-z0-9][A-Za-z0-9_-]*$"))
+Int, OptInt = _scalar(_int, {"type": "integer", "minimum": 0}, int, "整数", cs.int_schema(strict=True))
+Year, _ = _scalar(_year, {"type": "integer", "minimum": 1949, "maximum": 2200}, int, "年度，例如 2018",
+                  cs.int_schema(strict=True, ge=1949, le=2200))
+Nature, OptNature = _scalar(_choice("新建", "续建"), {"enum": ["新建", "续建"]}, str, "建设性质：新建 或 续建",
+                            cs.literal_schema(["新建", "续建"]))
+Stage, _ = _scalar(_choice("洽谈", "签约", "落地"), {"enum": ["洽谈", "签约", "落地"]}, str, "阶段：洽谈、签约 或 落地",
+                   cs.literal_schema(["洽谈", "签约", "落地"]))
+RegionKind, _ = _scalar(_choice("区县", "开发区"), {"enum": ["区县", "开发区"]}, str, "类型：区县 或 开发区",
+                        cs.literal_schema(["区县", "开发区"]))
 TargetValue, _ = _scalar(_target_value, {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}]},
                          Decimal, "目标值：个数、金额（万元）或比率（0.8 或 80%）")
 
@@ -151,7 +199,9 @@ def _month_key(value: Any) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-MonthKey = Annotated[str, PlainValidator(_parser(_month_key, False))]
+MonthKey = Annotated[str, _scalar_schema(
+    _month_key, cs.str_schema(strict=True, pattern="^[0-9]{4}-(0[1-9]|1[0-2])$"), False),
+    WithJsonSchema({"type": "string"})]
 
 
 def _none_as_empty_list(value: Any) -> Any:

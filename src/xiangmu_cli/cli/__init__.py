@@ -10,20 +10,23 @@ import sys
 from typing import Any
 
 import typer
-from typer import rich_utils
 from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
 
-# Typer's own words, in Chinese.
-rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-rich_utils.OPTIONS_PANEL_TITLE = "选项"
-rich_utils.COMMANDS_PANEL_TITLE = "命令"
-rich_utils.ERRORS_PANEL_TITLE = "错误"
-rich_utils.ABORTED_TEXT = "已中止。"
-rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
-rich_utils.DEFAULT_STRING = "[默认：{}]"
-rich_utils.REQUIRED_LONG_STRING = "[必填]"
+
+def _chinese_typer_words() -> None:
+    """Typer's own words in help, in Chinese. Its rich formatting is imported only for help."""
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.ABORTED_TEXT = "已中止。"
+    rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
 
 _USAGE_TRANSLATIONS = [
     (r"No such option: (\S+)(?: Did you mean (.+)\?)?",
@@ -49,10 +52,19 @@ def _format_usage(command: Any, ctx: Any, formatter: Any) -> None:
     formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), prefix="用法：")
 
 
+def _format_help(base: Any) -> Any:
+    def format_help(self: Any, ctx: Any, formatter: Any) -> None:
+        _chinese_typer_words()
+        base.format_help(self, ctx, formatter)
+
+    return format_help
+
+
 class XmCommand(TyperCommand):
-    """Every `xm` subcommand: Chinese usage line."""
+    """Every `xm` subcommand: Chinese usage line and help."""
 
     format_usage = _format_usage
+    format_help = _format_help(TyperCommand)
 
 
 class XmGroup(TyperGroup):
@@ -88,6 +100,7 @@ class XmGroup(TyperGroup):
         sys.exit(code)
 
     format_usage = _format_usage
+    format_help = _format_help(TyperGroup)
 
     def _chinese_help_options(self) -> None:
         from typer._click import Context
