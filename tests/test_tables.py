@@ -436,3 +436,16 @@ def test_rich_wraps_text_but_never_numbers_or_dates() -> None:
     continued = [line.strip() for line in rest[:next(i for i, line in enumerate(rest) if line.startswith("（"))]]
     assert len(continued) >= 2 and first.split()[1] + "".join(continued) == name
     assert "（窄屏省略：责任单位；" in out
+
+
+def test_a_long_table_in_a_terminal_shows_its_first_rows_and_says_how_many(monkeypatch) -> None:
+    from xiangmu_cli import tables
+
+    monkeypatch.setattr(tables, "MAX_RICH_ROWS", 3)
+    rows = [{"编号": f"P{i}", "总投资": Decimal(i)} for i in range(1, 6)]
+    doc = Document("标题", {}, [Table("清单", [Column("编号"), Column("总投资", kind="amount")], rows)])
+    text = render(doc, "rich", width=80, color=False)
+    assert "P3" in text and "P4" not in text
+    assert "共 5 行，终端只显示前 3 行" in text
+    plain = render(doc, "plain")
+    assert "P5" in plain and "共 5 行" not in plain

@@ -50,9 +50,13 @@ def _parser(parse: Callable[[Any], Any], optional: bool) -> Callable[[Any], Any]
 
 #: Union branch labels of a scalar (see :func:`_scalar`); they appear in pydantic's error locations.
 _FAST, _PARSE = "\x00fast", "\x00parse"
+#: Every (parser, fast schema) pair in use, for the test that they agree.
+FAST_PATHS: list[tuple[Callable[[Any], Any], CoreSchema]] = []
 
 
 def _scalar_schema(parse: Callable[[Any], Any], fast: CoreSchema | None, optional: bool) -> GetPydanticSchema:
+    if fast is not None and not optional:
+        FAST_PATHS.append((parse, fast))
     validator = cs.no_info_plain_validator_function(_parser(parse, optional))
     schema = validator if fast is None else cs.union_schema(
         [(fast, _FAST), (validator, _PARSE)], mode="left_to_right")

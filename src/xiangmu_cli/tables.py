@@ -8,7 +8,9 @@ is half-even. Every format is deterministic: same document, same bytes.
 - ``rich``: for a terminal; rates get a small bar, coloured against ``Column.compare``. On a
   narrow terminal the columns with the highest ``priority`` are dropped (and named under the
   table); if even the essential columns cannot fit, text cells wrap, and as a last resort each
-  row is shown as a list of 名称/值 pairs, so numbers are never truncated or garbled.
+  row is shown as a list of 名称/值 pairs, so numbers are never truncated or garbled. A table
+  of more than ``MAX_RICH_ROWS`` rows shows its first rows and says how many there are and how
+  to see them all (every other format has every row).
 - ``md`` / ``plain``: tabulate pipe / simple tables, aligned by display width (wcwidth).
 - ``csv``: RFC 4180 quoting, ``\\n`` line ends, UTF-8 without BOM (the caller adds one when
   writing for Excel). Values are machine-friendly: ``1234567.5``, ``0.75``, ISO dates, empty for
@@ -51,6 +53,9 @@ MISSING = "—"
 BAR_CELLS = 8
 #: Text columns may be wrapped down to this many cells before rows are shown stacked instead.
 MIN_TEXT_CELLS = 8
+#: A terminal shows at most this many rows of a table (rich renders ~0.1 ms a cell: a report of
+#: 10,000 overdue items would take seconds to scroll past); a note says how to see them all.
+MAX_RICH_ROWS = 500
 _EXTENSIONS = {".md": "md", ".markdown": "md", ".txt": "plain", ".csv": "csv", ".json": "json"}
 _TENTH = Decimal("0.1")
 _CENT = Decimal("0.01")
@@ -349,16 +354,44 @@ def _rich_cell(row: Mapping[str, Any], column: Column, bars: bool) -> Text:
     return Text(text, style=style)
 
 
-def _rich_table(table: Table, columns: list[Column], bars: bool) -> RichTable:
-    out = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    for c in columns:
-        if c.rigid:
-            out.add_column(c.title, justify=c.justify, no_wrap=True)
+class _RichCells:
+    """The rich cells of a table, made once per bar setting, and each column's widest cell.
+
+    Rich measures every cell of a table each time it is measured or printed; on reports of
+    thousands of rows that took most of a minute. Columns here get their natural width computed
+    once from the cells' display widths, and a table measured for fitting has one row only: the
+    widest cell of each column, which gives rich's own answer for the whole table.
+    """
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._rows: dict[bool, list[list[Text]]] = {}
+
+    def rows(self, bars: bool) -> list[list[Text]]:
+        if bars not in self._rows:
+            self._rows[bars] = [[_rich_cell(row, c, bars) for c in self.table.columns] for row in self.table.rows]
+        return self._rows[bars]
+
+    def table_for(self, columns: list[Column], bars: bool, widest_only: bool = False,
+                  fixed: bool = False) -> RichTable:
+        """The rich table of ``columns``: all rows, or for measuring only the widest cells; with
+        ``fixed`` each column is given its natural width so that rich need not measure it."""
+        index = [self.table.columns.index(c) for c in columns]
+        rows = self.rows(bars)
+        widest = [max((r[i] for r in rows), key=lambda t: t.cell_len) for i in index]
+        out = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+        for c, cell in zip(columns, widest):
+            width = max(cell_len(c.title), cell.cell_len) if fixed else None
+            if c.rigid:
+                out.add_column(c.title, justify=c.justify, no_wrap=True, width=width)
+            else:
+                out.add_column(c.title, justify=c.justify, overflow="fold", width=width)
+        if widest_only:
+            out.add_row(*widest)
         else:
-            out.add_column(c.title, justify=c.justify, overflow="fold")
-    for row in table.rows:
-        out.add_row(*(_rich_cell(row, c, bars) for c in columns))
-    return out
+            for cells in rows:
+                out.add_row(*(cells[i] for i in index))
+        return out
 
 
 def _stacked(table: Table) -> list[Text]:
@@ -379,28 +412,28 @@ def _natural_width(console: Console, table: RichTable) -> int:
 
 def _fit(console: Console, table: Table, width: int) -> tuple[RichTable | list[Text], list[Column]]:
     """The rich table for ``width`` and the columns left out to make it fit."""
+    cells = _RichCells(table)
     columns = list(table.columns)
     for bars in (True, False):
-        candidate = _rich_table(table, columns, bars)
-        if _natural_width(console, candidate) <= width:
-            return candidate, []
+        if _natural_width(console, cells.table_for(columns, bars, widest_only=True)) <= width:
+            return cells.table_for(columns, bars, fixed=True), []
     dropped: list[Column] = []
-    while _natural_width(console, candidate) > width:
+    while _natural_width(console, cells.table_for(columns, False, widest_only=True)) > width:
         droppable = [c for c in columns if c.priority > 0]
         if not droppable:
             break
         victim = max(reversed(droppable), key=lambda c: c.priority)  # highest, rightmost first
         columns.remove(victim)
         dropped.append(victim)
-        candidate = _rich_table(table, columns, bars=False)
-    natural = _natural_width(console, candidate)
+    natural = _natural_width(console, cells.table_for(columns, False, widest_only=True))
     if natural > width:
-        cells = _cells(table, columns)
-        content = [max([cell_len(c.title)] + [cell_len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+        texts = _cells(table, columns)
+        content = [max([cell_len(c.title)] + [cell_len(r[i]) for r in texts]) for i, c in enumerate(columns)]
         squeezed = [w if c.rigid else min(w, MIN_TEXT_CELLS) for w, c in zip(content, columns)]
         if natural - sum(content) + sum(squeezed) > width:  # even wrapped text would not fit
             return _stacked(table), []
-    return candidate, [c for c in table.columns if c in dropped]
+        return cells.table_for(columns, False), [c for c in table.columns if c in dropped]
+    return cells.table_for(columns, False, fixed=True), [c for c in table.columns if c in dropped]
 
 
 def _console(width: int | None, color: bool | None) -> tuple[Console, io.StringIO]:
@@ -430,12 +463,18 @@ def _render_rich(doc: Document, width: int | None, color: bool | None) -> str:
         if not table.rows:
             console.print(Text("（无）"))
             continue
+        total = len(table.rows)
+        if total > MAX_RICH_ROWS:
+            table = Table(table.name, table.columns, table.rows[:MAX_RICH_ROWS], table.note)
         shown, dropped = _fit(console, table, console.width)
         for renderable in shown if isinstance(shown, list) else [shown]:
             console.print(renderable)
         if dropped:
             names = "、".join(c.title for c in dropped)
             console.print(Text(f"（窄屏省略：{names}；加宽终端或用 --format plain 查看全部）", style="dim"))
+        if total > MAX_RICH_ROWS:
+            console.print(Text(f"（共 {total} 行，终端只显示前 {MAX_RICH_ROWS} 行；用 --format plain、csv 或 -o 文件 查看全部）",
+                               style="dim"))
     return "\n".join(_rstrip(line) for line in buffer.getvalue().splitlines()) + "\n"
 
 
