@@ -1,10 +1,12 @@
-"""A result cache for `xm validate`, keyed by content, never by modification times.
+"""A result cache for `xm validate` and the reports, keyed by content, never by modification times.
 
 The key hashes every name and byte under the ledgers folder (dotfiles aside, links by their
 target text, never followed), the code of xm itself (so a new version or a changed model never
 reads an old entry), the current directory (problems name files relative to it) and the
 ledgers path. A hit therefore means "exactly these files were already checked by exactly this
-code". Entries are JSON (nothing executable is ever read back), written atomically, in
+code". A report's entry is its rendered output, keyed also by the request: the command, its
+options, the output format and width, the terminal's colour settings and today's date (the
+default as-of date of a ledger with no 完成投资 is today). Entries are JSON (nothing executable is ever read back), written atomically, in
 ``.xm-cache/`` beside the ledgers folder, which ignores itself in git and is safe to delete.
 An unreadable or corrupt entry is ignored and recomputed: a stale cache can never hide a problem.
 """
@@ -15,13 +17,14 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .fileio import write_atomic
 from .problems import Problem
 
-__all__ = ["CACHE_DIR", "cached_validation", "content_key"]
+__all__ = ["CACHE_DIR", "cached_validation", "cached_report", "content_key"]
 
 CACHE_DIR = ".xm-cache"
 _FORMAT = "1"
@@ -71,36 +74,70 @@ def _problem_from(data: dict[str, Any]) -> Problem:
                    path=tuple(data["path"]), line=data["line"], col=data["col"], project=data["project"])
 
 
-def cached_validation(root: Path, compute: Callable[[], Any]) -> tuple[list[Problem], int, int]:
-    """(problems, files read, projects read) from the cache, or from ``compute()`` (a Repository)."""
-    folder = root.resolve().parent / CACHE_DIR
+def _entry(root: Path, kind: str, request: Any = None) -> tuple[Path, str] | None:
+    """The cache folder's entry for ``root``'s contents (and ``request``), or None when unkeyable."""
     try:
         key = content_key(root)
     except OSError:
-        key = None
-    entry = folder / f"validate-{key}.json" if key else None
-    if entry is not None:
+        return None
+    if request is not None:
+        text = json.dumps(request, ensure_ascii=False, sort_keys=True, default=str)
+        key = hashlib.blake2b(f"{key}\0{text}".encode(), digest_size=20).hexdigest()
+    return root.resolve().parent / CACHE_DIR / f"{kind}-{key}.json", key
+
+
+def _lookup(entry: tuple[Path, str] | None) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    try:
+        data = json.loads(entry[0].read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and data.get("key") == entry[1] else None
+    except (OSError, ValueError):
+        return None  # no entry, or a corrupt one: recompute
+
+
+def cached_validation(root: Path, compute: Callable[[], Any]) -> tuple[list[Problem], int, int]:
+    """(problems, files read, projects read) from the cache, or from ``compute()`` (a Repository)."""
+    entry = _entry(root, "validate")
+    data = _lookup(entry)
+    if data is not None:
         try:
-            data = json.loads(entry.read_text(encoding="utf-8"))
-            if data.get("key") == key:
-                return [_problem_from(p) for p in data["problems"]], data["files"], data["projects"]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # no entry, or a corrupt one: recompute
+            return [_problem_from(p) for p in data["problems"]], data["files"], data["projects"]
+        except (KeyError, TypeError):
+            pass  # a corrupt entry: recompute
     repo = compute()
     if entry is not None:
-        _store(folder, entry, {"key": key, "files": repo.files_read, "projects": repo.items_read,
-                               "problems": [p.as_dict() for p in repo.problems]})
+        _store(entry, {"files": repo.files_read, "projects": repo.items_read,
+                       "problems": [p.as_dict() for p in repo.problems]})
     return repo.problems, repo.files_read, repo.items_read
 
 
-def _store(folder: Path, entry: Path, data: dict[str, Any]) -> None:
+def cached_report(root: Path, request: dict[str, Any], compute: Callable[[], tuple[str, int]]) -> tuple[str, int]:
+    """(rendered report, number of ledger errors) from the cache, or from ``compute()``.
+
+    ``request`` must hold everything besides the ledgers' contents that the output depends on.
+    """
+    entry = _entry(root, "report", {**request, "today": date.today().isoformat()})
+    data = _lookup(entry)
+    if data is not None and isinstance(data.get("text"), str) and isinstance(data.get("errors"), int):
+        return data["text"], data["errors"]
+    text, errors = compute()
+    if entry is not None:
+        _store(entry, {"text": text, "errors": errors})
+    return text, errors
+
+
+def _store(entry: tuple[Path, str], data: dict[str, Any]) -> None:
+    path, key = entry
+    folder = path.parent
+    kind = path.name.split("-", 1)[0]
     try:
         folder.mkdir(exist_ok=True)
         ignore = folder / ".gitignore"
         if not ignore.exists():
             write_atomic(ignore, b"# xm's cache: safe to delete\n*\n")
-        write_atomic(entry, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-        entries = sorted(folder.glob("validate-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        write_atomic(path, json.dumps({"key": key, **data}, ensure_ascii=False).encode("utf-8"))
+        entries = sorted(folder.glob(f"{kind}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[_KEEP:]:
             old.unlink(missing_ok=True)
     except OSError:

@@ -70,7 +70,7 @@ def _scalar(parse: Callable[[Any], Any], schema: dict[str, Any], py: Any, descri
     ``parse`` (a :mod:`units` parser) decides what a value means and explains every error. For
     speed, ``fast`` may give a pydantic-core schema that validates the common spelling in Rust
     without calling Python; it must accept only values on which it gives exactly ``parse``'s
-    result (tests/test_fast_path.py checks this), and anything it rejects goes on to ``parse``.
+    result (tests/test_paths.py checks this), and anything it rejects goes on to ``parse``.
     The loader drops the fast branch's errors (:func:`clean_errors`).
     """
     required = Annotated[py, _scalar_schema(parse, fast, False),

@@ -44,7 +44,7 @@ from rich.text import Text
 from .vocab import METRIC_KINDS
 
 __all__ = ["Column", "Table", "Document", "FORMATS", "KINDS", "render", "infer_format",
-           "format_value", "metric_kind"]
+           "format_value", "metric_kind", "terminal_settings"]
 
 FORMATS = ("rich", "md", "plain", "csv", "json")
 KINDS = ("text", "count", "amount", "number", "rate", "diff", "date", "days", "area", "intensity", "bool", "list")
@@ -436,13 +436,21 @@ def _fit(console: Console, table: Table, width: int) -> tuple[RichTable | list[T
     return cells.table_for(columns, False, fixed=True), [c for c in table.columns if c in dropped]
 
 
+def terminal_settings() -> dict[str, Any]:
+    """What rich makes of the real stdout (terminal or not, NO_COLOR, FORCE_COLOR, TERM, COLUMNS):
+    all that a rich rendering with ``color=None`` depends on besides the document and width."""
+    probe = Console()
+    return {"width": probe.width, "terminal": probe.is_terminal, "colors": probe.color_system,
+            "no_color": probe.no_color}
+
+
 def _console(width: int | None, color: bool | None) -> tuple[Console, io.StringIO]:
     buffer = io.StringIO()
     common: dict[str, Any] = {"file": buffer, "highlight": False, "emoji": False, "legacy_windows": False}
     if color is None:
-        probe = Console()  # the real stdout: terminal, NO_COLOR, FORCE_COLOR, TERM, COLUMNS
-        console = Console(width=width or probe.width, force_terminal=probe.is_terminal,
-                          color_system=probe.color_system, no_color=probe.no_color, **common)  # type: ignore[arg-type]
+        probe = terminal_settings()
+        console = Console(width=width or probe["width"], force_terminal=probe["terminal"],
+                          color_system=probe["colors"], no_color=probe["no_color"], **common)  # type: ignore[arg-type]
     elif color:
         console = Console(width=width or 80, force_terminal=True, color_system="standard", no_color=False, **common)
     else:

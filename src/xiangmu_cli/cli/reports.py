@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -39,6 +40,7 @@ FormatOpt = typer.Option(None, "--format", "-f", show_default=False,
                          help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json")
 OutputOpt = typer.Option(None, "--output", "-o", show_default=False,
                          help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json）")
+NoCacheOpt = typer.Option(False, "--no-cache", help="不读写缓存（.xm-cache/），重新读取台账并计算")
 
 
 @dataclass
@@ -78,33 +80,85 @@ def _load(ledgers: Path | None, as_of: str | None = None, month: str | None = No
         day = resolve_as_of(repo, day, month)
     except ValueError as exc:
         raise usage_error(f"--month：{exc}") from None
-    if repo.errors:
-        sys.stderr.write(f"注意：台账有 {len(repo.errors)} 个错误，有错误的项目未计入；运行 xm validate 查看。\n")
     return Context(repo, day)
 
 
-def emit(doc: Document, fmt: OutputFormat | None, output: Path | None) -> None:
-    from ..tables import infer_format, render
+@dataclass(frozen=True)
+class Destination:
+    """Where and how a document is written: the chosen format, and the rich settings."""
 
-    chosen = infer_format(str(output) if output else None, fmt.value if fmt else None,
-                          output is None and sys.stdout.isatty())
-    if output is None:
-        width = None if sys.stdout.isatty() else 120
-        text = render(doc, chosen, width=width, color=None if sys.stdout.isatty() else False)
-        sys.stdout.write(text)
-        return
-    text = render(doc, chosen, width=120, color=False)
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise usage_error(f"无法写入 {output}：{exc.strerror or exc}") from None
-    sys.stderr.write(f"已写入 {output}\n")
+    fmt: str
+    path: Path | None
+    width: int | None
+    color: bool | None
+
+    @classmethod
+    def of(cls, fmt: OutputFormat | None, output: Path | None) -> Destination:
+        from ..tables import infer_format
+
+        tty = output is None and sys.stdout.isatty()
+        chosen = infer_format(str(output) if output else None, fmt.value if fmt else None, tty)
+        return cls(chosen, output, None if tty else 120, None if tty else False)
+
+    def request(self) -> dict[str, object]:
+        """What the rendered text depends on besides the document (for the report cache)."""
+        if self.fmt != "rich" or self.color is not None:
+            return {"format": self.fmt, "width": self.width, "color": self.color}
+        from ..tables import terminal_settings
+
+        return {"format": self.fmt, "terminal": terminal_settings()}
+
+    def render(self, doc: Document) -> str:
+        from ..tables import render
+
+        return render(doc, self.fmt, width=self.width, color=self.color)
+
+    def write(self, text: str) -> None:
+        if self.path is None:
+            sys.stdout.write(text)
+            return
+        try:
+            self.path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise usage_error(f"无法写入 {self.path}：{exc.strerror or exc}") from None
+        sys.stderr.write(f"已写入 {self.path}\n")
+
+
+def emit(doc: Document, fmt: OutputFormat | None, output: Path | None) -> None:
+    destination = Destination.of(fmt, output)
+    destination.write(destination.render(doc))
+
+
+def report(command: str, options: dict[str, object], ledgers: Path | None, fmt: OutputFormat | None,
+           output: Path | None, no_cache: bool, build: Callable[[Path], tuple[Document, int]]) -> None:
+    """Render ``build(root)`` (a document and the number of ledger errors) through the report cache.
+
+    ``options`` are the command's options that ``build`` depends on. A cache hit is the text the
+    same command rendered for exactly the same ledgers, code, options, output settings and day.
+    """
+    from ..cache import cached_report
+
+    destination = Destination.of(fmt, output)
+    root = resolve_ledgers(ledgers)
+
+    def compute() -> tuple[str, int]:
+        doc, errors = build(root)
+        return destination.render(doc), errors
+
+    if no_cache:
+        text, errors = compute()
+    else:
+        request = {"command": command, "options": options, "output": destination.request()}
+        text, errors = cached_report(root, request, compute)
+    if errors:
+        sys.stderr.write(f"注意：台账有 {errors} 个错误，有错误的项目未计入；运行 xm validate 查看。\n")
+    destination.write(text)
 
 
 @app.command("targets", cls=XmCommand)
 def targets(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, month: str | None = MonthOpt,
             region: str | None = RegionOpt, fmt: OutputFormat | None = FormatOpt,
-            output: Path | None = OutputOpt) -> None:
+            output: Path | None = OutputOpt, no_cache: bool = NoCacheOpt) -> None:
     """目标完成情况：xiangmu.yaml 目标 中每项目标的实际、完成率，年度投资另列序时进度与进度差。
 
     示例：xm targets --month 2018-09 --region 船营区
@@ -112,9 +166,12 @@ def targets(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
     from ..metrics import target_rows
     from ..views import targets_document
 
-    ctx = _load(ledgers, as_of, month, region)
-    rows = [r for r in target_rows(ctx.repo, ctx.as_of) if region is None or r["地区"] == region]
-    emit(targets_document(*ctx.header, rows, len(ctx.repo.errors)), fmt, output)
+    def build(root: Path) -> tuple[Document, int]:
+        ctx = _load(root, as_of, month, region)
+        rows = [r for r in target_rows(ctx.repo, ctx.as_of) if region is None or r["地区"] == region]
+        return targets_document(*ctx.header, rows, len(ctx.repo.errors)), len(ctx.repo.errors)
+
+    report("targets", {"as_of": as_of, "month": month, "region": region}, ledgers, fmt, output, no_cache, build)
 
 
 class OverdueKind(str, Enum):
@@ -134,7 +191,8 @@ def overdue(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
             kind: OverdueKind | None = typer.Option(None, "--kind", "-k", help="只看一类逾期事项", show_default=False),
             leader: str | None = typer.Option(None, "--leader", help="只看该包保领导的项目", show_default=False),
             secretary: str | None = typer.Option(None, "--secretary", help="只看该项目秘书的项目", show_default=False),
-            fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt) -> None:
+            fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt,
+            no_cache: bool = NoCacheOpt) -> None:
     """逾期事项：未按期开工、超期未入统、签约未落地、问题超期、走访超期、投资漏报、超期未竣工、手续超期。
 
     按逾期天数从多到少排列，列出包保领导、项目秘书和责任单位。
@@ -144,18 +202,23 @@ def overdue(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
     from ..overdue import overdue_items
     from ..views import overdue_document
 
-    ctx = _load(ledgers, as_of, month, region)
-    rows = [it for it in overdue_items(ctx.repo, ctx.as_of)
-            if (region is None or it["地区"] == region) and (kind is None or it["类型"] == kind.value)
-            and (leader is None or it["包保领导"] == leader) and (secretary is None or it["项目秘书"] == secretary)]
-    emit(overdue_document(*ctx.header, rows, len(ctx.repo.errors)), fmt, output)
+    def build(root: Path) -> tuple[Document, int]:
+        ctx = _load(root, as_of, month, region)
+        rows = [it for it in overdue_items(ctx.repo, ctx.as_of)
+                if (region is None or it["地区"] == region) and (kind is None or it["类型"] == kind.value)
+                and (leader is None or it["包保领导"] == leader) and (secretary is None or it["项目秘书"] == secretary)]
+        return overdue_document(*ctx.header, rows, len(ctx.repo.errors)), len(ctx.repo.errors)
+
+    options = {"as_of": as_of, "month": month, "region": region, "kind": kind.value if kind else None,
+               "leader": leader, "secretary": secretary}
+    report("overdue", options, ledgers, fmt, output, no_cache, build)
 
 
 @app.command("score", cls=XmCommand)
 def score(ledgers: Path | None = LedgersOpt,
           period: str | None = typer.Option(None, "--period", "-p", help="考评期：三季度 或 年终", show_default=False),
           as_of: str | None = AsOfOpt, fmt: OutputFormat | None = FormatOpt,
-          output: Path | None = OutputOpt) -> None:
+          output: Path | None = OutputOpt, no_cache: bool = NoCacheOpt) -> None:
     """考评：各地区各指标得分、合计、名次，前列加分，后列减档。
 
     示例：xm score --period 三季度
@@ -167,12 +230,16 @@ def score(ledgers: Path | None = LedgersOpt,
         raise usage_error("--period 和 --as-of 只能给一个")
     if period is not None and period not in PERIODS:
         raise usage_error(f"考评期「{period}」应为 三季度 或 年终")
-    ctx = _load(ledgers, as_of)
-    if ctx.repo.config is not None and ctx.repo.config.evaluation is None:
-        raise usage_error("xiangmu.yaml 中没有 考评 设置")
-    if period is not None:
-        ctx.as_of = period_as_of(ctx.repo, period)
-    emit(score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors)), fmt, output)
+
+    def build(root: Path) -> tuple[Document, int]:
+        ctx = _load(root, as_of)
+        if ctx.repo.config is not None and ctx.repo.config.evaluation is None:
+            raise usage_error("xiangmu.yaml 中没有 考评 设置")
+        if period is not None:
+            ctx.as_of = period_as_of(ctx.repo, period)
+        return score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors)), len(ctx.repo.errors)
+
+    report("score", {"period": period, "as_of": as_of}, ledgers, fmt, output, no_cache, build)
 
 
 class LedgerName(str, Enum):
@@ -191,7 +258,8 @@ def list_(ledgers: Path | None = LedgersOpt,
           secretary: str | None = typer.Option(None, "--secretary", help="项目秘书", show_default=False),
           category: str | None = typer.Option(None, "--category", help="类别", show_default=False),
           as_of: str | None = AsOfOpt, month: str | None = MonthOpt,
-          fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt) -> None:
+          fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt,
+          no_cache: bool = NoCacheOpt) -> None:
     """项目清单：符合条件的项目，每个一行，列出总投资、年度计划、完成投资等。
 
     示例：xm list --region 经开区 --min 1亿
@@ -207,10 +275,16 @@ def list_(ledgers: Path | None = LedgersOpt,
             floor = parse_amount(minimum)
         except UnitError as exc:
             raise usage_error(f"--min：{exc.message}（{exc.hint}）") from None
-    ctx = _load(ledgers, as_of, month, region)
-    rows = project_rows(ctx.repo, ctx.as_of, ledger=Ledger(ledger.value) if ledger else None, region=region,
-                        minimum=floor, leader=leader, secretary=secretary, category=category)
-    emit(list_document(*ctx.header, rows, len(ctx.repo.errors)), fmt, output)
+
+    def build(root: Path) -> tuple[Document, int]:
+        ctx = _load(root, as_of, month, region)
+        rows = project_rows(ctx.repo, ctx.as_of, ledger=Ledger(ledger.value) if ledger else None, region=region,
+                            minimum=floor, leader=leader, secretary=secretary, category=category)
+        return list_document(*ctx.header, rows, len(ctx.repo.errors)), len(ctx.repo.errors)
+
+    options = {"ledger": ledger.value if ledger else None, "region": region, "min": str(floor) if floor else None,
+               "leader": leader, "secretary": secretary, "category": category, "as_of": as_of, "month": month}
+    report("list", options, ledgers, fmt, output, no_cache, build)
 
 
 report_app = typer.Typer(cls=XmGroup, help="报告。\n\n示例：xm report monthly", no_args_is_help=True)
@@ -220,7 +294,7 @@ app.add_typer(report_app, name="report")
 @report_app.command("monthly", cls=XmCommand)
 def monthly(ledgers: Path | None = LedgersOpt, month: str | None = MonthOpt, as_of: str | None = AsOfOpt,
             region: str | None = RegionOpt, fmt: OutputFormat | None = FormatOpt,
-            output: Path | None = OutputOpt) -> None:
+            output: Path | None = OutputOpt, no_cache: bool = NoCacheOpt) -> None:
     """月调度报告：全市总览、分地区、目标完成、逾期事项、本月变动、考评。
 
     缺省为最近填报月份；报告头注明截至日期和序时进度。
@@ -230,5 +304,8 @@ def monthly(ledgers: Path | None = LedgersOpt, month: str | None = MonthOpt, as_
     from ..report import monthly_report
     from ..views import monthly_document
 
-    ctx = _load(ledgers, as_of, month, region)
-    emit(monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), fmt, output)
+    def build(root: Path) -> tuple[Document, int]:
+        ctx = _load(root, as_of, month, region)
+        return monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), len(ctx.repo.errors)
+
+    report("report monthly", {"month": month, "as_of": as_of, "region": region}, ledgers, fmt, output, no_cache, build)
