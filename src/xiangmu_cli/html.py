@@ -33,6 +33,8 @@ AXIS = 22
 VALUE_BAND = 74
 #: Text columns whose cells are all at most this wide (display cells) are never wrapped.
 SHORT_TEXT = 12
+#: Tables of at most this many rows are kept on one printed page (when they fit).
+SHORT_TABLE = 20
 _RATE_STEP = Decimal("0.25")  # 25%, 50%, 75% (序时进度 of each quarter), 100%
 _PX = Decimal("0.1")
 
@@ -166,5 +168,5 @@ def render_html(doc: Document) -> str:
         cards=_cards(doc.highlights),
         charts=[_chart_view(doc, chart) for chart in doc.charts],
         tables=[_table_view(table) for table in doc.tables],
-        width=WIDTH, bar_height=BAR, row=ROW, axis=AXIS,
+        width=WIDTH, bar_height=BAR, row=ROW, axis=AXIS, short_table=SHORT_TABLE,
     )
