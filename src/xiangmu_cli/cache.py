@@ -33,12 +33,12 @@ _code_hash: str | None = None
 
 
 def _code_fingerprint() -> str:
-    """A hash of xm's own source: any change to the code changes every key."""
+    """A hash of xm's own files (source and templates): any change to them changes every key."""
     global _code_hash
     if _code_hash is None:
         digest = hashlib.blake2b(_FORMAT.encode(), digest_size=16)
         package = Path(__file__).resolve().parent
-        for path in sorted(package.rglob("*.py")):
+        for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
         _code_hash = digest.hexdigest()

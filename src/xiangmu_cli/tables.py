@@ -18,6 +18,8 @@ is half-even. Every format is deterministic: same document, same bytes.
   with an empty line between tables.
 - ``json``: ``{"title", "meta", <table name>: [rows…]}`` with the library's rows as given (all
   keys), Decimals as exact JSON numbers without exponent, dates as ``YYYY-MM-DD``.
+- ``html``: one self-contained page (see :mod:`xiangmu_cli.html`): the document's highlights and
+  :class:`Chart` s first, then every table, cells as in rich, md and plain.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import Enum
@@ -43,10 +45,10 @@ from rich.text import Text
 
 from .vocab import METRIC_KINDS
 
-__all__ = ["Column", "Table", "Document", "FORMATS", "KINDS", "render", "infer_format",
-           "format_value", "metric_kind", "terminal_settings"]
+__all__ = ["Column", "Table", "Chart", "Document", "FORMATS", "KINDS", "render", "infer_format",
+           "format_value", "metric_kind", "cell_tone", "terminal_settings"]
 
-FORMATS = ("rich", "md", "plain", "csv", "json")
+FORMATS = ("rich", "md", "plain", "csv", "json", "html")
 KINDS = ("text", "count", "amount", "number", "rate", "diff", "date", "days", "area", "intensity", "bool", "list")
 NUMERIC_KINDS = frozenset({"count", "amount", "number", "rate", "diff", "days", "area", "intensity"})
 MISSING = "—"
@@ -56,7 +58,8 @@ MIN_TEXT_CELLS = 8
 #: A terminal shows at most this many rows of a table (rich renders ~0.1 ms a cell: a report of
 #: 10,000 overdue items would take seconds to scroll past); a note says how to see them all.
 MAX_RICH_ROWS = 500
-_EXTENSIONS = {".md": "md", ".markdown": "md", ".txt": "plain", ".csv": "csv", ".json": "json"}
+_EXTENSIONS = {".md": "md", ".markdown": "md", ".txt": "plain", ".csv": "csv", ".json": "json",
+               ".html": "html", ".htm": "html"}
 _TENTH = Decimal("0.1")
 _CENT = Decimal("0.01")
 
@@ -117,15 +120,39 @@ class Table:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart of one of the document's tables, drawn by the html format only.
+
+    One bar per row of the table named ``table``: labelled by the row's ``label`` value, as long
+    as its ``value`` (a column of that table, whose kind formats the figure). When that column has
+    a ``compare`` key, the compared value is drawn as a marker on each bar and the bar is coloured
+    like the cell (behind / ahead); otherwise a row whose ``flag`` value is true is coloured behind.
+    """
+
+    title: str
+    table: str
+    label: str
+    value: str
+    flag: str | None = None
+    note: str | None = None
+
+
 @dataclass
 class Document:
     """A report. JSON carries each table's rows under its name, or ``json_data`` when set (the
-    library's own structure, e.g. nested score details, when the tables are a display of it)."""
+    library's own structure, e.g. nested score details, when the tables are a display of it).
+
+    ``highlights`` (key figures, one card per column and row) and ``charts`` are shown by the
+    html format only, before the tables; the other formats show the tables alone.
+    """
 
     title: str
     meta: dict[str, Any]
     tables: list[Table]
     json_data: dict[str, Any] | None = None
+    highlights: Table | None = None
+    charts: list[Chart] = field(default_factory=list)
 
 
 def metric_kind(name: str) -> str | None:
@@ -336,22 +363,29 @@ def _bar(value: Decimal) -> str:
     return "█" * filled + "░" * (BAR_CELLS - filled)
 
 
+def cell_tone(row: Mapping[str, Any], column: Column) -> Literal["behind", "ahead"] | None:
+    """A rate against its ``compare`` value, or a diff against zero: "behind" (shown red) when
+    lower, "ahead" (green) otherwise; None for other cells and missing values."""
+    kind = column.kind_for(row)
+    value = row.get(column.key)
+    if value is None or isinstance(value, (str, bool)) or kind not in ("rate", "diff"):
+        return None
+    other = (row.get(column.compare) if column.compare else None) if kind == "rate" else 0
+    if other is None or isinstance(other, (str, bool)):
+        return None
+    return "behind" if _decimal(value) < _decimal(other) else "ahead"
+
+
+_TONE_STYLES = {"behind": "red", "ahead": "green", None: ""}
+
+
 def _rich_cell(row: Mapping[str, Any], column: Column, bars: bool) -> Text:
     kind = column.kind_for(row)
     value = row.get(column.key)
     text = _one_line(format_value(kind, value))
-    style = ""
-    if value is not None and not isinstance(value, (str, bool)) and kind in ("rate", "diff"):
-        number = _decimal(value)
-        if kind == "rate":
-            other = row.get(column.compare) if column.compare else None
-            if other is not None and not isinstance(other, (str, bool)):
-                style = "red" if number < _decimal(other) else "green"
-            if bars:
-                text = f"{text:>6} {_bar(number)}"
-        else:
-            style = "red" if number < 0 else "green"
-    return Text(text, style=style)
+    if bars and kind == "rate" and value is not None and not isinstance(value, (str, bool)):
+        text = f"{text:>6} {_bar(_decimal(value))}"
+    return Text(text, style=_TONE_STYLES[cell_tone(row, column)])
 
 
 class _RichCells:
@@ -511,6 +545,10 @@ def render(doc: Document, fmt: str, width: int | None = None, color: bool | None
         return _render_csv(doc)
     if fmt == "json":
         return _render_json(doc)
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(doc)
     raise ValueError(f"未知的输出格式「{fmt}」，可选：{'、'.join(FORMATS)}")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from .metrics import Figures
 from .overdue import KINDS
 from .report import MonthlyReport
-from .tables import Column, Document, Table, format_value
+from .tables import Chart, Column, Document, Table, format_value
 from .vocab import CITY, METRIC_KINDS
 
 __all__ = [
@@ -89,9 +89,14 @@ def _score_table(rows: list[dict[str, Any]]) -> Table:
     return Table("考评", columns, flat, note="各指标得分 = 权重 × min(实际 ÷ 目标, 封顶)；未设目标的指标不计分，合计按已计分权重折算")
 
 
+#: The 考评 ranking as a chart (html): 总分 by 名次, regions flagged 减档 in red.
+RANKING_CHART = Chart("考评排名（总分）", "考评", "地区", "总分", flag="减档", note="按名次排列；红色为减档")
+
+
 def score_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0) -> Document:
     doc = Document(f"{name} 考评", _meta(name, year, as_of, errors=errors), [_score_table(rows)])
     doc.json_data = {"考评": rows}
+    doc.charts = [RANKING_CHART]
     return doc
 
 
@@ -136,6 +141,24 @@ def _changes_table(rows: list[dict[str, Any]]) -> Table:
     ], rows, note=f"共 {len(rows)} 项（据台账中的日期）")
 
 
+def _highlights(overview: Figures, overdue: int) -> Table:
+    """The key figures a leader reads first (html cards), from the overview."""
+    return Table("要点", [
+        Column("完成投资", header="完成投资（万元）", kind="amount"),
+        Column("投资完成率", kind="rate", compare="序时进度"),
+        Column("进度差", kind="diff"),
+        Column("当月完成投资", header="当月完成投资（万元）", kind="amount"),
+        Column("在建项目数", kind="count"), Column("新开工项目数", kind="count"),
+        Column("开工率", kind="rate"), Column("逾期事项", kind="count"),
+    ], [{**overview, "逾期事项": overdue}])
+
+
+def _overdue_summary(by_kind: dict[str, list[dict[str, Any]]]) -> Table:
+    rows = [{"类型": kind, "项数": len(by_kind.get(kind, []))} for kind in KINDS]
+    return Table("逾期事项分类", [Column("类型"), Column("项数", kind="count")], rows,
+                 note=f"共 {sum(r['项数'] for r in rows)} 项")
+
+
 def monthly_document(report: MonthlyReport) -> Document:
     scope = report.region or CITY
     meta = _meta(report.name, report.year, report.as_of, report.overview["序时进度"], report.errors)
@@ -145,6 +168,7 @@ def monthly_document(report: MonthlyReport) -> Document:
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for item in report.overdue:
         by_kind.setdefault(item["类型"], []).append(item)
+    tables.append(_overdue_summary(by_kind))
     if not report.overdue:
         tables.append(Table("逾期事项", _overdue_columns(), [], note="无逾期事项"))
     for kind in KINDS:
@@ -157,6 +181,14 @@ def monthly_document(report: MonthlyReport) -> Document:
         tables.append(_score_table(report.evaluation))
     doc = Document(f"{report.name} 月调度（{report.as_of.year}年{report.as_of.month}月）", meta, tables)
     doc.json_data = report.as_dict()
+    doc.highlights = _highlights(report.overview, len(report.overdue))
+    doc.charts = [
+        Chart("投资完成率与序时进度", "分地区", "地区", "投资完成率",
+              note="竖线为序时进度；绿色为达到或超过，红色为落后"),
+        Chart("逾期事项分类", "逾期事项分类", "类型", "项数"),
+    ]
+    if report.evaluation is not None:
+        doc.charts.append(RANKING_CHART)
     return doc
 
 

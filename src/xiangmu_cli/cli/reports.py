@@ -30,6 +30,7 @@ class OutputFormat(str, Enum):
     plain = "plain"
     csv = "csv"
     json = "json"
+    html = "html"
 
 
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
@@ -37,9 +38,9 @@ AsOfOpt = typer.Option(None, "--as-of", help="截至日期 YYYY-MM-DD；缺省�
 MonthOpt = typer.Option(None, "--month", help="报告月份 YYYY-MM（即该月最后一天）", show_default=False)
 RegionOpt = typer.Option(None, "--region", "-r", help="只看一个地区", show_default=False)
 FormatOpt = typer.Option(None, "--format", "-f", show_default=False,
-                         help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json")
+                         help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）")
 OutputOpt = typer.Option(None, "--output", "-o", show_default=False,
-                         help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json）")
+                         help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html）")
 NoCacheOpt = typer.Option(False, "--no-cache", help="不读写缓存（.xm-cache/），重新读取台账并计算")
 
 
