@@ -29,6 +29,7 @@ class OutputFormat(str, Enum):
     plain = "plain"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
@@ -36,9 +37,9 @@ AsOfOpt = typer.Option(None, "--as-of", help="截至日期 YYYY-MM-DD；缺省�
 MonthOpt = typer.Option(None, "--month", help="报告月份 YYYY-MM（即该月最后一天）", show_default=False)
 RegionOpt = typer.Option(None, "--region", "-r", help="只看一个地区", show_default=False)
 FormatOpt = typer.Option(None, "--format", "-f", show_default=False,
-                         help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json")
+                         help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、xlsx（须给 -o）")
 OutputOpt = typer.Option(None, "--output", "-o", show_default=False,
-                         help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json）")
+                         help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .xlsx）")
 
 
 @dataclass
@@ -86,6 +87,9 @@ def _load(ledgers: Path | None, as_of: str | None = None, month: str | None = No
 def emit(doc: Document, fmt: OutputFormat | None, output: Path | None) -> None:
     from ..tables import infer_format, render
 
+    if fmt is OutputFormat.xlsx or (fmt is None and output is not None and output.suffix.lower() == ".xlsx"):
+        _emit_xlsx(doc, output)
+        return
     chosen = infer_format(str(output) if output else None, fmt.value if fmt else None,
                           output is None and sys.stdout.isatty())
     if output is None:
@@ -96,6 +100,20 @@ def emit(doc: Document, fmt: OutputFormat | None, output: Path | None) -> None:
     text = render(doc, chosen, width=120, color=False)
     try:
         output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise usage_error(f"无法写入 {output}：{exc.strerror or exc}") from None
+    sys.stderr.write(f"已写入 {output}\n")
+
+
+def _emit_xlsx(doc: Document, output: Path | None) -> None:
+    """xlsx is binary: written only to a file (-o), one sheet per table."""
+    from ..fileio import write_atomic
+    from ..xlsx import render_xlsx
+
+    if output is None or str(output) == "-":
+        raise usage_error("xlsx 是二进制格式，不能输出到终端或管道；请用 -o 指定文件，例如 -o 报告.xlsx")
+    try:
+        write_atomic(output, render_xlsx(doc))
     except OSError as exc:
         raise usage_error(f"无法写入 {output}：{exc.strerror or exc}") from None
     sys.stderr.write(f"已写入 {output}\n")
