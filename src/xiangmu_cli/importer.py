@@ -120,12 +120,12 @@ class HeaderMap:
 @dataclass
 class RowIssue:
     row: int
-    column: str  # "E「开工日期」", or "" when the row as a whole
+    column: str  # "E 列「开工日期」", or "" for the row as a whole
     message: str
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"第 {self.row} 行" + (f" {self.column} 列" if self.column else "")
+        where = f"第 {self.row} 行" + (f" {self.column}" if self.column else "")
         return f"{where}：{self.message}" + (f"（{self.hint}）" if self.hint else "")
 
 
@@ -583,7 +583,7 @@ def plan_import(repo: Repository, path: Path, ledger: Ledger | None = None, regi
         raise EditError(f"第 {head + 1} 行的表头中没有项目名称列；用 --map 给出表头映射，格式见 docs/interop.md")
     if not any(t.key == REGION for t in targets.values()) and region is None:
         raise _usage("表中没有 地区 列：请用 --region 指定导入到哪个地区")
-    labels = {i: f"{get_column_letter(i + 1)}「{str(table.rows[head][i]).strip()}」" for i in targets}
+    labels = {i: f"{get_column_letter(i + 1)} 列「{str(table.rows[head][i]).strip()}」" for i in targets}
     by_key = {(f"完成投资:{t.month}" if t.month else t.key): labels[i] for i, t in targets.items()}
     result = ImportResult(table.name, head + 1, ledger, None, ignored=ignored)
     known = {code: file for code, file, _ in repo.ids}
@@ -609,8 +609,8 @@ def plan_import(repo: Repository, path: Path, ledger: Ledger | None = None, regi
             continue
         if "编号" not in data:
             result.issues.append(RowIssue(rownum, by_key.get("编号", ""), "没有编号",
-                                          "给每个项目填写编号（如 CY-2018-001）" if "编号" in by_key
-                                          else "在表中加一列 编号，给每个项目填写编号（如 CY-2018-001）"))
+                                          "给每个项目填写编号，例如 CY-2018-001" if "编号" in by_key
+                                          else "在表中加一列 编号，给每个项目填写编号，例如 CY-2018-001"))
             continue
         project, issues = _validate(data, ledger, rownum, by_key)
         if issues:

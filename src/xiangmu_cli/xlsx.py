@@ -2,7 +2,8 @@
 
 openpyxl is imported inside the functions (it is heavy; ``xm --help`` must stay fast).
 
-- Numbers are real numbers with a number format by :class:`~xiangmu_cli.tables.Column` kind
+- Numbers are real numbers (written by openpyxl with 16 significant digits: amounts are exact,
+  a 28-digit rate keeps what a double can hold) with a number format by :class:`~xiangmu_cli.tables.Column` kind
   (万元 ``#,##0.00``, counts ``#,##0``, rates ``0.0%``…); dates are real dates (``yyyy-mm-dd``);
   missing values are empty cells; 是/否 and lists are text.
 - Text is typed as text (never a formula) and passed through
