@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
 from xiangmu_cli.fmt import format_text
+from xiangmu_cli.importer import _SUBTOTAL, Target, _normal, resolve_header
 from xiangmu_cli.loading import load
 from xiangmu_cli.safetext import FORMULA_STARTS, neutralise_formula, restore_formula
 from xiangmu_cli.vocab import Ledger
@@ -235,6 +236,34 @@ def test_messy_workbook_every_value(tmp_path: Path) -> None:
     text = (root / "船营区/在建.yaml").read_text(encoding="utf-8")
     assert "  # 导入自 船营区台账.xlsx 工作表「2018年在建」第 5–6、9 行\n  - 编号: CY-X-001\n" in text
     assert "    总投资: 12000\n" in text and "    开工日期: 2018-04-10\n" in text
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("总投资（万元）", Target("总投资", "万元")),
+    ("总投资(亿元)", Target("总投资", "亿元")),
+    ("计划总投资 亿元", Target("总投资", "亿元")),
+    ("项 目 名 称", Target("名称")),
+    ("*开工时间", Target("开工日期")),
+    ("占地面积【亩】", Target("用地面积", "亩")),
+    ("县（市）区", Target("地区")),
+    ("2018年计划投资", Target("年度计划投资")),
+    ("2018年9月完成投资（万元）", Target("完成投资", "万元", "2018-09")),
+    ("完成投资（2018-09）", Target("完成投资", None, "2018-09")),
+    ("7月份完成", Target("完成投资", None, "2018-07")),  # the year of xiangmu.yaml
+    ("总投资（亩）", "单位「亩」不适用于「总投资」"),
+    ("1-9月完成投资", "累计数无法拆分到各月，未导入"),
+    ("联系电话", None),
+])
+def test_header_variants(header: str, expected: Target | str | None) -> None:
+    assert resolve_header(header, 2018) == expected
+
+
+@pytest.mark.parametrize(("text", "subtotal"), [
+    ("合计", True), ("小计（3个）", True), ("船营区合计", True), ("总计:", True),
+    ("总计划投资调整项目", False), ("合计量仪器厂", False), ("小计算机中心", False),
+])
+def test_subtotal_rows(text: str, subtotal: bool) -> None:
+    assert bool(_SUBTOTAL.search(_normal(text))) is subtotal
 
 
 def test_conflicting_id_writes_nothing(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from .edit import EditError, EditPlan, add_projects
 from .interop import FIELD_KINDS, REGION, ledger_fields
 from .loading import Repository, display_path
 from .safetext import restore_formula
-from .units import UnitError, parse_amount, parse_area, parse_bool, parse_date
+from .units import UnitError, parse_amount, parse_area, parse_bool
 from .vocab import Ledger
 
 __all__ = ["ImportResult", "RowIssue", "HeaderMap", "Target", "read_rows", "load_header_map",
@@ -95,7 +95,7 @@ _MONTH_HEADERS = [
 _CUMULATIVE = re.compile(r"\d{1,2}[-~至到]\d{1,2}月")
 _YEAR_PLAN = re.compile(r"\d{4}年度?计划(?:完成)?投资")
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")"})
-_SUBTOTAL = re.compile(r"(?:^(?:合计|小计|总计|共计))|(?:(?:合计|小计|总计)(?:\(.*\))?[:：]?$)")
+_SUBTOTAL = re.compile(r"^(?:合计|小计|总计|共计)(?:$|[(:：\d])|(?:合计|小计|总计)(?:\(.*\))?[:：]?$")
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十百]+[、.]|\(?[一二三四五六七八九十\d]+\)|第[一二三四五六七八九十\d]+[类部])")
 _PLACEHOLDERS = {"-", "—", "–", "——", "/", "\\", "－", "--"}
 
@@ -183,8 +183,8 @@ def _read_csv(raw: bytes, name: str) -> Sheet:
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - GB18030 decodes every byte sequence that UTF-8 rejects? not all
-        raise _usage("CSV 文件编码无法识别；请另存为 UTF-8")
+    else:  # neither UTF-8 nor GB18030
+        raise _usage("CSV 文件编码无法识别；请在 Excel 中另存为“CSV UTF-8”")
     rows = [[cell if cell.strip() else None for cell in row] for row in csv.reader(io.StringIO(text))]
     return Sheet(name, rows)
 
@@ -375,6 +375,8 @@ def _decimal(value: int | float | Decimal) -> Decimal:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, bool):  # TRUE/FALSE cells
+        raise UnitError("E103", f"应为文字，实际为逻辑值 {str(value).upper()}", "在单元格中写文字")
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):

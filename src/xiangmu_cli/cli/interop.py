@@ -94,9 +94,9 @@ def import_xlsx(file: Path = FileArg, ledger: LedgerName | None = LedgerOpt, reg
                 dry_run: bool = DryRunOpt) -> None:
     """导入一个工作表：按表头对应台账字段，把每行写成一个项目，追加到 ledgers/地区/台账.yaml。
 
-    容忍常见写法：项目名称/名称，总投资（万元）/总投资(亿元)，标题行，合计、小计和空行，
-    Excel 日期、2018.9.30、2018年9月30日。不能导入的行逐一列出原因；编号已存在时不写任何文件。
-    .csv 文件同样可以导入（xm import csv 是同一命令）。
+    容忍常见写法：项目名称/名称，总投资（万元）/总投资(亿元)，标题行，合计、小计和空行，Excel 日期、2018.9.30、2018年9月30日。
+
+    不能导入的行逐一列出原因；编号已存在时不写任何文件。.csv 文件同样可以导入（xm import csv 是同一命令）。
 
     示例：xm import xlsx 船营区台账.xlsx --ledger 在建 --region 船营区
     """
