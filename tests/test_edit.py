@@ -677,11 +677,11 @@ def test_verification_refuses_other_changes(root: Path) -> None:
     intended = record.project.model_dump()
     path = root / "船营区/在建.yaml"
     with pytest.raises(EditError, match="其他项目（CY-B2）"):
-        edit._verify(repo, {path: BUILDING.replace("总投资: 5500", "总投资: 5501")}, "CY-B1", Ledger.BUILDING,
-                     "船营区", intended, record)
+        edit._verify(repo, {path: BUILDING.replace("总投资: 5500", "总投资: 5501")},
+                     {"CY-B1": ("船营区", Ledger.BUILDING, intended)}, {"CY-B1": record})
     with pytest.raises(EditError, match="与预期不符") as exc:
-        edit._verify(repo, {path: BUILDING.replace("形象进度: 主体施工", "形象进度: 主体完工")}, "CY-B1",
-                     Ledger.BUILDING, "船营区", intended, record)
+        edit._verify(repo, {path: BUILDING.replace("形象进度: 主体施工", "形象进度: 主体完工")},
+                     {"CY-B1": ("船营区", Ledger.BUILDING, intended)}, {"CY-B1": record})
     assert exc.value.details == ["  「形象进度」：得到 '主体完工'，应为 '主体施工'"]
 
 

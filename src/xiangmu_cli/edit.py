@@ -77,19 +77,21 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .loading import Record, Repository, display_path, load
 from .model import PROJECT_MODELS, Issue, Project
 from .problems import Problem
-from .units import UnitError, parse_amount, parse_date, parse_month
+from .units import UnitError, format_amount, parse_amount, parse_date, parse_month
 from .fileio import write_atomic
 from .vocab import CONFIG_FILE, Ledger
 
 __all__ = [
     "EditPlan", "EditError", "apply", "diff", "start", "enter_stats", "land", "finish", "invest", "visit",
     "add_problem", "solve_problem", "parse_day", "check_amount", "month_key", "DEFAULT_REASON",
+    "yaml_value", "flow_mapping", "project_lines", "add_projects",
 ]
 
 #: 未入统原因 written by :func:`start` when none is given.
@@ -717,11 +719,13 @@ def _relative(repo: Repository, base: Path) -> Callable[[Problem], str]:
     return rel
 
 
-def _verify(repo: Repository, changes: dict[Path, str], code: str, ledger: Ledger, region: str,
-            intended: dict[str, Any], source: Record) -> list[str]:
+def _verify(repo: Repository, changes: dict[Path, str], intended: dict[str, tuple[str, Ledger, dict[str, Any]]],
+            sources: dict[str, Record]) -> list[str]:
     """Load the repository with ``changes`` from a temporary copy; refuse anything unintended.
 
-    Returns the warnings about the edited project that the edit brings.
+    ``intended`` gives, per edited 编号, its (region, ledger, model dump) after the edit;
+    ``sources`` the record it had before (absent for a new project). Returns the warnings
+    about the edited projects that the edit brings (prefixed with the 编号 when several).
     """
     from .render import problems_text
 
@@ -730,7 +734,9 @@ def _verify(repo: Repository, changes: dict[Path, str], code: str, ledger: Ledge
         copy = Path(tmp) / "ledgers"
         shutil.copytree(root, copy, symlinks=True, ignore=lambda _d, names: [n for n in names if n.startswith(".")])
         for path, text in changes.items():
-            (copy / path.resolve().relative_to(root.resolve())).write_bytes(text.encode("utf-8"))
+            target = copy / path.resolve().relative_to(root.resolve())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text.encode("utf-8"))
         new = load(copy)
         old_rel, new_rel = _relative(repo, root), _relative(new, copy)
         before = Counter((p.code, old_rel(p)) for p in repo.errors)
@@ -753,15 +759,17 @@ def _verify(repo: Repository, changes: dict[Path, str], code: str, ledger: Ledge
 
         old_data, new_data = snapshot(repo), snapshot(new)
         for other in sorted(old_data.keys() | new_data.keys()):
-            if other != code and old_data.get(other) != new_data.get(other):
+            if other not in intended and old_data.get(other) != new_data.get(other):
                 raise EditError(f"修改会改变其他项目（{other}）的数据，未写入任何文件；这是 xm 的缺陷，请报告")
-        got = new_data.get(code, [])
-        if got != [(region, ledger, intended)]:
-            detail = []
-            if len(got) == 1:
-                detail = [f"  「{k}」：得到 {got[0][2].get(k)!r}，应为 {intended.get(k)!r}"
-                          for k in intended if got[0][2].get(k) != intended.get(k)]
-            raise EditError(f"修改后项目 {code} 的数据与预期不符，未写入任何文件；这是 xm 的缺陷，请报告", details=detail)
+        for code, want in intended.items():
+            got = new_data.get(code, [])
+            if got != [want]:
+                detail = []
+                if len(got) == 1:
+                    detail = [f"  「{k}」：得到 {got[0][2].get(k)!r}，应为 {want[2].get(k)!r}"
+                              for k in want[2] if got[0][2].get(k) != want[2].get(k)]
+                raise EditError(f"修改后项目 {code} 的数据与预期不符，未写入任何文件；这是 xm 的缺陷，请报告",
+                                details=detail)
 
         def project_warnings(r: Repository, rec: Record | None) -> Counter[tuple[str, str]]:
             if rec is None:
@@ -769,9 +777,12 @@ def _verify(repo: Repository, changes: dict[Path, str], code: str, ledger: Ledge
             return Counter((p.code, p.message) for p in r.warnings
                            if p.file == rec.file and p.path[:2] == ("项目", rec.index))
 
-        moved = next((rec for rec in new.records if rec.project.code == code), None)
-        fresh = project_warnings(new, moved) - project_warnings(repo, source)
-        return [f"{c} {message}" for c, message in fresh.elements()]
+        out = []
+        for code in intended:
+            moved = next((rec for rec in new.records if rec.project.code == code), None)
+            fresh = project_warnings(new, moved) - project_warnings(repo, sources.get(code))
+            out += [(f"{code}：" if len(intended) > 1 else "") + f"{c} {message}" for c, message in fresh.elements()]
+        return out
 
 
 def _plan(repo: Repository, record: Record, files: list[_File], texts: list[str], new_files: dict[Path, str],
@@ -781,7 +792,8 @@ def _plan(repo: Repository, record: Record, files: list[_File], texts: list[str]
     for f, text in zip(files, texts):
         changes[f.path] = f.output(text)
         originals[f.path] = f.raw
-    warnings = _verify(repo, changes, record.project.code, ledger, record.region, intended, record)
+    code = record.project.code
+    warnings = _verify(repo, changes, {code: (record.region, ledger, intended)}, {code: record})
     mode = stat.S_IMODE(files[-1].path.stat().st_mode) if files else 0o644
     return EditPlan(changes=changes, summary=summary, originals=originals, warnings=warnings, new_mode=mode)
 
@@ -1120,6 +1132,79 @@ def solve_problem(repo: Repository, code: str, number: int, day: date | str, how
     return _in_place(repo, record, edit, data, summary)
 
 
+# --- new projects (xm import) -----------------------------------------------------------------
+
+def yaml_value(value: Any, flow: bool = False) -> str:
+    """A ledger scalar (text, Decimal amount, date, bool) as YAML that reads back as the same value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return _scalar(format_amount(value), flow, False)
+    if isinstance(value, date):
+        return value.isoformat()
+    return _scalar(str(value), flow, True)
+
+
+def flow_mapping(data: dict[str, Any]) -> str:
+    """``{k: v, …}`` of the given (non-None) values, on one line."""
+    return "{" + ", ".join(f"{k}: {yaml_value(v, True)}" for k, v in data.items() if v is not None) + "}"
+
+
+def project_lines(data: dict[str, Any]) -> list[str]:
+    """A project (a model dump by alias, in the model's key order) as the lines of a ``- 编号: …``
+    list item at column 0, in the layout of ``xm fmt``: 完成投资 months as a block mapping, 走访
+    as bare dates or ``{日期, 内容}``, 问题 as block mappings, 前期手续 as flow mappings."""
+    lines: list[str] = []
+    for key, value in data.items():
+        if value is None or value == [] or value == {}:
+            continue
+        if key == "完成投资":
+            lines += [f"{key}:"] + [f"  {m}: {yaml_value(v)}" for m, v in sorted(value.items())]
+        elif key == "问题":
+            lines.append(f"{key}:")
+            for issue in value:
+                pairs = [f"{k}: {yaml_value(v)}" for k, v in issue.items() if v is not None]
+                lines += [f"  - {pairs[0]}"] + [f"    {pair}" for pair in pairs[1:]]
+        elif key in ("走访", "前期手续"):
+            lines.append(f"{key}:")
+            for item in value:
+                bare = key == "走访" and item.get("内容") is None
+                lines.append("  - " + (yaml_value(item["日期"]) if bare else flow_mapping(item)))
+        else:
+            lines.append(f"{key}: {yaml_value(value)}")
+    return ["- " + lines[0]] + ["  " + line for line in lines[1:]]
+
+
+def add_projects(repo: Repository, groups: list[tuple[str, Ledger, list[dict[str, Any]], str]],
+                 summary: str) -> EditPlan:
+    """Append new projects to ledger files: per (region, ledger, projects, comment), the comment
+    line then the projects (dicts keyed by the Chinese keys) at the end of the file's 项目 list,
+    the file created with the standard header when absent. Verified like every edit: no new
+    error, each project loads as intended, no other project changes."""
+    if repo.config is None:
+        raise EditError(f"{repo.config_file} 缺失或有错误，无法修改台账；请先运行 xm validate 并改正")
+    changes: dict[Path, str] = {}
+    originals: dict[Path, bytes | None] = {}
+    intended: dict[str, tuple[str, Ledger, dict[str, Any]]] = {}
+    for region, ledger, projects, comment in groups:
+        path = repo.root / region / ledger.filename
+        lines = [f"# {comment}"]
+        for i, data in enumerate(projects):
+            lines += ([""] if i else []) + project_lines(data)
+            intended[data["编号"]] = (region, ledger, _intended(ledger, data))
+        cut = _Cut("", "".join(line + "\n" for line in lines), 0, True)
+        if path in changes:
+            raise EditError(f"内部错误：{display_path(path)} 出现两次；这是 xm 的缺陷，请报告")
+        if path.exists():
+            _check_clean(repo, [path])
+            dest = _read(path)
+            changes[path], originals[path] = dest.output(_append(_Doc(dest.text), cut)), dest.raw
+        else:
+            changes[path], originals[path] = _new_file(region, ledger, cut, "\n"), None
+    warnings = _verify(repo, changes, intended, {})
+    return EditPlan(changes=changes, summary=summary, originals=originals, warnings=warnings)
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 def diff(plan: EditPlan) -> str:
@@ -1148,6 +1233,8 @@ def apply(plan: EditPlan) -> list[Path]:
     written: list[Path] = []
     for path, text in plan.changes.items():
         try:
+            if plan.originals.get(path) is None:
+                path.parent.mkdir(parents=True, exist_ok=True)  # a new region folder (xm import)
             write_atomic(path, text.encode("utf-8"), plan.new_mode)
         except OSError as exc:
             done = "；已写入 " + "、".join(display_path(p) for p in written) if written else ""

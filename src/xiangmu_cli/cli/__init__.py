@@ -147,6 +147,7 @@ from . import reports as _reports  # noqa: E402,F401
 from . import history as _history  # noqa: E402,F401
 from . import fmt as _fmt  # noqa: E402,F401
 from . import edit as _edit  # noqa: E402,F401
+from . import interop as _interop  # noqa: E402,F401
 
 
 def main() -> None:

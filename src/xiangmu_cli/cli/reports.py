@@ -31,6 +31,7 @@ class OutputFormat(str, Enum):
     csv = "csv"
     json = "json"
     html = "html"
+    xlsx = "xlsx"
 
 
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
@@ -38,9 +39,9 @@ AsOfOpt = typer.Option(None, "--as-of", help="截至日期 YYYY-MM-DD；缺省�
 MonthOpt = typer.Option(None, "--month", help="报告月份 YYYY-MM（即该月最后一天）", show_default=False)
 RegionOpt = typer.Option(None, "--region", "-r", help="只看一个地区", show_default=False)
 FormatOpt = typer.Option(None, "--format", "-f", show_default=False,
-                         help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）")
+                         help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）、xlsx（须给 -o）")
 OutputOpt = typer.Option(None, "--output", "-o", show_default=False,
-                         help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html）")
+                         help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx）")
 NoCacheOpt = typer.Option(False, "--no-cache", help="不读写缓存（.xm-cache/），重新读取台账并计算")
 
 
@@ -97,6 +98,10 @@ class Destination:
     def of(cls, fmt: OutputFormat | None, output: Path | None) -> Destination:
         from ..tables import infer_format
 
+        if fmt is OutputFormat.xlsx or (fmt is None and output is not None and output.suffix.lower() == ".xlsx"):
+            if output is None or str(output) == "-":
+                raise usage_error("xlsx 是二进制格式，不能输出到终端或管道；请用 -o 指定文件，例如 -o 报告.xlsx")
+            return cls("xlsx", output, None, False)
         tty = output is None and sys.stdout.isatty()
         chosen = infer_format(str(output) if output else None, fmt.value if fmt else None, tty)
         return cls(chosen, output, None if tty else 120, None if tty else False)
@@ -127,6 +132,9 @@ class Destination:
 
 def emit(doc: Document, fmt: OutputFormat | None, output: Path | None) -> None:
     destination = Destination.of(fmt, output)
+    if destination.fmt == "xlsx":
+        _emit_xlsx(doc, destination.path)
+        return
     destination.write(destination.render(doc))
 
 
@@ -141,6 +149,11 @@ def report(command: str, options: dict[str, object], ledgers: Path | None, fmt: 
 
     destination = Destination.of(fmt, output)
     root = resolve_ledgers(ledgers)
+    if destination.fmt == "xlsx":  # binary, and written rarely: not cached
+        doc, errors = build(root)
+        _note(errors)
+        _emit_xlsx(doc, destination.path)
+        return
 
     def compute() -> tuple[str, int]:
         doc, errors = build(root)
@@ -151,9 +164,26 @@ def report(command: str, options: dict[str, object], ledgers: Path | None, fmt: 
     else:
         request = {"command": command, "options": options, "output": destination.request()}
         text, errors = cached_report(root, request, compute)
+    _note(errors)
+    destination.write(text)
+
+
+def _note(errors: int) -> None:
     if errors:
         sys.stderr.write(f"注意：台账有 {errors} 个错误，有错误的项目未计入；运行 xm validate 查看。\n")
-    destination.write(text)
+
+
+def _emit_xlsx(doc: Document, output: Path | None) -> None:
+    """xlsx is binary: written only to a file (-o), one sheet per table."""
+    from ..fileio import write_atomic
+    from ..xlsx import render_xlsx
+
+    assert output is not None  # Destination.of refuses xlsx without -o
+    try:
+        write_atomic(output, render_xlsx(doc))
+    except OSError as exc:
+        raise usage_error(f"无法写入 {output}：{exc.strerror or exc}") from None
+    sys.stderr.write(f"已写入 {output}\n")
 
 
 @app.command("targets", cls=XmCommand)

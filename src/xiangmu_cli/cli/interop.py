@@ -1,0 +1,141 @@
+"""Excel in and out: `xm import xlsx|csv`, `xm export xlsx`.
+
+The library does the work (:mod:`xiangmu_cli.importer`, :mod:`xiangmu_cli.interop`); these
+commands load the ledgers, call it, print the outcome and write. Exit codes: 0 everything
+imported; 1 rows not imported (the others are written), a 编号 conflict or a refused edit
+(nothing written); 2 usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from . import XmCommand, XmGroup, app
+from .common import LEDGERS_HELP, load_repository, resolve_ledgers, usage_error
+from .reports import LedgerName
+
+LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
+
+import_app = typer.Typer(cls=XmGroup, no_args_is_help=True,
+                         help="从 Excel（.xlsx）或 CSV 导入项目到台账。\n\n"
+                              "示例：xm import xlsx 船营区台账.xlsx --ledger 在建 --region 船营区")
+export_app = typer.Typer(cls=XmGroup, no_args_is_help=True,
+                         help="把台账导出为 Excel。\n\n示例：xm export xlsx -o 台账.xlsx")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+
+
+def _import(file: Path, ledger: LedgerName | None, region: str | None, sheet: str | None, header_map: Path | None,
+            ledgers: Path | None, dry_run: bool) -> None:
+    from ..edit import EditError, apply, diff
+    from ..importer import plan_import
+    from ..loading import display_path
+    from ..vocab import Ledger
+
+    root = resolve_ledgers(ledgers)
+    if not file.is_file():
+        raise usage_error(f"文件 {file} 不存在")
+    try:
+        result = plan_import(load_repository(root), file, Ledger(ledger.value) if ledger else None, region, sheet,
+                             header_map)
+        say = sys.stdout.write
+        say(f"读取 {file.name}" + ("" if file.suffix.lower() == ".csv" else f" 工作表「{result.sheet}」")
+            + f"（{result.ledger.value}台账），表头在第 {result.header_row} 行\n")
+        if result.ignored:
+            say(f"未导入的列：{'、'.join(result.ignored)}\n")
+        if result.skipped:
+            say("跳过：" + "，".join(f"{why} {n} 行" for why, n in sorted(result.skipped.items())) + "\n")
+        if result.conflicts:
+            sys.stderr.write("错误：以下编号已存在或重复，未写入任何文件：\n"
+                             + "".join(f"  {c}\n" for c in result.conflicts))
+            raise typer.Exit(1)
+        if result.issues:
+            rows = len({i.row for i in result.issues})
+            say(f"未导入的行（{rows} 行）：\n" + "".join(f"  {i}\n" for i in result.issues))
+        plan = result.plan
+        if plan is None:
+            say("没有可导入的项目\n")
+        else:
+            if dry_run:
+                say(diff(plan))
+            else:
+                apply(plan)
+            say(plan.summary + "\n")
+            for warning in plan.warnings:
+                say(f"注意：{warning}\n")
+            new = {p for p, before in plan.originals.items() if before is None}
+            files = "、".join(display_path(p) + ("（新建）" if p in new else "") for p in plan.changes)
+            say(f"{'将修改' if dry_run else '已修改'}：{files}\n")
+    except EditError as exc:
+        if exc.code == 2:
+            raise usage_error(exc.message) from None
+        sys.stderr.write("\n".join([f"错误：{exc.message}", *exc.details]) + "\n")
+        raise typer.Exit(1) from None
+    if result.issues:
+        raise typer.Exit(1)
+
+
+FileArg = typer.Argument(..., metavar="文件", help="要导入的 .xlsx 或 .csv 文件（按扩展名判断）", show_default=False)
+LedgerOpt = typer.Option(None, "--ledger", help="导入到哪本台账；缺省为工作表名", show_default=False)
+RegionOpt = typer.Option(None, "--region", "-r", show_default=False,
+                         help="导入到哪个地区；表中有 地区 列时可省略（每行进入各自地区）")
+SheetOpt = typer.Option(None, "--sheet", "-s", help="工作表名；缺省为第一个工作表", show_default=False)
+MapOpt = typer.Option(None, "--map", help="表头映射文件（YAML），用于特殊的表头；格式见 docs/interop.md",
+                      show_default=False)
+DryRunOpt = typer.Option(False, "--dry-run", "-n", help="只显示将要写入的内容（diff），不写文件")
+
+
+@import_app.command("xlsx", cls=XmCommand)
+def import_xlsx(file: Path = FileArg, ledger: LedgerName | None = LedgerOpt, region: str | None = RegionOpt,
+                sheet: str | None = SheetOpt, header_map: Path | None = MapOpt, ledgers: Path | None = LedgersOpt,
+                dry_run: bool = DryRunOpt) -> None:
+    """导入一个工作表：按表头对应台账字段，把每行写成一个项目，追加到 ledgers/地区/台账.yaml。
+
+    容忍常见写法：项目名称/名称，总投资（万元）/总投资(亿元)，标题行，合计、小计和空行，Excel 日期、2018.9.30、2018年9月30日。
+
+    不能导入的行逐一列出原因；编号已存在时不写任何文件。.csv 文件同样可以导入（xm import csv 是同一命令）。
+
+    示例：xm import xlsx 船营区台账.xlsx --ledger 在建 --region 船营区
+    """
+    _import(file, ledger, region, sheet, header_map, ledgers, dry_run)
+
+
+@import_app.command("csv", cls=XmCommand)
+def import_csv(file: Path = FileArg, ledger: LedgerName | None = LedgerOpt, region: str | None = RegionOpt,
+               header_map: Path | None = MapOpt, ledgers: Path | None = LedgersOpt,
+               dry_run: bool = DryRunOpt) -> None:
+    """导入一个 CSV 文件（UTF-8 或 GBK），规则同 xm import xlsx。
+
+    示例：xm import csv 船营区在建.csv --ledger 在建 --region 船营区
+    """
+    _import(file, ledger, region, None, header_map, ledgers, dry_run)
+
+
+@export_app.command("xlsx", cls=XmCommand)
+def export_xlsx(output: Path = typer.Option(..., "--output", "-o", help="写入的 .xlsx 文件", show_default=False),
+                ledgers: Path | None = LedgersOpt) -> None:
+    """整个台账库导出为一个 Excel 工作簿：每本台账一个工作表，带地区列、中文表头、冻结表头、筛选。
+
+    金额为万元数字，日期为 Excel 日期；问题、走访、前期手续每项一行。可用 xm import xlsx 再导入。
+
+    示例：xm export xlsx -o 吉林市台账.xlsx
+    """
+    from ..fileio import write_atomic
+    from ..interop import export_workbook
+
+    if str(output) == "-":
+        raise usage_error("xlsx 是二进制格式，不能输出到终端或管道；请用 -o 指定文件，例如 -o 台账.xlsx")
+    repo = load_repository(resolve_ledgers(ledgers))
+    if repo.config is None:
+        sys.stderr.write("xiangmu.yaml 缺失或有错误，无法导出；运行 xm validate 查看。\n")
+        raise typer.Exit(1)
+    if repo.errors:
+        sys.stderr.write(f"注意：台账有 {len(repo.errors)} 个错误，有错误的项目未导出；运行 xm validate 查看。\n")
+    try:
+        write_atomic(output, export_workbook(repo))
+    except OSError as exc:
+        raise usage_error(f"无法写入 {output}：{exc.strerror or exc}") from None
+    sys.stderr.write(f"已写入 {output}（{len(repo.records)} 个项目）\n")
