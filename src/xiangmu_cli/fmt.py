@@ -812,10 +812,6 @@ class FileResult:
     error: FormatError | None = None
 
 
-#: A file larger than this is not read (a province's whole ledger is a few MB).
-MAX_FILE_BYTES = 100 * 2**20
-
-
 def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, write: bool = True,
                 file: str | None = None) -> FileResult:
     """Format one file in place (atomically, only when it changes); with ``write=False`` only check.
@@ -823,7 +819,8 @@ def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, writ
     ``kind`` defaults to what the file name says (:func:`kind_of`). Never raises for a bad file:
     the problem is in ``FileResult.error`` and the file is left untouched.
     """
-    from .loading import display_path
+    from . import limits
+    from .loading import display_path, too_big
 
     shown = file or display_path(path)
     result = FileResult(path=path, file=shown)
@@ -835,9 +832,8 @@ def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, writ
         return result
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            result.error = FormatError("文件过大", [Problem(
-                "E009", f"文件过大（{size // 2**20} MB），不像是台账", shown, "检查是否放错了文件", line=1, col=1)])
+        if size > limits.current().max_file_bytes:
+            result.error = FormatError("文件过大", [too_big(size, shown)])
             return result
         raw = path.read_bytes()
     except OSError as exc:
