@@ -852,7 +852,7 @@ def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, writ
     result.changed = new != raw
     if result.changed and write:
         try:
-            write_atomic(path, new)
+            write_atomic(path, new, expected=raw)
         except OSError as exc:
             result.error = FormatError(f"无法写入文件：{exc.strerror or exc}")
             return result
