@@ -214,6 +214,8 @@ def problems_from_validation(exc: ValidationError, file: str, base: tuple[PathEl
         ctx = err.get("ctx") or {}
         if kind == "extra_forbidden":
             problems.append(_key_problem(loc[-1], file, path, _model_at(model, loc[:-1]), ledger))
+        elif kind == "invalid_key":  # a number or a list written as a key
+            problems.append(_key_problem(err["input"], file, path, _model_at(model, loc[:-1]), ledger))
         elif kind == "missing":
             name = loc[-1]
             problems.append(Problem("E102", f"缺少必填项「{name}」", file, f"添加 {name}: …", path=path, at="item"))

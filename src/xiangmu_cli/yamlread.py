@@ -279,7 +279,7 @@ def _document_count(text: str) -> int:
 def _multi_document_problem(text: str, file: str) -> Problem:
     line = 1
     for number, content in enumerate(text.splitlines(), 1):
-        if content.startswith("---") and number > 1:
+        if content.startswith(("---", "...")) and number > 1:
             line = number
             break
     return Problem("E006", "文件中有多个 YAML 文档（--- 分隔）", file,
