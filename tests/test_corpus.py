@@ -52,13 +52,14 @@ def _outcome(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict
     result = runner.invoke(app, ["validate", "--ledgers", "ledgers", "--format", "json", "--no-cache"])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code in (0, 1), result.output
+    assert "内部错误" not in result.output, result.output  # the CLI's last-resort handler
     lines = []
     for p in json.loads(result.stdout):
         where = p["file"] + (f":{p['line']}:{p['col']}" if p["line"] is not None else "")
         lines.append(f"{p['code']} {where} {p['message']}")
     fmt = runner.invoke(app, ["fmt", "--check", "--ledgers", "ledgers"])
     assert fmt.exception is None or isinstance(fmt.exception, SystemExit), repr(fmt.exception)
-    assert fmt.exit_code in (0, 1)
+    assert fmt.exit_code in (0, 1) and "内部错误" not in fmt.output, fmt.output
     assert not (tmp_path / MARKER).exists(), "a tag ran a command"
     return {"exit": result.exit_code, "problems": lines}
 

@@ -100,7 +100,8 @@ def test_usage_errors_for_bad_limits(tmp_path: Path) -> None:
 def test_fifty_megabyte_scalar_gives_a_short_located_message(tmp_path: Path) -> None:
     value = "长" * (50 * 2**20 // 3)
     root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": PROJECT.replace("总投资: 6000", f"总投资: {value}")})
-    result = runner.invoke(app, ["validate", "--ledgers", str(root), "--no-cache"])
+    assert _codes(_validate(root)[1]) == [("E009", 1, 1)]  # over the default 20 MB
+    result = runner.invoke(app, ["validate", "--ledgers", str(root), "--no-cache", "--max-file-mb", "100"])
     assert result.exit_code == 1
     assert len(result.stdout) < 2000, "the value was echoed whole"
     first = result.stdout.splitlines()[0]

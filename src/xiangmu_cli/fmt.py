@@ -766,6 +766,8 @@ def format_text(text: str, kind: str | None, file: str = "<text>") -> str:
     None to fix the layout without reordering keys. Raises :class:`FormatError` when the text
     does not parse or cannot be laid out safely; raises ValueError for an unknown ``kind``.
     """
+    from ruamel.yaml.error import YAMLError
+
     from .yamlread import _fast_load
 
     shape = shape_for(kind)
@@ -790,6 +792,10 @@ def format_text(text: str, kind: str | None, file: str = "<text>") -> str:
         raise FormatError(f"xm fmt 无法整理：{exc.message}（文件未改动）", line=exc.line + 1, col=1) from None
     except RecursionError:
         raise FormatError("xm fmt 无法整理：嵌套过深（文件未改动）", line=1, col=1) from None
+    except YAMLError as exc:  # ruamel rejects a few YAML 1.2 streams yaml_rs reads, e.g. a leading `...`
+        mark = getattr(exc, "problem_mark", None)
+        raise FormatError("xm fmt 无法整理：这种 YAML 写法无法按原样保留注释地整理（文件未改动）",
+                          line=mark.line + 1 if mark else 1, col=mark.column + 1 if mark else 1) from None
     if out == text:
         return out
     try:  # the safety net: same data, same comments

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from wcwidth import wcswidth
 
+from .limits import current
 from .problems import CATALOGUE, Problem
 
 __all__ = ["problems_text", "problems_json", "problems_github", "summary_line"]
@@ -30,6 +31,8 @@ class _Sources:
         if file not in self._lines:
             path = self._paths.get(file, Path(file))
             try:
+                if path.stat().st_size > current().max_file_bytes:
+                    raise OSError("too large to show")  # E009 already says so; never read it
                 raw = path.read_bytes()
                 if raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]

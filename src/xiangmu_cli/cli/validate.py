@@ -24,7 +24,7 @@ def validate(
     fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f",
                                       help="输出格式：text（带源码行）、json、github（GitHub Actions 注释）"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不读写缓存（.xm-cache/），全部重新检查"),
-    max_file_mb: int = typer.Option(100, "--max-file-mb", min=1, envvar="XM_MAX_FILE_MB",
+    max_file_mb: int = typer.Option(20, "--max-file-mb", min=1, envvar="XM_MAX_FILE_MB",
                                     help="单个文件的大小上限（MB），更大的文件不读取（E009）"),
     max_depth: int = typer.Option(100, "--max-depth", min=1, envvar="XM_MAX_DEPTH",
                                   help="列表和映射嵌套层数上限，更深的是语法错误（E001）"),
