@@ -136,17 +136,24 @@ def _nesting_problem(text: str, file: str) -> Problem | None:
     """E001 where lists and mappings nest deeper than the limit, before yaml_rs builds the data.
 
     yaml_rs recurses natively: ~20,000 levels of block nesting (``- - - …``, 40 KB) overflow its
-    stack and kill the process. A cheap bound decides whether an exact count is needed: a block
-    collection's depth is at most twice the column it starts at, plus one, and a node's column
-    is at most the run of indentation and indicators (`` -?:`` and tab) that begins its line;
-    each flow level needs a ``[`` or ``{``. Only when that bound exceeds the limit are the
-    nesting levels counted, with an event parser that keeps its stack on the heap.
+    stack and kill the process (flow nesting it refuses itself at ~255 levels). A cheap bound
+    decides whether an exact count is needed, so real files never pay for one:
+
+    * block: a block collection's depth is at most twice the column it starts at, plus one, and
+      a node's column is at most the run of indentation and indicators (`` -?:`` and tab) that
+      begins its line; no line starting with ``limit // 4`` such characters bounds it by limit/2;
+    * flow: nesting ``limit // 2`` deep writes that many ``[``/``{`` with no closing bracket
+      between them (unless padded with closed siblings, ``[[], [[], …``: that yaml_rs caps).
+
+    Only when a bound is reached are the levels counted, with an event parser that keeps its
+    stack on the heap.
     """
     from .limits import current
 
     limit = current().max_depth
-    room = (limit - text.count("[") - text.count("{")) // 2 - 1
-    if room > 0 and re.search(f"(?:^|\n)[ \t?:-]{{{room}}}", text) is None:
+    block, flow = max(limit // 4, 1), max(limit // 2, 1)
+    if (re.search(f"(?:^|\n)[ \t?:-]{{{block}}}", text) is None
+            and re.search(f"(?:[\\[{{][^\\[\\]{{}}]*){{{flow}}}", text) is None):
         return None
     from ruamel.yaml import YAML
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
