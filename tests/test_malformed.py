@@ -27,8 +27,9 @@ def _billion_laughs() -> str:
 CASES: dict[str, tuple[bytes, str]] = {
     "billion-laughs": (_billion_laughs().encode(), "E003"),
     "deep-flow-nesting": (("项目: " + "[" * 100_000 + "]" * 100_000 + "\n").encode(), "E001"),
-    # yaml_rs accepts deep block nesting: then it is only a project of the wrong type.
-    "deep-block-nesting": (("项目:\n" + "".join("  " * i + "- \n" for i in range(1, 3000))).encode(), "E103"),
+    # yaml_rs accepts deep block nesting (and crashes on ~20,000 levels): the depth limit (100) stops it first.
+    "deep-block-nesting": (("项目:\n" + "".join("  " * i + "- \n" for i in range(1, 3000))).encode(), "E001"),
+    "deep-compact-nesting": (("项目:\n  " + "- " * 100_000 + "x\n").encode(), "E001"),
     "unsafe-python-tag": (b"\xe9\xa1\xb9\xe7\x9b\xae: !!python/object/apply:os.system ['echo pwned']\n", "E004"),
     "custom-tag": ("项目: !include other.yaml\n".encode(), "E004"),
     "gbk": ("项目:\n  - 编号: A1\n    名称: 碳纤维\n".encode("gbk"), "E005"),
@@ -74,12 +75,12 @@ def test_malformed_file_in_text_format_never_crashes(tmp_path: Path, name: str) 
 
 def test_unreadable_and_oversized_files_are_e009(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from xiangmu_cli import loading
+    from xiangmu_cli.limits import Limits, using
 
     root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": "项目: []\n" + "# 一些注释\n" * 20})
-    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 100)
-    big = loading.load(root)
+    with using(Limits(max_file_bytes=100)):
+        big = loading.load(root)
     assert [(p.code, p.file.endswith("在建.yaml"), p.line) for p in big.problems] == [("E009", True, 1)]
-    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 2**20)
 
     real_read = Path.read_bytes
 

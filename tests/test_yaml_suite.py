@@ -29,6 +29,7 @@ def _run(tmp_path: Path, doc: Path) -> tuple[int, list[dict]]:
     root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": doc.read_bytes()})
     result = CliRunner().invoke(app, ["validate", "--ledgers", str(root), "--format", "json"])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "内部错误" not in result.output, result.output
     return result.exit_code, json.loads(result.stdout)
 
 

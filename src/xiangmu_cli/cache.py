@@ -2,7 +2,7 @@
 
 The key hashes every name and byte under the ledgers folder (dotfiles aside, links by their
 target text, never followed), the code of xm itself (so a new version or a changed model never
-reads an old entry), the current directory (problems name files relative to it) and the
+reads an old entry), the resource limits in force, the current directory (problems name files relative to it) and the
 ledgers path. A hit therefore means "exactly these files were already checked by exactly this
 code". A report's entry is its rendered output, keyed also by the request: the command, its
 options, the output format and width, the terminal's colour settings and today's date (the
@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from .fileio import write_atomic
 from .problems import Problem
 
@@ -51,6 +52,7 @@ def content_key(root: Path) -> str:
     digest.update(_code_fingerprint().encode())
     digest.update(os.getcwd().encode("utf-8", "surrogateescape"))
     digest.update(str(root).encode("utf-8", "surrogateescape"))
+    digest.update(repr(limits.current()).encode())  # the limits change what is reported
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
         rel_dir = os.path.relpath(dirpath, root)
@@ -63,7 +65,8 @@ def content_key(root: Path) -> str:
                 continue
             try:
                 with open(path, "rb") as handle:
-                    digest.update(hashlib.blake2b(handle.read(), digest_size=20).digest())
+                    # in chunks: a stray multi-gigabyte file must not be read into memory at once
+                    digest.update(hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=20)).digest())
             except OSError as exc:
                 digest.update(f"E{exc.errno}".encode())
     return digest.hexdigest()

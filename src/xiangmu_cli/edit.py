@@ -85,7 +85,7 @@ from .loading import Record, Repository, display_path, load
 from .model import PROJECT_MODELS, Issue, Project
 from .problems import Problem
 from .units import UnitError, format_amount, parse_amount, parse_date, parse_month
-from .fileio import write_atomic
+from .fileio import UNCHECKED, write_atomic
 from .vocab import CONFIG_FILE, Ledger
 
 __all__ = [
@@ -1235,7 +1235,7 @@ def apply(plan: EditPlan) -> list[Path]:
         try:
             if plan.originals.get(path) is None:
                 path.parent.mkdir(parents=True, exist_ok=True)  # a new region folder (xm import)
-            write_atomic(path, text.encode("utf-8"), plan.new_mode)
+            write_atomic(path, text.encode("utf-8"), plan.new_mode, expected=plan.originals.get(path, UNCHECKED))
         except OSError as exc:
             done = "；已写入 " + "、".join(display_path(p) for p in written) if written else ""
             raise EditError(f"写入 {display_path(path)} 失败：{exc.strerror or exc}{done}"

@@ -766,6 +766,8 @@ def format_text(text: str, kind: str | None, file: str = "<text>") -> str:
     None to fix the layout without reordering keys. Raises :class:`FormatError` when the text
     does not parse or cannot be laid out safely; raises ValueError for an unknown ``kind``.
     """
+    from ruamel.yaml.error import YAMLError
+
     from .yamlread import _fast_load
 
     shape = shape_for(kind)
@@ -790,6 +792,10 @@ def format_text(text: str, kind: str | None, file: str = "<text>") -> str:
         raise FormatError(f"xm fmt 无法整理：{exc.message}（文件未改动）", line=exc.line + 1, col=1) from None
     except RecursionError:
         raise FormatError("xm fmt 无法整理：嵌套过深（文件未改动）", line=1, col=1) from None
+    except YAMLError as exc:  # ruamel rejects a few YAML 1.2 streams yaml_rs reads, e.g. a leading `...`
+        mark = getattr(exc, "problem_mark", None)
+        raise FormatError("xm fmt 无法整理：这种 YAML 写法无法按原样保留注释地整理（文件未改动）",
+                          line=mark.line + 1 if mark else 1, col=mark.column + 1 if mark else 1) from None
     if out == text:
         return out
     try:  # the safety net: same data, same comments
@@ -812,10 +818,6 @@ class FileResult:
     error: FormatError | None = None
 
 
-#: A file larger than this is not read (a province's whole ledger is a few MB).
-MAX_FILE_BYTES = 100 * 2**20
-
-
 def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, write: bool = True,
                 file: str | None = None) -> FileResult:
     """Format one file in place (atomically, only when it changes); with ``write=False`` only check.
@@ -823,7 +825,8 @@ def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, writ
     ``kind`` defaults to what the file name says (:func:`kind_of`). Never raises for a bad file:
     the problem is in ``FileResult.error`` and the file is left untouched.
     """
-    from .loading import display_path
+    from . import limits
+    from .loading import display_path, too_big
 
     shown = file or display_path(path)
     result = FileResult(path=path, file=shown)
@@ -835,9 +838,8 @@ def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, writ
         return result
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            result.error = FormatError("文件过大", [Problem(
-                "E009", f"文件过大（{size // 2**20} MB），不像是台账", shown, "检查是否放错了文件", line=1, col=1)])
+        if size > limits.current().max_file_bytes:
+            result.error = FormatError("文件过大", [too_big(size, shown)])
             return result
         raw = path.read_bytes()
     except OSError as exc:
@@ -856,7 +858,7 @@ def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, writ
     result.changed = new != raw
     if result.changed and write:
         try:
-            write_atomic(path, new)
+            write_atomic(path, new, expected=raw)
         except OSError as exc:
             result.error = FormatError(f"无法写入文件：{exc.strerror or exc}")
             return result

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import limits
 from .model import INEXACT, PROJECT_MODELS, Config, Project, clean_errors
 from .problems import PathElem, Problem
 from .vocab import CONFIG_FILE, LEDGERS, Ledger
@@ -104,20 +105,23 @@ def _suggest(word: str, options: Iterable[str], cutoff: float = 0.5) -> str | No
     return close[0] if close else None
 
 
-#: A ledger file larger than this is refused unread (a province's whole ledger is a few MB).
-MAX_FILE_BYTES = 100 * 2**20
-
-
 def _read(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem("E009", f"文件过大（{size // 2**20} MB），不像是台账", file,
-                                  f"台账文件应小于 {MAX_FILE_BYTES // 2**20} MB；检查是否放错了文件", line=1, col=1)]
+        if size > limits.current().max_file_bytes:
+            return None, [too_big(size, file)]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem("E009", f"无法读取文件：{exc.strerror or exc}", file, "检查文件权限", line=1, col=1)]
     return decode(raw, file)
+
+
+def too_big(size: int, file: str) -> Problem:
+    """E009 for a file above the size limit (a province's whole ledger is a few MB)."""
+    limit = limits.current().max_file_bytes
+    return Problem("E009", f"文件过大（{size / 2**20:.1f} MB），不像是台账", file,
+                   f"台账文件应小于 {limit / 2**20:g} MB；检查是否放错了文件（确需更大时用 xm validate --max-file-mb 调高）",
+                   line=1, col=1)
 
 
 def _parse(path: Path, file: str) -> tuple[Any, str | None, list[Problem], bool]:
@@ -210,6 +214,8 @@ def problems_from_validation(exc: ValidationError, file: str, base: tuple[PathEl
         ctx = err.get("ctx") or {}
         if kind == "extra_forbidden":
             problems.append(_key_problem(loc[-1], file, path, _model_at(model, loc[:-1]), ledger))
+        elif kind == "invalid_key":  # a number or a list written as a key
+            problems.append(_key_problem(err["input"], file, path, _model_at(model, loc[:-1]), ledger))
         elif kind == "missing":
             name = loc[-1]
             problems.append(Problem("E102", f"缺少必填项「{name}」", file, f"添加 {name}: …", path=path, at="item"))
@@ -288,6 +294,10 @@ class _Loader:
         entries = sorted((p for p in self.root.iterdir() if not p.name.startswith(".")),
                          key=lambda p: (order.get(p.name, len(order)), p.name))
         ledger_names = [lg.filename for lg in LEDGERS]
+        max_files = limits.current().max_files
+        if len(entries) > max_files:
+            return self.too_many(max_files)
+        seen = len(entries)
         for entry in entries:
             if entry.name == CONFIG_FILE:
                 continue
@@ -305,7 +315,11 @@ class _Loader:
                         else "在 xiangmu.yaml 的 地区 中登记该地区，或改正文件夹名")
                 self.problems.append(Problem("E202", f"地区文件夹「{entry.name}」未在 xiangmu.yaml 地区 中登记",
                                              self.file_name(entry), hint, at="file"))
-            for child in sorted(entry.iterdir(), key=lambda p: (_ledger_rank(p.name), p.name)):
+            children = sorted(entry.iterdir(), key=lambda p: (_ledger_rank(p.name), p.name))
+            seen += len(children)
+            if seen > max_files:
+                return self.too_many(max_files)
+            for child in children:
                 if child.name.startswith("."):
                     continue
                 if _is_link(child):
@@ -324,6 +338,14 @@ class _Loader:
                 todo.append((child, entry.name, ledger))
         todo.sort(key=lambda t: (order.get(t[1], len(order)), t[1], LEDGERS.index(t[2])))
         return todo
+
+    def too_many(self, max_files: int) -> list[tuple[Path, str, Ledger]]:
+        """Nothing is read from a repository with more entries than the limit (a wrong folder?)."""
+        self.problems[:] = [p for p in self.problems if p.file == self.file_name(self.root / CONFIG_FILE)]
+        self.problems.append(Problem(
+            "E009", f"台账目录中的文件和文件夹超过 {max_files} 个，未读取任何台账", self.file_name(self.root),
+            "检查 --ledgers 是否指向了台账目录；确有这么多文件时用 xm validate --max-files 调高", at="file"))
+        return []
 
     def load_ledger(self, path: Path, region: str, ledger: Ledger,
                     parsed: tuple[Any, str | None, list[Problem], bool]) -> None:

@@ -99,7 +99,9 @@ def clean_errors(errors: list[Any]) -> list[Any]:
 _FAST_TEXT = cs.str_schema(strict=True, strip_whitespace=True, min_length=1, pattern="^[^\x1c-\x1f]*$")
 #: Amounts: a non-negative integer up to the plausibility limit, as Decimal(int).
 _FAST_AMOUNT = cs.chain_schema([cs.int_schema(strict=True, ge=0, le=int(units.MAX_AMOUNT)), cs.decimal_schema()])
-_FAST_DATE = cs.chain_schema([cs.str_schema(strict=True, pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), cs.date_schema()])
+_FAST_DATE = cs.chain_schema([
+    cs.str_schema(strict=True, pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+    cs.date_schema(ge=date(units.DATE_YEARS.start, 1, 1), le=date(units.DATE_YEARS.stop - 1, 12, 31))])
 
 
 def _text(value: Any) -> str:

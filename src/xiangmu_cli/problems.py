@@ -69,6 +69,18 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
 }
 
 
+#: Longest message or hint kept whole; longer ones keep their start and end.
+MAX_MESSAGE_CHARS = 400
+
+
+def clip(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text``, or its start and end around a note of how much was left out."""
+    if len(text) <= limit:
+        return text
+    head, tail = limit * 2 // 3, limit // 6
+    return f"{text[:head]}…（省略 {len(text) - head - tail} 字）…{text[-tail:]}"
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where in a file: 1-based line and column (column counts characters, not bytes)."""
@@ -97,6 +109,11 @@ class Problem:
     col: int | None = None
     project: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A message quotes what was written; a 50 MB value must not make a 50 MB message.
+        self.message = clip(self.message)
+        self.hint = clip(self.hint)
 
     @property
     def severity(self) -> Severity:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from wcwidth import wcswidth
 
+from .limits import current
 from .problems import CATALOGUE, Problem
 
 __all__ = ["problems_text", "problems_json", "problems_github", "summary_line"]
@@ -30,6 +31,8 @@ class _Sources:
         if file not in self._lines:
             path = self._paths.get(file, Path(file))
             try:
+                if path.stat().st_size > current().max_file_bytes:
+                    raise OSError("too large to show")  # E009 already says so; never read it
                 raw = path.read_bytes()
                 if raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
@@ -51,6 +54,20 @@ def _width(text: str) -> int:
     return width if width >= 0 else len(text)
 
 
+#: Characters of a source line shown on each side of the caret (a line can be megabytes long).
+SOURCE_CONTEXT = 60
+
+
+def _window(line: str, col: int) -> tuple[str, int]:
+    """The part of a long source line around column ``col``, and the caret's column in it."""
+    if len(line) <= 2 * SOURCE_CONTEXT + 20:
+        return line, col
+    start = max(col - 1 - SOURCE_CONTEXT, 0)
+    end = col - 1 + SOURCE_CONTEXT
+    prefix = "…" if start else ""
+    return prefix + line[start:end] + ("…" if end < len(line) else ""), col - start + len(prefix)
+
+
 def problems_text(problems: Iterable[Problem], sources: dict[str, Path] | None = None) -> list[str]:
     """Each problem as compiler-style lines with the source line and a caret."""
     src = _Sources(sources or {})
@@ -61,9 +78,9 @@ def problems_text(problems: Iterable[Problem], sources: dict[str, Path] | None =
         if p.line is not None:
             source = src.line(p.file, p.line)
             if source is not None:
-                shown = source.replace("\t", " ")
+                shown, col = _window(source.replace("\t", " "), p.col or 1)
                 gutter = f"{p.line:>5} | "
-                caret_pad = _width(shown[: max(p.col - 1, 0)])
+                caret_pad = _width(shown[: max(col - 1, 0)])
                 out.append(gutter + shown)
                 out.append(" " * (len(gutter) - 2) + "| " + " " * caret_pad + "^")
         if p.hint:

@@ -13,7 +13,9 @@ is half-even. Every format is deterministic: same document, same bytes.
   to see them all (every other format has every row).
 - ``md`` / ``plain``: tabulate pipe / simple tables, aligned by display width (wcwidth).
 - ``csv``: RFC 4180 quoting, ``\\n`` line ends, UTF-8 without BOM (the caller adds one when
-  writing for Excel). Values are machine-friendly: ``1234567.5``, ``0.75``, ISO dates, empty for
+  writing for Excel). Text cells that a spreadsheet would read as a formula (starting with
+  ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'`` (:mod:`safetext`); numbers never do.
+  Values are machine-friendly: ``1234567.5``, ``0.75``, ISO dates, empty for
   missing. A document of several tables writes, per table, its name, the header and the rows,
   with an empty line between tables.
 - ``json``: ``{"title", "meta", <table name>: [rows…]}`` with the library's rows as given (all
@@ -43,6 +45,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from .safetext import neutralise_formula
 from .vocab import METRIC_KINDS
 
 __all__ = ["Column", "Table", "Chart", "Document", "FORMATS", "KINDS", "render", "infer_format",
@@ -293,11 +296,20 @@ def _render_csv(doc: Document) -> str:
         if several:
             if i:
                 out.write("\n")
-            writer.writerow([table.name])
-        writer.writerow([c.title for c in table.columns])
+            writer.writerow([neutralise_formula(table.name)])
+        writer.writerow([neutralise_formula(c.title) for c in table.columns])
         for row in table.rows:
-            writer.writerow([_machine_value(row.get(c.key), c.kind_for(row)) for c in table.columns])
+            writer.writerow([_csv_cell(row.get(c.key), c.kind_for(row)) for c in table.columns])
     return out.getvalue()
+
+
+def _csv_cell(value: Any, kind: str) -> str:
+    """A CSV cell; text that a spreadsheet would run as a formula is neutralised, numbers never
+    (-12.5 stays a number)."""
+    cell = _machine_value(value, kind)
+    if isinstance(value, (Decimal, float, int)) and not isinstance(value, bool):
+        return cell
+    return neutralise_formula(cell)
 
 
 # --- json --------------------------------------------------------------------------------------

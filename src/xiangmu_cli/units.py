@@ -50,6 +50,8 @@ def _show(value: object) -> str:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int) and value.bit_length() > 1000:  # str() refuses > 4300 digits
+        return f"一个 {len(format(Decimal(value), 'f'))} 位的整数"
     return str(value)
 
 
@@ -144,8 +146,20 @@ _MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
 _LOOSE_MONTH_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 
 
+#: Years a ledger date can have (as 年度 in xiangmu.yaml): 9999-03-15 is a typo, not a plan.
+DATE_YEARS = range(1949, 2201)
+
+
 def parse_date(value: object) -> date:
     """A date written ``YYYY-MM-DD``; an impossible date is an error, not a crash."""
+    day = _parse_date(value)
+    if day.year not in DATE_YEARS:
+        raise UnitError("E106", f"日期「{_show(value)}」的年份不合理",
+                        f"年份应在 {DATE_YEARS.start} 到 {DATE_YEARS.stop - 1} 之间，请核对")
+    return day
+
+
+def _parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str) and _DATE_RE.fullmatch(value):  # the common case, without NFKC

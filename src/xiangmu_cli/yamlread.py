@@ -132,6 +132,52 @@ def _non_printable(text: str, file: str) -> Problem | None:
                    "从 Word、Excel 或网页粘贴时常带入这种字符；删除它（可在该位置重新输入）", line=line, col=col)
 
 
+def _nesting_problem(text: str, file: str) -> Problem | None:
+    """E001 where lists and mappings nest deeper than the limit, before yaml_rs builds the data.
+
+    yaml_rs recurses natively: ~20,000 levels of block nesting (``- - - …``, 40 KB) overflow its
+    stack and kill the process (flow nesting it refuses itself at ~255 levels). A cheap bound
+    decides whether an exact count is needed, so real files never pay for one:
+
+    * block: a block collection's depth is at most twice the column it starts at, plus one, and
+      a node's column is at most the run of indentation and indicators (`` -?:`` and tab) that
+      begins its line; no line starting with ``limit // 4`` such characters bounds it by limit/2;
+    * flow: nesting ``limit // 2`` deep writes that many ``[``/``{`` with no closing bracket
+      between them (unless padded with closed siblings, ``[[], [[], …``: that yaml_rs caps).
+
+    Only when a bound is reached are the levels counted, with an event parser that keeps its
+    stack on the heap.
+    """
+    from .limits import current
+
+    limit = current().max_depth
+    block, flow = max(limit // 4, 1), max(limit // 2, 1)
+    if (re.search(f"(?:^|\n)[ \t?:-]{{{block}}}", text) is None
+            and re.search(f"(?:[\\[{{][^\\[\\]{{}}]*){{{flow}}}", text) is None):
+        return None
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    for pure in (False, True):  # libyaml (fast), else ruamel's own for YAML 1.2-only streams
+        depth = 0
+        try:
+            for event in YAML(typ="safe", pure=pure).parse(text):
+                if isinstance(event, CollectionStartEvent):
+                    depth += 1
+                    if depth > limit:
+                        mark = event.start_mark
+                        return Problem("E001", f"YAML 语法错误：列表和映射嵌套超过 {limit} 层", file,
+                                       "台账只有几层（项目 → 问题 → 内容）；检查括号、缩进和行首的“- ”"
+                                       "（确需更深时用 xm validate --max-depth 调高）",
+                                       line=mark.line + 1, col=mark.column + 1)
+                elif isinstance(event, CollectionEndEvent):
+                    depth -= 1
+            return None
+        except Exception:
+            continue  # a syntax error before the limit was reached: the fast parser reports it
+    return None
+
+
 def parse_text(text: str, file: str) -> ParsedFile:
     """Parse one file's text into data, with located problems for anything wrong with its YAML."""
     result = ParsedFile(text=text)
@@ -139,6 +185,11 @@ def parse_text(text: str, file: str) -> ParsedFile:
     if control is not None:
         result.broken = True
         result.problems = [control]
+        return result
+    deep = _nesting_problem(text, file)
+    if deep is not None:
+        result.broken = True
+        result.problems = [deep]
         return result
     suspicious = "&" in text or "*" in text or "!" in text
     try:
@@ -235,7 +286,7 @@ def _document_count(text: str) -> int:
 def _multi_document_problem(text: str, file: str) -> Problem:
     line = 1
     for number, content in enumerate(text.splitlines(), 1):
-        if content.startswith("---") and number > 1:
+        if content.startswith(("---", "...")) and number > 1:
             line = number
             break
     return Problem("E006", "文件中有多个 YAML 文档（--- 分隔）", file,

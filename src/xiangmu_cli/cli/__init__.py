@@ -27,6 +27,7 @@ def _chinese_typer_words() -> None:
     rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
     rich_utils.DEFAULT_STRING = "[默认：{}]"
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
 
 _USAGE_TRANSLATIONS = [
     (r"No such option: (\S+)(?: Did you mean (.+)\?)?",

@@ -24,23 +24,33 @@ def validate(
     fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f",
                                       help="输出格式：text（带源码行）、json、github（GitHub Actions 注释）"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不读写缓存（.xm-cache/），全部重新检查"),
+    max_file_mb: int = typer.Option(20, "--max-file-mb", min=1, envvar="XM_MAX_FILE_MB",
+                                    help="单个文件的大小上限（MB），更大的文件不读取（E009）"),
+    max_depth: int = typer.Option(100, "--max-depth", min=1, envvar="XM_MAX_DEPTH",
+                                  help="列表和映射嵌套层数上限，更深的是语法错误（E001）"),
+    max_files: int = typer.Option(20_000, "--max-files", min=1, envvar="XM_MAX_FILES",
+                                  help="台账目录中文件和文件夹数量上限，超过时不读取（E009）"),
 ) -> None:
     """检查全部台账，每个问题给出 文件:行:列、说明和改法。
 
     检查内容：YAML 语法，键与类型，金额与日期，编号唯一，文件夹与文件名，包保领导与类别，日期先后。
     有错误时以 1 退出（加 --strict 时警告也算），没有错误以 0 退出，用法错误以 2 退出。
 
+    过大的文件、过深的嵌套、过多的文件都在读取前拒绝，上限见 --max-file-mb、--max-depth、--max-files。
+
     示例：xm validate --ledgers ledgers --format github
     """
     from ..cache import cached_validation
+    from ..limits import Limits, using
     from ..render import problems_github, problems_json, problems_text, summary_line
 
     root = resolve_ledgers(ledgers)
-    if no_cache:
-        repo = load_repository(root)
-        problems, files, projects = repo.problems, repo.files_read, repo.items_read
-    else:
-        problems, files, projects = cached_validation(root, lambda: load_repository(root))
+    with using(Limits(max_file_bytes=max_file_mb * 2**20, max_depth=max_depth, max_files=max_files)):
+        if no_cache:
+            repo = load_repository(root)
+            problems, files, projects = repo.problems, repo.files_read, repo.items_read
+        else:
+            problems, files, projects = cached_validation(root, lambda: load_repository(root))
     if fmt is ProblemFormat.json:
         typer.echo(problems_json(problems), nl=False)
     else:

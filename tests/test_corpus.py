@@ -1,0 +1,107 @@
+"""A corpus of broken ledger repositories (tests/corpus/), each pinned to its exit code and
+located messages in tests/corpus/expected.yaml.
+
+Layout: ``tests/corpus/_base/`` is a minimal valid repository; every other folder is one case,
+whose files are laid over a copy of the base (same relative paths; a case may replace the base's
+``船营区/在建.yaml`` or ``xiangmu.yaml`` or add files). Cases whose name ends in ``-is-fine`` or
+``-is-ignored`` must exit 0. To add a case, add a folder and regenerate.
+
+Every case is run through ``xm validate --format json`` (cwd = a temporary folder, so files show
+as ``ledgers/…``) and ``xm fmt --check``: no traceback, exit 0 or 1, and the output of validate
+must equal the pinned entry: exit code and one ``CODE file[:line:col] message`` line per problem.
+Nothing may run: a case that tries ``touch xm-corpus-pwned`` must leave no such file.
+
+When messages change on purpose, regenerate the expectations and review the diff:
+
+    XM_CORPUS_REGEN=1 python -m pytest tests/test_corpus.py
+
+One tiny case per problem code lives in tests/errors/ (tests/test_error_catalogue.py); this
+corpus is about the ways whole files and repositories break, not about each code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from xiangmu_cli.cli import app
+
+CORPUS = Path(__file__).parent / "corpus"
+EXPECTED = CORPUS / "expected.yaml"
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
+REGEN = os.environ.get("XM_CORPUS_REGEN") == "1"
+MARKER = "xm-corpus-pwned"
+runner = CliRunner()
+
+
+def _materialise(case: str, into: Path) -> Path:
+    root = into / "ledgers"
+    shutil.copytree(CORPUS / "_base", root)
+    shutil.copytree(CORPUS / case, root, dirs_exist_ok=True)
+    return root
+
+
+def _outcome(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+    _materialise(case, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate", "--ledgers", "ledgers", "--format", "json", "--no-cache"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1), result.output
+    assert "内部错误" not in result.output, result.output  # the CLI's last-resort handler
+    lines = []
+    for p in json.loads(result.stdout):
+        where = p["file"] + (f":{p['line']}:{p['col']}" if p["line"] is not None else "")
+        lines.append(f"{p['code']} {where} {p['message']}")
+    fmt = runner.invoke(app, ["fmt", "--check", "--ledgers", "ledgers"])
+    assert fmt.exception is None or isinstance(fmt.exception, SystemExit), repr(fmt.exception)
+    assert fmt.exit_code in (0, 1) and "内部错误" not in fmt.output, fmt.output
+    assert not (tmp_path / MARKER).exists(), "a tag ran a command"
+    return {"exit": result.exit_code, "problems": lines}
+
+
+def _dump(outcomes: dict[str, dict]) -> str:
+    """expected.yaml: plain YAML whose strings are JSON-quoted (valid YAML flow scalars)."""
+    out = ["# Pinned by tests/test_corpus.py; regenerate with XM_CORPUS_REGEN=1 (see its docstring).\n"]
+    for case in sorted(outcomes):
+        out.append(f"{case}:\n  exit: {outcomes[case]['exit']}\n  problems:")
+        problems = outcomes[case]["problems"]
+        out.append(" []\n" if not problems else "\n" + "".join(
+            f"    - {json.dumps(p, ensure_ascii=False)}\n" for p in problems))
+    return "".join(out)
+
+
+def _load_expected() -> dict[str, dict]:
+    import yaml_rs
+
+    return yaml_rs.loads(EXPECTED.read_text(encoding="utf-8")) if EXPECTED.exists() else {}
+
+
+def test_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outcomes: dict[str, dict] = {}
+    for case in CASES:
+        with monkeypatch.context() as m:
+            outcomes[case] = _outcome(case, tmp_path / case, m)
+    if REGEN:
+        EXPECTED.write_text(_dump(outcomes), encoding="utf-8")
+    expected = _load_expected()
+    assert sorted(expected) == CASES, "cases added or removed: regenerate expected.yaml"
+    mismatched = [case for case in CASES if outcomes[case] != expected[case]]
+    assert not mismatched, "\n".join(
+        f"{case}: got {outcomes[case]}, pinned {expected[case]}" for case in mismatched)
+
+
+def test_fine_cases_are_fine_and_broken_ones_located() -> None:
+    expected = _load_expected()
+    for case, outcome in expected.items():
+        fine = case.endswith(("-is-fine", "-is-ignored"))
+        assert outcome["exit"] == (0 if fine else 1), case
+        assert (outcome["problems"] == []) == fine, case
+        for line in outcome["problems"]:
+            code, where = line.split(" ", 2)[:2]
+            file_level = code in ("E202", "E203", "E201") or (code == "E009" and "超过" in line)
+            assert file_level or where.count(":") == 2, f"{case}: not located: {line}"
