@@ -100,7 +100,7 @@ def _lookup(entry: tuple[Path, str] | None) -> dict[str, Any] | None:
 
 
 def cached_validation(root: Path, compute: Callable[[], Any]) -> tuple[list[Problem], int, int]:
-    """(problems, files read, projects read) from the cache, or from ``compute()`` (a Repository)."""
+    """(problems, files read, projects read) from the cache, or from ``compute()`` (a loading.Validation)."""
     entry = _entry(root, "validate")
     data = _lookup(entry)
     if data is not None:

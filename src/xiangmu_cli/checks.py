@@ -1,7 +1,8 @@
 """Repository checks: rules that need other fields, other files or xiangmu.yaml.
 
-Every check has the same signature, ``check_x(repo) -> list[Problem]``, and the checks are a
-list (``CHECKS``): adding a check is adding a function to it. Checks see only projects that
+Every check has the same signature, ``check_x(repo) -> list[Problem]``, and the checks are
+lists: adding a check is adding a function to ``RECORD_CHECKS`` when it looks at one project
+at a time, else to ``REPOSITORY_CHECKS``. Checks see only projects that
 passed the model's shape and type validation, and never raise.
 """
 
@@ -22,7 +23,7 @@ from .vocab import CITY, TARGET_KEYS, Ledger
 if TYPE_CHECKING:
     from .loading import Record, Repository
 
-__all__ = ["CHECKS", "run_checks"]
+__all__ = ["CHECKS", "RECORD_CHECKS", "REPOSITORY_CHECKS", "run_checks"]
 
 
 def _close(word: str, options: list[str]) -> str:
@@ -220,9 +221,17 @@ def check_policy(repo: Repository) -> list[Problem]:
     return problems
 
 
-CHECKS: list[Callable[[Repository], list[Problem]]] = [
+Check = Callable[["Repository"], list[Problem]]
+
+#: Checks that need the whole repository: every 编号, or xiangmu.yaml on its own.
+REPOSITORY_CHECKS: list[Check] = [
     check_unique_ids,
     check_config_references,
+]
+#: Checks that look at one project at a time (with xiangmu.yaml): they give the same problems
+#: whether they see the whole repository or one file of it, so ``xm validate`` may run them on
+#: each file in a separate process (loading.check).
+RECORD_CHECKS: list[Check] = [
     check_vocabulary,
     check_months,
     check_date_order,
@@ -230,10 +239,11 @@ CHECKS: list[Callable[[Repository], list[Problem]]] = [
     check_resume_on_new,
     check_policy,
 ]
+CHECKS: list[Check] = REPOSITORY_CHECKS + RECORD_CHECKS
 
 
-def run_checks(repo: Repository) -> list[Problem]:
+def run_checks(repo: Repository, checks: list[Check] = CHECKS) -> list[Problem]:
     problems: list[Problem] = []
-    for check in CHECKS:
+    for check in checks:
         problems.extend(check(repo))
     return problems

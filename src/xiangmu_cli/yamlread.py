@@ -132,6 +132,9 @@ def _non_printable(text: str, file: str) -> Problem | None:
                    "从 Word、Excel 或网页粘贴时常带入这种字符；删除它（可在该位置重新输入）", line=line, col=col)
 
 
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
 def _nesting_problem(text: str, file: str) -> Problem | None:
     """E001 where lists and mappings nest deeper than the limit, before yaml_rs builds the data.
 
@@ -152,8 +155,12 @@ def _nesting_problem(text: str, file: str) -> Problem | None:
 
     limit = current().max_depth
     block, flow = max(limit // 4, 1), max(limit // 2, 1)
-    if (re.search(f"(?:^|\n)[ \t?:-]{{{block}}}", text) is None
-            and re.search(f"(?:[\\[{{][^\\[\\]{{}}]*){{{flow}}}", text) is None):
+    indent = f"[ \t?:-]{{{block}}}"
+    # The brackets alone, as bytes (UTF-8 never uses ASCII bytes inside a multi-byte character):
+    # one C-speed pass instead of a regex that restarts at every bracket (0.3 s at 20k projects).
+    brackets = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    if (re.match(indent, text) is None and re.search("\n" + indent, text) is None
+            and re.search(rb"[\[{]{%d}" % flow, brackets) is None):
         return None
     from ruamel.yaml import YAML
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
 if TYPE_CHECKING:
-    from ..loading import Repository
+    from ..loading import Repository, Validation
 
 LEDGERS_HELP = "台账目录（含 xiangmu.yaml）；默认 ./ledgers，或上级目录中最近的 ledgers/"
 
@@ -39,12 +41,37 @@ def load_repository(root: Path) -> Repository:
     """Load the ledgers, with a progress bar on stderr only when stderr is a terminal."""
     from ..loading import load
 
+    with progress_bar() as progress:
+        return load(root, progress=progress)
+
+
+def check_repository(root: Path, jobs: int = 0) -> Validation:
+    """Check the ledgers (xm validate), with the same progress bar."""
+    from ..loading import check
+
+    with progress_bar() as progress:
+        return check(root, progress=progress, jobs=jobs)
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback (files done, files in all) drawing on stderr, or None when not a terminal.
+
+    The bar is redrawn by the callback, not by rich's refresh thread: ``xm validate`` may fork
+    worker processes, and forking while another thread holds a lock can deadlock the child.
+    """
     if not sys.stderr.isatty():
-        return load(root)
+        yield None
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("读取台账"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
+                  console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("load", total=None)
-        return load(root, progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+            bar.refresh()
+
+        yield advance

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from . import XmCommand, app
-from .common import LEDGERS_HELP, load_repository, resolve_ledgers
+from .common import LEDGERS_HELP, check_repository, resolve_ledgers
 
 
 class ProblemFormat(str, Enum):
@@ -30,6 +30,8 @@ def validate(
                                   help="列表和映射嵌套层数上限，更深的是语法错误（E001）"),
     max_files: int = typer.Option(20_000, "--max-files", min=1, envvar="XM_MAX_FILES",
                                   help="台账目录中文件和文件夹数量上限，超过时不读取（E009）"),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, envvar="XM_JOBS",
+                             help="并行检查的进程数；0 为按 CPU 核数，1 为不并行（台账不足 2 MB 时总是不并行）"),
 ) -> None:
     """检查全部台账，每个问题给出 文件:行:列、说明和改法。
 
@@ -47,10 +49,10 @@ def validate(
     root = resolve_ledgers(ledgers)
     with using(Limits(max_file_bytes=max_file_mb * 2**20, max_depth=max_depth, max_files=max_files)):
         if no_cache:
-            repo = load_repository(root)
-            problems, files, projects = repo.problems, repo.files_read, repo.items_read
+            result = check_repository(root, jobs)
+            problems, files, projects = result.problems, result.files_read, result.items_read
         else:
-            problems, files, projects = cached_validation(root, lambda: load_repository(root))
+            problems, files, projects = cached_validation(root, lambda: check_repository(root, jobs))
     if fmt is ProblemFormat.json:
         typer.echo(problems_json(problems), nl=False)
     else:

@@ -1,0 +1,139 @@
+"""`xm validate` on several cores gives exactly the problems of one process.
+
+loading.check() forks workers that each load whole ledger files and run the one-project checks;
+the parent runs the repository-wide checks (编号 across files, xiangmu.yaml) and merges. These
+tests hold it to loading.load() problem for problem, in order, on valid, broken and corpus
+repositories, with problems that span files, and when a worker dies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from xiangmu_cli import loading
+from xiangmu_cli.cli import app
+from xiangmu_cli.limits import Limits, using
+
+from .conftest import ROOT
+from .test_corpus import CASES, _materialise
+from .test_paths import _generated
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked only on Linux")
+runner = CliRunner()
+
+
+def _serial(root: Path) -> tuple[list[dict], int, int]:
+    repo = loading.load(root)
+    return [p.as_dict() for p in repo.problems], repo.files_read, repo.items_read
+
+
+def _parallel(root: Path, jobs: int = 2) -> tuple[list[dict], int, int]:
+    result = loading.check(root, jobs=jobs, min_bytes=0)
+    return [p.as_dict() for p in result.problems], result.files_read, result.items_read
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the parallel runs, so a test fails if check() quietly took the serial path."""
+    runs: list[int] = []
+    real = loading._check_parallel
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        runs.append(args[-1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loading, "_check_parallel", spy)
+    return runs
+
+
+def _broken_across_files(tmp_path: Path) -> Path:
+    """A generated repository with problems of every kind of check, some spanning files."""
+    root = _generated(tmp_path, 400, 3)
+    files = sorted(root.glob("*/*.yaml"))
+    first, second = files[0], files[-1]
+    first_text = first.read_text(encoding="utf-8")
+    code = first_text.split("编号: ", 1)[1].split("\n", 1)[0]
+    # The same 编号 in the last file (E206, found by the parent, located in two files) ...
+    text = second.read_text(encoding="utf-8")
+    before, after = text.split("编号: ", 1)
+    second.write_text(before + "编号: " + code + "\n" + after.split("\n", 1)[1], encoding="utf-8")
+    # ... a type error, an unknown key and a total below the threshold in the first (problems of
+    # validation and of a one-project check) ...
+    head, tail = first_text.rsplit("总投资: ", 1)
+    first_text = head + "总投资: 1 #" + tail
+    first.write_text(first_text.replace("总投资: ", "总投资: 很多 #", 1).replace("名称: ", "名称称: ", 1),
+                     encoding="utf-8")
+    # ... and a file that does not parse at all.
+    files[len(files) // 2].write_text("项目:\n  - 编号: [\n", encoding="utf-8")
+    return root
+
+
+def test_parallel_problems_equal_serial_on_a_broken_repository(tmp_path: Path, forks: list[int]) -> None:
+    root = _broken_across_files(tmp_path)
+    serial = _serial(root)
+    assert [p["code"] for p in serial[0]] == ["E001", "E102", "E206", "E101", "E104", "W101", "W104"]
+    e206 = next(p for p in serial[0] if p["code"] == "E206")
+    assert e206["line"] is not None and ":" in e206["message"].split("已在 ")[1]  # first use located too
+    assert _parallel(root) == serial
+    assert _parallel(root, jobs=3) == serial
+    assert forks == [2, 3]
+
+
+@pytest.mark.parametrize("source", ["demo", "broken-example", "generated"])
+def test_parallel_equals_serial(source: str, tmp_path: Path, forks: list[int]) -> None:
+    if source == "generated":
+        root = _generated(tmp_path, 1500, 5)
+    else:
+        root = tmp_path / "ledgers"
+        shutil.copytree(ROOT / ("ledgers" if source == "demo" else "examples/broken/ledgers"), root)
+    assert _parallel(root) == _serial(root)
+    assert forks
+
+
+def test_parallel_equals_serial_on_every_corpus_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for case in CASES:
+        where = tmp_path / case
+        where.mkdir()
+        root = _materialise(case, where)
+        assert _parallel(root) == _serial(root), case
+
+
+def test_workers_keep_the_limits(tmp_path: Path, forks: list[int]) -> None:
+    root = tmp_path / "ledgers"
+    shutil.copytree(ROOT / "ledgers", root)
+    with using(Limits(max_depth=2)):
+        serial, parallel = _serial(root), _parallel(root)
+    assert parallel == serial and any("嵌套超过 2 层" in p["message"] for p in serial[0])
+
+
+def _die(i: int) -> None:
+    os._exit(9)  # as if killed mid-file (out of memory)
+
+
+def test_a_dead_worker_falls_back_to_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "ledgers"
+    shutil.copytree(ROOT / "examples/broken/ledgers", root)
+    monkeypatch.setattr(loading, "_check_file", _die)
+    assert _parallel(root) == _serial(root)
+
+
+def test_cli_jobs_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]) -> None:
+    root = tmp_path / "ledgers"
+    shutil.copytree(ROOT / "examples/broken/ledgers", root)
+    monkeypatch.setattr(loading, "PARALLEL_MIN_BYTES", 0)
+    outputs = {}
+    for jobs in ("1", "2"):
+        result = runner.invoke(app, ["validate", "--ledgers", str(root), "--no-cache", "-j", jobs, "-f", "json"])
+        assert result.exit_code == 1, result.output
+        outputs[jobs] = json.loads(result.stdout)
+    assert outputs["1"] == outputs["2"] and forks == [2]
+    bad = runner.invoke(app, ["validate", "--ledgers", str(root), "--jobs", "-1"])
+    assert bad.exit_code == 2
