@@ -555,29 +555,34 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
     w("## Linearity")
     w("")
     k = lambda n: f"{n // 1000}k" if n >= 1000 else str(n)  # noqa: E731
-    linear_verdict: dict[str, tuple[bool, float | None, str]] = {}
+    linear_verdict: dict[str, tuple[bool, float | None, str, float | None]] = {}
     if len(sizes) < 3:
         w("(Three sizes or more are needed.)")
-        linear_verdict = {key: (False, None, "–") for key in LINEAR_KEYS}
+        linear_verdict = {key: (False, None, "–", None) for key in LINEAR_KEYS}
     else:
         w("Seconds per 1,000 projects at each size (start-up weighs on the small sizes), and the marginal cost")
         w("per 1,000 projects between sizes, in which start-up cancels out. The **linearity ratio** is the marginal")
         w(f"cost over the last step ({k(sizes[-2])}→{k(sizes[-1])}) divided by that from {k(sizes[0])} to "
           f"{k(sizes[-2])}: 1 is linear; the check passes at most {LINEAR_LIMIT} (below 1/{LINEAR_LIMIT}, sublinear).")
         w("The floor row is the one-thread floor throughout, so that one kind of parse is compared across sizes.")
+        w("A cross-check that a machine slowing down during the run (the largest size runs last) affects less:")
+        w("each ratio divided by the floor's own ratio in the same run (**÷ floor**; 1: scales as the parse does).")
         w("")
         w("| measurement | " + " | ".join(f"s/1k @ {k(n)}" for n in sizes) + " | "
-          + " | ".join(f"marginal {k(a)}→{k(b)}" for a, b in zip(sizes, sizes[1:])) + " | ratio | linear |")
-        w("|---|" + "---:|" * (2 * len(sizes) - 1 + 1) + "---|")
+          + " | ".join(f"marginal {k(a)}→{k(b)}" for a, b in zip(sizes, sizes[1:])) + " | ratio | linear | ÷ floor |")
+        w("|---|" + "---:|" * (2 * len(sizes) - 1 + 1) + "---|---:|")
+        floor_ratio = linearity(sizes, all_results, "floor_seq")[1]
         for key in LINEAR_KEYS:
             label = dict(ROWS)[key]
             per1k = [all_results[n][key].wall for n in sizes]
             marginals, ratio = linearity(sizes, all_results, key)
             ok, verdict = _linear_verdict(ratio)
-            linear_verdict[key] = (ok, ratio, verdict)
+            relative = ratio / floor_ratio if ratio is not None and floor_ratio else None
+            linear_verdict[key] = (ok, ratio, verdict, relative)
             w(f"| {label} | " + " | ".join("–" if t is None else f"{t / (n / 1000):.3f}" for t, n in zip(per1k, sizes))
               + " | " + " | ".join(f"{m:.3f}" for _, _, m in marginals)
-              + f" | {'–' if ratio is None else f'{ratio:.2f}'} | {verdict} |")
+              + f" | {'–' if ratio is None else f'{ratio:.2f}'} | {verdict}"
+              + f" | {'–' if relative is None else f'{relative:.2f}'} |")
     rss_rows = []
     for key in ("validate_cold", "monthly_cold"):
         vals = [all_results[n][key].rss for n in sizes]
@@ -615,9 +620,10 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
         w(f"| peak RSS ≤ 400 MB (largest of the `xm` runs) | {_fmt(peak[0], 'MB')} ({peak[1]}) | "
           f"{'pass' if peak[0] is not None and peak[0] <= 400 else 'FAIL'} | | |")
         for key in ("validate_cold", "monthly_cold"):
-            ok, ratio, verdict = linear_verdict[key]
+            ok, ratio, verdict, relative = linear_verdict[key]
             w(f"| time linear in size, {k(sizes[0])} to {k(sizes[-1])} ({dict(ROWS)[key]}) | "
-              f"linearity ratio {'–' if ratio is None else f'{ratio:.2f}'} | {'pass' if ok else 'FAIL'} | | |")
+              f"linearity ratio {'–' if ratio is None else f'{ratio:.2f}'} | {'pass' if ok else 'FAIL'} | "
+              f"÷ floor: {'–' if relative is None else f'{relative:.2f}'} | |")
         h = help_result.wall
         w(f"| `xm --help` ≤ 0.25 s | {_fmt(h, 's')} | {'pass' if h is not None and h <= 0.25 else 'FAIL'} | "
           f"{_fmt(help_result.best, 's')} | {_fmt(help_result.cpu, 'cpu')} |")

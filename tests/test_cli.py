@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -189,3 +191,33 @@ def test_info_counts_valid_projects_per_region_and_ledger(tmp_path: Path, monkey
     result = runner.invoke(app, ["info"])
     assert result.exit_code == 0
     assert "│ 船营区 │    1 │      1 │        0 │    0 │      2 │       20,000.5 │" in result.stdout
+
+
+def _fresh_python(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_help_skips_rich_modules_it_never_uses() -> None:
+    # A fresh interpreter: in this one other tests may have imported them already.
+    out = _fresh_python(
+        "import sys\nfrom xiangmu_cli.cli import main\nsys.argv = ['xm', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('markdown_it', 'pygments')"
+        " or m in ('rich.markdown', 'rich.traceback', 'rich.syntax')))\n")
+    assert "选项" in out and "命令" in out  # the help itself, typer's words in Chinese
+    assert out.rstrip().endswith("[]")
+
+
+def test_deferred_rich_classes_hand_over_to_the_real_ones() -> None:
+    out = _fresh_python(
+        "from xiangmu_cli.cli import rich_help\n"
+        "ru = rich_help()\n"
+        "import rich.markdown, rich.traceback\n"
+        "assert hasattr(rich.markdown, 'Heading') and hasattr(rich.traceback, 'install')  # rich's own modules\n"
+        "assert type(ru.Markdown('*x*')) is rich.markdown.Markdown\n"
+        "assert ru.Traceback.from_exception == rich.traceback.Traceback.from_exception\n"
+        "assert rich_help() is ru\n"
+        "print('ok')\n")
+    assert out == "ok\n"

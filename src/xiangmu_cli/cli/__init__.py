@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import sys
+from types import ModuleType
 from typing import Any
 
 import typer
@@ -17,8 +18,7 @@ from .. import __version__
 
 def _chinese_typer_words() -> None:
     """Typer's own words in help, in Chinese. Its rich formatting is imported only for help."""
-    from typer import rich_utils
-
+    rich_utils = rich_help()
     rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
     rich_utils.OPTIONS_PANEL_TITLE = "选项"
     rich_utils.COMMANDS_PANEL_TITLE = "命令"
@@ -28,6 +28,54 @@ def _chinese_typer_words() -> None:
     rich_utils.DEFAULT_STRING = "[默认：{}]"
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+
+#: Modules that typer.rich_utils imports at its top for one class each, and uses only for what xm
+#: never asks of it: Markdown for rich_markup_mode="markdown" (xm's is "rich"), Traceback for
+#: typer's pretty exceptions (XmGroup.main catches every exception). Importing them (markdown_it,
+#: pygments) is ~0.1 s, a third of `xm --help`.
+_HELP_UNUSED = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+
+
+class _Deferred(type):
+    """A stand-in class that imports the real one when it is first used in any way."""
+
+    _module: str
+
+    def _real(cls) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(cls._module), cls.__name__)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls._real()(*args, **kwargs)
+
+    def __getattr__(cls, name: str) -> Any:
+        return getattr(cls._real(), name)
+
+
+def rich_help() -> ModuleType:
+    """typer.rich_utils, imported without the modules of ``_HELP_UNUSED``.
+
+    While it is imported those modules are stand-ins holding a deferred class each; they are
+    taken out of sys.modules right after, so any other import of them gets rich's own, and a
+    deferred class, if typer ever used one, would import the real class and hand over to it.
+    """
+    if "typer.rich_utils" in sys.modules:
+        return sys.modules["typer.rich_utils"]
+    stand_ins = {}
+    for module, cls in _HELP_UNUSED.items():
+        if module not in sys.modules:
+            stand_ins[module] = ModuleType(module)
+            setattr(stand_ins[module], cls, _Deferred(cls, (), {"_module": module}))
+    sys.modules.update(stand_ins)
+    try:
+        from typer import rich_utils
+    finally:
+        for module, stand_in in stand_ins.items():
+            if sys.modules.get(module) is stand_in:
+                del sys.modules[module]
+    return rich_utils
+
 
 _USAGE_TRANSLATIONS = [
     (r"No such option: (\S+)(?: Did you mean (.+)\?)?",
