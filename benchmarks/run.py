@@ -659,6 +659,8 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
             w("")
             w(f"`xiangmu_cli.loading.load` in-process: {load['plain']:.2f} s without the profiler "
               f"({load['projects']:,} projects, {load['problems']} problems); under cProfile {load['profiled']:.2f} s. "
+              "This is the whole load in one process, as the reports do it; `xm validate` shares the ledger "
+              "files (parse, validate, one-project checks) among worker processes, one per core. "
               "Cumulative time of the main stages (under the profiler; the shares are what matters):")
             w("")
             w("| stage (function) | calls | cumulative | share |")
