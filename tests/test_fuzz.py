@@ -8,15 +8,17 @@ failures are saved in .hypothesis/ and replayed first next time):
     XM_FUZZ=long python -m pytest tests/test_fuzz.py -p no:randomly -x
     XM_FUZZ=long XM_FUZZ_EXAMPLES=20000 python -m pytest tests/test_fuzz.py   # longer still
 
-Not fuzzed here: `xm diff`/`xm log` (they read git history; tests/test_history.py) and the edit
-commands (tests/test_edit.py has its own property test).
+`xm diff` and `xm log` are fuzzed on git histories of damaged revisions. Not fuzzed here: the
+edit commands (tests/test_edit.py has its own property test).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -225,3 +227,31 @@ def test_fmt_keeps_figures(tmp_path_factory, files: dict[str, bytes]) -> None:  
     root = _write(tmp_path_factory.mktemp("noisy"), files)
     assert _validate(root)[0] == 0
     _assert_fmt_keeps_figures(root)
+
+
+def _git(where: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=秘书", "-c", "user.email=s@example.invalid", *args], cwd=where,
+                   check=True, capture_output=True)
+
+
+#: A project of the fuzzed region whose history `xm log` follows.
+TRACKED = re.search(r"编号: *([A-Za-z0-9_-]+)", BASE[f"{REGION}/在建.yaml"].decode("utf-8"))[1]  # type: ignore[index]
+
+
+@PROFILE
+@given(first=damaged(), second=damaged())
+def test_diff_and_log_across_damaged_revisions(tmp_path_factory, first: tuple[str, bytes],  # type: ignore[no-untyped-def]
+                                               second: tuple[str, bytes]) -> None:
+    base = tmp_path_factory.mktemp("history")
+    root = _write(base, BASE)
+    _git(base, "init", "-q", "-b", "main")
+    _git(base, "add", "-A")
+    _git(base, "commit", "-q", "-m", "基线")
+    for n, (where, data) in enumerate((first, second), 1):
+        (root / where).write_bytes(data)
+        _git(base, "add", "-A")
+        _git(base, "commit", "-q", "--allow-empty", "-m", f"第 {n} 次改动")
+    (root / first[0]).write_bytes(BASE[first[0]])  # the working tree differs from HEAD too
+    for args in (["diff", "HEAD~2", "HEAD~1"], ["diff", "HEAD~1", "HEAD"], ["diff", "HEAD~2"], ["diff"],
+                 ["log", TRACKED]):
+        _ok(runner.invoke(app, [*args, "--ledgers", str(root), "--format", "json"]))
