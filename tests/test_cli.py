@@ -221,3 +221,26 @@ def test_deferred_rich_classes_hand_over_to_the_real_ones() -> None:
         "assert rich_help() is ru\n"
         "print('ok')\n")
     assert out == "ok\n"
+
+
+def test_a_report_freezes_the_loaded_projects_only_while_it_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from xiangmu_cli.cli import common
+
+    frozen: list[int] = []
+    real = common.load_repository
+
+    def spy(root: Path):  # type: ignore[no-untyped-def]
+        repo = real(root)
+        frozen.append(gc.get_freeze_count())
+        return repo
+
+    monkeypatch.setattr(common, "load_repository", spy)
+    monkeypatch.setattr("xiangmu_cli.cli.reports.load_repository", spy)
+    monkeypatch.chdir(tmp_path)
+    write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": GOOD})
+    result = runner.invoke(app, ["targets", "--no-cache", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert frozen and frozen[0] > 0  # the collector skipped the loaded repository during the report
+    assert gc.get_freeze_count() == 0  # and got it back when the command ended

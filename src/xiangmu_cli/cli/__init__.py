@@ -5,6 +5,7 @@ Commands import the library inside their functions so that `xm --help` stays fas
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from types import ModuleType
@@ -144,6 +145,8 @@ class XmGroup(TyperGroup):
             code = 1
         else:
             code = result if isinstance(result, int) else 0
+        finally:
+            gc.unfreeze()  # what a command froze (common.load_repository) goes back to the collector
         if not standalone_mode:
             return code
         sys.exit(code)

