@@ -71,7 +71,7 @@ def outputs(root: Path, cache: bool = False) -> dict[str, tuple[int, str]]:
     runner = CliRunner()
     extra = [] if cache else ["--no-cache"]
     out = {}
-    # validate twice: on all cores (for a repository of 2 MiB and more) and in one process.
+    # validate twice: on all cores (for a repository of 512 KiB and more) and in one process.
     for args in [["validate"], ["validate", "--jobs", "1"], *REPORTS]:
         result = runner.invoke(app, [*args, "--ledgers", str(root), "--format", "json", *extra])
         if result.exception is not None and not isinstance(result.exception, SystemExit):

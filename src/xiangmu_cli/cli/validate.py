@@ -31,7 +31,7 @@ def validate(
     max_files: int = typer.Option(20_000, "--max-files", min=1, envvar="XM_MAX_FILES",
                                   help="台账目录中文件和文件夹数量上限，超过时不读取（E009）"),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, envvar="XM_JOBS",
-                             help="并行检查的进程数；0 为按 CPU 核数，1 为不并行（台账不足 2 MB 时总是不并行）"),
+                             help="并行检查的进程数；0 为按 CPU 核数，1 为不并行（台账不足 512 KB 时总是不并行）"),
 ) -> None:
     """检查全部台账，每个问题给出 文件:行:列、说明和改法。
 
