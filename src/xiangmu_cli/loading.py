@@ -508,15 +508,14 @@ def check(root: Path, progress: Callable[[int, int], None] | None = None, jobs: 
         loader = _Loader(root, progress)
         config, config_file = loader.load_config()
         todo = loader.walk(config)
-        if jobs > 1 and len(todo) > 1 and _forkable() and _size(todo) >= min_bytes:
+        sizes = _sizes(todo)
+        if jobs > 1 and len(todo) > 1 and _forkable() and sum(sizes) >= min_bytes:
             from concurrent.futures.process import BrokenProcessPool
 
             try:
-                return _check_parallel(loader, config, config_file, todo, min(jobs, len(todo)))
+                return _check_parallel(loader, config, config_file, todo, sizes, min(jobs, len(todo)))
             except BrokenProcessPool:  # a worker died (killed, out of memory): do it here instead
-                loader = _Loader(root, progress)
-                config, config_file = loader.load_config()
-                todo = loader.walk(config)
+                pass  # the workers changed nothing in this process
         repo = _load_files(loader, config, config_file, todo)
         return Validation(repo.problems, repo.files_read, repo.items_read)
 
@@ -573,14 +572,14 @@ def _forkable() -> bool:
     return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _size(todo: list[tuple[Path, str, Ledger]]) -> int:
-    total = 0
+def _sizes(todo: list[tuple[Path, str, Ledger]]) -> list[int]:
+    sizes = []
     for path, _region, _ledger in todo:
         try:
-            total += path.stat().st_size
+            sizes.append(path.stat().st_size)
         except OSError:
-            pass  # reading it will say what is wrong
-    return total
+            sizes.append(0)  # reading it will say what is wrong
+    return sizes
 
 
 #: What a forked worker inherits: (loader, config, config file, files to read).
@@ -588,7 +587,7 @@ _SHARED: tuple[_Loader, Config | None, str, list[tuple[Path, str, Ledger]]] | No
 
 
 def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
-                    todo: list[tuple[Path, str, Ledger]], jobs: int) -> Validation:
+                    todo: list[tuple[Path, str, Ledger]], sizes: list[int], jobs: int) -> Validation:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -597,7 +596,7 @@ def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
     global _SHARED
     _SHARED = (loader, config, config_file, todo)
     # Largest files first, so that no worker is left with a big one at the end.
-    order = sorted(range(len(todo)), key=lambda i: -_size([todo[i]]))
+    order = sorted(range(len(todo)), key=lambda i: -sizes[i])
     found: list[tuple[list[Problem], list[tuple[str, str, int]], int] | None] = [None] * len(todo)
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:

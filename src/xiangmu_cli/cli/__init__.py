@@ -30,6 +30,7 @@ def _chinese_typer_words() -> None:
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
 
+
 #: Modules that typer.rich_utils imports at its top for one class each, and uses only for what xm
 #: never asks of it: Markdown for rich_markup_mode="markdown" (xm's is "rich"), Traceback for
 #: typer's pretty exceptions (XmGroup.main catches every exception). Importing them (markdown_it,

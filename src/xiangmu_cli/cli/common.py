@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,8 +40,6 @@ def resolve_ledgers(option: Path | None) -> Path:
 
 def load_repository(root: Path) -> Repository:
     """Load the ledgers, with a progress bar on stderr only when stderr is a terminal."""
-    import gc
-
     from ..loading import load
 
     with progress_bar() as progress:
