@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -26,6 +26,9 @@ from .model import INEXACT, PROJECT_MODELS, Config, Project, clean_errors
 from .problems import PathElem, Problem
 from .vocab import CONFIG_FILE, LEDGERS, Ledger
 from .yamlread import PositionIndex, decode, parse_text
+
+if TYPE_CHECKING:
+    from .checks import Check
 
 __all__ = ["Record", "LedgerFile", "Repository", "Validation", "load", "check", "find_ledgers", "display_path"]
 
@@ -540,8 +543,9 @@ def _load(root: Path, progress: Callable[[int, int], None] | None) -> Repository
 
 
 def _load_files(loader: _Loader, config: Config | None, config_file: str,
-                todo: list[tuple[Path, str, Ledger]]) -> Repository:
-    from .checks import run_checks
+                todo: list[tuple[Path, str, Ledger]], checks: list[Check] | None = None) -> Repository:
+    """Load ``todo`` and run ``checks`` (default: all of them) on it, every problem located."""
+    from .checks import CHECKS, run_checks
 
     for done, (path, region, ledger) in enumerate(todo, 1):
         loader.load_ledger(path, region, ledger, _parse(path, display_path(path)))
@@ -551,7 +555,7 @@ def _load_files(loader: _Loader, config: Config | None, config_file: str,
                       records=loader.records, problems=loader.problems, ids=loader.ids,
                       partial=loader.partial, files_read=len(todo) + (config_file in loader.sources),
                       items_read=loader.items)
-    repo.problems.extend(run_checks(repo))
+    repo.problems.extend(run_checks(repo, CHECKS if checks is None else checks))
     loader.locate()
     repo.problems.sort(key=_problem_order(list(loader.sources)))
     return repo
@@ -583,7 +587,7 @@ def _sizes(todo: list[tuple[Path, str, Ledger]]) -> list[int]:
 
 
 #: What a forked worker inherits: (loader, config, config file, files to read).
-_SHARED: tuple[_Loader, Config | None, str, list[tuple[Path, str, Ledger]]] | None = None
+_SHARED: tuple[Path, Config | None, str, list[tuple[Path, str, Ledger]]] | None = None
 
 
 def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
@@ -594,7 +598,7 @@ def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
     from .checks import REPOSITORY_CHECKS, run_checks
 
     global _SHARED
-    _SHARED = (loader, config, config_file, todo)
+    _SHARED = (loader.root, config, config_file, todo)
     # Largest files first, so that no worker is left with a big one at the end.
     order = sorted(range(len(todo)), key=lambda i: -sizes[i])
     found: list[tuple[list[Problem], list[tuple[str, str, int]], int] | None] = [None] * len(todo)
@@ -624,19 +628,12 @@ def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
 
 def _check_file(i: int) -> tuple[list[Problem], list[tuple[str, str, int]], int]:
     """In a worker: load one ledger file and run the one-project checks on it."""
-    from .checks import RECORD_CHECKS, run_checks
+    from .checks import RECORD_CHECKS
 
     assert _SHARED is not None
-    loader, config, config_file, todo = _SHARED
-    gc.disable()
-    loader.problems, loader.files, loader.records, loader.ids, loader.partial, loader.items = [], [], [], [], [], 0
-    path, region, ledger = todo[i]
-    loader.load_ledger(path, region, ledger, _parse(path, display_path(path)))
-    repo = Repository(root=loader.root, config=config, config_file=config_file, files=loader.files,
-                      records=loader.records, problems=loader.problems, ids=loader.ids, partial=loader.partial)
-    loader.problems.extend(run_checks(repo, RECORD_CHECKS))
-    loader.locate()
-    return loader.problems, loader.ids, loader.items
+    root, config, config_file, todo = _SHARED
+    repo = _load_files(_Loader(root, None), config, config_file, [todo[i]], RECORD_CHECKS)
+    return repo.problems, repo.ids, repo.items_read
 
 
 def _is_link(path: Path) -> bool:
