@@ -14,7 +14,7 @@ import tempfile
 from contextlib import suppress
 from pathlib import Path
 
-__all__ = ["write_atomic", "FileChangedError", "UNCHECKED"]
+__all__ = ["write_atomic", "FileChangedError", "UNCHECKED", "read_regular", "NotRegularFileError", "TooLargeError"]
 
 #: ``expected`` default of :func:`write_atomic`: write whatever is on disk now.
 UNCHECKED = object()
@@ -27,6 +27,72 @@ class FileChangedError(OSError):
         super().__init__("文件在读取之后被修改过（可能有人同时在编辑），未写入；请重新运行命令")
         self.path = path
         self.strerror = str(self)
+
+
+class NotRegularFileError(OSError):
+    """The path is a symbolic link, a FIFO, a device or a socket: never opened for reading."""
+
+    def __init__(self, path: Path | str, kind: str) -> None:
+        super().__init__(f"不是普通文件（{kind}），未读取")
+        self.filename = str(path)
+        self.kind = kind
+        self.strerror = str(self)
+
+
+class TooLargeError(OSError):
+    """The file is larger than the caller's limit: not read (``size`` is what was seen)."""
+
+    def __init__(self, path: Path | str, size: int, limit: int) -> None:
+        super().__init__(f"文件过大（{size} 字节，上限 {limit} 字节），未读取")
+        self.filename = str(path)
+        self.size = size
+        self.limit = limit
+        self.strerror = str(self)
+
+
+def file_kind(mode: int) -> str:
+    """A file type's name as users know it (for messages)."""
+    for test, name in ((stat.S_ISLNK, "符号链接"), (stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISCHR, "字符设备"),
+                       (stat.S_ISBLK, "块设备"), (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "目录")):
+        if test(mode):
+            return name
+    return "普通文件" if stat.S_ISREG(mode) else "特殊文件"
+
+
+def read_regular(path: Path | str, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; never follows a link, never blocks.
+
+    A symbolic link, FIFO, device or socket raises :class:`NotRegularFileError` without being
+    opened (a FIFO would block forever, ``/dev/zero`` never ends, opening a terminal can make it
+    the controlling one); a larger file raises :class:`TooLargeError`, checked before reading and
+    again while reading (the file may grow meanwhile), so at most ``limit + 1`` bytes are read.
+    Other failures are the usual :class:`OSError`.
+    """
+    before = os.lstat(path)
+    if not stat.S_ISREG(before.st_mode):
+        raise NotRegularFileError(path, file_kind(before.st_mode))
+    if before.st_size > limit:
+        raise TooLargeError(path, before.st_size, limit)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    try:
+        now = os.fstat(fd)  # the same file that was checked, not one swapped in meanwhile
+        if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
+            raise NotRegularFileError(path, file_kind(now.st_mode))
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise TooLargeError(path, len(data), limit)
+    return data
 
 
 def _current(path: Path) -> bytes | None:
