@@ -36,7 +36,10 @@ class NotRegularFileError(OSError):
         super().__init__(f"不是普通文件（{kind}），未读取")
         self.filename = str(path)
         self.kind = kind
-        self.strerror = str(self)
+        self.strerror = f"不是普通文件（{kind}），未读取"
+
+    def __str__(self) -> str:
+        return self.strerror
 
 
 class TooLargeError(OSError):
@@ -47,7 +50,10 @@ class TooLargeError(OSError):
         self.filename = str(path)
         self.size = size
         self.limit = limit
-        self.strerror = str(self)
+        self.strerror = f"文件过大（{size} 字节，上限 {limit} 字节），未读取"
+
+    def __str__(self) -> str:
+        return self.strerror
 
 
 def file_kind(mode: int) -> str:
