@@ -11,6 +11,23 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def _no_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes xm's cache unless it is about the cache (the ``cache_on`` fixture):
+    a cache hit would let a test compare a result with a stored copy of itself."""
+    monkeypatch.setenv("XM_CACHE", "0")
+    monkeypatch.setenv("XM_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "no-cache-expected"))
+
+
+@pytest.fixture
+def cache_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The cache switched on, in a folder of this test's own (returned)."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("XM_CACHE", "1")
+    monkeypatch.setenv("XM_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT

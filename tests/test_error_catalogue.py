@@ -69,4 +69,5 @@ def test_case_produces_exactly_its_problems(case: Path, tmp_path: Path, monkeypa
 def test_every_code_has_a_case() -> None:
     covered = {code for case in _cases() for *_, code in _directives(case.read_text(encoding="utf-8"))[1]}
     # E009 (an unreadable file) cannot be made with a file in a folder; test_loading covers it.
-    assert set(CATALOGUE) - covered == {"E009"}
+    # E010 (too many problems) takes over a thousand problems: test_limits covers it.
+    assert set(CATALOGUE) - covered == {"E009", "E010"}

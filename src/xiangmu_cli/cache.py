@@ -1,36 +1,116 @@
-"""A result cache for `xm validate` and the reports, keyed by content, never by modification times.
+"""A result cache for `xm validate` and the reports that nothing in a ledger repository can forge.
 
-The key hashes every name and byte under the ledgers folder (dotfiles aside, links by their
-target text, never followed), the code of xm itself (so a new version or a changed model never
-reads an old entry), the resource limits in force, the current directory (problems name files relative to it) and the
-ledgers path. A hit therefore means "exactly these files were already checked by exactly this
-code". A report's entry is its rendered output, keyed also by the request: the command, its
-options, the output format and width, the terminal's colour settings and today's date (the
-default as-of date of a ledger with no 完成投资 is today). Entries are JSON (nothing executable is ever read back), written atomically, in
-``.xm-cache/`` beside the ledgers folder, which ignores itself in git and is safe to delete.
-An unreadable or corrupt entry is ignored and recomputed: a stale cache can never hide a problem.
+Ledger repositories arrive in pull requests, so nothing read from one may decide a verdict. The
+cache therefore:
+
+- lives outside the working tree, in the user's cache directory (``$XM_CACHE_DIR``, else
+  ``$XDG_CACHE_HOME/xiangmu-cli``, else ``~/.cache/xiangmu-cli``), a folder of the user's own
+  (mode 0700, not a link, owned by the user, or no cache at all);
+- authenticates every entry with a per-user secret (HMAC-SHA256; the secret is 32 random bytes
+  made on first use, mode 0600): an entry copied from elsewhere or edited by hand is ignored;
+- keys an entry by the digest of exactly the bytes the loader read (``loading.fingerprint``;
+  regular files only, links and special files never opened, dotfiles skipped as the loader skips
+  them), together with xm's own code, the limits, the current directory and the ledgers path.
+  A result is stored under the fingerprint of the files it was computed from, taken while they
+  were read, so a file changed meanwhile can never lend its key to another file's result;
+- is off when ``CI`` is set to true (CI machines start clean, and a gate should judge the files
+  alone) unless ``XM_CACHE=1`` asks for it; ``XM_CACHE=0`` or ``--no-cache`` turns it off anywhere.
+
+Entries hold data, never rendered text: validate's problems, and a report's document (its
+tables of typed values), which the command renders through the same code and escaping as a
+freshly computed one. An unreadable, corrupt, foreign or unauthenticated entry is recomputed:
+a cache can never hide a problem. Entries are JSON, written atomically; the folder is safe to
+delete.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
+import stat
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import date
+from datetime import date as Day  # the codec's type (tests replace ``date`` to move today)
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import limits
-from .fileio import write_atomic
+from .fileio import read_regular, write_atomic
 from .problems import Problem
 
-__all__ = ["CACHE_DIR", "cached_validation", "cached_report", "content_key"]
+if TYPE_CHECKING:
+    from .loading import Repository, Validation
+    from .tables import Document
 
-CACHE_DIR = ".xm-cache"
-_FORMAT = "1"
-_KEEP = 16  # entries kept per cache folder
+__all__ = ["cache_dir", "enabled", "cached_validation", "cached_document", "encode_document", "decode_document"]
+
+_FORMAT = "2"
+_KEEP = 64  # entries kept per kind
+_MAX_ENTRY = 256 * 2**20  # an entry larger than this is not read (a report of 100k projects is ~60 MB)
+_SECRET = "secret"
 _code_hash: str | None = None
+
+
+def enabled() -> bool:
+    """Whether the cache is used by default: not under CI unless XM_CACHE=1; never with XM_CACHE=0."""
+    asked = os.environ.get("XM_CACHE", "").strip().lower()
+    if asked in ("0", "false", "no", "off"):
+        return False
+    if asked in ("1", "true", "yes", "on"):
+        return True
+    from .loading import in_ci
+
+    return not in_ci()
+
+
+def cache_dir() -> Path:
+    """Where the cache lives (it need not exist yet)."""
+    explicit = os.environ.get("XM_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base and os.path.isabs(base) else Path.home() / ".cache") / "xiangmu-cli"
+
+
+def _own_folder() -> Path | None:
+    """The cache folder, made if needed, if it is a real folder of this user's; else None."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+        return None
+    if info.st_mode & 0o022:  # others could plant entries
+        return None
+    return folder
+
+
+def _secret(folder: Path) -> bytes | None:
+    path = folder / _SECRET
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    else:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+    try:
+        info = os.lstat(path)
+        if hasattr(os, "getuid") and info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return None
+        key = read_regular(path, 64)
+    except OSError:
+        return None
+    return key if len(key) == 32 else None
 
 
 def _code_fingerprint() -> str:
@@ -46,30 +126,80 @@ def _code_fingerprint() -> str:
     return _code_hash
 
 
-def content_key(root: Path) -> str:
-    """The key of the ledgers folder's current contents, as this code and this directory see it."""
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(_code_fingerprint().encode())
-    digest.update(os.getcwd().encode("utf-8", "surrogateescape"))
-    digest.update(str(root).encode("utf-8", "surrogateescape"))
-    digest.update(repr(limits.current()).encode())  # the limits change what is reported
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        rel_dir = os.path.relpath(dirpath, root)
-        digest.update(b"D\0" + rel_dir.encode("utf-8", "surrogateescape") + b"\0")
-        for name in sorted([*filenames, *(d for d in dirnames if os.path.islink(os.path.join(dirpath, d)))]):
-            path = os.path.join(dirpath, name)
-            digest.update(b"F\0" + name.encode("utf-8", "surrogateescape") + b"\0")
-            if os.path.islink(path):
-                digest.update(b"L\0" + os.readlink(path).encode("utf-8", "surrogateescape"))
-                continue
-            try:
-                with open(path, "rb") as handle:
-                    # in chunks: a stray multi-gigabyte file must not be read into memory at once
-                    digest.update(hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=20)).digest())
-            except OSError as exc:
-                digest.update(f"E{exc.errno}".encode())
-    return digest.hexdigest()
+class _Store:
+    """The cache folder and its secret, for one kind of entry."""
+
+    def __init__(self, folder: Path, secret: bytes, kind: str) -> None:
+        self.folder = folder
+        self.secret = secret
+        self.kind = kind
+
+    @classmethod
+    def open(cls, kind: str) -> _Store | None:
+        folder = _own_folder()
+        secret = _secret(folder) if folder is not None else None
+        return cls(folder, secret, kind) if folder is not None and secret is not None else None
+
+    def key(self, root: Path, fingerprint: str, request: Any) -> str:
+        material = json.dumps([_FORMAT, self.kind, _code_fingerprint(), os.getcwd(), str(root),
+                               repr(limits.current()), fingerprint, request],
+                              ensure_ascii=False, sort_keys=True, default=str)
+        return hmac.new(self.secret, material.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{self.kind}-{key[:40]}.json"
+
+    def _mac(self, key: str, payload: str) -> str:
+        return hmac.new(self.secret, f"{key}\0{payload}".encode(), hashlib.sha256).hexdigest()
+
+    def get(self, key: str) -> Any:
+        """The payload stored under ``key``, or None (absent, corrupt or not authenticated)."""
+        try:
+            entry = json.loads(read_regular(self._path(key), _MAX_ENTRY))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or not isinstance(entry.get("payload"), str) \
+                or not isinstance(entry.get("mac"), str):
+            return None
+        if not hmac.compare_digest(entry["mac"], self._mac(key, entry["payload"])):
+            return None
+        try:
+            return json.loads(entry["payload"])
+        except ValueError:
+            return None
+
+    def put(self, key: str, payload: Any) -> None:
+        try:
+            text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):
+            return  # not representable: simply not cached
+        if len(text) > _MAX_ENTRY // 2:
+            return
+        entry = json.dumps({"payload": text, "mac": self._mac(key, text)}, ensure_ascii=False)
+        try:
+            write_atomic(self._path(key), entry.encode("utf-8"), 0o600)
+            entries = sorted(self.folder.glob(f"{self.kind}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in entries[_KEEP:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a full disk or a read-only home: no cache, same results
+
+
+def _lookup(kind: str, root: Path, request: Any) -> tuple[_Store, str, Any] | None:
+    """(store, key, payload or None) for ``root``'s current contents, or None when uncachable."""
+    from .loading import fingerprint
+
+    store = _Store.open(kind)
+    if store is None:
+        return None
+    try:
+        current = fingerprint(root)
+    except OSError:
+        return None
+    if current is None:
+        return None
+    key = store.key(root, current, request)
+    return store, key, store.get(key)
 
 
 def _problem_from(data: dict[str, Any]) -> Problem:
@@ -77,71 +207,125 @@ def _problem_from(data: dict[str, Any]) -> Problem:
                    path=tuple(data["path"]), line=data["line"], col=data["col"], project=data["project"])
 
 
-def _entry(root: Path, kind: str, request: Any = None) -> tuple[Path, str] | None:
-    """The cache folder's entry for ``root``'s contents (and ``request``), or None when unkeyable."""
-    try:
-        key = content_key(root)
-    except OSError:
-        return None
-    if request is not None:
-        text = json.dumps(request, ensure_ascii=False, sort_keys=True, default=str)
-        key = hashlib.blake2b(f"{key}\0{text}".encode(), digest_size=20).hexdigest()
-    return root.resolve().parent / CACHE_DIR / f"{kind}-{key}.json", key
-
-
-def _lookup(entry: tuple[Path, str] | None) -> dict[str, Any] | None:
-    if entry is None:
-        return None
-    try:
-        data = json.loads(entry[0].read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and data.get("key") == entry[1] else None
-    except (OSError, ValueError):
-        return None  # no entry, or a corrupt one: recompute
-
-
-def cached_validation(root: Path, compute: Callable[[], Any]) -> tuple[list[Problem], int, int]:
-    """(problems, files read, projects read) from the cache, or from ``compute()`` (a loading.Validation)."""
-    entry = _entry(root, "validate")
-    data = _lookup(entry)
-    if data is not None:
+def cached_validation(root: Path, compute: Callable[[], Validation]) -> tuple[list[Problem], int, int]:
+    """(problems, files read, projects read) from the cache, or from ``compute()``."""
+    found = _lookup("validate", root, None)
+    if found is not None and isinstance(found[2], dict):
         try:
-            return [_problem_from(p) for p in data["problems"]], data["files"], data["projects"]
-        except (KeyError, TypeError):
+            data = found[2]
+            return [_problem_from(p) for p in data["problems"]], int(data["files"]), int(data["projects"])
+        except (KeyError, TypeError, ValueError):
             pass  # a corrupt entry: recompute
-    repo = compute()
-    if entry is not None:
-        _store(entry, {"files": repo.files_read, "projects": repo.items_read,
-                       "problems": [p.as_dict() for p in repo.problems]})
-    return repo.problems, repo.files_read, repo.items_read
+    result = compute()
+    store = found[0] if found is not None else _Store.open("validate")
+    if store is not None and result.fingerprint is not None:
+        store.put(store.key(root, result.fingerprint, None),
+                  {"files": result.files_read, "projects": result.items_read,
+                   "problems": [p.as_dict() for p in result.problems]})
+    return result.problems, result.files_read, result.items_read
 
 
-def cached_report(root: Path, request: dict[str, Any], compute: Callable[[], tuple[str, int]]) -> tuple[str, int]:
-    """(rendered report, number of ledger errors) from the cache, or from ``compute()``.
+def cached_document(root: Path, request: dict[str, Any],
+                    compute: Callable[[], tuple[Document, Repository]]) -> tuple[Document, int]:
+    """(report document, number of ledger errors) from the cache, or from ``compute()``.
 
-    ``request`` must hold everything besides the ledgers' contents that the output depends on.
+    ``request`` must hold everything besides the ledgers' contents that the document depends on
+    (the command and its options); today's date is added (a ledger with no 完成投资 reports as of
+    today). The document is stored as typed data and rendered by the caller like a fresh one.
     """
-    entry = _entry(root, "report", {**request, "today": date.today().isoformat()})
-    data = _lookup(entry)
-    if data is not None and isinstance(data.get("text"), str) and isinstance(data.get("errors"), int):
-        return data["text"], data["errors"]
-    text, errors = compute()
-    if entry is not None:
-        _store(entry, {"text": text, "errors": errors})
-    return text, errors
+    request = {**request, "today": date.today().isoformat()}
+    found = _lookup("report", root, request)
+    if found is not None and isinstance(found[2], dict):
+        try:
+            return decode_document(found[2]["document"]), int(found[2]["errors"])
+        except (KeyError, TypeError, ValueError):
+            pass
+    doc, repo = compute()
+    errors = len(repo.errors)
+    store = found[0] if found is not None else _Store.open("report")
+    if store is not None and repo.fingerprint is not None:
+        try:
+            payload = {"document": encode_document(doc), "errors": errors}
+        except TypeError:
+            return doc, errors  # a value the codec does not know: not cached
+        store.put(store.key(root, repo.fingerprint, request), payload)
+    return doc, errors
 
 
-def _store(entry: tuple[Path, str], data: dict[str, Any]) -> None:
-    path, key = entry
-    folder = path.parent
-    kind = path.name.split("-", 1)[0]
+# --- documents as typed JSON ----------------------------------------------------------------
+# Values are tagged so that a document read back is equal to the one stored: ["d", "1.50"] is a
+# Decimal, ["t", "2018-09-30"] a date, ["l", […]] a list, ["m", [[k, v], …]] a mapping; strings,
+# whole numbers, booleans and null stand for themselves.
+
+def _enc(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return ["d", str(value)]
+    if isinstance(value, Day):
+        return ["t", value.isoformat()]
+    if isinstance(value, (list, tuple)):
+        return ["l" if isinstance(value, list) else "u", [_enc(v) for v in value]]
+    if isinstance(value, dict):
+        return ["m", [[_enc(k), _enc(v)] for k, v in value.items()]]
+    raise TypeError(f"not cacheable: {type(value).__name__}")
+
+
+def _dec(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], str):
+        raise ValueError("bad cached value")
+    tag, body = value
     try:
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            write_atomic(ignore, b"# xm's cache: safe to delete\n*\n")
-        write_atomic(path, json.dumps({"key": key, **data}, ensure_ascii=False).encode("utf-8"))
-        entries = sorted(folder.glob(f"{kind}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[_KEEP:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only checkout: no cache, same results
+        if tag == "d":
+            return Decimal(body)
+        if tag == "t":
+            return Day.fromisoformat(body)
+        if tag == "l":
+            return [_dec(v) for v in body]
+        if tag == "u":
+            return tuple(_dec(v) for v in body)
+        if tag == "m":
+            return {_dec(k): _dec(v) for k, v in body}
+    except (InvalidOperation, TypeError) as exc:
+        raise ValueError("bad cached value") from exc
+    raise ValueError(f"bad cached tag {tag!r}")
+
+
+def _enc_table(table: Any) -> dict[str, Any]:
+    return {"name": table.name, "columns": [_enc_fields(c) for c in table.columns],
+            "rows": [_enc(r) for r in table.rows], "note": table.note}
+
+
+def _enc_fields(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def encode_document(doc: Document) -> dict[str, Any]:
+    """A document as JSON-ready data (TypeError for a value the codec does not know)."""
+    return {"title": doc.title, "meta": _enc(doc.meta), "tables": [_enc_table(t) for t in doc.tables],
+            "json_data": _enc(doc.json_data),
+            "highlights": _enc_table(doc.highlights) if doc.highlights is not None else None,
+            "charts": [_enc_fields(c) for c in doc.charts]}
+
+
+def decode_document(data: dict[str, Any]) -> Document:
+    """The document that :func:`encode_document` gave ``data`` for (ValueError/TypeError/KeyError if damaged)."""
+    from .tables import Chart, Column, Document, Table
+
+    def table(t: dict[str, Any]) -> Table:
+        rows = [_dec(r) for r in t["rows"]]
+        if not all(isinstance(r, dict) for r in rows):
+            raise ValueError("bad cached rows")
+        return Table(name=str(t["name"]), columns=[Column(**c) for c in t["columns"]], rows=rows,
+                     note=t["note"] if isinstance(t["note"], str) else None)
+
+    meta, json_data = _dec(data["meta"]), _dec(data["json_data"])
+    if not isinstance(meta, dict) or not (json_data is None or isinstance(json_data, dict)):
+        raise ValueError("bad cached document")
+    return Document(title=str(data["title"]), meta=meta, tables=[table(t) for t in data["tables"]],
+                    json_data=json_data, highlights=table(data["highlights"]) if data["highlights"] else None,
+                    charts=[Chart(**c) for c in data["charts"]])

@@ -28,6 +28,11 @@ class Limits:
     max_depth: int = 100
     #: More files and folders than this in the ledger repository: nothing is read (E009).
     max_files: int = 20_000
+    #: Problems listed per file, and in all: past them, one E010 says how many more there were
+    #: (a 700 KB file of empty items would otherwise give 600,000 problems and gigabytes of output).
+    #: A real file of 1,000 projects with the usual 7% warnings has ~70.
+    max_problems_per_file: int = 1_000
+    max_problems: int = 10_000
 
 
 DEFAULT = Limits()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from . import limits
+from .fileio import NotRegularFileError, TooLargeError, file_kind, read_regular
 from .model import INEXACT, PROJECT_MODELS, Config, Project, clean_errors
 from .problems import PathElem, Problem
 from .vocab import CONFIG_FILE, LEDGERS, Ledger
@@ -30,7 +32,8 @@ from .yamlread import PositionIndex, decode, parse_text
 if TYPE_CHECKING:
     from .checks import Check
 
-__all__ = ["Record", "LedgerFile", "Repository", "Validation", "load", "check", "find_ledgers", "display_path"]
+__all__ = ["Record", "LedgerFile", "Repository", "Validation", "load", "check", "fingerprint", "find_ledgers",
+           "display_path"]
 
 
 @dataclass(slots=True)
@@ -72,6 +75,8 @@ class Repository:
     #: How many files and project items were read (valid or not).
     files_read: int = 0
     items_read: int = 0
+    #: What was read, as a digest (see :func:`fingerprint`); None when a file changed while it was read.
+    fingerprint: str | None = None
 
     @property
     def checkable(self) -> list[Record]:
@@ -86,12 +91,20 @@ class Repository:
         return [p for p in self.problems if not p.is_error]
 
 
-def find_ledgers(start: Path | None = None) -> Path | None:
-    """``./ledgers``, else the nearest ``ledgers/`` in a parent directory (as git finds .git)."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
+def in_ci() -> bool:
+    """Whether this runs in CI (the ``CI`` variable that CI services set to true)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def find_ledgers(start: Path | None = None, walk_up: bool = True) -> Path | None:
+    """``./ledgers``, else (``walk_up``) the nearest ``ledgers/`` in a parent directory (as git finds .git).
+
+    A ``ledgers`` that is a symbolic link is returned as found (not resolved), for the caller to refuse.
+    """
+    here = (start or Path.cwd()).absolute()
+    for folder in (here, *(here.parents if walk_up else ())):
         candidate = folder / "ledgers"
-        if candidate.is_dir():
+        if candidate.is_symlink() or candidate.is_dir():
             return candidate
     return None
 
@@ -110,15 +123,31 @@ def _suggest(word: str, options: Iterable[str], cutoff: float = 0.5) -> str | No
     return close[0] if close else None
 
 
-def _read(path: Path, file: str) -> tuple[str | None, list[Problem]]:
+def _read(path: Path, file: str) -> tuple[str | None, list[Problem], str]:
+    """(text, problems, digest of what was read) for one file, read at most up to the size limit.
+
+    A file on disk is read only if it is a regular file (never a link, FIFO or device, see
+    :func:`fileio.read_regular`); a file of a git revision (history.TreePath) is already in memory.
+    """
+    limit = limits.current().max_file_bytes
     try:
-        size = path.stat().st_size
-        if size > limits.current().max_file_bytes:
-            return None, [too_big(size, file)]
-        raw = path.read_bytes()
+        if isinstance(path, Path):
+            raw = read_regular(path, limit)
+        else:
+            size = path.stat().st_size
+            if size > limit:
+                raise TooLargeError(path, size, limit)
+            raw = path.read_bytes()
+    except TooLargeError as exc:
+        return None, [too_big(exc.size, file)], f"big:{exc.size}"
+    except NotRegularFileError as exc:
+        return None, [Problem("E203", f"「{path.name}」是{exc.kind}，不是普通文件，未读取", file,
+                              "台账目录中只能有普通文件；删除它，把真正的台账文件放在这里", at="file")], f"kind:{exc.kind}"
     except OSError as exc:
-        return None, [Problem("E009", f"无法读取文件：{exc.strerror or exc}", file, "检查文件权限", line=1, col=1)]
-    return decode(raw, file)
+        return None, [Problem("E009", f"无法读取文件：{exc.strerror or exc}", file, "检查文件权限", line=1, col=1)], \
+            f"error:{exc.errno}"
+    text, problems = decode(raw, file)
+    return text, problems, hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
 def too_big(size: int, file: str) -> Problem:
@@ -129,9 +158,8 @@ def too_big(size: int, file: str) -> Problem:
                    line=1, col=1)
 
 
-def _parse(path: Path, file: str) -> tuple[Any, str | None, list[Problem], bool]:
-    """(data, text, problems, usable) for one YAML file."""
-    text, problems = _read(path, file)
+def _parse_read(text: str | None, problems: list[Problem], file: str) -> tuple[Any, str | None, list[Problem], bool]:
+    """(data, text, problems, usable) for one YAML file's text (None: it could not be read)."""
     if text is None:
         return None, None, problems, False
     parsed = parse_text(text, file)
@@ -265,6 +293,44 @@ class _Loader:
         self.ids: list[tuple[str, str, int]] = []
         self.partial: list[Record] = []
         self.items = 0
+        #: Every entry walked ("kind name") and the digest of every file read: see fingerprint().
+        self.seen: list[str] = []
+        self.digests: dict[str, str] = {}
+        self.torn = False  # a file read twice in this run gave different bytes
+
+    def read(self, path: Path, file: str) -> tuple[str | None, list[Problem]]:
+        """A file's text and reading problems, its digest recorded for the fingerprint."""
+        text, problems, digest = _read(path, file)
+        self.note_digest(file, digest)
+        return text, problems
+
+    def note_digest(self, file: str, digest: str) -> None:
+        if self.digests.setdefault(file, digest) != digest:
+            self.torn = True
+
+    def parse(self, path: Path, file: str) -> tuple[Any, str | None, list[Problem], bool]:
+        return _parse_read(*self.read(path, file), file)
+
+    def see(self, path: Path, name: str) -> None:
+        """Record a walked entry and its type (from lstat: a link is never followed)."""
+        kind = "L" if _is_link(path) else "D" if path.is_dir() else "F" if path.is_file() else "O"
+        self.seen.append(f"{kind} {name}")
+
+    def fingerprint(self) -> str | None:
+        """A digest of everything this loader saw and read, or None if a file changed meanwhile.
+
+        Two loaders that walked the same names and read the same bytes have the same
+        fingerprint, whatever the order; the cache keys its entries by it, so an entry always
+        describes exactly the bytes its result was computed from.
+        """
+        if self.torn:
+            return None
+        digest = hashlib.blake2b(digest_size=20)
+        for item in sorted(self.seen):
+            digest.update(item.encode("utf-8", "surrogateescape") + b"\0")
+        for name in sorted(self.digests):
+            digest.update(f"{name}\0{self.digests[name]}\0".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
 
     def file_name(self, path: Path) -> str:
         name = display_path(path)
@@ -277,12 +343,16 @@ class _Loader:
         if _is_link(path):
             self.problems.append(_link_problem(path, file))
             return None, file
+        if path.exists() and not path.is_file():
+            self.problems.append(Problem("E201", f"{CONFIG_FILE} 是{_kind_name(path)}，不是普通文件，未读取", file,
+                                         "把它换成普通的 YAML 文件", at="file"))
+            return None, file
         if not path.is_file():
             self.problems.append(Problem("E201", f"台账目录 {display_path(self.root)} 中没有 {CONFIG_FILE}", file,
                                          "在台账目录下新建 xiangmu.yaml，写明 名称、年度 和 地区（见 examples/minimal）",
                                          at="file"))
             return None, file
-        data, text, problems, usable = _parse(path, file)
+        data, text, problems, usable = self.parse(path, file)
         self.problems.extend(problems)
         if not usable:
             return None, file
@@ -304,6 +374,7 @@ class _Loader:
             return self.too_many(max_files)
         seen = len(entries)
         for entry in entries:
+            self.see(entry, entry.name)
             if entry.name == CONFIG_FILE:
                 continue
             if _is_link(entry):
@@ -327,10 +398,16 @@ class _Loader:
             for child in children:
                 if child.name.startswith("."):
                     continue
+                self.see(child, f"{entry.name}/{child.name}")
                 if _is_link(child):
                     self.problems.append(_link_problem(child, self.file_name(child)))
                     continue
                 ledger = next((lg for lg in LEDGERS if lg.filename == child.name), None)
+                if ledger is not None and not child.is_file():
+                    self.problems.append(Problem(
+                        "E203", f"「{entry.name}/{child.name}」是{_kind_name(child)}，不是普通文件，未读取",
+                        self.file_name(child), "台账文件必须是普通的 YAML 文件；删除它，放入真正的台账文件", at="file"))
+                    continue
                 if ledger is None or not child.is_file():
                     stem = child.name.rsplit(".", 1)[0]
                     same_stem = next((n for n in ledger_names if n.rsplit(".", 1)[0] == stem), None)
@@ -346,6 +423,7 @@ class _Loader:
 
     def too_many(self, max_files: int) -> list[tuple[Path, str, Ledger]]:
         """Nothing is read from a repository with more entries than the limit (a wrong folder?)."""
+        self.seen.append(f"too-many {max_files}")
         self.problems[:] = [p for p in self.problems if p.file == self.file_name(self.root / CONFIG_FILE)]
         self.problems.append(Problem(
             "E009", f"台账目录中的文件和文件夹超过 {max_files} 个，未读取任何台账", self.file_name(self.root),
@@ -389,7 +467,12 @@ class _Loader:
             return index.exact_floats(data)["项目"][i]
 
         self.items += len(items)
+        cap = limits.current().max_problems_per_file
         for i, item in enumerate(items):
+            if len(problems) >= cap:
+                problems.append(_too_many_problems(file, len(problems), f"，其余 {len(items) - i} 个项目未检查",
+                                                   path=("项目", i)))
+                break
             if isinstance(item, dict):
                 code = item.get("编号")
                 if isinstance(code, str):
@@ -417,7 +500,7 @@ class _Loader:
         def index_of(file: str) -> PositionIndex | None:
             if file not in indexes:
                 path = self.sources.get(file)
-                text = _read(path, file)[0] if path is not None and path.is_file() else None
+                text = self.read(path, file)[0] if path is not None and path.is_file() else None
                 indexes[file] = PositionIndex(text) if text is not None else None
             return indexes[file]
 
@@ -486,6 +569,24 @@ class Validation:
     problems: list[Problem]
     files_read: int
     items_read: int
+    #: What was read (see :func:`fingerprint`); None when a file changed while it was read.
+    fingerprint: str | None = None
+
+
+def fingerprint(root: Path) -> str | None:
+    """The digest that :func:`load` and :func:`check` of ``root`` would give its contents now.
+
+    Walks and reads exactly what the loader walks and reads (the same code: dotfiles skipped,
+    links and special files never opened, files over the size limit not read) and hashes it
+    without parsing; the cache looks entries up by it. None if a file changed while it was read.
+    """
+    loader = _Loader(root, None)
+    config_path = root / CONFIG_FILE
+    if not _is_link(config_path) and config_path.is_file():
+        loader.read(config_path, loader.file_name(config_path))
+    for path, _region, _ledger in loader.walk(None):
+        loader.read(path, loader.file_name(path))
+    return loader.fingerprint()
 
 
 #: Below this much YAML a cold check is quicker in one process than in several. Measured on 2
@@ -520,7 +621,7 @@ def check(root: Path, progress: Callable[[int, int], None] | None = None, jobs: 
             except BrokenProcessPool:  # a worker died (killed, out of memory): do it here instead
                 pass  # the workers changed nothing in this process
         repo = _load_files(loader, config, config_file, todo)
-        return Validation(repo.problems, repo.files_read, repo.items_read)
+        return Validation(repo.problems, repo.files_read, repo.items_read, repo.fingerprint)
 
 
 @contextmanager
@@ -548,7 +649,7 @@ def _load_files(loader: _Loader, config: Config | None, config_file: str,
     from .checks import CHECKS, run_checks
 
     for done, (path, region, ledger) in enumerate(todo, 1):
-        loader.load_ledger(path, region, ledger, _parse(path, display_path(path)))
+        loader.load_ledger(path, region, ledger, loader.parse(path, display_path(path)))
         if loader.progress is not None:
             loader.progress(done, len(todo))
     repo = Repository(root=loader.root, config=config, config_file=config_file, files=loader.files,
@@ -557,7 +658,8 @@ def _load_files(loader: _Loader, config: Config | None, config_file: str,
                       items_read=loader.items)
     repo.problems.extend(run_checks(repo, CHECKS if checks is None else checks))
     loader.locate()
-    repo.problems.sort(key=_problem_order(list(loader.sources)))
+    repo.problems = cap_problems(repo.problems, _problem_order(list(loader.sources)))
+    repo.fingerprint = loader.fingerprint()
     return repo
 
 
@@ -601,7 +703,7 @@ def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
     _SHARED = (loader.root, config, config_file, todo)
     # Largest files first, so that no worker is left with a big one at the end.
     order = sorted(range(len(todo)), key=lambda i: -sizes[i])
-    found: list[tuple[list[Problem], list[tuple[str, str, int]], int] | None] = [None] * len(todo)
+    found: list[_FileResult | None] = [None] * len(todo)
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {pool.submit(_check_file, i): i for i in order}
@@ -617,27 +719,78 @@ def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
         problems += result[0]
         ids += result[1]
         items += result[2]
+        for file, digest in result[3].items():
+            loader.note_digest(file, digest)
+        loader.torn |= result[4]
     repo = Repository(root=loader.root, config=config, config_file=config_file, files=[], records=[],
                       problems=loader.problems, ids=ids)
     loader.problems.extend(run_checks(repo, REPOSITORY_CHECKS))
     loader.locate()
     problems += loader.problems
-    problems.sort(key=_problem_order(list(loader.sources)))
-    return Validation(problems, len(todo) + (config_file in loader.sources), items)
+    problems = cap_problems(problems, _problem_order(list(loader.sources)))
+    return Validation(problems, len(todo) + (config_file in loader.sources), items, loader.fingerprint())
 
 
-def _check_file(i: int) -> tuple[list[Problem], list[tuple[str, str, int]], int]:
+#: A worker's answer for one file: problems, 编号s, items read, digests of what it read, torn.
+_FileResult = tuple[list[Problem], list[tuple[str, str, int]], int, dict[str, str], bool]
+
+
+def _check_file(i: int) -> _FileResult:
     """In a worker: load one ledger file and run the one-project checks on it."""
     from .checks import RECORD_CHECKS
 
     assert _SHARED is not None
     root, config, config_file, todo = _SHARED
-    repo = _load_files(_Loader(root, None), config, config_file, [todo[i]], RECORD_CHECKS)
-    return repo.problems, repo.ids, repo.items_read
+    loader = _Loader(root, None)
+    repo = _load_files(loader, config, config_file, [todo[i]], RECORD_CHECKS)
+    return repo.problems, repo.ids, repo.items_read, loader.digests, loader.torn
 
 
 def _is_link(path: Path) -> bool:
     return bool(getattr(path, "is_symlink", lambda: False)())
+
+
+def _too_many_problems(file: str, shown: int, rest: str, path: tuple[PathElem, ...] = ()) -> Problem:
+    return Problem("E010", f"问题过多：已列出 {shown} 个{rest}", file,
+                   "先改正上面列出的问题（常见原因：缩进错误、整段粘贴错位），再运行 xm validate",
+                   path=path, at="item", **({} if path else {"line": 1, "col": 1}))
+
+
+def cap_problems(problems: list[Problem], order: Callable[[Problem], Any]) -> list[Problem]:
+    """``problems`` sorted, at most the per-file and total limits of them, each cut saying how many more.
+
+    Errors are kept before warnings when a file is cut, so a cut never turns a failing
+    repository into a passing one.
+    """
+    lim = limits.current()
+    problems.sort(key=order)
+    if len(problems) <= lim.max_problems_per_file and len(problems) <= lim.max_problems:
+        return problems
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    kept: list[Problem] = []
+    for file, found in by_file.items():
+        if len(found) > lim.max_problems_per_file:
+            found.sort(key=lambda p: not p.is_error)  # stable: in order within errors and warnings
+            more = len(found) - lim.max_problems_per_file
+            found = sorted(found[:lim.max_problems_per_file], key=order)
+            found.append(_too_many_problems(file, len(found), f"，另有 {more} 个未列出"))
+        kept += found
+    if len(kept) > lim.max_problems:
+        more = len(kept) - lim.max_problems
+        kept.sort(key=lambda p: not p.is_error)
+        kept = sorted(kept[:lim.max_problems], key=order)
+        kept.append(_too_many_problems(kept[-1].file, lim.max_problems, f"（全部文件），另有 {more} 个未列出"))
+    kept.sort(key=order)
+    return kept
+
+
+def _kind_name(path: Path) -> str:
+    try:
+        return file_kind(os.lstat(path).st_mode)
+    except (OSError, TypeError):  # gone meanwhile, or a file of a git revision
+        return "特殊文件"
 
 
 def _link_problem(path: Path, file: str) -> Problem:

@@ -19,6 +19,7 @@ from pydantic_core import CoreSchema, PydanticCustomError
 from pydantic_core import core_schema as cs
 
 from . import units
+from .safetext import CONTROL_CHARS, first_control, visible
 from .vocab import Ledger
 
 __all__ = [
@@ -96,7 +97,8 @@ def clean_errors(errors: list[Any]) -> list[Any]:
 # Fast branches: plain YAML values already in their final form.
 #: Text: a string, stripped as str.strip() strips (which differs from Rust's trim only on
 #: U+001C..U+001F: such strings go to the parser).
-_FAST_TEXT = cs.str_schema(strict=True, strip_whitespace=True, min_length=1, pattern="^[^\x1c-\x1f]*$")
+#: Text with a control character (E111) goes to the parser too.
+_FAST_TEXT = cs.str_schema(strict=True, strip_whitespace=True, min_length=1, pattern=f"^[^{CONTROL_CHARS}]*$")
 #: Amounts: a non-negative integer up to the plausibility limit, as Decimal(int).
 _FAST_AMOUNT = cs.chain_schema([cs.int_schema(strict=True, ge=0, le=int(units.MAX_AMOUNT)), cs.decimal_schema()])
 _FAST_DATE = cs.chain_schema([
@@ -109,6 +111,10 @@ def _text(value: Any) -> str:
         text = value.strip()
         if not text:
             raise units.UnitError("E102", "该项为空", "请填写该项")
+        bad = first_control(text)
+        if bad is not None:
+            raise units.UnitError("E111", f"文字中有控制字符 U+{ord(bad):04X}（在第 {text.index(bad) + 1} 个字符处）：「{visible(text)}」",
+                                  "删去该字符：它通常来自 YAML 转义（如 \"\\e\"、\"\\0\"）或从别处粘贴，看不见却会扰乱终端和表格")
         return text
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
@@ -387,10 +393,29 @@ class Leader(_Model):
         "包保地区", "包保的地区", default_factory=list)
 
 
+def _region_name(value: Any) -> str:
+    """A region's name, which is also its folder's name: nothing that leaves or hides the folder."""
+    name = _text(value)
+    bad = next((c for c in ("/", "\\", ":", "*", "?", "\"", "<", ">", "|") if c in name), None)
+    if bad is not None:
+        raise units.UnitError("E211", f"地区名称「{name}」含有「{bad}」，不能用作文件夹名",
+                              "地区名称就是其文件夹的名称：去掉 / \\ : * ? \" < > | 这些字符")
+    if name.startswith(".") or name in (".", ".."):
+        raise units.UnitError("E211", f"地区名称「{name}」以「.」开头，不能用作文件夹名（会成为隐藏文件夹）",
+                              "去掉开头的「.」")
+    if len(name.encode("utf-8")) > 200:
+        raise units.UnitError("E211", f"地区名称过长（{len(name)} 个字），不能用作文件夹名", "地区名称写简称，例如 船营区")
+    return name
+
+
+RegionName, _ = _scalar(_region_name, {"type": "string", "pattern": "^[^./\\\\:*?\"<>|][^/\\\\:*?\"<>|]*$"}, str,
+                        "地区名称，与文件夹名一致（不含 / \\ : * ? \" < > |，不以 . 开头）")
+
+
 class RegionDef(_Model):
     """地区：区县或开发区。"""
 
-    name: Text = _f("名称", "地区名称，与文件夹名一致")
+    name: RegionName = _f("名称", "地区名称，与文件夹名一致")
     kind: RegionKind = _f("类型", "区县 或 开发区")
 
 

@@ -33,6 +33,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E007": (Severity.ERROR, "文件为空"),
     "E008": (Severity.ERROR, "顶层应为映射"),
     "E009": (Severity.ERROR, "无法读取文件"),
+    "E010": (Severity.ERROR, "问题过多，其余未列出"),
     # E1xx: keys and values
     "E101": (Severity.ERROR, "未知的键"),
     "E102": (Severity.ERROR, "缺少必填项"),
@@ -44,6 +45,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E108": (Severity.ERROR, "编号格式错误"),
     "E109": (Severity.ERROR, "取值不在允许范围内"),
     "E110": (Severity.ERROR, "是/否值无效"),
+    "E111": (Severity.ERROR, "文字中有控制字符"),
     # E2xx: the repository: layout and references between files
     "E201": (Severity.ERROR, "缺少 xiangmu.yaml"),
     "E202": (Severity.ERROR, "地区文件夹未在 xiangmu.yaml 中登记"),
@@ -55,6 +57,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E208": (Severity.ERROR, "类别不在 xiangmu.yaml 类别中"),
     "E209": (Severity.ERROR, "目标或考评指标无法识别"),
     "E210": (Severity.ERROR, "xiangmu.yaml 中地区重复"),
+    "E211": (Severity.ERROR, "地区名称不能用作文件夹名"),
     # E3xx: one project contradicting itself
     "E301": (Severity.ERROR, "完成投资的月份不在年度内"),
     "E302": (Severity.ERROR, "完成投资的月份早于开工月份"),

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from wcwidth import wcswidth
 
+from .fileio import read_regular
 from .limits import current
 from .problems import CATALOGUE, Problem
+from .safetext import visible
 
-__all__ = ["problems_text", "problems_json", "problems_github", "summary_line"]
+__all__ = ["problems_text", "problems_json", "problems_github", "no_commands", "summary_line"]
 
 
 class _Sources:
@@ -31,9 +33,8 @@ class _Sources:
         if file not in self._lines:
             path = self._paths.get(file, Path(file))
             try:
-                if path.stat().st_size > current().max_file_bytes:
-                    raise OSError("too large to show")  # E009 already says so; never read it
-                raw = path.read_bytes()
+                # never a link, FIFO or device, never more than the size limit (E009 already says so)
+                raw = read_regular(path, current().max_file_bytes) if isinstance(path, Path) else path.read_bytes()
                 if raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
                 self._lines[file] = raw.decode("utf-8").splitlines()
@@ -45,8 +46,13 @@ class _Sources:
 
 def _where(p: Problem) -> str:
     if p.line is None:
-        return p.file
-    return f"{p.file}:{p.line}:{p.col}"
+        return _one_line(p.file)
+    return f"{_one_line(p.file)}:{p.line}:{p.col}"
+
+
+def _one_line(text: str) -> str:
+    """Text from a ledger on one line of output: every control character and line feed escaped."""
+    return visible(text, newlines=False)
 
 
 def _width(text: str) -> int:
@@ -74,17 +80,17 @@ def problems_text(problems: Iterable[Problem], sources: dict[str, Path] | None =
     out: list[str] = []
     for p in problems:
         label = "错误" if p.is_error else "警告"
-        out.append(f"{_where(p)}: {p.code} {label}：{p.message}")
+        out.append(f"{_where(p)}: {p.code} {label}：{_one_line(p.message)}")
         if p.line is not None:
             source = src.line(p.file, p.line)
             if source is not None:
                 shown, col = _window(source.replace("\t", " "), p.col or 1)
                 gutter = f"{p.line:>5} | "
-                caret_pad = _width(shown[: max(col - 1, 0)])
-                out.append(gutter + shown)
+                caret_pad = _width(_one_line(shown[: max(col - 1, 0)]))
+                out.append(gutter + _one_line(shown))
                 out.append(" " * (len(gutter) - 2) + "| " + " " * caret_pad + "^")
         if p.hint:
-            out.append(f"      = 提示：{p.hint}")
+            out.append(f"      = 提示：{_one_line(p.hint)}")
     return out
 
 
@@ -112,14 +118,24 @@ def _escape_property(text: str) -> str:
 
 
 def problems_github(problems: Iterable[Problem]) -> list[str]:
-    """GitHub Actions workflow commands, one annotation per problem."""
+    """GitHub Actions workflow commands, one annotation per problem.
+
+    Only these lines may be commands: the message is one escaped line, and :func:`no_commands`
+    keeps every other line printed in the same step from being taken for one.
+    """
     out = []
     for p in problems:
         command = "error" if p.is_error else "warning"
-        props = [f"file={_escape_property(p.file)}"]
+        props = [f"file={_escape_property(_one_line(p.file))}"]
         if p.line is not None:
             props += [f"line={p.line}", f"col={p.col}"]
         props.append(f"title={_escape_property(p.code + ' ' + CATALOGUE[p.code][1])}")
-        message = p.message + (f"\n提示：{p.hint}" if p.hint else "")
+        message = _one_line(p.message) + (f"\n提示：{_one_line(p.hint)}" if p.hint else "")
         out.append(f"::{command} {','.join(props)}::{_escape_data(message)}")
     return out
+
+
+def no_commands(lines: Iterable[str]) -> list[str]:
+    """Lines that a CI runner cannot take for workflow commands (``::stop-commands::…`` and the
+    like): one that would start with ``::`` (e.g. a file in a folder named so) gets a ``› `` in front."""
+    return [f"› {line}" if line.lstrip().startswith("::") else line for line in lines]

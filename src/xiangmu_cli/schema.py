@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import FILE_KEYS, PROJECT_MODELS, Config
-from .fileio import write_atomic
+from .fileio import read_regular, write_atomic
 from .vocab import CONFIG_FILE, LEDGERS, Ledger
 
 __all__ = ["schemas", "write_schemas", "DRAFT"]
@@ -94,7 +94,8 @@ def write_schemas(out: Path, check: bool = False) -> list[str]:
     for name, text in schemas().items():
         path = out / name
         try:
-            current = path.read_text(encoding="utf-8")
+            # a committed link or FIFO in its place is stale, never followed or waited on
+            current = read_regular(path, 4 * len(text.encode("utf-8")) + 4096).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             current = None
         if current == text:

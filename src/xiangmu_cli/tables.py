@@ -45,7 +45,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from .safetext import neutralise_formula
+from .safetext import neutralise_formula, visible
 from .vocab import METRIC_KINDS
 
 __all__ = ["Column", "Table", "Chart", "Document", "FORMATS", "KINDS", "render", "infer_format",
@@ -247,7 +247,8 @@ def _machine_value(value: Any, kind: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
+    """A cell on one line, any control character shown as an escape (safetext.visible)."""
+    return visible(" ".join(text.splitlines()) if "\n" in text or "\r" in text else text)
 
 
 def _cells(table: Table, columns: list[Column]) -> list[list[str]]:
@@ -309,7 +310,7 @@ def _csv_cell(value: Any, kind: str) -> str:
     cell = _machine_value(value, kind)
     if isinstance(value, (Decimal, float, int)) and not isinstance(value, bool):
         return cell
-    return neutralise_formula(cell)
+    return neutralise_formula(visible(cell))
 
 
 # --- json --------------------------------------------------------------------------------------

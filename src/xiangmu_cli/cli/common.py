@@ -24,18 +24,37 @@ def usage_error(message: str) -> typer.Exit:
 
 
 def resolve_ledgers(option: Path | None) -> Path:
-    from ..loading import find_ledgers
+    """The ledgers folder: ``--ledgers``, else ./ledgers, else (not in CI) the nearest parent's.
+
+    A folder given or found must be a real folder, not a symbolic link: a committed
+    ``ledgers -> /`` would otherwise have xm read (and hash) the whole machine. In CI (``CI``
+    set to true) only ./ledgers is looked for: a pull request that deletes its ledgers must not
+    pass the gate by having a parent folder's ledgers checked instead.
+    """
+    from ..loading import find_ledgers, in_ci
 
     if option is not None:
+        if option.is_symlink():
+            raise _linked_root(option)
         if not option.exists():
             raise usage_error(f"台账目录 {option} 不存在")
         if not option.is_dir():
             raise usage_error(f"{option} 不是目录；--ledgers 应指向含 xiangmu.yaml 的台账目录")
         return option
-    found = find_ledgers()
+    ci = in_ci()
+    found = find_ledgers(walk_up=not ci)
     if found is None:
-        raise usage_error("找不到台账目录：当前目录及上级目录中都没有 ledgers/；用 --ledgers 指定")
+        where = "当前目录中没有 ledgers/（CI 中不到上级目录查找）" if ci else "当前目录及上级目录中都没有 ledgers/"
+        raise usage_error(f"找不到台账目录：{where}；用 --ledgers 指定")
+    if found.is_symlink():
+        raise _linked_root(found)
     return found
+
+
+def _linked_root(path: Path) -> typer.Exit:
+    sys.stderr.write(f"{path}：台账目录是符号链接，不读取（链接可以指向本仓库以外的任何地方）\n"
+                     "  提示：把台账放在真正的文件夹里，或用 --ledgers 指向链接的目标\n")
+    return typer.Exit(1)
 
 
 def load_repository(root: Path) -> Repository:

@@ -42,7 +42,7 @@ FormatOpt = typer.Option(None, "--format", "-f", show_default=False,
                          help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）、xlsx（须给 -o）")
 OutputOpt = typer.Option(None, "--output", "-o", show_default=False,
                          help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx）")
-NoCacheOpt = typer.Option(False, "--no-cache", help="不读写缓存（.xm-cache/），重新读取台账并计算")
+NoCacheOpt = typer.Option(False, "--no-cache", help="不读写缓存（用户缓存目录，见 XM_CACHE_DIR），重新读取台账并计算")
 
 
 @dataclass
@@ -106,14 +106,6 @@ class Destination:
         chosen = infer_format(str(output) if output else None, fmt.value if fmt else None, tty)
         return cls(chosen, output, None if tty else 120, None if tty else False)
 
-    def request(self) -> dict[str, object]:
-        """What the rendered text depends on besides the document (for the report cache)."""
-        if self.fmt != "rich" or self.color is not None:
-            return {"format": self.fmt, "width": self.width, "color": self.color}
-        from ..tables import terminal_settings
-
-        return {"format": self.fmt, "terminal": terminal_settings()}
-
     def render(self, doc: Document) -> str:
         from ..tables import render
 
@@ -139,33 +131,27 @@ def emit(doc: Document, fmt: OutputFormat | None, output: Path | None) -> None:
 
 
 def report(command: str, options: dict[str, object], ledgers: Path | None, fmt: OutputFormat | None,
-           output: Path | None, no_cache: bool, build: Callable[[Path], tuple[Document, int]]) -> None:
-    """Render ``build(root)`` (a document and the number of ledger errors) through the report cache.
+           output: Path | None, no_cache: bool, build: Callable[[Path], tuple[Document, Repository]]) -> None:
+    """Render ``build(root)`` (a document and the repository it was computed from), through the cache.
 
-    ``options`` are the command's options that ``build`` depends on. A cache hit is the text the
-    same command rendered for exactly the same ledgers, code, options, output settings and day.
+    ``options`` are the command's options that ``build`` depends on. A cache hit is the document
+    the same command computed for exactly the same ledger bytes, code, options and day; it is
+    rendered here exactly like a fresh one (never stored text).
     """
-    from ..cache import cached_report
+    from ..cache import cached_document, enabled
 
     destination = Destination.of(fmt, output)
     root = resolve_ledgers(ledgers)
-    if destination.fmt == "xlsx":  # binary, and written rarely: not cached
-        doc, errors = build(root)
-        _note(errors)
-        _emit_xlsx(doc, destination.path)
-        return
-
-    def compute() -> tuple[str, int]:
-        doc, errors = build(root)
-        return destination.render(doc), errors
-
-    if no_cache:
-        text, errors = compute()
+    if no_cache or not enabled():
+        doc, repo = build(root)
+        errors = len(repo.errors)
     else:
-        request = {"command": command, "options": options, "output": destination.request()}
-        text, errors = cached_report(root, request, compute)
+        doc, errors = cached_document(root, {"command": command, "options": options}, lambda: build(root))
     _note(errors)
-    destination.write(text)
+    if destination.fmt == "xlsx":
+        _emit_xlsx(doc, destination.path)
+    else:
+        destination.write(destination.render(doc))
 
 
 def _note(errors: int) -> None:
@@ -197,10 +183,10 @@ def targets(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
     from ..metrics import target_rows
     from ..views import targets_document
 
-    def build(root: Path) -> tuple[Document, int]:
+    def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region)
         rows = [r for r in target_rows(ctx.repo, ctx.as_of) if region is None or r["地区"] == region]
-        return targets_document(*ctx.header, rows, len(ctx.repo.errors)), len(ctx.repo.errors)
+        return targets_document(*ctx.header, rows, len(ctx.repo.errors)), ctx.repo
 
     report("targets", {"as_of": as_of, "month": month, "region": region}, ledgers, fmt, output, no_cache, build)
 
@@ -233,12 +219,12 @@ def overdue(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
     from ..overdue import overdue_items
     from ..views import overdue_document
 
-    def build(root: Path) -> tuple[Document, int]:
+    def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region)
         rows = [it for it in overdue_items(ctx.repo, ctx.as_of)
                 if (region is None or it["地区"] == region) and (kind is None or it["类型"] == kind.value)
                 and (leader is None or it["包保领导"] == leader) and (secretary is None or it["项目秘书"] == secretary)]
-        return overdue_document(*ctx.header, rows, len(ctx.repo.errors)), len(ctx.repo.errors)
+        return overdue_document(*ctx.header, rows, len(ctx.repo.errors)), ctx.repo
 
     options = {"as_of": as_of, "month": month, "region": region, "kind": kind.value if kind else None,
                "leader": leader, "secretary": secretary}
@@ -262,13 +248,13 @@ def score(ledgers: Path | None = LedgersOpt,
     if period is not None and period not in PERIODS:
         raise usage_error(f"考评期「{period}」应为 三季度 或 年终")
 
-    def build(root: Path) -> tuple[Document, int]:
+    def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of)
         if ctx.repo.config is not None and ctx.repo.config.evaluation is None:
             raise usage_error("xiangmu.yaml 中没有 考评 设置")
         if period is not None:
             ctx.as_of = period_as_of(ctx.repo, period)
-        return score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors)), len(ctx.repo.errors)
+        return score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors)), ctx.repo
 
     report("score", {"period": period, "as_of": as_of}, ledgers, fmt, output, no_cache, build)
 
@@ -307,11 +293,11 @@ def list_(ledgers: Path | None = LedgersOpt,
         except UnitError as exc:
             raise usage_error(f"--min：{exc.message}（{exc.hint}）") from None
 
-    def build(root: Path) -> tuple[Document, int]:
+    def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region)
         rows = project_rows(ctx.repo, ctx.as_of, ledger=Ledger(ledger.value) if ledger else None, region=region,
                             minimum=floor, leader=leader, secretary=secretary, category=category)
-        return list_document(*ctx.header, rows, len(ctx.repo.errors)), len(ctx.repo.errors)
+        return list_document(*ctx.header, rows, len(ctx.repo.errors)), ctx.repo
 
     options = {"ledger": ledger.value if ledger else None, "region": region, "min": str(floor) if floor else None,
                "leader": leader, "secretary": secretary, "category": category, "as_of": as_of, "month": month}
@@ -335,8 +321,8 @@ def monthly(ledgers: Path | None = LedgersOpt, month: str | None = MonthOpt, as_
     from ..report import monthly_report
     from ..views import monthly_document
 
-    def build(root: Path) -> tuple[Document, int]:
+    def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region)
-        return monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), len(ctx.repo.errors)
+        return monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), ctx.repo
 
     report("report monthly", {"month": month, "as_of": as_of, "region": region}, ledgers, fmt, output, no_cache, build)

@@ -22,12 +22,14 @@ def schema(
 
     示例：xm schema --check
     """
-    from ..loading import find_ledgers
+    from ..loading import find_ledgers, in_ci
     from ..schema import write_schemas
 
     if out is None:
-        found = find_ledgers()
+        found = find_ledgers(walk_up=not in_ci())
         out = (found.parent if found is not None else Path.cwd()) / "schemas"
+    if out.is_symlink():
+        raise usage_error(f"{out} 是符号链接，不写入（链接可以指向任何地方）；请指定真正的目录")
     if out.exists() and not out.is_dir():
         raise usage_error(f"{out} 不是目录")
     stale = write_schemas(out, check=check)

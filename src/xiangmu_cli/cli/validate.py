@@ -23,7 +23,7 @@ def validate(
     strict: bool = typer.Option(False, "--strict", help="有警告也以 1 退出（CI 从严）"),
     fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f",
                                       help="输出格式：text（带源码行）、json、github（GitHub Actions 注释）"),
-    no_cache: bool = typer.Option(False, "--no-cache", help="不读写缓存（.xm-cache/），全部重新检查"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不读写缓存（用户缓存目录，见 XM_CACHE_DIR），全部重新检查"),
     max_file_mb: int = typer.Option(20, "--max-file-mb", min=1, envvar="XM_MAX_FILE_MB",
                                     help="单个文件的大小上限（MB），更大的文件不读取（E009）"),
     max_depth: int = typer.Option(100, "--max-depth", min=1, envvar="XM_MAX_DEPTH",
@@ -42,13 +42,13 @@ def validate(
 
     示例：xm validate --ledgers ledgers --format github
     """
-    from ..cache import cached_validation
+    from ..cache import cached_validation, enabled
     from ..limits import Limits, using
-    from ..render import problems_github, problems_json, problems_text, summary_line
+    from ..render import no_commands, problems_github, problems_json, problems_text, summary_line
 
     root = resolve_ledgers(ledgers)
     with using(Limits(max_file_bytes=max_file_mb * 2**20, max_depth=max_depth, max_files=max_files)):
-        if no_cache:
+        if no_cache or not enabled():
             result = check_repository(root, jobs)
             problems, files, projects = result.problems, result.files_read, result.items_read
         else:
@@ -56,9 +56,8 @@ def validate(
     if fmt is ProblemFormat.json:
         typer.echo(problems_json(problems), nl=False)
     else:
-        lines = problems_github(problems) if fmt is ProblemFormat.github else []
-        lines += problems_text(problems)
-        lines.append(summary_line(problems, files=files, projects=projects))
+        text = problems_text(problems) + [summary_line(problems, files=files, projects=projects)]
+        lines = problems_github(problems) + no_commands(text) if fmt is ProblemFormat.github else text
         typer.echo("\n".join(lines))
     errors = any(p.is_error for p in problems)
     warnings = any(not p.is_error for p in problems)
