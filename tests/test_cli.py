@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from xiangmu_cli.cli import app
 from xiangmu_cli.loading import load
 from xiangmu_cli.problems import Problem
-from xiangmu_cli.render import problems_github
+from xiangmu_cli.render import no_commands, problems_github, problems_text
 
 from .conftest import write_repo
 
@@ -97,10 +97,23 @@ def test_github_format_then_plain_lines(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_github_escaping_follows_the_actions_toolkit() -> None:
-    problem = Problem("E104", "100% 不对\r\n第二行", "a,b:c.yaml", hint="", line=1, col=2)
+    problem = Problem("E104", "100% 不对", "a,b:c.yaml", hint="第二行", line=1, col=2)
     assert problems_github([problem]) == [
-        "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=E104 金额或面积无法识别::100%25 不对%0D%0A第二行"
+        "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=E104 金额或面积无法识别::100%25 不对%0A提示：第二行"
     ]
+
+
+def test_no_value_can_start_a_workflow_command() -> None:
+    # A message quoting a value with line breaks (from a YAML escape) stays on one visible line,
+    # and a plain line that would start with "::" (a file in a folder named so) is prefixed.
+    problem = Problem("E101", "未知的键「a\r\n::stop-commands::tok\x1b[2J」", "::set-env name=x::y/在建.yaml",
+                      hint="", line=1, col=2)
+    (annotation,) = problems_github([problem])
+    assert "%0D" not in annotation and "%0A" not in annotation and "\x1b" not in annotation
+    assert annotation.endswith("::未知的键「a\\x0d\\n::stop-commands::tok\\x1b[2J」")
+    text = no_commands(problems_text([problem]))
+    assert text[0].startswith("› ::set-env name=x::y/在建.yaml:1:2: E101")
+    assert all(not line.lstrip().startswith("::") and "\x1b" not in line and "\r" not in line for line in text)
 
 
 def test_warnings_pass_unless_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,6 @@ passed the model's shape and type validation, and never raise.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -16,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .model import InvestmentProject, StartedProject
-from .problems import Problem
+from .problems import Problem, suggest
 from .units import format_amount
 from .vocab import CITY, TARGET_KEYS, Ledger
 
@@ -27,7 +26,7 @@ __all__ = ["CHECKS", "RECORD_CHECKS", "REPOSITORY_CHECKS", "run_checks"]
 
 
 def _close(word: str, options: list[str]) -> str:
-    found = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
+    found = suggest(word, options)
     return f"是否应为「{found[0]}」？" if found else ""
 
 

@@ -83,7 +83,7 @@ from typing import Any
 
 from .loading import Record, Repository, display_path, load
 from .model import PROJECT_MODELS, Issue, Project
-from .problems import Problem
+from .problems import Problem, suggest
 from .units import UnitError, format_amount, parse_amount, parse_date, parse_month
 from .fileio import UNCHECKED, write_atomic
 from .vocab import CONFIG_FILE, Ledger
@@ -630,7 +630,7 @@ def _find(repo: Repository, code: str, command: str, ledgers: tuple[Ledger, ...]
             raise EditError(f"项目 {code} 所在的 {written[0][1]} 有错误，无法修改；请先运行 xm validate 并改正")
         known = sorted({c for c, _, _ in repo.ids})
         same = [c for c in known if c.lower() == code.lower()]
-        close = same or difflib.get_close_matches(code, known, n=3, cutoff=0.6)
+        close = same or suggest(code, known, cutoff=0.6, n=3)
         hint = f"，是否应为 {'、'.join(close)}？" if close else "；用 xm list 查看项目编号"
         raise EditError(f"没有编号为「{code}」的项目{hint}")
     record = matches[0]

@@ -9,7 +9,6 @@ raises.
 
 from __future__ import annotations
 
-import difflib
 import gc
 import hashlib
 import os
@@ -25,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from . import limits
 from .fileio import NotRegularFileError, TooLargeError, file_kind, read_regular
 from .model import INEXACT, PROJECT_MODELS, Config, Project, clean_errors
-from .problems import PathElem, Problem
+from .problems import PathElem, Problem, suggest
 from .vocab import CONFIG_FILE, LEDGERS, Ledger
 from .yamlread import PositionIndex, decode, parse_text
 
@@ -119,7 +118,7 @@ def display_path(path: Path) -> str:
 
 
 def _suggest(word: str, options: Iterable[str], cutoff: float = 0.5) -> str | None:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+    close = suggest(word, list(options), cutoff)
     return close[0] if close else None
 
 

@@ -6,11 +6,13 @@ their severity and title; ``docs/problems.md`` and the fixtures in ``tests/error
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
-__all__ = ["Severity", "Problem", "CATALOGUE", "Location", "PathElem"]
+__all__ = ["Severity", "Problem", "CATALOGUE", "Location", "PathElem", "suggest"]
 
 PathElem = str | int
 
@@ -70,6 +72,28 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "W103": (Severity.WARNING, "达到领导包保门槛的项目未落实包保领导"),
     "W104": (Severity.WARNING, "累计完成投资超过总投资"),
 }
+
+
+#: A "did you mean" is looked for only for words this short and among this many options: a
+#: misspelt key or name is short, and difflib compares every pair (a file of 20,000 odd keys
+#: against 30 allowed ones, or 5,000 unknown leaders against 5,000 known, took tens of seconds).
+SUGGEST_MAX_WORD = 64
+SUGGEST_MAX_OPTIONS = 2_000
+
+
+def suggest(word: str, options: list[str] | tuple[str, ...], cutoff: float = 0.5, n: int = 1) -> list[str]:
+    """Up to ``n`` options close to ``word`` (difflib), best first; bounded in time, memoised."""
+    if len(word) > SUGGEST_MAX_WORD:
+        return []
+    return list(_suggest(word, tuple(options), cutoff, n))
+
+
+@lru_cache(maxsize=4096)
+def _suggest(word: str, options: tuple[str, ...], cutoff: float, n: int) -> tuple[str, ...]:
+    if len(options) > SUGGEST_MAX_OPTIONS:
+        lowered = word.lower()
+        return tuple(o for o in options if o.lower() == lowered)[:n]
+    return tuple(difflib.get_close_matches(word, options, n=n, cutoff=cutoff))
 
 
 #: Longest message or hint kept whole; longer ones keep their start and end.

@@ -1,6 +1,6 @@
 """Text from a ledger made safe for where it is shown: control characters, and spreadsheet formulas.
 
-Control characters (:func:`visible`): a value may carry them through YAML escapes (``"\e]0;…"``
+Control characters (:func:`visible`): a value may carry them through YAML escapes (``"\\e]0;…"``
 sets a terminal's title, NUL and CR hide text, U+202E reverses it). Validation rejects them in
 values (E111); everything that prints text from a ledger (problem messages, source lines, table
 cells, file names) shows any that remain as escapes, so nothing read can drive a terminal.

@@ -89,6 +89,7 @@ def _fast_load(text: str) -> Any:
 
 _SYNTAX_TRANSLATIONS = [
     ("quoted scalar", "引号没有闭合", "检查引号是否成对"),
+    ("found '<document end>'", "这里有一个文档结束标记「...」", "删除这一行「...」：台账文件只有一个文档，不需要结束标记"),
     ("tabs disallowed", "缩进里用了制表符（Tab）", "YAML 只能用空格缩进，把 Tab 换成空格"),
     ("found a tab", "用了制表符（Tab）", "YAML 只能用空格缩进，把 Tab 换成空格"),
     ("unclosed bracket", "括号没有闭合", "检查 [ ] 或 { } 是否成对"),
@@ -203,14 +204,16 @@ def parse_text(text: str, file: str) -> ParsedFile:
         result.data = _fast_load(text)
     except Exception as exc:  # yaml_rs raises YAMLDecodeError; anything else is a bug of theirs
         result.broken = True
-        found = _scan_constructs(text, file) if suspicious else []
+        found = _scan_constructs(text, file)[0] if suspicious else []
         result.problems = found or _locate_syntax_error(text, file, str(exc))
         return result
     if suspicious:
-        found = _scan_constructs(text, file)
-        if found:
+        # Fail closed: if ruamel cannot read the whole file, what it did not read may hold an
+        # anchor, alias or tag that yaml_rs silently resolved; the file is then refused too.
+        found, failure = _scan_constructs(text, file)
+        if found or failure:
             result.broken = True
-            result.problems = found
+            result.problems = found + (failure or [])
             return result
     if isinstance(result.data, list) and _document_count(text) > 1:
         result.broken = True
@@ -236,7 +239,7 @@ def _locate_syntax_error(text: str, file: str, detail: str) -> list[Problem]:
     elif "quoted scalar" in detail:
         line, col = _ruamel_error_position(text, context=True)  # where the quote was opened
     message, hint = _explain(detail)
-    reason = _last_line(detail)
+    reason = _last_line(detail.split('\n  in "<', 1)[0])  # ruamel's own words, not its excerpt and caret
     if match and "|" in detail:
         reason = _last_line(detail.split("^", 1)[-1]) or reason
     return [Problem("E001", f"YAML 语法错误：{message}（{reason}）", file, hint, line=line, col=col)]
@@ -303,8 +306,10 @@ def _multi_document_problem(text: str, file: str) -> Problem:
 _CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 
-def _scan_constructs(text: str, file: str) -> list[Problem]:
-    """Anchors, aliases and non-core tags, each located (yaml_rs accepts or ignores them)."""
+def _scan_constructs(text: str, file: str) -> tuple[list[Problem], list[Problem] | None]:
+    """Anchors, aliases and non-core tags, each located (yaml_rs accepts or ignores them), and,
+    if ruamel's parser stopped before the end, the located syntax error that stopped it."""
+    from ruamel.yaml.error import YAMLError
     from ruamel.yaml.events import AliasEvent
 
     problems: list[Problem] = []
@@ -327,9 +332,9 @@ def _scan_constructs(text: str, file: str) -> list[Problem]:
                     problems.append(Problem("E004", f"不允许使用 YAML 标签「{tag}」", file,
                                             "删除标签；台账只含文字、数字、日期、列表和映射",
                                             line=mark.line + 1, col=mark.column + 1))
-    except Exception:
-        return problems  # a syntax error here was already reported by the fast parser, or is none
-    return problems
+    except YAMLError as exc:
+        return problems, _locate_syntax_error(text, file, str(exc))
+    return problems, None
 
 
 def _scalar_key(node: Any) -> Any:
