@@ -82,14 +82,14 @@ def test_unreadable_and_oversized_files_are_e009(tmp_path: Path, monkeypatch: py
         big = loading.load(root)
     assert [(p.code, p.file.endswith("在建.yaml"), p.line) for p in big.problems] == [("E009", True, 1)]
 
-    real_read = Path.read_bytes
+    real_read = loading.read_regular
 
-    def failing(self: Path) -> bytes:
-        if self.name == "在建.yaml":
+    def failing(path: Path, limit: int) -> bytes:
+        if path.name == "在建.yaml":
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return real_read(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", failing)
+    monkeypatch.setattr(loading, "read_regular", failing)
     denied = loading.load(root)
     assert [(p.code, p.message) for p in denied.problems] == [("E009", "无法读取文件：Permission denied")]
 
