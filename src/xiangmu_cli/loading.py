@@ -469,7 +469,8 @@ class _Loader:
         cap = limits.current().max_problems_per_file
         for i, item in enumerate(items):
             if len(problems) >= cap:
-                problems.append(_too_many_problems(file, len(problems), f"，其余 {len(items) - i} 个项目未检查",
+                del problems[cap:]
+                problems.append(_too_many_problems(file, cap, f"，其余 {len(items) - i} 个项目未检查",
                                                    path=("项目", i)))
                 break
             if isinstance(item, dict):
@@ -769,19 +770,21 @@ def cap_problems(problems: list[Problem], order: Callable[[Problem], Any]) -> li
     for problem in problems:
         by_file.setdefault(problem.file, []).append(problem)
     kept: list[Problem] = []
-    for file, found in by_file.items():
+    for file, found in by_file.items():  # files in order; each cut ends its file's problems
+        stopped = [p for p in found if p.code == "E010"]  # the loader's own: it stopped reading items
+        found = [p for p in found if p.code != "E010"]
         if len(found) > lim.max_problems_per_file:
             found.sort(key=lambda p: not p.is_error)  # stable: in order within errors and warnings
             more = len(found) - lim.max_problems_per_file
-            found = sorted(found[:lim.max_problems_per_file], key=order)
-            found.append(_too_many_problems(file, len(found), f"，另有 {more} 个未列出"))
-        kept += found
+            kept += sorted(found[:lim.max_problems_per_file] + stopped, key=order)
+            kept.append(_too_many_problems(file, lim.max_problems_per_file, f"，另有 {more} 个未列出"))
+        else:
+            kept += sorted(found + stopped, key=order)
     if len(kept) > lim.max_problems:
         more = len(kept) - lim.max_problems
-        kept.sort(key=lambda p: not p.is_error)
-        kept = sorted(kept[:lim.max_problems], key=order)
+        rank = {id(p): n for n, p in enumerate(kept)}
+        kept = sorted(sorted(kept, key=lambda p: not p.is_error)[:lim.max_problems], key=lambda p: rank[id(p)])
         kept.append(_too_many_problems(kept[-1].file, lim.max_problems, f"（全部文件），另有 {more} 个未列出"))
-    kept.sort(key=order)
     return kept
 
 
