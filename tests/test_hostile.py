@@ -136,3 +136,21 @@ def test_many_distinct_unknown_keys_are_compared_once_each(tmp_path: Path, monke
     problems = loading.load(root).problems
     assert [p.code for p in problems].count("E101") == 300
     assert calls.count("总投资额") <= 1
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_output_onto_a_link_or_fifo_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    from .conftest import ROOT
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    target = tmp_path / "report.html"
+    if kind == "link":
+        target.symlink_to(victim)
+    else:
+        os.mkfifo(target)
+    for args in (["report", "monthly", "-o", str(target)], ["targets", "-f", "xlsx", "-o", str(target)]):
+        result = runner.invoke(app, [*args, "--ledgers", str(ROOT / "ledgers")])
+        assert result.exit_code == 2 and "不写入" in result.stderr
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert target.is_symlink() if kind == "link" else not target.is_file()

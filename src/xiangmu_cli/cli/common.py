@@ -51,6 +51,28 @@ def resolve_ledgers(option: Path | None) -> Path:
     return found
 
 
+def output_path(path: Path) -> Path:
+    """``-o``'s file, if it may be written: not a symbolic link (whose target could be anything, a
+    committed ``report.html -> ~/.bashrc``), not a FIFO or device (which would block or swallow
+    the report). A new file or a regular one is replaced atomically."""
+    import os
+    import stat
+
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return path
+    except OSError as exc:
+        raise usage_error(f"无法写入 {path}：{exc.strerror or exc}") from None
+    if stat.S_ISLNK(mode):
+        raise usage_error(f"{path} 是符号链接，不写入（链接可以指向任何地方）；请指定一个普通文件")
+    if not stat.S_ISREG(mode):
+        from ..fileio import file_kind
+
+        raise usage_error(f"{path} 是{file_kind(mode)}，不是普通文件，不写入；请指定一个普通文件")
+    return path
+
+
 def _linked_root(path: Path) -> typer.Exit:
     sys.stderr.write(f"{path}：台账目录是符号链接，不读取（链接可以指向本仓库以外的任何地方）\n"
                      "  提示：把台账放在真正的文件夹里，或用 --ledgers 指向链接的目标\n")

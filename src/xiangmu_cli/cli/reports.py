@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from . import XmCommand, XmGroup, app
-from .common import LEDGERS_HELP, load_repository, resolve_ledgers, usage_error
+from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers, usage_error
 
 if TYPE_CHECKING:
     from ..loading import Repository
@@ -112,11 +112,13 @@ class Destination:
         return render(doc, self.fmt, width=self.width, color=self.color)
 
     def write(self, text: str) -> None:
+        from ..fileio import write_atomic
+
         if self.path is None:
             sys.stdout.write(text)
             return
         try:
-            self.path.write_text(text, encoding="utf-8")
+            write_atomic(output_path(self.path), text.encode("utf-8"))
         except OSError as exc:
             raise usage_error(f"无法写入 {self.path}：{exc.strerror or exc}") from None
         sys.stderr.write(f"已写入 {self.path}\n")
@@ -166,7 +168,7 @@ def _emit_xlsx(doc: Document, output: Path | None) -> None:
 
     assert output is not None  # Destination.of refuses xlsx without -o
     try:
-        write_atomic(output, render_xlsx(doc))
+        write_atomic(output_path(output), render_xlsx(doc))
     except OSError as exc:
         raise usage_error(f"无法写入 {output}：{exc.strerror or exc}") from None
     sys.stderr.write(f"已写入 {output}\n")
