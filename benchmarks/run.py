@@ -710,7 +710,9 @@ PROFILE_STAGES = [
 def measure_all(args: argparse.Namespace, sizes: list[int], repeats: dict[int, int], log):
     """Generate (or reuse) each size and run every measurement on it."""
     env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "NO_COLOR": "1", "COLUMNS": "120",
-           "PYTHONIOENCODING": "utf-8"}
+           "PYTHONIOENCODING": "utf-8",
+           # warm runs need the cache, which CI=true turns off; kept out of the user's own cache folder
+           "XM_CACHE": "1", "XM_CACHE_DIR": str(Path(tempfile.gettempdir()) / "xm-bench-cache")}
     xm = xm_command()
     cjs = check_jsonschema_command()
     if cjs is None:
