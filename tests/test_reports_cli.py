@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,28 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
+def _written(json_value: Any, library: Any, where: str = "") -> None:
+    """JSON carries the library's values, each number written out to the decimals its kind has
+    (money at least 2, rates 6, scores 2, counts whole): the library's value rounded half-even to
+    the decimals written."""
+    library = _plain(library)
+    if isinstance(library, dict):
+        assert isinstance(json_value, dict) and list(json_value) == list(library), where
+        for key in library:
+            _written(json_value[key], library[key], f"{where}/{key}")
+    elif isinstance(library, list):
+        assert isinstance(json_value, list) and len(json_value) == len(library), where
+        for i, (a, b) in enumerate(zip(json_value, library)):
+            _written(a, b, f"{where}[{i}]")
+    elif isinstance(library, (int, Decimal, Fraction)) and not isinstance(library, bool):
+        places = -json_value.as_tuple().exponent if isinstance(json_value, Decimal) else 0
+        assert places in (0, 2, 6) or json_value == library, (where, json_value, library)
+        scaled = Fraction(library) * 10**places
+        assert json_value * 10**places == round(scaled), (where, json_value, library)
+    else:
+        assert json_value == library, (where, json_value, library)
+
+
 def _json(args: list[str]) -> Any:
     result = runner.invoke(app, [*args, "--ledgers", DEMO, "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -63,14 +86,30 @@ def test_every_command_and_format_is_deterministic(command: list[str], fmt: str)
 
 
 def test_json_equals_the_library(demo) -> None:  # type: ignore[no-untyped-def]
-    assert _json(["targets"])["目标完成"] == _plain(target_rows(demo, AS_OF))
-    assert _json(["overdue"])["逾期事项"] == _plain(overdue_items(demo, AS_OF))
-    assert _json(["score"])["考评"] == _plain(evaluate(demo, AS_OF))
-    assert _json(["list"])["项目"] == _plain(project_rows(demo, AS_OF))
+    _written(_json(["targets"])["目标完成"], target_rows(demo, AS_OF))
+    _written(_json(["overdue"])["逾期事项"], overdue_items(demo, AS_OF))
+    _written(_json(["score"])["考评"], evaluate(demo, AS_OF))
+    _written(_json(["list"])["项目"], project_rows(demo, AS_OF))
     report = _json(["report", "monthly"])
-    expected = _plain(monthly_report(demo, AS_OF).as_dict())
-    assert {k: report[k] for k in expected} == expected
+    expected = monthly_report(demo, AS_OF).as_dict()
+    _written({k: report[k] for k in expected}, expected)
     assert report["meta"]["截至"] == "2018-09-30"
+
+
+def test_numbers_written_out_in_json_and_csv() -> None:
+    """全市 年度投资: 3510982 of 4700000 万元 = 0.7470174468…, 序时进度 0.75 (2018-09-30), 进度差
+    −0.0029825531… → money with two decimals, rates with six, half-even."""
+    raw = runner.invoke(app, ["targets", "--ledgers", DEMO, "--format", "json"]).stdout
+    assert ('"目标": 4700000.00,\n      "实际": 3510982.00,\n      "完成率": 0.747017,\n'
+            '      "是否完成": false,\n      "序时进度": 0.750000,\n      "进度差": -0.002983\n') in raw
+    assert '"目标": 120,\n      "实际": 102,\n      "完成率": 0.850000,' in raw  # counts stay integers
+    csv = runner.invoke(app, ["targets", "--ledgers", DEMO, "--format", "csv"]).stdout
+    assert "全市,年度投资,4700000.00,3510982.00,0.747017,否,0.750000,-0.002983\n" in csv
+    assert "全市,新开工项目数,120,102,0.850000,否,,\n" in csv
+    monthly = runner.invoke(app, ["report", "monthly", "--ledgers", DEMO, "--format", "json"]).stdout
+    assert '"新开工用地面积": 3856644.34,\n    "投资强度": 4681.53\n' in monthly
+    score = runner.invoke(app, ["score", "--ledgers", DEMO, "--format", "json"]).stdout
+    assert '"合计": 88.33,\n      "名次": 1,\n      "加分": 2.00,\n      "总分": 90.33,' in score
 
 
 def test_demo_report_reproduces_the_seed(demo) -> None:  # type: ignore[no-untyped-def]
@@ -96,7 +135,7 @@ def test_output_file_format_follows_the_extension(tmp_path: Path) -> None:
     assert result.exit_code == 0
     lines = target.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "地区,指标,目标,实际,完成率,是否完成,序时进度,进度差"
-    assert lines[1].startswith("全市,年度投资,4700000,3510982,")
+    assert lines[1].startswith("全市,年度投资,4700000.00,3510982.00,0.747017,")
     out = tmp_path / "report.json"
     assert runner.invoke(app, ["report", "monthly", "--ledgers", DEMO, "-o", str(out)]).exit_code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["截至"] == "2018-09-30"

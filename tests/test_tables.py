@@ -103,9 +103,11 @@ def wide_doc() -> Document:
     (False, "bool", "否"),
     (None, "bool", "—"),
     (["张三", "李四"], "list", "张三、李四"),
-    (D("17.50"), "number", "17.50"),  # exact digits as given
-    (D("1E+4"), "number", "10,000"),
-    (1234, "number", "1,234"),
+    (D("17.50"), "number", "17.50"),  # scores and totals: two decimals, half-even
+    (D("1E+4"), "number", "10,000.00"),
+    (1234, "number", "1,234.00"),
+    (D("17.125"), "number", "17.12"),
+    (D("17.135"), "number", "17.14"),
     (D("-0.00"), "number", "0.00"),
     ([], "list", "—"),
     ("船营区", "text", "船营区"),
@@ -143,7 +145,8 @@ def test_kind_from_formats_each_row_as_its_metric() -> None:
         "开工率         80.0%     75.0%\n"
         "新开工项目数      30     1,234\n"
     )
-    assert render(doc, "csv") == "指标,目标,实际\n年度投资,20000,15000.5\n开工率,0.8,0.75\n新开工项目数,30,1234\n"
+    assert render(doc, "csv") == ("指标,目标,实际\n年度投资,20000.00,15000.50\n开工率,0.800000,0.750000\n"
+                                  "新开工项目数,30,1234\n")
 
 
 # --- md, plain, csv: exact text -----------------------------------------------------------------
@@ -215,11 +218,11 @@ def test_csv_exact() -> None:
     assert render(small_doc(), "csv") == (
         "全市总览\n"
         "在建项目数,完成投资,投资完成率,进度差\n"
-        "1234,1234567.5,0.7,-0.05\n"
+        "1234,1234567.50,0.700000,-0.050000\n"
         "\n"
         "分地区\n"
         "地区,包保领导,完成投资,投资完成率,进度差\n"
-        "船营区,张三、李四,12000,0.8,0.05\n"
+        "船营区,张三、李四,12000.00,0.800000,0.050000\n"
         "高新区,,350.25,,\n"
     )
 
@@ -260,18 +263,19 @@ def test_json_exact_decimals_round_trip() -> None:
     out = render(doc, "json")
     assert out.endswith("}\n")
     assert "E+" not in out and "e+" not in out
-    assert '"年度计划投资": 10000,' in out
-    assert '"完成投资": 0.3,' in out
+    assert '"年度计划投资": 10000.00,' in out  # money: two decimals at least
+    assert '"完成投资": 0.30,' in out
     back = json.loads(out, parse_float=Decimal)
     assert list(back) == ["title", "meta", "考评"]
     assert back["meta"] == {"截至": "2018-09-30", "年度": 2018}
     row = back["考评"][0]
-    assert row["完成投资"] == D("0.3") and str(row["完成投资"]) == "0.3"
+    assert row["完成投资"] == D("0.3") and str(row["完成投资"]) == "0.30"
     assert row["年度计划投资"] == 10000
-    assert row["率"] == D(2) / D(3)
+    assert row["率"] == D(2) / D(3)  # a key of no known kind: exact, as given
     assert row["投资完成率"] is None and row["减档"] is False and row["截至"] == "2018-09-30"
     assert row["指标"]["开工率"] == {"权重": 20, "比率": D("0.875"), "得分": D("17.50")}
     assert str(row["指标"]["开工率"]["得分"]) == "17.50"
+    assert str(row["指标"]["开工率"]["比率"]) == "0.875000"
     assert row["包保领导"] == ["张三"]
 
 

@@ -31,11 +31,12 @@ import io
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from enum import Enum
+from fractions import Fraction
 from typing import Any, Literal
 
 import tabulate as _tabulate
@@ -46,10 +47,11 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from .safetext import neutralise_formula, visible
+from .units import at_least_places, round_half_even
 from .vocab import METRIC_KINDS
 
 __all__ = ["Column", "Table", "Chart", "Document", "FORMATS", "KINDS", "render", "infer_format",
-           "format_value", "metric_kind", "cell_tone", "terminal_settings"]
+           "format_value", "written_number", "value_kind", "metric_kind", "cell_tone", "terminal_settings"]
 
 FORMATS = ("rich", "md", "plain", "csv", "json", "html")
 KINDS = ("text", "count", "amount", "number", "rate", "diff", "date", "days", "area", "intensity", "bool", "list")
@@ -63,16 +65,15 @@ MIN_TEXT_CELLS = 8
 MAX_RICH_ROWS = 500
 _EXTENSIONS = {".md": "md", ".markdown": "md", ".txt": "plain", ".csv": "csv", ".json": "json",
                ".html": "html", ".htm": "html"}
-_TENTH = Decimal("0.1")
-_CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
 class Column:
     """One shown column: row key, header, kind, drop priority on narrow terminals, colour reference.
 
-    Kinds: text, count, amount (万元, exact), number (any number, exact digits as given, e.g.
-    scores 17.50), rate, diff, date, days, area (m²), intensity (元/m²), bool, list.
+    Kinds: text, count, amount (万元, exact), number (scores and totals: two decimals), rate,
+    diff, date, days, area (m²), intensity (元/m²), bool, list. The kind decides how a number is
+    shown (:func:`format_value`) and written in json, csv and xlsx (:func:`written_number`).
     ``kind_from`` names a row key holding a metric name (e.g. "指标" in 目标完成): that row's cell
     is then formatted as the metric (count, amount, rate…), for columns that mix metrics.
     ``align`` ("left" | "right") overrides the default (numbers right, the rest left).
@@ -168,25 +169,70 @@ def metric_kind(name: str) -> str | None:
 
 # --- values ----------------------------------------------------------------------------------
 
+#: The number types a value may have: the library computes with Decimal and, for exact rates and
+#: scores, Fraction; an int is a count (or a whole amount). A float is not expected (taken as written).
+NUMBER_TYPES = (int, float, Decimal, Fraction)
+#: Decimals that json, csv and xlsx write, by kind (rounded half-even); amounts are exact with at
+#: least two decimals; counts and days are integers.
+WRITTEN_PLACES = {"rate": 6, "diff": 6, "area": 2, "intensity": 2, "number": 2}
+AMOUNT_PLACES = 2
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, NUMBER_TYPES) and not isinstance(value, bool)
+
+
 def _decimal(value: Any) -> Decimal:
+    """A Decimal for arithmetic that is rounded afterwards (chart geometry): exact, except that a
+    Fraction without a finite decimal expansion is divided in the default 28-digit context."""
     if isinstance(value, Decimal):
         return value
     if isinstance(value, float):  # not expected from the library; taken as written, never binary
         return Decimal(repr(value))
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
     return Decimal(value)
 
 
-def _grouped(value: Decimal, places: Decimal | None = None) -> str:
-    """Thousands separators; exact digits (trailing zeros dropped) or rounded half-even."""
-    value = value.normalize() if places is None else value.quantize(places, ROUND_HALF_EVEN)
-    if value == 0:
-        value = abs(value)  # no "-0.0"
-    return format(value, ",f")
+def _exact(value: Any) -> Decimal | Fraction:
+    """A number for comparing: Fractions stay Fractions (Decimal and Fraction compare exactly)."""
+    return value if isinstance(value, Fraction) else _decimal(value)
+
+
+def written_number(kind: str | None, value: Any) -> int | Decimal:
+    """A number as json, csv and xlsx write it, by its column kind ("Numbers written out").
+
+    amount: exact 万元 with at least two decimals (``12000.00``, ``12345.678``); rate, diff: a
+    fraction rounded half-even to six decimals (``0.549346``); area, intensity, number (scores):
+    two decimals, half-even; count, days: an integer when whole. Any other kind keeps the exact
+    value (a Fraction, which has no exact decimal, is rounded to six decimals like a rate).
+    Decimal or Fraction alike, the rounding is exact (:func:`units.round_half_even`).
+    """
+    if kind == "amount":
+        return at_least_places(value, AMOUNT_PLACES)
+    if kind in WRITTEN_PLACES:
+        return round_half_even(value, WRITTEN_PLACES[kind])
+    if isinstance(value, int):
+        return value
+    number = round_half_even(value, 6) if isinstance(value, Fraction) else _decimal(value)
+    if kind in ("count", "days") and number.is_finite() and number == number.to_integral_value():
+        return int(number)
+    return number
+
+
+def _grouped(value: Decimal) -> str:
+    """Thousands separators, the digits as given (round first; no "-0")."""
+    return format(value.copy_abs() if value == 0 else value, ",f")
+
+
+def _normalized(value: Decimal) -> Decimal:
+    """Trailing zeros dropped, never an exponent (Decimal('1E+4') → 10000 when formatted "f")."""
+    value = value.normalize()
+    return value.copy_abs() if value == 0 else value
 
 
 def _plain_decimal(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+    return format(_normalized(value), "f")
 
 
 def _generic(value: Any) -> str:
@@ -197,8 +243,8 @@ def _generic(value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, Enum):
         return _generic(value.value)
-    if isinstance(value, (Decimal, float)):
-        return _grouped(_decimal(value))
+    if isinstance(value, (Decimal, float, Fraction)):
+        return _grouped(_normalized(written_number(None, value)))  # type: ignore[arg-type]
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
@@ -209,36 +255,42 @@ def _generic(value: Any) -> str:
 
 
 def format_value(kind: str, value: Any) -> str:
-    """A cell as shown in rich, md and plain: ``1,234,567.5``, ``75.0%``, ``+5.0%``, ``—``."""
+    """A cell as shown in rich, md, plain and html: ``1,234,567.5``, ``75.0%``, ``+5.0%``, ``—``.
+
+    Amounts show their exact digits; scores (number) two decimals; counts and days whole; area and
+    intensity two decimals; rates and diffs percent with one decimal. Rounding is half-even and
+    exact for Decimal and Fraction alike.
+    """
     if value is None:
         return MISSING
     if isinstance(value, bool) or kind in ("text", "bool", "list", "date"):
         return _generic(value)
     if isinstance(value, str):
         return value
-    number = _decimal(value)
     if kind == "amount":
-        return _grouped(number)
-    if kind == "number":
-        return format(abs(number) if number == 0 else number, ",f")
+        return _grouped(_normalized(at_least_places(value, AMOUNT_PLACES)))
     if kind in ("count", "days"):
-        return _grouped(number, Decimal(1))
-    if kind in ("area", "intensity"):
-        return _grouped(number, _CENT)
-    shown = _grouped(number * 100, _TENTH)  # rate, diff: percent (points) with one decimal
+        return _grouped(round_half_even(value, 0))
+    if kind in ("number", "area", "intensity"):
+        return _grouped(round_half_even(value, 2))
+    if kind not in ("rate", "diff"):
+        return _generic(value)
+    shown = _grouped(round_half_even(value, 3).scaleb(2))  # percent (points) with one decimal
     ahead = kind == "diff" and not shown.startswith("-") and shown != "0.0"
     return ("+" if ahead else "") + shown + "%"
 
 
 def _machine_value(value: Any, kind: str) -> str:
-    """A CSV cell: plain decimals (amounts and rates exact, rates as fractions), empty for None."""
+    """A CSV cell: numbers written out by kind (:func:`written_number`), ISO dates, empty for None."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, (Decimal, float, int)) and not isinstance(value, bool):
-        number = _decimal(value)
-        return format(number, "f") if kind == "number" else _plain_decimal(number)
+    if _is_number(value):
+        number = written_number(kind, value)
+        if isinstance(number, int):
+            return str(number)
+        return format(number, "f") if kind in NUMERIC_KINDS else _plain_decimal(number)
     if isinstance(value, (list, tuple)):
         return "、".join(_machine_value(v, "text") for v in value)
     if isinstance(value, (Mapping, set, frozenset)):
@@ -308,39 +360,73 @@ def _csv_cell(value: Any, kind: str) -> str:
     """A CSV cell; text that a spreadsheet would run as a formula is neutralised, numbers never
     (-12.5 stays a number)."""
     cell = _machine_value(value, kind)
-    if isinstance(value, (Decimal, float, int)) and not isinstance(value, bool):
+    if _is_number(value):
         return cell
     return neutralise_formula(visible(cell))
 
 
-# --- json --------------------------------------------------------------------------------------
+# --- json ------------------------------------------------------------------------------------
 
-def _json_decimal(value: Decimal) -> str:
-    if not value.is_finite():
-        raise ValueError(f"{value} cannot be written as JSON")
-    return format(value, "f")  # exact digits, never an exponent: Decimal('1E+4') → 10000
+#: The kind of a value by its key, where no column says (JSON of the library's own structures,
+#: keys of rows that no column shows); metric names are found by :func:`metric_kind`.
+KEY_KINDS: dict[str, str] = {
+    "总投资": "amount", "年度计划投资": "amount", "以前年度完成投资": "amount", "完成投资": "amount",
+    "Δ完成投资": "amount", "用地面积": "area", "完成率": "rate", "比率": "rate",
+    "得分": "number", "合计": "number", "加分": "number", "总分": "number", "逾期天数": "days",
+}
+#: Keys whose kind is that of a metric named elsewhere: in a row of 目标完成 the row's 指标, in
+#: a 考评 detail the metric it details; in a change (xm diff, xm log) the changed 字段.
+_METRIC_VALUES = ("目标", "实际")
+_CHANGE_VALUES = ("原值", "新值", "差额")
+
+KindOf = Callable[[str, Mapping[str, Any], "str | None"], "str | None"]
 
 
-def _json_text(value: Any, indent: int | None, level: int = 0) -> str:
-    """JSON of the library's values: exact Decimals, ISO dates, nested dicts and lists."""
+def value_kind(key: str, row: Mapping[str, Any], parent: str | None = None) -> str | None:
+    """How json writes the value under ``key`` of the mapping ``row`` (itself under ``parent``):
+    a :data:`KINDS` kind, or None for a value written as it is."""
+    if key in _METRIC_VALUES:
+        metric = row.get("指标")
+        name = metric if isinstance(metric, str) else parent
+        return metric_kind(name) if name is not None else None
+    if key in _CHANGE_VALUES and isinstance(row.get("字段"), str):
+        field = row["字段"].split(" ")[0]  # "完成投资 2018-09"
+        return KEY_KINDS.get(field) or metric_kind(field)
+    return KEY_KINDS.get(key) or metric_kind(key)
+
+
+def _json_number(value: Any, kind: str | None) -> str:
+    number = written_number(kind, value)
+    if isinstance(number, int):
+        return str(number)
+    if not number.is_finite():
+        raise ValueError(f"{number} cannot be written as JSON")
+    return format(number, "f")  # exact digits, never an exponent: Decimal('1E+4') → 10000
+
+
+def _json_text(value: Any, indent: int | None, level: int = 0, kind: str | None = None,
+               parent: str | None = None, kind_of: KindOf = value_kind) -> str:
+    """JSON of the library's values: numbers written out by kind (the key's, :func:`value_kind`,
+    unless ``kind_of`` says otherwise), ISO dates, nested dicts and lists."""
     if value is None or isinstance(value, (bool, str)):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, Enum):
-        return _json_text(value.value, indent, level)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, (Decimal, float)):
-        return _json_decimal(_decimal(value))
+        return _json_text(value.value, indent, level, kind, parent, kind_of)
+    if _is_number(value):
+        return _json_number(value, kind)
     if isinstance(value, date):
         return json.dumps(value.isoformat())
     if isinstance(value, Mapping):
-        items = [(_json_key(k), v) for k, v in value.items()]
         opening, closing = "{", "}"
-        parts = [f"{json.dumps(k, ensure_ascii=False)}: {_json_text(v, indent, level + 1)}" for k, v in items]
+        parts = []
+        for k, v in value.items():
+            key = _json_key(k)
+            text = _json_text(v, indent, level + 1, kind_of(key, value, parent), key, kind_of)
+            parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
     elif isinstance(value, (list, tuple, set, frozenset)):
         seq = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
         opening, closing = "[", "]"
-        parts = [_json_text(v, indent, level + 1) for v in seq]
+        parts = [_json_text(v, indent, level + 1, kind, parent, kind_of) for v in seq]
     else:
         return json.dumps(str(value), ensure_ascii=False)
     if not parts:
@@ -365,14 +451,22 @@ def _render_json(doc: Document) -> str:
     if "title" in sections or "meta" in sections:
         raise ValueError("'title' and 'meta' are reserved keys of the JSON output")
     out.update(sections)
-    return _json_text(out, 2) + "\n"
+    kind_of: KindOf = value_kind
+    if doc.json_data is None:  # a table's rows: its numeric columns decide, the keys elsewhere
+        columns = {t.name: {c.key: c for c in t.columns if c.numeric} for t in doc.tables}
+
+        def kind_of(key: str, row: Mapping[str, Any], parent: str | None) -> str | None:
+            column = columns.get(parent, {}).get(key) if parent is not None else None
+            return column.kind_for(row) if column is not None else value_kind(key, row, parent)
+
+    return _json_text(out, 2, kind_of=kind_of) + "\n"
 
 
 # --- rich --------------------------------------------------------------------------------------
 
-def _bar(value: Decimal) -> str:
+def _bar(value: Decimal | Fraction) -> str:
     share = min(max(value, Decimal(0)), Decimal(1))
-    filled = int((share * BAR_CELLS).quantize(Decimal(1), ROUND_HALF_EVEN))
+    filled = int(round_half_even(share * BAR_CELLS, 0))
     return "█" * filled + "░" * (BAR_CELLS - filled)
 
 
@@ -386,7 +480,7 @@ def cell_tone(row: Mapping[str, Any], column: Column) -> Literal["behind", "ahea
     other = (row.get(column.compare) if column.compare else None) if kind == "rate" else 0
     if other is None or isinstance(other, (str, bool)):
         return None
-    return "behind" if _decimal(value) < _decimal(other) else "ahead"
+    return "behind" if _exact(value) < _exact(other) else "ahead"
 
 
 _TONE_STYLES = {"behind": "red", "ahead": "green", None: ""}
@@ -397,7 +491,7 @@ def _rich_cell(row: Mapping[str, Any], column: Column, bars: bool) -> Text:
     value = row.get(column.key)
     text = _one_line(format_value(kind, value))
     if bars and kind == "rate" and value is not None and not isinstance(value, (str, bool)):
-        text = f"{text:>6} {_bar(_decimal(value))}"
+        text = f"{text:>6} {_bar(_exact(value))}"
     return Text(text, style=_TONE_STYLES[cell_tone(row, column)])
 
 

@@ -11,7 +11,8 @@ import math
 import re
 import unicodedata
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from fractions import Fraction
 
 __all__ = [
     "UnitError",
@@ -22,13 +23,15 @@ __all__ = [
     "parse_bool",
     "format_amount",
     "show_value",
+    "round_half_even",
+    "at_least_places",
 ]
 
 #: 1 亿 = 10,000 万
 YI = Decimal(10000)
-#: 1 公顷 = 10,000 m², 1 亩 = 10000/15 m²
+#: 1 公顷 = 10,000 m², 1 亩 = 10000/15 m² (a Fraction: 666.66… has no exact decimal)
 HECTARE = Decimal(10000)
-MU = Decimal(10000) / Decimal(15)
+MU = Fraction(10000, 15)
 CENT = Decimal("0.01")
 #: Beyond this an amount is certainly a typo (the whole of China's annual fixed-asset investment
 #: is about 5 × 10^9 万元).
@@ -43,6 +46,67 @@ class UnitError(ValueError):
         self.code = code
         self.message = message
         self.hint = hint
+
+
+# --- numbers written out -------------------------------------------------------------------
+
+Exact = int | Decimal | Fraction
+
+
+def _exponent(places: int) -> Decimal:
+    return Decimal((0, (1,), -places))
+
+
+def _wide(value: Decimal, places: int) -> Context:
+    """A context holding every digit of ``value`` quantized to ``places``: no hidden rounding."""
+    return Context(prec=max(28, value.adjusted() + places + 3), rounding=ROUND_HALF_EVEN)
+
+
+def _as_exact(value: object) -> Decimal | Fraction:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, Fraction)):
+        raise TypeError(f"not a number: {value!r}")
+    if isinstance(value, float):  # not expected from the library; taken as written, never binary
+        return Decimal(repr(value))
+    return Decimal(value) if isinstance(value, int) else value
+
+
+def round_half_even(value: Exact | float, places: int) -> Decimal:
+    """``value`` rounded half-even to exactly ``places`` decimals, with no intermediate rounding.
+
+    A Fraction is rounded by integer arithmetic (``round(f * 10**places)`` is exact half-even),
+    a Decimal by quantize in a context wide enough for all its digits. The result has exactly
+    ``places`` decimals (``Decimal('0.750000')``) and is never negative zero.
+    """
+    number = _as_exact(value)
+    if isinstance(number, Fraction):
+        coefficient = round(number * 10**places)
+        sign, digits, _ = Decimal(coefficient).as_tuple()  # Decimal(int) is exact at any size
+        result = Decimal((sign, digits, -places))
+    else:
+        if not number.is_finite():
+            raise ValueError(f"{number} cannot be rounded")
+        result = number.quantize(_exponent(places), context=_wide(number, places))
+    return result.copy_abs() if result == 0 else result
+
+
+def at_least_places(value: Exact | float, places: int) -> Decimal:
+    """``value`` exactly, with at least ``places`` decimals: ``12000`` → ``12000.00``, ``12345.678``
+    stays. A Fraction without a finite decimal expansion is rounded half-even to ``places``."""
+    number = _as_exact(value)
+    if isinstance(number, Fraction):
+        denominator, twos, fives = number.denominator, 0, 0
+        while denominator % 2 == 0:
+            denominator, twos = denominator // 2, twos + 1
+        while denominator % 5 == 0:
+            denominator, fives = denominator // 5, fives + 1
+        if denominator != 1:
+            return round_half_even(number, places)
+        return round_half_even(number, max(places, twos, fives))  # exact: 10^max(a, b) clears 2^a 5^b
+    if not number.is_finite():
+        raise ValueError(f"{number} cannot be written")
+    if number.as_tuple().exponent >= -places:  # type: ignore[operator]
+        return round_half_even(number, places)  # only adds zeros
+    return number.copy_abs() if number == 0 else number
 
 
 def _show(value: object) -> str:
@@ -84,10 +148,12 @@ class InexactFloat(ValueError):
     """A float literal with more digits than a binary float keeps; re-read the source text."""
 
 
-def _number(value: object, kind: str, regex: re.Pattern[str], units: dict[str, Decimal],
-            example: str) -> Decimal:
+def _number(value: object, kind: str, regex: re.Pattern[str], units: dict[str, Decimal | Fraction],
+            example: str) -> Decimal | Fraction:
+    """The exact value in the base unit: a Decimal, or a Fraction for a unit such as 亩."""
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict, tuple)):
         raise UnitError("E104", f"{kind}应为数字，实际为「{_show(value)}」", f"例如 {example}")
+    result: Decimal | Fraction
     if isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, Decimal):
@@ -102,15 +168,17 @@ def _number(value: object, kind: str, regex: re.Pattern[str], units: dict[str, D
         text = _normalise_text(value)
         match = regex.fullmatch(text)
         if not match:
-            raise UnitError(
-                "E104",
-                f"{kind}「{value}」无法识别",
-                f"只写数字和单位，例如 {example}；不要写“约”“左右”等字样",
-            )
+            raise _unreadable(value, text, kind, regex, example)
         try:
-            result = Decimal(match["num"].replace(",", "")) * units[match["unit"] or ""]
+            number = Decimal(match["num"].replace(",", ""))
         except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
             raise UnitError("E104", f"{kind}「{value}」无法识别", f"例如 {example}") from None
+        unit = units[match["unit"] or ""]
+        if isinstance(unit, Fraction):
+            result = Fraction(number) * unit
+        else:  # exact: a context as wide as both factors' digits
+            width = len(number.as_tuple().digits) + len(unit.as_tuple().digits) + 2
+            result = number.fma(unit, Decimal(0), context=Context(prec=max(28, width)))
     else:
         raise UnitError("E104", f"{kind}应为数字，实际为「{_show(value)}」", f"例如 {example}")
     if result < 0:
@@ -122,22 +190,48 @@ def _number(value: object, kind: str, regex: re.Pattern[str], units: dict[str, D
     return result
 
 
+#: A number whose commas are not groups of three (``1,2000``), with or without a unit.
+_LOOSE_COMMAS = re.compile(r"[+-]?\d[\d,]*,[\d,]*(?:\.\d+)?(?P<unit>\D*)")
+
+
+def _unreadable(value: str, text: str, kind: str, regex: re.Pattern[str], example: str) -> UnitError:
+    """E104 for text that is not a number with a unit, with a hint for the usual slips."""
+    if text.lstrip("+-").startswith("."):  # .5亿: a number starts with a digit
+        sign = text[: len(text) - len(text.lstrip("+-"))]
+        fixed = sign + "0" + text[len(sign):]
+        if regex.fullmatch(fixed):
+            return UnitError("E104", f"{kind}「{value}」应以数字开头", f"小数点前要写 0，写成 {fixed}")
+    loose = _LOOSE_COMMAS.fullmatch(text)
+    if loose and regex.fullmatch(text.replace(",", "")):  # 1,2000: separators group by three
+        return UnitError("E104", f"{kind}「{value}」的千分位逗号位置不对",
+                         f"逗号每三位一组，例如 12,000；或不写逗号：{text.replace(',', '')}")
+    return UnitError("E104", f"{kind}「{value}」无法识别",
+                     f"只写数字和单位，例如 {example}；不要写“约”“左右”等字样")
+
+
 _AMOUNT_UNITS = {"": Decimal(1), "万": Decimal(1), "万元": Decimal(1), "亿": YI, "亿元": YI}
-_AREA_UNITS = {
+#: Area units; NFKC has already turned ㎡ and m² into m2 (they stay listed for clarity).
+_AREA_UNITS: dict[str, Decimal | Fraction] = {
     "": Decimal(1), "平方米": Decimal(1), "平米": Decimal(1), "m2": Decimal(1), "m²": Decimal(1),
     "㎡": Decimal(1), "公顷": HECTARE, "亩": MU,
 }
 
 
 def parse_amount(value: object) -> Decimal:
-    """An amount in 万元: ``12000``, ``12000.5``, ``1.2亿``, ``5000万元``, ``12,000``, ``１２０００``."""
-    return _number(value, "金额", _AMOUNT_RE, _AMOUNT_UNITS, "12000、1.2亿、5000万元")
+    """An amount in 万元, exact: ``12000``, ``12000.5``, ``1.2亿``, ``5000万元``, ``12,000``, ``１２０００``.
+
+    Text starts with a digit (``.5亿`` is an error: ``0.5亿``); commas group by three (``1,2000``
+    is an error). A YAML number is taken as the YAML reader gave it.
+    """
+    amount = _number(value, "金额", _AMOUNT_RE, _AMOUNT_UNITS, "12000、1.2亿、5000万元")
+    return amount if isinstance(amount, Decimal) else round_half_even(amount, 6)  # units are all decimal
 
 
 def parse_area(value: object) -> Decimal:
-    """An area in m², rounded half-even to 0.01 m²: ``35000``, ``82.1公顷``, ``123亩``."""
-    area = _number(value, "面积", _AREA_RE, _AREA_UNITS, "35000、82.1公顷、123亩")
-    return area.quantize(CENT, rounding=ROUND_HALF_EVEN)
+    """An area in m², rounded half-even to 0.01 m² whatever the spelling: ``35000``, ``35000平米``,
+    ``35000㎡``, ``35000m²``, ``35000m2``, ``82.1公顷``, ``123亩`` (1 亩 = 10000/15 m², exactly)."""
+    area = _number(value, "面积", _AREA_RE, _AREA_UNITS, "35000、35000平米、82.1公顷、123亩")
+    return round_half_even(area, 2)
 
 
 _DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")

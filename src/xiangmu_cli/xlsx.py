@@ -2,10 +2,12 @@
 
 openpyxl is imported inside the functions (it is heavy; ``xm --help`` must stay fast).
 
-- Numbers are real numbers (written by openpyxl with 16 significant digits: amounts are exact,
-  a 28-digit rate keeps what a double can hold) with a number format by :class:`~xiangmu_cli.tables.Column` kind
-  (万元 ``#,##0.00``, counts ``#,##0``, rates ``0.0%``…); dates are real dates (``yyyy-mm-dd``);
-  missing values are empty cells; 是/否 and lists are text.
+- Numbers are real numbers, written out as json and csv write them
+  (:func:`~xiangmu_cli.tables.written_number`: amounts exact, rates rounded half-even to 6
+  decimals, areas, 投资强度 and scores to 2, counts whole; Decimal or Fraction alike), with a
+  number format by :class:`~xiangmu_cli.tables.Column` kind (万元 ``#,##0.00``, counts ``#,##0``,
+  rates ``0.0%``…); dates are real dates (``yyyy-mm-dd``); missing values are empty cells;
+  是/否 and lists are text.
 - Text is typed as text (never a formula) and passed through
   :func:`~xiangmu_cli.safetext.neutralise_formula`, like CSV output.
 - The header row is bold, frozen and carries an autofilter; column widths follow the display
@@ -22,11 +24,10 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from .safetext import neutralise_formula
-from .tables import Document, format_value
+from .tables import NUMBER_TYPES, Document, format_value, written_number
 
 __all__ = ["render_xlsx", "SheetColumn", "add_sheet", "new_workbook", "workbook_bytes", "NUMBER_FORMATS"]
 
@@ -89,9 +90,9 @@ def _put(cell: Any, value: Any, kind: str) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    if kind in NUMBER_FORMATS and kind != "date" and isinstance(value, (int, Decimal)) \
+    if kind in NUMBER_FORMATS and kind != "date" and isinstance(value, NUMBER_TYPES) \
             and not isinstance(value, bool):
-        cell.value = value
+        cell.value = written_number(kind, value)
         cell.number_format = NUMBER_FORMATS[kind]
         return format_value(kind, value)
     if isinstance(value, date):
