@@ -396,10 +396,8 @@ def _cell_matches(cell: Any, value: Any) -> bool:
         return cell is None
     if isinstance(value, bool):
         return cell == ("是" if value else "否")
-    if isinstance(value, int) or isinstance(value, Decimal) and len(value.as_tuple().digits) <= 15:
-        return isinstance(cell, (int, float)) and Decimal(repr(cell)) == value  # amounts, counts, scores: exact
-    if isinstance(value, Decimal):  # a 28-digit rate: openpyxl writes 16 significant digits
-        return isinstance(cell, float) and abs(Decimal(repr(cell)) - value) <= abs(value) * Decimal("1e-15")
+    if isinstance(value, (int, Decimal)):  # numbers written out as in JSON (rates to 6 places): exact
+        return isinstance(cell, (int, float)) and Decimal(repr(cell)) == value
     if isinstance(value, date):
         return cell == datetime.combine(value, datetime.min.time())
     if isinstance(value, str):
@@ -472,3 +470,30 @@ def test_xlsx_needs_a_file(tmp_path: Path) -> None:
     assert "xlsx 是二进制格式，不能输出到终端或管道" in result.stderr and result.stdout == ""
     result = runner.invoke(app, ["export", "xlsx", "--ledgers", str(DEMO)])
     assert result.exit_code == 2 and "缺少选项" in result.stderr
+
+
+def test_xlsx_writes_each_kind_out_as_json_and_csv_do(tmp_path: Path) -> None:
+    """Numbers are real numbers with the digits json and csv write (Fractions rounded exactly),
+    formatted by kind."""
+    import io
+    import zipfile
+
+    from xiangmu_cli.xlsx import render_xlsx
+
+    from .test_tables import KIND_COLUMNS, WRITTEN, kinds_doc
+
+    data = render_xlsx(kinds_doc())
+    assert data == render_xlsx(kinds_doc())  # byte for byte
+    ws = load_workbook(io.BytesIO(data))["分地区"]
+    formats = {"count": "#,##0", "days": "#,##0", "amount": "#,##0.00", "number": "#,##0.00", "area": "#,##0.00",
+               "intensity": "#,##0.00", "rate": "0.0%", "diff": "+0.0%;-0.0%;0.0%"}
+    for i, written in enumerate(WRITTEN, start=5):
+        for j, (column, text) in enumerate(zip(KIND_COLUMNS[1:], written), start=2):
+            cell = ws.cell(row=i, column=j)
+            assert isinstance(cell.value, (int, float)) and Decimal(repr(cell.value)) == Decimal(text), \
+                (column.key, cell.value, text)
+            assert cell.number_format == formats[column.kind]
+    assert ws.cell(row=5, column=2).value == 3 and isinstance(ws.cell(row=5, column=2).value, int)
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<v>0.666667</v>" in sheet and "<v>-0.083333</v>" in sheet and "<v>0.747017</v>" in sheet
+    assert "0.7470174468" not in sheet  # never the digits of the division

@@ -6,11 +6,15 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from rich.cells import cell_len
 
-from xiangmu_cli.tables import Column, Document, Table, format_value, infer_format, metric_kind, render
+from xiangmu_cli.tables import (
+    Chart, Column, Document, Table, cell_tone, format_value, infer_format, metric_kind, render, value_kind,
+    written_number,
+)
 
 D = Decimal
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -303,6 +307,125 @@ def test_json_refuses_ambiguous_keys() -> None:
         render(twice, "json")
     with pytest.raises(ValueError):
         render(Document("t", {}, [Table("meta", [], [])]), "json")
+
+
+# --- numbers written out: each kind, Decimal or Fraction ----------------------------------------
+
+KIND_COLUMNS = [
+    Column("地区"), Column("在建项目数", kind="count"), Column("完成投资", kind="amount"),
+    Column("年度计划投资", kind="amount"), Column("投资完成率", kind="rate", compare="序时进度"),
+    Column("序时进度", kind="rate"), Column("进度差", kind="diff"), Column("新开工用地面积", kind="area"),
+    Column("投资强度", kind="intensity"), Column("得分", kind="number"), Column("逾期天数", kind="days"),
+]
+
+
+def kinds_doc() -> Document:
+    """One row of every numeric kind; rates and scores as Fractions (exact computation), the rest
+    Decimal. Hand-computed written forms below."""
+    rows = [{"地区": "船营区", "在建项目数": 3, "完成投资": D("12345.678"), "年度计划投资": D("12000"),
+             "投资完成率": Fraction(2, 3), "序时进度": D("0.75"),
+             "进度差": Fraction(2, 3) - Fraction(3, 4),      # −1/12 = −0.08333…
+             "新开工用地面积": D("1234.565"),                  # a tie: half-even to 1234.56
+             "投资强度": Fraction(4681525, 1000),               # 4681.525, a tie: to 4681.52
+             "得分": Fraction(35, 2), "逾期天数": 166},
+            {"地区": "高新区", "在建项目数": D("7"), "完成投资": D("1E+4"), "年度计划投资": D("0.1") + D("0.2"),
+             "投资完成率": D("0.7470174468085106382978723404"), "序时进度": D("0.75"),
+             "进度差": D("-0.0029825531914893617021276596"), "新开工用地面积": D("0"),
+             "投资强度": Fraction(1, 6), "得分": D("88.335"), "逾期天数": D("0")}]
+    return Document("数字", {"年度": 2018}, [Table("分地区", KIND_COLUMNS, rows)],
+                    charts=[Chart("完成率", "分地区", "地区", "投资完成率")])
+
+
+#: (count, amount, amount, rate, rate, diff, area, intensity, number, days) as json and csv write them.
+WRITTEN = [
+    ["3", "12345.678", "12000.00", "0.666667", "0.750000", "-0.083333", "1234.56", "4681.52", "17.50", "166"],
+    ["7", "10000.00", "0.30", "0.747017", "0.750000", "-0.002983", "0.00", "0.17", "88.34", "0"],
+]
+
+
+def test_csv_writes_each_kind_out() -> None:
+    lines = render(kinds_doc(), "csv").splitlines()
+    assert lines[1:] == ["船营区," + ",".join(WRITTEN[0]), "高新区," + ",".join(WRITTEN[1])]
+
+
+def test_json_writes_each_kind_out_as_json_numbers() -> None:
+    out = render(kinds_doc(), "json")
+    for region, written in zip(("船营区", "高新区"), WRITTEN):
+        body = ",\n".join(f'      "{c.key}": {w}' for c, w in zip(KIND_COLUMNS[1:], written))
+        assert f'      "地区": "{region}",\n{body}\n' in out
+    back = json.loads(out, parse_float=Decimal)["分地区"]
+    assert back[0]["投资完成率"] == D("0.666667") and back[0]["在建项目数"] == 3 and back[1]["在建项目数"] == 7
+
+
+def test_text_formats_take_fractions_and_round_them_exactly() -> None:
+    plain = render(kinds_doc(), "plain")
+    first = next(line for line in plain.splitlines() if line.startswith("船营区")).split()
+    assert first == ["船营区", "3", "12,345.678", "12,000", "66.7%", "75.0%", "-8.3%", "1,234.56", "4,681.52",
+                     "17.50", "166"]
+    second = next(line for line in plain.splitlines() if line.startswith("高新区")).split()
+    assert second == ["高新区", "7", "10,000", "0.3", "74.7%", "75.0%", "-0.3%", "0.00", "0.17", "88.34", "0"]
+    assert render(kinds_doc(), "md").count("66.7%") == 1
+    rich = render(kinds_doc(), "rich", width=200, color=True)
+    assert "\x1b[31m 66.7% █████░░░\x1b[0m" in rich  # 2/3 < 0.75: behind; 2/3 × 8 = 5.3 → 5 cells
+    html = render(kinds_doc(), "html")
+    assert "66.7%" in html and "4,681.52" in html and "-8.3%" in html
+
+
+def test_fraction_and_decimal_compare_exactly() -> None:
+    column = Column("投资完成率", kind="rate", compare="序时进度")
+    assert cell_tone({"投资完成率": Fraction(3, 4), "序时进度": D("0.75")}, column) == "ahead"
+    assert cell_tone({"投资完成率": Fraction(3, 4) - Fraction(1, 10**30), "序时进度": D("0.75")}, column) == "behind"
+    assert cell_tone({"进度差": Fraction(-1, 10**30)}, Column("进度差", kind="diff")) == "behind"
+
+
+@pytest.mark.parametrize("kind, value, written", [
+    ("amount", 12000, D("12000.00")), ("amount", D("3416839"), D("3416839.00")),
+    ("amount", D("12345.678"), D("12345.678")), ("rate", Fraction(1, 6), D("0.166667")),
+    ("rate", Fraction(2, 3), D("0.666667")), ("rate", Fraction(1, 8 * 10**6), D("0.000000")),
+    ("rate", Fraction(3, 2 * 10**6), D("0.000002")), ("diff", D("-0.0000005"), D("0.000000")),
+    ("area", D("3856644.335"), D("3856644.34")), ("intensity", D("4681.525"), D("4681.52")),
+    ("number", D("90.33"), D("90.33")), ("count", D("120"), 120), ("count", 102, 102), ("days", D("0"), 0),
+    (None, D("0.875"), D("0.875")), (None, Fraction(1, 3), D("0.333333")), (None, 40, 40),
+])
+def test_written_number(kind: str | None, value: object, written: object) -> None:
+    got = written_number(kind, value)
+    assert type(got) is type(written) and str(got) == str(written)
+
+
+def test_json_kinds_by_key_where_no_column_says() -> None:
+    assert value_kind("目标", {"指标": "年度投资"}) == "amount"
+    assert value_kind("实际", {"指标": "开工率"}) == "rate"
+    assert value_kind("实际", {"权重": 20}, parent="投资完成率") == "rate"  # a 考评 detail
+    assert value_kind("比率", {}) == "rate" and value_kind("得分", {}) == "number"
+    assert value_kind("新值", {"字段": "完成投资 2018-09"}) == "amount"  # a change in xm diff
+    assert value_kind("差额", {"字段": "用地面积"}) == "area"
+    assert value_kind("投资强度", {}) == "intensity" and value_kind("权重", {}) is None
+
+
+def test_nested_json_is_written_by_key() -> None:
+    """A library structure (json_data) has no columns: 考评 details, 全市总览 and changes are
+    written by their keys."""
+    data = {"考评": [{"地区": "船营区", "指标": {
+        "年度投资": {"权重": D("40"), "实际": D("3510982"), "目标": D("4700000"), "比率": Fraction(3510982, 4700000),
+                 "得分": Fraction(3510982 * 40, 4700000)},
+        "开工率": {"权重": D("20"), "实际": Fraction(71, 79), "目标": D("0.9"), "比率": Fraction(710, 711),
+                "得分": None}},
+        "合计": D("88.33"), "名次": 1, "加分": D("2"), "总分": D("90.33"), "减档": False}],
+        "全市总览": {"在建项目数": 314, "完成投资": D("3510982"), "序时进度": D("0.75"), "新开工用地面积": D("3856644.34")},
+        "变更": [{"字段": "总投资", "原值": D("12000"), "新值": D("12500.5"), "差额": D("500.5")}]}
+    out = render(Document("考评", {}, [], json_data=data), "json")
+    assert ('"年度投资": {\n          "权重": 40,\n          "实际": 3510982.00,\n          "目标": 4700000.00,\n'
+            '          "比率": 0.747017,\n          "得分": 29.88\n        }') in out  # 29.880698… → 29.88
+    assert ('"实际": 0.898734,\n          "目标": 0.900000,\n          "比率": 0.998594,\n          "得分": null'
+            ) in out  # 71/79 = 0.8987341…, 710/711 = 0.9985935…
+    assert '"合计": 88.33,\n      "名次": 1,\n      "加分": 2.00,\n      "总分": 90.33,' in out
+    assert '"在建项目数": 314,\n    "完成投资": 3510982.00,\n    "序时进度": 0.750000,\n    "新开工用地面积": 3856644.34' in out
+    assert '"原值": 12000.00,\n      "新值": 12500.50,\n      "差额": 500.50' in out
+
+
+def test_numbers_written_out_are_deterministic() -> None:
+    for fmt in ("csv", "json", "plain", "md", "html"):
+        assert render(kinds_doc(), fmt) == render(kinds_doc(), fmt)
 
 
 # --- rich -----------------------------------------------------------------------------------------

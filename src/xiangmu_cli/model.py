@@ -169,16 +169,19 @@ def _target_value(value: Any) -> Decimal:
     return units.parse_amount(value)
 
 
+#: A number written as text, as the parsers read it: starts with a digit (``0.5``, not ``.5``);
+#: commas, if any, group by three (``12,000``, not ``1,2000``); full-width digits and marks too.
+_NUMBER_PATTERN = r"(?:[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
 _AMOUNT_SCHEMA: dict[str, Any] = {
     "anyOf": [
         {"type": "number", "minimum": 0},
-        {"type": "string", "pattern": r"^\s*[0-9０-９][0-9０-９,，.．]*\s*(亿元|亿|万元|万)?\s*$"},
+        {"type": "string", "pattern": rf"^\s*{_NUMBER_PATTERN}\s*(?:亿元|亿|万元|万)?\s*$"},
     ]
 }
 _AREA_SCHEMA: dict[str, Any] = {
     "anyOf": [
         {"type": "number", "minimum": 0},
-        {"type": "string", "pattern": r"^\s*[0-9０-９][0-9０-９,，.．]*\s*(平方米|平米|m2|m²|㎡|公顷|亩)?\s*$"},
+        {"type": "string", "pattern": rf"^\s*{_NUMBER_PATTERN}\s*(?:平方米|平米|㎡|m²|m2|公顷|亩)?\s*$"},
     ]
 }
 _DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -186,7 +189,8 @@ _BOOL_SCHEMA = {"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}]}
 
 Amount, OptAmount = _scalar(units.parse_amount, _AMOUNT_SCHEMA, Decimal, "金额（万元），可写 12000、1.2亿、5000万元",
                             _FAST_AMOUNT)
-Area, OptArea = _scalar(units.parse_area, _AREA_SCHEMA, Decimal, "面积（平方米），可写 35000、82.1公顷、123亩")
+Area, OptArea = _scalar(units.parse_area, _AREA_SCHEMA, Decimal,
+                        "面积（平方米，读入时保留两位小数，四舍六入五成双），可写 35000、35000平米、35000㎡、82.1公顷、123亩")
 Day, OptDay = _scalar(units.parse_date, _DATE_SCHEMA, date, "日期，YYYY-MM-DD", _FAST_DATE)
 Text, OptText = _scalar(_text, {"type": "string"}, str, "文字", _FAST_TEXT)
 Bool, OptBool = _scalar(units.parse_bool, _BOOL_SCHEMA, bool, "是/否", cs.bool_schema(strict=True))
@@ -279,7 +283,7 @@ class Project(_Model):
     leader: OptText = _f("包保领导", "包保领导，须在 xiangmu.yaml 领导 中", default=None)
     secretary: OptText = _f("项目秘书", "项目服务秘书", default=None)
     department: OptText = _f("责任单位", "责任单位", default=None)
-    land_area: OptArea = _f("用地面积", "用地面积（平方米），可写 82.1公顷、123亩", default=None)
+    land_area: OptArea = _f("用地面积", "用地面积（平方米），可写 35000、35000平米、82.1公顷、123亩", default=None)
     issues: Annotated[list[Issue], BeforeValidator(_none_as_empty_list)] = _f(
         "问题", "问题清单", default_factory=list)
     visits: Annotated[list[VisitItem], BeforeValidator(_none_as_empty_list)] = _f(
