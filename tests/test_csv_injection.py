@@ -37,8 +37,8 @@ def test_text_cells_are_neutralised_numbers_are_not() -> None:
               {"名称": "正常", "进度差": None, "完成投资": Decimal("0"), "@列": ["=x", "y"]}])])
     rows = list(csv.reader(io.StringIO(render(doc, "csv"))))
     assert rows == [["名称", "进度差", "完成投资", "'@列"],
-                    ["'-2+3", "-12.5", "-3", "'=A1"],
-                    ["正常", "", "0", "'=x、y"]]
+                    ["'-2+3", "-12.500000", "-3.00", "'=A1"],  # written out by kind, signs kept
+                    ["正常", "", "0.00", "'=x、y"]]
 
 
 def test_xm_list_csv_with_hostile_project_names(tmp_path: Path) -> None:
@@ -56,7 +56,7 @@ def test_xm_list_csv_with_hostile_project_names(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["名称"] for r in rows] == ["'=HYPERLINK(\"http://x\",\"点我\")", "'-2+3"]
-    assert [r["总投资（万元）"] for r in rows] == ["12000", "12000"]
+    assert [r["总投资（万元）"] for r in rows] == ["12000.00", "12000.00"]
     # json keeps the names exactly as written: only spreadsheet output is neutralised
     data = runner.invoke(app, ["list", "--ledgers", str(root), "--format", "json"]).stdout
     assert '"=HYPERLINK(\\"http://x\\",\\"点我\\")"' in data and '"-2+3"' in data
@@ -66,4 +66,4 @@ def test_negative_progress_difference_stays_a_number() -> None:
     result = runner.invoke(app, ["targets", "--ledgers", str(ROOT / "ledgers"), "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     city = next(r for r in rows if r["地区"] == "全市" and r["指标"] == "年度投资")
-    assert city["进度差"] == "-0.0029825531914893617021276596"
+    assert city["进度差"] == "-0.002983"  # −0.0029825531… rounded half-even to six decimals
