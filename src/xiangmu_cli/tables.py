@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal
 from enum import Enum
 from fractions import Fraction
 from typing import Any, Literal
@@ -226,8 +226,9 @@ def _grouped(value: Decimal) -> str:
 
 
 def _normalized(value: Decimal) -> Decimal:
-    """Trailing zeros dropped, never an exponent (Decimal('1E+4') → 10000 when formatted "f")."""
-    value = value.normalize()
+    """Trailing zeros dropped (in a context holding every digit: nothing is rounded); formatted
+    with "f" it never shows an exponent (Decimal('1E+4') → 10000)."""
+    value = value.normalize(Context(prec=max(28, len(value.as_tuple().digits))))
     return value.copy_abs() if value == 0 else value
 
 
@@ -379,7 +380,7 @@ KEY_KINDS: dict[str, str] = {
 _METRIC_VALUES = ("目标", "实际")
 _CHANGE_VALUES = ("原值", "新值", "差额")
 
-KindOf = Callable[[str, Mapping[str, Any], "str | None"], "str | None"]
+KindOf = Callable[[str, Mapping[str, Any], str | None], str | None]
 
 
 def value_kind(key: str, row: Mapping[str, Any], parent: str | None = None) -> str | None:
