@@ -216,3 +216,39 @@ def test_booleans() -> None:
     for bad in ("是的", "yes", "NO", 1, None):
         with pytest.raises(UnitError):
             parse_bool(bad)
+
+
+@pytest.mark.parametrize("text", [
+    "12000", "12,000", "１２,０００", "１２，０００．５", "1.2亿", " 5000万元 ", "1,234,567.5万", "0.5亿",
+    ".5亿", "1,2000", "12,00", ",000", "约1.2亿", "5.", "1..2", "12000元",
+])
+def test_the_schema_pattern_of_amounts_accepts_what_the_parser_reads(text: str) -> None:
+    import re
+
+    from xiangmu_cli.model import _AMOUNT_SCHEMA
+
+    pattern = re.compile(_AMOUNT_SCHEMA["anyOf"][1]["pattern"])
+    try:
+        parse_amount(text)
+        readable = True
+    except UnitError:
+        readable = False
+    assert bool(pattern.search(text)) == readable
+
+
+@pytest.mark.parametrize("text", [
+    "35000", "35,000平方米", "35000平米", "35000㎡", "35000m²", "35000m2", "82.1公顷", "123亩", "2.5 ㎡",
+    ".5公顷", "3,5000平米", "35000平方", "约35000", "35000m",
+])
+def test_the_schema_pattern_of_areas_accepts_what_the_parser_reads(text: str) -> None:
+    import re
+
+    from xiangmu_cli.model import _AREA_SCHEMA
+
+    pattern = re.compile(_AREA_SCHEMA["anyOf"][1]["pattern"])
+    try:
+        parse_area(text)
+        readable = True
+    except UnitError:
+        readable = False
+    assert bool(pattern.search(text)) == readable
