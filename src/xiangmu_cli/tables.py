@@ -2,8 +2,13 @@
 
 The library hands over a :class:`Document`: a title, meta values and :class:`Table` s of rows
 (plain dicts keyed by the contract's metric names). Each :class:`Column` says which row key to
-show and how (its ``kind``); formatting is exact (Decimal only, never float) and display rounding
-is half-even. Every format is deterministic: same document, same bytes.
+show and how (its ``kind``); formatting is exact (Decimal or Fraction, never float) and every
+rounding is half-even and exact (:func:`units.round_half_even`). Every format is deterministic:
+same document, same bytes.
+
+Numbers written out (csv, json and xlsx alike, :func:`written_number`): amounts in 万元 exact
+with at least two decimals (``3416839.00``, ``12345.678``); rates and diffs as fractions rounded
+to six decimals (``0.549346``); areas, 投资强度 and scores to two; counts and days whole.
 
 - ``rich``: for a terminal; rates get a small bar, coloured against ``Column.compare``. On a
   narrow terminal the columns with the highest ``priority`` are dropped (and named under the
@@ -15,11 +20,12 @@ is half-even. Every format is deterministic: same document, same bytes.
 - ``csv``: RFC 4180 quoting, ``\\n`` line ends, UTF-8 without BOM (the caller adds one when
   writing for Excel). Text cells that a spreadsheet would read as a formula (starting with
   ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'`` (:mod:`safetext`); numbers never do.
-  Values are machine-friendly: ``1234567.5``, ``0.75``, ISO dates, empty for
-  missing. A document of several tables writes, per table, its name, the header and the rows,
+  Values are machine-friendly: numbers written out by kind (``1234567.50``, ``0.750000``), ISO
+  dates, empty for missing. A document of several tables writes, per table, its name, the header and the rows,
   with an empty line between tables.
 - ``json``: ``{"title", "meta", <table name>: [rows…]}`` with the library's rows as given (all
-  keys), Decimals as exact JSON numbers without exponent, dates as ``YYYY-MM-DD``.
+  keys), numbers as JSON numbers written out by kind (the column's, else the key's:
+  :func:`value_kind`), never with an exponent, dates as ``YYYY-MM-DD``.
 - ``html``: one self-contained page (see :mod:`xiangmu_cli.html`): the document's highlights and
   :class:`Chart` s first, then every table, cells as in rich, md and plain.
 """
