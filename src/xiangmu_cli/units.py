@@ -53,13 +53,18 @@ class UnitError(ValueError):
 Exact = int | Decimal | Fraction
 
 
+_EXPONENTS = {places: Decimal((0, (1,), -places)) for places in range(10)}
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+
+
 def _exponent(places: int) -> Decimal:
-    return Decimal((0, (1,), -places))
+    return _EXPONENTS.get(places) or Decimal((0, (1,), -places))
 
 
 def _wide(value: Decimal, places: int) -> Context:
     """A context holding every digit of ``value`` quantized to ``places``: no hidden rounding."""
-    return Context(prec=max(28, value.adjusted() + places + 3), rounding=ROUND_HALF_EVEN)
+    needed = value.adjusted() + places + 3
+    return _CONTEXT if needed <= 28 else Context(prec=needed, rounding=ROUND_HALF_EVEN)
 
 
 def _as_exact(value: object) -> Decimal | Fraction:
@@ -85,7 +90,10 @@ def round_half_even(value: Exact | float, places: int) -> Decimal:
     else:
         if not number.is_finite():
             raise ValueError(f"{number} cannot be rounded")
-        result = number.quantize(_exponent(places), context=_wide(number, places))
+        exponent = _exponent(places)
+        if number.same_quantum(exponent) and not number.is_signed():
+            return number  # already so (areas as read, scores): nothing to round
+        result = number.quantize(exponent, context=_wide(number, places))
     return result.copy_abs() if result == 0 else result
 
 
@@ -104,9 +112,10 @@ def at_least_places(value: Exact | float, places: int) -> Decimal:
         return round_half_even(number, max(places, twos, fives))  # exact: 10^max(a, b) clears 2^a 5^b
     if not number.is_finite():
         raise ValueError(f"{number} cannot be written")
-    if number.as_tuple().exponent >= -places:  # type: ignore[operator]
-        return round_half_even(number, places)  # only adds zeros
-    return number.copy_abs() if number == 0 else number
+    padded = round_half_even(number, places)
+    if padded == number:  # no digit beyond ``places`` (but zeros): only zeros added or dropped
+        return padded
+    return number  # every digit kept
 
 
 def _show(value: object) -> str:
