@@ -167,7 +167,7 @@ def test_round_half_even_is_exact(value: object, places: int, written: str) -> N
     (12000, "12000.00"), (Decimal("12000"), "12000.00"), (Decimal("3416839"), "3416839.00"),
     (Decimal("12345.678"), "12345.678"), (Decimal("0.1") + Decimal("0.2"), "0.30"), (Decimal("1E+4"), "10000.00"),
     (Decimal("12000.50"), "12000.50"), (Decimal("-0.000"), "0.00"), (Decimal("12000.000"), "12000.00"),
-    (Decimal("12345.6780"), "12345.6780"), (Fraction(1, 8), "0.125"),
+    (Decimal("12345.6780"), "12345.678"), (Fraction(1, 8), "0.125"),
     (Fraction(12345678, 1000), "12345.678"), (Fraction(1, 3), "0.33"),
 ])
 def test_money_has_at_least_two_decimals_and_every_digit(value: object, written: str) -> None:

@@ -98,8 +98,9 @@ def round_half_even(value: Exact | float, places: int) -> Decimal:
 
 
 def at_least_places(value: Exact | float, places: int) -> Decimal:
-    """``value`` exactly, with at least ``places`` decimals: ``12000`` → ``12000.00``, ``12345.678``
-    stays. A Fraction without a finite decimal expansion is rounded half-even to ``places``."""
+    """``value`` exactly, with ``places`` decimals, more only where the exact value needs them:
+    ``12000`` → ``12000.00``, ``12345.678`` and ``12345.6780`` → ``12345.678``. A Fraction without
+    a finite decimal expansion is rounded half-even to ``places``."""
     number = _as_exact(value)
     if isinstance(number, Fraction):
         denominator, twos, fives = number.denominator, 0, 0
@@ -115,7 +116,7 @@ def at_least_places(value: Exact | float, places: int) -> Decimal:
     padded = round_half_even(number, places)
     if padded == number:  # no digit beyond ``places`` (but zeros): only zeros added or dropped
         return padded
-    return number  # every digit kept
+    return number.normalize(Context(prec=max(28, len(number.as_tuple().digits))))  # the digits it needs
 
 
 def _show(value: object) -> str:
