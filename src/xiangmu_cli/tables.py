@@ -34,6 +34,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import Enum
 from typing import Any, Literal
@@ -173,6 +174,8 @@ def _decimal(value: Any) -> Decimal:
         return value
     if isinstance(value, float):  # not expected from the library; taken as written, never binary
         return Decimal(repr(value))
+    if isinstance(value, Fraction):  # an exact rate: to Decimal's precision, rounded where shown
+        return Decimal(value.numerator) / Decimal(value.denominator)
     return Decimal(value)
 
 
@@ -197,7 +200,7 @@ def _generic(value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, Enum):
         return _generic(value.value)
-    if isinstance(value, (Decimal, float)):
+    if isinstance(value, (Decimal, float, Fraction)):
         return _grouped(_decimal(value))
     if isinstance(value, date):
         return value.isoformat()
@@ -236,7 +239,7 @@ def _machine_value(value: Any, kind: str) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, (Decimal, float, int)) and not isinstance(value, bool):
+    if isinstance(value, (Decimal, float, int, Fraction)) and not isinstance(value, bool):
         number = _decimal(value)
         return format(number, "f") if kind == "number" else _plain_decimal(number)
     if isinstance(value, (list, tuple)):
@@ -308,7 +311,7 @@ def _csv_cell(value: Any, kind: str) -> str:
     """A CSV cell; text that a spreadsheet would run as a formula is neutralised, numbers never
     (-12.5 stays a number)."""
     cell = _machine_value(value, kind)
-    if isinstance(value, (Decimal, float, int)) and not isinstance(value, bool):
+    if isinstance(value, (Decimal, float, int, Fraction)) and not isinstance(value, bool):
         return cell
     return neutralise_formula(visible(cell))
 
@@ -329,7 +332,7 @@ def _json_text(value: Any, indent: int | None, level: int = 0) -> str:
         return _json_text(value.value, indent, level)
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, (Decimal, float)):
+    if isinstance(value, (Decimal, float, Fraction)):
         return _json_decimal(_decimal(value))
     if isinstance(value, date):
         return json.dumps(value.isoformat())

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from .safetext import neutralise_formula
@@ -89,6 +90,8 @@ def _put(cell: Any, value: Any, kind: str) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
+    if isinstance(value, Fraction):  # an exact rate or score: a spreadsheet number
+        value = Decimal(value.numerator) / Decimal(value.denominator)
     if kind in NUMBER_FORMATS and kind != "date" and isinstance(value, (int, Decimal)) \
             and not isinstance(value, bool):
         cell.value = value
