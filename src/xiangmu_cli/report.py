@@ -12,7 +12,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .metrics import Figures, completed_investment, config_of, compute_metrics, leaders_of, target_rows
+from .metrics import (Figures, completed_investment, compute_metrics, config_of, leaders_of, reported_regions,
+                      target_rows)
+from .stages import month_key
 from .model import InvestmentProject, PlannedProject, StartedProject
 from .overdue import KINDS, overdue_items
 from .scoring import evaluate
@@ -40,6 +42,8 @@ class MonthlyReport:
     changes: list[dict[str, Any]]
     evaluation: list[dict[str, Any]] | None
     errors: int = 0
+    #: (regions that reported the as-of month, regions with any 完成投资): "已填报 12/13 个地区".
+    reported: tuple[int, int] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -127,6 +131,7 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
         changes=mine(month_changes(repo, as_of)),
         evaluation=evaluate(repo, as_of, figures) if config.evaluation is not None else None,
         errors=len(repo.errors),
+        reported=reported_regions(repo, month_key(as_of)),
     )
 
 

@@ -55,6 +55,13 @@ class Context:
         assert self.repo.config is not None
         return self.repo.config.name, self.repo.config.year, self.as_of
 
+    @property
+    def reported(self) -> tuple[int, int]:
+        from ..metrics import reported_regions
+        from ..stages import month_key
+
+        return reported_regions(self.repo, month_key(self.as_of))
+
 
 def _load(ledgers: Path | None, as_of: str | None = None, month: str | None = None,
           region: str | None = None, fixed: date | None = None) -> Context:
@@ -188,7 +195,7 @@ def targets(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
     def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region)
         rows = [r for r in target_rows(ctx.repo, ctx.as_of) if region is None or r["地区"] == region]
-        return targets_document(*ctx.header, rows, len(ctx.repo.errors)), ctx.repo
+        return targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
     report("targets", {"as_of": as_of, "month": month, "region": region}, ledgers, fmt, output, no_cache, build)
 
@@ -226,7 +233,7 @@ def overdue(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
         rows = [it for it in overdue_items(ctx.repo, ctx.as_of)
                 if (region is None or it["地区"] == region) and (kind is None or it["类型"] == kind.value)
                 and (leader is None or it["包保领导"] == leader) and (secretary is None or it["项目秘书"] == secretary)]
-        return overdue_document(*ctx.header, rows, len(ctx.repo.errors)), ctx.repo
+        return overdue_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
     options = {"as_of": as_of, "month": month, "region": region, "kind": kind.value if kind else None,
                "leader": leader, "secretary": secretary}
@@ -256,7 +263,7 @@ def score(ledgers: Path | None = LedgersOpt,
             raise usage_error("xiangmu.yaml 中没有 考评 设置")
         if period is not None:
             ctx.as_of = period_as_of(ctx.repo, period)
-        return score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors)), ctx.repo
+        return score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors), ctx.reported), ctx.repo
 
     report("score", {"period": period, "as_of": as_of}, ledgers, fmt, output, no_cache, build)
 
@@ -299,7 +306,7 @@ def list_(ledgers: Path | None = LedgersOpt,
         ctx = _load(root, as_of, month, region)
         rows = project_rows(ctx.repo, ctx.as_of, ledger=Ledger(ledger.value) if ledger else None, region=region,
                             minimum=floor, leader=leader, secretary=secretary, category=category)
-        return list_document(*ctx.header, rows, len(ctx.repo.errors)), ctx.repo
+        return list_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
     options = {"ledger": ledger.value if ledger else None, "region": region, "min": str(floor) if floor else None,
                "leader": leader, "secretary": secretary, "category": category, "as_of": as_of, "month": month}
