@@ -18,6 +18,7 @@ from .vocab import CITY, METRIC_KINDS
 
 __all__ = [
     "targets_document", "overdue_document", "score_document", "list_document", "monthly_document",
+    "recheck_document",
     "METRIC_DISPLAY",
 ]
 
@@ -246,4 +247,27 @@ def log_document(code: str, name: str | None, rows: list[dict[str, Any]]) -> Doc
     ], display, note=f"共 {len(rows)} 个提交改动了该项目")
     doc = Document(f"{code} {name or ''} 的变动历史".strip(), {"编号": code}, [table])
     doc.json_data = {"编号": code, "提交": rows}
+    return doc
+
+
+def _cause_text(cause: dict[str, Any]) -> str:
+    from .diff import describe
+
+    if cause["编号"] is None:
+        return cause["名称"]
+    head = f"{cause['编号']} {cause['名称']}（{cause['改动']}）"
+    return head + ("：" + "，".join(describe(c) for c in cause["字段"]) if cause["字段"] else "")
+
+
+def recheck_document(name: str, published: str, as_of: date, rows: list[dict[str, Any]]) -> Document:
+    """``xm recheck``: each sent figure that changed, old → new, with the projects that moved it."""
+    display = [{**row, "原因说明": "；".join(_cause_text(c) for c in row["原因"])} for row in rows]
+    note = (f"与 {published} 相比，截至 {as_of.isoformat()} 的 {len(rows)} 个数字有变化" if rows
+            else f"与 {published} 相比，截至 {as_of.isoformat()} 的数字没有变化")
+    table = Table("已报数字的变化", [
+        Column("地区"), Column("指标"), Column("原值", kind_from="指标"), Column("新值", kind_from="指标"),
+        Column("原因说明", header="原因（改动的项目和字段）", priority=1),
+    ], display, note=note)
+    doc = Document(f"{name} 已报数字复核", {"报送版本": published, "截至": as_of}, [table])
+    doc.json_data = {"报送版本": published, "截至": as_of, "变化": rows}
     return doc
