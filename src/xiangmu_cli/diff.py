@@ -1,4 +1,4 @@
-"""What changed between two versions of the ledgers, by project (``shared/metrics.md`` "History").
+"""What changed between two versions of the ledgers, by project (docs/metrics.md "History").
 
 Projects are matched by 编号. Events: 新增, 移除, 开工 (计划开工 → 在建/未入统), 入统 (未入统 →
 在建), 落地 (招商 → elsewhere, or 阶段 → 落地), 签约 (阶段 洽谈 → 签约/落地), 竣工 (竣工日期 set),

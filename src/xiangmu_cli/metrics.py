@@ -1,4 +1,4 @@
-"""The figures of ``shared/metrics.md``, per region and for 全市, as of a date.
+"""The figures of docs/metrics.md, per region and for 全市, as of a date.
 
 Pure functions over a loaded :class:`~xiangmu_cli.loading.Repository`: they return rows (dicts
 keyed by the contract's exact metric names) and never print. Money is exact ``Decimal`` 万元;

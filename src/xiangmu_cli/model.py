@@ -1,4 +1,4 @@
-"""Pydantic models of xiangmu.yaml and the four ledgers (``shared/ledger-format.md``).
+"""Pydantic models of xiangmu.yaml and the four ledgers (docs/ledger-format.md).
 
 Keys are Chinese (the aliases, as in the files); attributes are English. Scalars go through
 the parsers of :mod:`xiangmu_cli.units`, which raise problem codes; the loader turns pydantic's
