@@ -246,6 +246,26 @@ def test_a_symlinked_region_folder_in_history(history: Repo) -> None:
     assert not any(r["移除"] for r in data["分地区"]) and "E203" in stderr
 
 
+def test_a_symlinked_ledgers_folder_or_a_submodule_in_history(history: Repo) -> None:
+    # A submodule (mode 160000) where a region folder was: E203, its projects 无法比较.
+    commit = history.git("rev-parse", "HEAD").strip()
+    history.git("rm", "-rq", "--cached", "ledgers/船营区")
+    history.git("update-index", "--add", "--cacheinfo", f"160000,{commit},ledgers/船营区")
+    history.git("commit", "-q", "-m", "地区文件夹成了子模块")
+    data, stderr = _diff_json(history, "HEAD~1", "HEAD")
+    assert {r["编号"]: r["事件"] for r in data["项目变动"]} == {
+        "CY-1": ["无法比较"], "CY-2": ["无法比较"], "CY-3": ["无法比较"]}
+    assert "ledgers/船营区: E203" in stderr
+    # The whole ledgers folder a symbolic link: E203 on the folder, nothing 移除.
+    history.git("rm", "-rq", "--cached", "ledgers")
+    link = _blob(history, b"/etc")
+    history.git("update-index", "--add", "--cacheinfo", f"120000,{link},ledgers")
+    history.git("commit", "-q", "-m", "台账目录成了链接")
+    data, stderr = _diff_json(history, "HEAD~2", "HEAD")
+    assert {r["事件"][0] for r in data["项目变动"]} == {"无法比较"} and len(data["项目变动"]) == 4
+    assert "台账目录「ledgers」在此版本是符号链接" in stderr
+
+
 def test_a_symlinked_config_in_history_is_e203_not_missing(history: Repo) -> None:
     _link(history, "xiangmu.yaml", "/etc/passwd", "配置改为链接")
     repo, _ = load_revision(Git(history.root / "ledgers"), history.root / "ledgers", "HEAD")

@@ -283,7 +283,7 @@ class Git:
             for obj, size in wanted.items():
                 header = proc.out.readline(256).split()
                 if header[1:2] == [b"missing"]:
-                    continue  # not in this clone (a partial clone): read as a missing file
+                    continue  # not in this repository (damaged, or a partial clone): E009 on the file
                 if len(header) != 3 or header[0].decode() != obj or header[1] != b"blob" or int(header[2]) != size:
                     raise GitError(f"git cat-file 的输出与 ls-tree 不符：{b' '.join(header)[:120]!r}")
                 blobs[obj] = proc.read_exact(size)
@@ -295,7 +295,7 @@ class Git:
             if obj in blobs:
                 tree.data[rel] = blobs[obj]
             else:
-                tree.unread[rel] = _Unread(tree.root() / str(rel), "git 仓库中缺少此版本的文件内容（部分克隆？），未读取")
+                tree.unread[rel] = _Unread(tree.root() / str(rel), "git 仓库中缺少此版本的文件内容，未读取")
 
     def commits(self, prefix: PurePosixPath, head: str = "HEAD") -> Iterator[Commit]:
         """Commits that touched ``prefix``, newest first (first-parent order not forced), as git lists them."""
