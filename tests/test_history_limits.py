@@ -1,10 +1,13 @@
 """Hostile git histories and textconv input (issue 12): bounded memory, located problems, no hang.
 
 A large blob in history is never read (its size comes from ``ls-tree -l``) and becomes the
-loader's E009 「文件过大」; a revision's ledger files are read up to a total budget; a symbolic
-link in history is E203 on that revision and its projects are 无法比较, never 移除; ``xm
-textconv`` refuses FIFOs and devices without opening them and shows a too-large file as one line.
-The CLI runs in a subprocess under ``RLIMIT_AS`` where memory is the point.
+loader's E009 「文件过大」; a revision's ledger files are read up to a total budget, and a revision
+with too many files is one E009; ``xm log`` keeps nothing of a commit once it moves on, and clips
+a huge subject; a symbolic link (a ledger file, a region folder, xiangmu.yaml, the ledgers
+folder itself) or a submodule in history is E203 on that revision and its projects are 无法比较,
+never 移除; ``xm textconv`` refuses FIFOs and devices without opening them and shows a too-large
+file as one line (exit 0, so that ``git diff`` goes on). The CLI runs in a subprocess under
+``RLIMIT_AS`` where memory is the point. Every test here failed before the fix.
 """
 
 from __future__ import annotations
@@ -286,6 +289,13 @@ def test_textconv_refuses_dev_zero(tmp_path: Path) -> None:
     done = xm("textconv", "/dev/zero", timeout=30)
     _no_traceback(done)
     assert done.returncode == 2 and "字符设备" in done.stderr and done.stdout == ""
+
+
+def test_textconv_on_a_missing_file_or_a_folder_exits_2(tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["textconv", str(tmp_path / "无.yaml")])
+    assert missing.exit_code == 2 and "不存在" in missing.stderr
+    folder = runner.invoke(app, ["textconv", str(tmp_path)])
+    assert folder.exit_code == 2 and "不是普通文件（目录）" in folder.stderr
 
 
 def test_textconv_shows_a_too_large_file_as_one_line(tmp_path: Path) -> None:

@@ -100,6 +100,9 @@ def textconv(path: Path = typer.Argument(..., help="台账文件", show_default=
     设置：在 .gitattributes 写  ledgers/**/*.yaml diff=xm ，再运行
     git config diff.xm.textconv "xm textconv" ；之后 git diff、git log -p 按项目显示变动。
 
+    超过大小上限（20 MB）的文件不读取，显示为一行说明（退出码 0，git 才能继续显示其他变动）；
+    命名管道、设备、符号链接等不是普通文件，不打开，退出码 2。
+
     示例：xm textconv ledgers/船营区/在建.yaml
     """
     from ..fileio import TooLargeError, read_regular
@@ -111,6 +114,10 @@ def textconv(path: Path = typer.Argument(..., help="台账文件", show_default=
     except TooLargeError as exc:
         sys.stdout.write(too_large(exc.size, exc.limit))  # exit 0: see textconv.too_large
         return
-    except OSError as exc:  # not a regular file (git only ever gives one), missing, no permission
+    except FileNotFoundError:
+        raise usage_error(f"文件 {path} 不存在") from None
+    except PermissionError:
+        raise usage_error(f"无法读取 {path}：没有读取权限") from None
+    except OSError as exc:  # not a regular file (git only ever gives one), or another failure
         raise usage_error(f"无法读取 {path}：{exc.strerror or exc}") from None
     sys.stdout.write(convert(raw, path.name))
