@@ -640,7 +640,8 @@ def zs_record(region: Region, stage: str, key: bool, overdue: bool, secretaries:
         rec["计划落地日期"] = max(signed + days(rng.choice([90, 120, 180])),
                               day_between(dt.date(YEAR, 10, 31), dt.date(YEAR + 1, 6, 30)))
     if landed:
-        rec["落地日期"] = min(AS_OF, signed + days(rng.randint(20, 150)))
+        # landed in 年度: a project that landed in an earlier year is history, not this year's 招商
+        rec["落地日期"] = min(AS_OF, max(signed + days(rng.randint(20, 150)), dt.date(YEAR, 1, 8)))
     if key:
         rec["重点"] = True
     return rec

@@ -221,8 +221,9 @@ def test_demo_charts_match_the_report_rows(demo_doc: Document) -> None:
     assert progress["labels"] == [r["地区"] for r in report.regions] and len(progress["labels"]) == 13
     zero, full = progress["ticks"]["0.0%"], progress["ticks"]["100.0%"]
     for row, width, value, cls in zip(report.regions, progress["widths"], progress["values"], progress["classes"]):
-        assert abs(width - (full - zero) * row["投资完成率"]) <= Decimal("0.05")
-        assert value == f"{(row['投资完成率'] * 100).quantize(Decimal('0.1'))}%"
+        rate = Decimal(row["投资完成率"].numerator) / Decimal(row["投资完成率"].denominator)  # exact, as a Decimal
+        assert abs(width - (full - zero) * rate) <= Decimal("0.05")
+        assert value == f"{(rate * 100).quantize(Decimal('0.1'))}%"
         assert cls == ("bar-behind" if row["投资完成率"] < Decimal("0.75") else "bar-ahead")
     assert progress["markers"] == [progress["ticks"]["75.0%"]] * 13  # 序时进度 9/12
 

@@ -1,24 +1,27 @@
 """Metrics (metrics.md "Metrics", "The as-of date", "Targets") on small hand-counted ledgers.
 
 Every expected value is worked out by hand in the comment next to it; none is computed by the
-code under test. Rates are compared with ``Decimal(a) / Decimal(b)`` of the hand-derived
-numerator and denominator, which is how the code divides.
+code under test. Rates are exact: ``Fraction(a, b)`` of the hand-derived numerator and
+denominator (the code rounds only where a rate is shown).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from xiangmu_cli.loading import Repository
-from xiangmu_cli.metrics import compute_metrics, default_as_of, resolve_as_of, schedule_progress, target_rows
+from xiangmu_cli.metrics import (compute_metrics, default_as_of, reported_regions, resolve_as_of, schedule_progress,
+                                 target_rows)
 
 from .conftest import load_repo
 
 D = Decimal
+F = Fraction
 
 
 # =============================================================================================
@@ -270,7 +273,9 @@ def test_every_metric_of_chuanying_as_of_sep30(main_repo: Repository) -> None:
         "续建项目数": 2,  # CY-2, CY-3
         "新开工项目数": 2,  # 新建, 开工 in 2018 ≤ as-of: CY-1, CY-4
         "新开工亿元以上项目数": 1,  # CY-1
-        "计划开工项目数": 2,  # CY-6, CY-7
+        # planned at as-of (revision 2): CY-6, CY-7 in 计划开工, and CY-5, in 未入统 now but starting
+        # only on 10-08 (a report for September counted it as planned, and still does)
+        "计划开工项目数": 3,
         "未入统项目数": 1,  # CY-4 (CY-5 is in 未入统 but not started yet)
         "竣工项目数": 1,  # CY-2 竣工 09-20; CY-3 竣工 10-15 is after as-of
         # 签约/落地 with 签约日期 ≤ 09-30: CY-8, CY-9, CY-10 (CY-11 洽谈; CY-12 签约 10-02)
@@ -280,16 +285,16 @@ def test_every_metric_of_chuanying_as_of_sep30(main_repo: Repository) -> None:
         # CY-1 500+800+200 (Oct 100 after as-of) + CY-2 100+300 + CY-3 250 + CY-4 300+150 = 2600
         "完成投资": D(2600),
         "当月完成投资": D(650),  # September: CY-1 200 + CY-2 300 + CY-4 150
-        "投资完成率": D(2600) / D(4000),  # own 年度投资 target 4000
-        "序时进度": D(9) / D(12),
-        "进度差": D(2600) / D(4000) - D(9) / D(12),  # 0.65 − 0.75
+        "投资完成率": F(2600, 4000),  # own 年度投资 target 4000
+        "序时进度": F(9, 12),
+        "进度差": F(2600, 4000) - F(9, 12),  # 0.65 − 0.75
         # 计划开工日期 ≤ 09-30: CY-1 (03-01), CY-4 (05-01), CY-5 (09-01), CY-6 (08-01); CY-7 11-01 not due.
         # started of those: CY-1, CY-4 → 2/4
-        "开工率": D(2) / D(4),
-        "复工率": D(1) / D(2),  # 续建 started: CY-2 (复工 03-10) and CY-3 (no 复工日期)
+        "开工率": F(2, 4),
+        "复工率": F(1, 2),  # 续建 started: CY-2 (复工 03-10) and CY-3 (no 复工日期)
         # started with 总投资 ≥ 5000: CY-1 在建, CY-2 在建, CY-4 未入统 (CY-3 4000 below) → 2/3
-        "入统率": D(2) / D(3),
-        "招商落地率": D(1) / D(3),
+        "入统率": F(2, 3),
+        "招商落地率": F(1, 3),
         # 提出 ≤ 09-30: CY-1 ×2, CY-2 ×1, CY-4 ×1, CY-5 ×1, CY-11 ×1 = 6 (CY-6's is raised 10-05)
         "问题数": 6,
         # solved by 09-30: CY-1 (04-20), CY-11 (08-01); CY-5 solved 10-01 is after as-of
@@ -297,12 +302,12 @@ def test_every_metric_of_chuanying_as_of_sep30(main_repo: Repository) -> None:
         # unsolved with 时限 < 09-30: CY-1 (08-31), CY-5 (09-20); CY-4's 时限 09-30 is not < as-of;
         # CY-2's has no 时限
         "超期问题数": 2,
-        "问题解决率": D(2) / D(6),
+        "问题解决率": F(2, 6),
         # 在建/未入统/计划开工 with 总投资 ≥ 5000: CY-1 ✓, CY-2 ✓, CY-4 ✗, CY-5 ✓, CY-6 ✓, CY-7 ✗ → 4/6
-        "秘书配备率": D(4) / D(6),
+        "秘书配备率": F(4, 6),
         # started ≥ 5000: CY-1 (last visit 09-20: 10 days ✓), CY-2 (09-10: 20 days ✗; 10-05 is after
         # as-of), CY-4 (09-15: exactly 15 days ✓) → 2/3
-        "走访达标率": D(2) / D(3),
+        "走访达标率": F(2, 3),
         # 新开工 工业: CY-1 31亩 = 31 × 10000/15 = 20666.666… → 20666.67 m²; CY-4 states no area
         "新开工用地面积": D("20666.67"),
         # only CY-1 states an area: 12000 × 10000 ÷ 20666.67 = 5806.4506… → 5806.45
@@ -327,20 +332,20 @@ def test_every_metric_of_gaoxin_as_of_sep30(main_repo: Repository) -> None:
         "年度计划投资": D(19000),  # 10000 + 3000 + 4000 + 2000
         "完成投资": D(4500),  # GX-1 2000 + GX-2 400+600 + GX-3 1000+500
         "当月完成投资": D(2500),  # GX-1 2000 + GX-3 500
-        "投资完成率": D(4500) / D(19000),  # no 年度投资 target → ÷ 年度计划投资
-        "序时进度": D(9) / D(12),
-        "进度差": D(4500) / D(19000) - D(9) / D(12),
-        "开工率": D(1) / D(1),  # only GX-1 carries 计划开工日期 (09-01), and it started
-        "复工率": D(0) / D(1),  # GX-4 复工 10-01 is after as-of: 0, not None
-        "入统率": D(3) / D(4),  # all four ≥ 5000; GX-1..3 在建, GX-4 未入统
+        "投资完成率": F(4500, 19000),  # no 年度投资 target → ÷ 年度计划投资
+        "序时进度": F(9, 12),
+        "进度差": F(4500, 19000) - F(9, 12),
+        "开工率": F(1, 1),  # only GX-1 carries 计划开工日期 (09-01), and it started
+        "复工率": F(0, 1),  # GX-4 复工 10-01 is after as-of: 0, not None
+        "入统率": F(3, 4),  # all four ≥ 5000; GX-1..3 在建, GX-4 未入统
         "招商落地率": None,  # nothing signed: 0 ÷ 0
         "问题数": 0,
         "已解决问题数": 0,
         "超期问题数": 0,
         "问题解决率": None,  # 0 ÷ 0
-        "秘书配备率": D(4) / D(4),
+        "秘书配备率": F(4, 4),
         # GX-1 (09-16: 14 days ✓), GX-2 (08-01: 60 days ✗), GX-3 and GX-4 never visited ✗
-        "走访达标率": D(1) / D(4),
+        "走访达标率": F(1, 4),
         # 新开工 工业: GX-1 2.5公顷 = 25000 m²; GX-3 (基础设施, 8000) and GX-2 (not 新开工) excluded
         "新开工用地面积": D("25000.00"),
         "投资强度": D("20000.00"),  # 50000 × 10000 ÷ 25000
@@ -356,7 +361,7 @@ def test_every_metric_of_the_city_as_of_sep30(main_repo: Repository) -> None:
         "续建项目数": 3,  # 2 + 1
         "新开工项目数": 4,  # 2 + 2
         "新开工亿元以上项目数": 3,  # 1 + 2
-        "计划开工项目数": 2,
+        "计划开工项目数": 3,  # 3 + 0
         "未入统项目数": 2,
         "竣工项目数": 2,
         "招商签约项目数": 3,
@@ -364,19 +369,19 @@ def test_every_metric_of_the_city_as_of_sep30(main_repo: Repository) -> None:
         "年度计划投资": D(26500),  # 7500 + 19000
         "完成投资": D(7100),  # 2600 + 4500
         "当月完成投资": D(3150),  # 650 + 2500
-        "投资完成率": D(7100) / D(10000),  # 全市's 年度投资 target
-        "序时进度": D(9) / D(12),
-        "进度差": D(7100) / D(10000) - D(9) / D(12),
-        "开工率": D(3) / D(5),  # (2 + 1) / (4 + 1)
-        "复工率": D(1) / D(3),  # (1 + 0) / (2 + 1)
-        "入统率": D(5) / D(7),  # (2 + 3) / (3 + 4)
-        "招商落地率": D(1) / D(3),
+        "投资完成率": F(7100, 10000),  # 全市's 年度投资 target
+        "序时进度": F(9, 12),
+        "进度差": F(7100, 10000) - F(9, 12),
+        "开工率": F(3, 5),  # (2 + 1) / (4 + 1)
+        "复工率": F(1, 3),  # (1 + 0) / (2 + 1)
+        "入统率": F(5, 7),  # (2 + 3) / (3 + 4)
+        "招商落地率": F(1, 3),
         "问题数": 6,
         "已解决问题数": 2,
         "超期问题数": 2,
-        "问题解决率": D(2) / D(6),
-        "秘书配备率": D(8) / D(10),  # (4 + 4) / (6 + 4)
-        "走访达标率": D(3) / D(7),  # (2 + 1) / (3 + 4)
+        "问题解决率": F(2, 6),
+        "秘书配备率": F(8, 10),  # (4 + 4) / (6 + 4)
+        "走访达标率": F(3, 7),  # (2 + 1) / (3 + 4)
         "新开工用地面积": D("45666.67"),  # 20666.67 + 25000.00
         # (12000 + 50000) × 10000 ÷ 45666.67 = 13576.6413… → 13576.64
         "投资强度": D("13576.64"),
@@ -395,7 +400,7 @@ def test_empty_region_counts_zero_sums_zero_rates_absent(main_repo: Repository) 
              "走访达标率", "投资强度"]
     # None, never 0: no 年度投资 target and 年度计划投资 0, so 投资完成率 (and 进度差) is absent too
     assert {k: m[k] for k in rates} == dict.fromkeys(rates)
-    assert m["序时进度"] == D(9) / D(12)  # the calendar, not a ratio of the region's data
+    assert m["序时进度"] == F(9, 12)  # the calendar, not a ratio of the region's data
 
 
 def test_project_starting_mid_month(main_repo: Repository) -> None:
@@ -406,23 +411,23 @@ def test_project_starting_mid_month(main_repo: Repository) -> None:
     assert before["年度计划投资"] == D(9000)  # 3000 + 4000 + 2000
     assert before["完成投资"] == D(2500)  # GX-2 400+600 + GX-3 1000+500 (Sep is the as-of month)
     assert before["当月完成投资"] == D(500)  # GX-3's September only
-    assert before["开工率"] == D(0) / D(1)  # GX-1 was due 09-01 and has not started by 09-10
+    assert before["开工率"] == F(0, 1)  # GX-1 was due 09-01 and has not started by 09-10
     assert before["竣工项目数"] == 0  # GX-3 竣工 09-30 is after 09-10
     assert before["新开工用地面积"] == D(0)
     assert before["投资强度"] is None
-    assert before["走访达标率"] == D(0) / D(3)  # GX-2 last visit 08-01 = 40 days; GX-3, GX-4 none
+    assert before["走访达标率"] == F(0, 3)  # GX-2 last visit 08-01 = 40 days; GX-3, GX-4 none
     after = compute_metrics(main_repo, SEP30)["高新区"]
     assert after["在建项目数"] == 4
     assert after["新开工项目数"] == 2
     assert after["完成投资"] == D(4500)  # + GX-1 2000
-    assert after["开工率"] == D(1) / D(1)
+    assert after["开工率"] == F(1, 1)
 
 
 def test_continuing_project_without_resume_date(main_repo: Repository) -> None:
     # CY-3 is 续建 with no 复工日期: in the 复工率 denominator only; CY-2 resumed 03-10.
-    assert compute_metrics(main_repo, SEP30)["船营区"]["复工率"] == D(1) / D(2)
+    assert compute_metrics(main_repo, SEP30)["船营区"]["复工率"] == F(1, 2)
     # before CY-2 resumes, both are 续建 started, neither resumed: 0/2, not None
-    assert compute_metrics(main_repo, date(2018, 3, 9))["船营区"]["复工率"] == D(0) / D(2)
+    assert compute_metrics(main_repo, date(2018, 3, 9))["船营区"]["复工率"] == F(0, 2)
 
 
 def test_as_of_before_the_year(main_repo: Repository) -> None:
@@ -435,13 +440,13 @@ def test_as_of_before_the_year(main_repo: Repository) -> None:
     assert cy["完成投资"] == D(0)  # no 2018 month is ≤ 2017-12
     assert cy["当月完成投资"] == D(0)
     assert cy["序时进度"] == D(0)
-    assert cy["投资完成率"] == D(0) / D(4000)
+    assert cy["投资完成率"] == F(0, 4000)
     assert cy["进度差"] == D(0)
-    assert cy["复工率"] == D(0) / D(2)  # CY-2 复工 2018-03-10 not yet
+    assert cy["复工率"] == F(0, 2)  # CY-2 复工 2018-03-10 not yet
     gx = metrics["高新区"]
     assert gx["在建项目数"] == 2  # GX-2 (2017-11-20), GX-4 (2017-03-01)
     assert gx["完成投资"] == D(0)
-    assert gx["投资完成率"] == D(0) / D(5000)  # 年度计划投资 3000 + 2000
+    assert gx["投资完成率"] == F(0, 5000)  # 年度计划投资 3000 + 2000
     assert metrics["全市"]["序时进度"] == D(0)
 
 
@@ -455,28 +460,28 @@ def test_as_of_before_any_data(main_repo: Repository) -> None:
     assert city["问题数"] == 0
     assert city["招商签约项目数"] == 0
     # with a 年度投资 target the rate is 0 ÷ target = 0; without one it is 0 ÷ 0 = absent
-    assert cy["投资完成率"] == D(0) / D(4000)
-    assert city["投资完成率"] == D(0) / D(10000)
+    assert cy["投资完成率"] == F(0, 4000)
+    assert city["投资完成率"] == F(0, 10000)
     assert gx["投资完成率"] is None
     assert gx["进度差"] is None
     assert city["开工率"] is None  # no 计划开工日期 ≤ 2016-01-01
     assert city["入统率"] is None
     assert city["走访达标率"] is None
     # 秘书配备率 does not depend on the date: CY-1, CY-2, CY-4..7 and GX-1..4 (4+4 of 6+4)
-    assert city["秘书配备率"] == D(8) / D(10)
+    assert city["秘书配备率"] == F(8, 10)
 
 
 def test_as_of_after_the_year(main_repo: Repository) -> None:
     cy = compute_metrics(main_repo, date(2019, 1, 15))["船营区"]
-    assert cy["序时进度"] == D(1)
+    assert cy["序时进度"] == F(1)
     assert cy["在建项目数"] == 5  # CY-1..CY-5 (CY-5 started 2018-10-08)
     assert cy["新开工项目数"] == 3  # CY-1, CY-4, CY-5
     # every 年度 month counts: CY-1 500+800+200+100 + CY-2 400 + CY-3 250 + CY-4 450 + CY-5 600 = 3300
     assert cy["完成投资"] == D(3300)
     assert cy["当月完成投资"] == D(0)  # nothing reported for 2019-01
     assert cy["年度计划投资"] == D(12500)  # 7500 + CY-5 5000
-    assert cy["投资完成率"] == D(3300) / D(4000)
-    assert cy["进度差"] == D(3300) / D(4000) - D(1)
+    assert cy["投资完成率"] == F(3300, 4000)
+    assert cy["进度差"] == F(3300, 4000) - F(1)
     assert cy["竣工项目数"] == 2  # CY-2 (2018-09-20), CY-3 (2018-10-15), both in 年度
     assert cy["招商落地项目数"] == 2  # CY-9, CY-10 (落地 2018-10-10)
     assert cy["招商签约项目数"] == 4  # CY-8, CY-9, CY-10, CY-12 (签约 2018-10-02)
@@ -502,15 +507,19 @@ def test_events_after_as_of_have_not_happened(main_repo: Repository) -> None:
     assert cy["当月完成投资"] == D(700)
     assert cy["完成投资"] == D(3300)  # 2600 + CY-1 Oct 100 + CY-5 Oct 600
     # CY-2 visited 10-05 (5 days ✓), CY-1 09-20 (20 days ✗), CY-4 09-15 (25 days ✗), CY-5 never ✗
-    assert cy["走访达标率"] == D(1) / D(4)
+    assert cy["走访达标率"] == F(1, 4)
 
 
 # --- default as-of, --month ------------------------------------------------------------------
 
 def test_default_as_of_is_the_last_day_of_the_latest_reported_month(main_repo: Repository) -> None:
-    # latest 完成投资 month: 2018-10 (CY-1 100, CY-5 600) → 2018-10-31, whatever today is
-    assert default_as_of(main_repo, today=date(2025, 6, 1)) == date(2018, 10, 31)
-    assert resolve_as_of(main_repo, today=date(2025, 6, 1)) == date(2018, 10, 31)
+    # Regions with any 完成投资: 船营区 (02 03 04 05 06 09 10) and 高新区 (01 04 08 09). More than
+    # half of 2 is both: months reported by both are 04 and 09, so 2018-09-30 — 船营区 entering
+    # October early does not turn the city's report to October. Whatever today is.
+    assert default_as_of(main_repo, today=date(2025, 6, 1)) == date(2018, 9, 30)
+    assert resolve_as_of(main_repo, today=date(2025, 6, 1)) == date(2018, 9, 30)
+    assert reported_regions(main_repo, "2018-09") == (2, 2)
+    assert reported_regions(main_repo, "2018-10") == (1, 2)
 
 
 def test_explicit_as_of_and_month(main_repo: Repository) -> None:
@@ -578,20 +587,20 @@ def test_leap_year(tmp_path: Path) -> None:
     assert default_as_of(repo) == date(2016, 2, 29)
     assert resolve_as_of(repo, month="2016-02") == date(2016, 2, 29)
     m = compute_metrics(repo, date(2016, 2, 29))["船营区"]
-    assert m["序时进度"] == D(2) / D(12)
+    assert m["序时进度"] == F(2, 12)
     assert m["完成投资"] == D(350)  # LP-1 100+200 + LP-2 50
     assert m["当月完成投资"] == D(200)  # LP-1 Feb
-    assert m["投资完成率"] == D(350) / D(1800)  # no target: 年度计划投资 1200 + 600
-    assert m["进度差"] == D(350) / D(1800) - D(2) / D(12)
+    assert m["投资完成率"] == F(350, 1800)  # no target: 年度计划投资 1200 + 600
+    assert m["进度差"] == F(350, 1800) - F(2, 12)
     assert m["新开工项目数"] == 1  # LP-1
 
 
 def test_schedule_progress() -> None:
-    assert schedule_progress(date(2018, 9, 30), 2018) == D(9) / D(12)  # September → 0.75
-    assert schedule_progress(date(2018, 9, 1), 2018) == D(9) / D(12)  # by month, not by day
-    assert schedule_progress(date(2018, 1, 1), 2018) == D(1) / D(12)
+    assert schedule_progress(date(2018, 9, 30), 2018) == F(9, 12)  # September → 0.75
+    assert schedule_progress(date(2018, 9, 1), 2018) == F(9, 12)  # by month, not by day
+    assert schedule_progress(date(2018, 1, 1), 2018) == F(1, 12)
     assert schedule_progress(date(2018, 12, 31), 2018) == D(1)
-    assert schedule_progress(date(2016, 2, 29), 2016) == D(2) / D(12)
+    assert schedule_progress(date(2016, 2, 29), 2016) == F(2, 12)
     assert schedule_progress(date(2017, 12, 31), 2018) == D(0)  # before 年度
     assert schedule_progress(date(2019, 1, 1), 2018) == D(1)  # after 年度
 
@@ -611,27 +620,27 @@ def test_target_rows(main_repo: Repository) -> None:
     # 年度投资: actual is 完成投资 7100, 完成率 7100/10000, with 序时进度 9/12 and 进度差
     assert city_invest == {
         "地区": "全市", "指标": "年度投资", "目标": D(10000), "实际": D(7100),
-        "完成率": D(7100) / D(10000), "是否完成": False,
-        "序时进度": D(9) / D(12), "进度差": D(7100) / D(10000) - D(9) / D(12),
+        "完成率": F(7100, 10000), "是否完成": False,
+        "序时进度": F(9, 12), "进度差": F(7100, 10000) - F(9, 12),
     }
     # a rate target: 开工率 (2 + 1)/(4 + 1) against 0.8
     assert city_start["目标"] == D("0.8")
-    assert city_start["实际"] == D(3) / D(5)
-    assert city_start["完成率"] == (D(3) / D(5)) / D("0.8")
+    assert city_start["实际"] == F(3, 5)
+    assert city_start["完成率"] == F(3, 5) / F(4, 5)
     assert city_start["是否完成"] is False
     assert city_start["序时进度"] is None and city_start["进度差"] is None
     assert cy_invest["实际"] == D(2600)
-    assert cy_invest["完成率"] == D(2600) / D(4000)
-    assert cy_invest["序时进度"] == D(9) / D(12)
-    assert cy_invest["进度差"] == D(2600) / D(4000) - D(9) / D(12)  # 0.65 − 0.75 = −0.10
+    assert cy_invest["完成率"] == F(2600, 4000)
+    assert cy_invest["序时进度"] == F(9, 12)
+    assert cy_invest["进度差"] == F(2600, 4000) - F(9, 12)  # 0.65 − 0.75 = −0.10
     assert cy_invest["是否完成"] is False
     # a count target: 新开工项目数 2 (CY-1, CY-4) of 3
     assert (cy_new["目标"], cy_new["实际"], cy_new["完成率"], cy_new["是否完成"]) == (
-        D(3), 2, D(2) / D(3), False)
+        D(3), 2, F(2, 3), False)
     # a rate target written "60%": 入统率 2/3 ≥ 0.6 → met
     assert cy_stat["目标"] == D("0.6")
-    assert cy_stat["实际"] == D(2) / D(3)
-    assert cy_stat["完成率"] == (D(2) / D(3)) / D("0.6")
+    assert cy_stat["实际"] == F(2, 3)
+    assert cy_stat["完成率"] == F(2, 3) / F(6, 10)
     assert cy_stat["是否完成"] is True
     # the actual is absent (昌邑区 has no problems): no 完成率, not met or unmet
     assert (cd_solve["实际"], cd_solve["完成率"], cd_solve["是否完成"]) == (None, None, None)
@@ -641,6 +650,6 @@ def test_target_met_at_year_end(main_repo: Repository) -> None:
     rows = {(r["地区"], r["指标"]): r for r in target_rows(main_repo, date(2018, 12, 31))}
     # 新开工项目数 by year end: CY-1, CY-4, CY-5 = 3 ≥ 3
     assert rows[("船营区", "新开工项目数")]["实际"] == 3
-    assert rows[("船营区", "新开工项目数")]["完成率"] == D(3) / D(3)
+    assert rows[("船营区", "新开工项目数")]["完成率"] == F(3, 3)
     assert rows[("船营区", "新开工项目数")]["是否完成"] is True
-    assert rows[("船营区", "年度投资")]["序时进度"] == D(1)
+    assert rows[("船营区", "年度投资")]["序时进度"] == F(1)

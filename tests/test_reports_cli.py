@@ -109,7 +109,7 @@ def test_numbers_written_out_in_json_and_csv() -> None:
     monthly = runner.invoke(app, ["report", "monthly", "--ledgers", DEMO, "--format", "json"]).stdout
     assert '"新开工用地面积": 3856644.34,\n    "投资强度": 4681.53\n' in monthly
     score = runner.invoke(app, ["score", "--ledgers", DEMO, "--format", "json"]).stdout
-    assert '"合计": 88.33,\n      "名次": 1,\n      "加分": 2.00,\n      "总分": 90.33,' in score
+    assert '"合计": 99.97,\n      "名次": 1,\n      "加分": 2.00,\n      "总分": 101.97,' in score
 
 
 def test_demo_report_reproduces_the_seed(demo) -> None:  # type: ignore[no-untyped-def]

@@ -399,6 +399,8 @@ def test_json_kinds_by_key_where_no_column_says() -> None:
     assert value_kind("比率", {}) == "rate" and value_kind("得分", {}) == "number"
     assert value_kind("新值", {"字段": "完成投资 2018-09"}) == "amount"  # a change in xm diff
     assert value_kind("差额", {"字段": "用地面积"}) == "area"
+    assert value_kind("原值", {"指标": "开工率", "原值": None}) == "rate"  # xm recheck
+    assert value_kind("新值", {"指标": "年度计划投资"}) == "amount"
     assert value_kind("投资强度", {}) == "intensity" and value_kind("权重", {}) is None
 
 
@@ -412,7 +414,9 @@ def test_nested_json_is_written_by_key() -> None:
                 "得分": None}},
         "合计": D("88.33"), "名次": 1, "加分": D("2"), "总分": D("90.33"), "减档": False}],
         "全市总览": {"在建项目数": 314, "完成投资": D("3510982"), "序时进度": D("0.75"), "新开工用地面积": D("3856644.34")},
-        "变更": [{"字段": "总投资", "原值": D("12000"), "新值": D("12500.5"), "差额": D("500.5")}]}
+        "变更": [{"字段": "总投资", "原值": D("12000"), "新值": D("12500.5"), "差额": D("500.5")}],
+        "变化": [{"地区": "全市", "指标": "开工率", "原值": Fraction(71, 79), "新值": Fraction(9, 10),
+                "原因": [{"编号": "CY-1", "字段": [{"字段": "用地面积", "原值": None, "新值": D("35000.00")}]}]}]}
     out = render(Document("考评", {}, [], json_data=data), "json")
     assert ('"年度投资": {\n          "权重": 40,\n          "实际": 3510982.00,\n          "目标": 4700000.00,\n'
             '          "比率": 0.747017,\n          "得分": 29.88\n        }') in out  # 29.880698… → 29.88
@@ -421,6 +425,8 @@ def test_nested_json_is_written_by_key() -> None:
     assert '"合计": 88.33,\n      "名次": 1,\n      "加分": 2.00,\n      "总分": 90.33,' in out
     assert '"在建项目数": 314,\n    "完成投资": 3510982.00,\n    "序时进度": 0.750000,\n    "新开工用地面积": 3856644.34' in out
     assert '"原值": 12000.00,\n      "新值": 12500.50,\n      "差额": 500.50' in out
+    assert '"指标": "开工率",\n      "原值": 0.898734,\n      "新值": 0.900000,' in out
+    assert '"字段": "用地面积",\n              "原值": null,\n              "新值": 35000.00' in out
 
 
 def test_numbers_written_out_are_deterministic() -> None:

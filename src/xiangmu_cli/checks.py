@@ -148,17 +148,60 @@ def _order(rec: Record, later: date | None, later_key: str, earlier: date | None
 
 
 def check_date_order(repo: Repository) -> list[Problem]:
-    """竣工 ≥ 开工, 复工 ≥ 开工, 解决 ≥ 提出, 落地 ≥ 签约, 办结 and 入统 never impossible."""
+    """签约 ≤ 落地 ≤ 开工 ≤ 入统, 开工 ≤ 竣工, 开工 ≤ 复工, 提出 ≤ 解决 (each pair when both are present).
+
+    A record keeps its dates when it moves (签约 and 落地 from 招商, 开工, 入统), so the order is
+    checked in every ledger: the dates are its history, and figures for past months read them.
+    """
     problems = []
     for rec in repo.checkable:
         p = rec.project
+        sign, land = getattr(p, "sign_date", None), getattr(p, "land_date", None)
+        problems += _order(rec, land, "落地日期", sign, "签约日期")
         if isinstance(p, StartedProject):
+            problems += _order(rec, p.start_date, "开工日期", land, "落地日期")
+            problems += _order(rec, getattr(p, "stats_date", None), "入统日期", p.start_date, "开工日期")
             problems += _order(rec, p.finish_date, "竣工日期", p.start_date, "开工日期")
             problems += _order(rec, p.resume_date, "复工日期", p.start_date, "开工日期")
-        if isinstance(p, InvestmentProject):
-            problems += _order(rec, p.land_date, "落地日期", p.sign_date, "签约日期")
         for i, issue in enumerate(p.issues):
             problems += _order(rec, issue.solved, "解决日期", issue.raised, "提出日期", ("问题", i))
+    return problems
+
+
+def _today() -> date:
+    """Today on the machine that runs xm (a function, so tests can fix it)."""
+    return date.today()
+
+
+def check_future_events(repo: Repository) -> list[Problem]:
+    """W105: an event dated after today has not happened yet (planned dates, 计划… and 时限, may)."""
+    today = _today()
+    month = f"{today.year:04d}-{today.month:02d}"
+    problems = []
+
+    def later(day: date | None, key: str, path: tuple[str | int, ...], rec: Record) -> None:
+        if day is not None and day > today:
+            problems.append(Problem("W105", f"{key} {day} 晚于今天（{today}），事情还没有发生", rec.file,
+                                    f"核对{key}；尚未发生的事件不要提前登记（计划日期写在 计划… 或 时限 中）",
+                                    path=(*rec.path, *path), project=rec.project.code))
+
+    for rec in repo.checkable:
+        p = rec.project
+        for key, attr in (("开工日期", "start_date"), ("复工日期", "resume_date"), ("入统日期", "stats_date"),
+                          ("签约日期", "sign_date"), ("落地日期", "land_date"), ("竣工日期", "finish_date")):
+            later(getattr(p, attr, None), key, (key,), rec)
+        for i, visit in enumerate(p.visits):
+            later(visit.day, "走访日期", ("走访", i), rec)
+        for i, issue in enumerate(p.issues):
+            later(issue.raised, "提出日期", ("问题", i, "提出日期"), rec)
+            later(issue.solved, "解决日期", ("问题", i, "解决日期"), rec)
+        for i, approval in enumerate(getattr(p, "approvals", ())):
+            later(approval.done, "办结日期", ("前期手续", i, "办结日期"), rec)
+        for key in getattr(p, "monthly", {}):
+            if key > month:
+                problems.append(Problem("W105", f"完成投资的月份「{key}」晚于本月（{month}），还没有完成", rec.file,
+                                        "只登记已经过去的月份的完成投资", path=(*rec.path, "完成投资", key),
+                                        at="key", project=p.code))
     return problems
 
 
@@ -171,6 +214,10 @@ def check_stage_fields(repo: Repository) -> list[Problem]:
             continue
         needed = {"洽谈": (), "签约": ("签约日期",), "落地": ("签约日期", "落地日期")}[p.stage]
         values = {"签约日期": p.sign_date, "落地日期": p.land_date}
+        if p.stage == "洽谈" and p.sign_date is not None:
+            problems.append(Problem("E306", f"阶段为「洽谈」，却有签约日期 {p.sign_date}", rec.file,
+                                    "已经签约的改为 阶段: 签约；还在洽谈的删除签约日期",
+                                    path=(*rec.path, "签约日期"), at="key", project=p.code))
         for key in needed:
             if values[key] is None:
                 problems.append(Problem("E304", f"阶段为「{p.stage}」，缺少{key}", rec.file,
@@ -237,6 +284,7 @@ RECORD_CHECKS: list[Check] = [
     check_stage_fields,
     check_resume_on_new,
     check_policy,
+    check_future_events,
 ]
 CHECKS: list[Check] = REPOSITORY_CHECKS + RECORD_CHECKS
 

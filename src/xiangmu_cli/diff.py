@@ -1,10 +1,22 @@
-"""What changed between two versions of the ledgers, by project (``shared/metrics.md`` "History").
+"""What changed between two versions of the ledgers, by project (docs/metrics.md "History").
 
 Projects are matched by 编号. Events: 新增, 移除, 开工 (计划开工 → 在建/未入统), 入统 (未入统 →
 在建), 落地 (招商 → elsewhere, or 阶段 → 落地), 签约 (阶段 洽谈 → 签约/落地), 竣工 (竣工日期 set),
 转移 (region changed) and 变更 (a field changed that no other event explains). Every changed field
 is listed old → new, amounts with their delta, 完成投资 month by month, problems raised and
 solved, visits added. Pure functions over two loaded repositories; git lives in history.py.
+
+A project that is missing on one side is 新增 or 移除 only if its file was read there. When the
+project itself is invalid on that side, or the file (or its region folder) could not be read or
+parsed there — a YAML error, a file over the size limit (E009), a symbolic link or a submodule
+in its place (E203) — it is 无法比较, with a 说明 that says which file, at which revision, and
+why ("在 HEAD（1a2b3c4d）中未能读取 ledgers/船营区/在建.yaml：E203 「在建.yaml」是符号链接…；无法比较，
+并非删除").
+An analyst reading a 移除 takes it as a project deliberately taken off the ledger and counts it
+so in the per-region totals; a file that turned into a link or a 60 MB blob says nothing about
+its projects, so they are never counted as 移除 or 新增, and their 完成投资 is left out of Δ完成投资
+on both sides (it is unknown on one). The same reason is what ``xm diff`` and
+``xm log`` print as the revision's located problems (:func:`blocking`).
 """
 
 from __future__ import annotations
@@ -19,8 +31,9 @@ from .vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
     from .loading import Record, Repository
+    from .problems import Problem
 
-__all__ = ["EVENTS", "DiffResult", "diff_repositories", "project_changes", "record_events"]
+__all__ = ["EVENTS", "DiffResult", "diff_repositories", "project_changes", "record_events", "blocking"]
 
 EVENTS = ("新增", "移除", "开工", "入统", "落地", "签约", "竣工", "转移", "变更", "无法比较")
 
@@ -182,12 +195,51 @@ def _index(repo: Repository) -> dict[str, Record]:
     return out
 
 
-def _unreadable(repo: Repository) -> tuple[set[str], set[str]]:
-    """编号 written in invalid projects, and files whose YAML could not be read at all."""
-    valid = {rec.project.code for rec in repo.records}
-    written = {code for code, _, _ in repo.ids} - valid
-    broken = {p.file for p in repo.problems if p.code[:2] == "E0"}
-    return written, broken
+#: Codes of problems that keep a whole file or folder from being read at all (not parsed ones).
+_UNREAD = {"E009", "E203"}
+
+
+def blocking(repo: Repository) -> list[Problem]:
+    """Problems that kept a whole file or folder of ``repo`` from being read or parsed.
+
+    E0xx (the YAML of a file: syntax, encoding, size — E009 also on the whole folder when it has
+    too many files), and E203 on a file or folder (a symbolic link, a submodule, a file where a
+    folder should be). What is below such a file or folder is unknown in ``repo``.
+    """
+    return [p for p in repo.problems if p.code[:2] == "E0" or (p.code == "E203" and p.at == "file")]
+
+
+class _Unreadable:
+    """编号 written in invalid projects, and why a file could not be read or parsed."""
+
+    def __init__(self, repo: Repository) -> None:
+        valid = {rec.project.code for rec in repo.records}
+        self.written = {code for code, _, _ in repo.ids} - valid
+        self.blocked: dict[str, Problem] = {}
+        for problem in blocking(repo):
+            self.blocked.setdefault(problem.file.rstrip("/"), problem)
+        self._cache: dict[str, Problem | None] = {}
+
+    def why(self, file: str) -> Problem | None:
+        """The problem that kept ``file``, or a folder it is in, from being read."""
+        if file not in self._cache:
+            found = self.blocked.get(file)
+            for folder, problem in self.blocked.items():
+                if found is not None:
+                    break
+                if folder == "." or file.startswith(folder + "/"):
+                    found = problem
+            self._cache[file] = found
+        return self._cache[file]
+
+    def note(self, code: str, rec: Record, label: str) -> str | None:
+        """Why ``code`` (of ``rec`` on the other side) is missing here, when it is not a removal."""
+        problem = self.why(rec.file)
+        if problem is not None and problem.code in _UNREAD:
+            return f"在 {label} 中未能读取 {problem.file}：{problem.code} {problem.message}；无法比较，并非删除"
+        if problem is not None or code in self.written:
+            return f"在 {label} 中该项目或其文件有错误"
+        return None
 
 
 def _completed_total(rec: Record) -> Decimal:
@@ -198,8 +250,7 @@ def _completed_total(rec: Record) -> Decimal:
 def diff_repositories(old: Repository, new: Repository, old_label: str, new_label: str) -> DiffResult:
     """Project-by-project differences from ``old`` to ``new``, with per-region totals."""
     before, after = _index(old), _index(new)
-    old_invalid, old_broken = _unreadable(old)
-    new_invalid, new_broken = _unreadable(new)
+    old_unread, new_unread = _Unreadable(old), _Unreadable(new)
     regions = [*(new.config.region_names if new.config else []),
                *(old.config.region_names if old.config else [])]
     order = {name: i for i, name in enumerate(dict.fromkeys(regions))}
@@ -207,11 +258,10 @@ def diff_repositories(old: Repository, new: Repository, old_label: str, new_labe
     rows = []
     for code in dict.fromkeys([*after, *before]):
         a, b = before.get(code), after.get(code)
-        if b is None and (code in new_invalid or a.file in new_broken):  # type: ignore[union-attr]
-            rows.append(_row(code, a, None, ["无法比较"], [], f"在 {new_label} 中该项目或其文件有错误"))
-            continue
-        if a is None and (code in old_invalid or b.file in old_broken):  # type: ignore[union-attr]
-            rows.append(_row(code, None, b, ["无法比较"], [], f"在 {old_label} 中该项目或其文件有错误"))
+        note = (new_unread.note(code, a, new_label) if b is None else  # type: ignore[arg-type]
+                old_unread.note(code, b, old_label) if a is None else None)
+        if note is not None:
+            rows.append(_row(code, a, b, ["无法比较"], [], note))
             continue
         changes = project_changes(a, b) if a is not None and b is not None else []
         if a is not None and b is not None and not changes:
@@ -221,10 +271,14 @@ def diff_repositories(old: Repository, new: Repository, old_label: str, new_labe
 
     totals: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"Δ完成投资": Decimal(0), "开工": 0, "入统": 0, "落地": 0, "竣工": 0, "新增": 0, "移除": 0})
+    # A project that cannot be compared counts on neither side: its figures are unknown on one.
+    unknown = {row["编号"] for row in rows if row["事件"] == ["无法比较"]}
     for rec in new.records:
-        totals[rec.region]["Δ完成投资"] += _completed_total(rec)
+        if rec.project.code not in unknown:
+            totals[rec.region]["Δ完成投资"] += _completed_total(rec)
     for rec in old.records:
-        totals[rec.region]["Δ完成投资"] -= _completed_total(rec)
+        if rec.project.code not in unknown:
+            totals[rec.region]["Δ完成投资"] -= _completed_total(rec)
     for row in rows:
         for event in row["事件"]:
             if event in ("开工", "入统", "落地", "竣工", "新增", "移除"):

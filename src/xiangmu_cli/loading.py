@@ -556,10 +556,15 @@ class _FileHeader(BaseModel):
     项目: list[Any] = []
 
 
-def load(root: Path, progress: Callable[[int, int], None] | None = None) -> Repository:
-    """Load the ledger repository at ``root`` (the folder holding xiangmu.yaml)."""
+def load(root: Path, progress: Callable[[int, int], None] | None = None, locate: bool = True) -> Repository:
+    """Load the ledger repository at ``root`` (the folder holding xiangmu.yaml).
+
+    ``locate=False`` leaves problems without line and column (and in file order only): for
+    commands that only count them, such as the reports, which then never compose a positional
+    tree of a file with warnings (most of a cold load on real ledgers, issue 15).
+    """
     with _no_cyclic_gc():
-        return _load(root, progress)
+        return _load(root, progress, locate)
 
 
 @dataclass
@@ -637,15 +642,17 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load(root: Path, progress: Callable[[int, int], None] | None) -> Repository:
+def _load(root: Path, progress: Callable[[int, int], None] | None, locate: bool = True) -> Repository:
     loader = _Loader(root, progress)
     config, config_file = loader.load_config()
-    return _load_files(loader, config, config_file, loader.walk(config))
+    return _load_files(loader, config, config_file, loader.walk(config), locate=locate)
 
 
 def _load_files(loader: _Loader, config: Config | None, config_file: str,
-                todo: list[tuple[Path, str, Ledger]], checks: list[Check] | None = None) -> Repository:
-    """Load ``todo`` and run ``checks`` (default: all of them) on it, every problem located."""
+                todo: list[tuple[Path, str, Ledger]], checks: list[Check] | None = None,
+                locate: bool = True) -> Repository:
+    """Load ``todo`` and run ``checks`` (default: all of them) on it, every problem located
+    (unless ``locate`` is False)."""
     from .checks import CHECKS, run_checks
 
     for done, (path, region, ledger) in enumerate(todo, 1):
@@ -657,7 +664,8 @@ def _load_files(loader: _Loader, config: Config | None, config_file: str,
                       partial=loader.partial, files_read=len(todo) + (config_file in loader.sources),
                       items_read=loader.items)
     repo.problems.extend(run_checks(repo, CHECKS if checks is None else checks))
-    loader.locate()
+    if locate:
+        loader.locate()
     repo.problems = cap_problems(repo.problems, _problem_order(list(loader.sources)))
     repo.fingerprint = loader.fingerprint()
     return repo

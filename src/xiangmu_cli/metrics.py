@@ -1,4 +1,4 @@
-"""The figures of ``shared/metrics.md``, per region and for 全市, as of a date.
+"""The figures of docs/metrics.md, per region and for 全市, as of a date.
 
 Pure functions over a loaded :class:`~xiangmu_cli.loading.Repository`: they return rows (dicts
 keyed by the contract's exact metric names) and never print. Money is exact ``Decimal`` 万元;
@@ -12,10 +12,13 @@ import calendar
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from .model import Config, InvestmentProject, PlannedProject, StartedProject
-from .vocab import CITY, METRIC_KINDS, Ledger
+from . import stages
+from .model import Config, StartedProject
+from .stages import month_key
+from .vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
     from .loading import Record, Repository
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Figures", "compute_metrics", "default_as_of", "resolve_as_of", "month_end", "parse_month",
     "schedule_progress", "ratio", "scopes", "records_of", "target_rows", "leaders_of", "started",
-    "completed_investment", "config_of",
+    "completed_investment", "config_of", "reported_regions",
     "INDUSTRY",
 ]
 
@@ -52,15 +55,33 @@ def parse_month(text: str) -> date:
     return month_end(year, month)
 
 
-def _month_key(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
+def reported_regions(repo: Repository, month: str) -> tuple[int, int]:
+    """(regions that reported ``month``, regions with any 完成投资): "已填报 12/13 个地区"."""
+    months = _months_by_region(repo)
+    return sum(month in m for m in months.values() if m), sum(1 for m in months.values() if m)
+
+
+def _months_by_region(repo: Repository) -> dict[str, set[str]]:
+    months: dict[str, set[str]] = {}
+    for r in repo.records:
+        if isinstance(r.project, StartedProject) and r.project.monthly:
+            months.setdefault(r.region, set()).update(r.project.monthly)
+    return months
 
 
 def default_as_of(repo: Repository, today: date | None = None) -> date:
-    """The last day of the latest month in any 完成投资; with none, today clamped into 年度."""
-    months = [m for r in repo.records if isinstance(r.project, StartedProject) for m in r.project.monthly]
+    """The last day of the latest month that more than half of the regions with any 完成投资 have
+    reported (one region entering next month early does not move the city); with no 完成投资 at
+    all, today clamped into 年度."""
+    months = _months_by_region(repo)
     if months:
-        latest = max(months)
+        reporting = len(months)
+        counts: dict[str, int] = {}
+        for region_months in months.values():
+            for m in region_months:
+                counts[m] = counts.get(m, 0) + 1
+        majority = [m for m, n in counts.items() if n * 2 > reporting]
+        latest = max(majority) if majority else min(max(m) for m in months.values())
         return month_end(int(latest[:4]), int(latest[5:7]))
     year = config_of(repo).year
     today = today or date.today()
@@ -77,20 +98,21 @@ def resolve_as_of(repo: Repository, as_of: date | None = None, month: str | None
     return default_as_of(repo, today)
 
 
-def schedule_progress(as_of: date, year: int) -> Decimal:
-    """序时进度: the as-of month ÷ 12; 0 before 年度, 1 after it."""
+def schedule_progress(as_of: date, year: int) -> Fraction:
+    """序时进度: the as-of month ÷ 12 (exact); 0 before 年度, 1 after it."""
     if as_of.year < year:
-        return ZERO
+        return Fraction(0)
     if as_of.year > year:
-        return Decimal(1)
-    return Decimal(as_of.month) / Decimal(12)
+        return Fraction(1)
+    return Fraction(as_of.month, 12)
 
 
-def ratio(numerator: Decimal | int, denominator: Decimal | int | None) -> Decimal | None:
-    """numerator ÷ denominator as an exact-as-possible Decimal; None for a zero or absent denominator."""
+def ratio(numerator: Decimal | Fraction | int, denominator: Decimal | Fraction | int | None) -> Fraction | None:
+    """numerator ÷ denominator, exactly (a Fraction: rounded once, where it is shown); None for
+    a zero or absent denominator."""
     if denominator is None or denominator == 0:
         return None
-    return Decimal(numerator) / Decimal(denominator)
+    return Fraction(numerator) / Fraction(denominator)
 
 
 # --- scopes ------------------------------------------------------------------------------------
@@ -119,8 +141,8 @@ def leaders_of(config: Config, region: str) -> list[str]:
 
 
 def started(records: Iterable[Record], as_of: date) -> list[Record]:
-    """Records in 在建 and 未入统 with 开工日期 ≤ as-of."""
-    return [r for r in records if isinstance(r.project, StartedProject) and r.project.start_date <= as_of]
+    """Records started by as-of (stages.started)."""
+    return [r for r in records if stages.started(r, as_of)]
 
 
 # --- the metrics -------------------------------------------------------------------------------
@@ -129,50 +151,55 @@ def completed_investment(project: StartedProject, year: int, as_of: date) -> Dec
     """Σ 完成投资 of the months of 年度 up to and including the as-of month."""
     if as_of.year < year:
         return ZERO
-    last = _month_key(as_of) if as_of.year == year else f"{year:04d}-12"
+    last = month_key(as_of) if as_of.year == year else f"{year:04d}-12"
     prefix = f"{year:04d}-"
     return sum((v for m, v in project.monthly.items() if m.startswith(prefix) and m <= last), ZERO)
 
 
 def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope: str) -> Figures:
-    """Every metric of metrics.md over ``records`` (one region's, or all for 全市)."""
+    """Every metric of metrics.md over ``records`` (one region's, or all for 全市).
+
+    Each project's stage is its stage at ``as_of``, from its dates (:mod:`stages`), never from
+    the file it sits in now: a past month's figures do not move when a project moves on.
+    """
     year = config.year
     caliber = config.caliber
     threshold, yi = caliber.threshold, caliber.yi
-    month = _month_key(as_of)
+    month = month_key(as_of)
 
-    go = [r.project for r in started(records, as_of)]
-    assert all(isinstance(p, StartedProject) for p in go)
-    new = [p for p in go if p.nature == "新建" and p.start_date.year == year]  # type: ignore[union-attr]
-    planned = [r.project for r in records if r.ledger is Ledger.PLANNED]
-    deals = [r.project for r in records if isinstance(r.project, InvestmentProject)]
-    signed = [p for p in deals if p.stage in ("签约", "落地") and p.sign_date is not None and p.sign_date <= as_of]
-    landed = [p for p in deals if p.stage == "落地" and p.land_date is not None and p.land_date <= as_of]
+    go_records = started(records, as_of)
+    go: list[StartedProject] = [r.project for r in go_records]  # type: ignore[misc]
+    new = [p for p in go if p.nature == "新建" and p.start_date.year == year]
+    planned = [r for r in records if stages.planned(r, as_of)]
+    year_start = date(year, 1, 1)
+    # 招商签约: signed by as-of, except what landed before 年度 began (history); 落地: in 年度.
+    signed = [r for r in records if stages.signed(r.project, as_of)
+              and not (stages.landed(r.project, as_of) and r.project.land_date < year_start)]  # type: ignore[attr-defined]
+    landed = [r for r in records if stages.landed_in_year(r.project, year, as_of)]
 
-    done = sum((completed_investment(p, year, as_of) for p in go), ZERO)  # type: ignore[arg-type]
-    plan = sum((p.annual_plan for p in go), ZERO)  # type: ignore[union-attr]
+    done = sum((completed_investment(p, year, as_of) for p in go), ZERO)
+    plan = sum((p.annual_plan for p in go), ZERO)
     target = config.targets.get(scope, {}).get("年度投资")
     completion = ratio(done, target) if target is not None else ratio(done, plan)
     progress = schedule_progress(as_of, year)
 
-    # 开工率: projects due to have started (计划开工日期 ≤ as-of), and which of them have.
-    due = [(r, r.project) for r in records
-           if isinstance(r.project, (PlannedProject, StartedProject))
-           and r.project.planned_start is not None and r.project.planned_start <= as_of]
-    due_started = [p for r, p in due if isinstance(p, StartedProject) and p.start_date <= as_of]
+    # 开工率: of the projects planned or started at as-of whose 计划开工日期 ≤ as-of, those started.
+    due = [r for r in records if stages.planned_or_started(r, as_of)
+           and getattr(r.project, "planned_start", None) is not None and r.project.planned_start <= as_of]  # type: ignore[attr-defined]
+    due_started = [r for r in due if stages.started(r, as_of)]
 
-    continuing = [p for p in go if p.nature == "续建"]  # type: ignore[union-attr]
-    resumed = [p for p in continuing if p.resume_date is not None and p.resume_date <= as_of]  # type: ignore[union-attr]
+    continuing = [p for p in go if p.nature == "续建"]
+    resumed = [p for p in continuing if p.resume_date is not None and p.resume_date <= as_of]
 
-    big = [r for r in started(records, as_of) if r.project.total >= threshold]
-    in_stats = [r for r in big if r.ledger is Ledger.BUILDING]
+    big = [r for r in go_records if r.project.total >= threshold]
+    in_stats = [r for r in big if stages.in_stats(r, as_of)]
 
-    issues = [i for r in records for i in r.project.issues if i.raised <= as_of]
-    solved = [i for i in issues if i.solved is not None and i.solved <= as_of]
-    late = [i for i in issues if not (i.solved is not None and i.solved <= as_of)
-            and i.deadline is not None and i.deadline < as_of]
+    issues = [i for r in records for i in r.project.issues if stages.issue_raised(i, as_of)]
+    solved = [i for i in issues if stages.issue_solved(i, as_of)]
+    late = [i for i in issues if stages.issue_overdue(i, as_of)]
 
-    kept = [r.project for r in records if r.ledger is not Ledger.INVESTMENT and r.project.total >= threshold]
+    # 秘书配备率: projects started or planned at as-of, at or above 入库门槛 (项目秘书 as it stands now).
+    kept = [r.project for r in records if stages.planned_or_started(r, as_of) and r.project.total >= threshold]
     staffed = [p for p in kept if p.secretary is not None]
 
     visit_days = caliber.visit_days
@@ -187,19 +214,19 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     figures: Figures = {
         "在建项目数": len(go),
         "亿元以上项目数": sum(p.total >= yi for p in go),
-        "新建项目数": sum(p.nature == "新建" for p in go),  # type: ignore[union-attr]
+        "新建项目数": sum(p.nature == "新建" for p in go),
         "续建项目数": len(continuing),
         "新开工项目数": len(new),
         "新开工亿元以上项目数": sum(p.total >= yi for p in new),
         "计划开工项目数": len(planned),
-        "未入统项目数": sum(r.ledger is Ledger.UNSTAT for r in started(records, as_of)),
-        "竣工项目数": sum(p.finish_date is not None and p.finish_date.year == year  # type: ignore[union-attr]
-                          and p.finish_date <= as_of for p in go),  # type: ignore[union-attr]
+        "未入统项目数": sum(stages.unstat(r, as_of) for r in go_records),
+        "竣工项目数": sum(p.finish_date is not None and p.finish_date.year == year and p.finish_date <= as_of
+                          for p in go),
         "招商签约项目数": len(signed),
         "招商落地项目数": len(landed),
         "年度计划投资": plan,
         "完成投资": done,
-        "当月完成投资": sum((p.monthly.get(month, ZERO) for p in go), ZERO),  # type: ignore[union-attr]
+        "当月完成投资": sum((p.monthly.get(month, ZERO) for p in go), ZERO),
         "投资完成率": completion,
         "序时进度": progress,
         "进度差": None if completion is None else completion - progress,
@@ -214,10 +241,15 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
         "秘书配备率": ratio(len(staffed), len(kept)),
         "走访达标率": ratio(len(visited), len(big)),
         "新开工用地面积": area,
-        "投资强度": None if intensity is None else intensity.quantize(CENT, ROUND_HALF_EVEN),
+        "投资强度": None if intensity is None else _cents(intensity),
     }
     assert list(figures) == list(METRIC_KINDS)
     return figures
+
+
+def _cents(value: Fraction) -> Decimal:
+    """An exact value rounded half-even to 2 places (投资强度, 元/m²)."""
+    return Decimal(round(value * 100)).scaleb(-2)
 
 
 def _visited_within(latest: date | None, as_of: date, days: int) -> bool:

@@ -1,4 +1,4 @@
-"""Pydantic models of xiangmu.yaml and the four ledgers (``shared/ledger-format.md``).
+"""Pydantic models of xiangmu.yaml and the four ledgers (docs/ledger-format.md).
 
 Keys are Chinese (the aliases, as in the files); attributes are English. Scalars go through
 the parsers of :mod:`xiangmu_cli.units`, which raise problem codes; the loader turns pydantic's
@@ -312,33 +312,59 @@ class StartedProject(Project):
         "完成投资", "各月当月完成投资（万元），键为 YYYY-MM；缺一个月即为漏报，0 为报了零",
         default_factory=dict)
     progress: OptText = _f("形象进度", "形象进度", default=None)
+    approvals: Annotated[list[Approval], BeforeValidator(_none_as_empty_list)] = _f(
+        "前期手续", "前期手续（从计划开工台账转入时保留）", default_factory=list)
 
 
-class BuildingProject(StartedProject):
+class _Landed(_Model):
+    """What a project that came from 招商 keeps when it lands (落地 keeps its dated history).
+
+    Listed after a ledger's own keys (the base order below puts these fields last).
+    """
+
+    investor: OptText = _f("投资方", "投资方（从招商台账转入时保留）", default=None)
+    origin: OptText = _f("来源地", "投资方所在地（从招商台账转入时保留）", default=None)
+    sign_date: OptDay = _f("签约日期", "签约日期（从招商台账落地转入时保留）", default=None)
+    planned_land: OptDay = _f("计划落地日期", "计划落地日期（从招商台账转入时保留）", default=None)
+    land_date: OptDay = _f("落地日期", "落地日期（xm land 写入），不早于签约日期", default=None)
+    key: OptBool = _f("重点", "是否为市领导包保的重点招商项目（从招商台账转入时保留）", default=None)
+
+
+class _Building(StartedProject):
+    stats_date: OptDay = _f("入统日期", "入统计库日期（xm enter-stats 写入；以前的记录可能没有）", default=None)
+    stats_deadline: OptDay = _f("入统时限", "入统时限（从未入统台账转入时保留）", default=None)
+
+
+class BuildingProject(_Landed, _Building):
     """在建台账：已开工、已入统计库的项目。"""
 
     LEDGER: ClassVar[Ledger | None] = Ledger.BUILDING
-    stats_date: OptDay = _f("入统日期", "入统计库日期", default=None)
 
 
-class UnstatProject(StartedProject):
-    """未入统台账：已开工、尚未入统计库的项目。"""
-
-    LEDGER: ClassVar[Ledger | None] = Ledger.UNSTAT
+class _Unstat(StartedProject):
     unstat_reason: Text = _f("未入统原因", "未入统原因")
     stats_deadline: OptDay = _f("入统时限", "入统时限；缺省为 xiangmu.yaml 口径.入统时限", default=None)
 
 
-class PlannedProject(Project):
-    """计划开工台账：开工时间表与前期手续。"""
+class UnstatProject(_Landed, _Unstat):
+    """未入统台账：已开工、尚未入统计库的项目。"""
 
-    LEDGER: ClassVar[Ledger | None] = Ledger.PLANNED
+    LEDGER: ClassVar[Ledger | None] = Ledger.UNSTAT
+
+
+class _Planned(Project):
     nature: OptNature = _f("建设性质", "新建（开工）或 续建（复工），缺省为新建", default=None)
     planned_start: Day = _f("计划开工日期", "计划开工日期")
     annual_plan: OptAmount = _f("年度计划投资", "开工后本年度计划投资（万元）", default=None)
     approvals: Annotated[list[Approval], BeforeValidator(_none_as_empty_list)] = _f(
         "前期手续", "前期手续：{名称, 计划办结, 办结日期}", default_factory=list)
     conditions: OptText = _f("开工条件", "开工前还需解决的条件", default=None)
+
+
+class PlannedProject(_Landed, _Planned):
+    """计划开工台账：开工时间表与前期手续。"""
+
+    LEDGER: ClassVar[Ledger | None] = Ledger.PLANNED
 
     @property
     def nature_or_default(self) -> str:

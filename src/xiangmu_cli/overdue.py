@@ -1,4 +1,4 @@
-"""Overdue items (逾期事项) of ``shared/metrics.md``: eight kinds, each with its due date.
+"""Overdue items (逾期事项) of docs/metrics.md: eight kinds, each with its due date, judged by stage at as-of.
 
 ``overdue_items(repo, as_of)`` returns rows, most overdue first; ties by region in
 xiangmu.yaml order, then 编号, then kind in the order of the table below, then position.
@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .metrics import config_of, month_end, started
-from .model import InvestmentProject, PlannedProject, StartedProject
-from .vocab import Ledger
+from . import stages
+from .metrics import config_of, month_end
+from .model import StartedProject
 
 if TYPE_CHECKING:
     from .loading import Record, Repository
@@ -55,43 +55,41 @@ def _items(repo: Repository, as_of: date) -> Iterator[dict[str, Any]]:
     year, month = latest_complete_month(as_of)
     m_key = f"{year:04d}-{month:02d}"
     m_first, m_last = date(year, month, 1), month_end(year, month)
-    go = {id(r) for r in started(repo.records, as_of)}
 
     for rec in repo.records:
         p = rec.project
-        is_started = id(rec) in go
-        if isinstance(p, PlannedProject):
-            if p.planned_start < as_of:
-                yield _item("未按期开工", rec, p.planned_start, as_of)
-            for approval in p.approvals:
+        # Stages at as-of come from dates (stages.py), not from the file the record is in now.
+        if stages.planned(rec, as_of):
+            planned_start = getattr(p, "planned_start", None)
+            if planned_start is not None and planned_start < as_of:
+                yield _item("未按期开工", rec, planned_start, as_of)
+            for approval in getattr(p, "approvals", ()):
                 if (approval.due is not None and approval.due < as_of
                         and not (approval.done is not None and approval.done <= as_of)):
                     yield _item("手续超期", rec, approval.due, as_of, detail=approval.name)
-        if isinstance(p, StartedProject) and is_started:
-            if rec.ledger is Ledger.UNSTAT:
+        if isinstance(p, StartedProject) and stages.started(rec, as_of):
+            if stages.unstat(rec, as_of):
                 deadline = getattr(p, "stats_deadline", None) or caliber.stats_deadline
                 if deadline is not None and deadline < as_of:
                     yield _item("超期未入统", rec, deadline, as_of)
             if p.total >= caliber.threshold:
-                latest = p.latest_visit(as_of) or p.start_date
-                visit_due = latest + timedelta(days=caliber.visit_days)
+                visit_due = stages.visit_due(p, as_of, caliber.visit_days)
                 if visit_due < as_of:
                     yield _item("走访超期", rec, visit_due, as_of)
             if (year == config.year and p.start_date <= m_last
                     and not (p.finish_date is not None and p.finish_date < m_first) and m_key not in p.monthly):
                 yield _item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资")
             if (p.planned_finish is not None and p.planned_finish < as_of
-                    and not (p.finish_date is not None and p.finish_date <= as_of)):
+                    and not stages.finished(rec, as_of)):
                 yield _item("超期未竣工", rec, p.planned_finish, as_of)
-        if isinstance(p, InvestmentProject):
-            signed = p.sign_date is not None and p.sign_date <= as_of
-            landed = p.stage == "落地" and p.land_date is not None and p.land_date <= as_of
-            if signed and not landed and p.planned_land is not None and p.planned_land < as_of:
-                yield _item("签约未落地", rec, p.planned_land, as_of)
+        planned_land = getattr(p, "planned_land", None)
+        if (stages.signed(p, as_of) and not stages.landed(p, as_of)
+                and planned_land is not None and planned_land < as_of):
+            yield _item("签约未落地", rec, planned_land, as_of)
         for issue in p.issues:
-            if (issue.raised <= as_of and issue.deadline is not None and issue.deadline < as_of
-                    and not (issue.solved is not None and issue.solved <= as_of)):
-                yield _item("问题超期", rec, issue.deadline, as_of, department=issue.department, detail=issue.content)
+            if stages.issue_overdue(issue, as_of):
+                yield _item("问题超期", rec, issue.deadline, as_of, department=issue.department,  # type: ignore[arg-type]
+                            detail=issue.content)
 
 
 def overdue_items(repo: Repository, as_of: date) -> list[dict[str, Any]]:

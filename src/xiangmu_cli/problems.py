@@ -66,11 +66,13 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E303": (Severity.ERROR, "日期先后顺序不对"),
     "E304": (Severity.ERROR, "招商阶段缺少必填日期"),
     "E305": (Severity.ERROR, "新建项目不应有复工日期"),
+    "E306": (Severity.ERROR, "洽谈阶段不应有签约日期"),
     # W1xx: policy gaps (fail only with --strict)
     "W101": (Severity.WARNING, "总投资低于入库门槛"),
     "W102": (Severity.WARNING, "入库项目未配备项目秘书"),
     "W103": (Severity.WARNING, "达到领导包保门槛的项目未落实包保领导"),
     "W104": (Severity.WARNING, "累计完成投资超过总投资"),
+    "W105": (Severity.WARNING, "事件日期晚于今天"),
 }
 
 

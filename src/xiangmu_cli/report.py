@@ -12,7 +12,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .metrics import Figures, completed_investment, config_of, compute_metrics, leaders_of, target_rows
+from .metrics import (Figures, completed_investment, compute_metrics, config_of, leaders_of, reported_regions,
+                      target_rows)
+from .stages import month_key
 from .model import InvestmentProject, PlannedProject, StartedProject
 from .overdue import KINDS, overdue_items
 from .scoring import evaluate
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["MonthlyReport", "monthly_report", "month_changes", "CHANGE_KINDS", "project_rows", "region_rows"]
 
 #: What 本月变动 lists, in this order.
-CHANGE_KINDS = ("新开工", "入统", "落地", "竣工", "问题提出", "问题解决")
+CHANGE_KINDS = ("新开工", "入统", "签约", "落地", "竣工", "问题提出", "问题解决")
 
 
 @dataclass
@@ -40,6 +42,8 @@ class MonthlyReport:
     changes: list[dict[str, Any]]
     evaluation: list[dict[str, Any]] | None
     errors: int = 0
+    #: (regions that reported the as-of month, regions with any 完成投资): "已填报 12/13 个地区".
+    reported: tuple[int, int] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -73,8 +77,8 @@ def region_rows(repo: Repository, figures: dict[str, Figures]) -> list[dict[str,
 def month_changes(repo: Repository, as_of: date) -> list[dict[str, Any]]:
     """本月变动: events dated from the first day of the as-of month to as-of, from the ledgers' dates.
 
-    新开工 (开工日期), 入统 (入统日期), 落地 (落地日期), 竣工 (竣工日期), 问题提出 (提出日期) and
-    问题解决 (解决日期). Sorted by date, then region order, 编号 and kind.
+    新开工 (开工日期), 入统 (入统日期), 签约 (签约日期), 落地 (落地日期; both from a record in any
+    ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期). Sorted by date, then region order, 编号 and kind.
     """
     config = config_of(repo)
     first = as_of.replace(day=1)
@@ -92,8 +96,9 @@ def month_changes(repo: Repository, as_of: date) -> list[dict[str, Any]]:
             add("竣工", rec, p.finish_date)
             if rec.ledger is Ledger.BUILDING:
                 add("入统", rec, getattr(p, "stats_date", None))
-        if isinstance(p, InvestmentProject) and p.stage == "落地":
-            add("落地", rec, p.land_date, p.investor)
+        # 签约 and 落地 from any ledger: a landed project keeps its dates when it moves on
+        add("签约", rec, getattr(p, "sign_date", None), getattr(p, "investor", None))
+        add("落地", rec, getattr(p, "land_date", None), getattr(p, "investor", None))
         for issue in p.issues:
             add("问题提出", rec, issue.raised, issue.content)
             add("问题解决", rec, issue.solved, issue.content)
@@ -126,6 +131,7 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
         changes=mine(month_changes(repo, as_of)),
         evaluation=evaluate(repo, as_of, figures) if config.evaluation is not None else None,
         errors=len(repo.errors),
+        reported=reported_regions(repo, month_key(as_of)),
     )
 
 

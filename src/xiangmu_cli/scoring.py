@@ -1,19 +1,22 @@
-"""考评: per-region scores, totals, ranks, 加分 and 减档 (``shared/metrics.md`` "Evaluation").
+"""考评: per-region scores, totals, ranks, 加分 and 减档 (docs/metrics.md "Evaluation").
 
 For each region and each metric in 考评.指标 with weight w: ratio = actual ÷ target, score =
 w × min(ratio, 封顶). Rates take the region's own target, else 全市's, else 1; counts, sums and
 年度投资 take the region's own target only, and a region without one is not scored on that
-metric. The total is rescaled over the scored weights: Σ scored (w × min(ratio, 封顶)) × W ÷ Σ
-scored w. Totals and scores are rounded half-even to 2 places; ranks go by rounded total.
+metric. 投资完成率 is judged against time: its target is × 序时进度. The total is rescaled over
+the scored weights: Σ scored (w × min(ratio, 封顶)) × W ÷ Σ scored w. Everything is computed
+exactly (fractions) and rounded once, half-even to 2 places, where shown (1/6 against 0.8 with
+w = 15 is 3.125 → 3.12); ranks go by rounded total.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from .metrics import Figures, config_of, compute_metrics, ratio
+from .metrics import Figures, config_of, compute_metrics, ratio, schedule_progress
 from .vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
@@ -35,8 +38,9 @@ def period_as_of(repo: Repository, period: str) -> date:
     raise ValueError(f"考评期「{period}」应为 三季度 或 年终")
 
 
-def _round(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+def _round(value: Fraction | Decimal) -> Decimal:
+    """An exact value rounded once, half-even, to 2 places (what is shown)."""
+    return Decimal(round(Fraction(value) * 100)).scaleb(-2)
 
 
 def _target(config: Any, region: str, key: str) -> Decimal | None:
@@ -59,22 +63,26 @@ def evaluate(repo: Repository, as_of: date, figures: dict[str, Figures] | None =
     if evaluation is None or not evaluation.weights:
         return []
     figures = figures or compute_metrics(repo, as_of)
-    cap = evaluation.cap if evaluation.cap is not None else Decimal("1.2")
-    # An unknown metric is a validation error (E209); it is left out here.
+    cap = Fraction(evaluation.cap if evaluation.cap is not None else Decimal("1.2"))
+    progress = schedule_progress(as_of, config.year)
+    # An unknown metric is a validation error (E209); it is left out here, and out of W.
     weights = {k: w for k, w in evaluation.weights.items() if k == "年度投资" or k in METRIC_KINDS}
-    all_weight = sum(weights.values(), Decimal(0))
+    all_weight = sum((Fraction(w) for w in weights.values()), Fraction(0))
     rows = []
     for region in config.region_names:
         details: dict[str, dict[str, Any]] = {}
-        scored_sum, scored_weight = Decimal(0), Decimal(0)
+        scored_sum, scored_weight = Fraction(0), Fraction(0)
         for key, weight in weights.items():
             actual = figures[region]["完成投资" if key == "年度投资" else key]
-            target = _target(config, region, key)
+            target: Fraction | Decimal | None = _target(config, region, key)
+            if key == "投资完成率" and target is not None:
+                # judged against time: on schedule in September (75% of the year's target) is full marks
+                target = Fraction(target) * progress if progress else None
             rate = None if actual is None or target is None else ratio(actual, target)
-            score = None if rate is None else weight * min(rate, cap)
+            score = None if rate is None else Fraction(weight) * min(rate, cap)
             if score is not None:
                 scored_sum += score
-                scored_weight += weight
+                scored_weight += Fraction(weight)
             details[key] = {"权重": weight, "实际": actual, "目标": target, "比率": rate,
                             "得分": None if score is None else _round(score)}
         total = None if scored_weight == 0 else _round(scored_sum * all_weight / scored_weight)

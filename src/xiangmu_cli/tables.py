@@ -381,8 +381,9 @@ KEY_KINDS: dict[str, str] = {
     "Δ完成投资": "amount", "用地面积": "area", "完成率": "rate", "比率": "rate",
     "得分": "number", "合计": "number", "加分": "number", "总分": "number", "逾期天数": "days",
 }
-#: Keys whose kind is that of a metric named elsewhere: in a row of 目标完成 the row's 指标, in
-#: a 考评 detail the metric it details; in a change (xm diff, xm log) the changed 字段.
+#: Keys whose kind is that of a metric named elsewhere: in a row of 目标完成 (or of xm recheck)
+#: the row's 指标, in a 考评 detail the metric it details; in a change (xm diff, xm log) the
+#: changed 字段.
 _METRIC_VALUES = ("目标", "实际")
 _CHANGE_VALUES = ("原值", "新值", "差额")
 
@@ -392,13 +393,13 @@ KindOf = Callable[[str, Mapping[str, Any], str | None], str | None]
 def value_kind(key: str, row: Mapping[str, Any], parent: str | None = None) -> str | None:
     """How json writes the value under ``key`` of the mapping ``row`` (itself under ``parent``):
     a :data:`KINDS` kind, or None for a value written as it is."""
-    if key in _METRIC_VALUES:
-        metric = row.get("指标")
-        name = metric if isinstance(metric, str) else parent
-        return metric_kind(name) if name is not None else None
     if key in _CHANGE_VALUES and isinstance(row.get("字段"), str):
         field = row["字段"].split(" ")[0]  # "完成投资 2018-09"
         return KEY_KINDS.get(field) or metric_kind(field)
+    if key in _METRIC_VALUES or key in _CHANGE_VALUES:
+        metric = row.get("指标")
+        name = metric if isinstance(metric, str) else parent
+        return metric_kind(name) if name is not None else None
     return KEY_KINDS.get(key) or metric_kind(key)
 
 

@@ -2,7 +2,8 @@
 
 Every line starts with the project's 编号, fields follow the contract's order, amounts are
 normalised to 万元 and comments are left out, so git's line diff of two versions reads as a
-per-project list of changed fields. A file that does not parse is shown as it is.
+per-project list of changed fields. A file that does not parse is shown as it is; a file over
+the per-file size limit is not read and shows as one line (:func:`too_large`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ from .units import show_value
 from .vocab import LEDGERS
 from .yamlread import decode, parse_text
 
-__all__ = ["textconv"]
+__all__ = ["textconv", "too_large"]
+
+
+def too_large(size: int, limit: int) -> str:
+    """The textconv view of a file over the size limit, which is not read.
+
+    One line, and ``xm textconv`` exits 0: git gives up the whole ``git diff`` / ``git log -p``
+    ("unable to read files to diff") when a textconv driver fails, so one large blob in history
+    would otherwise hide every other change.
+    """
+    return f"# xm：文件过大（{size / 2**20:.1f} MB，上限 {limit / 2**20:g} MB），未读取，不像是台账\n"
 
 
 def textconv(raw: bytes, name: str) -> str:

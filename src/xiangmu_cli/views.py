@@ -18,6 +18,7 @@ from .vocab import CITY, METRIC_KINDS
 
 __all__ = [
     "targets_document", "overdue_document", "score_document", "list_document", "monthly_document",
+    "recheck_document",
     "METRIC_DISPLAY",
 ]
 
@@ -31,8 +32,11 @@ METRIC_DISPLAY: dict[str, str] = {
 _UNITS = {"amount": "（万元）", "area": "（平方米）", "intensity": "（元/平方米）"}
 
 
-def _meta(name: str, year: int, as_of: date, progress: Any = None, errors: int = 0) -> dict[str, Any]:
+def _meta(name: str, year: int, as_of: date, progress: Any = None, errors: int = 0,
+          reported: tuple[int, int] | None = None) -> dict[str, Any]:
     meta: dict[str, Any] = {"名称": name, "年度": year, "截至": as_of}
+    if reported is not None and reported[1]:
+        meta["已填报"] = f"{reported[0]}/{reported[1]} 个地区"  # of the regions with any 完成投资
     if progress is not None:
         meta["序时进度"] = format_value("rate", progress)
     if errors:
@@ -50,8 +54,9 @@ def _target_table(rows: list[dict[str, Any]], name: str = "目标完成") -> Tab
     ], rows)
 
 
-def targets_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0) -> Document:
-    return Document(f"{name} 目标完成情况", _meta(name, year, as_of, errors=errors), [_target_table(rows)])
+def targets_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0,
+                     reported: tuple[int, int] | None = None) -> Document:
+    return Document(f"{name} 目标完成情况", _meta(name, year, as_of, errors=errors, reported=reported), [_target_table(rows)])
 
 
 def _present(columns: list[Column], rows: list[dict[str, Any]]) -> list[Column]:
@@ -69,8 +74,9 @@ def _overdue_columns(with_kind: bool = True) -> list[Column]:
     ]
 
 
-def overdue_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0) -> Document:
-    return Document(f"{name} 逾期事项", _meta(name, year, as_of, errors=errors),
+def overdue_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0,
+                     reported: tuple[int, int] | None = None) -> Document:
+    return Document(f"{name} 逾期事项", _meta(name, year, as_of, errors=errors, reported=reported),
                     [Table("逾期事项", _present(_overdue_columns(), rows), rows, note=f"共 {len(rows)} 项，逾期天数 = 截至日期 − 到期日期")])
 
 
@@ -93,14 +99,16 @@ def _score_table(rows: list[dict[str, Any]]) -> Table:
 RANKING_CHART = Chart("考评排名（总分）", "考评", "地区", "总分", flag="减档", note="按名次排列；红色为减档")
 
 
-def score_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0) -> Document:
-    doc = Document(f"{name} 考评", _meta(name, year, as_of, errors=errors), [_score_table(rows)])
+def score_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0,
+                   reported: tuple[int, int] | None = None) -> Document:
+    doc = Document(f"{name} 考评", _meta(name, year, as_of, errors=errors, reported=reported), [_score_table(rows)])
     doc.json_data = {"考评": rows}
     doc.charts = [RANKING_CHART]
     return doc
 
 
-def list_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0) -> Document:
+def list_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0,
+                  reported: tuple[int, int] | None = None) -> Document:
     columns = [
         Column("地区", priority=1), Column("台账", priority=1), Column("编号", priority=2), Column("名称"),
         Column("类别", priority=4), Column("总投资", header="总投资（万元）", kind="amount"),
@@ -110,7 +118,7 @@ def list_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]],
         Column("开工日期", kind="date", priority=4), Column("计划开工日期", kind="date", priority=5),
         Column("包保领导", priority=3), Column("项目秘书", priority=3),
     ]
-    return Document(f"{name} 项目清单", _meta(name, year, as_of, errors=errors),
+    return Document(f"{name} 项目清单", _meta(name, year, as_of, errors=errors, reported=reported),
                     [Table("项目", columns, rows, note=f"共 {len(rows)} 个项目")])
 
 
@@ -161,7 +169,7 @@ def _overdue_summary(by_kind: dict[str, list[dict[str, Any]]]) -> Table:
 
 def monthly_document(report: MonthlyReport) -> Document:
     scope = report.region or CITY
-    meta = _meta(report.name, report.year, report.as_of, report.overview["序时进度"], report.errors)
+    meta = _meta(report.name, report.year, report.as_of, report.overview["序时进度"], report.errors, report.reported)
     meta["报告月份"] = f"{report.as_of.year}年{report.as_of.month}月"
     tables = [_overview_table(scope, report.overview), _region_table(report.regions),
               _target_table(report.targets)]
@@ -239,4 +247,27 @@ def log_document(code: str, name: str | None, rows: list[dict[str, Any]]) -> Doc
     ], display, note=f"共 {len(rows)} 个提交改动了该项目")
     doc = Document(f"{code} {name or ''} 的变动历史".strip(), {"编号": code}, [table])
     doc.json_data = {"编号": code, "提交": rows}
+    return doc
+
+
+def _cause_text(cause: dict[str, Any]) -> str:
+    from .diff import describe
+
+    if cause["编号"] is None:
+        return cause["名称"]
+    head = f"{cause['编号']} {cause['名称']}（{cause['改动']}）"
+    return head + ("：" + "，".join(describe(c) for c in cause["字段"]) if cause["字段"] else "")
+
+
+def recheck_document(name: str, published: str, as_of: date, rows: list[dict[str, Any]]) -> Document:
+    """``xm recheck``: each sent figure that changed, old → new, with the projects that moved it."""
+    display = [{**row, "原因说明": "；".join(_cause_text(c) for c in row["原因"])} for row in rows]
+    note = (f"与 {published} 相比，截至 {as_of.isoformat()} 的 {len(rows)} 个数字有变化" if rows
+            else f"与 {published} 相比，截至 {as_of.isoformat()} 的数字没有变化")
+    table = Table("已报数字的变化", [
+        Column("地区"), Column("指标"), Column("原值", kind_from="指标"), Column("新值", kind_from="指标"),
+        Column("原因说明", header="原因（改动的项目和字段）", priority=1),
+    ], display, note=note)
+    doc = Document(f"{name} 已报数字复核", {"报送版本": published, "截至": as_of}, [table])
+    doc.json_data = {"报送版本": published, "截至": as_of, "变化": rows}
     return doc

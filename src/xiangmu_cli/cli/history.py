@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -35,9 +38,32 @@ def diff(
         after, new_label = load_revision(git, root, new)
     except GitError as exc:
         raise usage_error(str(exc)) from None
+    _note_unread(((old_label, before), (new_label, after)))
     result = diff_repositories(before, after, old_label, new_label)
     name = (after.config or before.config).name if (after.config or before.config) else str(root)
     emit(diff_document(name, result), fmt, output)
+
+
+def _note_unread(revisions: Iterable[tuple[str, Any]]) -> None:
+    """On stderr, each revision's files that could not be read or parsed, located, one line each.
+
+    A historical revision cannot be given to ``xm validate``, so this is where its problems show;
+    the files' projects are 无法比较 in the report.
+    """
+    from ..diff import blocking
+
+    for label, repo in revisions:
+        first: dict[str, list[Any]] = {}
+        for problem in blocking(repo):
+            first.setdefault(problem.file, []).append(problem)
+        if not first:
+            continue
+        sys.stderr.write(f"注意：{label} 中有文件未能读取或解析，其中的项目未参与比较：\n")
+        for problems in first.values():
+            p = problems[0]
+            where = p.file if p.line is None else f"{p.file}:{p.line}:{p.col}"
+            more = f"（另有 {len(problems) - 1} 个问题）" if len(problems) > 1 else ""
+            sys.stderr.write(f"  {where}: {p.code} {p.message}{more}\n")
 
 
 @app.command("log", cls=XmCommand)
@@ -58,6 +84,9 @@ def log(
         rows = project_log(Git(root), root, code)
     except GitError as exc:
         raise usage_error(str(exc)) from None
+    for row in rows:
+        if row["备注"]:
+            sys.stderr.write(f"注意：提交 {row['提交']}：{row['备注']}\n")
     if not rows:
         typer.echo(f"没有提交改动过编号「{code}」的项目。", err=True)
         raise typer.Exit(1)
@@ -71,14 +100,24 @@ def textconv(path: Path = typer.Argument(..., help="台账文件", show_default=
     设置：在 .gitattributes 写  ledgers/**/*.yaml diff=xm ，再运行
     git config diff.xm.textconv "xm textconv" ；之后 git diff、git log -p 按项目显示变动。
 
+    超过大小上限（20 MB）的文件不读取，显示为一行说明（退出码 0，git 才能继续显示其他变动）；
+    命名管道、设备、符号链接等不是普通文件，不打开，退出码 2。
+
     示例：xm textconv ledgers/船营区/在建.yaml
     """
-    import sys
-
-    from ..textconv import textconv as convert
+    from ..fileio import TooLargeError, read_regular
+    from ..limits import current
+    from ..textconv import textconv as convert, too_large
 
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
+        raw = read_regular(path, current().max_file_bytes)  # a FIFO or a device is never opened
+    except TooLargeError as exc:
+        sys.stdout.write(too_large(exc.size, exc.limit))  # exit 0: see textconv.too_large
+        return
+    except FileNotFoundError:
+        raise usage_error(f"文件 {path} 不存在") from None
+    except PermissionError:
+        raise usage_error(f"无法读取 {path}：没有读取权限") from None
+    except OSError as exc:  # not a regular file (git only ever gives one), or another failure
         raise usage_error(f"无法读取 {path}：{exc.strerror or exc}") from None
     sys.stdout.write(convert(raw, path.name))

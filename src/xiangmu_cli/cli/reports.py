@@ -42,6 +42,8 @@ FormatOpt = typer.Option(None, "--format", "-f", show_default=False,
                          help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）、xlsx（须给 -o）")
 OutputOpt = typer.Option(None, "--output", "-o", show_default=False,
                          help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx）")
+RevOpt = typer.Option(None, "--rev", show_default=False,
+                      help="按 git 版本（如报送时打的标签 2018-09月报）中的台账计算，重现当时报出的数字")
 NoCacheOpt = typer.Option(False, "--no-cache", help="不读写缓存（用户缓存目录，见 XM_CACHE_DIR），重新读取台账并计算")
 
 
@@ -55,10 +57,18 @@ class Context:
         assert self.repo.config is not None
         return self.repo.config.name, self.repo.config.year, self.as_of
 
+    @property
+    def reported(self) -> tuple[int, int]:
+        from ..metrics import reported_regions
+        from ..stages import month_key
+
+        return reported_regions(self.repo, month_key(self.as_of))
+
 
 def _load(ledgers: Path | None, as_of: str | None = None, month: str | None = None,
-          region: str | None = None, fixed: date | None = None) -> Context:
-    """Load the ledgers and settle the as-of date; usage errors exit 2, a broken config exits 1."""
+          region: str | None = None, fixed: date | None = None, rev: str | None = None) -> Context:
+    """Load the ledgers (at git revision ``rev``, when given) and settle the as-of date; usage
+    errors exit 2, a broken config exits 1."""
     from ..metrics import resolve_as_of
     from ..units import UnitError, parse_date
 
@@ -70,7 +80,7 @@ def _load(ledgers: Path | None, as_of: str | None = None, month: str | None = No
             day = parse_date(as_of)
         except UnitError as exc:
             raise usage_error(f"--as-of：{exc.message}（{exc.hint}）") from None
-    repo = load_repository(resolve_ledgers(ledgers))
+    repo = load_repository(resolve_ledgers(ledgers)) if rev is None else load_at(resolve_ledgers(ledgers), rev)
     if repo.config is None:
         sys.stderr.write("xiangmu.yaml 缺失或有错误，无法统计；运行 xm validate 查看。\n")
         raise typer.Exit(1)
@@ -132,6 +142,17 @@ def emit(doc: Document, fmt: OutputFormat | None, output: Path | None) -> None:
     destination.write(destination.render(doc))
 
 
+def load_at(root: Path, rev: str) -> Repository:
+    """The ledgers as they were at git revision ``rev`` (a tag, a branch, a commit); exit 2 when
+    there is none such (a shallow clone says so)."""
+    from ..history import Git, GitError, load_revision
+
+    try:
+        return load_revision(Git(root), root, rev)[0]
+    except GitError as exc:
+        raise usage_error(str(exc)) from None
+
+
 def report(command: str, options: dict[str, object], ledgers: Path | None, fmt: OutputFormat | None,
            output: Path | None, no_cache: bool, build: Callable[[Path], tuple[Document, Repository]]) -> None:
     """Render ``build(root)`` (a document and the repository it was computed from), through the cache.
@@ -144,7 +165,7 @@ def report(command: str, options: dict[str, object], ledgers: Path | None, fmt: 
 
     destination = Destination.of(fmt, output)
     root = resolve_ledgers(ledgers)
-    if no_cache or not enabled():
+    if no_cache or not enabled() or options.get("rev") is not None:  # a revision is read from git, not the cache
         doc, repo = build(root)
         errors = len(repo.errors)
     else:
@@ -177,7 +198,7 @@ def _emit_xlsx(doc: Document, output: Path | None) -> None:
 @app.command("targets", cls=XmCommand)
 def targets(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, month: str | None = MonthOpt,
             region: str | None = RegionOpt, fmt: OutputFormat | None = FormatOpt,
-            output: Path | None = OutputOpt, no_cache: bool = NoCacheOpt) -> None:
+            output: Path | None = OutputOpt, rev: str | None = RevOpt, no_cache: bool = NoCacheOpt) -> None:
     """目标完成情况：xiangmu.yaml 目标 中每项目标的实际、完成率，年度投资另列序时进度与进度差。
 
     示例：xm targets --month 2018-09 --region 船营区
@@ -186,11 +207,11 @@ def targets(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
     from ..views import targets_document
 
     def build(root: Path) -> tuple[Document, Repository]:
-        ctx = _load(root, as_of, month, region)
+        ctx = _load(root, as_of, month, region, rev=rev)
         rows = [r for r in target_rows(ctx.repo, ctx.as_of) if region is None or r["地区"] == region]
-        return targets_document(*ctx.header, rows, len(ctx.repo.errors)), ctx.repo
+        return targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
-    report("targets", {"as_of": as_of, "month": month, "region": region}, ledgers, fmt, output, no_cache, build)
+    report("targets", {"as_of": as_of, "month": month, "region": region, "rev": rev}, ledgers, fmt, output, no_cache, build)
 
 
 class OverdueKind(str, Enum):
@@ -211,7 +232,7 @@ def overdue(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
             leader: str | None = typer.Option(None, "--leader", help="只看该包保领导的项目", show_default=False),
             secretary: str | None = typer.Option(None, "--secretary", help="只看该项目秘书的项目", show_default=False),
             fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt,
-            no_cache: bool = NoCacheOpt) -> None:
+            rev: str | None = RevOpt, no_cache: bool = NoCacheOpt) -> None:
     """逾期事项：未按期开工、超期未入统、签约未落地、问题超期、走访超期、投资漏报、超期未竣工、手续超期。
 
     按逾期天数从多到少排列，列出包保领导、项目秘书和责任单位。
@@ -222,14 +243,14 @@ def overdue(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
     from ..views import overdue_document
 
     def build(root: Path) -> tuple[Document, Repository]:
-        ctx = _load(root, as_of, month, region)
+        ctx = _load(root, as_of, month, region, rev=rev)
         rows = [it for it in overdue_items(ctx.repo, ctx.as_of)
                 if (region is None or it["地区"] == region) and (kind is None or it["类型"] == kind.value)
                 and (leader is None or it["包保领导"] == leader) and (secretary is None or it["项目秘书"] == secretary)]
-        return overdue_document(*ctx.header, rows, len(ctx.repo.errors)), ctx.repo
+        return overdue_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
     options = {"as_of": as_of, "month": month, "region": region, "kind": kind.value if kind else None,
-               "leader": leader, "secretary": secretary}
+               "leader": leader, "secretary": secretary, "rev": rev}
     report("overdue", options, ledgers, fmt, output, no_cache, build)
 
 
@@ -237,7 +258,7 @@ def overdue(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
 def score(ledgers: Path | None = LedgersOpt,
           period: str | None = typer.Option(None, "--period", "-p", help="考评期：三季度 或 年终", show_default=False),
           as_of: str | None = AsOfOpt, fmt: OutputFormat | None = FormatOpt,
-          output: Path | None = OutputOpt, no_cache: bool = NoCacheOpt) -> None:
+          output: Path | None = OutputOpt, rev: str | None = RevOpt, no_cache: bool = NoCacheOpt) -> None:
     """考评：各地区各指标得分、合计、名次，前列加分，后列减档。
 
     示例：xm score --period 三季度
@@ -251,14 +272,14 @@ def score(ledgers: Path | None = LedgersOpt,
         raise usage_error(f"考评期「{period}」应为 三季度 或 年终")
 
     def build(root: Path) -> tuple[Document, Repository]:
-        ctx = _load(root, as_of)
+        ctx = _load(root, as_of, rev=rev)
         if ctx.repo.config is not None and ctx.repo.config.evaluation is None:
             raise usage_error("xiangmu.yaml 中没有 考评 设置")
         if period is not None:
             ctx.as_of = period_as_of(ctx.repo, period)
-        return score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors)), ctx.repo
+        return score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors), ctx.reported), ctx.repo
 
-    report("score", {"period": period, "as_of": as_of}, ledgers, fmt, output, no_cache, build)
+    report("score", {"period": period, "as_of": as_of, "rev": rev}, ledgers, fmt, output, no_cache, build)
 
 
 class LedgerName(str, Enum):
@@ -278,7 +299,7 @@ def list_(ledgers: Path | None = LedgersOpt,
           category: str | None = typer.Option(None, "--category", help="类别", show_default=False),
           as_of: str | None = AsOfOpt, month: str | None = MonthOpt,
           fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt,
-          no_cache: bool = NoCacheOpt) -> None:
+          rev: str | None = RevOpt, no_cache: bool = NoCacheOpt) -> None:
     """项目清单：符合条件的项目，每个一行，列出总投资、年度计划、完成投资等。
 
     示例：xm list --region 经开区 --min 1亿
@@ -296,13 +317,13 @@ def list_(ledgers: Path | None = LedgersOpt,
             raise usage_error(f"--min：{exc.message}（{exc.hint}）") from None
 
     def build(root: Path) -> tuple[Document, Repository]:
-        ctx = _load(root, as_of, month, region)
+        ctx = _load(root, as_of, month, region, rev=rev)
         rows = project_rows(ctx.repo, ctx.as_of, ledger=Ledger(ledger.value) if ledger else None, region=region,
                             minimum=floor, leader=leader, secretary=secretary, category=category)
-        return list_document(*ctx.header, rows, len(ctx.repo.errors)), ctx.repo
+        return list_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
     options = {"ledger": ledger.value if ledger else None, "region": region, "min": str(floor) if floor else None,
-               "leader": leader, "secretary": secretary, "category": category, "as_of": as_of, "month": month}
+               "leader": leader, "secretary": secretary, "category": category, "as_of": as_of, "month": month, "rev": rev}
     report("list", options, ledgers, fmt, output, no_cache, build)
 
 
@@ -313,7 +334,7 @@ app.add_typer(report_app, name="report")
 @report_app.command("monthly", cls=XmCommand)
 def monthly(ledgers: Path | None = LedgersOpt, month: str | None = MonthOpt, as_of: str | None = AsOfOpt,
             region: str | None = RegionOpt, fmt: OutputFormat | None = FormatOpt,
-            output: Path | None = OutputOpt, no_cache: bool = NoCacheOpt) -> None:
+            output: Path | None = OutputOpt, rev: str | None = RevOpt, no_cache: bool = NoCacheOpt) -> None:
     """月调度报告：全市总览、分地区、目标完成、逾期事项、本月变动、考评。
 
     缺省为最近填报月份；报告头注明截至日期和序时进度。
@@ -324,7 +345,32 @@ def monthly(ledgers: Path | None = LedgersOpt, month: str | None = MonthOpt, as_
     from ..views import monthly_document
 
     def build(root: Path) -> tuple[Document, Repository]:
-        ctx = _load(root, as_of, month, region)
+        ctx = _load(root, as_of, month, region, rev=rev)
         return monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), ctx.repo
 
-    report("report monthly", {"month": month, "as_of": as_of, "region": region}, ledgers, fmt, output, no_cache, build)
+    report("report monthly", {"month": month, "as_of": as_of, "region": region, "rev": rev}, ledgers, fmt, output, no_cache, build)
+
+
+@app.command("recheck", cls=XmCommand)
+def recheck(published: str = typer.Argument(..., help="报送时的 git 版本（标签、分支或提交），例如 2018-09月报",
+                                            show_default=False),
+            ledgers: Path | None = LedgersOpt, month: str | None = MonthOpt, as_of: str | None = AsOfOpt,
+            fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt) -> None:
+    """复核已报送的数字：用报送时的版本和现在的台账按同一截至日期各算一遍，列出变了的数字和原因。
+
+    原因逐项列出改动的项目和字段（补记到已报期间的日期、改写已结束月份的完成投资、删除或新增的项目、
+    xiangmu.yaml 设置的改动）。正常的后续登记（开工、入统、落地、新月份的完成投资）不会改变已报数字。
+    截至日期缺省为报送版本的报告月份。有数字变化时以 1 退出，可在 CI 中守护已报送的月份。
+
+    示例：xm recheck 2018-09月报 --month 2018-09
+    """
+    from ..restate import restatement
+    from ..views import recheck_document
+
+    root = resolve_ledgers(ledgers)
+    sent = _load(root, as_of, month, rev=published)
+    now = _load(root, fixed=sent.as_of)
+    rows = restatement(sent.repo, now.repo, sent.as_of)
+    name = sent.header[0]
+    emit(recheck_document(name, published, sent.as_of, rows), fmt, output)
+    raise typer.Exit(1 if rows else 0)
