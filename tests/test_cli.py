@@ -178,7 +178,7 @@ def test_help_is_chinese_with_an_example() -> None:
     top = runner.invoke(app, ["--help"])
     assert top.exit_code == 0 and "重点项目建设台账" in top.stdout and "示例" in top.stdout
     assert _commands() == ["diff", "enter-stats", "export", "finish", "fmt", "import", "info", "invest", "land", "list", "log",
-                          "overdue", "problem", "report", "schema", "score", "start", "targets", "textconv", "validate",
+                          "overdue", "problem", "recheck", "report", "schema", "score", "start", "targets", "textconv", "validate",
                           "visit"]
     for name in _commands():
         result = runner.invoke(app, [name, "--help"])

@@ -197,8 +197,9 @@ def check_future_events(repo: Repository) -> list[Problem]:
             later(issue.solved, "解决日期", ("问题", i, "解决日期"), rec)
         for i, approval in enumerate(getattr(p, "approvals", ())):
             later(approval.done, "办结日期", ("前期手续", i, "办结日期"), rec)
+        year_prefix = f"{repo.config.year:04d}-" if repo.config is not None else ""
         for key in getattr(p, "monthly", {}):
-            if key > month:
+            if key > month and key.startswith(year_prefix):  # a month outside 年度 is E301 already
                 problems.append(Problem("W105", f"完成投资的月份「{key}」晚于本月（{month}），还没有完成", rec.file,
                                         "只登记已经过去的月份的完成投资", path=(*rec.path, "完成投资", key),
                                         at="key", project=p.code))
