@@ -743,8 +743,9 @@ def _read(path: Path) -> _File:
     cr = False
     if _LONE_CR.search(text):
         if "\n" in text:
-            line = text.count("\n", 0, _LONE_CR.search(text).start()) + 1
-            raise EditError(f"{shown}:{line}: 换行符混用：这一行有单独的回车符（CR），其他行用 LF 换行，"
+            at = _LONE_CR.search(text).start()
+            line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+            raise EditError(f"{shown}:{line}:{col}: 换行符混用：这一行有单独的回车符（CR），其他行用 LF 换行，"
                             f"无法在原有写法上自动修改；请先运行 xm fmt {shown} 统一换行（内容和注释不变），再重新运行命令")
         text, cr = text.replace("\r", "\n"), True
     return _File(path, raw, text, raw.startswith(_BOM.encode()), cr)
