@@ -320,3 +320,34 @@ def test_the_lock_is_reentrant_and_leaves_no_file(tmp_path: Path) -> None:
         assert lock.exists()
     assert not lock.exists()
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def _taker(folder: Path, rounds: int, barrier, results, broken: bool) -> None:
+    if broken:  # the classic bug: locking a lock file that its last holder has just removed
+        fileio._same_file = lambda fd, path: True
+    spans = []
+    barrier.wait()
+    for _ in range(rounds):
+        with fileio.ledger_lock(folder, wait=60):
+            start = time.monotonic()
+            time.sleep(0.05)
+            spans.append((start, time.monotonic()))
+    results.put(spans)
+
+
+def _overlaps(folder: Path, broken: bool = False) -> int:
+    barrier, results = CTX.Barrier(4), CTX.Queue()
+    procs = [CTX.Process(target=_taker, args=(folder, 15, barrier, results, broken)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    spans = sorted(span for _ in procs for span in results.get(timeout=120))
+    for p in procs:
+        p.join(30)
+    return sum(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:]))
+
+
+def test_the_lock_is_exclusive_although_its_file_is_removed_on_release(tmp_path: Path) -> None:
+    """Four processes take and release the lock 15 times each: never two at once, although each
+    release removes the file another process may have opened meanwhile."""
+    assert _overlaps(tmp_path) == 0
+    assert not (tmp_path / ".xm.lock").exists()

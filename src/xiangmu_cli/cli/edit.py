@@ -8,7 +8,7 @@ checkout) exit 1 and leave every file untouched.
 
 From loading to the last write a command holds the ledger lock (``<ledgers>/.xm.lock``, see
 :func:`xiangmu_cli.fileio.ledger_lock`): a second command on the same ledgers says it is waiting,
-waits up to ``XM_LOCK_WAIT`` seconds (default 10) and then runs on what the first one wrote, or
+waits up to ``XM_LOCK_WAIT`` seconds (default 30) and then runs on what the first one wrote, or
 gives up with a message. ``--dry-run`` writes nothing and takes no lock.
 """
 
