@@ -287,11 +287,16 @@ def test_a_read_only_checkout_reads_checks_and_shows_but_does_not_edit(root: Pat
 
 # --- another program saves meanwhile ------------------------------------------------------------
 
-def test_a_save_by_another_program_is_not_called_a_defect(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An editor (which takes no lock) saves another project of the file between xm's loading and
-    its reading the file: refused as a concurrent change, not as xm's defect."""
+@pytest.mark.parametrize("theirs", [
+    BUILDING.replace("    总投资: 5500\n", "    总投资: 5600\n"),  # another project changed
+    BUILDING.replace("项目:\n", "项目:\n  - 编号: CY-B0\n    名称: 新项目\n    总投资: 100\n    建设性质: 新建\n"
+                                 "    开工日期: 2018-04-01\n    年度计划投资: 50\n\n"),  # a project added above
+])
+def test_a_save_by_another_program_is_not_called_a_defect(root: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          theirs: str) -> None:
+    """An editor (which takes no lock) saves the file between xm's loading the ledgers and its
+    reading the file: refused as a concurrent change, not as xm's defect nor a missing project."""
     path = root / "船营区/在建.yaml"
-    theirs = BUILDING.replace("    总投资: 5500\n", "    总投资: 5600\n")
     real_read = edit._read
 
     def read_after_their_save(p: Path):

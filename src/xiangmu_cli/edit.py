@@ -543,6 +543,15 @@ def _item(doc: _Doc, index: int, code: str) -> Any:
     return item
 
 
+def _located(repo: Repository, doc: _Doc, record: Record) -> Any:
+    """The record's item in the file's node tree; not found only if the file changed since loading."""
+    try:
+        return _item(doc, record.index, record.project.code)
+    except EditError:
+        _changed_meanwhile(repo)
+        raise
+
+
 @dataclass
 class _Cut:
     text: str  # the source without the project
@@ -806,21 +815,15 @@ def _verify(repo: Repository, changes: dict[Path, str], intended: dict[str, tupl
                 p.file = shown
             raise EditError("修改后台账会出现以下错误，未写入任何文件：", details=problems_text(bad, sources))
 
-        def snapshot(r: Repository) -> dict[str, list[tuple[str, Ledger, dict[str, Any]]]]:
-            out: dict[str, list[tuple[str, Ledger, dict[str, Any]]]] = {}
-            for rec in r.records:
-                out.setdefault(rec.project.code, []).append((rec.region, rec.ledger, _dump(rec.project)))
-            return out
-
-        old_data, new_data = snapshot(repo), snapshot(new)
+        old_data, new_data = _snapshot(repo), _snapshot(new)
         for other in sorted(old_data.keys() | new_data.keys()):
             if other not in intended and old_data.get(other) != new_data.get(other):
-                _changed_meanwhile(repo, snapshot)
+                _changed_meanwhile(repo)
                 raise EditError(f"修改会改变其他项目（{other}）的数据，未写入任何文件；这是 xm 的缺陷，请报告")
         for code, want in intended.items():
             got = new_data.get(code, [])
             if got != [want]:
-                _changed_meanwhile(repo, snapshot)
+                _changed_meanwhile(repo)
                 detail = []
                 if len(got) == 1:
                     detail = [f"  「{k}」：得到 {got[0][2].get(k)!r}，应为 {want[2].get(k)!r}"
@@ -866,11 +869,18 @@ def _copy_ledgers(root: Path, copy: Path) -> None:
             take(root / region / ledger.filename, copy / region / ledger.filename)
 
 
-def _changed_meanwhile(repo: Repository, snapshot: Callable[[Repository], Any]) -> None:
-    """Before blaming xm for a mismatch: were the ledgers changed since ``repo`` was loaded (by
-    a program that does not take the lock, e.g. an editor)? Then that is the reason."""
+def _snapshot(r: Repository) -> dict[str, list[tuple[str, Ledger, dict[str, Any]]]]:
+    out: dict[str, list[tuple[str, Ledger, dict[str, Any]]]] = {}
+    for rec in r.records:
+        out.setdefault(rec.project.code, []).append((rec.region, rec.ledger, _dump(rec.project)))
+    return out
+
+
+def _changed_meanwhile(repo: Repository) -> None:
+    """Before blaming xm (or the file) for a mismatch: were the ledgers changed since ``repo``
+    was loaded, by a program that takes no lock (an editor)? Then that is the reason given."""
     again = load(repo.root)
-    if snapshot(again) != snapshot(repo) or Counter((p.code, p.file) for p in again.errors) != Counter(
+    if _snapshot(again) != _snapshot(repo) or Counter((p.code, p.file) for p in again.errors) != Counter(
             (p.code, p.file) for p in repo.errors):
         raise EditError("台账在读取之后被修改过（可能有人同时在编辑），未写入任何文件；请重新运行命令")
 
@@ -911,7 +921,7 @@ def _move(repo: Repository, record: Record, target: Ledger, sets: list[tuple[str
     dest_path = src.path.parent / target.filename
     _check_clean(repo, [src.path, dest_path])
     doc = _Doc(src.text)
-    item = _item(doc, record.index, record.project.code)
+    item = _located(repo, doc, record)
     order = _order(target)
     present = [k.value for k, _ in doc.pairs(item)]
     drop = {k for k in present if k not in order}
@@ -1044,7 +1054,7 @@ def _in_place(repo: Repository, record: Record, edit: Callable[[_Doc, Any], bool
     src = _read(_path_of(repo, record))
     _check_clean(repo, [src.path])
     doc = _Doc(src.text)
-    item = _item(doc, record.index, record.project.code)
+    item = _located(repo, doc, record)
     changed = edit(doc, item)
     text = summary() if callable(summary) else summary
     if not changed:
