@@ -251,7 +251,8 @@ def test_a_lock_file_that_is_not_a_regular_file_is_refused(root: Path, tmp_path:
     (root / "船营区/在建.yaml").write_text(UNORDERED, encoding="utf-8")
     before = _hashes(root)
     result = _xm("fmt", "--ledgers", str(root))
-    assert result.returncode == 1 and f"锁文件 {lock} 是{name}，不是普通文件" in result.stdout
+    assert result.returncode == 1 and result.stdout.startswith(f"错误：锁文件 {lock} 是{name}，不是普通文件")
+    assert result.stdout.splitlines()[-1] == "整理了 0 个文件，0 个无需改动；6 个文件因无法锁定台账而未整理"
     assert _hashes(root) == before
     assert os.path.lexists(lock) and (not outside.exists() if kind == "dangling-link" else True)
     if kind == "link":

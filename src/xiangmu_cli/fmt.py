@@ -820,8 +820,16 @@ class FileResult:
     changed: bool = False  # the file differs (or differed) from its canonical layout
     written: bool = False
     error: FormatError | None = None
-    #: The ledger lock was held by another command for too long: the file was not read.
-    busy: bool = False
+    #: The ledger lock could not be taken (held by another command for too long, or its file is
+    #: a link, FIFO or folder): the file was not read, and no other file under that lock can be.
+    lock_error: OSError | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Another command held the ledger lock for longer than the wait."""
+        from .fileio import LockBusyError
+
+        return isinstance(self.lock_error, LockBusyError)
 
 
 def lock_folder(path: Path) -> Path:
@@ -843,9 +851,9 @@ def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, writ
     read (never a link, FIFO or device), at most the size limit. When writing, the file is read,
     formatted and written under the ledger lock of :func:`lock_folder` (``on_wait`` is called if
     it has to wait for another command; a read-only folder is formatted unlocked, since nothing
-    can be written there anyway); ``FileResult.busy`` says the wait was in vain.
+    can be written there anyway); ``FileResult.lock_error`` says why the lock could not be taken.
     """
-    from .fileio import LockBusyError, LockError, ledger_lock
+    from .fileio import LockError, ledger_lock
 
     result = FileResult(path=path, file=file or _display(path))
     if isinstance(kind, types.EllipsisType):
@@ -870,7 +878,7 @@ def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, writ
             return _format_file(result, kind, write=True)
     except LockError as exc:
         result.error = FormatError(str(exc))
-        result.busy = isinstance(exc, LockBusyError)
+        result.lock_error = exc
         return result
 
 

@@ -2,7 +2,8 @@
 
 Each file is read, formatted and written under the ledger lock (as the edit commands), taken
 file by file so that an edit waiting for it never waits long; ``--check`` writes nothing and
-takes no lock. When the lock stays taken past the wait, the remaining files are left alone.
+takes no lock. When the lock cannot be taken (held past the wait, or its file is not a regular
+file), that file and the remaining ones are left alone.
 """
 
 from __future__ import annotations
@@ -55,9 +56,10 @@ def fmt(
     for i, path in enumerate(files):
         result = format_file(path, write=not check, on_wait=waiting)
         error = result.error
-        if result.busy:  # the other command is still at work: leave this file and the rest alone
+        if result.lock_error is not None:  # the same for the rest: leave this file and the rest alone
             skipped = len(files) - i
             lines.append(f"错误：{error.message}")
+            why = "台账正被另一个 xm 命令修改" if result.busy else "无法锁定台账"
             break
         if error is not None:
             failed += 1
@@ -77,6 +79,6 @@ def fmt(
     if failed:
         summary += f"；{failed} 个文件有错误，未改动"
     if skipped:
-        summary += f"；{skipped} 个文件因台账正被另一个 xm 命令修改而未整理"
+        summary += f"；{skipped} 个文件因{why}而未整理"
     typer.echo("\n".join([*lines, summary]))
     raise typer.Exit(1 if failed or skipped or (check and changed) else 0)
