@@ -184,7 +184,7 @@ def test_a_second_command_waits_then_edits(root: Path) -> None:
     assert not lock.exists()
 
 
-def test_a_command_that_waits_too_long_gives_up_and_changes_nothing(root: Path) -> None:
+def test_a_command_that_waits_too_long_gives_up_and_changes_nothing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     proc, release = _hold(root)
     try:
         before = _hashes(root)
@@ -209,12 +209,10 @@ def test_a_command_that_waits_too_long_gives_up_and_changes_nothing(root: Path) 
         assert result.exit_code == 0 and result.stderr == "" and "+      - 2018-09-30" in result.stdout
         # the library's apply() holds the lock too (xm import writes with it)
         plan = edit.visit(load(root), "CY-U1", "2018-09-30")
-        os.environ["XM_LOCK_WAIT"] = "0"
-        try:
-            with pytest.raises(EditError, match="台账正被另一个 xm 命令修改，等待 0 秒后仍未完成"):
-                edit.apply(plan)
-        finally:
-            del os.environ["XM_LOCK_WAIT"]
+        monkeypatch.setenv("XM_LOCK_WAIT", "0")
+        with pytest.raises(EditError, match="台账正被另一个 xm 命令修改，等待 0 秒后仍未完成"):
+            edit.apply(plan)
+        monkeypatch.delenv("XM_LOCK_WAIT")
         assert _hashes(root) == before
     finally:
         release.set()
