@@ -63,30 +63,45 @@ Before a plan is returned it is verified: the repository is loaded from a tempor
 the new texts, and the plan is refused (:class:`EditError`) when that copy has a validation
 error the original had not, when the edited project's data is not exactly the intended data
 (compared as models), or when any other project's data changed. Files with an error are never
-edited (run ``xm validate`` first).
+edited (run ``xm validate`` first). The copy holds what the loader reads (xiangmu.yaml and the
+ledger files of the region folders) and nothing else: hidden files and folders, stray files,
+links, FIFOs and devices are neither copied nor read.
+
+Files are read as regular files only, within the size limit (:func:`fileio.read_regular`).
+Written as they are: a BOM, CRLF or lone-CR (old Mac) line breaks, tabs (``名称: 甲 \t# 注释``,
+which ruamel's scanner refuses and YAML allows: located on the same text with spaces, same
+offsets), flow-style projects (``- {编号: …}``: new lists and mappings go in as ``[…]``/``{…}``).
+A file mixing lone CRs with LF line breaks is refused with the hint to run ``xm fmt`` first.
+
+Concurrency: :func:`apply` holds the ledger lock (:func:`fileio.ledger_lock`) while it checks
+that every file is still what the plan was made from and renames the new versions in; the
+commands hold it from loading to writing, so a concurrent command waits instead of being refused.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-import shutil
+import os
+import re
 import stat
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from . import limits
+from .fileio import UNCHECKED, LockError, ledger_lock, read_regular, unchanged, write_atomic
 from .loading import Record, Repository, display_path, load
 from .model import PROJECT_MODELS, Issue, Project
 from .problems import Problem, suggest
 from .units import UnitError, format_amount, parse_amount, parse_date, parse_month
-from .fileio import UNCHECKED, write_atomic
-from .vocab import CONFIG_FILE, Ledger
+from .vocab import CONFIG_FILE, LEDGERS, Ledger
 
 __all__ = [
     "EditPlan", "EditError", "apply", "diff", "start", "enter_stats", "land", "finish", "invest", "visit",
@@ -113,6 +128,8 @@ class EditPlan:
     warnings: list[str] = field(default_factory=list)
     #: File mode for new files.
     new_mode: int = 0o644
+    #: The ledger folder, whose lock :func:`apply` holds while writing (None: the files' grandparent).
+    root: Path | None = None
 
 
 class EditError(Exception):
@@ -192,10 +209,15 @@ def _scalar(value: str, flow: bool, text: bool) -> str:
 
 # --- one file's text and node tree -------------------------------------------------------------
 
+#: NEL, LS and PS are line breaks to ruamel (YAML 1.1) but ordinary characters to the loader
+#: (YAML 1.2): composed as spaces (same offsets), so that both see the same lines.
+_NOT_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+
+
 def _compose(text: str) -> Any:
     from ruamel.yaml import YAML
 
-    return YAML(typ="safe", pure=True).compose(text)
+    return YAML(typ="safe", pure=True).compose(text.translate(_NOT_BREAKS))
 
 
 def _nodes() -> Any:
@@ -212,8 +234,18 @@ class _Doc:
         self.nl = "\r\n" if "\r\n" in text else "\n"
         try:
             self.root = _compose(text)
-        except Exception as exc:  # the loader accepted the file, so this is unexpected
-            raise EditError(f"无法解析文件以定位修改位置（{type(exc).__name__}）；请手工修改") from None
+        except Exception as exc:  # the loader accepted the file
+            root = None
+            if "\t" in text:
+                # ruamel's pure scanner refuses a tab as separation (`名称: 甲 \t# 注释`, `- x\t`), which
+                # YAML and the loader allow. The same text with spaces has the same offsets; only the
+                # node tree's positions are used (values are compared with the loader's data after
+                # the edit, in _verify), and what is written is sliced from the original text.
+                with suppress(Exception):
+                    root = _compose(text.replace("\t", " "))
+            if root is None:
+                raise EditError(f"无法解析文件以定位修改位置（{type(exc).__name__}）；请手工修改") from None
+            self.root = root
         self._edits: list[tuple[int, int, int, str]] = []
         n = _nodes()
         self.Scalar, self.Mapping, self.Sequence = n.ScalarNode, n.MappingNode, n.SequenceNode
@@ -363,7 +395,8 @@ class _Doc:
         place = self.place(mapping, key, order, set(skip))
         pairs = mapping.value
         if mapping.flow_style:
-            assert isinstance(value, str)
+            if not isinstance(value, str):
+                raise EditError(f"项目写成了 {{…}} 的流式写法，无法在其中插入多行的「{key}」；请手工修改")
             if place is None:
                 self.insert(mapping.start_mark.index + 1, f"{key}: {value}")
             elif place[0] == "before":
@@ -446,6 +479,13 @@ class _Doc:
             first, *rest = [f"{k}: {_scalar(v, False, t)}" for k, v, t in item]
             return ["-" + " " * (offset - 1) + first] + [pad + line for line in rest]
 
+        if mapping.flow_style and (found is None or self.is_empty(found[1])):  # `- {编号: …}`: `key: [item]`
+            value = "[" + flow_text(True) + "]"
+            if found is None:
+                self.insert_pair(mapping, key, value, order)
+            else:
+                self.insert(self.colon(found[0]) + 1, " " + value)
+            return
         if found is None or self.is_empty(found[1]):
             lines = ["  " + line for line in block_lines(prefer_block, 2)]
             if found is None:
@@ -501,6 +541,15 @@ def _item(doc: _Doc, index: int, code: str) -> Any:
     if found is None or found[1].value != code:
         raise EditError(f"在文件中找不到项目 {code}")
     return item
+
+
+def _located(repo: Repository, doc: _Doc, record: Record) -> Any:
+    """The record's item in the file's node tree; not found only if the file changed since loading."""
+    try:
+        return _item(doc, record.index, record.project.code)
+    except EditError:
+        _changed_meanwhile(repo)
+        raise
 
 
 @dataclass
@@ -676,24 +725,39 @@ def _check_clean(repo: Repository, paths: list[Path]) -> None:
 class _File:
     path: Path
     raw: bytes
-    text: str  # without the BOM
+    text: str  # without the BOM; lone-CR line breaks read as LF
     bom: bool
+    cr: bool = False  # the line breaks are lone CRs (old Mac): written back as CR
 
     def output(self, text: str) -> str:
-        return (_BOM if self.bom else "") + text
+        return (_BOM if self.bom else "") + (text.replace("\n", "\r") if self.cr else text)
+
+
+_LONE_CR = re.compile("\r(?!\n)")
 
 
 def _read(path: Path) -> _File:
+    """A ledger file to edit: a regular file within the size limit, in a line-break style the
+    edits keep (LF, CRLF, or lone CR throughout)."""
     from .yamlread import decode
 
+    shown = display_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, limits.current().max_file_bytes)
     except OSError as exc:
-        raise EditError(f"无法读取 {display_path(path)}：{exc.strerror or exc}") from None
-    text, problems = decode(raw, display_path(path))
+        raise EditError(f"无法读取 {shown}：{exc.strerror or exc}") from None
+    text, problems = decode(raw, shown)
     if text is None:
-        raise EditError(f"{display_path(path)} 无法读取（{problems[0].message}）；请先运行 xm validate")
-    return _File(path, raw, text, raw.startswith(_BOM.encode()))
+        raise EditError(f"{shown} 无法读取（{problems[0].message}）；请先运行 xm validate")
+    cr = False
+    if _LONE_CR.search(text):
+        if "\n" in text:
+            at = _LONE_CR.search(text).start()
+            line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+            raise EditError(f"{shown}:{line}:{col}: 换行符混用：这一行有单独的回车符（CR），其他行用 LF 换行，"
+                            f"无法在原有写法上自动修改；请先运行 xm fmt {shown} 统一换行（内容和注释不变），再重新运行命令")
+        text, cr = text.replace("\r", "\n"), True
+    return _File(path, raw, text, raw.startswith(_BOM.encode()), cr)
 
 
 def _dump(project: Project) -> dict[str, Any]:
@@ -732,7 +796,7 @@ def _verify(repo: Repository, changes: dict[Path, str], intended: dict[str, tupl
     root = repo.root
     with tempfile.TemporaryDirectory(prefix="xm-edit-") as tmp:
         copy = Path(tmp) / "ledgers"
-        shutil.copytree(root, copy, symlinks=True, ignore=lambda _d, names: [n for n in names if n.startswith(".")])
+        _copy_ledgers(root, copy)
         for path, text in changes.items():
             target = copy / path.resolve().relative_to(root.resolve())
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -751,19 +815,15 @@ def _verify(repo: Repository, changes: dict[Path, str], intended: dict[str, tupl
                 p.file = shown
             raise EditError("修改后台账会出现以下错误，未写入任何文件：", details=problems_text(bad, sources))
 
-        def snapshot(r: Repository) -> dict[str, list[tuple[str, Ledger, dict[str, Any]]]]:
-            out: dict[str, list[tuple[str, Ledger, dict[str, Any]]]] = {}
-            for rec in r.records:
-                out.setdefault(rec.project.code, []).append((rec.region, rec.ledger, _dump(rec.project)))
-            return out
-
-        old_data, new_data = snapshot(repo), snapshot(new)
+        old_data, new_data = _snapshot(repo), _snapshot(new)
         for other in sorted(old_data.keys() | new_data.keys()):
             if other not in intended and old_data.get(other) != new_data.get(other):
+                _changed_meanwhile(repo)
                 raise EditError(f"修改会改变其他项目（{other}）的数据，未写入任何文件；这是 xm 的缺陷，请报告")
         for code, want in intended.items():
             got = new_data.get(code, [])
             if got != [want]:
+                _changed_meanwhile(repo)
                 detail = []
                 if len(got) == 1:
                     detail = [f"  「{k}」：得到 {got[0][2].get(k)!r}，应为 {want[2].get(k)!r}"
@@ -785,6 +845,46 @@ def _verify(repo: Repository, changes: dict[Path, str], intended: dict[str, tupl
         return out
 
 
+def _copy_ledgers(root: Path, copy: Path) -> None:
+    """Copy what the loader reads, and nothing else: xiangmu.yaml and the ledger files (regular
+    files within the size limit) of the region folders. Hidden entries (names starting with
+    '.'), stray files and folders, links, FIFOs and devices are never opened nor walked; their
+    absence can only remove problems from the copy, never add one."""
+    limit = limits.current().max_file_bytes
+    copy.mkdir()
+
+    def take(src: Path, dst: Path) -> None:
+        try:
+            data = read_regular(src, limit)
+        except OSError:  # absent, not a regular file, too large, unreadable: the loader does not read it either
+            return
+        dst.write_bytes(data)
+
+    take(root / CONFIG_FILE, copy / CONFIG_FILE)
+    with os.scandir(root) as entries:
+        regions = [e.name for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
+    for region in regions:
+        (copy / region).mkdir()
+        for ledger in LEDGERS:
+            take(root / region / ledger.filename, copy / region / ledger.filename)
+
+
+def _snapshot(r: Repository) -> dict[str, list[tuple[str, Ledger, dict[str, Any]]]]:
+    out: dict[str, list[tuple[str, Ledger, dict[str, Any]]]] = {}
+    for rec in r.records:
+        out.setdefault(rec.project.code, []).append((rec.region, rec.ledger, _dump(rec.project)))
+    return out
+
+
+def _changed_meanwhile(repo: Repository) -> None:
+    """Before blaming xm (or the file) for a mismatch: were the ledgers changed since ``repo``
+    was loaded, by a program that takes no lock (an editor)? Then that is the reason given."""
+    again = load(repo.root)
+    if _snapshot(again) != _snapshot(repo) or Counter((p.code, p.file) for p in again.errors) != Counter(
+            (p.code, p.file) for p in repo.errors):
+        raise EditError("台账在读取之后被修改过（可能有人同时在编辑），未写入任何文件；请重新运行命令")
+
+
 def _plan(repo: Repository, record: Record, files: list[_File], texts: list[str], new_files: dict[Path, str],
           ledger: Ledger, intended: dict[str, Any], summary: str) -> EditPlan:
     changes: dict[Path, str] = dict(new_files)
@@ -795,7 +895,8 @@ def _plan(repo: Repository, record: Record, files: list[_File], texts: list[str]
     code = record.project.code
     warnings = _verify(repo, changes, {code: (record.region, ledger, intended)}, {code: record})
     mode = stat.S_IMODE(files[-1].path.stat().st_mode) if files else 0o644
-    return EditPlan(changes=changes, summary=summary, originals=originals, warnings=warnings, new_mode=mode)
+    return EditPlan(changes=changes, summary=summary, originals=originals, warnings=warnings, new_mode=mode,
+                    root=repo.root)
 
 
 def _label(record: Record) -> str:
@@ -820,7 +921,7 @@ def _move(repo: Repository, record: Record, target: Ledger, sets: list[tuple[str
     dest_path = src.path.parent / target.filename
     _check_clean(repo, [src.path, dest_path])
     doc = _Doc(src.text)
-    item = _item(doc, record.index, record.project.code)
+    item = _located(repo, doc, record)
     order = _order(target)
     present = [k.value for k, _ in doc.pairs(item)]
     drop = {k for k in present if k not in order}
@@ -953,7 +1054,7 @@ def _in_place(repo: Repository, record: Record, edit: Callable[[_Doc, Any], bool
     src = _read(_path_of(repo, record))
     _check_clean(repo, [src.path])
     doc = _Doc(src.text)
-    item = _item(doc, record.index, record.project.code)
+    item = _located(repo, doc, record)
     changed = edit(doc, item)
     text = summary() if callable(summary) else summary
     if not changed:
@@ -992,12 +1093,16 @@ def invest(repo: Repository, code: str, month: str, amount: str) -> EditPlan:
         order = _order(record.ledger)
         found = doc.get(item, "完成投资")
         block = f"{key}: {_scalar(amount, False, False)}"
+        inline = "{" + f"{key}: {_scalar(amount, True, False)}" + "}"  # in a `- {编号: …}` project
         if found is None:
-            doc.insert_pair(item, "完成投资", ["  " + block], order)
+            doc.insert_pair(item, "完成投资", inline if item.flow_style else ["  " + block], order)
             return True
         k, v = found
         if doc.is_empty(v):
-            doc.insert_lines(doc.eol(k.start_mark.index), [" " * (doc.key_col(item) + 2) + block])
+            if item.flow_style:
+                doc.insert(doc.colon(k) + 1, " " + inline)
+            else:
+                doc.insert_lines(doc.eol(k.start_mark.index), [" " * (doc.key_col(item) + 2) + block])
             return True
         if not isinstance(v, doc.Mapping):
             raise EditError("「完成投资」不是映射（YYYY-MM: 金额），无法修改；请手工修改")
@@ -1202,7 +1307,7 @@ def add_projects(repo: Repository, groups: list[tuple[str, Ledger, list[dict[str
         else:
             changes[path], originals[path] = _new_file(region, ledger, cut, "\n"), None
     warnings = _verify(repo, changes, intended, {})
-    return EditPlan(changes=changes, summary=summary, originals=originals, warnings=warnings)
+    return EditPlan(changes=changes, summary=summary, originals=originals, warnings=warnings, root=repo.root)
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -1220,15 +1325,29 @@ def diff(plan: EditPlan) -> str:
 
 
 def apply(plan: EditPlan) -> list[Path]:
-    """Write the plan's files atomically, in order; refuse if any changed since the plan was made."""
+    """Write the plan's files atomically, in order; refuse if any changed since the plan was made.
+
+    Holds the ledger lock (waiting for another command that holds it, see
+    :func:`fileio.ledger_lock`) from the check to the last rename, so two commands never both
+    pass the check and overwrite each other. The commands already hold it from loading on.
+    """
+    if not plan.changes:
+        return []
+    root = plan.root if plan.root is not None else next(iter(plan.changes)).parent.parent
+    try:
+        with ledger_lock(root):
+            return _write(plan)
+    except LockError as exc:
+        raise EditError(str(exc)) from None
+
+
+def _write(plan: EditPlan) -> list[Path]:
     for path, before in plan.originals.items():
         try:
-            now: bytes | None = path.read_bytes()
-        except FileNotFoundError:
-            now = None
+            same = unchanged(path, before)
         except OSError as exc:
             raise EditError(f"无法读取 {display_path(path)}：{exc.strerror or exc}") from None
-        if now != before:
+        if not same:
             raise EditError(f"{display_path(path)} 在此期间被修改过，未写入任何文件；请重新运行命令")
     written: list[Path] = []
     for path, text in plan.changes.items():

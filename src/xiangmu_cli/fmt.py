@@ -27,7 +27,10 @@ the text is rebuilt from slices of the original, so none of that can happen by c
 Safety: the result is read again with ``yaml_rs`` (the loader's parser) and must give the same
 data and hold the same comments; otherwise :class:`FormatError` is raised and nothing is written.
 Files that do not parse (syntax, duplicate keys, anchors, tags, several documents, encoding)
-raise :class:`FormatError` with the same located problems as ``xm validate``.
+raise :class:`FormatError` with the same located problems as ``xm validate``. Only regular files
+within the size limit are read (a symbolic link, FIFO or device is refused unopened), and a file
+is read, formatted and written under the ledger lock (:func:`fileio.ledger_lock`, the one the
+edit commands hold), so ``xm fmt`` and an edit never overwrite each other.
 """
 
 from __future__ import annotations
@@ -37,9 +40,10 @@ import functools
 import math
 import os
 import re
+import stat
 import types
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -816,35 +820,104 @@ class FileResult:
     changed: bool = False  # the file differs (or differed) from its canonical layout
     written: bool = False
     error: FormatError | None = None
+    #: The ledger lock could not be taken (held by another command for too long, or its file is
+    #: a link, FIFO or folder): the file was not read, and no other file under that lock can be.
+    lock_error: OSError | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Another command held the ledger lock for longer than the wait."""
+        from .fileio import LockBusyError
+
+        return isinstance(self.lock_error, LockBusyError)
+
+
+def lock_folder(path: Path) -> Path:
+    """The folder whose ledger lock guards ``path``: the ledger folder for its xiangmu.yaml and
+    for a ledger file in one of its region folders (the lock the edit commands take), else the
+    file's own folder."""
+    folder = path.absolute().parent
+    if path.name != CONFIG_FILE and os.path.lexists(folder.parent / CONFIG_FILE):
+        return folder.parent
+    return folder
 
 
 def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, write: bool = True,
-                file: str | None = None) -> FileResult:
+                file: str | None = None, on_wait: Callable[[Path, float], None] | None = None) -> FileResult:
     """Format one file in place (atomically, only when it changes); with ``write=False`` only check.
 
     ``kind`` defaults to what the file name says (:func:`kind_of`). Never raises for a bad file:
-    the problem is in ``FileResult.error`` and the file is left untouched.
+    the problem is in ``FileResult.error`` and the file is left untouched. Only a regular file is
+    read (never a link, FIFO or device), at most the size limit. When writing, the file is read,
+    formatted and written under the ledger lock of :func:`lock_folder` (``on_wait`` is called if
+    it has to wait for another command; a read-only folder is formatted unlocked, since nothing
+    can be written there anyway); ``FileResult.lock_error`` says why the lock could not be taken.
     """
-    from . import limits
-    from .loading import display_path, too_big
+    from .fileio import LockError, ledger_lock
 
-    shown = file or display_path(path)
-    result = FileResult(path=path, file=shown)
+    result = FileResult(path=path, file=file or _display(path))
     if isinstance(kind, types.EllipsisType):
         kind = kind_of(path)
-    if path.is_symlink():
-        result.error = FormatError("是符号链接，xm fmt 不跟随", [Problem(
-            "E203", f"「{path.name}」是符号链接，台账目录中不允许", shown, "把真正的文件放在这里，删除链接", at="file")])
-        return result
     try:
-        size = path.stat().st_size
-        if size > limits.current().max_file_bytes:
-            result.error = FormatError("文件过大", [too_big(size, shown)])
-            return result
-        raw = path.read_bytes()
+        mode = os.lstat(path).st_mode
     except OSError as exc:
-        result.error = FormatError("无法读取", [Problem(
-            "E009", f"无法读取文件：{exc.strerror or exc}", shown, "检查文件权限", line=1, col=1)])
+        result.error = _unreadable(exc, result.file)
+        return result
+    if stat.S_ISLNK(mode):
+        result.error = FormatError("是符号链接，xm fmt 不跟随", [Problem(
+            "E203", f"「{path.name}」是符号链接，台账目录中不允许", result.file, "把真正的文件放在这里，删除链接",
+            at="file")])
+        return result
+    if not stat.S_ISREG(mode):  # checked before any lock file is created beside it (/dev/zero …)
+        result.error = _not_regular(mode, result.file)
+        return result
+    if not write:
+        return _format_file(result, kind, write=False)
+    try:
+        with ledger_lock(lock_folder(path), required=False, on_wait=on_wait):
+            return _format_file(result, kind, write=True)
+    except LockError as exc:
+        result.error = FormatError(str(exc))
+        result.lock_error = exc
+        return result
+
+
+def _display(path: Path) -> str:
+    from .loading import display_path
+
+    return display_path(path)
+
+
+def _unreadable(exc: OSError, file: str) -> FormatError:
+    return FormatError("无法读取", [Problem(
+        "E009", f"无法读取文件：{exc.strerror or exc}", file, "检查文件权限", line=1, col=1)])
+
+
+def _not_regular(mode: int, file: str) -> FormatError:
+    from .fileio import file_kind
+
+    return FormatError("不是普通文件", [Problem(
+        "E009", f"无法读取文件：不是普通文件（{file_kind(mode)}），未读取", file,
+        "xm fmt 只整理普通的 YAML 文件；命名管道、设备、套接字不是台账", at="file")])
+
+
+def _format_file(result: FileResult, kind: str | None, *, write: bool) -> FileResult:
+    from . import limits
+    from .fileio import NotRegularFileError, TooLargeError, read_regular
+    from .loading import too_big
+
+    path, shown = result.path, result.file
+    try:
+        raw = read_regular(path, limits.current().max_file_bytes)
+    except TooLargeError as exc:
+        result.error = FormatError("文件过大", [too_big(exc.size, shown)])
+        return result
+    except NotRegularFileError as exc:  # swapped since the check
+        result.error = FormatError("不是普通文件", [Problem(
+            "E009", f"无法读取文件：{exc}", shown, "xm fmt 只整理普通的 YAML 文件", at="file")])
+        return result
+    except OSError as exc:
+        result.error = _unreadable(exc, shown)
         return result
     text, problems = decode(raw, shown)
     if text is None:

@@ -3,13 +3,20 @@
 
 Each builds one plan with the library (:mod:`xiangmu_cli.edit`), which verifies it, and writes it.
 Usage errors exit 2; refusals (unknown 编号, wrong ledger, ledgers with errors, an edit that
-would break validation) exit 1 and leave every file untouched.
+would break validation, the ledgers locked by another command for too long, a read-only
+checkout) exit 1 and leave every file untouched.
+
+From loading to the last write a command holds the ledger lock (``<ledgers>/.xm.lock``, see
+:func:`xiangmu_cli.fileio.ledger_lock`): a second command on the same ledgers says it is waiting,
+waits up to ``XM_LOCK_WAIT`` seconds (default 30) and then runs on what the first one wrote, or
+gives up with a message. ``--dry-run`` writes nothing and takes no lock.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,15 +38,20 @@ DryRunOpt = typer.Option(False, "--dry-run", "-n", help="只显示将要做的�
 def _run(ledgers: Path | None, dry_run: bool, make: Callable[[Repository], EditPlan]) -> None:
     """Load the ledgers, make the plan, write it (or show it); EditError → its exit code."""
     from ..edit import EditError, apply, diff
+    from ..fileio import LockError, ledger_lock
     from ..loading import display_path
 
     root = resolve_ledgers(ledgers)
     try:
-        plan = make(load_repository(root))
-        if dry_run:
-            typer.echo(diff(plan), nl=False)
-        elif plan.changes:
-            apply(plan)
+        with nullcontext() if dry_run else ledger_lock(root, on_wait=waiting):
+            plan = make(load_repository(root))
+            if dry_run:
+                typer.echo(diff(plan), nl=False)
+            elif plan.changes:
+                apply(plan)
+    except LockError as exc:
+        sys.stderr.write(f"错误：{exc}\n")
+        raise typer.Exit(1) from None
     except EditError as exc:
         if exc.code == 2:
             raise usage_error(exc.message) from None
@@ -52,6 +64,14 @@ def _run(ledgers: Path | None, dry_run: bool, make: Callable[[Repository], EditP
         new = {p for p, before in plan.originals.items() if before is None}
         files = "、".join(display_path(p) + ("（新建）" if p in new else "") for p in plan.changes)
         typer.echo(f"{'将修改' if dry_run else '已修改'}：{files}")
+
+
+def waiting(lock: Path, wait: float) -> None:
+    """Said once when a command starts waiting for the ledger lock."""
+    from ..fileio import wait_message
+
+    sys.stderr.write(wait_message(lock, wait) + "\n")
+    sys.stderr.flush()
 
 
 @app.command("start", cls=XmCommand)

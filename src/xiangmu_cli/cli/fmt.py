@@ -1,7 +1,14 @@
-"""`xm fmt`: canonical layout of the ledger files, every comment kept."""
+"""`xm fmt`: canonical layout of the ledger files, every comment kept.
+
+Each file is read, formatted and written under the ledger lock (as the edit commands), taken
+file by file so that an edit waiting for it never waits long; ``--check`` writes nothing and
+takes no lock. When the lock cannot be taken (held past the wait, or its file is not a regular
+file), that file and the remaining ones are left alone.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -28,6 +35,7 @@ def fmt(
 
     示例：xm fmt --check
     """
+    from ..fileio import wait_message
     from ..fmt import expand_paths, format_file, repository_files
     from ..loading import display_path
     from ..render import problems_text
@@ -38,11 +46,21 @@ def fmt(
         if not path.exists() and not path.is_symlink():
             raise usage_error(f"路径 {path} 不存在")
     files = expand_paths(paths) if paths else repository_files(resolve_ledgers(ledgers))
-    changed = failed = 0
+    changed = failed = skipped = 0
     lines: list[str] = []
-    for path in files:
-        result = format_file(path, write=not check)
+
+    def waiting(lock: Path, wait: float) -> None:
+        sys.stderr.write(wait_message(lock, wait) + "\n")
+        sys.stderr.flush()
+
+    for i, path in enumerate(files):
+        result = format_file(path, write=not check, on_wait=waiting)
         error = result.error
+        if result.lock_error is not None:  # the same for the rest: leave this file and the rest alone
+            skipped = len(files) - i
+            lines.append(f"错误：{error.message}")
+            why = "台账正被另一个 xm 命令修改" if result.busy else "无法锁定台账"
+            break
         if error is not None:
             failed += 1
             if error.problems:
@@ -57,8 +75,10 @@ def fmt(
         summary = (f"{changed} 个文件需要格式化（共 {len(files)} 个）；运行 xm fmt 整理后再提交" if changed
                    else f"{len(files)} 个文件格式均已规范")
     else:
-        summary = f"整理了 {changed} 个文件，{len(files) - changed - failed} 个无需改动"
+        summary = f"整理了 {changed} 个文件，{len(files) - changed - failed - skipped} 个无需改动"
     if failed:
         summary += f"；{failed} 个文件有错误，未改动"
+    if skipped:
+        summary += f"；{skipped} 个文件因{why}而未整理"
     typer.echo("\n".join([*lines, summary]))
-    raise typer.Exit(1 if failed or (check and changed) else 0)
+    raise typer.Exit(1 if failed or skipped or (check and changed) else 0)
