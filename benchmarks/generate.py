@@ -564,11 +564,8 @@ class Generator:
         rec["落地日期"] = landed
         if landed.year == YEAR and total >= 10000 and self.chance(0.3, f"{ledger}/重点"):
             rec["重点"] = self.flag(True)
-            if "包保领导" not in rec:  # a 重点 project is under a leader's 包保: in its place, after 总投资
-                items = list(rec.items())
-                at = [k for k, _ in items].index("总投资") + 1
-                rec.clear()
-                rec.update(items[:at] + [("包保领导", region["leader"])] + items[at:])
+            if "包保领导" not in rec:  # a 重点 project is under a leader's 包保
+                self.put_after(rec, "总投资", "包保领导", region["leader"])
         elif rng.random() < 0.1:
             rec["重点"] = self.flag(False)
         if rng.random() < 0.3:
@@ -648,7 +645,7 @@ class Generator:
         name, owner = self.name_and_owner(region, cat, brand)
         rec = self.common(region, cat, self.new_id(region["code"], YEAR), total, secretaries, (name, owner))
         if key and "包保领导" not in rec:
-            rec["包保领导"] = region["leader"]
+            self.put_after(rec, "总投资", "包保领导", region["leader"])
         if stage == "洽谈" or rng.random() < 0.4:
             del rec["项目秘书"]
         if not self.chance(0.15, "招商/建设单位"):  # 招商 records the investor in 投资方; 建设单位 once the company is set up
@@ -658,9 +655,10 @@ class Generator:
             rec["问题"] = self.problems(region, dt.date(YEAR, 4, 1))
         if stage == "落地" and self.chance(0.3, "招商/走访"):
             rec["走访"] = self.visits(dt.date(YEAR, 6, 1), EARLY_VISITS)
+        if stage == "洽谈":  # 备注 is the last of the common keys, before 阶段
+            rec["备注"] = rng.choice(["已完成两轮洽谈，待考察", "对方来吉考察，正在论证选址", "意向协议文本磋商中"])
         rec.update({"阶段": stage, "投资方": investor, "来源地": source})
         if stage == "洽谈":
-            rec["备注"] = rng.choice(["已完成两轮洽谈，待考察", "对方来吉考察，正在论证选址", "意向协议文本磋商中"])
             if rng.random() < 0.3:
                 rec["计划落地日期"] = self.day(dt.date(YEAR + 1, 3, 1), dt.date(YEAR + 1, 12, 31))
             return rec
@@ -679,6 +677,14 @@ class Generator:
         if key or self.chance(0.3, "招商/重点"):
             rec["重点"] = self.flag(key)
         return rec
+
+    @staticmethod
+    def put_after(rec: dict, after: str, key: str, value: object) -> None:
+        """Add a key in its place in the contract's order (emit writes keys as they were added)."""
+        items = list(rec.items())
+        at = [k for k, _ in items].index(after) + 1
+        rec.clear()
+        rec.update(items[:at] + [(key, value)] + items[at:])
 
     @staticmethod
     def note(rec: dict, key: str, text: str, inline: bool = False) -> None:
