@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
 MARKER = ".xm-benchmark"  # written beside ledgers/: what made this folder (run.py reuses it)
-GENERATOR_VERSION = "2"  # 2: records carry the history of their moves (revision 2)
+GENERATOR_VERSION = "1"
 #: Changes whenever this file does, so run.py never reuses a repository an older generator wrote.
 SOURCE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
