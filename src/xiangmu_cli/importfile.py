@@ -84,6 +84,9 @@ _ROW, _SI, _VALUE, _INLINE = _MAIN + "row", _MAIN + "si", _MAIN + "v", _MAIN + "
 _DIMENSION, _SHEET_DATA = _MAIN + "dimension", _MAIN + "sheetData"
 _MERGE_CELLS, _MERGE_CELL = _MAIN + "mergeCells", _MAIN + "mergeCell"
 _RESAVE = "请在 Excel 或 WPS 中打开后重新另存为 .xlsx 再导入"
+_PLAIN_CELL = re.compile(r"([A-Z]{1,3})[0-9]+")
+#: What the scan's stack holds for an element that is not a row or a cell (compared by identity).
+_KEPT, _MERGES, _SHELL, _IN = "kept", "merges", "shell", "in"
 
 
 @dataclass(frozen=True)
@@ -326,8 +329,8 @@ class _Scan:
         self.where, self.part, self.mode, self.limits, self.budget = where, part, mode, limits, budget
         self.sheet = mode in ("start", "sheet")
         self.cleared = _SI if mode == "strings" else _ROW if self.sheet else None
-        #: Per open element: "kept", "merges", "shell" (a cleared element), "in" (below one),
-        #: a _Row (sheet mode) or a cell (a list).
+        #: Per open element: _KEPT, _MERGES, _SHELL (a cleared element), _IN (below one), a _Row
+        #: (sheet mode) or a cell (a list).
         self.stack: list[Any] = []
         self.inside = 0  # open cleared elements
         self.transient = 0
@@ -337,6 +340,8 @@ class _Scan:
         self.last_row = self.last_col = 0
         self.last_row_cell = self.last_col_cell = ""
         self.merges: list[str] = []
+        self.transient_cap = 10 * limits.max_cells
+        self.stop_after = (_DIMENSION, _SHEET_DATA) if mode == "start" else ()
         parser = expat.ParserCreate(namespace_separator="}")
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         parser.StartDoctypeDeclHandler = self._doctype
@@ -371,27 +376,31 @@ class _Scan:
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         stack = self.stack
-        if len(stack) >= MAX_NESTING:
-            raise self.refuse(f"{self._part()}的 XML 嵌套超过 {MAX_NESTING} 层")
         if self.inside:  # below a cleared element: transient (cells, values, a string's runs)
-            self.transient += 1
-            if self.transient > 10 * self.limits.max_cells:
-                raise self.refuse(f"{self._part()}的 XML 元素过多（超过 {10 * self.limits.max_cells} 个）")
-            if self.sheet and name == _ROW:  # openpyxl would read it as a row of its own
-                raise self.refuse(f"{self._part()}的行中又有行，文件已损坏")
             top = stack[-1]
-            if type(top) is _Row:  # a cell
+            if top.__class__ is _Row:  # a cell (the hot path: one call per cell)
                 self.cells += 1
                 if self.cells > self.limits.max_cells:
                     raise self._cell_limit()
+                if name == _ROW:
+                    raise self._nested_row()
                 cell = [attrs.get("r"), False]
                 top.cells.append(cell)
                 stack.append(cell)
                 return
-            if type(top) is list and name in (_VALUE, _INLINE):
+            self.transient += 1
+            if self.transient > self.transient_cap:
+                raise self.refuse(f"{self._part()}的 XML 元素过多（超过 {self.transient_cap} 个）")
+            if self.sheet and name == _ROW:
+                raise self._nested_row()
+            if top.__class__ is list and (name == _VALUE or name == _INLINE):
                 top[1] = True  # the cell has a value
-            stack.append("in")
+            if len(stack) >= MAX_NESTING:
+                raise self._too_deep()
+            stack.append(_IN)
             return
+        if len(stack) >= MAX_NESTING:
+            raise self._too_deep()
         if name == self.cleared:
             self.shells += 1
             if self.shells > self.limits.max_cells:
@@ -400,30 +409,36 @@ class _Scan:
                 raise self.refuse(f"的共享字符串超过 {self.limits.max_cells} 个",
                                   "确需导入时用 --max-cells 调高上限（或环境变量 XM_IMPORT_MAX_CELLS）")
             self.inside += 1
-            stack.append(_Row(attrs.get("r")) if self.mode == "sheet" else "shell")
+            stack.append(_Row(attrs.get("r")) if self.mode == "sheet" else _SHELL)
             return
         self.budget.kept += 1
         if self.budget.kept > MAX_KEPT_ELEMENTS:
             raise self.refuse(f"{self._part()}的 XML 元素过多（读取时要保留在内存中的元素超过 {MAX_KEPT_ELEMENTS} 个），"
                               "不像正常的工作簿", "若是 Excel 保存的文件，可能是样式过多：清除多余的格式后另存")
-        if name == _MERGE_CELL and stack and stack[-1] == "merges":
+        if name == _MERGE_CELL and stack and stack[-1] is _MERGES:
             self.merges.append(attrs.get("ref", ""))
-        stack.append("merges" if name == _MERGE_CELLS and self.mode == "sheet" else "kept")
+        stack.append(_MERGES if name == _MERGE_CELLS and self.mode == "sheet" else _KEPT)
 
     def _end(self, name: str) -> None:
         top = self.stack.pop()
-        if type(top) is _Row:
+        if top.__class__ is _Row:
             self.inside -= 1
             self._row(top)
-        elif top == "shell":
+        elif top is _SHELL:
             self.inside -= 1
-        if self.mode == "start" and name in (_DIMENSION, _SHEET_DATA):
+        elif name in self.stop_after:
             raise _Done
+
+    def _nested_row(self) -> EditError:  # openpyxl would read it as a row of its own
+        return self.refuse(f"{self._part()}的行中又有行，文件已损坏")
+
+    def _too_deep(self) -> EditError:
+        return self.refuse(f"{self._part()}的 XML 嵌套超过 {MAX_NESTING} 层")
 
     def _row(self, row: _Row) -> None:
         """A row read, numbered as openpyxl numbers it (the row's ``r``, else one more; a cell's
         column from its ``r``, else one more), and the extent of the values updated."""
-        from openpyxl.utils.cell import coordinate_to_tuple
+        from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
 
         if row.ref is None:
             self.row += 1
@@ -443,10 +458,12 @@ class _Scan:
         if len(row.cells) > EXCEL_COLUMNS:
             raise self.refuse(f"的第 {self.row} 行有 {len(row.cells)} 个单元格，超过 Excel 的 {EXCEL_COLUMNS} 列，文件已损坏")
         col = 0
+        last = 0
         for ref, has_value in row.cells:
             if ref:
+                plain = _PLAIN_CELL.fullmatch(ref)  # "AB12": the common case, quick
                 try:
-                    col = coordinate_to_tuple(ref)[1]
+                    col = column_index_from_string(plain[1]) if plain else coordinate_to_tuple(ref)[1]
                 except Exception:
                     raise self.refuse(f"的单元格坐标「{shown(ref)}」无效，文件已损坏") from None
             else:
@@ -454,13 +471,15 @@ class _Scan:
             if col > EXCEL_COLUMNS:
                 cell = shown(ref) if ref else _cell_name(self.row, col)
                 raise self.refuse(f"的单元格 {cell} 超出 Excel 的范围（最多 {EXCEL_ROWS} 行、{EXCEL_COLUMNS} 列），文件已损坏")
-            if has_value:
-                if self.row > self.last_row:
-                    self.last_row, self.last_row_cell = self.row, _cell_name(self.row, col)
-                if col > self.last_col:
-                    self.last_col, self.last_col_cell = col, _cell_name(self.row, col)
-        if self.last_row * self.last_col > self.limits.max_cells:
-            raise self._extent_error()
+            if has_value and col > last:
+                last = col
+        if last:
+            if self.row > self.last_row:
+                self.last_row, self.last_row_cell = self.row, _cell_name(self.row, last)
+            if last > self.last_col:
+                self.last_col, self.last_col_cell = last, _cell_name(self.row, last)
+            if self.last_row * self.last_col > self.limits.max_cells:
+                raise self._extent_error()
 
     def _extent_error(self) -> EditError:
         far = _cell_name(self.last_row, self.last_col)
@@ -526,8 +545,9 @@ def _workbook_part(manifest: Any) -> str | None:
     return None
 
 
-def _check_parts(archive: zipfile.ZipFile, name: str, limits: ImportLimits, budget: _Budget) -> None:
-    """Scan every XML part openpyxl reads on opening the workbook read-only, as it will read it."""
+def _check_parts(archive: zipfile.ZipFile, name: str, wanted: str | None, limits: ImportLimits) -> _Scan:
+    """Scan every XML part openpyxl reads on opening the workbook read-only, as it will read it,
+    and the sheet to import (``wanted``, or the first) in full; that sheet's scan is returned."""
     from openpyxl.packaging.manifest import Manifest
     from openpyxl.packaging.relationship import get_dependents, get_rels_path
     from openpyxl.packaging.workbook import WorkbookPackage
@@ -535,10 +555,10 @@ def _check_parts(archive: zipfile.ZipFile, name: str, limits: ImportLimits, budg
     from openpyxl.xml.functions import fromstring
 
     names = set(archive.namelist())
+    budget = _Budget()
 
-    def scan(part: str, mode: str) -> None:
-        if part in names:
-            _Scan(f"{name} ", part, mode, limits, budget).run(archive)
+    def scan(part: str, mode: str, where: str = f"{name} ") -> _Scan | None:
+        return _Scan(where, part, mode, limits, budget).run(archive) if part in names else None
 
     if ARC_CONTENT_TYPES not in names:
         raise _fail(f"{name} 不是有效的 .xlsx 文件（没有 {ARC_CONTENT_TYPES}，不是 Excel 工作簿）；{_RESAVE}")
@@ -555,44 +575,57 @@ def _check_parts(archive: zipfile.ZipFile, name: str, limits: ImportLimits, budg
         scan(strings.PartName[1:], "strings")
     package = WorkbookPackage.from_tree(fromstring(archive.read(workbook)))
     rels = get_dependents(archive, workbook_rels).to_dict() if workbook_rels in names else {}
-    for sheet in package.sheets:
-        rel = rels.get(sheet.id)
+    chosen: _Scan | None = None
+    titles = []
+    for sheet in package.sheets:  # the worksheets openpyxl opens (reader.excel.ExcelReader.read_worksheets)
+        rel = rels.get(sheet.id) if sheet.id else None
         if rel is None or rel.target not in names or "chartsheet" in (rel.Type or ""):
             continue
+        titles.append(sheet.name)
         scan(get_rels_path(rel.target), "tree")
-        scan(rel.target, "start")
+        if chosen is None and wanted in (None, sheet.name):
+            chosen = scan(rel.target, "sheet", f"{name} 工作表「{shown(sheet.name)}」")
+        else:
+            scan(rel.target, "start")
+    if chosen is None:
+        if wanted is not None:
+            raise _usage(f"{name} 中没有工作表「{shown(wanted)}」；工作表有：{'、'.join(shown(t) for t in titles)}")
+        raise _fail(f"{name} 中没有工作表；{_RESAVE}")
+    return chosen
 
 
 # --- xlsx: reading ------------------------------------------------------------------------------
 
 def _broken(name: str, exc: BaseException, where: str = "") -> EditError:
     cause = exc.__cause__ or exc
-    detail = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
-    text = type(cause).__name__ + (f": {detail}" if detail else "")
-    return _fail(f"{name} {where}不是有效的 .xlsx 文件或已损坏（{shown(clip(text, 120))}）；{_RESAVE}"
-                 if not where else f"{name} {where}无法读取，文件已损坏（{shown(clip(text, 120))}）；{_RESAVE}")
+    lines = str(cause).strip().splitlines()
+    text = shown(clip(type(cause).__name__ + (f": {lines[0]}" if lines else ""), 120))
+    if where:
+        return _fail(f"{name} {where}无法读取，文件已损坏（{text}）；{_RESAVE}")
+    return _fail(f"{name} 不是有效的 .xlsx 文件或已损坏（{text}）；{_RESAVE}")
 
 
 def _read_xlsx(raw: bytes, path: Path, sheet: str | None, limits: ImportLimits) -> Sheet:
     name = _name(path)
     archive = _open_zip(raw, path, limits)
-    budget = _Budget()
     with archive, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns in English about what it drops
         try:
-            _check_parts(archive, name, limits, budget)
+            scan = _check_parts(archive, name, sheet, limits)
+            merges = _merged_ranges(scan, limits)
             wb = _open_workbook(raw)
         except EditError:
             raise
         except Exception as exc:  # anything openpyxl or zipfile raise on a broken file
             raise _broken(name, exc) from None
         try:
-            return _read_sheet(wb, archive, name, sheet, limits, budget)
+            return _read_sheet(wb, scan, merges, name)
         finally:
             wb.close()
 
 
 def _open_workbook(raw: bytes) -> Any:
+    """openpyxl's load_workbook(read_only=True, data_only=True, keep_links=False), chart sheets skipped."""
     from openpyxl.reader.excel import ExcelReader
 
     class Reader(ExcelReader):  # type: ignore[misc]
@@ -604,27 +637,13 @@ def _open_workbook(raw: bytes) -> Any:
     return reader.wb
 
 
-def _read_sheet(wb: Any, archive: zipfile.ZipFile, name: str, sheet: str | None, limits: ImportLimits,
-                budget: _Budget) -> Sheet:
-    if sheet is None:
-        if not wb.worksheets:
-            raise _fail(f"{name} 中没有工作表；{_RESAVE}")
-        ws = wb.worksheets[0]
-    elif sheet in wb.sheetnames:
-        ws = wb[sheet]
-    else:
-        raise _usage(f"{name} 中没有工作表「{shown(sheet)}」；工作表有：{'、'.join(shown(s) for s in wb.sheetnames)}")
+def _read_sheet(wb: Any, scan: _Scan, merges: list[tuple[int, int, int, int]], name: str) -> Sheet:
+    """The scanned sheet's values, openpyxl streaming only the rectangle of values; merged ranges filled."""
+    ws = next((w for w in wb.worksheets if getattr(w, "_worksheet_path", None) == scan.part), None)
+    if ws is None:
+        raise _fail(f"{name} 不是有效的 .xlsx 文件（工作表 {shown(scan.part)} 无法打开）；{_RESAVE}")
     title = shown(ws.title)
-    where = f"{name} 工作表「{title}」"
-    scan = _Scan(where, ws._worksheet_path, "sheet", limits, budget)  # the part openpyxl will stream
-    try:
-        scan.run(archive)
-    except EditError:
-        raise
-    except Exception as exc:
-        raise _broken(name, exc, f"工作表「{title}」") from None
     height, width = scan.last_row, scan.last_col
-    merges = _merged_ranges(scan, height, width, limits)
     rows: list[list[Any]] = []
     if height:
         try:
@@ -634,7 +653,7 @@ def _read_sheet(wb: Any, archive: zipfile.ZipFile, name: str, sheet: str | None,
             raise _broken(name, exc, f"工作表「{title}」第 {len(rows) + 1} 行（或其后）") from None
     merged_rows: set[int] = set()
     for min_col, min_row, max_col, max_row in merges:
-        if min_row > len(rows) or min_col > width:
+        if min_row > len(rows) or min_col > width:  # outside the values: nothing to fill
             continue
         value = rows[min_row - 1][min_col - 1]
         for r in range(min_row - 1, min(max_row, len(rows))):
@@ -645,10 +664,12 @@ def _read_sheet(wb: Any, archive: zipfile.ZipFile, name: str, sheet: str | None,
     return Sheet(title, rows, wb.epoch, merged_rows)
 
 
-def _merged_ranges(scan: _Scan, height: int, width: int, limits: ImportLimits) -> list[tuple[int, int, int, int]]:
-    """The sheet's merged ranges as (min_col, min_row, max_col, max_row), each checked, never expanded."""
+def _merged_ranges(scan: _Scan, limits: ImportLimits) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges as (min_col, min_row, max_col, max_row), each checked, never expanded;
+    only their parts within the rectangle of values are ever filled, and counted."""
     from openpyxl.utils.cell import range_boundaries
 
+    height, width = scan.last_row, scan.last_col
     out = []
     total = 0
     for ref in scan.merges:
