@@ -9,6 +9,7 @@ traceback or 「内部错误」, in bounded memory (the child's peak RSS, report
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import resource
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from .conftest import ROOT, write_repo
@@ -162,8 +165,8 @@ def bomb(mib: int) -> bytes:
     return raw_zip(entries)
 
 
-def with_shared_strings(xml: bytes) -> bytes:
-    files = members(book_bytes())
+def with_shared_strings(xml: bytes, book: bytes | None = None) -> bytes:
+    files = members(book if book is not None else book_bytes())
     files["xl/sharedStrings.xml"] = xml
     files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
         b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
@@ -360,3 +363,79 @@ def test_hostile_header_maps(tmp_path: Path, repo: Path) -> None:
     }
     for name, (data, needle) in cases.items():
         import_("xlsx", book, repo, "--map", str(write(tmp_path / name, data)), timeout=30).clean(2, name, needle)
+
+
+# --- fuzzing ------------------------------------------------------------------------------------
+
+_TOKENS = [b"<", b">", b"/>", b"</row>", b"<row>", b"<c>", b'<c r="A1">', b'<c t="s"><v>99</v></c>', b"<v>1e999</v>",
+           b'<mergeCell ref="A1:B2"/>', b"&amp;", b"&#0;", b"\x00", b"\xff", b'r="0"', b'r="XFD9"', b't="b"', b't="d"',
+           b't="e"', b"<v>x</v>", b'<dimension ref="A1:ZZZ9"/>', b"<f>SUM(A1)</f>", b's="99999"', b"<sheetData/>",
+           b"<![CDATA[", b"<!-- -->", b'<sheet name="x" sheetId="1" r:id="rId9"/>']
+
+
+@functools.cache
+def _fuzz_base() -> tuple[tuple[str, bytes], ...]:
+    """A workbook with merged ranges, a section row, a boolean, a formula and shared strings
+    (built once: openpyxl stamps the time into it)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "在建"
+    ws["A1"] = "标题"
+    ws.merge_cells("A1:F1")
+    for row in (HEADER, ROW, ["一、工业"], ["CY-NEW-2", "x", 1.5, True, None, "=1+2"]):
+        ws.append(row)
+    ws.merge_cells("A4:F4")
+    out = io.BytesIO()
+    wb.save(out)
+    files = members(with_shared_strings(SST.replace(b"&lol9;", "名称".encode()), out.getvalue()))
+    inline = '<c r="B2" t="inlineStr"><is><t>名称</t></is></c>'.encode()
+    assert inline in files[SHEET]
+    files[SHEET] = files[SHEET].replace(inline, b'<c r="B2" t="s"><v>0</v></c>')
+    return tuple(files.items())
+
+
+#: 150 fixed examples (~5 s); XM_FUZZ=long (as for tests/test_fuzz.py): XM_FUZZ_EXAMPLES random ones.
+_LONG = os.environ.get("XM_FUZZ") == "long"
+_FUZZ = settings(max_examples=int(os.environ.get("XM_FUZZ_EXAMPLES", "1500")) if _LONG else 150, deadline=None,
+                 derandomize=not _LONG, database=None, suppress_health_check=list(HealthCheck))
+
+
+@_FUZZ
+@given(st.data())
+def test_damaged_workbooks_are_read_or_refused_with_a_message(tmp_path_factory: pytest.TempPathFactory,
+                                                              data: st.DataObject) -> None:
+    """Random damage to the parts of a workbook (tokens inserted, bytes cut, flipped, repeated, the
+    rest cut off) or to the zip itself: the sheet is read, or refused with a Chinese message naming
+    the file (an EditError, exit 1 or 2), never another exception (「内部错误」 in the CLI)."""
+    from xiangmu_cli.edit import EditError
+    from xiangmu_cli.importer import read_rows
+
+    files = dict(_fuzz_base())
+    for _ in range(data.draw(st.integers(1, 3))):
+        name = data.draw(st.sampled_from(sorted(files)))
+        body = bytearray(files[name])
+        for _ in range(data.draw(st.integers(1, 4))):
+            at = data.draw(st.integers(0, 10**6)) % max(len(body), 1)
+            how = data.draw(st.sampled_from(["cut", "insert", "flip", "repeat", "end"]))
+            if how == "cut":
+                del body[at:at + data.draw(st.integers(1, 20))]
+            elif how == "insert":
+                body[at:at] = data.draw(st.sampled_from(_TOKENS))
+            elif how == "flip" and body:
+                body[at] = data.draw(st.integers(0, 255))
+            elif how == "repeat":
+                body[at:at] = body[at:at + data.draw(st.integers(1, 300))] * data.draw(st.integers(1, 50))
+            else:
+                del body[at:]
+        files[name] = bytes(body)
+    book = pack(files)
+    if data.draw(st.booleans()):
+        book = book[: data.draw(st.integers(0, 10**6)) % (len(book) + 1)]
+    path = tmp_path_factory.mktemp("fuzz") / "坏.xlsx"
+    path.write_bytes(book)
+    try:
+        sheet = read_rows(path, None)
+    except EditError as exc:
+        assert exc.code in (1, 2) and "坏.xlsx" in exc.message, exc.message
+    else:
+        assert all(isinstance(row, list) for row in sheet.rows)
