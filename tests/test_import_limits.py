@@ -278,7 +278,8 @@ def test_element_floods_and_giant_tags_are_refused_before_openpyxl_builds_them(t
     styles = write(tmp_path / "样式.xlsx", patched("xl/styles.xml", lambda x: x.replace(b"</styleSheet>",
                                                                                        flood + b"</styleSheet>")))
     import_("xlsx", styles, repo).clean(1, "样式.xlsx", "xl/styles.xml", "元素")
-    text = "".join(chr(0x4E00 + i * 7919 % 20000) for i in range(1_000_000)).encode()  # ~3 MB (openpyxl writes 32767 characters at most)
+    # ~3 MB of text, patched in (openpyxl writes 32,767 characters at most)
+    text = "".join(chr(0x4E00 + i * 7919 % 20000) for i in range(1_000_000)).encode()
     giant = write(tmp_path / "长.xlsx", patched(SHEET, lambda x: x.replace("新项目".encode(), text)))
     import_("xlsx", giant, repo).clean(1, "长.xlsx", "1 MB")
     wide = b"<row r=\"3\">" + b"".join(b"<c><v>1</v></c>" for _ in range(20_000)) + b"</row>"
