@@ -98,7 +98,7 @@ class ImportLimits:
     #: The .xlsx or .csv file, checked before reading (``--max-file-mb``).
     max_file_bytes: int = 50 * MB
     #: Cells of the sheet: ``<c>`` elements, rows, the rectangle A1 to the last value, shared
-    #: strings, CSV fields (``--max-cells``). 2 M cells are read in ~25 s and ~150 MB.
+    #: strings, CSV fields (``--max-cells``). 2 M cells are read in ~30 s and ~150 MB.
     max_cells: int = 2_000_000
     #: One merged range: a merge is one visible cell (a title, a region down a column).
     max_merged_cells: int = 100_000
