@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import typer
 
 from . import XmCommand, XmGroup, app
-from .common import LEDGERS_HELP, load_repository, resolve_ledgers, usage_error
+from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers, usage_error
+from .edit import waiting
 from .reports import LedgerName
 
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
@@ -32,19 +34,35 @@ app.add_typer(export_app, name="export")
 
 def _import(file: Path, ledger: LedgerName | None, region: str | None, sheet: str | None, header_map: Path | None,
             ledgers: Path | None, dry_run: bool, max_file_mb: int, max_cells: int) -> None:
-    from ..edit import EditError, apply, diff
-    from ..importer import ImportLimits, plan_import
+    from ..fileio import LockError, ledger_lock
+    from ..importer import ImportLimits
     from ..importfile import MB, shown
-    from ..loading import display_path
-    from ..vocab import Ledger
 
     root = resolve_ledgers(ledgers)
     if not os.path.lexists(file):  # anything else about it (a FIFO, a directory, its size) when it is read
         raise usage_error(f"文件 {shown(str(file))} 不存在")
     limits = ImportLimits(max_file_bytes=max_file_mb * MB, max_cells=max_cells)
+    # Held from loading to the last rename, as the event commands do: a concurrent edit waits.
+    lock = nullcontext() if dry_run else ledger_lock(root, on_wait=waiting)
+    try:
+        with lock:
+            _import_locked(root, file, ledger, region, sheet, header_map, limits, dry_run)
+    except LockError as exc:
+        sys.stderr.write(f"错误：{exc}\n")
+        raise typer.Exit(1) from None
+
+
+def _import_locked(root: Path, file: Path, ledger: LedgerName | None, region: str | None, sheet: str | None,
+                   header_map: Path | None, limits: object, dry_run: bool) -> None:
+    from ..edit import EditError, apply, diff
+    from ..importer import plan_import
+    from ..importfile import shown
+    from ..loading import display_path
+    from ..vocab import Ledger
+
     try:
         result = plan_import(load_repository(root), file, Ledger(ledger.value) if ledger else None, region, sheet,
-                             header_map, limits)
+                             header_map, limits)  # type: ignore[arg-type]
         say = sys.stdout.write
         say(f"读取 {shown(file.name)}" + ("" if file.suffix.lower() == ".csv" else f" 工作表「{result.sheet}」")
             + f"（{result.ledger.value}台账），表头在第 {result.header_row} 行\n")
@@ -145,7 +163,7 @@ def export_xlsx(output: Path = typer.Option(..., "--output", "-o", help="写入�
     if repo.errors:
         sys.stderr.write(f"注意：台账有 {len(repo.errors)} 个错误，有错误的项目未导出；运行 xm validate 查看。\n")
     try:
-        write_atomic(output, export_workbook(repo))
+        write_atomic(output_path(output), export_workbook(repo))
     except OSError as exc:
         raise usage_error(f"无法写入 {output}：{exc.strerror or exc}") from None
     sys.stderr.write(f"已写入 {output}（{len(repo.records)} 个项目）\n")
