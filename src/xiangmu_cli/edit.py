@@ -376,7 +376,8 @@ class _Doc:
                    skip: set[str] = frozenset(), comments: list[str] | tuple[str, ...] = ()) -> str | None:
         """Set ``key`` to ``value``; returns the value's old source text (None: key was absent).
 
-        ``comments`` (text from ``#`` on) go on their own lines directly above the key."""
+        ``comments`` (text from ``#`` on) go on their own lines above the key (and above the
+        comment lines already there)."""
         rendered = _scalar(value, bool(mapping.flow_style), text)
         found = self.get(mapping, key)
         if found is None:
@@ -393,10 +394,14 @@ class _Doc:
         if comments:
             indent = " " * self.key_col(mapping)
             lines = [indent + c for c in comments]
-            if self.text[self.bol(k.start_mark.index):k.start_mark.index].strip():  # on the `- ` line: below it
+            i = next(n for n, (kk, _) in enumerate(mapping.value) if kk is k)
+            if i == 0:  # on the `- ` line: below it
                 self.insert_lines(self.field_end(mapping, k, v), lines)
-            else:
-                self.insert_lines(self.bol(k.start_mark.index), lines)
+            else:  # above the comment lines that lead to the key, which stay next to it
+                limit, at = self.entry_start(mapping, i), self.bol(k.start_mark.index)
+                while at > limit and self.is_comment(self.bol(at - 1)):
+                    at = self.bol(at - 1)
+                self.insert_lines(at, lines)
         return old
 
     def insert_pair(self, mapping: Any, key: str, value: str | list[str], order: list[str],
