@@ -14,22 +14,28 @@ Events (function — command — what it does):
 - :func:`add_problem` — ``xm problem add 编号 --date D --content T`` — a 问题 appended
 - :func:`solve_problem` — ``xm problem solve 编号 N --date D [--how T]`` — 解决日期 (and 解决情况)
 
-Mapping of the moves (the common fields 编号 名称 建设单位 类别 总投资 包保领导 项目秘书 责任单位
-用地面积 问题 走访 备注 always move unchanged, byte for byte):
+Mapping of the moves (docs/ledger-format.md, "Moves keep history (revision 2)"): a move writes
+the event's date and keeps every key the target ledger accepts; the common fields 编号 名称 建设单位
+类别 总投资 包保领导 项目秘书 责任单位 用地面积 问题 走访 备注 always move unchanged, byte for byte.
 
-- 开工, 计划开工 → 未入统: 开工日期 = D; 建设性质 kept, written as 新建 when absent; 计划开工日期 and
-  年度计划投资 kept (``plan`` replaces 年度计划投资, and is required when the record has none);
-  未入统原因 = ``reason`` (default "新开工，尚未入统"). A 续建 record (复工) needs ``first_start``:
-  开工日期 = first_start (the original start), 复工日期 = D. Dropped (计划开工 only): 前期手续,
-  开工条件.
-- 入统, 未入统 → 在建: 入统日期 = D. Dropped (未入统 only): 未入统原因, 入统时限. Every other field
-  of a started project is kept.
+- 开工, 计划开工 → 未入统: 开工日期 = D; 建设性质 kept, written as 新建 when absent; 计划开工日期,
+  年度计划投资 and 前期手续 kept (``plan`` replaces 年度计划投资, and is required when the record
+  has none); 未入统原因 = ``reason`` (default "新开工，尚未入统"). A 续建 record (复工) needs
+  ``first_start``: 开工日期 = first_start (the original start), 复工日期 = D. Kept too: what the
+  record kept from 招商. Dropped: 开工条件. Refused: a start before 落地日期, D before first_start.
+- 入统, 未入统 → 在建: 入统日期 = D; 入统时限 and every other field of a started project kept.
+  Dropped: 未入统原因. Refused: D before 开工日期.
 - 落地, 招商 → 计划开工: only from 阶段 签约 or 落地; D must not be before 签约日期 (and must equal
-  落地日期 when the record has one). 计划开工日期 = ``planned_start``. 投资方 becomes 建设单位
-  when the record has no 建设单位 (the line moves, renamed, to where 建设单位 belongs). Dropped
-  (招商 only): 阶段, 投资方 (when 建设单位 is present), 来源地, 签约日期, 计划落地日期, 落地日期,
-  重点; they are not lost: one comment line above 计划开工日期 records D and their values
-  (``# 2018-09-20 落地，由招商台账转入：阶段 签约；签约日期 2018-03-28；…``).
+  落地日期 when the record has one). 落地日期 = D, 计划开工日期 = ``planned_start``; 投资方, 来源地,
+  签约日期, 计划落地日期 and 重点 kept (投资方 stays 投资方: no 建设单位 is made from it). Dropped: 阶段.
+
+The moved record's keys are put in the target model's field order (a ledger's own keys, then
+those kept from 招商), as ``xm fmt`` puts them, each key with its lines (see below). A dropped
+key that had comments is not simply removed: its lines are commented out (``# 开工条件: 用地待挂牌
+ # 国土局``) and go, with the comment lines that were above and after it, directly above the key
+the event's date is written to (the anchor: 开工日期, 复工日期 for a 续建 start, 入统日期,
+落地日期; above the anchor's own comment lines), so no comment is lost and each keeps the key it was about; a dropped key without
+comments just goes (its value is in git).
 
 How the files are edited
 ------------------------
@@ -43,9 +49,13 @@ byte, comments included.
   present key that precedes it in the model's field order (after the comment lines indented
   deeper than that key, which belong to it). In a flow mapping (``{…}``) it is added as
   ``, key: value``.
-- A dropped key loses its lines; a full-line comment among them stays where it was, and an
-  end-of-line comment becomes a comment line of its own (both at the key's indentation): a
-  comment is never lost.
+- A key's lines (what moves with it when keys are reordered, and what goes when it is
+  dropped) are: the comment and blank lines directly above it (after the previous key's
+  lines), its key and value lines with their end-of-line comments, and the comment lines after
+  it indented deeper than the key. In a block mapping the first key (on the ``- `` line) stays
+  first; a flow mapping ``{…}`` on one line is rewritten in order (``{k: v, …}``, each pair's
+  text as written); one written over several lines keeps its order. In a flow mapping a
+  dropped pair's text goes with its comma (no comment is inside a pair).
 - A list item (走访, 问题) is appended in the list's style: ``, item`` inside ``[…]``, or a
   ``- item`` line after the last item; a 走访 with a note and a 问题 are written as flow
   mappings ``{…}`` or as block mappings following the existing items (走访: flow, 问题: block
@@ -53,7 +63,8 @@ byte, comments included.
 - A project's block of lines is: the comment lines directly above its ``- 编号`` line (up to a
   blank line, or the end of the previous project), its own lines, and the comment lines after
   it indented deeper than its ``-``. A move edits the fields in the source file, cuts the
-  block (with one blank separator line, so the file keeps its spacing), re-indents it to the
+  block (with one blank separator line, so the file keeps its spacing), puts its keys in the
+  target's order, re-indents it to the
   destination's ``-`` column and appends it to the destination's 项目 list (after one blank
   line when the destination separates its projects by blank lines), creating the destination
   with the standard header when it does not exist. A source left without projects gets
