@@ -932,6 +932,62 @@ def test_random_edits_touch_only_their_project(tmp_path_factory: pytest.TempPath
         assert all(c in _eol_comments(new) for c in _eol_comments(old))
 
 
+# --- property: moves keep every comment and put the keys in order ----------------------------
+
+_MOVED_KEYS = [  # a 计划开工 record's keys (after 编号), with values; 开工条件 is dropped by xm start
+    ("名称", "随机项目"), ("总投资", "6000"), ("项目秘书", "王芳"), ("计划开工日期", "2018-10-01"),
+    ("年度计划投资", "100"), ("前期手续", ["- {名称: 立项, 计划办结: 2018-05-01}", "- {名称: 用地}"]),
+    ("开工条件", "待定"), ("投资方", "某公司"), ("签约日期", "2018-03-01"), ("落地日期", "2018-04-01"),
+    ("重点", "true"),
+]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(len(_MOVED_KEYS))),
+       above=st.lists(st.booleans(), min_size=len(_MOVED_KEYS), max_size=len(_MOVED_KEYS)),
+       after=st.lists(st.booleans(), min_size=len(_MOVED_KEYS), max_size=len(_MOVED_KEYS)))
+def test_moves_keep_every_comment_and_order_the_keys(tmp_path_factory: pytest.TempPathFactory, order: list[int],
+                                                      above: list[bool], after: list[bool]) -> None:
+    """A record with its keys in any order and comments above and after any of them: after
+    xm start, the source lost exactly the block, the destination gained it, every comment is
+    there as often as before, the keys are in 未入统's order and the file is as xm fmt leaves it."""
+    from xiangmu_cli.fmt import format_text
+
+    lines = ["", "  - 编号: CY-P9"]
+    for n in order:
+        key, value = _MOVED_KEYS[n]
+        if above[n]:
+            lines.append(f"    # 注释在{key}上")
+        tail = f"  # {key}行尾" if after[n] else ""
+        if isinstance(value, list):
+            lines += [f"    {key}:{tail}"] + [f"      {item}" for item in value]
+        else:
+            lines.append(f"    {key}: {value}{tail}")
+    block = "\n".join(lines) + "\n"
+    root = write_repo(tmp_path_factory.mktemp("moves"), {**FILES, "船营区/计划开工.yaml": PLANNED + block})
+    _apply(root, edit.start, "CY-P9", "2018-10-08")
+    assert _text(root, "船营区/计划开工.yaml") == PLANNED
+    unstat = _text(root, "船营区/未入统.yaml")
+    assert unstat.startswith(UNSTAT.removesuffix("# 文件尾注释\n"))
+    moved = unstat[len(UNSTAT) - len("# 文件尾注释\n"):]
+    _assert_comments_kept([block], [moved])
+    keys = [line.strip().split(":")[0] for line in moved.splitlines()
+            if line.startswith("    ") and not line.startswith("     ") and not line.strip().startswith("#")]
+    want = [k for k in edit._order(Ledger.UNSTAT) if k in dict(_MOVED_KEYS) or k in ("建设性质", "开工日期", "未入统原因")]
+    assert keys == [k for k in want if k not in ("编号", "开工条件")]
+    for n, (key, _) in enumerate(_MOVED_KEYS):
+        if key == "开工条件":
+            continue
+        at = next(i for i, line in enumerate(moved.splitlines()) if line.startswith(f"    {key}:"))
+        if above[n]:
+            assert moved.splitlines()[at - 1] == f"    # 注释在{key}上"
+        if after[n]:
+            assert moved.splitlines()[at].endswith(f"  # {key}行尾")
+    noted = above[6] or after[6]  # 开工条件: commented out above 开工日期 only when it had comments
+    assert ("    # 开工条件: 待定" in moved) is noted
+    assert format_text(unstat, "未入统") == unstat
+
+
 # --- the CLI ----------------------------------------------------------------------------------
 
 def _register() -> None:
