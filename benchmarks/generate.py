@@ -12,10 +12,15 @@ Chinese keys in the order of the contract's tables, comments on files, sections 
 every field of every ledger and every spelling the contract allows (amounts ``1.2亿``,
 ``1.2亿元``, ``5000万``, ``5000万元``, ``12,000``, full-width digits, plain integers, floats;
 areas in 平方米, 公顷 and 亩; 是/否 and true/false; bare-date and mapping visits; block and flow
-styles). The repository validates clean (``xm validate`` reports no error and no warning).
+styles). Records carry the history their moves left (ledger-format.md revision 2, "Moves keep
+history"): started projects keep the 计划开工日期 and 前期手续 they had while planned, 在建 ones their
+入统日期 and now and then 入统时限, and projects an investor brought keep in 计划开工/未入统/在建
+what they had in 招商 (投资方, 来源地, 签约日期, 计划落地日期, 落地日期, 重点), with dates in order:
+签约 ≤ 落地 ≤ 开工 ≤ 入统. The repository validates clean (``xm validate`` reports no error and no
+warning).
 
-Size: about 700 bytes a project; one region per ~1500 projects (at least 2, at most 300), so a
-20k repository is 13 regions, 53 files and ~14 MB, the shape of a province's whole ledger.
+Size: about 820 bytes a project; one region per ~1500 projects (at least 2, at most 300), so a
+20k repository is 13 regions, 53 files and ~16 MB, the shape of a province's whole ledger.
 
 Deterministic: one ``random.Random`` seeded from (N, seed), no clock, no set iteration; the
 same arguments write identical bytes. Standard library only: it does not import xiangmu_cli.
@@ -46,7 +51,8 @@ YEAR = 2018
 AS_OF = dt.date(YEAR, 9, 30)
 PROJECTS_PER_REGION = 1500
 LEDGERS = ("在建", "未入统", "计划开工", "招商")
-#: Share of each ledger in a region (the demo's 吉林市 2018 mix: 234 / 80 / 49 / 55).
+#: Share of each ledger in a region (the demo's 吉林市 2018 mix before its landed 招商 projects moved
+#: on: 234 / 80 / 49 / 55).
 LEDGER_SHARE = {"在建": 0.56, "未入统": 0.19, "计划开工": 0.12, "招商": 0.13}
 CATEGORIES = ["工业", "基础设施", "民生", "服务业", "农业", "文旅"]
 
@@ -115,6 +121,10 @@ SOURCES = {"浙江": ["杭州", "宁波", "绍兴", "温州"], "广东": ["深�
            "上海": ["上海"], "江苏": ["苏州", "无锡", "常州", "南京"], "香港": ["香港"], "山东": ["青岛", "潍坊"],
            "辽宁": ["大连", "沈阳"], "福建": ["厦门", "福州"], "天津": ["天津"]}
 SOURCE_NAMES = list(SOURCES)
+SOURCE_WEIGHTS = (30, 12, 12, 10, 12, 5, 6, 4, 3, 6)
+INVESTOR_KINDS = ["控股集团", "投资", "实业集团", "科技股份"]
+SIGNED_AT = ["东北亚博览会签约", "吉浙对口合作项目推介会签约", "冬季招商推介会签约"]
+FIRST_LANDING = dt.date(2018, 1, 8)  # the year's first landing, after the new-year holiday
 SURNAMES = "王李张刘陈杨赵黄吴徐胡朱高林何郭罗梁宋谢韩唐冯于董程曹袁邓许沈曾彭吕苏卢蒋蔡丁魏薛叶阎潘杜戴夏钟汪田任姜范方石姚谭廖邹金陆郝孔白崔康毛邱秦江史顾侯邵孟万段雷钱汤尹常武乔贺龚"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍鹏辉玲建波宁红晶琳岩斌博宇浩凯鑫硕佳悦雪冰松柏海峰春东"
 TITLES = ["常务副省长", "副省长", "副省长", "副省长", "省委常委、副省长", "省政府秘书长"]
@@ -486,11 +496,30 @@ class Generator:
             self.note(rec, "完成投资", "9月数据企业未报，已电话催报")
         rec["形象进度"] = "已竣工投入使用" if finish else "受资金影响暂未复工" if idle else \
             rng.choice(PROGRESS[cat]).format(n=rng.choice(range(30, 100, 10)), k=rng.randint(2, 12))
+
+        # What the moves left (revision 2). A project an investor brought landed, then sat in 计划开工
+        # while its 前期手续 were done, or started at once; one that landed in 2017 is history.
+        landed = None
+        if new and self.investor_made(rec) and self.chance(0.25, f"{ledger}/落地"):
+            if "计划开工日期" in rec:
+                edge = min(start, rec["计划开工日期"])
+                landed = self.day(max(FIRST_LANDING, edge - dt.timedelta(days=120)), edge - dt.timedelta(days=30))
+            else:
+                landed = self.day(max(FIRST_LANDING, start - dt.timedelta(days=25)), start)
+        elif not new and start.year == YEAR - 1 and self.investor_made(rec) and rng.random() < 0.05:
+            landed = self.day(max(dt.date(YEAR - 1, 1, 5), start - dt.timedelta(days=60)), start)
+        if "计划开工日期" in rec and (landed or self.chance(0.75, f"{ledger}/前期手续")):
+            ready = start - dt.timedelta(days=rng.randint(1, 12))  # 施工许可 in hand, then the start
+            since = landed + dt.timedelta(days=3) if landed else ready - dt.timedelta(days=rng.randint(90, 200))
+            rec["前期手续"] = self.approvals_done(cat, since, ready)
         if ledger == "在建":
             if new:
                 rec["入统日期"] = min(AS_OF, start + dt.timedelta(days=rng.randint(10, 60)))
             elif rng.random() < 0.4:
                 rec["入统日期"] = min(dt.date(start.year, 12, 20), start + dt.timedelta(days=rng.randint(20, 90)))
+            if "入统日期" in rec and self.chance(0.3, "在建/入统时限"):  # the deadline it had while 未入统
+                due = start + dt.timedelta(days=rng.choice((20, 45, 75)))
+                rec["入统时限"] = dt.date(due.year + due.month // 12, due.month % 12 + 1, 1) - dt.timedelta(days=1)
         else:
             rec["未入统原因"] = rng.choice(UNREG_REASONS)
             r = rng.random()
@@ -498,9 +527,49 @@ class Generator:
                 rec["入统时限"] = dt.date(YEAR, 9, rng.choice((10, 15, 20))) if r < 0.15 else dt.date(YEAR, 10, 31)
             if rng.random() < 0.2:
                 self.note(rec, "未入统原因", "9月下旬发改、统计部门联合踏查确认")
+        if landed:
+            self.kept_from_investment(region, rec, ledger, landed, total)
         if self.chance(0.06, "inline comment"):
             self.note(rec, "总投资", f"{rng.choice((5, 6, 7, 8))}月调整概算", inline=True)
         return rec
+
+    def investor_made(self, rec: dict) -> bool:
+        """A company's project (建设单位 吉林省恒达科技有限公司), of a kind investors come for."""
+        owner = rec.get("建设单位") or ""
+        return owner.startswith("吉林省") and owner[3:5] in BRANDS and rec["类别"] not in ("民生", "基础设施")
+
+    def approvals_done(self, cat: str, since: dt.date, ready: dt.date) -> list[dict]:
+        """前期手续 of a project that has started: all done between since and ready, 施工许可 last."""
+        rng = self.rng
+        steps = ["立项", "规划选址", "用地", "环评", "施工许可"]
+        if cat == "工业" and rng.random() < 0.5:
+            steps.insert(3, "节能审查")
+        done = sorted(self.day(since, ready) for _ in steps[:-1]) + [ready]
+        due = sorted(d + dt.timedelta(days=rng.choice((-10, -5, 0, 0, 5, 10, 15, 20))) for d in done)
+        return [{"名称": step, "计划办结": plan, "办结日期": d} for step, plan, d in zip(steps, due, done)]
+
+    def kept_from_investment(self, region: dict, rec: dict, ledger: str, landed: dt.date, total: int) -> None:
+        """What a landed 招商 project keeps in 计划开工/未入统/在建: 投资方 (the parent of its local
+        company), 来源地, 签约日期, 计划落地日期, 落地日期, 重点; after the ledger's own keys."""
+        rng = self.rng
+        source = rng.choices(SOURCE_NAMES, SOURCE_WEIGHTS)[0]
+        rec["投资方"] = f"{rng.choice(SOURCES[source])}{rec['建设单位'][3:5]}{rng.choice(INVESTOR_KINDS)}有限公司"
+        rec["来源地"] = source
+        signed = self.day(landed - dt.timedelta(days=180), landed - dt.timedelta(days=7))
+        if rng.random() < 0.3:
+            self.note(rec, "签约日期", rng.choice(SIGNED_AT))
+        rec["签约日期"] = signed
+        if self.chance(0.5, f"{ledger}/计划落地日期"):
+            rec["计划落地日期"] = signed + dt.timedelta(days=rng.choice((90, 120, 180)))
+        rec["落地日期"] = landed
+        if landed.year == YEAR and total >= 10000 and self.chance(0.3, f"{ledger}/重点"):
+            rec["重点"] = self.flag(True)
+            if "包保领导" not in rec:  # a 重点 project is under a leader's 包保
+                self.put_after(rec, "总投资", "包保领导", region["leader"])
+        elif rng.random() < 0.1:
+            rec["重点"] = self.flag(False)
+        if rng.random() < 0.3:
+            self.note(rec, "投资方", f"{landed.month}月{landed.day}日落地，由招商台账转入")
 
     def planned(self, region: dict, secretaries: list[str]) -> dict:
         rng = self.rng
@@ -548,15 +617,22 @@ class Generator:
         rec["前期手续"] = approvals
         pending = [a["名称"] for a in approvals if "办结日期" not in a]
         rec["开工条件"] = WAITING_FOR[pending[0]] if pending else rng.choice(READY)
+        # Landed from 招商 before its 前期手续 began (revision 2: it keeps what it had there).
+        first = min(min(a["计划办结"], a.get("办结日期", a["计划办结"])) for a in approvals)
+        if (first - dt.timedelta(days=3) >= FIRST_LANDING and self.investor_made(rec)
+                and self.chance(0.3, "计划开工/落地")):
+            landed = self.day(max(FIRST_LANDING, first - dt.timedelta(days=60)),
+                              min(first - dt.timedelta(days=3), AS_OF - dt.timedelta(days=1)))
+            self.kept_from_investment(region, rec, "计划开工", landed, total)
         return rec
 
     def investment(self, region: dict, secretaries: list[str]) -> dict:
         rng = self.rng
         stage = rng.choices(("洽谈", "签约", "落地"), (20, 45, 35))[0]
         key = stage != "洽谈" and rng.random() < 0.35
-        source = rng.choices(SOURCE_NAMES, (30, 12, 12, 10, 12, 5, 6, 4, 3, 6))[0]
+        source = rng.choices(SOURCE_NAMES, SOURCE_WEIGHTS)[0]
         brand = rng.choice(BRANDS)
-        investor = f"{rng.choice(SOURCES[source])}{brand}{rng.choice(['控股集团', '投资', '实业集团', '科技股份'])}有限公司"
+        investor = f"{rng.choice(SOURCES[source])}{brand}{rng.choice(INVESTOR_KINDS)}有限公司"
         cat = self.pick(region["mix"])
         if cat in ("民生", "基础设施"):
             cat = "工业" if rng.random() < 0.7 else "服务业"
@@ -569,7 +645,7 @@ class Generator:
         name, owner = self.name_and_owner(region, cat, brand)
         rec = self.common(region, cat, self.new_id(region["code"], YEAR), total, secretaries, (name, owner))
         if key and "包保领导" not in rec:
-            rec["包保领导"] = region["leader"]
+            self.put_after(rec, "总投资", "包保领导", region["leader"])
         if stage == "洽谈" or rng.random() < 0.4:
             del rec["项目秘书"]
         if not self.chance(0.15, "招商/建设单位"):  # 招商 records the investor in 投资方; 建设单位 once the company is set up
@@ -579,16 +655,17 @@ class Generator:
             rec["问题"] = self.problems(region, dt.date(YEAR, 4, 1))
         if stage == "落地" and self.chance(0.3, "招商/走访"):
             rec["走访"] = self.visits(dt.date(YEAR, 6, 1), EARLY_VISITS)
+        if stage == "洽谈":  # 备注 is the last of the common keys, before 阶段
+            rec["备注"] = rng.choice(["已完成两轮洽谈，待考察", "对方来吉考察，正在论证选址", "意向协议文本磋商中"])
         rec.update({"阶段": stage, "投资方": investor, "来源地": source})
         if stage == "洽谈":
-            rec["备注"] = rng.choice(["已完成两轮洽谈，待考察", "对方来吉考察，正在论证选址", "意向协议文本磋商中"])
             if rng.random() < 0.3:
                 rec["计划落地日期"] = self.day(dt.date(YEAR + 1, 3, 1), dt.date(YEAR + 1, 12, 31))
             return rec
         landed = stage == "落地"
         signed = self.day(dt.date(YEAR, 1, 10), dt.date(YEAR, 6, 15) if landed else dt.date(YEAR, 9, 20))
         if rng.random() < 0.3:
-            self.note(rec, "签约日期", rng.choice(["东北亚博览会签约", "吉浙对口合作项目推介会签约", "冬季招商推介会签约"]))
+            self.note(rec, "签约日期", rng.choice(SIGNED_AT))
         rec["签约日期"] = signed
         if landed:
             if rng.random() < 0.5:
@@ -600,6 +677,14 @@ class Generator:
         if key or self.chance(0.3, "招商/重点"):
             rec["重点"] = self.flag(key)
         return rec
+
+    @staticmethod
+    def put_after(rec: dict, after: str, key: str, value: object) -> None:
+        """Add a key in its place in the contract's order (emit writes keys as they were added)."""
+        items = list(rec.items())
+        at = [k for k, _ in items].index(after) + 1
+        rec.clear()
+        rec.update(items[:at] + [(key, value)] + items[at:])
 
     @staticmethod
     def note(rec: dict, key: str, text: str, inline: bool = False) -> None:

@@ -4,8 +4,11 @@
 Every file is read twice, with yaml_rs (duplicate keys are errors) and with ruamel.yaml (whose
 event stream shows any anchor, alias or tag); both readings must agree.  Then the headline
 figures of 吉林市's 2018-09-16 工作方案 are counted and the repository is checked to be clean
-under ledger-format.md: no error and no warning.  Exit status 1 on the first failed check
-group, with every failure in it listed.
+under ledger-format.md: no error and no warning.  Figures follow metrics.md revision 2: a
+project's dates, not its file, decide what it was at 2018-09-30, so a landed project that moved
+on from 招商 still counts as signed and landed; the moves' history is checked to be there and in
+order (签约 ≤ 落地 ≤ 开工 ≤ 入统).  Exit status 1 on the first failed check group, with every
+failure in it listed.
 
     python scripts/check_demo_counts.py [ledgers]
 """
@@ -28,10 +31,12 @@ LEDGERS = ("在建", "未入统", "计划开工", "招商")
 COMMON = ["编号", "名称", "建设单位", "类别", "总投资", "包保领导", "项目秘书", "责任单位", "用地面积",
           "问题", "走访", "备注"]
 STARTED = ["建设性质", "开工日期", "复工日期", "计划开工日期", "计划竣工日期", "竣工日期", "年度计划投资",
-           "以前年度完成投资", "完成投资", "形象进度", "入统日期", "未入统原因", "入统时限"]
-ORDER = {"在建": COMMON + STARTED, "未入统": COMMON + STARTED,
-         "计划开工": COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"],
-         "招商": COMMON + ["阶段", "投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]}
+           "以前年度完成投资", "完成投资", "形象进度", "前期手续", "入统日期", "未入统原因", "入统时限"]
+LANDED = ["投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]  # kept from 招商, last
+ORDER = {"在建": COMMON + STARTED + LANDED, "未入统": COMMON + STARTED + LANDED,
+         "计划开工": COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED,
+         "招商": COMMON + ["阶段"] + LANDED}
+YEAR_START = dt.date(2018, 1, 1)
 REQUIRED = {"在建": {"编号", "名称", "总投资", "建设性质", "开工日期", "年度计划投资"},
             "计划开工": {"编号", "名称", "总投资", "计划开工日期"},
             "招商": {"编号", "名称", "总投资", "阶段", "投资方"}}
@@ -171,21 +176,32 @@ def check_values(cfg: dict, leader_of: dict, region: str, ledger: str, r: dict) 
         check(spent <= total, f"{where}: 以前年度完成投资 + Σ完成投资 {spent} > 总投资 {total}")
         check(amount(r["年度计划投资"]) <= total - amount(r.get("以前年度完成投资", 0)), f"{where}: 年度计划投资 too big")
         if ledger == "在建":
-            check("未入统原因" not in r and "入统时限" not in r, f"{where}: 未入统 fields in 在建")
-            check("入统日期" not in r or day(r["入统日期"]) <= AS_OF, f"{where}: 入统日期")
+            check("未入统原因" not in r, f"{where}: 未入统原因 in 在建")
+            check("入统日期" not in r or start <= day(r["入统日期"]) <= AS_OF, f"{where}: 入统日期")
         else:
             check("入统日期" not in r and bool(r["未入统原因"]), f"{where}: 未入统 fields")
-            if "入统时限" in r:
-                day(r["入统时限"])
-        for k in ("计划开工日期", "计划竣工日期"):
+        for k in ("计划开工日期", "计划竣工日期", "入统时限"):
             if k in r:
                 day(r[k])
+        # 前期手续 kept from 计划开工: a started project had them all in hand when it started
+        check("前期手续" not in r or "计划开工日期" in r, f"{where}: 前期手续 without 计划开工日期")
+        check(all("办结日期" in s and day(s["办结日期"]) <= start for s in r.get("前期手续", [])),
+              f"{where}: 前期手续 not done by 开工日期")
     if ledger == "计划开工":
         check(r.get("建设性质", "新建") in ("新建", "续建"), f"{where}: 建设性质")
-        for step in r.get("前期手续", []):
-            check({"名称", "计划办结"} <= set(step) <= {"名称", "计划办结", "办结日期"}, f"{where}: 手续 keys")
-            day(step["计划办结"])
-            check("办结日期" not in step or day(step["办结日期"]) <= AS_OF, f"{where}: 办结日期")
+    for step in r.get("前期手续", []):
+        check({"名称", "计划办结"} <= set(step) <= {"名称", "计划办结", "办结日期"}, f"{where}: 手续 keys")
+        day(step["计划办结"])
+        check("办结日期" not in step or day(step["办结日期"]) <= AS_OF, f"{where}: 办结日期")
+    if ledger != "招商" and "落地日期" in r:  # landed from 招商: kept its history, dates in order
+        check(bool(r.get("投资方")) and bool(r.get("来源地")) and "签约日期" in r, f"{where}: 招商 history incomplete")
+        land = day(r["落地日期"])
+        check(day(r["签约日期"]) <= land <= AS_OF, f"{where}: 签约 ≤ 落地 ≤ as-of")
+        check(ledger == "计划开工" or land <= day(r["开工日期"]), f"{where}: 落地 ≤ 开工")
+        check(ledger != "计划开工" or land.year == 2018, f"{where}: a planned project landed this year")
+        check(not r.get("重点") or (land.year == 2018 and total >= 10000 and "包保领导" in r), f"{where}: 重点")
+    if ledger != "招商":
+        check("落地日期" in r or not set(LANDED) & set(r), f"{where}: 招商 keys without 落地日期")
     if ledger == "招商":
         stage = r["阶段"]
         check(stage in ("洽谈", "签约", "落地"), f"{where}: 阶段")
@@ -277,18 +293,37 @@ def main(root: Path) -> None:
                      if day(s["计划办结"]) < AS_OF and "办结日期" not in s]
     check(all(r.get("前期手续") for r in planned if r.get("建设性质", "新建") == "新建"), "前期手续 on every 新建")
     check(3 <= len(overdue_steps) <= 30, f"{len(overdue_steps)} 手续超期")
+    # 招商签约/落地 by dates, in any ledger: landed projects moved on and still count; one that
+    # landed before 2018 is history and does not.
     zs = by["招商"]
-    signed = [r for r in zs if r["阶段"] in ("签约", "落地") and day(r["签约日期"]) <= AS_OF]
+    everything = [r for _, _, r in records]
+    signed = [r for r in everything if "签约日期" in r and day(r["签约日期"]) <= AS_OF
+              and not ("落地日期" in r and day(r["落地日期"]) < YEAR_START)]
+    landed = [r for r in everything if "落地日期" in r and YEAR_START <= day(r["落地日期"]) <= AS_OF]
     check(len(signed) == 46, f"招商 signed {len(signed)} ≠ 46")
+    check(len(landed) == 31, f"招商 landed {len(landed)} ≠ 31")
     check(sum(r.get("重点") is True and amount(r["总投资"]) >= 10000 for r in signed) == 22, "22 重点 亿元以上")
-    check(sum(r.get("重点") is True for r in zs) == 22, "only those 22 are 重点")
+    check(sum(r.get("重点") is True for r in everything) == 22, "only those 22 are 重点")
     talks = [r for r in zs if r["阶段"] == "洽谈"]
     check(6 <= len(talks) <= 10, f"{len(talks)} 洽谈")
     check(all(r.get("投资方") and r.get("来源地") for r in zs), "投资方 and 来源地 on every 招商 record")
     not_landed_late = [r for r in signed
-                       if r["阶段"] == "签约" and "计划落地日期" in r and day(r["计划落地日期"]) < AS_OF]
+                       if "落地日期" not in r and "计划落地日期" in r and day(r["计划落地日期"]) < AS_OF]
     check(len(not_landed_late) >= 3, "some 签约未落地 overdue")
-    group_done("headline figures 314/102/212/227/80, 49, 46/22")
+    group_done("headline figures 314/102/212/227/80, 49, 46/22, 落地 31")
+
+    # History: what the year's moves left on the records (ledger-format.md, "Moves keep history").
+    moved = Counter(ledger for _, ledger, r in records if ledger != "招商" and r in landed)
+    check(all(moved[x] >= 5 for x in ("在建", "未入统", "计划开工")), f"landed projects moved on: {dict(moved)}")
+    check(sum(r in signed for r in zs) < 46, "the 招商 ledger no longer holds every signed project")
+    earlier = [r for r in by["在建"] + by["未入统"] if "落地日期" in r and day(r["落地日期"]) < YEAR_START]
+    check(len(earlier) >= 3, f"{len(earlier)} projects that landed before 2018")
+    check(sum("入统日期" in r for r in by["在建"]) >= 100, "入统日期 on 在建")
+    kept_deadline = [r for r in by["在建"] if "入统时限" in r]
+    check(len(kept_deadline) >= 20, f"{len(kept_deadline)} 在建 keep their 入统时限")
+    kept_steps = [r for r in started if r.get("前期手续")]
+    check(len(kept_steps) >= 40 and sum(x in kept_steps for x in by["在建"]) >= 15, "前期手续 kept on started projects")
+    group_done("history: moves keep 签约/落地, 计划开工日期/前期手续, 入统日期/入统时限")
 
     # Texture: the things a monthly report should have something to say about.
     cont = [r for r in started if r["建设性质"] == "续建"]
@@ -321,6 +356,9 @@ def main(root: Path) -> None:
     print(f"问题 {sum(len(r['问题']) for r in with_problems)} on {len(with_problems)} projects; "
           f"竣工 {len(finished)}; 漏报 {len(missed)}; 未按期开工 {late}; 手续超期 {len(overdue_steps)}; "
           f"签约未落地超期 {len(not_landed_late)}; 洽谈 {len(talks)}; 复工 {len(resumed)}/{len(cont)}")
+    print(f"落地转出招商 {sum(moved.values())} ({', '.join(f'{k} {v}' for k, v in moved.items())}); "
+          f"2017年落地 {len(earlier)}; 在建 入统日期 {sum('入统日期' in r for r in by['在建'])}, "
+          f"入统时限 {len(kept_deadline)}; 前期手续 on {len(kept_steps)} started")
 
 
 if __name__ == "__main__":

@@ -6,9 +6,12 @@ The figures follow 吉林市人民政府办公厅 2018-09-16《全市落实"稳�
 80 of them 未入统; 49 projects to start in 8至12月; 46 signed 招商 projects, 22 of them 亿元以上
 重点 under a city leader.  People, companies and most project names are invented.
 
-Writes hand-written-looking YAML per shared/ledger-format.md (keys in the order of its tables,
-comments where a secretary would leave them).  Deterministic: one random.Random(2018), no clock,
-no set iteration, so two runs write identical bytes.  The output folder is replaced entirely.
+Writes hand-written-looking YAML per docs/ledger-format.md (keys in the order of its tables,
+comments where a secretary would leave them).  The records carry the history a year of moves
+leaves (revision 2): landed 招商 projects sit in 计划开工/未入统/在建 with their 签约 and 落地
+dates, started ones keep their 计划开工日期 and 前期手续, 在建 ones their 入统日期 and 入统时限.
+Deterministic: random.Random(2018) for the ledgers and a second seeded rng for their history, no
+clock, no set iteration, so two runs write identical bytes.  The output folder is replaced entirely.
 
     python scripts/make_demo_ledgers.py [--out ledgers]
     python scripts/check_demo_counts.py          # asserts the figures above, reading the files
@@ -386,14 +389,16 @@ def note(rec: dict, key: str, text: str, inline: bool = False) -> None:
 
 
 # --- records -----------------------------------------------------------------------------------
-# Builders fill a dict; emit_record writes its keys in the order of the contract's tables.
+# Builders fill a dict; emit_record writes its keys in the order of the contract's tables: a
+# ledger's own keys first, then what a project kept from 招商 when it landed, in 招商's order.
 COMMON = ["编号", "名称", "建设单位", "类别", "总投资", "包保领导", "项目秘书", "责任单位", "用地面积",
           "问题", "走访", "备注"]
 STARTED = ["建设性质", "开工日期", "复工日期", "计划开工日期", "计划竣工日期", "竣工日期", "年度计划投资",
-           "以前年度完成投资", "完成投资", "形象进度", "入统日期", "未入统原因", "入统时限"]
-ORDER = {"在建": COMMON + STARTED, "未入统": COMMON + STARTED,
-         "计划开工": COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"],
-         "招商": COMMON + ["阶段", "投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]}
+           "以前年度完成投资", "完成投资", "形象进度", "前期手续", "入统日期", "未入统原因", "入统时限"]
+LANDED = ["投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]
+ORDER = {"在建": COMMON + STARTED + LANDED, "未入统": COMMON + STARTED + LANDED,
+         "计划开工": COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED,
+         "招商": COMMON + ["阶段"] + LANDED}
 
 
 @dataclass
@@ -591,14 +596,18 @@ def planned_record(region: Region, secretaries: list[str], overdue: bool) -> dic
     return rec
 
 
+def investor_name(source: str, brand: str, r: random.Random) -> str:
+    """投资方: a company of 来源地 `source`, e.g. 杭州恒达控股集团有限公司."""
+    if source == "韩国":
+        return f"韩国{brand}{r.choice(['食品', '化学', '物产'])}株式会社"
+    return f"{r.choice(SOURCES[source])}{brand}{r.choice(['控股集团', '投资', '实业集团', '科技股份'])}有限公司"
+
+
 def zs_record(region: Region, stage: str, key: bool, overdue: bool, secretaries: list[str]) -> dict:
     """A 招商 project: 洽谈, 签约 or 落地; `overdue`: signed, should have landed by now, has not."""
     source = pick(SOURCE_WEIGHTS)
     brand = rng.choice(BRANDS)
-    if source == "韩国":
-        investor = f"韩国{brand}{rng.choice(['食品', '化学', '物产'])}株式会社"
-    else:
-        investor = f"{rng.choice(SOURCES[source])}{brand}{rng.choice(['控股集团', '投资', '实业集团', '科技股份'])}有限公司"
+    investor = investor_name(source, brand, rng)
     cat = pick(region.mix)
     if cat in ("民生", "基础设施"):  # investors come for factories and business, not schools
         cat = "工业" if region.trades else "服务业"
@@ -647,6 +656,149 @@ def zs_record(region: Region, stage: str, key: bool, overdue: bool, secretaries:
     return rec
 
 
+# --- the year's moves: what a record keeps when it changes ledgers ---------------------------------
+# The file a record sits in is its stage now; its dates are its past (ledger-format.md, "Moves keep
+# history").  A year of moves leaves landed 招商 projects in 计划开工/未入统/在建 with 投资方, 来源地,
+# 签约日期, 计划落地日期, 落地日期 and 重点; started projects with the 计划开工日期 and 前期手续 they had
+# while planned; 在建 projects with 入统日期 and, now and then, the 入统时限 they had while 未入统.
+# This history is drawn after the ledgers above, from a second rng, so the records drawn above stay
+# as they were and so do the figures of 2018-09-30: a landed project is counted as signed and landed
+# in whichever ledger it sits, and the 招商 ledger holds the ones that have not moved on.
+past = random.Random(20180930)
+FIRST_LANDING = dt.date(YEAR, 1, 8)  # after the new-year holiday, as in zs_record
+
+
+def past_day(a: dt.date, b: dt.date) -> dt.date:
+    return a + days(past.randint(0, (b - a).days))
+
+
+def month_end(d: dt.date) -> dt.date:
+    return dt.date(d.year + d.month // 12, d.month % 12 + 1, 1) - days(1)
+
+
+def wan(x) -> int:
+    """总投资 as written (a number, or a Spelled string) in 万元."""
+    return getattr(x, "value", x)
+
+
+def brand_of(owner: str | None) -> str | None:
+    """The brand of a company set up in 吉林市 (吉林市恒达科技有限公司 → 恒达), else None."""
+    if owner and owner.startswith("吉林市") and owner.endswith("有限公司") and owner[3:5] in BRANDS:
+        return owner[3:5]
+    return None
+
+
+def investor_made(rec: dict, region: Region) -> bool:
+    """Could an outside investor have brought it: a company's factory or business, not a public
+    project and not one of the region's flagships, whose owners are local."""
+    return (brand_of(rec.get("建设单位")) is not None and rec["类别"] not in ("民生", "基础设施")
+            and rec["名称"] not in {f[0] for f in region.flagships})
+
+
+def first_step(rec: dict) -> dt.date:
+    """The earliest date in a planned record's 前期手续 (done or due)."""
+    return min(min(s["计划办结"], s.get("办结日期", s["计划办结"])) for s in rec["前期手续"])
+
+
+def approvals_done(cat: str, lo: dt.date, hi: dt.date) -> list[dict]:
+    """前期手续 of a project that has started: all done between lo and hi, 施工许可 last."""
+    steps = ["立项", "规划选址", "用地", "环评", "施工许可"]
+    if cat == "工业" and past.random() < 0.5:
+        steps.insert(3, "节能审查")
+    done = sorted(past_day(lo, hi) for _ in steps[:-1]) + [hi]
+    due = sorted(day + days(past.choice([-10, -5, 0, 0, 5, 10, 15, 20])) for day in done)  # some late, some early
+    return [{"名称": step, "计划办结": plan, "办结日期": day} for step, plan, day in zip(steps, due, done)]
+
+
+def land_on(rec: dict, ledger: str, zs: dict, region: Region) -> None:
+    """落地: the landed 招商 project `zs` is `rec` now; its dates are set to fit rec's own."""
+    if ledger == "计划开工":  # landed, then its 前期手续 began
+        edge = first_step(rec)
+        land = past_day(max(FIRST_LANDING, edge - days(60)), edge - days(3))
+    elif "计划开工日期" in rec:  # landed, sat in 计划开工 while its 前期手续 were done, started
+        edge = min(rec["开工日期"], rec["计划开工日期"])
+        land = past_day(max(FIRST_LANDING, edge - days(120)), edge - days(30))
+    else:  # landed and started at once: 招商 → 未入统/在建
+        land = past_day(max(FIRST_LANDING, rec["开工日期"] - days(25)), rec["开工日期"])
+    land = min(land, dt.date(YEAR, 8, 31))
+    sign, said = zs["签约日期"], zs.get("#", {}).get("签约日期")
+    planned_land = zs.get("计划落地日期")
+    if sign > land - days(7):  # signed too late for the new landing date: signed earlier
+        events = [(d, e) for d, e, who in EVENTS
+                  if (not who or zs["来源地"] in who.split()) and d <= land - days(7)]
+        if events and past.random() < 0.7:
+            sign, event = past.choice(events)
+            said = f"{event}签约"
+        else:
+            sign, said = past_day(max(dt.date(YEAR - 1, 10, 1), land - days(150)), land - days(7)), None
+        planned_land = sign + days(past.choice([90, 120, 180])) if planned_land or past.random() < 0.3 else None
+    old = next(b for b in BRANDS if b in zs["投资方"])
+    rec["投资方"] = zs["投资方"].replace(old, brand_of(rec["建设单位"]))  # its local company's brand
+    rec["来源地"] = zs["来源地"]
+    rec["签约日期"] = sign
+    if said:
+        note(rec, "签约日期", said)
+    if planned_land:
+        rec["计划落地日期"] = planned_land
+    rec["落地日期"] = land
+    if zs.get("重点"):
+        rec["重点"] = True
+        rec.setdefault("包保领导", region.leader)
+    if zs.get("问题"):  # the problem list moves with the project
+        rec["问题"] = sorted(rec.get("问题", []) + zs["问题"], key=lambda p: p["提出日期"])
+    if past.random() < 0.4:
+        note(rec, "投资方", f"{land.month}月{land.day}日落地，由招商台账转入")
+
+
+def move_landed(region: Region, mine: dict[str, list[dict]]) -> None:
+    """Projects that landed before September have moved on, each onto a record an investor could
+    have brought, of about its size; a 重点 project onto one of 1亿 and more.  One that landed in
+    September waits for the next 调度, and a region's 招商 ledger keeps at least one record."""
+    taken: set[str] = set()
+    for zs in [r for r in mine["招商"] if r["阶段"] == "落地" and r["落地日期"] < dt.date(YEAR, 9, 1)]:
+        if len(mine["招商"]) == 1:
+            break
+        choices = []
+        for ledger in ("在建", "未入统", "计划开工"):
+            for rec in mine[ledger]:
+                if (rec["编号"] in taken or not investor_made(rec, region) or rec.get("建设性质", "新建") != "新建"
+                        or (zs.get("重点") and wan(rec["总投资"]) < 10000)
+                        or (ledger == "计划开工" and first_step(rec) - days(3) < FIRST_LANDING)):
+                    continue
+                fit = abs(math.log(wan(rec["总投资"]) / wan(zs["总投资"]))) + past.uniform(0, 1)
+                choices.append((fit, ledger, rec))
+        if not choices:
+            continue
+        _, ledger, rec = min(choices, key=lambda c: c[0])
+        taken.add(rec["编号"])
+        land_on(rec, ledger, zs, region)
+        mine["招商"].remove(zs)
+
+
+def kept_history(region: Region, mine: dict[str, list[dict]]) -> None:
+    """What started records kept from 计划开工 (前期手续) and from 未入统 (入统时限); and a few 续建
+    projects that landed in 2017: history, not this year's 招商 figures."""
+    for ledger in ("在建", "未入统"):
+        for rec in mine[ledger]:
+            start = rec["开工日期"]
+            if "计划开工日期" in rec and ("落地日期" in rec or past.random() < 0.8):
+                ready = start - days(past.randint(1, 12))  # 施工许可 in hand, then the start
+                since = rec["落地日期"] + days(3) if "落地日期" in rec else ready - days(past.randint(90, 200))
+                rec["前期手续"] = approvals_done(rec["类别"], since, ready)
+            if ledger == "在建" and "入统日期" in rec and past.random() < 0.3:
+                rec["入统时限"] = month_end(start + days(past.choice([20, 45, 75])))
+            if (rec["建设性质"] == "续建" and start.year == YEAR - 1 and investor_made(rec, region)
+                    and past.random() < 0.08):
+                land = past_day(max(dt.date(YEAR - 1, 1, 5), start - days(60)), start)
+                source = past.choices(list(SOURCE_WEIGHTS), list(SOURCE_WEIGHTS.values()))[0]
+                rec["投资方"] = investor_name(source, brand_of(rec["建设单位"]), past)
+                rec["来源地"] = source
+                rec["签约日期"] = past_day(land - days(200), land - days(15))
+                rec["落地日期"] = land
+                if past.random() < 0.5:
+                    note(rec, "落地日期", f"{YEAR - 1}年落地，不计入本年招商落地")
+
+
 # --- writing YAML by hand ------------------------------------------------------------------------
 PLAIN_UNSAFE = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`\s]|: |\s#|\s$|^(true|false|null|~|yes|no|on|off)$"
                           r"|^[-+.\d][\d_.:eE+-]*$|^\d{4}-\d\d(-\d\d)?$", re.I)
@@ -689,7 +841,7 @@ LEDGER_HEAD = {
     "在建": ("在建项目台账（已入统）", "5000万元以上已开复工、已入统计库的项目；完成投资为当月完成数"),
     "未入统": ("已开工未入统项目台账", "已开工但未入统计库的项目，逐项写明原因，确保9月底前入统"),
     "计划开工": ("计划开工项目台账（8至12月开复工时间表）", "每个项目倒排前期手续，按计划开工日期调度"),
-    "招商": ("招商引资项目台账（洽谈→签约→落地）", "省、市招商活动签约项目；亿元以上重点项目由市领导包保"),
+    "招商": ("招商引资项目台账（洽谈→签约→落地）", "省、市招商活动签约项目；亿元以上重点项目由市领导包保；落地后转入计划开工或在建台账，招商信息随项目保留"),
 }
 
 
@@ -802,6 +954,8 @@ def build() -> tuple[dict, dict]:
         for ledger in ("在建", "未入统"):
             mine[ledger].sort(key=lambda r: (r["建设性质"] != "新建", r["编号"]))
         mine["计划开工"].sort(key=lambda r: r["编号"])
+        move_landed(region, mine)
+        kept_history(region, mine)
         records[region.name] = mine
     return records, targets(records)
 

@@ -11,9 +11,10 @@ as ``ledgers/…``) and ``xm fmt --check``: no traceback, exit 0 or 1, and the o
 must equal the pinned entry: exit code and one ``CODE file[:line:col] message`` line per problem.
 Nothing may run: a case that tries ``touch xm-corpus-pwned`` must leave no such file.
 
-When messages change on purpose, regenerate the expectations and review the diff:
+When messages change on purpose, regenerate the expectations and review the diff (the test
+itself only compares, it never writes what it then compares with):
 
-    XM_CORPUS_REGEN=1 python -m pytest tests/test_corpus.py
+    python scripts/regen_corpus.py && git diff tests/corpus/expected.yaml
 
 One tiny case per problem code lives in tests/errors/ (tests/test_error_catalogue.py); this
 corpus is about the ways whole files and repositories break, not about each code.
@@ -22,7 +23,6 @@ corpus is about the ways whole files and repositories break, not about each code
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -34,7 +34,6 @@ from xiangmu_cli.cli import app
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = CORPUS / "expected.yaml"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
-REGEN = os.environ.get("XM_CORPUS_REGEN") == "1"
 MARKER = "xm-corpus-pwned"
 runner = CliRunner()
 
@@ -66,7 +65,7 @@ def _outcome(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict
 
 def _dump(outcomes: dict[str, dict]) -> str:
     """expected.yaml: plain YAML whose strings are JSON-quoted (valid YAML flow scalars)."""
-    out = ["# Pinned by tests/test_corpus.py; regenerate with XM_CORPUS_REGEN=1 (see its docstring).\n"]
+    out = ["# Pinned by tests/test_corpus.py; regenerate with scripts/regen_corpus.py (see its docstring).\n"]
     for case in sorted(outcomes):
         out.append(f"{case}:\n  exit: {outcomes[case]['exit']}\n  problems:")
         problems = outcomes[case]["problems"]
@@ -81,18 +80,22 @@ def _load_expected() -> dict[str, dict]:
     return yaml_rs.loads(EXPECTED.read_text(encoding="utf-8")) if EXPECTED.exists() else {}
 
 
-def test_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    outcomes: dict[str, dict] = {}
+def outcomes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, dict]:
+    """Every case's outcome (also used by scripts/regen_corpus.py)."""
+    found: dict[str, dict] = {}
     for case in CASES:
         with monkeypatch.context() as m:
-            outcomes[case] = _outcome(case, tmp_path / case, m)
-    if REGEN:
-        EXPECTED.write_text(_dump(outcomes), encoding="utf-8")
+            found[case] = _outcome(case, tmp_path / case, m)
+    return found
+
+
+def test_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outcomes_ = outcomes(tmp_path, monkeypatch)
     expected = _load_expected()
     assert sorted(expected) == CASES, "cases added or removed: regenerate expected.yaml"
-    mismatched = [case for case in CASES if outcomes[case] != expected[case]]
+    mismatched = [case for case in CASES if outcomes_[case] != expected[case]]
     assert not mismatched, "\n".join(
-        f"{case}: got {outcomes[case]}, pinned {expected[case]}" for case in mismatched)
+        f"{case}: got {outcomes_[case]}, pinned {expected[case]}" for case in mismatched)
 
 
 def test_fine_cases_are_fine_and_broken_ones_located() -> None:

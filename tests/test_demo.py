@@ -3,6 +3,8 @@
 Seed 001 (吉林市人民政府办公厅, 2018-09-16): 314 started projects of 5000万元 and up (102 新建,
 212 续建; 227 of 1亿 and up; 80 not yet in the statistics database), 49 planned to start in
 8–12月, 46 signed 招商 projects of which 22 亿元以上 key projects under a city leader.
+Revision 2: the figures come from the records' dates, and the demo's moved projects carry
+their history (a landed project counts as signed and landed in whichever ledger it sits).
 """
 
 from __future__ import annotations
@@ -10,16 +12,22 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from xiangmu_cli.loading import Repository, load
-from xiangmu_cli.model import InvestmentProject, StartedProject
+from xiangmu_cli.loading import Record, Repository, load
+from xiangmu_cli.metrics import compute_metrics
+from xiangmu_cli.model import StartedProject
 from xiangmu_cli.vocab import Ledger
 
 from .conftest import ROOT
 
 AS_OF = date(2018, 9, 30)
+YEAR_START = date(2018, 1, 1)
+# 全市 at 2018-09-30: the seed's figures, and 招商落地 as the demo had it before the moves kept history.
+SEED_FIGURES = {"在建项目数": 314, "新建项目数": 102, "续建项目数": 212, "亿元以上项目数": 227, "未入统项目数": 80,
+                "计划开工项目数": 49, "招商签约项目数": 46, "招商落地项目数": 31}
 SEED_REGIONS = ["高新区", "经开区", "中新食品区", "船营区", "蛟河市", "永吉县", "桦甸市", "丰满区",
                 "北大壶开发区", "磐石市", "昌邑区", "龙潭区", "舒兰市"]
 
@@ -54,11 +62,53 @@ def test_demo_started_projects(demo: Repository) -> None:
 def test_demo_planned_and_investment(demo: Repository) -> None:
     planned = [r.project for r in demo.records if r.ledger is Ledger.PLANNED]
     assert len(planned) == 49 and all(p.total >= 5000 for p in planned)
-    signed = [p for r in demo.records if isinstance(p := r.project, InvestmentProject)
-              and p.stage in ("签约", "落地") and p.sign_date is not None and p.sign_date <= AS_OF]
+    # Signed by its date, in whichever ledger it sits now (a landed project moved on); one that
+    # landed before 2018 is history.
+    signed = [p for r in demo.records if (p := r.project) and getattr(p, "sign_date", None) is not None
+              and p.sign_date <= AS_OF and not (p.land_date is not None and p.land_date < YEAR_START)]
     assert len(signed) == 46
     key = [p for p in signed if p.key]
     assert len(key) == 22 and all(p.total >= 10000 for p in key)
+    assert sum(bool(getattr(r.project, "key", None)) for r in demo.records) == 22
+
+
+def test_demo_september_figures_are_the_seeds(demo: Repository) -> None:
+    city = compute_metrics(demo, AS_OF)["全市"]
+    assert {k: city[k] for k in SEED_FIGURES} == SEED_FIGURES
+
+
+def test_demo_carries_the_history_of_its_moves(demo: Repository) -> None:
+    """Revision 2: a move keeps every dated key, so the demo's moved projects carry their past."""
+    def kept(r: Record, key: str) -> Any:
+        return getattr(r.project, key, None)
+
+    started = [r for r in demo.records if r.ledger.started]
+    building = [r for r in started if r.ledger is Ledger.BUILDING]
+    assert sum(kept(r, "stats_date") is not None for r in building) >= 100  # 入统日期
+    assert sum(kept(r, "stats_deadline") is not None for r in building) >= 20  # 入统时限 kept from 未入统
+    with_steps = [r.project for r in started if kept(r, "approvals")]  # 前期手续 kept from 计划开工
+    assert len(with_steps) >= 40
+    for p in with_steps:
+        assert isinstance(p, StartedProject) and p.planned_start is not None
+        assert all(a.done is not None and a.done <= p.start_date for a in p.approvals)
+
+    # Landed 招商 projects now in 计划开工/未入统/在建, with what they kept from 招商.
+    moved = [r for r in demo.records if r.ledger is not Ledger.INVESTMENT
+             and kept(r, "land_date") is not None and kept(r, "land_date") >= YEAR_START]
+    assert all(sum(r.ledger is lg for r in moved) >= 5 for lg in (Ledger.BUILDING, Ledger.UNSTAT, Ledger.PLANNED))
+    assert sum(bool(kept(r, "key")) for r in moved) >= 10
+    assert sum(kept(r, "planned_land") is not None for r in moved) >= 5
+    for r in moved:
+        assert kept(r, "investor") and kept(r, "origin")
+        assert kept(r, "sign_date") <= kept(r, "land_date") <= AS_OF
+        if r.ledger.started:
+            assert kept(r, "land_date") <= kept(r, "start_date")
+            assert kept(r, "stats_date") is None or kept(r, "start_date") <= kept(r, "stats_date")
+    # The 招商 ledger holds fewer signed projects than are counted: the others moved on.
+    in_zs = [r for r in demo.records if r.ledger is Ledger.INVESTMENT and kept(r, "sign_date") is not None]
+    assert len(in_zs) + len(moved) >= 46 > len(in_zs)
+    # Projects that landed in 2017 carry it too, and are not this year's 招商.
+    assert sum(kept(r, "land_date") is not None and kept(r, "land_date") < YEAR_START for r in started) >= 3
 
 
 def test_demo_files_start_with_the_schema_modeline() -> None:

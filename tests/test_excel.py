@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
+import re
 import shutil
 import subprocess
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -366,6 +369,53 @@ def test_gbk_csv_and_a_header_map(tmp_path: Path) -> None:
     got = [r.project.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True) for r in load(root).records]
     assert got == [{"编号": "ZS-1", "名称": "光伏组件项目", "总投资": Decimal("25000"), "阶段": "签约",
                     "投资方": "某新能源公司", "签约日期": date(2018, 3, 28), "重点": True}]
+
+
+def _excel_style(wb: Workbook, path: Path) -> Path:
+    """``wb`` saved as Excel writes text: a shared string table (openpyxl writes inline strings),
+    one string in rich text (runs), no <dimension> record (as some generators write)."""
+    out = io.BytesIO()
+    wb.save(out)
+    with zipfile.ZipFile(out) as z:
+        files = {i.filename: z.read(i) for i in z.infolist()}
+    strings: list[str] = []
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        strings.append(match[2].decode())
+        return b'<c r="%s" t="s"><v>%d</v></c>' % (match[1], len(strings) - 1)
+
+    sheet = re.sub(rb'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t>(.*?)</t></is></c>', shared,
+                   files["xl/worksheets/sheet1.xml"])
+    files["xl/worksheets/sheet1.xml"] = re.sub(rb"<dimension [^>]*/>", b"", sheet)
+    items = ["<si><r><t>" + t[:1] + "</t></r><r><rPr><b/></rPr><t>" + t[1:] + "</t></r></si>" if t == "碳纤维项目"
+             else f"<si><t>{t}</t></si>" for t in strings]
+    files["xl/sharedStrings.xml"] = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                     + "".join(items) + "</sst>").encode()
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                     b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_shared_strings_rich_text_and_a_region_merged_down_its_column(tmp_path: Path) -> None:
+    root = _empty_copy(tmp_path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "在建"
+    ws.append(["所属地区", "编号", "名称", "总投资", "建设性质", "开工日期", "年度计划投资"])
+    ws.append(["船营区", "CY-M-1", "碳纤维项目", 6000, "新建", date(2018, 5, 1), 1000])
+    ws.append([None, "CY-M-2", "供热管网", 7000, "续建", date(2017, 5, 3), 2000])
+    ws.append(["高新区", "GX-M-1", "电商园", 8000, "新建", date(2018, 7, 15), 3000])
+    ws.merge_cells("A2:A3")
+    book = _excel_style(wb, tmp_path / "合并.xlsx")
+    assert b"sharedStrings" in zipfile.ZipFile(book).read("[Content_Types].xml")
+    result = runner.invoke(app, ["import", "xlsx", str(book), "--ledgers", str(root)])
+    assert result.exit_code == 0, result.output
+    got = {r.project.code: (r.region, r.project.name) for r in load(root).records}
+    assert got == {"CY-M-1": ("船营区", "碳纤维项目"), "CY-M-2": ("船营区", "供热管网"), "GX-M-1": ("高新区", "电商园")}
 
 
 def test_import_usage_errors(tmp_path: Path) -> None:

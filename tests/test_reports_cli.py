@@ -116,6 +116,7 @@ def test_demo_report_reproduces_the_seed(demo) -> None:  # type: ignore[no-untyp
     city = _json(["report", "monthly", "--month", "2018-09"])["全市总览"]
     assert (city["在建项目数"], city["新建项目数"], city["续建项目数"], city["亿元以上项目数"],
             city["未入统项目数"], city["计划开工项目数"], city["招商签约项目数"]) == (314, 102, 212, 227, 80, 49, 46)
+    assert city["招商落地项目数"] == 31  # landed projects that moved on to 计划开工/未入统/在建 still count
     assert city["序时进度"] == Decimal("0.75")
 
 

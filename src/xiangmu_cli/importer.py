@@ -23,8 +23,7 @@ value is never silently dropped).
 
 from __future__ import annotations
 
-import csv
-import io
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .edit import EditError, EditPlan, add_projects
+from .importfile import SUFFIXES, ImportLimits, Sheet, read_header_map_text, read_rows, shown
 from .interop import FIELD_KINDS, REGION, ledger_fields
 from .loading import Repository, display_path
 from .safetext import restore_formula
@@ -42,9 +42,8 @@ from .units import UnitError, parse_amount, parse_area, parse_bool
 from .vocab import Ledger
 
 __all__ = ["ImportResult", "RowIssue", "HeaderMap", "Target", "read_rows", "load_header_map",
-           "resolve_header", "plan_import", "SUFFIXES"]
+           "resolve_header", "plan_import", "SUFFIXES", "ImportLimits", "Sheet"]
 
-SUFFIXES = (".xlsx", ".xlsm", ".csv")
 HEADER_SCAN_ROWS = 30
 IGNORE = "忽略"
 
@@ -125,8 +124,9 @@ class RowIssue:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"第 {self.row} 行" + (f" {self.column}" if self.column else "")
-        return f"{where}：{self.message}" + (f"（{self.hint}）" if self.hint else "")
+        """One line; what came from the file is shown with control characters escaped, clipped."""
+        where = f"第 {self.row} 行" + (f" {shown(self.column)}" if self.column else "")
+        return f"{where}：{shown(self.message)}" + (f"（{shown(self.hint)}）" if self.hint else "")
 
 
 @dataclass
@@ -144,76 +144,10 @@ class ImportResult:
     ignored: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Sheet:
-    name: str
-    rows: list[list[Any]]
-    epoch: datetime = datetime(1899, 12, 30)
-    merged_rows: set[int] = field(default_factory=set)  # 0-based rows with a cell merged across columns
-
-
 # --- reading ------------------------------------------------------------------------------------
 
 def _usage(message: str) -> EditError:
     return EditError(message, code=2)
-
-
-def read_rows(path: Path, sheet: str | None) -> Sheet:
-    """The cells of one sheet (merged ranges filled with their value), or of a CSV file."""
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise _usage(f"{display_path(path)} 是旧版 Excel 文件（.xls）；请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
-    if suffix not in SUFFIXES:
-        raise _usage(f"{display_path(path)}：只能导入 .xlsx 或 .csv 文件")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _usage(f"无法读取 {display_path(path)}：{exc.strerror or exc}") from None
-    if suffix == ".csv":
-        if sheet is not None:
-            raise _usage("--sheet 只用于 .xlsx 文件")
-        return _read_csv(raw, path.stem)
-    return _read_xlsx(raw, path, sheet)
-
-
-def _read_csv(raw: bytes, name: str) -> Sheet:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in Chinese saves CSV as GBK (GB18030 covers it)
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # neither UTF-8 nor GB18030
-        raise _usage("CSV 文件编码无法识别；请在 Excel 中另存为“CSV UTF-8”")
-    rows = [[cell if cell.strip() else None for cell in row] for row in csv.reader(io.StringIO(text))]
-    return Sheet(name, rows)
-
-
-def _read_xlsx(raw: bytes, path: Path, sheet: str | None) -> Sheet:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(raw), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _usage(f"{display_path(path)} 不是有效的 .xlsx 文件（{type(exc).__name__}）") from None
-    if sheet is None:
-        ws = wb.worksheets[0]
-    elif sheet in wb.sheetnames:
-        ws = wb[sheet]
-    else:
-        raise _usage(f"{display_path(path)} 中没有工作表「{sheet}」；工作表有：{'、'.join(wb.sheetnames)}")
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    merged: set[int] = set()
-    for rng in ws.merged_cells.ranges:
-        value = rows[rng.min_row - 1][rng.min_col - 1]
-        for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
-            for c in range(rng.min_col - 1, min(rng.max_col, len(rows[r]))):
-                rows[r][c] = value
-            if rng.max_col > rng.min_col:
-                merged.add(r)
-    return Sheet(ws.title, rows, wb.epoch, merged)
 
 
 # --- headers ------------------------------------------------------------------------------------
@@ -287,15 +221,15 @@ def load_header_map(path: Path) -> HeaderMap:
           9月完成: 2018年9月完成投资
           联系电话: 忽略                  # not imported (null works too)
     """
-    import yaml_rs
+    from .yamlread import parse_text
 
-    name = display_path(path)
-    try:
-        data = yaml_rs.loads(path.read_text(encoding="utf-8-sig"), parse_datetime=False)
-    except OSError as exc:
-        raise _usage(f"无法读取表头映射 {name}：{exc.strerror or exc}") from None
-    except Exception as exc:  # yaml_rs raises its own error types
-        raise _usage(f"表头映射 {name} 不是有效的 YAML：{exc}") from None
+    name = shown(display_path(path))
+    parsed = parse_text(read_header_map_text(path), display_path(path))  # a file of at most 1 MB, no FIFO
+    if parsed.problems:
+        p = parsed.problems[0]
+        where = f":{p.line}:{p.col}" if p.line is not None else ""
+        raise _usage(f"表头映射 {name}{where} 不是有效的 YAML：{p.message}；格式见 docs/interop.md")
+    data = parsed.data
     if not isinstance(data, dict) or set(data) - {"表头行", "列"}:
         raise _usage(f"表头映射 {name} 的顶层应只有 表头行 和 列；格式见 docs/interop.md")
     row = data.get("表头行")
@@ -319,13 +253,13 @@ def _column_targets(header: list[Any], ledger: Ledger, year: int, hmap: HeaderMa
     for i, cell in enumerate(header):
         if cell is None or not str(cell).strip():
             continue
-        label = f"{get_column_letter(i + 1)}「{str(cell).strip()}」"
+        label = f"{get_column_letter(i + 1)}「{shown(str(cell).strip())}」"
         mapped = hmap.columns.get(_normal(cell), cell) if _normal(cell) in hmap.columns else cell
         if mapped is None or mapped == IGNORE:
             continue
         target = resolve_header(mapped, year)
         if mapped is not cell and not isinstance(target, Target) and strict:
-            raise _usage(f"表头映射中「{cell}」对应的「{mapped}」不是台账字段")
+            raise _usage(f"表头映射中「{shown(str(cell))}」对应的「{shown(str(mapped))}」不是台账字段")
         if target == IGNORE:
             continue
         if target is None:
@@ -368,6 +302,8 @@ def _is_empty(value: Any) -> bool:
 
 def _decimal(value: int | float | Decimal) -> Decimal:
     """A workbook number as the decimal Excel shows (15 significant digits at most)."""
+    if isinstance(value, float) and not math.isfinite(value):  # 1e999 in a hostile file; Excel has none
+        raise UnitError("E103", f"数值「{value}」超出范围", "Excel 中不会有这样的数，检查这个单元格")
     if isinstance(value, float):
         exact = Decimal(repr(value))
         return exact if len(exact.as_tuple().digits) <= 15 else Decimal(format(value, ".15g"))
@@ -486,7 +422,7 @@ def _skip_reason(row: list[Any], index: int, sheet: Sheet) -> str | None:
     texts = [_normal(v) for v in values if isinstance(v, str)]
     if any(_SUBTOTAL.search(t) for t in texts):
         return "合计/小计行"
-    if len({_text(v) for v in values}) == 1 and isinstance(values[0], str) \
+    if all(isinstance(v, str) for v in values) and len({v.strip() for v in values}) == 1 \
             and (index in sheet.merged_rows or _SECTION.match(_normal(values[0]))):
         return "分组标题行"
     return None
@@ -556,12 +492,14 @@ def _ranges(rows: list[int]) -> str:
 
 
 def plan_import(repo: Repository, path: Path, ledger: Ledger | None = None, region: str | None = None,
-                sheet: str | None = None, header_map: Path | None = None) -> ImportResult:
+                sheet: str | None = None, header_map: Path | None = None,
+                limits: ImportLimits | None = None) -> ImportResult:
     """Read the sheet and plan the import (nothing is written; see the module docstring).
 
     ``ledger`` defaults to the sheet's name when it is a ledger name; ``region`` may be left out
     when the sheet has a 地区 column (each row then goes to its own region's file; with both,
-    rows of other regions are skipped). Usage errors raise EditError with code 2.
+    rows of other regions are skipped). The file is read within ``limits``
+    (:mod:`xiangmu_cli.importfile`). Usage errors raise EditError with code 2, a bad file code 1.
     """
     from openpyxl.utils import get_column_letter
 
@@ -571,7 +509,7 @@ def plan_import(repo: Repository, path: Path, ledger: Ledger | None = None, regi
     if region is not None and region not in regions:
         raise _usage(f"没有地区「{region}」；xiangmu.yaml 中的地区为：{'、'.join(regions)}")
     hmap = load_header_map(header_map) if header_map is not None else HeaderMap()
-    table = read_rows(path, sheet)
+    table = read_rows(path, sheet, limits)
     if ledger is None:
         try:
             ledger = Ledger(table.name.strip())
@@ -585,7 +523,7 @@ def plan_import(repo: Repository, path: Path, ledger: Ledger | None = None, regi
         raise EditError(f"第 {head + 1} 行的表头中没有项目名称列；用 --map 给出表头映射，格式见 docs/interop.md")
     if not any(t.key == REGION for t in targets.values()) and region is None:
         raise _usage("表中没有 地区 列：请用 --region 指定导入到哪个地区")
-    labels = {i: f"{get_column_letter(i + 1)} 列「{str(table.rows[head][i]).strip()}」" for i in targets}
+    labels = {i: f"{get_column_letter(i + 1)} 列「{shown(str(table.rows[head][i]).strip())}」" for i in targets}
     by_key = {(f"完成投资:{t.month}" if t.month else t.key): labels[i] for i, t in targets.items()}
     result = ImportResult(table.name, head + 1, ledger, None, ignored=ignored)
     known = {code: file for code, file, _ in repo.ids}
@@ -629,7 +567,7 @@ def plan_import(repo: Repository, path: Path, ledger: Ledger | None = None, regi
         groups.setdefault(row_region or region or "", []).append((rownum, data))  # one of them is set
     if result.conflicts:
         return result
-    source = f"{path.name} " + ("" if path.suffix.lower() == ".csv" else f"工作表「{table.name}」")
+    source = f"{shown(path.name)} " + ("" if path.suffix.lower() == ".csv" else f"工作表「{table.name}」")
     plan_groups = []
     for name in [r for r in regions if r in groups]:
         rows = [n for n, _ in groups[name]]

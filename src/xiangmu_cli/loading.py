@@ -9,12 +9,10 @@ raises.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -563,8 +561,7 @@ def load(root: Path, progress: Callable[[int, int], None] | None = None, locate:
     commands that only count them, such as the reports, which then never compose a positional
     tree of a file with warnings (most of a cold load on real ledgers, issue 15).
     """
-    with _no_cyclic_gc():
-        return _load(root, progress, locate)
+    return _load(root, progress, locate)
 
 
 @dataclass
@@ -613,33 +610,19 @@ def check(root: Path, progress: Callable[[int, int], None] | None = None, jobs: 
     """
     jobs = jobs or _cores()
     min_bytes = PARALLEL_MIN_BYTES if min_bytes is None else min_bytes
-    with _no_cyclic_gc():
-        loader = _Loader(root, progress)
-        config, config_file = loader.load_config()
-        todo = loader.walk(config)
-        sizes = _sizes(todo)
-        if jobs > 1 and len(todo) > 1 and _forkable() and sum(sizes) >= min_bytes:
-            from concurrent.futures.process import BrokenProcessPool
+    loader = _Loader(root, progress)
+    config, config_file = loader.load_config()
+    todo = loader.walk(config)
+    sizes = _sizes(todo)
+    if jobs > 1 and len(todo) > 1 and _forkable() and sum(sizes) >= min_bytes:
+        from concurrent.futures.process import BrokenProcessPool
 
-            try:
-                return _check_parallel(loader, config, config_file, todo, sizes, min(jobs, len(todo)))
-            except BrokenProcessPool:  # a worker died (killed, out of memory): do it here instead
-                pass  # the workers changed nothing in this process
-        repo = _load_files(loader, config, config_file, todo)
-        return Validation(repo.problems, repo.files_read, repo.items_read, repo.fingerprint)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    # Loading allocates hundreds of thousands of objects and no reference cycles: the cyclic
-    # garbage collector would only rescan them (measured: ~15% of a cold load at 20k projects).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+        try:
+            return _check_parallel(loader, config, config_file, todo, sizes, min(jobs, len(todo)))
+        except BrokenProcessPool:  # a worker died (killed, out of memory): do it here instead
+            pass  # the workers changed nothing in this process
+    repo = _load_files(loader, config, config_file, todo)
+    return Validation(repo.problems, repo.files_read, repo.items_read, repo.fingerprint)
 
 
 def _load(root: Path, progress: Callable[[int, int], None] | None, locate: bool = True) -> Repository:
@@ -697,7 +680,14 @@ def _sizes(todo: list[tuple[Path, str, Ledger]]) -> list[int]:
 
 
 #: What a forked worker inherits: (loader, config, config file, files to read).
-_SHARED: tuple[Path, Config | None, str, list[tuple[Path, str, Ledger]]] | None = None
+#: In a worker process only: what it checks files of (root, config, config file, files to read),
+#: set by the pool's initializer (:func:`_init_worker`), never by the parent.
+_WORKER: tuple[Path, Config | None, str, list[tuple[Path, str, Ledger]]] | None = None
+
+
+def _init_worker(root: Path, config: Config | None, config_file: str, todo: list[tuple[Path, str, Ledger]]) -> None:
+    global _WORKER
+    _WORKER = (root, config, config_file, todo)
 
 
 def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
@@ -707,20 +697,17 @@ def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
 
     from .checks import REPOSITORY_CHECKS, run_checks
 
-    global _SHARED
-    _SHARED = (loader.root, config, config_file, todo)
     # Largest files first, so that no worker is left with a big one at the end.
     order = sorted(range(len(todo)), key=lambda i: -sizes[i])
     found: list[_FileResult | None] = [None] * len(todo)
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_check_file, i): i for i in order}
-            for done, future in enumerate(as_completed(futures), 1):
-                found[futures[future]] = future.result()
-                if loader.progress is not None:
-                    loader.progress(done, len(todo))
-    finally:
-        _SHARED = None
+    # Forked workers receive their state through the initializer's arguments (inherited, not pickled).
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
+                             initargs=(loader.root, config, config_file, todo)) as pool:
+        futures = {pool.submit(_check_file, i): i for i in order}
+        for done, future in enumerate(as_completed(futures), 1):
+            found[futures[future]] = future.result()
+            if loader.progress is not None:
+                loader.progress(done, len(todo))
     problems, ids, items = [], [], 0
     for result in found:
         assert result is not None
@@ -747,8 +734,8 @@ def _check_file(i: int) -> _FileResult:
     """In a worker: load one ledger file and run the one-project checks on it."""
     from .checks import RECORD_CHECKS
 
-    assert _SHARED is not None
-    root, config, config_file, todo = _SHARED
+    assert _WORKER is not None, "called outside a worker of _check_parallel"
+    root, config, config_file, todo = _WORKER
     loader = _Loader(root, None)
     repo = _load_files(loader, config, config_file, [todo[i]], RECORD_CHECKS)
     return repo.problems, repo.ids, repo.items_read, loader.digests, loader.torn

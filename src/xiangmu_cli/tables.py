@@ -317,7 +317,8 @@ def _cells(table: Table, columns: list[Column]) -> list[list[str]]:
 # --- md and plain (tabulate) -------------------------------------------------------------------
 
 def _tabulated(table: Table, tablefmt: str, escape_pipes: bool) -> str:
-    _tabulate.WIDE_CHARS_MODE = True  # align CJK by display width (tabulate uses wcwidth)
+    # CJK is aligned by display width: tabulate does so whenever wcwidth is installed (a dependency
+    # of xm); tests/test_tables.py checks the alignment rather than setting tabulate's global here.
     headers = [c.title for c in table.columns]
     rows = _cells(table, table.columns)
     if escape_pipes:

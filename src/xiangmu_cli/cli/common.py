@@ -87,7 +87,7 @@ def load_repository(root: Path, locate: bool = False) -> Repository:
     """
     from ..loading import load
 
-    with progress_bar() as progress:
+    with progress_bar() as progress, no_cyclic_gc():
         repo = load(root, progress=progress, locate=locate)
     # The loaded projects live until the command ends and hold no reference cycles: moved out of
     # the collector's generations, they are not rescanned while the report is computed (measured
@@ -100,8 +100,22 @@ def check_repository(root: Path, jobs: int = 0) -> Validation:
     """Check the ledgers (xm validate), with the same progress bar."""
     from ..loading import check
 
-    with progress_bar() as progress:
+    with progress_bar() as progress, no_cyclic_gc():
         return check(root, progress=progress, jobs=jobs)
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while the ledgers load (a policy of the command, not of
+    the library). Loading allocates hundreds of thousands of objects and no reference cycles:
+    the collector would only rescan them (measured: ~15% of a cold load at 20k projects)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """Excel in and out: `xm import xlsx|csv`, `xm export xlsx`.
 
-The library does the work (:mod:`xiangmu_cli.importer`, :mod:`xiangmu_cli.interop`); these
+The library does the work (:mod:`xiangmu_cli.importer`, :mod:`xiangmu_cli.importfile`,
+:mod:`xiangmu_cli.interop`); these
 commands load the ledgers, call it, print the outcome and write. Exit codes: 0 everything
 imported; 1 rows not imported (the others are written), a 编号 conflict or a refused edit
 (nothing written); 2 usage.
@@ -8,6 +9,7 @@ imported; 1 rows not imported (the others are written), a 编号 conflict or a r
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -29,20 +31,22 @@ app.add_typer(export_app, name="export")
 
 
 def _import(file: Path, ledger: LedgerName | None, region: str | None, sheet: str | None, header_map: Path | None,
-            ledgers: Path | None, dry_run: bool) -> None:
+            ledgers: Path | None, dry_run: bool, max_file_mb: int, max_cells: int) -> None:
     from ..edit import EditError, apply, diff
-    from ..importer import plan_import
+    from ..importer import ImportLimits, plan_import
+    from ..importfile import MB, shown
     from ..loading import display_path
     from ..vocab import Ledger
 
     root = resolve_ledgers(ledgers)
-    if not file.is_file():
-        raise usage_error(f"文件 {file} 不存在")
+    if not os.path.lexists(file):  # anything else about it (a FIFO, a directory, its size) when it is read
+        raise usage_error(f"文件 {shown(str(file))} 不存在")
+    limits = ImportLimits(max_file_bytes=max_file_mb * MB, max_cells=max_cells)
     try:
         result = plan_import(load_repository(root), file, Ledger(ledger.value) if ledger else None, region, sheet,
-                             header_map)
+                             header_map, limits)
         say = sys.stdout.write
-        say(f"读取 {file.name}" + ("" if file.suffix.lower() == ".csv" else f" 工作表「{result.sheet}」")
+        say(f"读取 {shown(file.name)}" + ("" if file.suffix.lower() == ".csv" else f" 工作表「{result.sheet}」")
             + f"（{result.ledger.value}台账），表头在第 {result.header_row} 行\n")
         if result.ignored:
             say(f"未导入的列：{'、'.join(result.ignored)}\n")
@@ -86,32 +90,38 @@ SheetOpt = typer.Option(None, "--sheet", "-s", help="工作表名；缺省为第
 MapOpt = typer.Option(None, "--map", help="表头映射文件（YAML），用于特殊的表头；格式见 docs/interop.md",
                       show_default=False)
 DryRunOpt = typer.Option(False, "--dry-run", "-n", help="只显示将要写入的内容（diff），不写文件")
+MaxFileOpt = typer.Option(50, "--max-file-mb", min=1, envvar="XM_IMPORT_MAX_FILE_MB",
+                          help="要导入的文件的大小上限（MB），更大的不读取；.xlsx 解压后的总大小上限为它的 5 倍")
+MaxCellsOpt = typer.Option(2_000_000, "--max-cells", min=1, envvar="XM_IMPORT_MAX_CELLS",
+                           help="工作表的单元格数上限（单元格个数，以及 A1 到最后一个有值的单元格的矩形），超过时不导入")
 
 
 @import_app.command("xlsx", cls=XmCommand)
 def import_xlsx(file: Path = FileArg, ledger: LedgerName | None = LedgerOpt, region: str | None = RegionOpt,
                 sheet: str | None = SheetOpt, header_map: Path | None = MapOpt, ledgers: Path | None = LedgersOpt,
-                dry_run: bool = DryRunOpt) -> None:
+                dry_run: bool = DryRunOpt, max_file_mb: int = MaxFileOpt, max_cells: int = MaxCellsOpt) -> None:
     """导入一个工作表：按表头对应台账字段，把每行写成一个项目，追加到 ledgers/地区/台账.yaml。
 
     容忍常见写法：项目名称/名称，总投资（万元）/总投资(亿元)，标题行，合计、小计和空行，Excel 日期、2018.9.30、2018年9月30日。
 
     不能导入的行逐一列出原因；编号已存在时不写任何文件。.csv 文件同样可以导入（xm import csv 是同一命令）。
 
+    过大的文件、解压后过大或压缩比异常的 .xlsx、单元格过多的工作表、过大的合并单元格都在读取前拒绝，上限见 --max-file-mb、--max-cells。
+
     示例：xm import xlsx 船营区台账.xlsx --ledger 在建 --region 船营区
     """
-    _import(file, ledger, region, sheet, header_map, ledgers, dry_run)
+    _import(file, ledger, region, sheet, header_map, ledgers, dry_run, max_file_mb, max_cells)
 
 
 @import_app.command("csv", cls=XmCommand)
 def import_csv(file: Path = FileArg, ledger: LedgerName | None = LedgerOpt, region: str | None = RegionOpt,
                header_map: Path | None = MapOpt, ledgers: Path | None = LedgersOpt,
-               dry_run: bool = DryRunOpt) -> None:
+               dry_run: bool = DryRunOpt, max_file_mb: int = MaxFileOpt, max_cells: int = MaxCellsOpt) -> None:
     """导入一个 CSV 文件（UTF-8 或 GBK），规则同 xm import xlsx。
 
     示例：xm import csv 船营区在建.csv --ledger 在建 --region 船营区
     """
-    _import(file, ledger, region, None, header_map, ledgers, dry_run)
+    _import(file, ledger, region, None, header_map, ledgers, dry_run, max_file_mb, max_cells)
 
 
 @export_app.command("xlsx", cls=XmCommand)
