@@ -224,6 +224,15 @@ def _hashes(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def _record(root: Path, code: str):  # type: ignore[no-untyped-def]
+    return next(r for r in load(root).records if r.project.code == code)
+
+
+def _problems_of(root: Path, code: str) -> list[str]:
+    """Every problem (errors and warnings) of one project, as 'code message'."""
+    return [f"{p.code} {p.message}" for p in load(root).problems if p.project == code]
+
+
 def _changes(old: str, new: str) -> tuple[list[str], list[str]]:
     """(removed lines, added lines) between two texts; every other line is byte-identical."""
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
@@ -244,13 +253,31 @@ def _eol_comments(text: str) -> list[str]:
             if " #" in line and not line.strip().startswith("#")]
 
 
+def _assert_comments_kept(before: list[str], after: list[str]) -> None:
+    """Every comment of the texts before (own-line or end-of-line) is in the texts after, as
+    many times (a dropped key's comment now follows its commented-out line)."""
+    old, new = "".join(before), "".join(after)
+    for comment in set(_comments(old) + _eol_comments(old)):
+        assert new.count(comment) >= old.count(comment), comment
+
+
+def _assert_fmt_canonical(root: Path, *rels: str) -> None:
+    """The files are as `xm fmt` leaves them: the moved record's keys and comments are where
+    fmt would put them (the fixtures are canonical before the moves)."""
+    from xiangmu_cli.fmt import format_text
+
+    for rel in rels:
+        text = _text(root, rel)
+        assert format_text(text, rel.split("/")[-1].removesuffix(".yaml")) == text, rel
+
+
 # --- moves ------------------------------------------------------------------------------------
 
 def test_start_moves_the_block_with_its_comments(root: Path) -> None:
     plan = _apply(root, edit.start, "CY-P1", "2018-09-20")
     assert list(plan.changes) == [root / "船营区/未入统.yaml", root / "船营区/计划开工.yaml"]  # destination first
     assert plan.summary == ("CY-P1（计划项目一）：计划开工 → 未入统（开工日期 2018-09-20）；"
-                            "不再保留计划开工台账专用的 前期手续、开工条件")
+                            "不再保留计划开工台账专用的 开工条件（连同注释改为注释行，放在 开工日期 上方）")
     assert _text(root, "船营区/计划开工.yaml") == """\
 # yaml-language-server: $schema=../../schemas/计划开工.schema.json
 # 船营区 计划开工台账
@@ -283,22 +310,20 @@ def test_start_moves_the_block_with_its_comments(root: Path) -> None:
     总投资: 8000
     项目秘书: 王芳
     建设性质: 新建
+    # 开工条件: 用地待挂牌  # 国土局
     开工日期: 2018-09-20
     计划开工日期: 2018-09-15
     年度计划投资: 3000  # 年初下达
-    未入统原因: 新开工，尚未入统
     # 手续情况
-    # 已批
-    # 用地待批
-    # 国土局
+    前期手续:
+      - {名称: 立项, 计划办结: 2018-05-01, 办结日期: 2018-05-03}  # 已批
+      # 用地待批
+      - {名称: 用地, 计划办结: 2018-08-01}
+    未入统原因: 新开工，尚未入统
     # 项目内最后的注释
 # 文件尾注释
 """)
-    # Every comment of both files is still somewhere in the two files.
-    before = sorted(_comments(PLANNED) + _comments(UNSTAT) + _eol_comments(PLANNED) + _eol_comments(UNSTAT))
-    after_texts = _text(root, "船营区/计划开工.yaml") + _text(root, "船营区/未入统.yaml")
-    after = _comments(after_texts) + _eol_comments(after_texts)
-    assert all(c in after for c in before)
+    _assert_comments_kept([PLANNED, UNSTAT], [_text(root, "船营区/计划开工.yaml"), _text(root, "船营区/未入统.yaml")])
 
 
 def test_start_creates_the_destination_and_leaves_an_empty_list(root: Path) -> None:
@@ -376,7 +401,8 @@ def test_start_with_plan_replaces_the_value_and_keeps_its_comment(root: Path) ->
     plan = _apply(root, edit.start, "CY-P1", "2018-09-20", plan="3500", reason="统计局审核中")
     assert "年度计划投资 3500（原为 3000）" in plan.summary
     text = _text(root, "船营区/未入统.yaml")
-    assert "    年度计划投资: 3500  # 年初下达\n    未入统原因: 统计局审核中\n" in text
+    assert ("    年度计划投资: 3500  # 年初下达\n    # 手续情况\n    前期手续:\n" in text
+            and "      - {名称: 用地, 计划办结: 2018-08-01}\n    未入统原因: 统计局审核中\n" in text)
 
 
 def test_start_of_a_continuing_project_records_the_resumption(root: Path) -> None:
@@ -393,7 +419,7 @@ def test_start_of_a_continuing_project_records_the_resumption(root: Path) -> Non
 
 def test_enter_stats(root: Path) -> None:
     plan = _apply(root, edit.enter_stats, "CY-U2", "2018-09-25")
-    assert plan.summary == "CY-U2（未入统项目二）：未入统 → 在建（入统日期 2018-09-25）；删除 未入统原因"
+    assert plan.summary == "CY-U2（未入统项目二）：未入统 → 在建（入统日期 2018-09-25）；不再保留未入统台账专用的 未入统原因"
     assert _text(root, "船营区/未入统.yaml") == UNSTAT[:UNSTAT.index("\n  # U2 的注释")] + "# 文件尾注释\n"
     assert _text(root, "船营区/在建.yaml") == BUILDING + """\
 
@@ -414,10 +440,12 @@ def test_enter_stats(root: Path) -> None:
 """
 
 
-def test_enter_stats_drops_the_deadline_and_keeps_its_comments(root: Path) -> None:
-    _apply(root, edit.enter_stats, "CY-U1", "2018-09-25")
+def test_enter_stats_keeps_the_deadline_and_the_reasons_comment(root: Path) -> None:
+    plan = _apply(root, edit.enter_stats, "CY-U1", "2018-09-25")
+    assert plan.summary == ("CY-U1（未入统项目一）：未入统 → 在建（入统日期 2018-09-25）；"
+                            "不再保留未入统台账专用的 未入统原因（连同注释改为注释行，放在 入统日期 上方）")
     building = _text(root, "船营区/在建.yaml")
-    assert building.endswith("""\
+    assert building == BUILDING + """\
 
   - 编号: CY-U1
     名称: 未入统项目一
@@ -427,31 +455,187 @@ def test_enter_stats_drops_the_deadline_and_keeps_its_comments(root: Path) -> No
     开工日期: 2018-06-01
     年度计划投资: 4000
     完成投资: {2018-06: 500, 2018-08: 700}   # 流式写法
+    # 未入统原因: 手续未全   # 待补
     入统日期: 2018-09-25
-    # 待补
-""")
+    入统时限: 2018-10-31
+"""
+    moved = _record(root, "CY-U1")
+    assert moved.ledger is Ledger.BUILDING
+    assert (moved.project.stats_date, moved.project.stats_deadline) == (date(2018, 9, 25), date(2018, 10, 31))
+    assert _problems_of(root, "CY-U1") == []
+    _assert_fmt_canonical(root, "船营区/在建.yaml", "船营区/未入统.yaml")
     assert _text(root, "船营区/未入统.yaml").startswith(UNSTAT[:UNSTAT.index("  - 编号: CY-U1")] + "  # U2 的注释\n")
 
 
 def test_land(root: Path) -> None:
     plan = _apply(root, edit.land, "CY-I1", "2018-09-20", "2018-10-15")
-    assert plan.summary == ("CY-I1（招商项目一）：招商 → 计划开工（落地 2018-09-20，计划开工日期 2018-10-15）；"
-                            "投资方 记为 建设单位；招商台账专用的 阶段、来源地、签约日期、计划落地日期、重点 记在注释中")
+    assert plan.summary == ("CY-I1（招商项目一）：招商 → 计划开工（落地日期 2018-09-20，计划开工日期 2018-10-15）；"
+                            "不再保留招商台账专用的 阶段（连同注释改为注释行，放在 落地日期 上方）")
     assert _text(root, "船营区/招商.yaml") == INVESTMENT.replace(INVESTMENT[INVESTMENT.index("  - 编号: CY-I1"):
                                                                        INVESTMENT.index("  - 编号: CY-I2")], "")
+    # 计划开工日期 among the ledger's own keys, then the kept 招商 keys in 招商's order, 落地日期
+    # among them; the comment above the dropped 阶段 stays with it, commented out, above 落地日期.
     assert _text(root, "船营区/计划开工.yaml") == PLANNED.replace("# 文件末尾的注释\n", """\
 
   - 编号: CY-I1
     名称: 招商项目一
-    建设单位: 宁波明远投资有限公司
     总投资: 20000
     项目秘书: 王芳
-    # 2018-09-20 落地，由招商台账转入：阶段 签约；来源地 浙江；签约日期 2018-03-28；计划落地日期 2018-10-31；重点 是
     计划开工日期: 2018-10-15
+    投资方: 宁波明远投资有限公司   # 民企
+    来源地: 浙江
+    签约日期: 2018-03-28
+    计划落地日期: 2018-10-31
     # 吉浙合作推介会签约
-    # 民企
+    # 阶段: 签约
+    落地日期: 2018-09-20
+    重点: true
 # 文件末尾的注释
 """)
+    _assert_comments_kept([PLANNED, INVESTMENT], [_text(root, "船营区/计划开工.yaml"), _text(root, "船营区/招商.yaml")])
+    _assert_fmt_canonical(root, "船营区/计划开工.yaml", "船营区/招商.yaml")
+
+
+def test_land_keeps_the_investment_history(root: Path) -> None:
+    _apply(root, edit.land, "CY-I1", "2018-09-20", "2018-10-15")
+    moved = _record(root, "CY-I1")
+    p = moved.project
+    assert moved.ledger is Ledger.PLANNED
+    assert (p.investor, p.origin, p.sign_date, p.planned_land, p.land_date, p.key) == (
+        "宁波明远投资有限公司", "浙江", date(2018, 3, 28), date(2018, 10, 31), date(2018, 9, 20), True)
+    assert p.planned_start == date(2018, 10, 15)
+    assert p.owner is None  # 投资方 stays 投资方: no 建设单位 is made up from it
+    assert _problems_of(root, "CY-I1") == []
+    # and on: 开工 and 入统 keep all of it, and what 开工 and 入统 bring
+    _apply(root, edit.start, "CY-I1", "2018-10-20", plan="1亿")
+    _apply(root, edit.enter_stats, "CY-I1", "2018-10-25")
+    moved = _record(root, "CY-I1")
+    p = moved.project
+    assert moved.ledger is Ledger.BUILDING
+    assert (p.investor, p.origin, p.sign_date, p.planned_land, p.land_date, p.key) == (
+        "宁波明远投资有限公司", "浙江", date(2018, 3, 28), date(2018, 10, 31), date(2018, 9, 20), True)
+    assert (p.planned_start, p.start_date, p.stats_date) == (date(2018, 10, 15), date(2018, 10, 20), date(2018, 10, 25))
+    assert _problems_of(root, "CY-I1") == []
+    assert _text(root, "船营区/在建.yaml") == BUILDING + """\
+
+  - 编号: CY-I1
+    名称: 招商项目一
+    总投资: 20000
+    项目秘书: 王芳
+    建设性质: 新建
+    开工日期: 2018-10-20
+    计划开工日期: 2018-10-15
+    年度计划投资: 1亿
+    入统日期: 2018-10-25
+    投资方: 宁波明远投资有限公司   # 民企
+    来源地: 浙江
+    签约日期: 2018-03-28
+    计划落地日期: 2018-10-31
+    # 吉浙合作推介会签约
+    # 阶段: 签约
+    落地日期: 2018-09-20
+    重点: true
+"""
+    _assert_fmt_canonical(root, "船营区/在建.yaml", "船营区/未入统.yaml", "船营区/计划开工.yaml")
+
+
+def test_land_of_a_landed_record_puts_the_notes_above_its_date_and_its_comment(root: Path) -> None:
+    landed = INVESTMENT.replace("    阶段: 签约\n", "    阶段: 落地  # 已落地\n").replace(
+        "    计划落地日期: 2018-10-31\n", "    计划落地日期: 2018-10-31\n    # 九月落地\n    落地日期: 2018-09-20\n")
+    (root / "船营区/招商.yaml").write_text(landed, encoding="utf-8")
+    with pytest.raises(EditError, match="招商台账记录的落地日期为 2018-09-20，与 --date 2018-09-21 不一致"):
+        edit.land(load(root), "CY-I1", "2018-09-21", "2018-10-15")
+    _apply(root, edit.land, "CY-I1", "2018-09-20", "2018-10-15")
+    assert _text(root, "船营区/计划开工.yaml").endswith("""\
+    计划落地日期: 2018-10-31
+    # 吉浙合作推介会签约
+    # 阶段: 落地  # 已落地
+    # 九月落地
+    落地日期: 2018-09-20
+    重点: true
+# 文件末尾的注释
+""")
+
+
+def test_moved_keys_take_the_target_order_with_their_comments(root: Path) -> None:
+    """A record written out of order: after the move its keys are in the target's order (as
+    `xm fmt` puts them), each with the comment lines above it, its end-of-line comment and its
+    nested lines; a dropped key without comments just goes."""
+    messy = PLANNED.replace("# 文件末尾的注释\n", """\
+
+  - 编号: CY-P5
+    名称: 乱序项目
+    # 手续
+    前期手续:
+      - {名称: 立项, 计划办结: 2018-05-01}   # 待批
+    总投资: 6000   # 估算
+    # 计划
+    计划开工日期: 2018-10-01  # 原定
+    项目秘书: 王芳
+    签约日期: 2018-03-01   # 签约会
+    # 投资方说明
+    投资方: 某公司
+    落地日期: 2018-04-01
+    年度计划投资: 100
+    开工条件: 待定
+# 文件末尾的注释
+""")
+    (root / "船营区/计划开工.yaml").write_text(messy, encoding="utf-8")
+    plan = _apply(root, edit.start, "CY-P5", "2018-10-08")
+    assert plan.summary == "CY-P5（乱序项目）：计划开工 → 未入统（开工日期 2018-10-08）；不再保留计划开工台账专用的 开工条件"
+    assert _text(root, "船营区/计划开工.yaml") == PLANNED
+    assert _text(root, "船营区/未入统.yaml") == UNSTAT.replace("# 文件尾注释\n", """\
+
+  - 编号: CY-P5
+    名称: 乱序项目
+    总投资: 6000   # 估算
+    项目秘书: 王芳
+    建设性质: 新建
+    开工日期: 2018-10-08
+    # 计划
+    计划开工日期: 2018-10-01  # 原定
+    年度计划投资: 100
+    # 手续
+    前期手续:
+      - {名称: 立项, 计划办结: 2018-05-01}   # 待批
+    未入统原因: 新开工，尚未入统
+    # 投资方说明
+    投资方: 某公司
+    签约日期: 2018-03-01   # 签约会
+    落地日期: 2018-04-01
+# 文件尾注释
+""")
+    p = _record(root, "CY-P5").project
+    assert ([a.name for a in p.approvals], p.planned_start, p.start_date) == (["立项"], date(2018, 10, 1), date(2018, 10, 8))
+    assert _problems_of(root, "CY-P5") == []
+    _assert_fmt_canonical(root, "船营区/未入统.yaml")
+
+
+def test_start_keeps_the_approvals_and_the_planned_date(root: Path) -> None:
+    _apply(root, edit.start, "CY-P1", "2018-09-20")
+    moved = _record(root, "CY-P1")
+    p = moved.project
+    assert moved.ledger is Ledger.UNSTAT
+    assert p.planned_start == date(2018, 9, 15) and p.start_date == date(2018, 9, 20)
+    assert [(a.name, a.due, a.done) for a in p.approvals] == [
+        ("立项", date(2018, 5, 1), date(2018, 5, 3)), ("用地", date(2018, 8, 1), None)]
+    assert _problems_of(root, "CY-P1") == []
+    _assert_fmt_canonical(root, "船营区/未入统.yaml", "船营区/计划开工.yaml")
+
+
+def test_event_dates_before_the_history_are_refused(root: Path) -> None:
+    before = _hashes(root)
+    with pytest.raises(EditError, match="入统日期 2018-05-31 早于开工日期 2018-06-01"):
+        edit.enter_stats(load(root), "CY-U1", "2018-05-31")
+    with pytest.raises(EditError, match="复工日期 2016-01-01 早于最初开工日期 2016-04-01"):
+        edit.start(load(root), "CY-P2", "2016-01-01", first_start="2016-04-01")
+    assert _hashes(root) == before
+    _apply(root, edit.land, "CY-I1", "2018-09-20", "2018-10-15")
+    before = _hashes(root)
+    with pytest.raises(EditError) as exc:
+        edit.start(load(root), "CY-I1", "2018-09-19", plan="100")
+    assert (exc.value.code, exc.value.message) == (1, "开工日期 2018-09-19 早于落地日期 2018-09-20")
+    assert _hashes(root) == before
 
 
 def test_land_refusals(root: Path) -> None:
@@ -748,6 +932,62 @@ def test_random_edits_touch_only_their_project(tmp_path_factory: pytest.TempPath
         assert all(c in _eol_comments(new) for c in _eol_comments(old))
 
 
+# --- property: moves keep every comment and put the keys in order ----------------------------
+
+_MOVED_KEYS = [  # a 计划开工 record's keys (after 编号), with values; 开工条件 is dropped by xm start
+    ("名称", "随机项目"), ("总投资", "6000"), ("项目秘书", "王芳"), ("计划开工日期", "2018-10-01"),
+    ("年度计划投资", "100"), ("前期手续", ["- {名称: 立项, 计划办结: 2018-05-01}", "- {名称: 用地}"]),
+    ("开工条件", "待定"), ("投资方", "某公司"), ("签约日期", "2018-03-01"), ("落地日期", "2018-04-01"),
+    ("重点", "true"),
+]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(len(_MOVED_KEYS))),
+       above=st.lists(st.booleans(), min_size=len(_MOVED_KEYS), max_size=len(_MOVED_KEYS)),
+       after=st.lists(st.booleans(), min_size=len(_MOVED_KEYS), max_size=len(_MOVED_KEYS)))
+def test_moves_keep_every_comment_and_order_the_keys(tmp_path_factory: pytest.TempPathFactory, order: list[int],
+                                                      above: list[bool], after: list[bool]) -> None:
+    """A record with its keys in any order and comments above and after any of them: after
+    xm start, the source lost exactly the block, the destination gained it, every comment is
+    there as often as before, the keys are in 未入统's order and the file is as xm fmt leaves it."""
+    from xiangmu_cli.fmt import format_text
+
+    lines = ["", "  - 编号: CY-P9"]
+    for n in order:
+        key, value = _MOVED_KEYS[n]
+        if above[n]:
+            lines.append(f"    # 注释在{key}上")
+        tail = f"  # {key}行尾" if after[n] else ""
+        if isinstance(value, list):
+            lines += [f"    {key}:{tail}"] + [f"      {item}" for item in value]
+        else:
+            lines.append(f"    {key}: {value}{tail}")
+    block = "\n".join(lines) + "\n"
+    root = write_repo(tmp_path_factory.mktemp("moves"), {**FILES, "船营区/计划开工.yaml": PLANNED + block})
+    _apply(root, edit.start, "CY-P9", "2018-10-08")
+    assert _text(root, "船营区/计划开工.yaml") == PLANNED
+    unstat = _text(root, "船营区/未入统.yaml")
+    assert unstat.startswith(UNSTAT.removesuffix("# 文件尾注释\n"))
+    moved = unstat[len(UNSTAT) - len("# 文件尾注释\n"):]
+    _assert_comments_kept([block], [moved])
+    keys = [line.strip().split(":")[0] for line in moved.splitlines()
+            if line.startswith("    ") and not line.startswith("     ") and not line.strip().startswith("#")]
+    want = [k for k in edit._order(Ledger.UNSTAT) if k in dict(_MOVED_KEYS) or k in ("建设性质", "开工日期", "未入统原因")]
+    assert keys == [k for k in want if k not in ("编号", "开工条件")]
+    for n, (key, _) in enumerate(_MOVED_KEYS):
+        if key == "开工条件":
+            continue
+        at = next(i for i, line in enumerate(moved.splitlines()) if line.startswith(f"    {key}:"))
+        if above[n]:
+            assert moved.splitlines()[at - 1] == f"    # 注释在{key}上"
+        if after[n]:
+            assert moved.splitlines()[at].endswith(f"  # {key}行尾")
+    noted = above[6] or after[6]  # 开工条件: commented out above 开工日期 only when it had comments
+    assert ("    # 开工条件: 待定" in moved) is noted
+    assert format_text(unstat, "未入统") == unstat
+
+
 # --- the CLI ----------------------------------------------------------------------------------
 
 def _register() -> None:
@@ -765,17 +1005,19 @@ def test_cli_commands(root: Path) -> None:
     shown = _shown
     cases = [
         (["start", "CY-P1", "--date", "2018-09-20"],
-         "CY-P1（计划项目一）：计划开工 → 未入统（开工日期 2018-09-20）；不再保留计划开工台账专用的 前期手续、开工条件\n"
+         "CY-P1（计划项目一）：计划开工 → 未入统（开工日期 2018-09-20）；不再保留计划开工台账专用的 开工条件"
+         "（连同注释改为注释行，放在 开工日期 上方）\n"
          f"已修改：{shown(root / '船营区/未入统.yaml')}、{shown(root / '船营区/计划开工.yaml')}\n"),
         (["start", "GX-P1", "--date", "2018-09-05", "--plan", "2000"],
          "GX-P1（高新计划项目）：计划开工 → 未入统（开工日期 2018-09-05，年度计划投资 2000）\n"
          f"已修改：{shown(root / '高新区/未入统.yaml')}（新建）、{shown(root / '高新区/计划开工.yaml')}\n"),
         (["enter-stats", "CY-U1", "--date", "2018-09-25"],
-         "CY-U1（未入统项目一）：未入统 → 在建（入统日期 2018-09-25）；删除 未入统原因、入统时限\n"
+         "CY-U1（未入统项目一）：未入统 → 在建（入统日期 2018-09-25）；不再保留未入统台账专用的 未入统原因"
+         "（连同注释改为注释行，放在 入统日期 上方）\n"
          f"已修改：{shown(root / '船营区/在建.yaml')}、{shown(root / '船营区/未入统.yaml')}\n"),
         (["land", "CY-I1", "--date", "2018-09-20", "--planned-start", "2018-10-15"],
-         "CY-I1（招商项目一）：招商 → 计划开工（落地 2018-09-20，计划开工日期 2018-10-15）；投资方 记为 建设单位；"
-         "招商台账专用的 阶段、来源地、签约日期、计划落地日期、重点 记在注释中\n"
+         "CY-I1（招商项目一）：招商 → 计划开工（落地日期 2018-09-20，计划开工日期 2018-10-15）；"
+         "不再保留招商台账专用的 阶段（连同注释改为注释行，放在 落地日期 上方）\n"
          f"已修改：{shown(root / '船营区/计划开工.yaml')}、{shown(root / '船营区/招商.yaml')}\n"),
         (["finish", "CY-B2", "--date", "2018-11-30"],
          f"CY-B2（在建项目二）：竣工日期 2018-11-30\n已修改：{shown(root / '船营区/在建.yaml')}\n"),

@@ -142,6 +142,43 @@ def test_moves_of_flow_style_projects_then_edits_on_them(tmp_path: Path) -> None
     assert [i.content for i in project.issues] == ["问题1", "问题2", "问题3"]
     assert (str(project.stats_date), str(project.start_date), str(project.planned_start)) == (
         "2018-09-28", "2018-09-25", "2018-10-15")
+    # What each move kept, in 在建's key order: its own keys, then those kept from 招商 (阶段 and
+    # 未入统原因 dropped on the way).
+    assert (str(project.sign_date), str(project.land_date), project.investor, project.origin) == (
+        "2018-03-01", "2018-09-20", "某某公司", "浙江")
+    line = next(x for x in (root / "船营区/在建.yaml").read_text(encoding="utf-8").splitlines() if "CY-I3" in x)
+    assert line == ("  - {编号: CY-I3, 名称: 流式招商, 总投资: 9000, 问题: [{提出日期: 2018-09-21, 内容: 问题1}, "
+                    "{提出日期: 2018-09-22, 内容: 问题2}, {提出日期: 2018-09-23, 内容: 问题3}], "
+                    "走访: [{日期: 2018-09-21, 内容: 第1次}, {日期: 2018-09-22, 内容: 第2次}, {日期: 2018-09-23, 内容: 第3次}], "
+                    "建设性质: 新建, 开工日期: 2018-09-25, 计划开工日期: 2018-10-15, 年度计划投资: 100, "
+                    "入统日期: 2018-09-28, 投资方: 某某公司, 来源地: 浙江, 签约日期: 2018-03-01, 落地日期: 2018-09-20}")
+
+
+def test_a_flow_style_project_out_of_order_is_put_in_order(tmp_path: Path) -> None:
+    """A `- {编号: …}` project on one line whose keys are out of order is rewritten in the
+    target's order (each pair as written); one over several lines keeps its order."""
+    messy = FLOW_PLANNED.replace(
+        "  - {编号: CY-P4, 名称: 流式计划, 总投资: 6000, 项目秘书: 王芳, 计划开工日期: 2018-10-01, 年度计划投资: 100, 开工条件: 待定}",
+        "  - {名称: 流式计划, 年度计划投资: 100, 编号: CY-P4, 计划开工日期: 2018-10-01, 开工条件: 待定, 总投资: \"6000\", 项目秘书: 王芳}  # 尾注")
+    several = FLOW_UNSTAT.replace("# 文件尾注释\n", """\
+  - {编号: CY-U4, 未入统原因: 待审,   # 行内注释
+     名称: 多行未入统, 总投资: 7000, 项目秘书: 李强,
+     开工日期: 2018-06-01, 建设性质: 新建, 年度计划投资: 10}
+# 文件尾注释
+""")
+    root = _repo(tmp_path, {**FLOW_FILES, "船营区/计划开工.yaml": messy, "船营区/未入统.yaml": several})
+    result = _cli(root, "start", "CY-P4", "--date", "2018-10-08")
+    assert result.exit_code == 0, result.stderr
+    line = next(x for x in (root / "船营区/未入统.yaml").read_text(encoding="utf-8").splitlines() if "CY-P4" in x)
+    assert line == ("  - {编号: CY-P4, 名称: 流式计划, 总投资: \"6000\", 项目秘书: 王芳, 建设性质: 新建, 开工日期: 2018-10-08, "
+                    "计划开工日期: 2018-10-01, 年度计划投资: 100, 未入统原因: 新开工，尚未入统}  # 尾注")
+    result = _cli(root, "enter-stats", "CY-U4", "--date", "2018-10-08")
+    assert result.exit_code == 0, result.stderr
+    assert (root / "船营区/在建.yaml").read_text(encoding="utf-8").endswith("""\
+  - {编号: CY-U4,   # 行内注释
+     名称: 多行未入统, 总投资: 7000, 项目秘书: 李强,
+     开工日期: 2018-06-01, 建设性质: 新建, 年度计划投资: 10, 入统日期: 2018-10-08}
+""")
 
 
 # --- line breaks --------------------------------------------------------------------------------

@@ -124,6 +124,18 @@ def test_overdue_kinds_at_a_past_date(moved) -> None:  # type: ignore[no-untyped
     assert ("签约未落地", "CY-4") not in items  # landed 09-10
 
 
+def test_reports_show_the_ledger_a_record_was_in_at_the_as_of_date(moved) -> None:  # type: ignore[no-untyped-def]
+    # CY-1 is in 未入统 now (started 10-08), CY-2 in 在建 (入统 10-12), CY-3 in 计划开工 (landed 10-20)
+    items = {(it["类型"], it["编号"]): it["台账"] for it in overdue_items(moved, SEP30)}
+    assert items[("未按期开工", "CY-1")] == items[("手续超期", "CY-1")] == "计划开工"
+    assert items[("超期未入统", "CY-2")] == "未入统"
+    assert items[("签约未落地", "CY-3")] == "招商"
+    october = {(r["类型"], r["编号"]): r["台账"] for r in month_changes(moved, date(2018, 10, 31))}
+    assert october == {("新开工", "CY-1"): "未入统", ("入统", "CY-2"): "在建", ("落地", "CY-3"): "计划开工"}
+    june = {(r["类型"], r["编号"]): r["台账"] for r in month_changes(moved, date(2018, 6, 30))}
+    assert june == {("签约", "CY-3"): "招商", ("新开工", "CY-2"): "未入统"}
+
+
 @pytest.mark.parametrize(("day", "due"), [(date(2018, 9, 1), False), (date(2018, 9, 2), True)])
 def test_boundaries_due_exactly_on_the_as_of_date_is_not_overdue(moved, day: date, due: bool) -> None:  # type: ignore[no-untyped-def]
     # CY-1's 计划开工日期 and CY-3's 计划落地日期 are 09-01: as of 09-01 neither is overdue (due < as-of)
@@ -191,3 +203,58 @@ def test_a_tagged_report_is_reproduced_and_a_back_dated_edit_is_caught(tmp_path:
     changes = json.loads(result.stdout)["变化"]
     assert {c["原因"][0]["编号"] for c in changes} == {"CY-2018-006"}
     assert runner.invoke(app, ["recheck", "没有这个标签"]).exit_code == 2
+
+
+def test_october_moves_leave_the_sent_september_report_as_it_was(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a copy of the demo ledgers in git: September sent (tagged), October's events recorded
+    with the real commands; the September report is byte for byte what was sent and the recheck
+    passes; then one back-dated edit (a September 完成投资 rewritten) fails the recheck, named."""
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "ledgers", repo / "ledgers")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "九月")
+    _git(repo, "tag", "2018-09月报")
+    monkeypatch.chdir(repo)
+    report = ["report", "monthly", "--month", "2018-09"]
+    sent = {fmt: runner.invoke(app, [*report, "-f", fmt]) for fmt in ("json", "md")}
+    assert all(result.exit_code == 0 for result in sent.values())
+    # What September's report said of the projects that move in October (each needs a kept key):
+    overdue = {(r["类型"], r["编号"]): r["台账"] for r in json.loads(sent["json"].stdout)["逾期事项"]}
+    assert overdue[("手续超期", "CY-2018-013")] == "计划开工"  # its 前期手续, kept by xm start
+    assert overdue[("未按期开工", "GX-2018-014")] == "计划开工"  # its 计划开工日期, kept by xm start
+    assert overdue[("超期未入统", "GX-2018-005")] == "未入统"  # its 入统时限, kept by xm enter-stats
+    assert overdue[("签约未落地", "LT-2018-014")] == "招商"  # 签约日期, 计划落地日期, kept by xm land
+    october = [
+        ["start", "CY-2018-013", "--date", "2018-10-03"],
+        ["start", "GX-2018-014", "--date", "2018-10-10"],
+        ["enter-stats", "GX-2018-005", "--date", "2018-10-12"],
+        ["enter-stats", "CY-2018-001", "--date", "2018-10-15"],
+        ["land", "LT-2018-014", "--date", "2018-10-08", "--planned-start", "2018-11-01"],
+        ["land", "CY-2018-022", "--date", "2018-10-20", "--planned-start", "2018-10-25"],
+        ["start", "CY-2018-022", "--date", "2018-10-28", "--plan", "2000"],
+        ["start", "JK-2018-020", "--date", "2018-10-08"],
+        ["enter-stats", "JK-2018-020", "--date", "2018-10-20"],
+    ]
+    for args in october:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (args, result.stderr)
+    for fmt, before in sent.items():
+        now = runner.invoke(app, [*report, "-f", fmt])
+        assert now.exit_code == 0 and now.stdout == before.stdout, fmt
+    assert runner.invoke(app, ["recheck", "2018-09月报"]).exit_code == 0
+    # October's report sees the moves.
+    changes = json.loads(runner.invoke(app, ["report", "monthly", "--month", "2018-10", "-f", "json"]).stdout)["本月变动"]
+    rows = {(r["类型"], r["编号"]) for r in changes}
+    assert {("新开工", "CY-2018-013"), ("入统", "GX-2018-005"), ("落地", "LT-2018-014"), ("落地", "CY-2018-022"),
+            ("新开工", "CY-2018-022"), ("新开工", "JK-2018-020"), ("入统", "JK-2018-020")} <= rows
+    # One back-dated edit, with the real command: CY-2018-001's September 完成投资 rewritten.
+    result = runner.invoke(app, ["invest", "CY-2018-001", "--month", "2018-09", "--amount", "99999"])
+    assert result.exit_code == 0, result.stderr
+    result = runner.invoke(app, ["recheck", "2018-09月报", "-f", "json"])
+    assert result.exit_code == 1
+    causes = [c for change in json.loads(result.stdout)["变化"] for c in change["原因"]]
+    assert {(c["编号"], c["改动"]) for c in causes} == {("CY-2018-001", "改写已报期间")}
+    plain = runner.invoke(app, ["recheck", "2018-09月报"])
+    assert plain.exit_code == 1 and "CY-2018-001" in plain.stdout

@@ -14,22 +14,28 @@ Events (function — command — what it does):
 - :func:`add_problem` — ``xm problem add 编号 --date D --content T`` — a 问题 appended
 - :func:`solve_problem` — ``xm problem solve 编号 N --date D [--how T]`` — 解决日期 (and 解决情况)
 
-Mapping of the moves (the common fields 编号 名称 建设单位 类别 总投资 包保领导 项目秘书 责任单位
-用地面积 问题 走访 备注 always move unchanged, byte for byte):
+Mapping of the moves (docs/ledger-format.md, "Moves keep history (revision 2)"): a move writes
+the event's date and keeps every key the target ledger accepts; the common fields 编号 名称 建设单位
+类别 总投资 包保领导 项目秘书 责任单位 用地面积 问题 走访 备注 always move unchanged, byte for byte.
 
-- 开工, 计划开工 → 未入统: 开工日期 = D; 建设性质 kept, written as 新建 when absent; 计划开工日期 and
-  年度计划投资 kept (``plan`` replaces 年度计划投资, and is required when the record has none);
-  未入统原因 = ``reason`` (default "新开工，尚未入统"). A 续建 record (复工) needs ``first_start``:
-  开工日期 = first_start (the original start), 复工日期 = D. Dropped (计划开工 only): 前期手续,
-  开工条件.
-- 入统, 未入统 → 在建: 入统日期 = D. Dropped (未入统 only): 未入统原因, 入统时限. Every other field
-  of a started project is kept.
+- 开工, 计划开工 → 未入统: 开工日期 = D; 建设性质 kept, written as 新建 when absent; 计划开工日期,
+  年度计划投资 and 前期手续 kept (``plan`` replaces 年度计划投资, and is required when the record
+  has none); 未入统原因 = ``reason`` (default "新开工，尚未入统"). A 续建 record (复工) needs
+  ``first_start``: 开工日期 = first_start (the original start), 复工日期 = D. Kept too: what the
+  record kept from 招商. Dropped: 开工条件. Refused: a start before 落地日期, D before first_start.
+- 入统, 未入统 → 在建: 入统日期 = D; 入统时限 and every other field of a started project kept.
+  Dropped: 未入统原因. Refused: D before 开工日期.
 - 落地, 招商 → 计划开工: only from 阶段 签约 or 落地; D must not be before 签约日期 (and must equal
-  落地日期 when the record has one). 计划开工日期 = ``planned_start``. 投资方 becomes 建设单位
-  when the record has no 建设单位 (the line moves, renamed, to where 建设单位 belongs). Dropped
-  (招商 only): 阶段, 投资方 (when 建设单位 is present), 来源地, 签约日期, 计划落地日期, 落地日期,
-  重点; they are not lost: one comment line above 计划开工日期 records D and their values
-  (``# 2018-09-20 落地，由招商台账转入：阶段 签约；签约日期 2018-03-28；…``).
+  落地日期 when the record has one). 落地日期 = D, 计划开工日期 = ``planned_start``; 投资方, 来源地,
+  签约日期, 计划落地日期 and 重点 kept (投资方 stays 投资方: no 建设单位 is made from it). Dropped: 阶段.
+
+The moved record's keys are put in the target model's field order (a ledger's own keys, then
+those kept from 招商), as ``xm fmt`` puts them, each key with its lines (see below). A dropped
+key that had comments is not simply removed: its lines are commented out (``# 开工条件: 用地待挂牌
+ # 国土局``) and go, with the comment lines that were above and after it, directly above the key
+the event's date is written to (the anchor: 开工日期, 复工日期 for a 续建 start, 入统日期,
+落地日期; above the anchor's own comment lines), so no comment is lost and each keeps the key it was about; a dropped key without
+comments just goes (its value is in git).
 
 How the files are edited
 ------------------------
@@ -43,9 +49,13 @@ byte, comments included.
   present key that precedes it in the model's field order (after the comment lines indented
   deeper than that key, which belong to it). In a flow mapping (``{…}``) it is added as
   ``, key: value``.
-- A dropped key loses its lines; a full-line comment among them stays where it was, and an
-  end-of-line comment becomes a comment line of its own (both at the key's indentation): a
-  comment is never lost.
+- A key's lines (what moves with it when keys are reordered, and what goes when it is
+  dropped) are: the comment and blank lines directly above it (after the previous key's
+  lines), its key and value lines with their end-of-line comments, and the comment lines after
+  it indented deeper than the key. In a block mapping the first key (on the ``- `` line) stays
+  first; a flow mapping ``{…}`` on one line is rewritten in order (``{k: v, …}``, each pair's
+  text as written); one written over several lines keeps its order. In a flow mapping a
+  dropped pair's text goes with its comma (no comment is inside a pair).
 - A list item (走访, 问题) is appended in the list's style: ``, item`` inside ``[…]``, or a
   ``- item`` line after the last item; a 走访 with a note and a 问题 are written as flow
   mappings ``{…}`` or as block mappings following the existing items (走访: flow, 问题: block
@@ -53,7 +63,8 @@ byte, comments included.
 - A project's block of lines is: the comment lines directly above its ``- 编号`` line (up to a
   blank line, or the end of the previous project), its own lines, and the comment lines after
   it indented deeper than its ``-``. A move edits the fields in the source file, cuts the
-  block (with one blank separator line, so the file keeps its spacing), re-indents it to the
+  block (with one blank separator line, so the file keeps its spacing), puts its keys in the
+  target's order, re-indents it to the
   destination's ``-`` column and appends it to the destination's 项目 list (after one blank
   line when the destination separates its projects by blank lines), creating the destination
   with the standard header when it does not exist. A source left without projects gets
@@ -90,6 +101,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
+from dataclasses import replace as _with
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -372,12 +384,15 @@ class _Doc:
         return ("after", earlier[-1]) if earlier else None
 
     def set_scalar(self, mapping: Any, key: str, value: str, order: list[str], *, text: bool = False,
-                   skip: set[str] = frozenset(), comment: str | None = None) -> str | None:
-        """Set ``key`` to ``value``; returns the value's old source text (None: key was absent)."""
+                   skip: set[str] = frozenset(), comments: list[str] | tuple[str, ...] = ()) -> str | None:
+        """Set ``key`` to ``value``; returns the value's old source text (None: key was absent).
+
+        ``comments`` (text from ``#`` on) go on their own lines above the key (and above the
+        comment lines already there)."""
         rendered = _scalar(value, bool(mapping.flow_style), text)
         found = self.get(mapping, key)
         if found is None:
-            self.insert_pair(mapping, key, rendered, order, skip, comment)
+            self.insert_pair(mapping, key, rendered, order, skip, comments)
             return None
         k, v = found
         if not isinstance(v, self.Scalar):
@@ -387,16 +402,30 @@ class _Doc:
             self.insert(self.colon(k) + 1, " " + rendered)
         elif old != rendered:
             self.replace(v.start_mark.index, self.end(v), rendered)
+        if comments:
+            indent = " " * self.key_col(mapping)
+            lines = [indent + c for c in comments]
+            i = next(n for n, (kk, _) in enumerate(mapping.value) if kk is k)
+            if i == 0:  # on the `- ` line: below it
+                self.insert_lines(self.field_end(mapping, k, v), lines)
+            else:  # above the comment lines that lead to the key, which stay next to it
+                limit, at = self.entry_start(mapping, i), self.bol(k.start_mark.index)
+                while at > limit and self.is_comment(self.bol(at - 1)):
+                    at = self.bol(at - 1)
+                self.insert_lines(at, lines)
         return old
 
     def insert_pair(self, mapping: Any, key: str, value: str | list[str], order: list[str],
-                    skip: set[str] = frozenset(), comment: str | None = None) -> None:
-        """A new ``key: value`` (or ``key:`` and the lines of ``value``, indented under it)."""
+                    skip: set[str] = frozenset(), comments: list[str] | tuple[str, ...] = ()) -> None:
+        """A new ``key: value`` (or ``key:`` and the lines of ``value``, indented under it), with
+        ``comments`` on their own lines directly above it."""
         place = self.place(mapping, key, order, set(skip))
         pairs = mapping.value
         if mapping.flow_style:
             if not isinstance(value, str):
                 raise EditError(f"项目写成了 {{…}} 的流式写法，无法在其中插入多行的「{key}」；请手工修改")
+            if comments:
+                raise EditError("内部错误：流式映射中不能插入注释行；这是 xm 的缺陷，请报告")
             if place is None:
                 self.insert(mapping.start_mark.index + 1, f"{key}: {value}")
             elif place[0] == "before":
@@ -415,37 +444,93 @@ class _Doc:
         else:
             at = self.field_end(mapping, *pairs[place[1]])
         indent = " " * self.key_col(mapping)
-        lines = [indent + comment] if comment else []
+        lines = [indent + c for c in comments]
         if isinstance(value, str):
             lines.append(f"{indent}{key}: {value}")
         else:
             lines += [f"{indent}{key}:"] + [indent + line for line in value]
         self.insert_lines(at, lines)
 
-    def delete_pair(self, mapping: Any, key: str) -> None:
-        """Remove ``key`` and its value; the comments among its lines stay."""
+    def entry_start(self, mapping: Any, i: int) -> int:
+        """Where the ``i``-th pair's lines begin (i > 0, block mapping): after the previous
+        pair's lines, so the comment (and blank) lines directly above the key are the pair's."""
+        return self.field_end(mapping, *mapping.value[i - 1])
+
+    def delete_pair(self, mapping: Any, key: str) -> list[str]:
+        """Remove ``key`` with its lines: the comment (and blank) lines directly above it, its
+        key and value lines, and the comment lines after it indented deeper than the key.
+
+        Returns what the caller must put elsewhere so that no comment is lost, as lines without
+        their indentation: nothing when none of those lines held a comment; else the comment
+        lines from above it, its key and value lines commented out (``# 开工条件: 用地待挂牌  #
+        国土局``, so a comment keeps the key it was about), and the comment lines after it. In a
+        flow mapping (``{…}``) only the pair's own text goes, which holds no comment."""
         found = self.get(mapping, key)
         if found is None:
-            return
+            return []
         k, v = found
+        pairs = mapping.value
+        i = next(n for n, (kk, _) in enumerate(pairs) if kk is k)
         if mapping.flow_style:
-            pairs = mapping.value
-            i = next(n for n, (kk, _) in enumerate(pairs) if kk is k)
             if i > 0:
                 self.replace(self.value_end(*pairs[i - 1]), self.value_end(k, v), "")
             elif len(pairs) > 1:
                 self.replace(k.start_mark.index, pairs[1][0].start_mark.index, "")
             else:
                 self.replace(k.start_mark.index, self.value_end(k, v), "")
-            return
-        start = self.bol(k.start_mark.index)
-        if self.text[start:k.start_mark.index].strip():
+            return []
+        if i == 0 or self.text[self.bol(k.start_mark.index):k.start_mark.index].strip():
             raise EditError(f"「{key}」与“- ”在同一行，无法删除；请手工修改")
-        stop = self.eol(self.value_end(k, v) - 1)
-        self.replace(start, stop, "".join(self._comments(start, stop, v, " " * self.key_col(mapping))))
+        start, stop = self.entry_start(mapping, i), self.field_end(mapping, k, v)
+        self.replace(start, stop, "")
+        if not self._comments(start, stop, v):
+            return []
+        first, last = self.bol(k.start_mark.index), self.eol(self.value_end(k, v) - 1)
+        col = self.key_col(mapping)
+        own = []
+        pos = first
+        while pos < last:
+            line = self.line(pos)
+            own.append("# " + (line[col:] if not line[:col].strip(" ") else line.lstrip(" \t")))
+            pos = self.eol(pos)
+        return self._comments(start, first, v) + own + self._comments(last, stop, v)
 
-    def _comments(self, start: int, stop: int, node: Any, indent: str) -> list[str]:
-        """The comments in the lines [start, stop), each as a comment line at ``indent``."""
+    def reorder(self, mapping: Any, order: list[str]) -> None:
+        """Put the pairs of ``mapping`` in the order of ``order`` (keys not in it last, as they
+        are), as ``xm fmt`` does: each pair with its lines (the comment lines directly above it,
+        its end-of-line comments, its value's lines and the comment lines after it indented
+        deeper than the key). In a block mapping the first pair (on the ``- `` line) stays first.
+        A flow mapping ``{…}`` on one line is rewritten in order; over several lines it is kept."""
+        rank = {name: n for n, name in enumerate(order)}
+        pairs = mapping.value
+
+        def ranked(ids: list[int]) -> list[int]:
+            return sorted(ids, key=lambda n: rank.get(pairs[n][0].value, len(order)))
+
+        if mapping.flow_style:
+            ids = ranked(list(range(len(pairs))))
+            if ids == sorted(ids) or self.text.find("\n", mapping.start_mark.index, mapping.end_mark.index) >= 0:
+                return
+            parts = [self.text[k.start_mark.index:self.value_end(k, v)] for k, v in pairs]
+            self.replace(mapping.start_mark.index, mapping.end_mark.index,
+                         "{" + ", ".join(parts[n] for n in ids) + "}")
+            return
+        ids = ranked(list(range(1, len(pairs))))
+        if ids == sorted(ids):
+            return
+        spans = {n: (self.entry_start(mapping, n), self.field_end(mapping, *pairs[n])) for n in range(1, len(pairs))}
+        texts = {}
+        for n, (a, b) in spans.items():
+            texts[n] = self.text[a:b] if self.text[a:b].endswith("\n") else self.text[a:b] + self.nl
+        start, stop = spans[1][0], spans[len(pairs) - 1][1]
+        new = "".join(texts[n] for n in ids)
+        if Counter(new.splitlines()) != Counter(self.text[start:stop].splitlines()):
+            raise EditError("内部错误：调整键的顺序时行有出入；这是 xm 的缺陷，请报告")
+        self.replace(start, stop, new)
+
+    def _comments(self, start: int, stop: int, node: Any) -> list[str]:
+        """The comments in the lines [start, stop) (outside ``node``'s quoted scalars), each as
+        the text from its ``#`` on."""
         spans = [(n.start_mark.index, n.end_mark.index) for n in _walk(node, self)
                  if isinstance(n, self.Scalar) and n.style]
         out = []
@@ -456,7 +541,7 @@ class _Doc:
             for j, ch in enumerate(content):
                 if ch == "#" and (j == 0 or content[j - 1] in " \t") \
                         and not any(a <= pos + j < b for a, b in spans):
-                    out.append(indent + content[j:].rstrip() + self.nl)
+                    out.append(content[j:].rstrip(" \t"))
                     break
             pos = end
         return out
@@ -607,7 +692,7 @@ def _cut(doc: _Doc, index: int) -> _Cut:
 
 def _reindent(block: str, delta: int) -> str:
     out = []
-    for line in block.splitlines(keepends=True):
+    for line in re.findall(r"[^\n]*\n|[^\n]+$", block):  # split at line feeds only (not at NEL, LS, PS)
         if not line.strip() or delta == 0:
             out.append(line)
         elif delta > 0:
@@ -903,43 +988,35 @@ def _label(record: Record) -> str:
     return f"{record.project.code}（{record.project.name}）"
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 # --- moves ------------------------------------------------------------------------------------
 
 def _move(repo: Repository, record: Record, target: Ledger, sets: list[tuple[str, str, bool]],
-          intended: dict[str, Any], summary: str, rename: tuple[str, str] | None = None,
-          comment: tuple[str, str] | None = None) -> EditPlan:
-    """Edit the fields in the source, cut the project's block, append it to the target ledger."""
+          intended: dict[str, Any], summary: str, anchor: str) -> EditPlan:
+    """Edit the fields in the source, cut the project's block, put its keys in the target's
+    order and append it to the target ledger.
+
+    The keys the target does not accept are dropped; one that had comments is commented out,
+    with them, directly above ``anchor`` (the key the event's date is written to), see
+    :meth:`_Doc.delete_pair`."""
     src = _read(_path_of(repo, record))
     dest_path = src.path.parent / target.filename
     _check_clean(repo, [src.path, dest_path])
     doc = _Doc(src.text)
     item = _located(repo, doc, record)
     order = _order(target)
-    present = [k.value for k, _ in doc.pairs(item)]
-    drop = {k for k in present if k not in order}
-    if rename is not None:  # 投资方 → 建设单位: the line moves, renamed, to where 建设单位 goes
-        old, new = rename
-        raw = doc.source(*doc.get(item, old))
-        value = raw if raw and "\n" not in raw else _scalar(str(getattr(record.project, "investor", "")), False, True)
-        doc.insert_pair(item, new, value, order, drop)
-    for key in present:
-        if key in drop:
-            doc.delete_pair(item, key)
-    if item.flow_style and comment is not None:
-        comment = None  # no comment lines inside {…}
+    drop = [k.value for k, _ in doc.pairs(item) if k.value not in order]
+    moved: list[str] = []
+    noted: list[str] = []
+    for key in drop:
+        lines = doc.delete_pair(item, key)
+        moved += lines
+        noted += [key] if lines else []
     for key, value, text in sorted(sets, key=lambda s: order.index(s[0])):
-        note = comment[1] if comment is not None and comment[0] == key else None
-        doc.set_scalar(item, key, value, order, text=text, skip=drop, comment=note)
-    edited = doc.result()
-    cut = _cut(_Doc(edited), record.index)
+        doc.set_scalar(item, key, value, order, text=text, skip=set(drop), comments=moved if key == anchor else ())
+    if moved:
+        which = "" if noted == drop else f"其中 {'、'.join(noted)} "
+        summary += f"（{which}连同注释改为注释行，放在 {anchor} 上方）"
+    cut = _ordered(_cut(_Doc(doc.result()), record.index), order)
     new_files: dict[Path, str] = {}
     files, texts = [], []
     if dest_path.exists():
@@ -953,10 +1030,25 @@ def _move(repo: Repository, record: Record, target: Ledger, sets: list[tuple[str
     return _plan(repo, record, files, texts, new_files, target, intended, summary)
 
 
+def _ordered(cut: _Cut, order: list[str]) -> _Cut:
+    """The cut block with its project's keys in ``order`` (see :meth:`_Doc.reorder`)."""
+    doc = _Doc(cut.block)
+    if not isinstance(doc.root, doc.Sequence) or len(doc.root.value) != 1 \
+            or not isinstance(doc.root.value[0], doc.Mapping):
+        raise EditError("内部错误：移动的项目块无法解析；这是 xm 的缺陷，请报告")
+    doc.reorder(doc.root.value[0], order)
+    return _with(cut, block=doc.result())
+
+
 def _kept(record: Record, target: Ledger) -> tuple[dict[str, Any], list[str]]:
+    """The record's data that the target ledger accepts, and the keys it does not (dropped)."""
     data = record.project.model_dump(by_alias=True, exclude_unset=True)
     order = _order(target)
     return {k: v for k, v in data.items() if k in order}, [k for k in data if k not in order]
+
+
+def _dropped(ledger: Ledger, dropped: list[str]) -> str:
+    return f"；不再保留{ledger.value}台账专用的 {'、'.join(dropped)}" if dropped else ""
 
 
 def start(repo: Repository, code: str, day: date | str, plan: str | None = None, reason: str | None = None,
@@ -967,9 +1059,9 @@ def start(repo: Repository, code: str, day: date | str, plan: str | None = None,
     reason = _text_arg(reason, "--reason") if reason is not None else DEFAULT_REASON
     first = parse_day(first_start, "--first-start") if first_start is not None else None
     record = _find(repo, code, "xm start", (Ledger.PLANNED,))
-    project = record.project
-    nature = getattr(project, "nature", None) or "新建"
-    if plan is None and getattr(project, "annual_plan", None) is None:
+    project: Any = record.project
+    nature = project.nature or "新建"
+    if plan is None and project.annual_plan is None:
         raise EditError(f"项目 {_label(record)}没有 年度计划投资，未入统台账必须填写；请用 --plan 给出，"
                         "例如 --plan 5000", code=2)
     if nature == "续建" and first is None:
@@ -977,6 +1069,11 @@ def start(repo: Repository, code: str, day: date | str, plan: str | None = None,
                         "--date 记为复工日期", code=2)
     if nature == "新建" and first is not None:
         raise EditError("--first-start 只用于续建项目", code=2)
+    started = first if first is not None else day
+    if first is not None and day < first:
+        raise EditError(f"复工日期 {day} 早于最初开工日期 {first}")
+    if project.land_date is not None and started < project.land_date:
+        raise EditError(f"开工日期 {started} 早于落地日期 {project.land_date}")
     data, dropped = _kept(record, Ledger.UNSTAT)
     sets = [("未入统原因", reason, True)]
     if "建设性质" not in data:
@@ -993,29 +1090,30 @@ def start(repo: Repository, code: str, day: date | str, plan: str | None = None,
     data.update({"建设性质": nature, "未入统原因": reason})
     what = f"复工日期 {day}，开工日期 {first}" if first else f"开工日期 {day}"
     if plan is not None:
-        before = getattr(project, "annual_plan", None)
+        before = project.annual_plan
         what += f"，年度计划投资 {plan}" + (f"（原为 {before}）" if before is not None else "")
-    summary = f"{_label(record)}：计划开工 → 未入统（{what}）"
-    if dropped:
-        summary += f"；不再保留计划开工台账专用的 {'、'.join(dropped)}"
-    return _move(repo, record, Ledger.UNSTAT, sets, _intended(Ledger.UNSTAT, data), summary)
+    summary = f"{_label(record)}：计划开工 → 未入统（{what}）" + _dropped(Ledger.PLANNED, dropped)
+    return _move(repo, record, Ledger.UNSTAT, sets, _intended(Ledger.UNSTAT, data), summary,
+                 anchor="复工日期" if first is not None else "开工日期")
 
 
 def enter_stats(repo: Repository, code: str, day: date | str) -> EditPlan:
-    """入统: move a project from 未入统 to 在建 with 入统日期."""
+    """入统: move a project from 未入统 to 在建 with 入统日期 (入统时限 kept, 未入统原因 dropped)."""
     day = parse_day(day)
     record = _find(repo, code, "xm enter-stats", (Ledger.UNSTAT,))
+    project: Any = record.project
+    if day < project.start_date:
+        raise EditError(f"入统日期 {day} 早于开工日期 {project.start_date}")
     data, dropped = _kept(record, Ledger.BUILDING)
     data["入统日期"] = day
-    summary = f"{_label(record)}：未入统 → 在建（入统日期 {day}）"
-    if dropped:
-        summary += f"；删除 {'、'.join(dropped)}"
+    summary = f"{_label(record)}：未入统 → 在建（入统日期 {day}）" + _dropped(Ledger.UNSTAT, dropped)
     return _move(repo, record, Ledger.BUILDING, [("入统日期", day.isoformat(), False)],
-                 _intended(Ledger.BUILDING, data), summary)
+                 _intended(Ledger.BUILDING, data), summary, anchor="入统日期")
 
 
 def land(repo: Repository, code: str, day: date | str, planned_start: date | str) -> EditPlan:
-    """落地: move a signed 招商 project to 计划开工 with 计划开工日期."""
+    """落地: move a signed 招商 project to 计划开工 with 落地日期 and 计划开工日期 (阶段 dropped;
+    投资方, 来源地, 签约日期, 计划落地日期 and 重点 kept)."""
     day = parse_day(day)
     planned = parse_day(planned_start, "--planned-start")
     record = _find(repo, code, "xm land", (Ledger.INVESTMENT,))
@@ -1029,22 +1127,11 @@ def land(repo: Repository, code: str, day: date | str, planned_start: date | str
         raise EditError(f"招商台账记录的落地日期为 {project.land_date}，与 --date {day} 不一致；"
                         f"请用 --date {project.land_date}，或先改正招商台账")
     data, dropped = _kept(record, Ledger.PLANNED)
-    rename = None
-    if "建设单位" not in data:
-        rename = ("投资方", "建设单位")
-        data["建设单位"] = project.investor
-        dropped.remove("投资方")
-    data["计划开工日期"] = planned
-    full = record.project.model_dump(by_alias=True, exclude_unset=True)
-    kept = [f"{k} {_show(full[k])}" for k in dropped if full.get(k) is not None]
-    note = f"# {day} 落地，由招商台账转入" + ("：" + "；".join(kept) if kept else "")
-    summary = f"{_label(record)}：招商 → 计划开工（落地 {day}，计划开工日期 {planned}）"
-    if rename:
-        summary += "；投资方 记为 建设单位"
-    if dropped:
-        summary += f"；招商台账专用的 {'、'.join(dropped)} 记在注释中"
-    return _move(repo, record, Ledger.PLANNED, [("计划开工日期", planned.isoformat(), False)],
-                 _intended(Ledger.PLANNED, data), summary, rename=rename, comment=("计划开工日期", note))
+    data.update({"计划开工日期": planned, "落地日期": day})
+    summary = (f"{_label(record)}：招商 → 计划开工（落地日期 {day}，计划开工日期 {planned}）"
+               + _dropped(Ledger.INVESTMENT, dropped))
+    sets = [("计划开工日期", planned.isoformat(), False), ("落地日期", day.isoformat(), False)]
+    return _move(repo, record, Ledger.PLANNED, sets, _intended(Ledger.PLANNED, data), summary, anchor="落地日期")
 
 
 # --- edits in place ---------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def _item(kind: str, rec: Record, due: date, as_of: date, department: str | None
         "包保领导": p.leader,
         "项目秘书": p.secretary,
         "责任单位": department or p.department,
-        "台账": rec.ledger.value,
+        "台账": stages.ledger_at(rec, as_of).value,  # where it was at as-of, not where it is now
     }
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .metrics import (Figures, completed_investment, compute_metrics, config_of, leaders_of, reported_regions,
                       target_rows)
-from .stages import month_key
+from .stages import ledger_at, month_key
 from .model import InvestmentProject, PlannedProject, StartedProject
 from .overdue import KINDS, overdue_items
 from .scoring import evaluate
@@ -78,7 +78,8 @@ def month_changes(repo: Repository, as_of: date) -> list[dict[str, Any]]:
     """本月变动: events dated from the first day of the as-of month to as-of, from the ledgers' dates.
 
     新开工 (开工日期), 入统 (入统日期), 签约 (签约日期), 落地 (落地日期; both from a record in any
-    ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期). Sorted by date, then region order, 编号 and kind.
+    ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期); 台账 is where the record was at
+    as-of. Sorted by date, then region order, 编号 and kind.
     """
     config = config_of(repo)
     first = as_of.replace(day=1)
@@ -87,7 +88,7 @@ def month_changes(repo: Repository, as_of: date) -> list[dict[str, Any]]:
     def add(kind: str, rec: Record, day: date | None, detail: str | None = None) -> None:
         if day is not None and first <= day <= as_of:
             rows.append({"类型": kind, "地区": rec.region, "编号": rec.project.code, "名称": rec.project.name,
-                         "日期": day, "台账": rec.ledger.value, "事项": detail})
+                         "日期": day, "台账": ledger_at(rec, as_of).value, "事项": detail})
 
     for rec in repo.records:
         p = rec.project

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .loading import Record
 
 __all__ = ["signed", "landed", "landed_in_year", "started", "in_stats", "unstat", "finished", "planned",
-           "planned_or_started", "issue_raised", "issue_solved", "issue_overdue", "visit_due", "month_key"]
+           "planned_or_started", "ledger_at", "issue_raised", "issue_solved", "issue_overdue", "visit_due", "month_key"]
 
 _STARTED_LEDGERS = (Ledger.BUILDING, Ledger.UNSTAT)
 
@@ -91,6 +91,16 @@ def planned(rec: Record, as_of: date) -> bool:
 
 def planned_or_started(rec: Record, as_of: date) -> bool:
     return started(rec, as_of) or planned(rec, as_of)
+
+
+def ledger_at(rec: Record, as_of: date) -> Ledger:
+    """The ledger the record was in at as-of (the 台账 a report for that date shows): 在建 or 未入统
+    when started, 计划开工 when planned, else 招商 (in 招商 now, or landing only after as-of)."""
+    if started(rec, as_of):
+        return Ledger.BUILDING if in_stats(rec, as_of) else Ledger.UNSTAT
+    if planned(rec, as_of):
+        return Ledger.PLANNED
+    return Ledger.INVESTMENT
 
 
 def issue_raised(issue: Issue, as_of: date) -> bool:

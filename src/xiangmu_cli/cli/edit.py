@@ -85,7 +85,9 @@ def start(code: str = CodeArg, date: str = DateOpt,
           ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
     """开工：把项目从 计划开工 移到 未入统，写上开工日期。
 
-    保留 计划开工日期、建设性质（缺省 新建）、年度计划投资 和共有字段；前期手续、开工条件 不再保留。
+    保留计划开工日期、前期手续、建设性质（缺省为新建）、年度计划投资、共有字段和从招商台账转入时保留的字段。
+
+    开工条件不再保留（有注释时连同注释改为注释行，放在开工日期上方）。各键按未入统台账的顺序排列，注释随键移动。
 
     示例：xm start CY-2018-010 --date 2018-09-20 --plan 5000
     """
@@ -98,7 +100,9 @@ def start(code: str = CodeArg, date: str = DateOpt,
 @app.command("enter-stats", cls=XmCommand)
 def enter_stats(code: str = CodeArg, date: str = DateOpt, ledgers: Path | None = LedgersOpt,
                 dry_run: bool = DryRunOpt) -> None:
-    """入统：把项目从 未入统 移到 在建，写上入统日期，删除 未入统原因 和 入统时限。
+    """入统：把项目从 未入统 移到 在建，写上入统日期，保留入统时限。
+
+    未入统原因不再保留（有注释时连同注释改为注释行，放在入统日期上方）；其余字段都保留。
 
     示例：xm enter-stats CY-2018-011 --date 2018-09-25
     """
@@ -111,9 +115,11 @@ def enter_stats(code: str = CodeArg, date: str = DateOpt, ledgers: Path | None =
 def land(code: str = CodeArg, date: str = DateOpt,
          planned_start: str = typer.Option(..., "--planned-start", help="计划开工日期 YYYY-MM-DD", show_default=False),
          ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
-    """落地：把已签约的招商项目移到 计划开工，写上计划开工日期。
+    """落地：把已签约的招商项目移到 计划开工，写上落地日期和计划开工日期。
 
-    投资方 在没有 建设单位 时记为 建设单位；阶段、签约日期 等招商专用字段记在项目内的一行注释里。
+    保留投资方、来源地、签约日期、计划落地日期、重点，排在计划开工台账的字段之后。
+
+    阶段不再保留（有注释时连同注释改为注释行，放在落地日期上方）。招商台账已记有落地日期的，--date 须与之相同。
 
     示例：xm land CY-2018-030 --date 2018-09-20 --planned-start 2018-10-15
     """
