@@ -258,3 +258,46 @@ def test_october_moves_leave_the_sent_september_report_as_it_was(tmp_path: Path,
     assert {(c["编号"], c["改动"]) for c in causes} == {("CY-2018-001", "改写已报期间")}
     plain = runner.invoke(app, ["recheck", "2018-09月报"])
     assert plain.exit_code == 1 and "CY-2018-001" in plain.stdout
+
+
+BOUNDARY = """\
+项目:
+  - 编号: CY-9
+    名称: 港口物流园
+    总投资: 9000
+    项目秘书: 王芳
+    建设性质: 新建
+    计划开工日期: 2018-05-01
+    开工日期: 2018-06-01
+    计划竣工日期: 2018-09-20
+    年度计划投资: 1000
+    问题:
+      - {提出日期: 2018-08-01, 内容: 用电增容, 时限: 2018-09-20}
+"""
+PLANNED_DUE = """\
+项目:
+  - 编号: CY-8
+    名称: 冷链仓储项目
+    总投资: 9000
+    项目秘书: 赵敏
+    计划开工日期: 2018-09-20
+"""
+
+
+@pytest.mark.parametrize(("day", "due"), [(date(2018, 9, 20), False), (date(2018, 9, 21), True)])
+def test_boundaries_of_problems_and_completion(tmp_path: Path, day: date, due: bool) -> None:
+    # 问题超期 (时限 09-20) and 超期未竣工 (计划竣工日期 09-20): due exactly on the as-of date is not overdue
+    repo = load_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": BOUNDARY})
+    kinds = {(it["类型"], it["编号"]) for it in overdue_items(repo, day)}
+    assert (("问题超期", "CY-9") in kinds) is due
+    assert (("超期未竣工", "CY-9") in kinds) is due
+    assert compute_metrics(repo, day)["船营区"]["超期问题数"] == (1 if due else 0)
+
+
+@pytest.mark.parametrize(("day", "rate"), [(date(2018, 9, 19), None), (date(2018, 9, 20), Fraction(1, 2))])
+def test_start_rate_counts_a_project_due_on_the_as_of_date(tmp_path: Path, day: date, rate: Fraction | None) -> None:
+    # 开工率's "due" is 计划开工日期 ≤ as-of: CY-8 (due 09-20, not started) joins CY-9 (due 05-01, started
+    # 06-01) on 09-20 exactly → 1/2; the day before, CY-9 alone → 1/1
+    repo = load_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": BOUNDARY,
+                                "船营区/计划开工.yaml": PLANNED_DUE})
+    assert compute_metrics(repo, day)["船营区"]["开工率"] == (rate if rate is not None else Fraction(1, 1))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .model import InvestmentProject, StartedProject
 from .problems import Problem, suggest
-from .units import format_amount
+from .units import format_amount, month_key
 from .vocab import CITY, TARGET_KEYS, Ledger
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def check_months(repo: Repository) -> list[Problem]:
         p = rec.project
         if not isinstance(p, StartedProject):
             continue
-        start_month = f"{p.start_date.year:04d}-{p.start_date.month:02d}"
+        start_month = month_key(p.start_date.year, p.start_date.month)
         started_this_year = p.start_date.year == year
         for month in p.monthly:
             if not month.startswith(prefix):
@@ -176,7 +176,7 @@ def _today() -> date:
 def check_future_events(repo: Repository) -> list[Problem]:
     """W105: an event dated after today has not happened yet (planned dates, 计划… and 时限, may)."""
     today = _today()
-    month = f"{today.year:04d}-{today.month:02d}"
+    month = month_key(today.year, today.month)
     problems = []
 
     def later(day: date | None, key: str, path: tuple[str | int, ...], rec: Record) -> None:

@@ -113,6 +113,7 @@ from .loading import Record, Repository, display_path, load
 from .model import PROJECT_MODELS, Issue, Project
 from .problems import Problem, suggest
 from .units import UnitError, format_amount, parse_amount, parse_date, parse_month
+from .units import month_key as units_month_key
 from .vocab import CONFIG_FILE, LEDGERS, Ledger
 
 __all__ = [
@@ -182,7 +183,7 @@ def month_key(value: str, option: str = "--month") -> str:
         year, month = parse_month(str(value).strip())
     except UnitError as exc:
         raise EditError(f"{option}：{exc.message}（{exc.hint}）", code=2) from None
-    return f"{year:04d}-{month:02d}"
+    return units_month_key(year, month)
 
 
 def _text_arg(value: str, option: str) -> str:

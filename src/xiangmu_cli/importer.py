@@ -38,7 +38,7 @@ from .importfile import SUFFIXES, ImportLimits, Sheet, read_header_map_text, rea
 from .interop import FIELD_KINDS, REGION, ledger_fields
 from .loading import Repository, display_path
 from .safetext import restore_formula
-from .units import UnitError, parse_amount, parse_area, parse_bool
+from .units import UnitError, parse_amount, parse_area, parse_bool, month_key
 from .vocab import Ledger
 
 __all__ = ["ImportResult", "RowIssue", "HeaderMap", "Target", "read_rows", "load_header_map",
@@ -185,7 +185,7 @@ def resolve_header(text: Any, year: int) -> Target | str | None:
             month = int(match["m"])
             if not 1 <= month <= 12:
                 return f"月份 {month} 不存在"
-            return _with_unit(Target("完成投资", unit, f"{int(match['y'] or year):04d}-{month:02d}"))
+            return _with_unit(Target("完成投资", unit, month_key(int(match['y'] or year), month)))
     if _CUMULATIVE.search(joined):
         return "累计数无法拆分到各月，未导入"
     key = _key(base)

@@ -203,7 +203,7 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     staffed = [p for p in kept if p.secretary is not None]
 
     visit_days = caliber.visit_days
-    visited = [r for r in big if _visited_within(r.project.latest_visit(as_of), as_of, visit_days)]
+    visited = [r for r in big if stages.visited_within(r.project, as_of, visit_days)]
 
     industrial = [p for p in new if p.category == INDUSTRY]
     area = sum((p.land_area or ZERO for p in industrial), ZERO).quantize(CENT, ROUND_HALF_EVEN)
@@ -250,10 +250,6 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
 def _cents(value: Fraction) -> Decimal:
     """An exact value rounded half-even to 2 places (投资强度, 元/m²)."""
     return Decimal(round(value * 100)).scaleb(-2)
-
-
-def _visited_within(latest: date | None, as_of: date, days: int) -> bool:
-    return latest is not None and (as_of - latest).days <= days
 
 
 def compute_metrics(repo: Repository, as_of: date) -> dict[str, Figures]:

@@ -212,7 +212,7 @@ TargetValue, _ = _scalar(_target_value, {"anyOf": [{"type": "number", "minimum":
 
 def _month_key(value: Any) -> str:
     year, month = units.parse_month(value)
-    return f"{year:04d}-{month:02d}"
+    return units.month_key(year, month)
 
 
 MonthKey = Annotated[str, _scalar_schema(

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from . import stages
+from .units import month_key
 from .metrics import config_of, month_end
 from .model import StartedProject
 
@@ -53,7 +54,7 @@ def _items(repo: Repository, as_of: date) -> Iterator[dict[str, Any]]:
     config = config_of(repo)
     caliber = config.caliber
     year, month = latest_complete_month(as_of)
-    m_key = f"{year:04d}-{month:02d}"
+    m_key = month_key(year, month)
     m_first, m_last = date(year, month, 1), month_end(year, month)
 
     for rec in repo.records:

@@ -18,6 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .diff import project_changes
+from .units import month_key
 from .metrics import Figures, compute_metrics, config_of, records_of, scope_metrics, scopes
 from .vocab import CITY, METRIC_KINDS
 
@@ -48,7 +49,7 @@ def _in_period(change: dict[str, Any], as_of: date) -> bool:
     """Whether a changed field is dated on or before the as-of date (a rewrite of the sent past)."""
     name = change["字段"]
     if name.startswith("完成投资 "):
-        return name.split(" ", 1)[1] <= f"{as_of.year:04d}-{as_of.month:02d}"
+        return name.split(" ", 1)[1] <= month_key(as_of.year, as_of.month)
     return any(isinstance(v, date) and v <= as_of for v in (change["原值"], change["新值"]))
 
 

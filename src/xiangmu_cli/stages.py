@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from . import units
 from .model import Issue, Project, StartedProject
 from .vocab import Ledger
 
@@ -28,7 +29,7 @@ _STARTED_LEDGERS = (Ledger.BUILDING, Ledger.UNSTAT)
 
 def month_key(day: date) -> str:
     """``YYYY-MM`` of a date: the key of 完成投资."""
-    return f"{day.year:04d}-{day.month:02d}"
+    return units.month_key(day.year, day.month)
 
 
 def _on_or_before(day: date | None, as_of: date) -> bool:
@@ -115,6 +116,12 @@ def issue_overdue(issue: Issue, as_of: date) -> bool:
     """问题超期: raised by as-of, 时限 < as-of, not solved by as-of."""
     return (issue_raised(issue, as_of) and issue.deadline is not None and issue.deadline < as_of
             and not _on_or_before(issue.solved, as_of))
+
+
+def visited_within(project: Project, as_of: date, cycle_days: int) -> bool:
+    """走访达标: the latest 走访 ≤ as-of is at most 走访周期 days before as-of."""
+    latest = project.latest_visit(as_of)
+    return latest is not None and (as_of - latest).days <= cycle_days
 
 
 def visit_due(project: StartedProject, as_of: date, cycle_days: int) -> date:

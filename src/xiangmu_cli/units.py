@@ -254,6 +254,11 @@ _LOOSE_MONTH_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 DATE_YEARS = range(1949, 2201)
 
 
+def month_key(year: int, month: int) -> str:
+    """``YYYY-MM``: the key of a month in 完成投资 (the one place it is spelt)."""
+    return f"{year:04d}-{month:02d}"
+
+
 def parse_date(value: object) -> date:
     """A date written ``YYYY-MM-DD``; an impossible date is an error, not a crash."""
     day = _parse_date(value)
