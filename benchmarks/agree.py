@@ -82,7 +82,7 @@ def outputs(root: Path, cache: bool = False) -> dict[str, tuple[int, str]]:
 
 def slow_outputs(root: Path) -> dict[str, tuple[int, str]]:
     """`outputs` with every file's values read by ruamel's round-trip parser instead of yaml_rs."""
-    from xiangmu_cli import yamlread
+    from xiangmu_cli.reading import yamlread
 
     fast_load = yamlread._fast_load
     yamlread._fast_load = round_trip_load

@@ -86,7 +86,7 @@ sys.exit(os.waitstatus_to_exitcode(status))
 PROFILE_SCRIPT = r"""
 import cProfile, io, json, pstats, sys, time
 from pathlib import Path
-from xiangmu_cli.loading import load
+from xiangmu_cli.reading.loading import load
 root = Path(sys.argv[1])
 load(root)  # warm the OS file cache and the imports; the timed runs follow
 t = time.perf_counter(); repo = load(root); plain = time.perf_counter() - t
@@ -341,7 +341,7 @@ def _importtime(cmd: list[str], repo: Path, timeout: float, env: dict[str, str])
 
 def profile(repo: Path, timeout: float, env: dict[str, str], no_cache: bool) -> dict:
     """Import times of `xm validate` (cold, and warm when it has a cache) and a cProfile of
-    xiangmu_cli.loading.load on ``repo``."""
+    xiangmu_cli.reading.loading.load on ``repo``."""
     out: dict = {}
     ledgers = repo / "ledgers"
     validate = ["-m", "xiangmu_cli", "validate", "--ledgers", str(ledgers)]
@@ -649,15 +649,15 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
                 other = prof.get(key) or []
                 if other:
                     names = {x[3] for x in other}
-                    heavy = [n for n in ("pydantic", "rich", "typer", "ruamel.yaml", "yaml_rs", "xiangmu_cli.model",
-                                         "xiangmu_cli.loading") if n in names]
+                    heavy = [n for n in ("pydantic", "rich", "typer", "ruamel.yaml", "yaml_rs", "xiangmu_cli.ledger.model",
+                                         "xiangmu_cli.reading.loading") if n in names]
                     w("")
                     w(f"Imports of {what}: {sum(c for c, _, lv, _ in other if lv == 0):.2f} s in all; of the heavy "
                       f"modules it imports {', '.join(f'`{n}`' for n in heavy) or 'none'}.")
         load = prof.get("load")
         if load:
             w("")
-            w(f"`xiangmu_cli.loading.load` in-process: {load['plain']:.2f} s without the profiler "
+            w(f"`xiangmu_cli.reading.loading.load` in-process: {load['plain']:.2f} s without the profiler "
               f"({load['projects']:,} projects, {load['problems']} problems); under cProfile {load['profiled']:.2f} s. "
               "This is the whole load in one process, as the reports do it; `xm validate` shares the ledger "
               "files (parse, validate, one-project checks) among worker processes, one per core. "

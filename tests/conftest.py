@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from xiangmu_cli.loading import Repository, load
+from xiangmu_cli.reading.loading import Repository, load
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

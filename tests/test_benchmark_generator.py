@@ -15,9 +15,9 @@ from types import ModuleType
 
 import pytest
 
-from xiangmu_cli.loading import Repository, load
-from xiangmu_cli.model import PROJECT_MODELS, Approval, Config, Issue, Visit
-from xiangmu_cli.vocab import Ledger
+from xiangmu_cli.reading.loading import Repository, load
+from xiangmu_cli.ledger.model import PROJECT_MODELS, Approval, Config, Issue, Visit
+from xiangmu_cli.ledger.vocab import Ledger
 
 from .conftest import ROOT
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from xiangmu_cli import loading
+from xiangmu_cli.reading import loading
 from xiangmu_cli.cli import app
 
 from .conftest import ROOT, write_repo
@@ -68,7 +68,7 @@ def _full_keys(folder: Path, entry: Path) -> list[str]:
 
 @pytest.fixture
 def record_keys(monkeypatch: pytest.MonkeyPatch) -> None:
-    from xiangmu_cli import cache
+    from xiangmu_cli.reading import cache
 
     original = cache._Store.key
 
@@ -260,10 +260,10 @@ def test_an_unusable_cache_folder_changes_nothing(tmp_path: Path, monkeypatch: p
 
 
 def test_document_codec_round_trips_every_report(tmp_path: Path) -> None:
-    from xiangmu_cli.cache import decode_document, encode_document
-    from xiangmu_cli.metrics import resolve_as_of
-    from xiangmu_cli.report import monthly_report
-    from xiangmu_cli.views import monthly_document
+    from xiangmu_cli.reading.cache import decode_document, encode_document
+    from xiangmu_cli.figures.metrics import resolve_as_of
+    from xiangmu_cli.figures.report import monthly_report
+    from xiangmu_cli.output.views import monthly_document
 
     repo = loading.load(ROOT / "ledgers")
     doc = monthly_document(monthly_report(repo, resolve_as_of(repo, None, "2018-09"), None))

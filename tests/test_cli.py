@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.loading import load
-from xiangmu_cli.problems import Problem
-from xiangmu_cli.render import no_commands, problems_github, problems_text
+from xiangmu_cli.reading.loading import load
+from xiangmu_cli.ledger.problems import Problem
+from xiangmu_cli.output.messages import no_commands, problems_github, problems_text
 
 from .conftest import write_repo
 
@@ -188,7 +188,7 @@ def test_help_is_chinese_with_an_example() -> None:
 
 
 def test_info_counts_valid_projects_per_region_and_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from xiangmu_cli.overview import overview_rows
+    from xiangmu_cli.figures.overview import overview_rows
 
     monkeypatch.chdir(tmp_path)
     second = GOOD.replace("CY-2018-001", "CY-2018-002").replace("总投资: 1.2亿", "总投资: 8,000.5")

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.safetext import neutralise_formula
-from xiangmu_cli.tables import Column, Document, Table, render
+from xiangmu_cli.base.safetext import neutralise_formula
+from xiangmu_cli.output.tables import Column, Document, Table, render
 
 from .conftest import ROOT
 

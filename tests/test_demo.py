@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from xiangmu_cli.loading import Record, Repository, load
-from xiangmu_cli.metrics import compute_metrics
-from xiangmu_cli.model import StartedProject
-from xiangmu_cli.vocab import Ledger
+from xiangmu_cli.reading.loading import Record, Repository, load
+from xiangmu_cli.figures.metrics import compute_metrics
+from xiangmu_cli.ledger.model import StartedProject
+from xiangmu_cli.ledger.vocab import Ledger
 
 from .conftest import ROOT
 
@@ -120,7 +120,7 @@ def test_demo_files_start_with_the_schema_modeline() -> None:
 
 
 def test_schemas_are_up_to_date() -> None:
-    from xiangmu_cli.schema import write_schemas
+    from xiangmu_cli.ledger.schema import write_schemas
 
     assert write_schemas(ROOT / "schemas", check=True) == []
 

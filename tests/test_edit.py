@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from xiangmu_cli import edit
+from xiangmu_cli.write import edit
 from xiangmu_cli.cli import app
-from xiangmu_cli.edit import EditError
-from xiangmu_cli.loading import load
-from xiangmu_cli.vocab import Ledger
+from xiangmu_cli.write.edit import EditError
+from xiangmu_cli.reading.loading import load
+from xiangmu_cli.ledger.vocab import Ledger
 
 from .conftest import ROOT, write_repo
 
@@ -264,7 +264,7 @@ def _assert_comments_kept(before: list[str], after: list[str]) -> None:
 def _assert_fmt_canonical(root: Path, *rels: str) -> None:
     """The files are as `xm fmt` leaves them: the moved record's keys and comments are where
     fmt would put them (the fixtures are canonical before the moves)."""
-    from xiangmu_cli.fmt import format_text
+    from xiangmu_cli.write.fmt import format_text
 
     for rel in rels:
         text = _text(root, rel)
@@ -826,7 +826,7 @@ def test_wrong_ledger_says_where_the_project_is(root: Path) -> None:
 
 
 def _shown(path: Path) -> str:
-    from xiangmu_cli.loading import display_path
+    from xiangmu_cli.reading.loading import display_path
 
     return display_path(path)
 
@@ -951,7 +951,7 @@ def test_moves_keep_every_comment_and_order_the_keys(tmp_path_factory: pytest.Te
     """A record with its keys in any order and comments above and after any of them: after
     xm start, the source lost exactly the block, the destination gained it, every comment is
     there as often as before, the keys are in 未入统's order and the file is as xm fmt leaves it."""
-    from xiangmu_cli.fmt import format_text
+    from xiangmu_cli.write.fmt import format_text
 
     lines = ["", "  - 编号: CY-P9"]
     for n in order:

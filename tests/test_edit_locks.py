@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from xiangmu_cli import edit, fileio
+from xiangmu_cli.write import edit
+
+from xiangmu_cli.base import fileio
 from xiangmu_cli.cli import app
-from xiangmu_cli.edit import EditError
-from xiangmu_cli.loading import load
+from xiangmu_cli.write.edit import EditError
+from xiangmu_cli.reading.loading import load
 
 from .conftest import write_repo
 from .test_edit import BUILDING, FILES, _hashes

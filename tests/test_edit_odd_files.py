@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from xiangmu_cli import edit
+from xiangmu_cli.write import edit
 from xiangmu_cli.cli import app
-from xiangmu_cli.edit import EditError
-from xiangmu_cli.loading import load
+from xiangmu_cli.write.edit import EditError
+from xiangmu_cli.reading.loading import load
 
 from .conftest import write_repo
 from .test_edit import BUILDING, FILES, INVESTMENT, PLANNED, UNSTAT, _changes, _hashes
@@ -340,8 +340,8 @@ def test_a_ledger_file_swapped_for_a_fifo_after_loading_is_not_opened(tmp_path: 
     script = f"""
 import os, sys
 from pathlib import Path
-from xiangmu_cli import edit
-from xiangmu_cli.loading import load
+from xiangmu_cli.write import edit
+from xiangmu_cli.reading.loading import load
 root = Path({str(root)!r})
 repo = load(root)
 path = root / "船营区/在建.yaml"

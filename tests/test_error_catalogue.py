@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from xiangmu_cli.loading import load
-from xiangmu_cli.problems import CATALOGUE
+from xiangmu_cli.reading.loading import load
+from xiangmu_cli.ledger.problems import CATALOGUE
 
 from .conftest import write_repo
 

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.loading import load
+from xiangmu_cli.reading.loading import load
 
 from .conftest import ROOT
 

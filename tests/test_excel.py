@@ -25,11 +25,11 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.fmt import format_text
-from xiangmu_cli.importer import _SUBTOTAL, Target, _normal, resolve_header
-from xiangmu_cli.loading import load
-from xiangmu_cli.safetext import FORMULA_STARTS, neutralise_formula, restore_formula
-from xiangmu_cli.vocab import Ledger
+from xiangmu_cli.write.fmt import format_text
+from xiangmu_cli.office.importer import _SUBTOTAL, Target, _normal, resolve_header
+from xiangmu_cli.reading.loading import load
+from xiangmu_cli.base.safetext import FORMULA_STARTS, neutralise_formula, restore_formula
+from xiangmu_cli.ledger.vocab import Ledger
 
 from .conftest import ROOT, write_repo
 
@@ -469,8 +469,8 @@ def _json_rows(data: dict[str, Any], name: str) -> list[dict[str, Any]] | None:
 
 
 def test_monthly_report_xlsx_has_one_sheet_per_table_with_the_json_values(tmp_path: Path) -> None:
-    from xiangmu_cli.report import monthly_report
-    from xiangmu_cli.views import monthly_document
+    from xiangmu_cli.figures.report import monthly_report
+    from xiangmu_cli.output.views import monthly_document
 
     out = tmp_path / "月报.xlsx"
     result = runner.invoke(app, ["report", "monthly", "--ledgers", str(DEMO), "--format", "xlsx", "-o", str(out)])
@@ -528,7 +528,7 @@ def test_xlsx_writes_each_kind_out_as_json_and_csv_do(tmp_path: Path) -> None:
     import io
     import zipfile
 
-    from xiangmu_cli.xlsx import render_xlsx
+    from xiangmu_cli.output.xlsx import render_xlsx
 
     from .test_tables import KIND_COLUMNS, WRITTEN, kinds_doc
 

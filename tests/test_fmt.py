@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.fmt import CONFIG, FormatError, comment_texts, format_file, format_text, kind_of, shape_for
-from xiangmu_cli.loading import load
-from xiangmu_cli.yamlread import _fast_load, parse_text
+from xiangmu_cli.write.fmt import CONFIG, FormatError, comment_texts, format_file, format_text, kind_of, shape_for
+from xiangmu_cli.reading.loading import load
+from xiangmu_cli.reading.yamlread import _fast_load, parse_text
 
 from .conftest import ROOT, write_repo
 

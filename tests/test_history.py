@@ -18,8 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.diff import diff_repositories
-from xiangmu_cli.history import Git, load_revision, project_log
+from xiangmu_cli.history.diff import diff_repositories
+from xiangmu_cli.history.git import Git, load_revision, project_log
 
 runner = CliRunner()
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

@@ -26,9 +26,9 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.diff import diff_repositories
-from xiangmu_cli.history import Git, load_revision, project_log
-from xiangmu_cli.limits import Limits, using
+from xiangmu_cli.history.diff import diff_repositories
+from xiangmu_cli.history.git import Git, load_revision, project_log
+from xiangmu_cli.base.limits import Limits, using
 
 from .test_history import BUILDING, CONFIG, DEAL, PLANNED, UNSTAT, Repo
 
@@ -120,7 +120,7 @@ def test_log_keeps_nothing_of_a_commit_when_it_loads_the_next(history: Repo, mon
     import gc
     import weakref
 
-    from xiangmu_cli import loading
+    from xiangmu_cli.reading import loading
 
     for n in range(4):
         history.commit(f"调度 {n}", {"船营区/在建.yaml": BUILDING.replace("总投资: 8000", f"总投资: {9000 + n}")})

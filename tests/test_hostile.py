@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from xiangmu_cli import loading
+from xiangmu_cli.reading import loading
 from xiangmu_cli.cli import app
-from xiangmu_cli.limits import Limits, using
-from xiangmu_cli.problems import suggest
+from xiangmu_cli.base.limits import Limits, using
+from xiangmu_cli.ledger.problems import suggest
 
 from .conftest import write_repo
 

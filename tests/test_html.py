@@ -21,12 +21,12 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.html import render_html
-from xiangmu_cli.loading import load
-from xiangmu_cli.overdue import KINDS, overdue_items
-from xiangmu_cli.report import monthly_report
-from xiangmu_cli.tables import Chart, Column, Document, Table, infer_format, render
-from xiangmu_cli.views import monthly_document
+from xiangmu_cli.output.html import render_html
+from xiangmu_cli.reading.loading import load
+from xiangmu_cli.figures.overdue import KINDS, overdue_items
+from xiangmu_cli.figures.report import monthly_report
+from xiangmu_cli.output.tables import Chart, Column, Document, Table, infer_format, render
+from xiangmu_cli.output.views import monthly_document
 
 from .conftest import ROOT, load_repo
 

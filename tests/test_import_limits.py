@@ -414,8 +414,8 @@ def test_damaged_workbooks_are_read_or_refused_with_a_message(tmp_path_factory: 
     """Random damage to the parts of a workbook (tokens inserted, bytes cut, flipped, repeated, the
     rest cut off) or to the zip itself: the sheet is read, or refused with a Chinese message naming
     the file (an EditError, exit 1 or 2), never another exception (「内部错误」 in the CLI)."""
-    from xiangmu_cli.edit import EditError
-    from xiangmu_cli.importer import read_rows
+    from xiangmu_cli.write.edit import EditError
+    from xiangmu_cli.office.importer import read_rows
 
     files = dict(_fuzz_base())
     for _ in range(data.draw(st.integers(1, 3))):

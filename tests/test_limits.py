@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.limits import DEFAULT, Limits, current, using
-from xiangmu_cli.problems import Problem, clip
+from xiangmu_cli.base.limits import DEFAULT, Limits, current, using
+from xiangmu_cli.ledger.problems import Problem, clip
 
 from .conftest import write_repo
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from xiangmu_cli.loading import Repository
-from xiangmu_cli.metrics import (compute_metrics, default_as_of, reported_regions, resolve_as_of, schedule_progress,
+from xiangmu_cli.reading.loading import Repository
+from xiangmu_cli.figures.metrics import (compute_metrics, default_as_of, reported_regions, resolve_as_of, schedule_progress,
                                  target_rows)
 
 from .conftest import load_repo

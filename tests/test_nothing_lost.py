@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from xiangmu_cli import fileio
+from xiangmu_cli.base import fileio
 from xiangmu_cli.cli import app
-from xiangmu_cli.fileio import FileChangedError, write_atomic
+from xiangmu_cli.base.fileio import FileChangedError, write_atomic
 
 from .conftest import ROOT
 

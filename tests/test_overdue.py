@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from xiangmu_cli.loading import Repository
-from xiangmu_cli.overdue import overdue_items
+from xiangmu_cli.reading.loading import Repository
+from xiangmu_cli.figures.overdue import overdue_items
 
 from .conftest import load_repo
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from xiangmu_cli import loading
+from xiangmu_cli.reading import loading
 from xiangmu_cli.cli import app
-from xiangmu_cli.limits import Limits, using
+from xiangmu_cli.base.limits import Limits, using
 
 from .conftest import ROOT
 from .test_corpus import CASES, _materialise

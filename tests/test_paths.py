@@ -30,9 +30,9 @@ from hypothesis import strategies as st
 from pydantic_core import SchemaValidator, ValidationError
 from typer.testing import CliRunner
 
-from xiangmu_cli import units
+from xiangmu_cli.ledger import units
 from xiangmu_cli.cli import app
-from xiangmu_cli.model import FAST_PATHS
+from xiangmu_cli.ledger.model import FAST_PATHS
 
 from .conftest import ROOT
 
@@ -175,7 +175,7 @@ def test_a_report_hit_is_only_for_the_same_request(tmp_path: Path, cache_on: Pat
 
 
 def test_today_is_part_of_a_report_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_on: Path) -> None:
-    from xiangmu_cli import cache
+    from xiangmu_cli.reading import cache
 
     root = tmp_path / "ledgers"
     shutil.copytree(ROOT / "ledgers", root)

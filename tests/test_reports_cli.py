@@ -15,13 +15,13 @@ from typer.testing import CliRunner
 from wcwidth import wcswidth
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.loading import load
-from xiangmu_cli.metrics import target_rows
-from xiangmu_cli.overdue import overdue_items
-from xiangmu_cli.report import monthly_report, project_rows
-from xiangmu_cli.scoring import evaluate
-from xiangmu_cli.tables import render
-from xiangmu_cli.views import monthly_document
+from xiangmu_cli.reading.loading import load
+from xiangmu_cli.figures.metrics import target_rows
+from xiangmu_cli.figures.overdue import overdue_items
+from xiangmu_cli.figures.report import monthly_report, project_rows
+from xiangmu_cli.figures.scoring import evaluate
+from xiangmu_cli.output.tables import render
+from xiangmu_cli.output.views import monthly_document
 
 from .conftest import ROOT
 

@@ -16,10 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.metrics import compute_metrics
-from xiangmu_cli.overdue import overdue_items
-from xiangmu_cli.report import month_changes
-from xiangmu_cli.restate import restatement
+from xiangmu_cli.figures.metrics import compute_metrics
+from xiangmu_cli.figures.overdue import overdue_items
+from xiangmu_cli.figures.report import month_changes
+from xiangmu_cli.history.restate import restatement
 
 from .conftest import ROOT, load_repo
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from xiangmu_cli.loading import Repository
-from xiangmu_cli.scoring import evaluate, period_as_of
+from xiangmu_cli.reading.loading import Repository
+from xiangmu_cli.figures.scoring import evaluate, period_as_of
 
 from .conftest import load_repo
 

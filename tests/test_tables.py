@@ -11,7 +11,7 @@ from fractions import Fraction
 import pytest
 from rich.cells import cell_len
 
-from xiangmu_cli.tables import (
+from xiangmu_cli.output.tables import (
     Chart, Column, Document, Table, cell_tone, format_value, infer_format, metric_kind, render, value_kind,
     written_number,
 )
@@ -572,7 +572,7 @@ def test_rich_wraps_text_but_never_numbers_or_dates() -> None:
 
 
 def test_a_long_table_in_a_terminal_shows_its_first_rows_and_says_how_many(monkeypatch) -> None:
-    from xiangmu_cli import tables
+    from xiangmu_cli.output import tables
 
     monkeypatch.setattr(tables, "MAX_RICH_ROWS", 3)
     rows = [{"编号": f"P{i}", "总投资": Decimal(i)} for i in range(1, 6)]

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xiangmu_cli.loading import load
-from xiangmu_cli.units import (
+from xiangmu_cli.reading.loading import load
+from xiangmu_cli.ledger.units import (
     InexactFloat, UnitError, at_least_places, format_amount, parse_amount, parse_area, parse_bool, parse_date,
     parse_month, round_half_even,
 )
@@ -226,7 +226,7 @@ def test_booleans() -> None:
 def test_the_schema_pattern_of_amounts_accepts_what_the_parser_reads(text: str) -> None:
     import re
 
-    from xiangmu_cli.model import _AMOUNT_SCHEMA
+    from xiangmu_cli.ledger.model import _AMOUNT_SCHEMA
 
     pattern = re.compile(_AMOUNT_SCHEMA["anyOf"][1]["pattern"])
     try:
@@ -244,7 +244,7 @@ def test_the_schema_pattern_of_amounts_accepts_what_the_parser_reads(text: str) 
 def test_the_schema_pattern_of_areas_accepts_what_the_parser_reads(text: str) -> None:
     import re
 
-    from xiangmu_cli.model import _AREA_SCHEMA
+    from xiangmu_cli.ledger.model import _AREA_SCHEMA
 
     pattern = re.compile(_AREA_SCHEMA["anyOf"][1]["pattern"])
     try:

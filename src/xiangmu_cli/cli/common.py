@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from ..loading import Repository, Validation
+    from xiangmu_cli.reading.loading import Repository, Validation
 
 LEDGERS_HELP = "台账目录（含 xiangmu.yaml）；默认 ./ledgers，或上级目录中最近的 ledgers/"
 
@@ -31,7 +31,7 @@ def resolve_ledgers(option: Path | None) -> Path:
     set to true) only ./ledgers is looked for: a pull request that deletes its ledgers must not
     pass the gate by having a parent folder's ledgers checked instead.
     """
-    from ..loading import find_ledgers, in_ci
+    from xiangmu_cli.reading.loading import find_ledgers, in_ci
 
     if option is not None:
         if option.is_symlink():
@@ -67,7 +67,7 @@ def output_path(path: Path) -> Path:
     if stat.S_ISLNK(mode):
         raise usage_error(f"{path} 是符号链接，不写入（链接可以指向任何地方）；请指定一个普通文件")
     if not stat.S_ISREG(mode):
-        from ..fileio import file_kind
+        from xiangmu_cli.base.fileio import file_kind
 
         raise usage_error(f"{path} 是{file_kind(mode)}，不是普通文件，不写入；请指定一个普通文件")
     return path
@@ -85,7 +85,7 @@ def load_repository(root: Path, locate: bool = False) -> Repository:
     Problems are located (line and column) only when ``locate``: the commands that show them
     (validate, the edits) do so themselves; the others only count them.
     """
-    from ..loading import load
+    from xiangmu_cli.reading.loading import load
 
     with progress_bar() as progress, no_cyclic_gc():
         repo = load(root, progress=progress, locate=locate)
@@ -98,7 +98,7 @@ def load_repository(root: Path, locate: bool = False) -> Repository:
 
 def check_repository(root: Path, jobs: int = 0) -> Validation:
     """Check the ledgers (xm validate), with the same progress bar."""
-    from ..loading import check
+    from xiangmu_cli.reading.loading import check
 
     with progress_bar() as progress, no_cyclic_gc():
         return check(root, progress=progress, jobs=jobs)

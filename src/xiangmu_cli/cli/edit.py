@@ -26,8 +26,8 @@ from . import XmCommand, XmGroup, app
 from .common import LEDGERS_HELP, load_repository, resolve_ledgers, usage_error
 
 if TYPE_CHECKING:
-    from ..edit import EditPlan
-    from ..loading import Repository
+    from xiangmu_cli.write.edit import EditPlan
+    from xiangmu_cli.reading.loading import Repository
 
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
 CodeArg = typer.Argument(..., metavar="编号", help="项目编号", show_default=False)
@@ -37,9 +37,9 @@ DryRunOpt = typer.Option(False, "--dry-run", "-n", help="只显示将要做的�
 
 def _run(ledgers: Path | None, dry_run: bool, make: Callable[[Repository], EditPlan]) -> None:
     """Load the ledgers, make the plan, write it (or show it); EditError → its exit code."""
-    from ..edit import EditError, apply, diff
-    from ..fileio import LockError, ledger_lock
-    from ..loading import display_path
+    from xiangmu_cli.write.edit import EditError, apply, diff
+    from xiangmu_cli.base.fileio import LockError, ledger_lock
+    from xiangmu_cli.reading.loading import display_path
 
     root = resolve_ledgers(ledgers)
     try:
@@ -68,7 +68,7 @@ def _run(ledgers: Path | None, dry_run: bool, make: Callable[[Repository], EditP
 
 def waiting(lock: Path, wait: float) -> None:
     """Said once when a command starts waiting for the ledger lock."""
-    from ..fileio import wait_message
+    from xiangmu_cli.base.fileio import wait_message
 
     sys.stderr.write(wait_message(lock, wait) + "\n")
     sys.stderr.flush()
@@ -91,8 +91,7 @@ def start(code: str = CodeArg, date: str = DateOpt,
 
     示例：xm start CY-2018-010 --date 2018-09-20 --plan 5000
     """
-    from .. import edit
-
+    from xiangmu_cli.write import edit
     _run(ledgers, dry_run, lambda repo: edit.start(repo, code, date, plan=plan, reason=reason,
                                                    first_start=first_start))
 
@@ -106,8 +105,7 @@ def enter_stats(code: str = CodeArg, date: str = DateOpt, ledgers: Path | None =
 
     示例：xm enter-stats CY-2018-011 --date 2018-09-25
     """
-    from .. import edit
-
+    from xiangmu_cli.write import edit
     _run(ledgers, dry_run, lambda repo: edit.enter_stats(repo, code, date))
 
 
@@ -123,8 +121,7 @@ def land(code: str = CodeArg, date: str = DateOpt,
 
     示例：xm land CY-2018-030 --date 2018-09-20 --planned-start 2018-10-15
     """
-    from .. import edit
-
+    from xiangmu_cli.write import edit
     _run(ledgers, dry_run, lambda repo: edit.land(repo, code, date, planned_start))
 
 
@@ -135,8 +132,7 @@ def finish(code: str = CodeArg, date: str = DateOpt, ledgers: Path | None = Ledg
 
     示例：xm finish CY-2018-001 --date 2018-11-30
     """
-    from .. import edit
-
+    from xiangmu_cli.write import edit
     _run(ledgers, dry_run, lambda repo: edit.finish(repo, code, date))
 
 
@@ -150,8 +146,7 @@ def invest(code: str = CodeArg,
 
     示例：xm invest CY-2018-001 --month 2018-09 --amount 1.2亿
     """
-    from .. import edit
-
+    from xiangmu_cli.write import edit
     _run(ledgers, dry_run, lambda repo: edit.invest(repo, code, month, amount))
 
 
@@ -163,8 +158,7 @@ def visit(code: str = CodeArg, date: str = DateOpt,
 
     示例：xm visit CY-2018-001 --date 2018-09-03 --note 协调用地
     """
-    from .. import edit
-
+    from xiangmu_cli.write import edit
     _run(ledgers, dry_run, lambda repo: edit.visit(repo, code, date, note))
 
 
@@ -185,8 +179,7 @@ def problem_add(code: str = CodeArg, date: str = typer.Option(..., "--date", "-d
 
     示例：xm problem add CY-2018-001 --date 2018-09-03 --content 施工用电不足 --department 供电公司
     """
-    from .. import edit
-
+    from xiangmu_cli.write import edit
     _run(ledgers, dry_run, lambda repo: edit.add_problem(repo, code, date, content, department, deadline))
 
 
@@ -201,6 +194,5 @@ def problem_solve(code: str = CodeArg,
 
     示例：xm problem solve CY-2018-001 1 --date 2018-09-20 --how 已完成增容
     """
-    from .. import edit
-
+    from xiangmu_cli.write import edit
     _run(ledgers, dry_run, lambda repo: edit.solve_problem(repo, code, number, date, how))

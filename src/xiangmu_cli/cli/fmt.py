@@ -35,10 +35,10 @@ def fmt(
 
     示例：xm fmt --check
     """
-    from ..fileio import wait_message
-    from ..fmt import expand_paths, format_file, repository_files
-    from ..loading import display_path
-    from ..render import problems_text
+    from xiangmu_cli.base.fileio import wait_message
+    from xiangmu_cli.write.fmt import expand_paths, format_file, repository_files
+    from xiangmu_cli.reading.loading import display_path
+    from xiangmu_cli.output.messages import problems_text
 
     if paths and ledgers is not None:
         raise usage_error("--ledgers 与 路径 不能同时使用：给出路径时只整理这些路径")

@@ -27,9 +27,9 @@ def diff(
 
     示例：xm diff HEAD~1 HEAD
     """
-    from ..diff import diff_repositories
-    from ..history import Git, GitError, load_revision
-    from ..views import diff_document
+    from xiangmu_cli.history.diff import diff_repositories
+    from xiangmu_cli.history.git import Git, GitError, load_revision
+    from xiangmu_cli.output.views import diff_document
 
     root = resolve_ledgers(ledgers)
     try:
@@ -50,7 +50,7 @@ def _note_unread(revisions: Iterable[tuple[str, Any]]) -> None:
     A historical revision cannot be given to ``xm validate``, so this is where its problems show;
     the files' projects are 无法比较 in the report.
     """
-    from ..diff import blocking
+    from xiangmu_cli.history.diff import blocking
 
     for label, repo in revisions:
         first: dict[str, list[Any]] = {}
@@ -76,8 +76,8 @@ def log(
 
     示例：xm log CY-2018-001
     """
-    from ..history import Git, GitError, project_log
-    from ..views import log_document
+    from xiangmu_cli.history.git import Git, GitError, project_log
+    from xiangmu_cli.output.views import log_document
 
     root = resolve_ledgers(ledgers)
     try:
@@ -105,9 +105,9 @@ def textconv(path: Path = typer.Argument(..., help="台账文件", show_default=
 
     示例：xm textconv ledgers/船营区/在建.yaml
     """
-    from ..fileio import TooLargeError, read_regular
-    from ..limits import current
-    from ..textconv import textconv as convert, too_large
+    from xiangmu_cli.base.fileio import TooLargeError, read_regular
+    from xiangmu_cli.base.limits import current
+    from xiangmu_cli.history.textconv import textconv as convert, too_large
 
     try:
         raw = read_regular(path, current().max_file_bytes)  # a FIFO or a device is never opened

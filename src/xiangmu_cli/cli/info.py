@@ -23,9 +23,9 @@ def info(
     from rich.console import Console
     from rich.table import Table
 
-    from ..overview import overview_rows
-    from ..units import format_amount
-    from ..vocab import LEDGERS
+    from xiangmu_cli.figures.overview import overview_rows
+    from xiangmu_cli.ledger.units import format_amount
+    from xiangmu_cli.ledger.vocab import LEDGERS
 
     repo = load_repository(resolve_ledgers(ledgers))
     rows = overview_rows(repo)

@@ -34,9 +34,9 @@ app.add_typer(export_app, name="export")
 
 def _import(file: Path, ledger: LedgerName | None, region: str | None, sheet: str | None, header_map: Path | None,
             ledgers: Path | None, dry_run: bool, max_file_mb: int, max_cells: int) -> None:
-    from ..fileio import LockError, ledger_lock
-    from ..importer import ImportLimits
-    from ..importfile import MB, shown
+    from xiangmu_cli.base.fileio import LockError, ledger_lock
+    from xiangmu_cli.office.importer import ImportLimits
+    from xiangmu_cli.office.importfile import MB, shown
 
     root = resolve_ledgers(ledgers)
     if not os.path.lexists(file):  # anything else about it (a FIFO, a directory, its size) when it is read
@@ -54,11 +54,11 @@ def _import(file: Path, ledger: LedgerName | None, region: str | None, sheet: st
 
 def _import_locked(root: Path, file: Path, ledger: LedgerName | None, region: str | None, sheet: str | None,
                    header_map: Path | None, limits: object, dry_run: bool) -> None:
-    from ..edit import EditError, apply, diff
-    from ..importer import plan_import
-    from ..importfile import shown
-    from ..loading import display_path
-    from ..vocab import Ledger
+    from xiangmu_cli.write.edit import EditError, apply, diff
+    from xiangmu_cli.office.importer import plan_import
+    from xiangmu_cli.office.importfile import shown
+    from xiangmu_cli.reading.loading import display_path
+    from xiangmu_cli.ledger.vocab import Ledger
 
     try:
         result = plan_import(load_repository(root), file, Ledger(ledger.value) if ledger else None, region, sheet,
@@ -151,8 +151,8 @@ def export_xlsx(output: Path = typer.Option(..., "--output", "-o", help="写入�
 
     示例：xm export xlsx -o 吉林市台账.xlsx
     """
-    from ..fileio import write_atomic
-    from ..interop import export_workbook
+    from xiangmu_cli.base.fileio import write_atomic
+    from xiangmu_cli.office.interop import export_workbook
 
     if str(output) == "-":
         raise usage_error("xlsx 是二进制格式，不能输出到终端或管道；请用 -o 指定文件，例如 -o 台账.xlsx")

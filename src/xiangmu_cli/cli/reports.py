@@ -20,8 +20,8 @@ from . import XmCommand, XmGroup, app
 from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers, usage_error
 
 if TYPE_CHECKING:
-    from ..loading import Repository
-    from ..tables import Document
+    from xiangmu_cli.reading.loading import Repository
+    from xiangmu_cli.output.tables import Document
 
 
 class OutputFormat(str, Enum):
@@ -59,8 +59,8 @@ class Context:
 
     @property
     def reported(self) -> tuple[int, int]:
-        from ..metrics import reported_regions
-        from ..stages import month_key
+        from xiangmu_cli.figures.metrics import reported_regions
+        from xiangmu_cli.figures.stages import month_key
 
         return reported_regions(self.repo, month_key(self.as_of))
 
@@ -69,8 +69,8 @@ def _load(ledgers: Path | None, as_of: str | None = None, month: str | None = No
           region: str | None = None, fixed: date | None = None, rev: str | None = None) -> Context:
     """Load the ledgers (at git revision ``rev``, when given) and settle the as-of date; usage
     errors exit 2, a broken config exits 1."""
-    from ..metrics import resolve_as_of
-    from ..units import UnitError, parse_date
+    from xiangmu_cli.figures.metrics import resolve_as_of
+    from xiangmu_cli.ledger.units import UnitError, parse_date
 
     if as_of is not None and month is not None:
         raise usage_error("--as-of 和 --month 只能给一个")
@@ -106,7 +106,7 @@ class Destination:
 
     @classmethod
     def of(cls, fmt: OutputFormat | None, output: Path | None) -> Destination:
-        from ..tables import infer_format
+        from xiangmu_cli.output.tables import infer_format
 
         if fmt is OutputFormat.xlsx or (fmt is None and output is not None and output.suffix.lower() == ".xlsx"):
             if output is None or str(output) == "-":
@@ -117,12 +117,12 @@ class Destination:
         return cls(chosen, output, None if tty else 120, None if tty else False)
 
     def render(self, doc: Document) -> str:
-        from ..tables import render
+        from xiangmu_cli.output.tables import render
 
         return render(doc, self.fmt, width=self.width, color=self.color)
 
     def write(self, text: str) -> None:
-        from ..fileio import write_atomic
+        from xiangmu_cli.base.fileio import write_atomic
 
         if self.path is None:
             sys.stdout.write(text)
@@ -145,7 +145,7 @@ def emit(doc: Document, fmt: OutputFormat | None, output: Path | None) -> None:
 def load_at(root: Path, rev: str) -> Repository:
     """The ledgers as they were at git revision ``rev`` (a tag, a branch, a commit); exit 2 when
     there is none such (a shallow clone says so)."""
-    from ..history import Git, GitError, load_revision
+    from xiangmu_cli.history.git import Git, GitError, load_revision
 
     try:
         return load_revision(Git(root), root, rev)[0]
@@ -161,7 +161,7 @@ def report(command: str, options: dict[str, object], ledgers: Path | None, fmt: 
     the same command computed for exactly the same ledger bytes, code, options and day; it is
     rendered here exactly like a fresh one (never stored text).
     """
-    from ..cache import cached_document, enabled
+    from xiangmu_cli.reading.cache import cached_document, enabled
 
     destination = Destination.of(fmt, output)
     root = resolve_ledgers(ledgers)
@@ -184,8 +184,8 @@ def _note(errors: int) -> None:
 
 def _emit_xlsx(doc: Document, output: Path | None) -> None:
     """xlsx is binary: written only to a file (-o), one sheet per table."""
-    from ..fileio import write_atomic
-    from ..xlsx import render_xlsx
+    from xiangmu_cli.base.fileio import write_atomic
+    from xiangmu_cli.output.xlsx import render_xlsx
 
     assert output is not None  # Destination.of refuses xlsx without -o
     try:
@@ -203,8 +203,8 @@ def targets(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
 
     示例：xm targets --month 2018-09 --region 船营区
     """
-    from ..metrics import target_rows
-    from ..views import targets_document
+    from xiangmu_cli.figures.metrics import target_rows
+    from xiangmu_cli.output.views import targets_document
 
     def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region, rev=rev)
@@ -239,8 +239,8 @@ def overdue(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
 
     示例：xm overdue --secretary 王芳
     """
-    from ..overdue import overdue_items
-    from ..views import overdue_document
+    from xiangmu_cli.figures.overdue import overdue_items
+    from xiangmu_cli.output.views import overdue_document
 
     def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region, rev=rev)
@@ -263,8 +263,8 @@ def score(ledgers: Path | None = LedgersOpt,
 
     示例：xm score --period 三季度
     """
-    from ..scoring import PERIODS, evaluate, period_as_of
-    from ..views import score_document
+    from xiangmu_cli.figures.scoring import PERIODS, evaluate, period_as_of
+    from xiangmu_cli.output.views import score_document
 
     if period is not None and as_of is not None:
         raise usage_error("--period 和 --as-of 只能给一个")
@@ -304,10 +304,10 @@ def list_(ledgers: Path | None = LedgersOpt,
 
     示例：xm list --region 经开区 --min 1亿
     """
-    from ..report import project_rows
-    from ..units import UnitError, parse_amount
-    from ..views import list_document
-    from ..vocab import Ledger
+    from xiangmu_cli.figures.report import project_rows
+    from xiangmu_cli.ledger.units import UnitError, parse_amount
+    from xiangmu_cli.output.views import list_document
+    from xiangmu_cli.ledger.vocab import Ledger
 
     floor = None
     if minimum is not None:
@@ -341,8 +341,8 @@ def monthly(ledgers: Path | None = LedgersOpt, month: str | None = MonthOpt, as_
 
     示例：xm report monthly --month 2018-09
     """
-    from ..report import monthly_report
-    from ..views import monthly_document
+    from xiangmu_cli.figures.report import monthly_report
+    from xiangmu_cli.output.views import monthly_document
 
     def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region, rev=rev)
@@ -364,8 +364,8 @@ def recheck(published: str = typer.Argument(..., help="报送时的 git 版本�
 
     示例：xm recheck 2018-09月报 --month 2018-09
     """
-    from ..restate import restatement
-    from ..views import recheck_document
+    from xiangmu_cli.history.restate import restatement
+    from xiangmu_cli.output.views import recheck_document
 
     root = resolve_ledgers(ledgers)
     sent = _load(root, as_of, month, rev=published)

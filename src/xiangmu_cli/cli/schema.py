@@ -22,8 +22,8 @@ def schema(
 
     示例：xm schema --check
     """
-    from ..loading import find_ledgers, in_ci
-    from ..schema import write_schemas
+    from xiangmu_cli.reading.loading import find_ledgers, in_ci
+    from xiangmu_cli.ledger.schema import write_schemas
 
     if out is None:
         found = find_ledgers(walk_up=not in_ci())

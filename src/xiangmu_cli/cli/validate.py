@@ -42,9 +42,9 @@ def validate(
 
     示例：xm validate --ledgers ledgers --format github
     """
-    from ..cache import cached_validation, enabled
-    from ..limits import Limits, using
-    from ..render import no_commands, problems_github, problems_json, problems_text, summary_line
+    from xiangmu_cli.reading.cache import cached_validation, enabled
+    from xiangmu_cli.base.limits import Limits, using
+    from xiangmu_cli.output.messages import no_commands, problems_github, problems_json, problems_text, summary_line
 
     root = resolve_ledgers(ledgers)
     with using(Limits(max_file_bytes=max_file_mb * 2**20, max_depth=max_depth, max_files=max_files)):

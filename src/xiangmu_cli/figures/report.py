@@ -1,0 +1,168 @@
+"""The monthly dispatch report (月调度) and the project list, as data.
+
+``monthly_report(repo, as_of)`` gathers the sections of metrics.md in order — 全市总览, 分地区,
+目标完成, 逾期事项, 本月变动, 考评 — from the functions that compute them; nothing is computed
+twice. ``project_rows`` is the data of ``xm list``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from xiangmu_cli.figures.metrics import (Figures, completed_investment, compute_metrics, config_of, leaders_of, reported_regions,
+                      target_rows)
+from xiangmu_cli.figures.stages import ledger_at, month_key
+from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, StartedProject
+from xiangmu_cli.figures.overdue import KINDS, overdue_items
+from xiangmu_cli.figures.scoring import evaluate
+from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
+
+if TYPE_CHECKING:
+    from xiangmu_cli.reading.loading import Record, Repository
+
+__all__ = ["MonthlyReport", "monthly_report", "month_changes", "CHANGE_KINDS", "project_rows", "region_rows"]
+
+#: What 本月变动 lists, in this order.
+CHANGE_KINDS = ("新开工", "入统", "签约", "落地", "竣工", "问题提出", "问题解决")
+
+
+@dataclass
+class MonthlyReport:
+    name: str
+    year: int
+    as_of: date
+    region: str | None
+    overview: Figures
+    regions: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+    overdue: list[dict[str, Any]]
+    changes: list[dict[str, Any]]
+    evaluation: list[dict[str, Any]] | None
+    errors: int = 0
+    #: (regions that reported the as-of month, regions with any 完成投资): "已填报 12/13 个地区".
+    reported: tuple[int, int] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data: the sections under their contract names."""
+        return {
+            "名称": self.name,
+            "年度": self.year,
+            "截至": self.as_of,
+            "地区": self.region or CITY,
+            "未计入的错误数": self.errors,
+            "全市总览" if self.region is None else "地区总览": self.overview,
+            "分地区": self.regions,
+            "目标完成": self.targets,
+            "逾期事项": self.overdue,
+            "本月变动": self.changes,
+            "考评": self.evaluation,
+        }
+
+
+def region_rows(repo: Repository, figures: dict[str, Figures]) -> list[dict[str, Any]]:
+    """分地区: one row per region with its 包保领导 and every metric, by 投资完成率 (highest first).
+
+    Regions whose 投资完成率 is absent come last; ties keep xiangmu.yaml order.
+    """
+    config = config_of(repo)
+    rows = [{"地区": name, "包保领导": leaders_of(config, name), **figures[name]} for name in config.region_names]
+    rows.sort(key=lambda r: (r["投资完成率"] is None, -(r["投资完成率"] or Decimal(0))))
+    return rows
+
+
+def month_changes(repo: Repository, as_of: date) -> list[dict[str, Any]]:
+    """本月变动: events dated from the first day of the as-of month to as-of, from the ledgers' dates.
+
+    新开工 (开工日期), 入统 (入统日期), 签约 (签约日期), 落地 (落地日期; both from a record in any
+    ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期); 台账 is where the record was at
+    as-of. Sorted by date, then region order, 编号 and kind.
+    """
+    config = config_of(repo)
+    first = as_of.replace(day=1)
+    rows: list[dict[str, Any]] = []
+
+    def add(kind: str, rec: Record, day: date | None, detail: str | None = None) -> None:
+        if day is not None and first <= day <= as_of:
+            rows.append({"类型": kind, "地区": rec.region, "编号": rec.project.code, "名称": rec.project.name,
+                         "日期": day, "台账": ledger_at(rec, as_of).value, "事项": detail})
+
+    for rec in repo.records:
+        p = rec.project
+        if isinstance(p, StartedProject):
+            add("新开工", rec, p.start_date, p.nature)
+            add("竣工", rec, p.finish_date)
+            if rec.ledger is Ledger.BUILDING:
+                add("入统", rec, getattr(p, "stats_date", None))
+        # 签约 and 落地 from any ledger: a landed project keeps its dates when it moves on
+        add("签约", rec, getattr(p, "sign_date", None), getattr(p, "investor", None))
+        add("落地", rec, getattr(p, "land_date", None), getattr(p, "investor", None))
+        for issue in p.issues:
+            add("问题提出", rec, issue.raised, issue.content)
+            add("问题解决", rec, issue.solved, issue.content)
+    order = {name: i for i, name in enumerate(config.region_names)}
+    kinds = {kind: i for i, kind in enumerate(CHANGE_KINDS)}
+    rows.sort(key=lambda r: (r["日期"], order.get(r["地区"], len(order)), r["编号"], kinds[r["类型"]]))
+    return rows
+
+
+def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> MonthlyReport:
+    """月调度 as of ``as_of``, for the whole city or for one region."""
+    config = config_of(repo)
+    figures = compute_metrics(repo, as_of)
+
+    def mine(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return rows if region is None else [r for r in rows if r["地区"] == region]
+
+    overdue = overdue_items(repo, as_of)
+    kinds = {kind: i for i, kind in enumerate(KINDS)}
+    overdue = sorted(overdue, key=lambda it: kinds[it["类型"]])  # grouped by kind, each group in due order
+    return MonthlyReport(
+        name=config.name,
+        year=config.year,
+        as_of=as_of,
+        region=region,
+        overview=figures[region or CITY],
+        regions=mine(region_rows(repo, figures)),
+        targets=mine(target_rows(repo, as_of, figures)),
+        overdue=mine(overdue),
+        changes=mine(month_changes(repo, as_of)),
+        evaluation=evaluate(repo, as_of, figures) if config.evaluation is not None else None,
+        errors=len(repo.errors),
+        reported=reported_regions(repo, month_key(as_of)),
+    )
+
+
+def project_rows(repo: Repository, as_of: date, *, ledger: Ledger | None = None, region: str | None = None,
+                 minimum: Decimal | None = None, leader: str | None = None, secretary: str | None = None,
+                 category: str | None = None) -> list[dict[str, Any]]:
+    """``xm list``: the projects that match, in region, ledger and file order, with key figures."""
+    config = config_of(repo)
+    order = {name: i for i, name in enumerate(config.region_names)}
+    rows = []
+    for rec in sorted(repo.records, key=lambda r: (order.get(r.region, len(order)), r.region,
+                                                   LEDGERS.index(r.ledger), r.file, r.index)):
+        p = rec.project
+        if ((ledger is not None and rec.ledger is not ledger) or (region is not None and rec.region != region)
+                or (minimum is not None and p.total < minimum) or (leader is not None and p.leader != leader)
+                or (secretary is not None and p.secretary != secretary)
+                or (category is not None and p.category != category)):
+            continue
+        row: dict[str, Any] = {
+            "地区": rec.region, "台账": rec.ledger.value, "编号": p.code, "名称": p.name, "类别": p.category,
+            "总投资": p.total, "年度计划投资": None, "完成投资": None, "建设性质": None, "阶段": None,
+            "开工日期": None, "计划开工日期": None, "包保领导": p.leader, "项目秘书": p.secretary,
+        }
+        if isinstance(p, StartedProject):
+            row.update({"年度计划投资": p.annual_plan, "完成投资": completed_investment(p, config.year, as_of),
+                        "建设性质": p.nature, "开工日期": p.start_date, "计划开工日期": p.planned_start})
+        elif isinstance(p, PlannedProject):
+            row.update({"年度计划投资": p.annual_plan, "建设性质": p.nature_or_default,
+                        "计划开工日期": p.planned_start})
+        elif isinstance(p, InvestmentProject):
+            row["阶段"] = p.stage
+        rows.append(row)
+    return rows

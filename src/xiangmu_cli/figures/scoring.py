@@ -1,0 +1,106 @@
+"""考评: per-region scores, totals, ranks, 加分 and 减档 (docs/metrics.md "Evaluation").
+
+For each region and each metric in 考评.指标 with weight w: ratio = actual ÷ target, score =
+w × min(ratio, 封顶). Rates take the region's own target, else 全市's, else 1; counts, sums and
+年度投资 take the region's own target only, and a region without one is not scored on that
+metric. 投资完成率 is judged against time: its target is × 序时进度. The total is rescaled over
+the scored weights: Σ scored (w × min(ratio, 封顶)) × W ÷ Σ scored w. Everything is computed
+exactly (fractions) and rounded once, half-even to 2 places, where shown (1/6 against 0.8 with
+w = 15 is 3.125 → 3.12); ranks go by rounded total.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from xiangmu_cli.figures.metrics import Figures, config_of, compute_metrics, ratio, schedule_progress
+from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
+
+if TYPE_CHECKING:
+    from xiangmu_cli.reading.loading import Repository
+
+__all__ = ["PERIODS", "period_as_of", "evaluate"]
+
+CENT = Decimal("0.01")
+PERIODS = ("三季度", "年终")
+
+
+def period_as_of(repo: Repository, period: str) -> date:
+    """三季度 → 年度-09-30, 年终 → 年度-12-31."""
+    year = config_of(repo).year
+    if period == "三季度":
+        return date(year, 9, 30)
+    if period == "年终":
+        return date(year, 12, 31)
+    raise ValueError(f"考评期「{period}」应为 三季度 或 年终")
+
+
+def _round(value: Fraction | Decimal) -> Decimal:
+    """An exact value rounded once, half-even, to 2 places (what is shown)."""
+    return Decimal(round(Fraction(value) * 100)).scaleb(-2)
+
+
+def _target(config: Any, region: str, key: str) -> Decimal | None:
+    own = config.targets.get(region, {}).get(key)
+    if own is not None or key == "年度投资" or METRIC_KINDS[key] != "rate":
+        return own
+    city = config.targets.get(CITY, {}).get(key)
+    return city if city is not None else Decimal(1)
+
+
+def evaluate(repo: Repository, as_of: date, figures: dict[str, Figures] | None = None) -> list[dict[str, Any]]:
+    """One row per region, by rank (then xiangmu.yaml order).
+
+    Row keys: 地区, 指标 (metric → {权重, 实际, 目标, 比率, 得分}; 比率 and 得分 are None when the
+    metric is not scored), 合计 (None when nothing was scored), 名次, 加分, 总分, 减档.
+    Returns [] when 考评 is not configured.
+    """
+    config = config_of(repo)
+    evaluation = config.evaluation
+    if evaluation is None or not evaluation.weights:
+        return []
+    figures = figures or compute_metrics(repo, as_of)
+    cap = Fraction(evaluation.cap if evaluation.cap is not None else Decimal("1.2"))
+    progress = schedule_progress(as_of, config.year)
+    # An unknown metric is a validation error (E209); it is left out here, and out of W.
+    weights = {k: w for k, w in evaluation.weights.items() if k == "年度投资" or k in METRIC_KINDS}
+    all_weight = sum((Fraction(w) for w in weights.values()), Fraction(0))
+    rows = []
+    for region in config.region_names:
+        details: dict[str, dict[str, Any]] = {}
+        scored_sum, scored_weight = Fraction(0), Fraction(0)
+        for key, weight in weights.items():
+            actual = figures[region]["完成投资" if key == "年度投资" else key]
+            target: Fraction | Decimal | None = _target(config, region, key)
+            if key == "投资完成率" and target is not None:
+                # judged against time: on schedule in September (75% of the year's target) is full marks
+                target = Fraction(target) * progress if progress else None
+            rate = None if actual is None or target is None else ratio(actual, target)
+            score = None if rate is None else Fraction(weight) * min(rate, cap)
+            if score is not None:
+                scored_sum += score
+                scored_weight += Fraction(weight)
+            details[key] = {"权重": weight, "实际": actual, "目标": target, "比率": rate,
+                            "得分": None if score is None else _round(score)}
+        total = None if scored_weight == 0 else _round(scored_sum * all_weight / scored_weight)
+        rows.append({"地区": region, "指标": details, "合计": total})
+
+    ranked = sorted((r for r in rows if r["合计"] is not None), key=lambda r: -r["合计"])
+    for row in ranked:
+        row["名次"] = 1 + sum(other["合计"] > row["合计"] for other in ranked)
+    for row in rows:
+        if row["合计"] is None:
+            row["名次"] = len(ranked) + 1
+    bonus_rank = evaluation.bonus.rank if evaluation.bonus is not None else 0
+    bonus = evaluation.bonus.points if evaluation.bonus is not None else Decimal(0)
+    demoted_from = len(rows) - (evaluation.demotion.rank if evaluation.demotion is not None else 0)
+    for row in rows:
+        row["加分"] = bonus if row["合计"] is not None and row["名次"] <= bonus_rank else Decimal(0)
+        row["总分"] = None if row["合计"] is None else row["合计"] + row["加分"]
+        row["减档"] = evaluation.demotion is not None and row["名次"] > demoted_from
+    order = {name: i for i, name in enumerate(config.region_names)}
+    rows.sort(key=lambda r: (r["名次"], order[r["地区"]]))
+    return rows

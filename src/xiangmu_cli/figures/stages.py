@@ -1,0 +1,131 @@
+"""A project's stage as of a date, from its dates (docs/metrics.md, "A project's stage as of a date").
+
+The file a record sits in is its stage **now**; its stage at an earlier as-of follows from its
+dates, so a past month's figures stay what they were after later moves (开工, 入统, 落地), which
+keep every date (docs/ledger-format.md, "Moves keep history"). Every figure, target, overdue
+kind, 考评 and 本月变动 asks these predicates, and nothing else decides a stage.
+
+Facts that carry no date (a record being in 计划开工 or 招商 at all, 项目秘书, 总投资) are taken
+as they stand now.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from xiangmu_cli.ledger import units
+from xiangmu_cli.ledger.model import Issue, Project, StartedProject
+from xiangmu_cli.ledger.vocab import Ledger
+
+if TYPE_CHECKING:
+    from xiangmu_cli.reading.loading import Record
+
+__all__ = ["signed", "landed", "landed_in_year", "started", "in_stats", "unstat", "finished", "planned",
+           "planned_or_started", "ledger_at", "issue_raised", "issue_solved", "issue_overdue", "visit_due", "month_key"]
+
+_STARTED_LEDGERS = (Ledger.BUILDING, Ledger.UNSTAT)
+
+
+def month_key(day: date) -> str:
+    """``YYYY-MM`` of a date: the key of 完成投资."""
+    return units.month_key(day.year, day.month)
+
+
+def _on_or_before(day: date | None, as_of: date) -> bool:
+    return day is not None and day <= as_of
+
+
+def signed(project: Project, as_of: date) -> bool:
+    """已签约: 签约日期 ≤ as-of (a record in any ledger)."""
+    return _on_or_before(getattr(project, "sign_date", None), as_of)
+
+
+def landed(project: Project, as_of: date) -> bool:
+    """已落地: 落地日期 ≤ as-of (a record in any ledger)."""
+    return _on_or_before(getattr(project, "land_date", None), as_of)
+
+
+def landed_in_year(project: Project, year: int, as_of: date) -> bool:
+    """招商落地: 落地日期 in 年度 and ≤ as-of."""
+    day = getattr(project, "land_date", None)
+    return day is not None and day.year == year and day <= as_of
+
+
+def started(rec: Record, as_of: date) -> bool:
+    """已开工: in 在建 or 未入统, and 开工日期 ≤ as-of."""
+    return rec.ledger in _STARTED_LEDGERS and rec.project.start_date <= as_of  # type: ignore[attr-defined]
+
+
+def in_stats(rec: Record, as_of: date) -> bool:
+    """已入统: started, in 在建, and 入统日期 absent (records before revision 2 kept none: 入统 from
+    the start) or ≤ as-of."""
+    if rec.ledger is not Ledger.BUILDING or not started(rec, as_of):
+        return False
+    day = getattr(rec.project, "stats_date", None)
+    return day is None or day <= as_of
+
+
+def unstat(rec: Record, as_of: date) -> bool:
+    """未入统 at as-of: started and not 入统."""
+    return started(rec, as_of) and not in_stats(rec, as_of)
+
+
+def finished(rec: Record, as_of: date) -> bool:
+    """已竣工: started and 竣工日期 ≤ as-of."""
+    return started(rec, as_of) and _on_or_before(rec.project.finish_date, as_of)  # type: ignore[attr-defined]
+
+
+def planned(rec: Record, as_of: date) -> bool:
+    """计划开工 at as-of: not started; in 计划开工 now, or in 在建/未入统 with 开工日期 > as-of; and,
+    when it carries 落地日期, landed by as-of (before that it was a 招商 project)."""
+    if rec.ledger is Ledger.PLANNED:
+        pass
+    elif rec.ledger in _STARTED_LEDGERS:
+        if started(rec, as_of):
+            return False
+    else:
+        return False
+    land = getattr(rec.project, "land_date", None)
+    return land is None or land <= as_of
+
+
+def planned_or_started(rec: Record, as_of: date) -> bool:
+    return started(rec, as_of) or planned(rec, as_of)
+
+
+def ledger_at(rec: Record, as_of: date) -> Ledger:
+    """The ledger the record was in at as-of (the 台账 a report for that date shows): 在建 or 未入统
+    when started, 计划开工 when planned, else 招商 (in 招商 now, or landing only after as-of)."""
+    if started(rec, as_of):
+        return Ledger.BUILDING if in_stats(rec, as_of) else Ledger.UNSTAT
+    if planned(rec, as_of):
+        return Ledger.PLANNED
+    return Ledger.INVESTMENT
+
+
+def issue_raised(issue: Issue, as_of: date) -> bool:
+    return issue.raised <= as_of
+
+
+def issue_solved(issue: Issue, as_of: date) -> bool:
+    return issue_raised(issue, as_of) and _on_or_before(issue.solved, as_of)
+
+
+def issue_overdue(issue: Issue, as_of: date) -> bool:
+    """问题超期: raised by as-of, 时限 < as-of, not solved by as-of."""
+    return (issue_raised(issue, as_of) and issue.deadline is not None and issue.deadline < as_of
+            and not _on_or_before(issue.solved, as_of))
+
+
+def visited_within(project: Project, as_of: date, cycle_days: int) -> bool:
+    """走访达标: the latest 走访 ≤ as-of is at most 走访周期 days before as-of."""
+    latest = project.latest_visit(as_of)
+    return latest is not None and (as_of - latest).days <= cycle_days
+
+
+def visit_due(project: StartedProject, as_of: date, cycle_days: int) -> date:
+    """When the next 走访 is due: (latest 走访 ≤ as-of, else 开工日期) + 走访周期."""
+    from datetime import timedelta
+
+    return (project.latest_visit(as_of) or project.start_date) + timedelta(days=cycle_days)

@@ -1,0 +1,491 @@
+"""Pydantic models of xiangmu.yaml and the four ledgers (docs/ledger-format.md).
+
+Keys are Chinese (the aliases, as in the files); attributes are English. Scalars go through
+the parsers of :mod:`xiangmu_cli.units`, which raise problem codes; the loader turns pydantic's
+errors into :class:`~xiangmu_cli.problems.Problem` records. The models check shape and type
+only: rules that need other fields, other files or xiangmu.yaml live in :mod:`checks`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetPydanticSchema, WithJsonSchema
+from pydantic_core import CoreSchema, PydanticCustomError
+from pydantic_core import core_schema as cs
+
+from xiangmu_cli.ledger import units
+from xiangmu_cli.base.safetext import CONTROL_CHARS, first_control, visible
+from xiangmu_cli.ledger.vocab import Ledger
+
+__all__ = [
+    "Issue", "Visit", "Approval", "Project", "StartedProject", "BuildingProject",
+    "UnstatProject", "PlannedProject", "InvestmentProject", "PROJECT_MODELS",
+    "Config", "Caliber", "Leader", "RegionDef", "Evaluation", "INEXACT", "clean_errors",
+]
+
+#: The error type raised for a float literal too long for a binary float; the loader re-reads
+#: that file's scalars from the source text.
+INEXACT = "inexact_float"
+
+
+def _parser(parse: Callable[[Any], Any], optional: bool) -> Callable[[Any], Any]:
+    def validate(value: Any) -> Any:
+        if value is None:
+            if optional:
+                return None
+            raise PydanticCustomError("E102", "{message}", {"message": "该项为空", "hint": "请填写该项"})
+        try:
+            return parse(value)
+        except units.UnitError as exc:
+            raise PydanticCustomError(exc.code, "{message}", {"message": exc.message, "hint": exc.hint}) from None
+        except units.InexactFloat:
+            raise PydanticCustomError(INEXACT, "inexact float") from None
+
+    return validate
+
+
+#: Union branch labels of a scalar (see :func:`_scalar`); they appear in pydantic's error locations.
+_FAST, _PARSE = "\x00fast", "\x00parse"
+#: Every (parser, fast schema) pair in use, for the test that they agree.
+FAST_PATHS: list[tuple[Callable[[Any], Any], CoreSchema]] = []
+
+
+def _scalar_schema(parse: Callable[[Any], Any], fast: CoreSchema | None, optional: bool) -> GetPydanticSchema:
+    if fast is not None and not optional:
+        FAST_PATHS.append((parse, fast))
+    validator = cs.no_info_plain_validator_function(_parser(parse, optional))
+    schema = validator if fast is None else cs.union_schema(
+        [(fast, _FAST), (validator, _PARSE)], mode="left_to_right")
+    return GetPydanticSchema(lambda _source, _handler: schema)
+
+
+def _scalar(parse: Callable[[Any], Any], schema: dict[str, Any], py: Any, description: str,
+            fast: CoreSchema | None = None) -> tuple[Any, Any]:
+    """The required and the optional annotated type for one scalar kind.
+
+    ``parse`` (a :mod:`units` parser) decides what a value means and explains every error. For
+    speed, ``fast`` may give a pydantic-core schema that validates the common spelling in Rust
+    without calling Python; it must accept only values on which it gives exactly ``parse``'s
+    result (tests/test_paths.py checks this), and anything it rejects goes on to ``parse``.
+    The loader drops the fast branch's errors (:func:`clean_errors`).
+    """
+    required = Annotated[py, _scalar_schema(parse, fast, False),
+                         WithJsonSchema({**schema, "description": description})]
+    nullable = {"anyOf": [schema, {"type": "null"}], "description": description}
+    optional = Annotated[py | None, _scalar_schema(parse, fast, True), WithJsonSchema(nullable)]
+    return required, optional
+
+
+def clean_errors(errors: list[Any]) -> list[Any]:
+    """Pydantic's errors without those of the fast branches, which only said "not the common case"."""
+    cleaned = []
+    for err in errors:
+        loc = err["loc"]
+        if _FAST in loc:
+            continue
+        if _PARSE in loc:
+            err = {**err, "loc": tuple(e for e in loc if e != _PARSE)}
+        cleaned.append(err)
+    return cleaned
+
+
+# Fast branches: plain YAML values already in their final form.
+#: Text: a string, stripped as str.strip() strips (which differs from Rust's trim only on
+#: U+001C..U+001F: such strings go to the parser).
+#: Text with a control character (E111) goes to the parser too.
+_FAST_TEXT = cs.str_schema(strict=True, strip_whitespace=True, min_length=1, pattern=f"^[^{CONTROL_CHARS}]*$")
+#: Amounts: a non-negative integer up to the plausibility limit, as Decimal(int).
+_FAST_AMOUNT = cs.chain_schema([cs.int_schema(strict=True, ge=0, le=int(units.MAX_AMOUNT)), cs.decimal_schema()])
+_FAST_DATE = cs.chain_schema([
+    cs.str_schema(strict=True, pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+    cs.date_schema(ge=date(units.DATE_YEARS.start, 1, 1), le=date(units.DATE_YEARS.stop - 1, 12, 31))])
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise units.UnitError("E102", "该项为空", "请填写该项")
+        bad = first_control(text)
+        if bad is not None:
+            raise units.UnitError("E111", f"文字中有控制字符 U+{ord(bad):04X}（在第 {text.index(bad) + 1} 个字符处）：「{visible(text)}」",
+                                  "删去该字符：它通常来自 YAML 转义（如 \"\\e\"、\"\\0\"）或从别处粘贴，看不见却会扰乱终端和表格")
+        return text
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    shown = "true" if value is True else "false" if value is False else type(value).__name__
+    kind = {"list": "列表", "dict": "映射"}.get(type(value).__name__, shown)
+    raise units.UnitError("E103", f"应为文字，实际为{kind}「{value}」" if kind == shown else f"应为文字，实际为{kind}",
+                          "如需写成文字，请加引号，例如 \"true\"" if isinstance(value, bool) else "写成一行文字")
+
+
+_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+def _project_id(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise units.UnitError("E108", f"编号被 YAML 读成了数字「{value}」", "给编号加引号，例如 编号: \"010\"")
+    if not isinstance(value, str):
+        raise units.UnitError("E108", "编号应为文字", "编号由字母、数字、- 和 _ 组成，例如 CY-2018-001")
+    if not _ID_RE.fullmatch(value):
+        raise units.UnitError("E108", f"编号「{value}」含有不允许的字符",
+                              "编号以字母或数字开头，只含字母、数字、- 和 _，例如 CY-2018-001")
+    return value
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise units.UnitError("E103", f"应为整数，实际为「{value}」", "写一个整数，例如 15")
+
+
+def _year(value: Any) -> int:
+    year = _int(value)
+    if not 1949 <= year <= 2200:
+        raise units.UnitError("E109", f"年度「{value}」不合理", "写四位年份，例如 2018")
+    return year
+
+
+def _choice(*options: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if isinstance(value, str) and value.strip() in options:
+            return value.strip()
+        raise units.UnitError("E109", f"「{value}」不是允许的取值", "应为 " + " 或 ".join(options))
+
+    return parse
+
+
+def _target_value(value: Any) -> Decimal:
+    """A target: a count, an amount in 万元 (``1.2亿``) or a rate (``0.8`` or ``80%``)."""
+    if isinstance(value, str) and value.strip().endswith(("%", "％")):
+        return units.parse_amount(value.strip()[:-1]) / 100
+    return units.parse_amount(value)
+
+
+#: A number written as text, as the parsers read it: starts with a digit (``0.5``, not ``.5``);
+#: commas, if any, group by three (``12,000``, not ``1,2000``); full-width digits and marks too.
+_NUMBER_PATTERN = r"(?:[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+|[0-9０-９]+)(?:[.．][0-9０-９]+)?"
+_AMOUNT_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": rf"^\s*{_NUMBER_PATTERN}\s*(?:亿元|亿|万元|万)?\s*$"},
+    ]
+}
+_AREA_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": rf"^\s*{_NUMBER_PATTERN}\s*(?:平方米|平米|㎡|m²|m2|公顷|亩)?\s*$"},
+    ]
+}
+_DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_BOOL_SCHEMA = {"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}]}
+
+Amount, OptAmount = _scalar(units.parse_amount, _AMOUNT_SCHEMA, Decimal, "金额（万元），可写 12000、1.2亿、5000万元",
+                            _FAST_AMOUNT)
+Area, OptArea = _scalar(units.parse_area, _AREA_SCHEMA, Decimal,
+                        "面积（平方米，读入时保留两位小数，四舍六入五成双），可写 35000、35000平米、35000㎡、82.1公顷、123亩")
+Day, OptDay = _scalar(units.parse_date, _DATE_SCHEMA, date, "日期，YYYY-MM-DD", _FAST_DATE)
+Text, OptText = _scalar(_text, {"type": "string"}, str, "文字", _FAST_TEXT)
+Bool, OptBool = _scalar(units.parse_bool, _BOOL_SCHEMA, bool, "是/否", cs.bool_schema(strict=True))
+ProjectId, _ = _scalar(_project_id, {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}, str,
+                       "项目编号，全库唯一，例如 CY-2018-001；纯数字须加引号",
+                       cs.str_schema(strict=True, pattern="^[A-Za-z0-9][A-Za-z0-9_-]*$"))
+Int, OptInt = _scalar(_int, {"type": "integer", "minimum": 0}, int, "整数", cs.int_schema(strict=True))
+Year, _ = _scalar(_year, {"type": "integer", "minimum": 1949, "maximum": 2200}, int, "年度，例如 2018",
+                  cs.int_schema(strict=True, ge=1949, le=2200))
+Nature, OptNature = _scalar(_choice("新建", "续建"), {"enum": ["新建", "续建"]}, str, "建设性质：新建 或 续建",
+                            cs.literal_schema(["新建", "续建"]))
+Stage, _ = _scalar(_choice("洽谈", "签约", "落地"), {"enum": ["洽谈", "签约", "落地"]}, str, "阶段：洽谈、签约 或 落地",
+                   cs.literal_schema(["洽谈", "签约", "落地"]))
+RegionKind, _ = _scalar(_choice("区县", "开发区"), {"enum": ["区县", "开发区"]}, str, "类型：区县 或 开发区",
+                        cs.literal_schema(["区县", "开发区"]))
+TargetValue, _ = _scalar(_target_value, {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}]},
+                         Decimal, "目标值：个数、金额（万元）或比率（0.8 或 80%）")
+
+
+def _month_key(value: Any) -> str:
+    year, month = units.parse_month(value)
+    return units.month_key(year, month)
+
+
+MonthKey = Annotated[str, _scalar_schema(
+    _month_key, cs.str_schema(strict=True, pattern="^[0-9]{4}-(0[1-9]|1[0-2])$"), False),
+    WithJsonSchema({"type": "string"})]
+
+
+def _none_as_empty_list(value: Any) -> Any:
+    return [] if value is None else value
+
+
+def _none_as_empty_dict(value: Any) -> Any:
+    return {} if value is None else value
+
+
+def _visit(value: Any) -> Any:
+    # A visit is a bare date (`- 2018-09-03`) or a mapping {日期, 内容}.
+    return value if isinstance(value, dict) else {"日期": value}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_by_alias=True, validate_by_name=False,
+                              serialize_by_alias=True, use_attribute_docstrings=False)
+
+
+def _f(alias: str, description: str, **kwargs: Any) -> Any:
+    return Field(alias=alias, description=description, **kwargs)
+
+
+class Issue(_Model):
+    """问题：项目问题清单中的一条。"""
+
+    raised: Day = _f("提出日期", "提出日期")
+    content: Text = _f("内容", "问题内容：什么卡住了项目")
+    department: OptText = _f("责任单位", "负责解决的部门", default=None)
+    deadline: OptDay = _f("时限", "解决时限", default=None)
+    solved: OptDay = _f("解决日期", "解决日期，不早于提出日期", default=None)
+    solution: OptText = _f("解决情况", "如何解决的", default=None)
+
+
+class Visit(_Model):
+    """走访：项目秘书一次踏查/走访。可简写为一个日期。"""
+
+    day: Day = _f("日期", "走访日期")
+    content: OptText = _f("内容", "走访内容", default=None)
+
+
+VisitItem = Annotated[Visit, BeforeValidator(_visit, json_schema_input_type=Visit | Annotated[
+    str, WithJsonSchema({**_DATE_SCHEMA, "description": "走访日期"})])]
+
+
+class Approval(_Model):
+    """前期手续：一项审批手续。"""
+
+    name: Text = _f("名称", "手续名称，例如 立项、规划选址、用地、环评、施工许可")
+    due: OptDay = _f("计划办结", "计划办结日期", default=None)
+    done: OptDay = _f("办结日期", "实际办结日期", default=None)
+
+
+class Project(_Model):
+    """四本台账共有的字段。"""
+
+    code: ProjectId = _f("编号", "项目编号，全库唯一；项目在台账之间移动时保持不变")
+    name: Text = _f("名称", "项目名称")
+    owner: OptText = _f("建设单位", "建设单位（招商项目用 投资方）", default=None)
+    category: OptText = _f("类别", "类别，例如 工业、基础设施、民生、服务业；须在 xiangmu.yaml 类别 中", default=None)
+    total: Amount = _f("总投资", "总投资（万元）；招商项目为协议投资额")
+    leader: OptText = _f("包保领导", "包保领导，须在 xiangmu.yaml 领导 中", default=None)
+    secretary: OptText = _f("项目秘书", "项目服务秘书", default=None)
+    department: OptText = _f("责任单位", "责任单位", default=None)
+    land_area: OptArea = _f("用地面积", "用地面积（平方米），可写 35000、35000平米、82.1公顷、123亩", default=None)
+    issues: Annotated[list[Issue], BeforeValidator(_none_as_empty_list)] = _f(
+        "问题", "问题清单", default_factory=list)
+    visits: Annotated[list[VisitItem], BeforeValidator(_none_as_empty_list)] = _f(
+        "走访", "项目秘书走访记录：日期，或 {日期, 内容}", default_factory=list)
+    note: OptText = _f("备注", "备注", default=None)
+
+    LEDGER: ClassVar[Ledger | None] = None  # set on each concrete class
+
+    def latest_visit(self, as_of: date) -> date | None:
+        days = [v.day for v in self.visits if v.day <= as_of]
+        return max(days) if days else None
+
+
+class StartedProject(Project):
+    """已开工项目（在建、未入统）共有的字段。"""
+
+    nature: Nature = _f("建设性质", "新建（本年新开工）或 续建（以前年度开工）")
+    start_date: Day = _f("开工日期", "开工日期（续建项目为最初开工日期）")
+    resume_date: OptDay = _f("复工日期", "本年复工日期，仅续建项目", default=None)
+    planned_start: OptDay = _f("计划开工日期", "原计划开工日期（从计划开工台账转入时保留）", default=None)
+    planned_finish: OptDay = _f("计划竣工日期", "计划竣工日期", default=None)
+    finish_date: OptDay = _f("竣工日期", "实际竣工日期，不早于开工日期", default=None)
+    annual_plan: Amount = _f("年度计划投资", "本年度计划投资（万元）")
+    prior_invest: OptAmount = _f("以前年度完成投资", "以前年度累计完成投资（万元）", default=None)
+    monthly: Annotated[dict[MonthKey, Amount], BeforeValidator(_none_as_empty_dict)] = _f(
+        "完成投资", "各月当月完成投资（万元），键为 YYYY-MM；缺一个月即为漏报，0 为报了零",
+        default_factory=dict)
+    progress: OptText = _f("形象进度", "形象进度", default=None)
+    approvals: Annotated[list[Approval], BeforeValidator(_none_as_empty_list)] = _f(
+        "前期手续", "前期手续（从计划开工台账转入时保留）", default_factory=list)
+
+
+class _Landed(_Model):
+    """What a project that came from 招商 keeps when it lands (落地 keeps its dated history).
+
+    Listed after a ledger's own keys (the base order below puts these fields last).
+    """
+
+    investor: OptText = _f("投资方", "投资方（从招商台账转入时保留）", default=None)
+    origin: OptText = _f("来源地", "投资方所在地（从招商台账转入时保留）", default=None)
+    sign_date: OptDay = _f("签约日期", "签约日期（从招商台账落地转入时保留）", default=None)
+    planned_land: OptDay = _f("计划落地日期", "计划落地日期（从招商台账转入时保留）", default=None)
+    land_date: OptDay = _f("落地日期", "落地日期（xm land 写入），不早于签约日期", default=None)
+    key: OptBool = _f("重点", "是否为市领导包保的重点招商项目（从招商台账转入时保留）", default=None)
+
+
+class _Building(StartedProject):
+    stats_date: OptDay = _f("入统日期", "入统计库日期（xm enter-stats 写入；以前的记录可能没有）", default=None)
+    stats_deadline: OptDay = _f("入统时限", "入统时限（从未入统台账转入时保留）", default=None)
+
+
+class BuildingProject(_Landed, _Building):
+    """在建台账：已开工、已入统计库的项目。"""
+
+    LEDGER: ClassVar[Ledger | None] = Ledger.BUILDING
+
+
+class _Unstat(StartedProject):
+    unstat_reason: Text = _f("未入统原因", "未入统原因")
+    stats_deadline: OptDay = _f("入统时限", "入统时限；缺省为 xiangmu.yaml 口径.入统时限", default=None)
+
+
+class UnstatProject(_Landed, _Unstat):
+    """未入统台账：已开工、尚未入统计库的项目。"""
+
+    LEDGER: ClassVar[Ledger | None] = Ledger.UNSTAT
+
+
+class _Planned(Project):
+    nature: OptNature = _f("建设性质", "新建（开工）或 续建（复工），缺省为新建", default=None)
+    planned_start: Day = _f("计划开工日期", "计划开工日期")
+    annual_plan: OptAmount = _f("年度计划投资", "开工后本年度计划投资（万元）", default=None)
+    approvals: Annotated[list[Approval], BeforeValidator(_none_as_empty_list)] = _f(
+        "前期手续", "前期手续：{名称, 计划办结, 办结日期}", default_factory=list)
+    conditions: OptText = _f("开工条件", "开工前还需解决的条件", default=None)
+
+
+class PlannedProject(_Landed, _Planned):
+    """计划开工台账：开工时间表与前期手续。"""
+
+    LEDGER: ClassVar[Ledger | None] = Ledger.PLANNED
+
+    @property
+    def nature_or_default(self) -> str:
+        return self.nature or "新建"
+
+
+class InvestmentProject(Project):
+    """招商台账：洽谈 → 签约 → 落地。"""
+
+    LEDGER: ClassVar[Ledger | None] = Ledger.INVESTMENT
+    stage: Stage = _f("阶段", "洽谈、签约 或 落地")
+    investor: Text = _f("投资方", "投资方")
+    origin: OptText = _f("来源地", "投资方所在地，例如 浙江", default=None)
+    sign_date: OptDay = _f("签约日期", "签约日期；阶段为签约或落地时必填", default=None)
+    planned_land: OptDay = _f("计划落地日期", "计划落地日期", default=None)
+    land_date: OptDay = _f("落地日期", "落地日期；阶段为落地时必填，不早于签约日期", default=None)
+    key: OptBool = _f("重点", "是否为市领导包保的重点招商项目", default=None)
+
+
+PROJECT_MODELS: dict[Ledger, type[Project]] = {
+    Ledger.BUILDING: BuildingProject,
+    Ledger.UNSTAT: UnstatProject,
+    Ledger.PLANNED: PlannedProject,
+    Ledger.INVESTMENT: InvestmentProject,
+}
+
+#: Keys of a ledger file's top level.
+FILE_KEYS = {"地区": "地区名称；如填写须与所在文件夹一致", "台账": "台账名称；如填写须与文件名一致", "项目": "项目列表"}
+
+
+# --- xiangmu.yaml -------------------------------------------------------------------------
+
+class Caliber(_Model):
+    """口径：门槛与周期。"""
+
+    threshold: OptAmount = _f("入库门槛", "万元；达到的项目须配备项目秘书（5000万元以上）", default=Decimal(5000))
+    yi: OptAmount = _f("亿元以上", "万元；“亿元以上”统计线", default=Decimal(10000))
+    leader_threshold: OptAmount = _f("领导包保门槛", "万元；达到的项目须落实包保领导", default=Decimal(100000))
+    visit_days: OptInt = _f("走访周期", "天；项目秘书至少每半月走访一次", default=15)
+    stats_deadline: OptDay = _f("入统时限", "未入统项目的缺省入统时限", default=None)
+
+    def model_post_init(self, _context: Any) -> None:
+        # An explicit null means "the default", like an absent key.
+        defaults = type(self).model_fields
+        for name in ("threshold", "yi", "leader_threshold", "visit_days"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, defaults[name].default)
+
+
+class Leader(_Model):
+    """包保领导。"""
+
+    name: Text = _f("姓名", "姓名")
+    title: OptText = _f("职务", "职务", default=None)
+    regions: Annotated[list[Text], BeforeValidator(_none_as_empty_list)] = _f(
+        "包保地区", "包保的地区", default_factory=list)
+
+
+def _region_name(value: Any) -> str:
+    """A region's name, which is also its folder's name: nothing that leaves or hides the folder."""
+    name = _text(value)
+    bad = next((c for c in ("/", "\\", ":", "*", "?", "\"", "<", ">", "|") if c in name), None)
+    if bad is not None:
+        raise units.UnitError("E211", f"地区名称「{name}」含有「{bad}」，不能用作文件夹名",
+                              "地区名称就是其文件夹的名称：去掉 / \\ : * ? \" < > | 这些字符")
+    if name.startswith(".") or name in (".", ".."):
+        raise units.UnitError("E211", f"地区名称「{name}」以「.」开头，不能用作文件夹名（会成为隐藏文件夹）",
+                              "去掉开头的「.」")
+    if len(name.encode("utf-8")) > 200:
+        raise units.UnitError("E211", f"地区名称过长（{len(name)} 个字），不能用作文件夹名", "地区名称写简称，例如 船营区")
+    return name
+
+
+RegionName, _ = _scalar(_region_name, {"type": "string", "pattern": "^[^./\\\\:*?\"<>|][^/\\\\:*?\"<>|]*$"}, str,
+                        "地区名称，与文件夹名一致（不含 / \\ : * ? \" < > |，不以 . 开头）")
+
+
+class RegionDef(_Model):
+    """地区：区县或开发区。"""
+
+    name: RegionName = _f("名称", "地区名称，与文件夹名一致")
+    kind: RegionKind = _f("类型", "区县 或 开发区")
+
+
+class Bonus(_Model):
+    rank: Int = _f("名次", "前几名加分")
+    points: TargetValue = _f("加分", "加几分")
+
+
+class Demotion(_Model):
+    rank: Int = _f("名次", "后几名减档")
+
+
+class Evaluation(_Model):
+    """考评：指标权重与加减分规则（metrics.md）。"""
+
+    weights: Annotated[dict[str, TargetValue], BeforeValidator(_none_as_empty_dict)] = _f(
+        "指标", "指标名 → 权重", default_factory=dict)
+    cap: OptAmount = _f("封顶", "得分率封顶，缺省 1.2", default=Decimal("1.2"))
+    bonus: Bonus | None = _f("前列加分", "{名次, 加分}", default=None)
+    demotion: Demotion | None = _f("后列减档", "{名次}", default=None)
+
+
+class Config(_Model):
+    """xiangmu.yaml：台账库的配置。"""
+
+    name: Text = _f("名称", "台账库名称，例如 吉林市重点项目建设台账")
+    year: Year = _f("年度", "报告年度；完成投资的月份须在此年度内")
+    categories: list[Text] | None = _f(
+        "类别", "类别词表；设置后项目的类别须在其中", default=None)
+    caliber: Annotated[Caliber, BeforeValidator(_none_as_empty_dict)] = _f(
+        "口径", "门槛与周期", default_factory=Caliber)
+    leaders: Annotated[list[Leader], BeforeValidator(_none_as_empty_list)] = _f(
+        "领导", "可担任包保领导的领导", default_factory=list)
+    regions: list[RegionDef] = _f("地区", "区县和开发区，顺序即各表中地区的顺序")
+    targets: Annotated[dict[str, Annotated[dict[str, TargetValue], BeforeValidator(_none_as_empty_dict)]],
+                       BeforeValidator(_none_as_empty_dict)] = _f(
+        "目标", "按 全市 或地区名称设定的目标：年度投资 或 metrics.md 中的指标名", default_factory=dict)
+    evaluation: Evaluation | None = _f("考评", "考评设置", default=None)
+
+    @property
+    def region_names(self) -> list[str]:
+        return [r.name for r in self.regions]
+

@@ -1,0 +1,95 @@
+"""The ledgers as spreadsheet columns: what ``xm export xlsx`` writes and ``xm import`` reads back.
+
+Each ledger field has a cell kind (:data:`FIELD_KINDS`); a sheet has one column per field of the
+ledger's model, in the model's order, preceded by 地区:
+
+- amounts in 万元 (header ``总投资（万元）``), areas in m² (``用地面积（平方米）``): numbers;
+- dates: real dates; 重点: 是/否; text: text;
+- 完成投资: one column per month reported in that ledger anywhere in the repository, headed
+  ``2018年9月完成投资（万元）``; an empty cell is a month not reported, 0 a reported zero;
+- 问题, 走访, 前期手续: one item per line, written as in the ledger's flow style
+  (``2018-09-03`` or ``{日期: 2018-09-17, 内容: 协调用地}``), so they come back exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xiangmu_cli.write.edit import flow_mapping, yaml_value
+from xiangmu_cli.reading.loading import Repository
+from xiangmu_cli.ledger.model import PROJECT_MODELS
+from xiangmu_cli.ledger.vocab import LEDGERS, Ledger
+
+__all__ = ["FIELD_KINDS", "REGION", "field_header", "month_header", "ledger_fields", "export_workbook"]
+
+REGION = "地区"
+#: Cell kind of every ledger field: text, id, amount, area, date, bool, monthly, list.
+FIELD_KINDS: dict[str, str] = {
+    "编号": "id", "名称": "text", "建设单位": "text", "类别": "text", "总投资": "amount", "包保领导": "text",
+    "项目秘书": "text", "责任单位": "text", "用地面积": "area", "问题": "list", "走访": "list", "备注": "text",
+    "建设性质": "text", "开工日期": "date", "复工日期": "date", "计划开工日期": "date", "计划竣工日期": "date",
+    "竣工日期": "date", "年度计划投资": "amount", "以前年度完成投资": "amount", "完成投资": "monthly",
+    "形象进度": "text", "入统日期": "date", "未入统原因": "text", "入统时限": "date", "前期手续": "list",
+    "开工条件": "text", "阶段": "text", "投资方": "text", "来源地": "text", "签约日期": "date",
+    "计划落地日期": "date", "落地日期": "date", "重点": "bool",
+}
+_UNITS = {"amount": "万元", "area": "平方米"}
+#: The tables.KINDS kind a cell of each field kind is written with.
+_SHEET_KINDS = {"amount": "amount", "area": "area", "date": "date", "monthly": "amount", "list": "wrap"}
+
+
+def ledger_fields(ledger: Ledger) -> list[str]:
+    """The ledger's keys, in the model's order."""
+    return [f.alias or name for name, f in PROJECT_MODELS[ledger].model_fields.items()]
+
+
+def field_header(name: str) -> str:
+    unit = _UNITS.get(FIELD_KINDS[name])
+    return f"{name}（{unit}）" if unit else name
+
+
+def month_header(month: str) -> str:
+    return f"{int(month[:4])}年{int(month[5:])}月完成投资（万元）"
+
+
+def _list_cell(name: str, items: list[dict[str, Any]]) -> str | None:
+    lines = [yaml_value(item["日期"]) if name == "走访" and item.get("内容") is None else flow_mapping(item)
+             for item in items]
+    return "\n".join(lines) or None
+
+
+def export_workbook(repo: Repository) -> bytes:
+    """Every valid project, one sheet per ledger (在建, 未入统, 计划开工, 招商), regions in
+    xiangmu.yaml order then file order."""
+    from xiangmu_cli.output.xlsx import SheetColumn, add_sheet, new_workbook, workbook_bytes
+
+    order = {name: i for i, name in enumerate(repo.config.region_names if repo.config else [])}
+    wb = new_workbook()
+    for ledger in LEDGERS:
+        records = sorted((r for r in repo.records if r.ledger is ledger),
+                         key=lambda r: order.get(r.region, len(order)))  # stable: file order within a region
+        dumps = [r.project.model_dump(by_alias=True, exclude_none=True) for r in records]
+        months = sorted({m for d in dumps for m in d.get("完成投资", {})})
+        columns = [SheetColumn(REGION)]
+        for name in ledger_fields(ledger):
+            kind = _SHEET_KINDS.get(FIELD_KINDS[name], "text")
+            if FIELD_KINDS[name] == "monthly":
+                columns += [SheetColumn(month_header(m), kind) for m in months]
+            else:
+                columns.append(SheetColumn(field_header(name), kind))
+        rows = []
+        for record, data in zip(records, dumps):
+            row: list[Any] = [record.region]
+            for name in ledger_fields(ledger):
+                value = data.get(name)
+                if FIELD_KINDS[name] == "monthly":
+                    row += [(value or {}).get(m) for m in months]
+                elif FIELD_KINDS[name] == "list":
+                    row.append(_list_cell(name, value or []))
+                elif FIELD_KINDS[name] == "bool" and value is not None:
+                    row.append("是" if value else "否")
+                else:
+                    row.append(value)
+            rows.append(row)
+        add_sheet(wb, ledger.value, columns, rows)
+    return workbook_bytes(wb)

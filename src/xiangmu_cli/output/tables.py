@@ -1,0 +1,680 @@
+"""Rendering of report rows to text: rich, md, plain, csv and json. Nothing here computes figures.
+
+The library hands over a :class:`Document`: a title, meta values and :class:`Table` s of rows
+(plain dicts keyed by the contract's metric names). Each :class:`Column` says which row key to
+show and how (its ``kind``); formatting is exact (Decimal or Fraction, never float) and every
+rounding is half-even and exact (:func:`units.round_half_even`). Every format is deterministic:
+same document, same bytes.
+
+Numbers written out (csv, json and xlsx alike, :func:`written_number`): amounts in 万元 exact
+with at least two decimals (``3416839.00``, ``12345.678``); rates and diffs as fractions rounded
+to six decimals (``0.549346``); areas, 投资强度 and scores to two; counts and days whole.
+
+- ``rich``: for a terminal; rates get a small bar, coloured against ``Column.compare``. On a
+  narrow terminal the columns with the highest ``priority`` are dropped (and named under the
+  table); if even the essential columns cannot fit, text cells wrap, and as a last resort each
+  row is shown as a list of 名称/值 pairs, so numbers are never truncated or garbled. A table
+  of more than ``MAX_RICH_ROWS`` rows shows its first rows and says how many there are and how
+  to see them all (every other format has every row).
+- ``md`` / ``plain``: tabulate pipe / simple tables, aligned by display width (wcwidth).
+- ``csv``: RFC 4180 quoting, ``\\n`` line ends, UTF-8 without BOM (the caller adds one when
+  writing for Excel). Text cells that a spreadsheet would read as a formula (starting with
+  ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'`` (:mod:`safetext`); numbers never do.
+  Values are machine-friendly: numbers written out by kind (``1234567.50``, ``0.750000``), ISO
+  dates, empty for missing. A document of several tables writes, per table, its name, the header and the rows,
+  with an empty line between tables.
+- ``json``: ``{"title", "meta", <table name>: [rows…]}`` with the library's rows as given (all
+  keys), numbers as JSON numbers written out by kind (the column's, else the key's:
+  :func:`value_kind`), never with an exponent, dates as ``YYYY-MM-DD``.
+- ``html``: one self-contained page (see :mod:`xiangmu_cli.html`): the document's highlights and
+  :class:`Chart` s first, then every table, cells as in rich, md and plain.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Context, Decimal
+from enum import Enum
+from fractions import Fraction
+from typing import Any, Literal
+
+import tabulate as _tabulate
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from xiangmu_cli.base.safetext import neutralise_formula, visible
+from xiangmu_cli.ledger.units import at_least_places, round_half_even
+from xiangmu_cli.ledger.vocab import METRIC_KINDS
+
+__all__ = ["Column", "Table", "Chart", "Document", "FORMATS", "KINDS", "render", "infer_format",
+           "format_value", "written_number", "value_kind", "metric_kind", "cell_tone", "terminal_settings"]
+
+FORMATS = ("rich", "md", "plain", "csv", "json", "html")
+KINDS = ("text", "count", "amount", "number", "rate", "diff", "date", "days", "area", "intensity", "bool", "list")
+NUMERIC_KINDS = frozenset({"count", "amount", "number", "rate", "diff", "days", "area", "intensity"})
+MISSING = "—"
+BAR_CELLS = 8
+#: Text columns may be wrapped down to this many cells before rows are shown stacked instead.
+MIN_TEXT_CELLS = 8
+#: A terminal shows at most this many rows of a table (rich renders ~0.1 ms a cell: a report of
+#: 10,000 overdue items would take seconds to scroll past); a note says how to see them all.
+MAX_RICH_ROWS = 500
+_EXTENSIONS = {".md": "md", ".markdown": "md", ".txt": "plain", ".csv": "csv", ".json": "json",
+               ".html": "html", ".htm": "html"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One shown column: row key, header, kind, drop priority on narrow terminals, colour reference.
+
+    Kinds: text, count, amount (万元, exact), number (scores and totals: two decimals), rate,
+    diff, date, days, area (m²), intensity (元/m²), bool, list. The kind decides how a number is
+    shown (:func:`format_value`) and written in json, csv and xlsx (:func:`written_number`).
+    ``kind_from`` names a row key holding a metric name (e.g. "指标" in 目标完成): that row's cell
+    is then formatted as the metric (count, amount, rate…), for columns that mix metrics.
+    ``align`` ("left" | "right") overrides the default (numbers right, the rest left).
+    """
+
+    key: str
+    header: str | None = None
+    kind: str = "text"
+    priority: int = 0
+    compare: str | None = None
+    kind_from: str | None = None
+    align: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}; expected one of {', '.join(KINDS)}")
+        if self.align not in (None, "left", "right"):
+            raise ValueError(f"align must be 'left' or 'right', not {self.align!r}")
+
+    @property
+    def title(self) -> str:
+        return self.header if self.header is not None else self.key
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS or self.kind_from is not None
+
+    @property
+    def justify(self) -> Literal["left", "right"]:
+        return "right" if (self.align or ("right" if self.numeric else "left")) == "right" else "left"
+
+    @property
+    def rigid(self) -> bool:
+        """Never wrapped in rich (numbers and dates): text columns wrap instead."""
+        return self.numeric or self.kind == "date"
+
+    def kind_for(self, row: Mapping[str, Any]) -> str:
+        if self.kind_from is not None:
+            return metric_kind(str(row.get(self.kind_from))) or self.kind
+        return self.kind
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart of one of the document's tables, drawn by the html format only.
+
+    One bar per row of the table named ``table``: labelled by the row's ``label`` value, as long
+    as its ``value`` (a column of that table, whose kind formats the figure). When that column has
+    a ``compare`` key, the compared value is drawn as a marker on each bar and the bar is coloured
+    like the cell (behind / ahead); otherwise a row whose ``flag`` value is true is coloured behind.
+    """
+
+    title: str
+    table: str
+    label: str
+    value: str
+    flag: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Document:
+    """A report. JSON carries each table's rows under its name, or ``json_data`` when set (the
+    library's own structure, e.g. nested score details, when the tables are a display of it).
+
+    ``highlights`` (key figures, one card per column and row) and ``charts`` are shown by the
+    html format only, before the tables; the other formats show the tables alone.
+    """
+
+    title: str
+    meta: dict[str, Any]
+    tables: list[Table]
+    json_data: dict[str, Any] | None = None
+    highlights: Table | None = None
+    charts: list[Chart] = field(default_factory=list)
+
+
+def metric_kind(name: str) -> str | None:
+    """The display kind of a metric name of the contract (or 年度投资); None when unknown."""
+    special = {"年度投资": "amount", "进度差": "diff", "新开工用地面积": "area", "投资强度": "intensity"}
+    if name in special:
+        return special[name]
+    return {"count": "count", "sum": "amount", "rate": "rate"}.get(METRIC_KINDS.get(name, ""))
+
+
+# --- values ----------------------------------------------------------------------------------
+
+#: The number types a value may have: the library computes with Decimal and, for exact rates and
+#: scores, Fraction; an int is a count (or a whole amount). A float is not expected (taken as written).
+NUMBER_TYPES = (int, float, Decimal, Fraction)
+#: Decimals that json, csv and xlsx write, by kind (rounded half-even); amounts are exact with at
+#: least two decimals; counts and days are integers.
+WRITTEN_PLACES = {"rate": 6, "diff": 6, "area": 2, "intensity": 2, "number": 2}
+AMOUNT_PLACES = 2
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, NUMBER_TYPES) and not isinstance(value, bool)
+
+
+def _decimal(value: Any) -> Decimal:
+    """A Decimal for arithmetic that is rounded afterwards (chart geometry): exact, except that a
+    Fraction without a finite decimal expansion is divided in the default 28-digit context."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):  # not expected from the library; taken as written, never binary
+        return Decimal(repr(value))
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(value)
+
+
+def _exact(value: Any) -> Decimal | Fraction:
+    """A number for comparing: Fractions stay Fractions (Decimal and Fraction compare exactly)."""
+    return value if isinstance(value, Fraction) else _decimal(value)
+
+
+def written_number(kind: str | None, value: Any) -> int | Decimal:
+    """A number as json, csv and xlsx write it, by its column kind ("Numbers written out").
+
+    amount: exact 万元 with at least two decimals (``12000.00``, ``12345.678``); rate, diff: a
+    fraction rounded half-even to six decimals (``0.549346``); area, intensity, number (scores):
+    two decimals, half-even; count, days: an integer when whole. Any other kind keeps the exact
+    value (a Fraction, which has no exact decimal, is rounded to six decimals like a rate).
+    Decimal or Fraction alike, the rounding is exact (:func:`units.round_half_even`).
+    """
+    if kind == "amount":
+        return at_least_places(value, AMOUNT_PLACES)
+    if kind in WRITTEN_PLACES:
+        return round_half_even(value, WRITTEN_PLACES[kind])
+    if isinstance(value, int):
+        return value
+    number = round_half_even(value, 6) if isinstance(value, Fraction) else _decimal(value)
+    if kind in ("count", "days") and number.is_finite() and number == number.to_integral_value():
+        return int(number)
+    return number
+
+
+def _grouped(value: Decimal) -> str:
+    """Thousands separators, the digits as given (round first; no "-0")."""
+    return format(value.copy_abs() if value == 0 else value, ",f")
+
+
+def _normalized(value: Decimal) -> Decimal:
+    """Trailing zeros dropped (in a context holding every digit: nothing is rounded); formatted
+    with "f" it never shows an exponent (Decimal('1E+4') → 10000)."""
+    value = value.normalize(Context(prec=max(28, len(value.as_tuple().digits))))
+    return value.copy_abs() if value == 0 else value
+
+
+def _plain_decimal(value: Decimal) -> str:
+    return format(_normalized(value), "f")
+
+
+def _generic(value: Any) -> str:
+    """A value shown by its type (text columns, meta, list items)."""
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Enum):
+        return _generic(value.value)
+    if isinstance(value, (Decimal, float, Fraction)):
+        return _grouped(_normalized(written_number(None, value)))  # type: ignore[arg-type]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "、".join(_generic(v) for v in value) if value else MISSING
+    if isinstance(value, Mapping):
+        return "；".join(f"{k}：{_generic(v)}" for k, v in value.items()) if value else MISSING
+    return str(value)
+
+
+def format_value(kind: str, value: Any) -> str:
+    """A cell as shown in rich, md, plain and html: ``1,234,567.5``, ``75.0%``, ``+5.0%``, ``—``.
+
+    Amounts show their exact digits; scores (number) two decimals; counts and days whole; area and
+    intensity two decimals; rates and diffs percent with one decimal. Rounding is half-even and
+    exact for Decimal and Fraction alike.
+    """
+    if value is None:
+        return MISSING
+    if isinstance(value, bool) or kind in ("text", "bool", "list", "date"):
+        return _generic(value)
+    if isinstance(value, str):
+        return value
+    if kind == "amount":
+        return _grouped(_normalized(at_least_places(value, AMOUNT_PLACES)))
+    if kind in ("count", "days"):
+        return _grouped(round_half_even(value, 0))
+    if kind in ("number", "area", "intensity"):
+        return _grouped(round_half_even(value, 2))
+    if kind not in ("rate", "diff"):
+        return _generic(value)
+    shown = _grouped(round_half_even(value, 3).scaleb(2))  # percent (points) with one decimal
+    ahead = kind == "diff" and not shown.startswith("-") and shown != "0.0"
+    return ("+" if ahead else "") + shown + "%"
+
+
+def _machine_value(value: Any, kind: str) -> str:
+    """A CSV cell: numbers written out by kind (:func:`written_number`), ISO dates, empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if _is_number(value):
+        number = written_number(kind, value)
+        if isinstance(number, int):
+            return str(number)
+        return format(number, "f") if kind in NUMERIC_KINDS else _plain_decimal(number)
+    if isinstance(value, (list, tuple)):
+        return "、".join(_machine_value(v, "text") for v in value)
+    if isinstance(value, (Mapping, set, frozenset)):
+        return _json_text(value, None)
+    return _generic(value)
+
+
+def _one_line(text: str) -> str:
+    """A cell on one line, any control character shown as an escape (safetext.visible)."""
+    return visible(" ".join(text.splitlines()) if "\n" in text or "\r" in text else text)
+
+
+def _cells(table: Table, columns: list[Column]) -> list[list[str]]:
+    return [[_one_line(format_value(c.kind_for(row), row.get(c.key))) for c in columns] for row in table.rows]
+
+
+# --- md and plain (tabulate) -------------------------------------------------------------------
+
+def _tabulated(table: Table, tablefmt: str, escape_pipes: bool) -> str:
+    # CJK is aligned by display width: tabulate does so whenever wcwidth is installed (a dependency
+    # of xm); tests/test_tables.py checks the alignment rather than setting tabulate's global here.
+    headers = [c.title for c in table.columns]
+    rows = _cells(table, table.columns)
+    if escape_pipes:
+        headers = [h.replace("|", "\\|") for h in headers]
+        rows = [[cell.replace("|", "\\|") for cell in row] for row in rows]
+    align = [c.justify for c in table.columns]
+    text = _tabulate.tabulate(rows, headers=headers, tablefmt=tablefmt, colalign=align,
+                              disable_numparse=True)
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+def _meta_line(meta: Mapping[str, Any]) -> str:
+    return " · ".join(f"{key}：{_generic(value)}" for key, value in meta.items())
+
+
+def _render_tabulated(doc: Document, markdown: bool) -> str:
+    """md: headings and paragraphs separated by blank lines; plain: the same without markup,
+    each title directly above what it titles."""
+    sep = "\n\n" if markdown else "\n"
+    head = [f"# {doc.title}" if markdown else doc.title] + ([_meta_line(doc.meta)] if doc.meta else [])
+    blocks = [sep.join(head)]
+    for table in doc.tables:
+        parts = [f"## {table.name}" if markdown else table.name] + ([table.note] if table.note else [])
+        parts.append(_tabulated(table, "pipe" if markdown else "simple", markdown) if table.rows else "（无）")
+        blocks.append(sep.join(parts))
+    return "\n\n".join(blocks) + "\n"
+
+
+# --- csv ---------------------------------------------------------------------------------------
+
+def _render_csv(doc: Document) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    several = len(doc.tables) > 1
+    for i, table in enumerate(doc.tables):
+        if several:
+            if i:
+                out.write("\n")
+            writer.writerow([neutralise_formula(table.name)])
+        writer.writerow([neutralise_formula(c.title) for c in table.columns])
+        for row in table.rows:
+            writer.writerow([_csv_cell(row.get(c.key), c.kind_for(row)) for c in table.columns])
+    return out.getvalue()
+
+
+def _csv_cell(value: Any, kind: str) -> str:
+    """A CSV cell; text that a spreadsheet would run as a formula is neutralised, numbers never
+    (-12.5 stays a number)."""
+    cell = _machine_value(value, kind)
+    if _is_number(value):
+        return cell
+    return neutralise_formula(visible(cell))
+
+
+# --- json ------------------------------------------------------------------------------------
+
+#: The kind of a value by its key, where no column says (JSON of the library's own structures,
+#: keys of rows that no column shows); metric names are found by :func:`metric_kind`.
+KEY_KINDS: dict[str, str] = {
+    "总投资": "amount", "年度计划投资": "amount", "以前年度完成投资": "amount", "完成投资": "amount",
+    "Δ完成投资": "amount", "用地面积": "area", "完成率": "rate", "比率": "rate",
+    "得分": "number", "合计": "number", "加分": "number", "总分": "number", "逾期天数": "days",
+}
+#: Keys whose kind is that of a metric named elsewhere: in a row of 目标完成 (or of xm recheck)
+#: the row's 指标, in a 考评 detail the metric it details; in a change (xm diff, xm log) the
+#: changed 字段.
+_METRIC_VALUES = ("目标", "实际")
+_CHANGE_VALUES = ("原值", "新值", "差额")
+
+KindOf = Callable[[str, Mapping[str, Any], str | None], str | None]
+
+
+def value_kind(key: str, row: Mapping[str, Any], parent: str | None = None) -> str | None:
+    """How json writes the value under ``key`` of the mapping ``row`` (itself under ``parent``):
+    a :data:`KINDS` kind, or None for a value written as it is."""
+    if key in _CHANGE_VALUES and isinstance(row.get("字段"), str):
+        field = row["字段"].split(" ")[0]  # "完成投资 2018-09"
+        return KEY_KINDS.get(field) or metric_kind(field)
+    if key in _METRIC_VALUES or key in _CHANGE_VALUES:
+        metric = row.get("指标")
+        name = metric if isinstance(metric, str) else parent
+        return metric_kind(name) if name is not None else None
+    return KEY_KINDS.get(key) or metric_kind(key)
+
+
+def _json_number(value: Any, kind: str | None) -> str:
+    number = written_number(kind, value)
+    if isinstance(number, int):
+        return str(number)
+    if not number.is_finite():
+        raise ValueError(f"{number} cannot be written as JSON")
+    return format(number, "f")  # exact digits, never an exponent: Decimal('1E+4') → 10000
+
+
+def _json_text(value: Any, indent: int | None, level: int = 0, kind: str | None = None,
+               parent: str | None = None, kind_of: KindOf = value_kind) -> str:
+    """JSON of the library's values: numbers written out by kind (the key's, :func:`value_kind`,
+    unless ``kind_of`` says otherwise), ISO dates, nested dicts and lists."""
+    if value is None or isinstance(value, (bool, str)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Enum):
+        return _json_text(value.value, indent, level, kind, parent, kind_of)
+    if _is_number(value):
+        return _json_number(value, kind)
+    if isinstance(value, date):
+        return json.dumps(value.isoformat())
+    if isinstance(value, Mapping):
+        opening, closing = "{", "}"
+        parts = []
+        for k, v in value.items():
+            key = _json_key(k)
+            text = _json_text(v, indent, level + 1, kind_of(key, value, parent), key, kind_of)
+            parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        seq = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        opening, closing = "[", "]"
+        parts = [_json_text(v, indent, level + 1, kind, parent, kind_of) for v in seq]
+    else:
+        return json.dumps(str(value), ensure_ascii=False)
+    if not parts:
+        return opening + closing
+    if indent is None:
+        return opening + ", ".join(parts) + closing
+    inner, outer = " " * (indent * (level + 1)), " " * (indent * level)
+    return opening + "\n" + ",\n".join(inner + p for p in parts) + "\n" + outer + closing
+
+
+def _json_key(key: Any) -> str:
+    if isinstance(key, Enum):
+        key = key.value
+    return key.isoformat() if isinstance(key, date) else str(key)
+
+
+def _render_json(doc: Document) -> str:
+    out: dict[str, Any] = {"title": doc.title, "meta": doc.meta}
+    sections = doc.json_data if doc.json_data is not None else {t.name: t.rows for t in doc.tables}
+    if doc.json_data is None and len(sections) < len(doc.tables):
+        raise ValueError("table names must be unique: they are the keys of the JSON output")
+    if "title" in sections or "meta" in sections:
+        raise ValueError("'title' and 'meta' are reserved keys of the JSON output")
+    out.update(sections)
+    kind_of: KindOf = value_kind
+    if doc.json_data is None:  # a table's rows: its numeric columns decide, the keys elsewhere
+        columns = {t.name: {c.key: c for c in t.columns if c.numeric} for t in doc.tables}
+
+        def kind_of(key: str, row: Mapping[str, Any], parent: str | None) -> str | None:
+            column = columns.get(parent, {}).get(key) if parent is not None else None
+            return column.kind_for(row) if column is not None else value_kind(key, row, parent)
+
+    return _json_text(out, 2, kind_of=kind_of) + "\n"
+
+
+# --- rich --------------------------------------------------------------------------------------
+
+def _bar(value: Decimal | Fraction) -> str:
+    share = min(max(value, Decimal(0)), Decimal(1))
+    filled = int(round_half_even(share * BAR_CELLS, 0))
+    return "█" * filled + "░" * (BAR_CELLS - filled)
+
+
+def cell_tone(row: Mapping[str, Any], column: Column) -> Literal["behind", "ahead"] | None:
+    """A rate against its ``compare`` value, or a diff against zero: "behind" (shown red) when
+    lower, "ahead" (green) otherwise; None for other cells and missing values."""
+    kind = column.kind_for(row)
+    value = row.get(column.key)
+    if value is None or isinstance(value, (str, bool)) or kind not in ("rate", "diff"):
+        return None
+    other = (row.get(column.compare) if column.compare else None) if kind == "rate" else 0
+    if other is None or isinstance(other, (str, bool)):
+        return None
+    return "behind" if _exact(value) < _exact(other) else "ahead"
+
+
+_TONE_STYLES = {"behind": "red", "ahead": "green", None: ""}
+
+
+def _rich_cell(row: Mapping[str, Any], column: Column, bars: bool) -> Text:
+    kind = column.kind_for(row)
+    value = row.get(column.key)
+    text = _one_line(format_value(kind, value))
+    if bars and kind == "rate" and value is not None and not isinstance(value, (str, bool)):
+        text = f"{text:>6} {_bar(_exact(value))}"
+    return Text(text, style=_TONE_STYLES[cell_tone(row, column)])
+
+
+class _RichCells:
+    """The rich cells of a table, made once per bar setting, and each column's widest cell.
+
+    Rich measures every cell of a table each time it is measured or printed; on reports of
+    thousands of rows that took most of a minute. Columns here get their natural width computed
+    once from the cells' display widths, and a table measured for fitting has one row only: the
+    widest cell of each column, which gives rich's own answer for the whole table.
+    """
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._rows: dict[bool, list[list[Text]]] = {}
+
+    def rows(self, bars: bool) -> list[list[Text]]:
+        if bars not in self._rows:
+            self._rows[bars] = [[_rich_cell(row, c, bars) for c in self.table.columns] for row in self.table.rows]
+        return self._rows[bars]
+
+    def table_for(self, columns: list[Column], bars: bool, widest_only: bool = False,
+                  fixed: bool = False) -> RichTable:
+        """The rich table of ``columns``: all rows, or for measuring only the widest cells; with
+        ``fixed`` each column is given its natural width so that rich need not measure it."""
+        index = [self.table.columns.index(c) for c in columns]
+        rows = self.rows(bars)
+        widest = [max((r[i] for r in rows), key=lambda t: t.cell_len) for i in index]
+        out = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+        for c, cell in zip(columns, widest):
+            width = max(cell_len(c.title), cell.cell_len) if fixed else None
+            if c.rigid:
+                out.add_column(c.title, justify=c.justify, no_wrap=True, width=width)
+            else:
+                out.add_column(c.title, justify=c.justify, overflow="fold", width=width)
+        if widest_only:
+            out.add_row(*widest)
+        else:
+            for cells in rows:
+                out.add_row(*(cells[i] for i in index))
+        return out
+
+
+def _stacked(table: Table) -> list[Text]:
+    """Each row as "名称：值" lines: readable at any width, nothing dropped or cut (the console
+    wraps at the space after "：", so a number moves to the next line whole)."""
+    lines: list[Text] = []
+    for i, row in enumerate(table.rows):
+        if i:
+            lines.append(Text())
+        lines += [Text.assemble((f"{c.title}：", "bold"), " ", _rich_cell(row, c, bars=False), overflow="fold")
+                  for c in table.columns]
+    return lines
+
+
+def _natural_width(console: Console, table: RichTable) -> int:
+    return console.measure(table, options=console.options.update_width(1 << 20)).maximum
+
+
+def _fit(console: Console, table: Table, width: int) -> tuple[RichTable | list[Text], list[Column]]:
+    """The rich table for ``width`` and the columns left out to make it fit."""
+    cells = _RichCells(table)
+    columns = list(table.columns)
+    for bars in (True, False):
+        if _natural_width(console, cells.table_for(columns, bars, widest_only=True)) <= width:
+            return cells.table_for(columns, bars, fixed=True), []
+    dropped: list[Column] = []
+    while _natural_width(console, cells.table_for(columns, False, widest_only=True)) > width:
+        droppable = [c for c in columns if c.priority > 0]
+        if not droppable:
+            break
+        victim = max(reversed(droppable), key=lambda c: c.priority)  # highest, rightmost first
+        columns.remove(victim)
+        dropped.append(victim)
+    natural = _natural_width(console, cells.table_for(columns, False, widest_only=True))
+    if natural > width:
+        texts = _cells(table, columns)
+        content = [max([cell_len(c.title)] + [cell_len(r[i]) for r in texts]) for i, c in enumerate(columns)]
+        squeezed = [w if c.rigid else min(w, MIN_TEXT_CELLS) for w, c in zip(content, columns)]
+        if natural - sum(content) + sum(squeezed) > width:  # even wrapped text would not fit
+            return _stacked(table), []
+        return cells.table_for(columns, False), [c for c in table.columns if c in dropped]
+    return cells.table_for(columns, False, fixed=True), [c for c in table.columns if c in dropped]
+
+
+def terminal_settings() -> dict[str, Any]:
+    """What rich makes of the real stdout (terminal or not, NO_COLOR, FORCE_COLOR, TERM, COLUMNS):
+    all that a rich rendering with ``color=None`` depends on besides the document and width."""
+    probe = Console()
+    return {"width": probe.width, "terminal": probe.is_terminal, "colors": probe.color_system,
+            "no_color": probe.no_color}
+
+
+def _console(width: int | None, color: bool | None) -> tuple[Console, io.StringIO]:
+    buffer = io.StringIO()
+    common: dict[str, Any] = {"file": buffer, "highlight": False, "emoji": False, "legacy_windows": False}
+    if color is None:
+        probe = terminal_settings()
+        console = Console(width=width or probe["width"], force_terminal=probe["terminal"],
+                          color_system=probe["colors"], no_color=probe["no_color"], **common)  # type: ignore[arg-type]
+    elif color:
+        console = Console(width=width or 80, force_terminal=True, color_system="standard", no_color=False, **common)
+    else:
+        console = Console(width=width or 80, force_terminal=False, color_system=None, **common)
+    return console, buffer
+
+
+def _render_rich(doc: Document, width: int | None, color: bool | None) -> str:
+    console, buffer = _console(width, color)
+    console.print(Text(doc.title, style="bold"))
+    if doc.meta:
+        console.print(Text(_meta_line(doc.meta), style="dim"))
+    for table in doc.tables:
+        console.print()
+        console.print(Text(table.name, style="bold"))
+        if table.note:
+            console.print(Text(table.note, style="dim"))
+        if not table.rows:
+            console.print(Text("（无）"))
+            continue
+        total = len(table.rows)
+        if total > MAX_RICH_ROWS:
+            table = Table(table.name, table.columns, table.rows[:MAX_RICH_ROWS], table.note)
+        shown, dropped = _fit(console, table, console.width)
+        for renderable in shown if isinstance(shown, list) else [shown]:
+            console.print(renderable)
+        if dropped:
+            names = "、".join(c.title for c in dropped)
+            console.print(Text(f"（窄屏省略：{names}；加宽终端或用 --format plain 查看全部）", style="dim"))
+        if total > MAX_RICH_ROWS:
+            console.print(Text(f"（共 {total} 行，终端只显示前 {MAX_RICH_ROWS} 行；用 --format plain、csv 或 -o 文件 查看全部）",
+                               style="dim"))
+    return "\n".join(_rstrip(line) for line in buffer.getvalue().splitlines()) + "\n"
+
+
+_TRAILING_BLANK = re.compile(r"\s+((?:\x1b\[[0-9;]*m)*)$")
+
+
+def _rstrip(line: str) -> str:
+    """Trailing padding removed, also when styled (spaces followed only by ANSI codes)."""
+    while (stripped := _TRAILING_BLANK.sub(r"\1", line)) != line:
+        line = stripped
+    return line
+
+
+# --- entry points ------------------------------------------------------------------------------
+
+def render(doc: Document, fmt: str, width: int | None = None, color: bool | None = None) -> str:
+    """The document as text in ``fmt`` (one of FORMATS); ``width``/``color`` apply to rich only.
+
+    ``color=None`` follows the real stdout (terminal, NO_COLOR); False never emits ANSI codes.
+    """
+    if fmt == "rich":
+        return _render_rich(doc, width, color)
+    if fmt in ("md", "plain"):
+        return _render_tabulated(doc, markdown=fmt == "md")
+    if fmt == "csv":
+        return _render_csv(doc)
+    if fmt == "json":
+        return _render_json(doc)
+    if fmt == "html":
+        from xiangmu_cli.output.html import render_html
+
+        return render_html(doc)
+    raise ValueError(f"未知的输出格式「{fmt}」，可选：{'、'.join(FORMATS)}")
+
+
+def infer_format(path: str | None, explicit: str | None, stdout_is_tty: bool) -> str:
+    """``--format`` wins; else by the ``-o`` file's extension (unknown → plain); else rich on a
+    terminal and plain when piped."""
+    if explicit:
+        if explicit not in FORMATS:
+            raise ValueError(f"未知的输出格式「{explicit}」，可选：{'、'.join(FORMATS)}")
+        return explicit
+    if path and path != "-":
+        return _EXTENSIONS.get(os.path.splitext(path)[1].lower(), "plain")
+    return "rich" if stdout_is_tty else "plain"

@@ -1,0 +1,337 @@
+"""A result cache for `xm validate` and the reports that nothing in a ledger repository can forge.
+
+Ledger repositories arrive in pull requests, so nothing read from one may decide a verdict. The
+cache therefore:
+
+- lives outside the working tree, in the user's cache directory (``$XM_CACHE_DIR``, else
+  ``$XDG_CACHE_HOME/xiangmu-cli``, else ``~/.cache/xiangmu-cli``), a folder of the user's own
+  (mode 0700, not a link, owned by the user, or no cache at all);
+- authenticates every entry with a per-user secret (HMAC-SHA256; the secret is 32 random bytes
+  made on first use, mode 0600): an entry copied from elsewhere or edited by hand is ignored;
+- keys an entry by the digest of exactly the bytes the loader read (``loading.fingerprint``;
+  regular files only, links and special files never opened, dotfiles skipped as the loader skips
+  them), together with xm's own code, the limits, the current directory and the ledgers path.
+  A result is stored under the fingerprint of the files it was computed from, taken while they
+  were read, so a file changed meanwhile can never lend its key to another file's result;
+- is off when ``CI`` is set to true (CI machines start clean, and a gate should judge the files
+  alone) unless ``XM_CACHE=1`` asks for it; ``XM_CACHE=0`` or ``--no-cache`` turns it off anywhere.
+
+Entries hold data, never rendered text: validate's problems, and a report's document (its
+tables of typed values), which the command renders through the same code and escaping as a
+freshly computed one. An unreadable, corrupt, foreign or unauthenticated entry is recomputed:
+a cache can never hide a problem. Entries are JSON, written atomically; the folder is safe to
+delete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import stat
+from collections.abc import Callable
+from dataclasses import fields
+from datetime import date
+from datetime import date as Day  # the codec's type (tests replace ``date`` to move today)
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from xiangmu_cli.base import limits
+from xiangmu_cli.base.fileio import read_regular, write_atomic
+from xiangmu_cli.ledger.problems import Problem
+
+if TYPE_CHECKING:
+    from xiangmu_cli.reading.loading import Repository, Validation
+    from xiangmu_cli.output.tables import Document
+
+__all__ = ["cache_dir", "enabled", "cached_validation", "cached_document", "encode_document", "decode_document"]
+
+_FORMAT = "2"
+_KEEP = 64  # entries kept per kind
+_MAX_ENTRY = 256 * 2**20  # an entry larger than this is not read (a report of 100k projects is ~60 MB)
+_SECRET = "secret"
+_code_hash: str | None = None
+
+
+def enabled() -> bool:
+    """Whether the cache is used by default: not under CI unless XM_CACHE=1; never with XM_CACHE=0."""
+    asked = os.environ.get("XM_CACHE", "").strip().lower()
+    if asked in ("0", "false", "no", "off"):
+        return False
+    if asked in ("1", "true", "yes", "on"):
+        return True
+    from xiangmu_cli.reading.loading import in_ci
+
+    return not in_ci()
+
+
+def cache_dir() -> Path:
+    """Where the cache lives (it need not exist yet)."""
+    explicit = os.environ.get("XM_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base and os.path.isabs(base) else Path.home() / ".cache") / "xiangmu-cli"
+
+
+def _own_folder() -> Path | None:
+    """The cache folder, made if needed, if it is a real folder of this user's; else None."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+        return None
+    if info.st_mode & 0o022:  # others could plant entries
+        return None
+    return folder
+
+
+def _secret(folder: Path) -> bytes | None:
+    path = folder / _SECRET
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    else:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+    try:
+        info = os.lstat(path)
+        if hasattr(os, "getuid") and info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return None
+        key = read_regular(path, 64)
+    except OSError:
+        return None
+    return key if len(key) == 32 else None
+
+
+def _code_fingerprint() -> str:
+    """A hash of xm's own files (source and templates): any change to them changes every key."""
+    global _code_hash
+    if _code_hash is None:
+        digest = hashlib.blake2b(_FORMAT.encode(), digest_size=16)
+        package = Path(__file__).resolve().parent
+        for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+        _code_hash = digest.hexdigest()
+    return _code_hash
+
+
+class _Store:
+    """The cache folder and its secret, for one kind of entry."""
+
+    def __init__(self, folder: Path, secret: bytes, kind: str) -> None:
+        self.folder = folder
+        self.secret = secret
+        self.kind = kind
+
+    @classmethod
+    def open(cls, kind: str) -> _Store | None:
+        folder = _own_folder()
+        secret = _secret(folder) if folder is not None else None
+        return cls(folder, secret, kind) if folder is not None and secret is not None else None
+
+    def key(self, root: Path, fingerprint: str, request: Any) -> str:
+        material = json.dumps([_FORMAT, self.kind, _code_fingerprint(), os.getcwd(), str(root),
+                               repr(limits.current()), fingerprint, request],
+                              ensure_ascii=False, sort_keys=True, default=str)
+        return hmac.new(self.secret, material.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{self.kind}-{key[:40]}.json"
+
+    def _mac(self, key: str, payload: str) -> str:
+        return hmac.new(self.secret, f"{key}\0{payload}".encode(), hashlib.sha256).hexdigest()
+
+    def get(self, key: str) -> Any:
+        """The payload stored under ``key``, or None (absent, corrupt or not authenticated)."""
+        try:
+            entry = json.loads(read_regular(self._path(key), _MAX_ENTRY))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or not isinstance(entry.get("payload"), str) \
+                or not isinstance(entry.get("mac"), str):
+            return None
+        if not hmac.compare_digest(entry["mac"], self._mac(key, entry["payload"])):
+            return None
+        try:
+            return json.loads(entry["payload"])
+        except ValueError:
+            return None
+
+    def put(self, key: str, payload: Any) -> None:
+        try:
+            text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):
+            return  # not representable: simply not cached
+        if len(text) > _MAX_ENTRY // 2:
+            return
+        entry = json.dumps({"payload": text, "mac": self._mac(key, text)}, ensure_ascii=False)
+        try:
+            write_atomic(self._path(key), entry.encode("utf-8"), 0o600)
+            entries = sorted(self.folder.glob(f"{self.kind}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in entries[_KEEP:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a full disk or a read-only home: no cache, same results
+
+
+def _lookup(kind: str, root: Path, request: Any) -> tuple[_Store, str, Any] | None:
+    """(store, key, payload or None) for ``root``'s current contents, or None when uncachable."""
+    from xiangmu_cli.reading.loading import fingerprint
+
+    store = _Store.open(kind)
+    if store is None:
+        return None
+    try:
+        current = fingerprint(root)
+    except OSError:
+        return None
+    if current is None:
+        return None
+    key = store.key(root, current, request)
+    return store, key, store.get(key)
+
+
+def _problem_from(data: dict[str, Any]) -> Problem:
+    return Problem(code=data["code"], message=data["message"], file=data["file"], hint=data["hint"] or "",
+                   path=tuple(data["path"]), line=data["line"], col=data["col"], project=data["project"])
+
+
+def cached_validation(root: Path, compute: Callable[[], Validation]) -> tuple[list[Problem], int, int]:
+    """(problems, files read, projects read) from the cache, or from ``compute()``."""
+    request = {"today": date.today().isoformat()}  # W105 (an event after today) depends on it
+    found = _lookup("validate", root, request)
+    if found is not None and isinstance(found[2], dict):
+        try:
+            data = found[2]
+            return [_problem_from(p) for p in data["problems"]], int(data["files"]), int(data["projects"])
+        except (KeyError, TypeError, ValueError):
+            pass  # a corrupt entry: recompute
+    result = compute()
+    store = found[0] if found is not None else _Store.open("validate")
+    if store is not None and result.fingerprint is not None:
+        store.put(store.key(root, result.fingerprint, request),
+                  {"files": result.files_read, "projects": result.items_read,
+                   "problems": [p.as_dict() for p in result.problems]})
+    return result.problems, result.files_read, result.items_read
+
+
+def cached_document(root: Path, request: dict[str, Any],
+                    compute: Callable[[], tuple[Document, Repository]]) -> tuple[Document, int]:
+    """(report document, number of ledger errors) from the cache, or from ``compute()``.
+
+    ``request`` must hold everything besides the ledgers' contents that the document depends on
+    (the command and its options); today's date is added (a ledger with no 完成投资 reports as of
+    today). The document is stored as typed data and rendered by the caller like a fresh one.
+    """
+    request = {**request, "today": date.today().isoformat()}
+    found = _lookup("report", root, request)
+    if found is not None and isinstance(found[2], dict):
+        try:
+            return decode_document(found[2]["document"]), int(found[2]["errors"])
+        except (KeyError, TypeError, ValueError):
+            pass
+    doc, repo = compute()
+    errors = len(repo.errors)
+    store = found[0] if found is not None else _Store.open("report")
+    if store is not None and repo.fingerprint is not None:
+        try:
+            payload = {"document": encode_document(doc), "errors": errors}
+        except TypeError:
+            return doc, errors  # a value the codec does not know: not cached
+        store.put(store.key(root, repo.fingerprint, request), payload)
+    return doc, errors
+
+
+# --- documents as typed JSON ----------------------------------------------------------------
+# Values are tagged so that a document read back is equal to the one stored: ["d", "1.50"] is a
+# Decimal, ["q", [1, 6]] an exact Fraction, ["t", "2018-09-30"] a date, ["l", […]] a list, ["m", [[k, v], …]] a mapping; strings,
+# whole numbers, booleans and null stand for themselves.
+
+def _enc(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return ["d", str(value)]
+    if isinstance(value, Fraction):
+        return ["q", [value.numerator, value.denominator]]
+    if isinstance(value, Day):
+        return ["t", value.isoformat()]
+    if isinstance(value, (list, tuple)):
+        return ["l" if isinstance(value, list) else "u", [_enc(v) for v in value]]
+    if isinstance(value, dict):
+        return ["m", [[_enc(k), _enc(v)] for k, v in value.items()]]
+    raise TypeError(f"not cacheable: {type(value).__name__}")
+
+
+def _dec(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], str):
+        raise ValueError("bad cached value")
+    tag, body = value
+    try:
+        if tag == "d":
+            return Decimal(body)
+        if tag == "t":
+            return Day.fromisoformat(body)
+        if tag == "q":
+            return Fraction(int(body[0]), int(body[1]))
+        if tag == "l":
+            return [_dec(v) for v in body]
+        if tag == "u":
+            return tuple(_dec(v) for v in body)
+        if tag == "m":
+            return {_dec(k): _dec(v) for k, v in body}
+    except (InvalidOperation, TypeError, ZeroDivisionError, IndexError) as exc:
+        raise ValueError("bad cached value") from exc
+    raise ValueError(f"bad cached tag {tag!r}")
+
+
+def _enc_table(table: Any) -> dict[str, Any]:
+    return {"name": table.name, "columns": [_enc_fields(c) for c in table.columns],
+            "rows": [_enc(r) for r in table.rows], "note": table.note}
+
+
+def _enc_fields(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def encode_document(doc: Document) -> dict[str, Any]:
+    """A document as JSON-ready data (TypeError for a value the codec does not know)."""
+    return {"title": doc.title, "meta": _enc(doc.meta), "tables": [_enc_table(t) for t in doc.tables],
+            "json_data": _enc(doc.json_data),
+            "highlights": _enc_table(doc.highlights) if doc.highlights is not None else None,
+            "charts": [_enc_fields(c) for c in doc.charts]}
+
+
+def decode_document(data: dict[str, Any]) -> Document:
+    """The document that :func:`encode_document` gave ``data`` for (ValueError/TypeError/KeyError if damaged)."""
+    from xiangmu_cli.output.tables import Chart, Column, Document, Table
+
+    def table(t: dict[str, Any]) -> Table:
+        rows = [_dec(r) for r in t["rows"]]
+        if not all(isinstance(r, dict) for r in rows):
+            raise ValueError("bad cached rows")
+        return Table(name=str(t["name"]), columns=[Column(**c) for c in t["columns"]], rows=rows,
+                     note=t["note"] if isinstance(t["note"], str) else None)
+
+    meta, json_data = _dec(data["meta"]), _dec(data["json_data"])
+    if not isinstance(meta, dict) or not (json_data is None or isinstance(json_data, dict)):
+        raise ValueError("bad cached document")
+    return Document(title=str(data["title"]), meta=meta, tables=[table(t) for t in data["tables"]],
+                    json_data=json_data, highlights=table(data["highlights"]) if data["highlights"] else None,
+                    charts=[Chart(**c) for c in data["charts"]])

@@ -1,0 +1,297 @@
+"""Repository checks: rules that need other fields, other files or xiangmu.yaml.
+
+Every check has the same signature, ``check_x(repo) -> list[Problem]``, and the checks are
+lists: adding a check is adding a function to ``RECORD_CHECKS`` when it looks at one project
+at a time, else to ``REPOSITORY_CHECKS``. Checks see only projects that
+passed the model's shape and type validation, and never raise.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from xiangmu_cli.ledger.model import InvestmentProject, StartedProject
+from xiangmu_cli.ledger.problems import Problem, suggest
+from xiangmu_cli.ledger.units import format_amount, month_key
+from xiangmu_cli.ledger.vocab import CITY, TARGET_KEYS, Ledger
+
+if TYPE_CHECKING:
+    from xiangmu_cli.reading.loading import Record, Repository
+
+__all__ = ["CHECKS", "RECORD_CHECKS", "REPOSITORY_CHECKS", "run_checks"]
+
+
+def _close(word: str, options: list[str]) -> str:
+    found = suggest(word, options)
+    return f"是否应为「{found[0]}」？" if found else ""
+
+
+def _wan(amount: Decimal) -> str:
+    return f"{format_amount(amount)} 万元"
+
+
+def check_unique_ids(repo: Repository) -> list[Problem]:
+    """编号 is unique across the whole repository (including projects that are otherwise invalid)."""
+    where: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for code, file, index in repo.ids:
+        where[code].append((file, index))
+    problems = []
+    for code, places in where.items():
+        if len(places) < 2:
+            continue
+        first_file, first_index = places[0]
+        for file, index in places[1:]:
+            problems.append(Problem(
+                "E206", f"编号「{code}」重复：已在 {first_file} 使用", file,
+                "一个项目只能在一本台账中出现一次；若是不同项目，请换一个编号",
+                path=("项目", index, "编号"), project=code,
+                extra={"first": (first_file, ("项目", first_index, "编号"))}))
+    return problems
+
+
+def check_config_references(repo: Repository) -> list[Problem]:
+    """Regions listed once; 目标 and 考评 name known regions and metrics; leaders' regions exist."""
+    config = repo.config
+    if config is None:
+        return []
+    file = repo.config_file
+    problems = []
+    names = config.region_names
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        if name in seen:
+            problems.append(Problem("E210", f"地区「{name}」重复登记", file, "每个地区只登记一次",
+                                    path=("地区", i, "名称")))
+        seen.add(name)
+    for region, targets in config.targets.items():
+        if region != CITY and region not in seen:
+            hint = _close(region, names) or f"目标按 {CITY} 或 地区 中的名称设定"
+            problems.append(Problem("E209", f"目标中的地区「{region}」未在 地区 中登记", file, hint,
+                                    path=("目标", region), at="key"))
+        for key in targets:
+            if key not in TARGET_KEYS:
+                hint = _close(key, list(TARGET_KEYS)) or "目标的键为 年度投资 或 metrics.md 中的指标名"
+                problems.append(Problem("E209", f"目标「{key}」不是已知的指标", file, hint,
+                                        path=("目标", region, key), at="key"))
+    if config.evaluation is not None:
+        for key in config.evaluation.weights:
+            if key not in TARGET_KEYS:
+                hint = _close(key, list(TARGET_KEYS)) or "考评指标为 年度投资 或 metrics.md 中的指标名"
+                problems.append(Problem("E209", f"考评指标「{key}」不是已知的指标", file, hint,
+                                        path=("考评", "指标", key), at="key"))
+    for i, leader in enumerate(config.leaders):
+        for j, region in enumerate(leader.regions):
+            if region not in seen:
+                hint = _close(region, names) or "包保地区须为 地区 中登记的名称"
+                problems.append(Problem("E209", f"领导「{leader.name}」的包保地区「{region}」未在 地区 中登记",
+                                        file, hint, path=("领导", i, "包保地区", j)))
+    return problems
+
+
+def check_vocabulary(repo: Repository) -> list[Problem]:
+    """包保领导 is a listed leader; 类别 is in the vocabulary when one is set."""
+    config = repo.config
+    if config is None:
+        return []
+    leaders = [leader.name for leader in config.leaders]
+    categories = config.categories
+    problems = []
+    for rec in repo.checkable:
+        p = rec.project
+        if p.leader is not None and p.leader not in leaders:
+            hint = _close(p.leader, leaders) or "在 xiangmu.yaml 的 领导 中登记该领导，或改正姓名"
+            problems.append(Problem("E207", f"包保领导「{p.leader}」未在 xiangmu.yaml 领导 中登记", rec.file,
+                                    hint, path=(*rec.path, "包保领导"), project=p.code))
+        if categories is not None and p.category is not None and p.category not in categories:
+            hint = _close(p.category, categories) or "类别应为：" + "、".join(categories)
+            problems.append(Problem("E208", f"类别「{p.category}」不在 xiangmu.yaml 类别 中", rec.file,
+                                    hint, path=(*rec.path, "类别"), project=p.code))
+    return problems
+
+
+def check_months(repo: Repository) -> list[Problem]:
+    """完成投资 months lie in 年度 and not before the start month when the start is in 年度."""
+    if repo.config is None:
+        return []
+    year = repo.config.year
+    prefix = f"{year:04d}-"
+    problems = []
+    for rec in repo.checkable:
+        p = rec.project
+        if not isinstance(p, StartedProject):
+            continue
+        start_month = month_key(p.start_date.year, p.start_date.month)
+        started_this_year = p.start_date.year == year
+        for month in p.monthly:
+            if not month.startswith(prefix):
+                problems.append(Problem("E301", f"完成投资的月份「{month}」不在年度 {year} 内", rec.file,
+                                        f"只记录 {year} 年各月的当月完成投资；以前年度的合计写在 以前年度完成投资",
+                                        path=(*rec.path, "完成投资", month), at="key", project=p.code))
+            elif started_this_year and month < start_month:
+                problems.append(Problem("E302", f"完成投资的月份「{month}」早于开工日期 {p.start_date}", rec.file,
+                                        "开工前不应有完成投资；核对开工日期或月份", path=(*rec.path, "完成投资", month),
+                                        at="key", project=p.code))
+    return problems
+
+
+def _order(rec: Record, later: date | None, later_key: str, earlier: date | None, earlier_key: str,
+           path: tuple[str | int, ...] = ()) -> list[Problem]:
+    if later is None or earlier is None or later >= earlier:
+        return []
+    return [Problem("E303", f"{later_key} {later} 早于 {earlier_key} {earlier}", rec.file,
+                    f"{later_key}不能早于{earlier_key}，请核对两个日期",
+                    path=(*rec.path, *path, later_key), project=rec.project.code)]
+
+
+def check_date_order(repo: Repository) -> list[Problem]:
+    """签约 ≤ 落地 ≤ 开工 ≤ 入统, 开工 ≤ 竣工, 开工 ≤ 复工, 提出 ≤ 解决 (each pair when both are present).
+
+    A record keeps its dates when it moves (签约 and 落地 from 招商, 开工, 入统), so the order is
+    checked in every ledger: the dates are its history, and figures for past months read them.
+    """
+    problems = []
+    for rec in repo.checkable:
+        p = rec.project
+        sign, land = getattr(p, "sign_date", None), getattr(p, "land_date", None)
+        problems += _order(rec, land, "落地日期", sign, "签约日期")
+        if isinstance(p, StartedProject):
+            problems += _order(rec, p.start_date, "开工日期", land, "落地日期")
+            problems += _order(rec, getattr(p, "stats_date", None), "入统日期", p.start_date, "开工日期")
+            problems += _order(rec, p.finish_date, "竣工日期", p.start_date, "开工日期")
+            problems += _order(rec, p.resume_date, "复工日期", p.start_date, "开工日期")
+        for i, issue in enumerate(p.issues):
+            problems += _order(rec, issue.solved, "解决日期", issue.raised, "提出日期", ("问题", i))
+    return problems
+
+
+def _today() -> date:
+    """Today on the machine that runs xm (a function, so tests can fix it)."""
+    return date.today()
+
+
+def check_future_events(repo: Repository) -> list[Problem]:
+    """W105: an event dated after today has not happened yet (planned dates, 计划… and 时限, may)."""
+    today = _today()
+    month = month_key(today.year, today.month)
+    problems = []
+
+    def later(day: date | None, key: str, path: tuple[str | int, ...], rec: Record) -> None:
+        if day is not None and day > today:
+            problems.append(Problem("W105", f"{key} {day} 晚于今天（{today}），事情还没有发生", rec.file,
+                                    f"核对{key}；尚未发生的事件不要提前登记（计划日期写在 计划… 或 时限 中）",
+                                    path=(*rec.path, *path), project=rec.project.code))
+
+    for rec in repo.checkable:
+        p = rec.project
+        for key, attr in (("开工日期", "start_date"), ("复工日期", "resume_date"), ("入统日期", "stats_date"),
+                          ("签约日期", "sign_date"), ("落地日期", "land_date"), ("竣工日期", "finish_date")):
+            later(getattr(p, attr, None), key, (key,), rec)
+        for i, visit in enumerate(p.visits):
+            later(visit.day, "走访日期", ("走访", i), rec)
+        for i, issue in enumerate(p.issues):
+            later(issue.raised, "提出日期", ("问题", i, "提出日期"), rec)
+            later(issue.solved, "解决日期", ("问题", i, "解决日期"), rec)
+        for i, approval in enumerate(getattr(p, "approvals", ())):
+            later(approval.done, "办结日期", ("前期手续", i, "办结日期"), rec)
+        year_prefix = f"{repo.config.year:04d}-" if repo.config is not None else ""
+        for key in getattr(p, "monthly", {}):
+            if key > month and key.startswith(year_prefix):  # a month outside 年度 is E301 already
+                problems.append(Problem("W105", f"完成投资的月份「{key}」晚于本月（{month}），还没有完成", rec.file,
+                                        "只登记已经过去的月份的完成投资", path=(*rec.path, "完成投资", key),
+                                        at="key", project=p.code))
+    return problems
+
+
+def check_stage_fields(repo: Repository) -> list[Problem]:
+    """招商: 签约 and 落地 need 签约日期; 落地 needs 落地日期."""
+    problems = []
+    for rec in repo.checkable:
+        p = rec.project
+        if not isinstance(p, InvestmentProject):
+            continue
+        needed = {"洽谈": (), "签约": ("签约日期",), "落地": ("签约日期", "落地日期")}[p.stage]
+        values = {"签约日期": p.sign_date, "落地日期": p.land_date}
+        if p.stage == "洽谈" and p.sign_date is not None:
+            problems.append(Problem("E306", f"阶段为「洽谈」，却有签约日期 {p.sign_date}", rec.file,
+                                    "已经签约的改为 阶段: 签约；还在洽谈的删除签约日期",
+                                    path=(*rec.path, "签约日期"), at="key", project=p.code))
+        for key in needed:
+            if values[key] is None:
+                problems.append(Problem("E304", f"阶段为「{p.stage}」，缺少{key}", rec.file,
+                                        f"添加 {key}: YYYY-MM-DD，或改正阶段",
+                                        path=(*rec.path, key), at="item", project=p.code))
+    return problems
+
+
+def check_resume_on_new(repo: Repository) -> list[Problem]:
+    """复工日期 belongs to 续建 projects only."""
+    return [
+        Problem("E305", "新建项目不应有复工日期", rec.file,
+                "新建项目只填开工日期；如是以前年度开工、本年复工的项目，建设性质应为 续建",
+                path=(*rec.path, "复工日期"), at="key", project=rec.project.code)
+        for rec in repo.checkable
+        if isinstance(rec.project, StartedProject) and rec.project.nature == "新建" and rec.project.resume_date
+    ]
+
+
+def check_policy(repo: Repository) -> list[Problem]:
+    """The warnings: thresholds, secretaries, 包保 leaders, completed investment above 总投资."""
+    if repo.config is None:
+        return []
+    caliber = repo.config.caliber
+    threshold, leader_threshold = caliber.threshold, caliber.leader_threshold
+    problems = []
+    for rec in repo.checkable:
+        p = rec.project
+        kept = rec.ledger is not Ledger.INVESTMENT
+        if kept and p.total < threshold:
+            problems.append(Problem("W101", f"总投资 {_wan(p.total)} 低于入库门槛 {_wan(threshold)}", rec.file,
+                                    "核对总投资；确实低于门槛的项目不列入重点项目台账",
+                                    path=(*rec.path, "总投资"), project=p.code))
+        if kept and p.total >= threshold and p.secretary is None:
+            problems.append(Problem("W102", f"总投资 {_wan(p.total)}，达到入库门槛，未配备项目秘书", rec.file,
+                                    "添加 项目秘书: 姓名", path=(*rec.path, "编号"), at="key", project=p.code))
+        if p.total >= leader_threshold and p.leader is None:
+            problems.append(Problem("W103", f"总投资 {_wan(p.total)}，达到领导包保门槛 {_wan(leader_threshold)}，"
+                                    "未落实包保领导", rec.file, "添加 包保领导: 姓名（须在 xiangmu.yaml 领导 中）",
+                                    path=(*rec.path, "编号"), at="key", project=p.code))
+        if isinstance(p, StartedProject):
+            done = (p.prior_invest or Decimal(0)) + sum(p.monthly.values(), Decimal(0))
+            if done > p.total:
+                problems.append(Problem("W104", f"以前年度完成投资与本年完成投资合计 {_wan(done)}，超过总投资 "
+                                        f"{_wan(p.total)}", rec.file, "总投资可能需要调整；或核对各月完成投资",
+                                        path=(*rec.path, "总投资"), project=p.code))
+    return problems
+
+
+Check = Callable[["Repository"], list[Problem]]
+
+#: Checks that need the whole repository: every 编号, or xiangmu.yaml on its own.
+REPOSITORY_CHECKS: list[Check] = [
+    check_unique_ids,
+    check_config_references,
+]
+#: Checks that look at one project at a time (with xiangmu.yaml): they give the same problems
+#: whether they see the whole repository or one file of it, so ``xm validate`` may run them on
+#: each file in a separate process (loading.check).
+RECORD_CHECKS: list[Check] = [
+    check_vocabulary,
+    check_months,
+    check_date_order,
+    check_stage_fields,
+    check_resume_on_new,
+    check_policy,
+    check_future_events,
+]
+CHECKS: list[Check] = REPOSITORY_CHECKS + RECORD_CHECKS
+
+
+def run_checks(repo: Repository, checks: list[Check] = CHECKS) -> list[Problem]:
+    problems: list[Problem] = []
+    for check in checks:
+        problems.extend(check(repo))
+    return problems

@@ -1,0 +1,808 @@
+"""Load a ledger repository: files → YAML → models, with every problem located.
+
+``load(root)`` reads xiangmu.yaml and every ledger file once, validates each project on its
+own (one broken project never hides the others), runs the repository checks of
+:mod:`checks`, and finally gives every problem its line and column by composing a positional
+tree of only the files that have problems. It returns a :class:`Repository`; bad data never
+raises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from xiangmu_cli.base import limits
+from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, file_kind, read_regular
+from xiangmu_cli.ledger.model import INEXACT, PROJECT_MODELS, Config, Project, clean_errors
+from xiangmu_cli.ledger.problems import PathElem, Problem, suggest
+from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
+from xiangmu_cli.reading.yamlread import PositionIndex, decode, parse_text
+
+if TYPE_CHECKING:
+    from xiangmu_cli.reading.checks import Check
+
+__all__ = ["Record", "LedgerFile", "Repository", "Validation", "load", "check", "fingerprint", "find_ledgers",
+           "display_path"]
+
+
+@dataclass(slots=True)
+class Record:
+    """One valid project and where it lives."""
+
+    project: Project
+    region: str
+    ledger: Ledger
+    file: str
+    index: int
+
+    @property
+    def path(self) -> tuple[PathElem, ...]:
+        return ("项目", self.index)
+
+
+@dataclass(slots=True)
+class LedgerFile:
+    path: Path
+    file: str  # as displayed
+    region: str
+    ledger: Ledger
+    records: list[Record] = field(default_factory=list)
+
+
+@dataclass
+class Repository:
+    root: Path
+    config: Config | None
+    config_file: str
+    files: list[LedgerFile]
+    records: list[Record]
+    problems: list[Problem]
+    #: Every 编号 written in a ledger, valid project or not: (编号, file, index).
+    ids: list[tuple[str, str, int]] = field(default_factory=list)
+    #: Projects that failed validation in optional fields only, checked but never counted.
+    partial: list[Record] = field(default_factory=list)
+    #: How many files and project items were read (valid or not).
+    files_read: int = 0
+    items_read: int = 0
+    #: What was read, as a digest (see :func:`fingerprint`); None when a file changed while it was read.
+    fingerprint: str | None = None
+
+    @property
+    def checkable(self) -> list[Record]:
+        return self.records + self.partial
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def in_ci() -> bool:
+    """Whether this runs in CI (the ``CI`` variable that CI services set to true)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def find_ledgers(start: Path | None = None, walk_up: bool = True) -> Path | None:
+    """``./ledgers``, else (``walk_up``) the nearest ``ledgers/`` in a parent directory (as git finds .git).
+
+    A ``ledgers`` that is a symbolic link is returned as found (not resolved), for the caller to refuse.
+    """
+    here = (start or Path.cwd()).absolute()
+    for folder in (here, *(here.parents if walk_up else ())):
+        candidate = folder / "ledgers"
+        if candidate.is_symlink() or candidate.is_dir():
+            return candidate
+    return None
+
+
+def display_path(path: Path) -> str:
+    """A path as users want to see it: relative to the current directory when below it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def _suggest(word: str, options: Iterable[str], cutoff: float = 0.5) -> str | None:
+    close = suggest(word, list(options), cutoff)
+    return close[0] if close else None
+
+
+def _read(path: Path, file: str) -> tuple[str | None, list[Problem], str]:
+    """(text, problems, digest of what was read) for one file, read at most up to the size limit.
+
+    A file on disk is read only if it is a regular file (never a link, FIFO or device, see
+    :func:`fileio.read_regular`); a file of a git revision (history.TreePath) is already in memory.
+    """
+    limit = limits.current().max_file_bytes
+    try:
+        if isinstance(path, Path):
+            raw = read_regular(path, limit)
+        else:
+            size = path.stat().st_size
+            if size > limit:
+                raise TooLargeError(path, size, limit)
+            raw = path.read_bytes()
+    except TooLargeError as exc:
+        return None, [too_big(exc.size, file)], f"big:{exc.size}"
+    except NotRegularFileError as exc:
+        return None, [Problem("E203", f"「{path.name}」是{exc.kind}，不是普通文件，未读取", file,
+                              "台账目录中只能有普通文件；删除它，把真正的台账文件放在这里", at="file")], f"kind:{exc.kind}"
+    except OSError as exc:
+        return None, [Problem("E009", f"无法读取文件：{exc.strerror or exc}", file, "检查文件权限", line=1, col=1)], \
+            f"error:{exc.errno}"
+    text, problems = decode(raw, file)
+    return text, problems, hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def too_big(size: int, file: str) -> Problem:
+    """E009 for a file above the size limit (a province's whole ledger is a few MB)."""
+    limit = limits.current().max_file_bytes
+    return Problem("E009", f"文件过大（{size / 2**20:.1f} MB），不像是台账", file,
+                   f"台账文件应小于 {limit / 2**20:g} MB；检查是否放错了文件（确需更大时用 xm validate --max-file-mb 调高）",
+                   line=1, col=1)
+
+
+def _parse_read(text: str | None, problems: list[Problem], file: str) -> tuple[Any, str | None, list[Problem], bool]:
+    """(data, text, problems, usable) for one YAML file's text (None: it could not be read)."""
+    if text is None:
+        return None, None, problems, False
+    parsed = parse_text(text, file)
+    if parsed.broken:
+        return None, text, parsed.problems, False
+    if parsed.data is None:
+        return None, text, [Problem("E007", "文件为空（或只有注释）", file,
+                                    "台账文件至少要有 项目: []；不需要的台账文件可以删除", line=1, col=1)], False
+    if not isinstance(parsed.data, dict):
+        kind = "列表" if isinstance(parsed.data, list) else "单个值"
+        return None, text, [Problem("E008", f"文件顶层是{kind}，应为映射（键: 值）", file,
+                                    "顶层写 项目: 然后在下面列出项目（台账）或配置项（xiangmu.yaml）",
+                                    line=1, col=1)], False
+    return parsed.data, text, [], True
+
+
+# --- pydantic errors → problems -------------------------------------------------------------
+
+def _aliases(model: type[BaseModel]) -> dict[str, Any]:
+    return {f.alias or name: f for name, f in model.model_fields.items()}
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _submodel(arg)
+        if found is not None:
+            return found
+    origin = getattr(annotation, "__origin__", None)
+    return _submodel(origin) if origin is not None and origin is not annotation else None
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
+    for elem in loc:
+        if not isinstance(elem, str):
+            continue
+        f = _aliases(model).get(elem)
+        if f is None:
+            break
+        sub = _submodel(f.annotation)
+        if sub is None:
+            break
+        model = sub
+    return model
+
+
+_TYPE_MESSAGES = {
+    "list_type": ("应为列表（每项以“- ”开头）", "在每一项前加“- ”"),
+    "dict_type": ("应为映射（键: 值）", "检查缩进：子项要比父项多缩进两个空格"),
+    "model_type": ("应为映射（键: 值）", "检查缩进：子项要比父项多缩进两个空格"),
+    "model_attributes_type": ("应为映射（键: 值）", "检查缩进：子项要比父项多缩进两个空格"),
+}
+
+
+def _key_problem(key: Any, file: str, path: tuple[PathElem, ...], model: type[BaseModel],
+                 ledger: Ledger | None) -> Problem:
+    shown = key if isinstance(key, str) else str(key) if isinstance(key, (int, float)) else "（列表或映射作键）"
+    if shown == "<<":
+        return Problem("E003", "不允许使用合并键「<<」", file, "把要合并的内容直接写出来", path=path, at="key")
+    allowed = list(_aliases(model))
+    hint = ""
+    if ledger is not None and issubclass(model, Project):
+        owners = [lg.value for lg, m in PROJECT_MODELS.items() if lg is not ledger and shown in _aliases(m)]
+        if owners:
+            hint = f"「{shown}」只用于 {'、'.join(owners)} 台账；项目如已转入本台账，请删除或改用本台账的字段"
+    if not hint:
+        close = _suggest(shown, allowed)
+        hint = f"是否应为「{close}」？" if close else "允许的键：" + "、".join(allowed)
+    return Problem("E101", f"未知的键「{shown}」", file, hint, path=path, at="key")
+
+
+def problems_from_validation(exc: ValidationError, file: str, base: tuple[PathElem, ...],
+                             model: type[BaseModel], ledger: Ledger | None = None,
+                             data: Any = None) -> list[Problem]:
+    """One Problem per pydantic error, in the catalogue's codes and Chinese."""
+    problems = []
+    for err in clean_errors(exc.errors(include_url=False)):
+        loc = tuple(e for e in err["loc"] if not (isinstance(e, str) and e.startswith("function-")))
+        at = "value"
+        if loc and loc[-1] == "[key]":
+            loc, at = loc[:-1], "key"
+        path = base + loc
+        kind = err["type"]
+        ctx = err.get("ctx") or {}
+        if kind == "extra_forbidden":
+            problems.append(_key_problem(loc[-1], file, path, _model_at(model, loc[:-1]), ledger))
+        elif kind == "invalid_key":  # a number or a list written as a key
+            problems.append(_key_problem(err["input"], file, path, _model_at(model, loc[:-1]), ledger))
+        elif kind == "missing":
+            name = loc[-1]
+            problems.append(Problem("E102", f"缺少必填项「{name}」", file, f"添加 {name}: …", path=path, at="item"))
+        elif kind in ("E102",):
+            problems.append(Problem("E102", f"「{loc[-1]}」为空", file, f"填写 {loc[-1]}", path=path))
+        elif len(kind) == 4 and kind[0] in "EW" and kind[1:].isdigit():
+            problems.append(Problem(kind, f"「{_label(loc)}」：{ctx.get('message', err['msg'])}", file,
+                                    ctx.get("hint", ""), path=path, at=at))
+        elif kind in _TYPE_MESSAGES:
+            message, hint = _TYPE_MESSAGES[kind]
+            problems.append(Problem("E103", f"「{_label(loc)}」{message}", file, hint, path=path))
+        else:
+            problems.append(Problem("E103", f"「{_label(loc)}」类型错误：{err['msg']}", file, "", path=path))
+    return problems
+
+
+def _label(loc: tuple[Any, ...]) -> str:
+    names = [str(e) for e in loc if isinstance(e, str)]
+    return names[-1] if names else "项目"
+
+
+def _validate(model: type[BaseModel], data: Any, file: str, base: tuple[PathElem, ...],
+              ledger: Ledger | None, exact: Callable[[], Any] | None) -> tuple[Any, list[Problem]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        if exact is not None and any(e["type"] == INEXACT for e in clean_errors(exc.errors())):
+            return _validate(model, exact(), file, base, ledger, None)
+        return None, problems_from_validation(exc, file, base, model, ledger)
+
+
+# --- the repository -------------------------------------------------------------------------
+
+class _Loader:
+    def __init__(self, root: Path, progress: Callable[[int, int], None] | None) -> None:
+        self.root = root
+        self.progress = progress
+        self.problems: list[Problem] = []
+        self.sources: dict[str, Path] = {}
+        self.files: list[LedgerFile] = []
+        self.records: list[Record] = []
+        self.ids: list[tuple[str, str, int]] = []
+        self.partial: list[Record] = []
+        self.items = 0
+        #: Every entry walked ("kind name") and the digest of every file read: see fingerprint().
+        self.seen: list[str] = []
+        self.digests: dict[str, str] = {}
+        self.torn = False  # a file read twice in this run gave different bytes
+
+    def read(self, path: Path, file: str) -> tuple[str | None, list[Problem]]:
+        """A file's text and reading problems, its digest recorded for the fingerprint."""
+        text, problems, digest = _read(path, file)
+        self.note_digest(file, digest)
+        return text, problems
+
+    def note_digest(self, file: str, digest: str) -> None:
+        if self.digests.setdefault(file, digest) != digest:
+            self.torn = True
+
+    def parse(self, path: Path, file: str) -> tuple[Any, str | None, list[Problem], bool]:
+        return _parse_read(*self.read(path, file), file)
+
+    def see(self, path: Path, name: str) -> None:
+        """Record a walked entry and its type (from lstat: a link is never followed)."""
+        kind = "L" if _is_link(path) else "D" if path.is_dir() else "F" if path.is_file() else "O"
+        self.seen.append(f"{kind} {name}")
+
+    def fingerprint(self) -> str | None:
+        """A digest of everything this loader saw and read, or None if a file changed meanwhile.
+
+        Two loaders that walked the same names and read the same bytes have the same
+        fingerprint, whatever the order; the cache keys its entries by it, so an entry always
+        describes exactly the bytes its result was computed from.
+        """
+        if self.torn:
+            return None
+        digest = hashlib.blake2b(digest_size=20)
+        for item in sorted(self.seen):
+            digest.update(item.encode("utf-8", "surrogateescape") + b"\0")
+        for name in sorted(self.digests):
+            digest.update(f"{name}\0{self.digests[name]}\0".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    def file_name(self, path: Path) -> str:
+        name = display_path(path)
+        self.sources[name] = path
+        return name
+
+    def load_config(self) -> tuple[Config | None, str]:
+        path = self.root / CONFIG_FILE
+        file = self.file_name(path)
+        if _is_link(path):
+            self.problems.append(_link_problem(path, file))
+            return None, file
+        if path.exists() and not path.is_file():
+            self.problems.append(Problem("E201", f"{CONFIG_FILE} 是{_kind_name(path)}，不是普通文件，未读取", file,
+                                         "把它换成普通的 YAML 文件", at="file"))
+            return None, file
+        if not path.is_file():
+            self.problems.append(Problem("E201", f"台账目录 {display_path(self.root)} 中没有 {CONFIG_FILE}", file,
+                                         "在台账目录下新建 xiangmu.yaml，写明 名称、年度 和 地区（见 examples/minimal）",
+                                         at="file"))
+            return None, file
+        data, text, problems, usable = self.parse(path, file)
+        self.problems.extend(problems)
+        if not usable:
+            return None, file
+        index = PositionIndex(text or "")
+        config, problems = _validate(Config, data, file, (), None, lambda: index.exact_floats(data))
+        self.problems.extend(problems)
+        return config, file
+
+    def walk(self, config: Config | None) -> list[tuple[Path, str, Ledger]]:
+        """The ledger files to read, in region order; stray files and folders are problems."""
+        known = config.region_names if config else []
+        order = {name: i for i, name in enumerate(known)}
+        todo: list[tuple[Path, str, Ledger]] = []
+        entries = sorted((p for p in self.root.iterdir() if not p.name.startswith(".")),
+                         key=lambda p: (order.get(p.name, len(order)), p.name))
+        ledger_names = [lg.filename for lg in LEDGERS]
+        max_files = limits.current().max_files
+        if len(entries) > max_files:
+            return self.too_many(max_files)
+        seen = len(entries)
+        for entry in entries:
+            self.see(entry, entry.name)
+            if entry.name == CONFIG_FILE:
+                continue
+            if _is_link(entry):
+                self.problems.append(_link_problem(entry, self.file_name(entry)))
+                continue
+            if not entry.is_dir():
+                self.problems.append(Problem(
+                    "E203", f"台账目录中有无法识别的文件「{entry.name}」", self.file_name(entry),
+                    "台账文件放在地区文件夹里（例如 船营区/在建.yaml）；其他文件请移出台账目录", at="file"))
+                continue
+            if config is not None and entry.name not in order:
+                close = _suggest(entry.name, known)
+                hint = (f"是否应为「{close}」？文件夹名须与 xiangmu.yaml 地区 中的名称完全一致" if close
+                        else "在 xiangmu.yaml 的 地区 中登记该地区，或改正文件夹名")
+                self.problems.append(Problem("E202", f"地区文件夹「{entry.name}」未在 xiangmu.yaml 地区 中登记",
+                                             self.file_name(entry), hint, at="file"))
+            children = sorted(entry.iterdir(), key=lambda p: (_ledger_rank(p.name), p.name))
+            seen += len(children)
+            if seen > max_files:
+                return self.too_many(max_files)
+            for child in children:
+                if child.name.startswith("."):
+                    continue
+                self.see(child, f"{entry.name}/{child.name}")
+                if _is_link(child):
+                    self.problems.append(_link_problem(child, self.file_name(child)))
+                    continue
+                ledger = next((lg for lg in LEDGERS if lg.filename == child.name), None)
+                if ledger is not None and not child.is_file():
+                    self.problems.append(Problem(
+                        "E203", f"「{entry.name}/{child.name}」是{_kind_name(child)}，不是普通文件，未读取",
+                        self.file_name(child), "台账文件必须是普通的 YAML 文件；删除它，放入真正的台账文件", at="file"))
+                    continue
+                if ledger is None or not child.is_file():
+                    stem = child.name.rsplit(".", 1)[0]
+                    same_stem = next((n for n in ledger_names if n.rsplit(".", 1)[0] == stem), None)
+                    close = same_stem or _suggest(child.name, ledger_names)
+                    hint = (f"是否应为「{close}」？" if close else "") + "台账文件只能是 " + "、".join(ledger_names)
+                    self.problems.append(Problem("E203", f"无法识别的台账文件「{entry.name}/{child.name}」",
+                                                 self.file_name(child), hint, at="file"))
+                    continue
+                self.file_name(child)
+                todo.append((child, entry.name, ledger))
+        todo.sort(key=lambda t: (order.get(t[1], len(order)), t[1], LEDGERS.index(t[2])))
+        return todo
+
+    def too_many(self, max_files: int) -> list[tuple[Path, str, Ledger]]:
+        """Nothing is read from a repository with more entries than the limit (a wrong folder?)."""
+        self.seen.append(f"too-many {max_files}")
+        self.problems[:] = [p for p in self.problems if p.file == self.file_name(self.root / CONFIG_FILE)]
+        self.problems.append(Problem(
+            "E009", f"台账目录中的文件和文件夹超过 {max_files} 个，未读取任何台账", self.file_name(self.root),
+            "检查 --ledgers 是否指向了台账目录；确有这么多文件时用 xm validate --max-files 调高", at="file"))
+        return []
+
+    def load_ledger(self, path: Path, region: str, ledger: Ledger,
+                    parsed: tuple[Any, str | None, list[Problem], bool]) -> None:
+        file = self.file_name(path)
+        data, text, problems, usable = parsed
+        if not usable:
+            self.problems.extend(problems)
+            return
+        lf = LedgerFile(path=path, file=file, region=region, ledger=ledger)
+        self.files.append(lf)
+        for key in data:
+            if key not in ("地区", "台账", "项目"):
+                problems.append(_key_problem(key, file, (key,), _FileHeader, None))
+        for key, expected in (("地区", region), ("台账", ledger.value)):
+            if key in data and data[key] != expected:
+                code = "E204" if key == "地区" else "E205"
+                where = "所在文件夹" if key == "地区" else "文件名"
+                problems.append(Problem(code, f"{key}「{data[key]}」与{where}「{expected}」不一致", file,
+                                        f"改为 {key}: {expected}，或把文件移到正确的位置", path=(key,)))
+        if "项目" not in data:
+            problems.append(Problem("E102", "缺少必填项「项目」", file, "添加 项目: 并在下面列出项目（没有项目时写 项目: []）",
+                                    path=(), at="item"))
+        items = data.get("项目")
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            problems.append(Problem("E103", "「项目」应为列表（每个项目以“- ”开头）", file, "在每个项目的第一行前加“- ”",
+                                    path=("项目",)))
+            items = []
+        model = PROJECT_MODELS[ledger]
+        index: PositionIndex | None = None
+
+        def exact() -> Any:
+            nonlocal index
+            index = index or PositionIndex(text or "")
+            return index.exact_floats(data)["项目"][i]
+
+        self.items += len(items)
+        cap = limits.current().max_problems_per_file
+        for i, item in enumerate(items):
+            if len(problems) >= cap:
+                del problems[cap:]
+                problems.append(_too_many_problems(file, cap, f"，其余 {len(items) - i} 个项目未检查",
+                                                   path=("项目", i)))
+                break
+            if isinstance(item, dict):
+                code = item.get("编号")
+                if isinstance(code, str):
+                    self.ids.append((code, file, i))
+            elif item is not None:
+                problems.append(Problem("E103", "项目应为映射（编号: …、名称: … 等）", file,
+                                        "检查缩进：项目的各个键要对齐", path=("项目", i)))
+                continue
+            project, found = _validate(model, item, file, ("项目", i), ledger, exact)
+            if project is not None:
+                record = Record(project=project, region=region, ledger=ledger, file=file, index=i)
+                lf.records.append(record)
+                self.records.append(record)
+            elif isinstance(item, dict):
+                partial = _partial(model, item, found, i)
+                if partial is not None:
+                    self.partial.append(Record(project=partial, region=region, ledger=ledger, file=file, index=i))
+            problems.extend(found)
+        self.problems.extend(problems)
+
+    def locate(self) -> None:
+        """Give every problem a line and column, composing positions once per file that needs it."""
+        indexes: dict[str, PositionIndex | None] = {}
+
+        def index_of(file: str) -> PositionIndex | None:
+            if file not in indexes:
+                path = self.sources.get(file)
+                text = self.read(path, file)[0] if path is not None and path.is_file() else None
+                indexes[file] = PositionIndex(text) if text is not None else None
+            return indexes[file]
+
+        for problem in self.problems:
+            if problem.line is not None or problem.at == "file":
+                continue
+            index = index_of(problem.file)
+            if index is None:
+                continue
+            problem.line, problem.col = index.node(problem.path, problem.at)
+            if "first" in problem.extra:  # E206: say where the 编号 was first used
+                first_file, first_path = problem.extra.pop("first")
+                first_index = index_of(first_file)
+                if first_index is not None:
+                    line, col = first_index.node(first_path)
+                    problem.message = problem.message.replace(f"{first_file} ", f"{first_file}:{line}:{col} ", 1)
+            if problem.code == "E108" and problem.path and problem.path[-1] == "编号":
+                source = index.scalar_source(problem.path)
+                if source is not None and "数字" in problem.message:
+                    problem.hint = f"给编号加引号：编号: \"{source}\""
+
+
+#: Stand-ins for identity fields that failed validation, so the other checks can still run on
+#: the rest of the project. No check reasons about these two values.
+_IDENTITY_STANDINS = {"编号": lambda i: f"item-{i + 1}", "名称": lambda i: "（名称有误）"}
+
+
+def _partial(model: type[Project], item: dict[str, Any], problems: list[Problem], index: int) -> Project | None:
+    """The project without its invalid fields, when only optional or identity fields were wrong.
+
+    Lets the repository checks report a project's other problems in the same run. Partial
+    projects are checked but never counted in any figure.
+    """
+    bad = {p.path[2] for p in problems if len(p.path) > 2 and p.path[:2] == ("项目", index) and p.at != "item"}
+    if not bad or any(isinstance(k, str) and p.code == "E102" for p in problems for k in p.path[2:3]):
+        return None
+    reduced = {k: v for k, v in item.items() if k not in bad}
+    for key, standin in _IDENTITY_STANDINS.items():
+        if key in bad:
+            reduced[key] = standin(index)
+    try:
+        return model.model_validate(reduced)
+    except ValidationError:
+        return None
+
+
+class _FileHeader(BaseModel):
+    """Only for suggestions on a ledger file's top-level keys."""
+
+    model_config = {"extra": "forbid"}
+    地区: str | None = None
+    台账: str | None = None
+    项目: list[Any] = []
+
+
+def load(root: Path, progress: Callable[[int, int], None] | None = None, locate: bool = True) -> Repository:
+    """Load the ledger repository at ``root`` (the folder holding xiangmu.yaml).
+
+    ``locate=False`` leaves problems without line and column (and in file order only): for
+    commands that only count them, such as the reports, which then never compose a positional
+    tree of a file with warnings (most of a cold load on real ledgers, issue 15).
+    """
+    return _load(root, progress, locate)
+
+
+@dataclass
+class Validation:
+    """What ``xm validate`` reports: every problem, located and in order, and what was read."""
+
+    problems: list[Problem]
+    files_read: int
+    items_read: int
+    #: What was read (see :func:`fingerprint`); None when a file changed while it was read.
+    fingerprint: str | None = None
+
+
+def fingerprint(root: Path) -> str | None:
+    """The digest that :func:`load` and :func:`check` of ``root`` would give its contents now.
+
+    Walks and reads exactly what the loader walks and reads (the same code: dotfiles skipped,
+    links and special files never opened, files over the size limit not read) and hashes it
+    without parsing; the cache looks entries up by it. None if a file changed while it was read.
+    """
+    loader = _Loader(root, None)
+    config_path = root / CONFIG_FILE
+    if not _is_link(config_path) and config_path.is_file():
+        loader.read(config_path, loader.file_name(config_path))
+    for path, _region, _ledger in loader.walk(None):
+        loader.read(path, loader.file_name(path))
+    return loader.fingerprint()
+
+
+#: Below this much YAML a cold check is quicker in one process than in several. Measured on 2
+#: cores (median of 7): the demo (418 projects, 53 files, 0.33 MB) 0.059 s in one process against
+#: 0.084 s forked; 1,000 generated projects (9 files, 0.74 MB) 0.123 s against 0.098 s.
+PARALLEL_MIN_BYTES = 512 * 2**10
+
+
+def check(root: Path, progress: Callable[[int, int], None] | None = None, jobs: int = 0,
+          min_bytes: int | None = None) -> Validation:
+    """The problems of the repository at ``root``, exactly those of :func:`load`.
+
+    The ledger files are independent until the repository checks, so on a machine with more
+    than one core a large repository is checked by ``jobs`` forked worker processes (0: one per
+    core), each loading whole files and running the one-project checks (checks.RECORD_CHECKS)
+    on them; this process then runs the repository-wide checks on every 编号 the workers saw.
+    Only problems cross between processes, never projects (pickling 20,000 models costs more
+    than validating them). The result is the same, problem for problem, in the same order.
+    """
+    jobs = jobs or _cores()
+    min_bytes = PARALLEL_MIN_BYTES if min_bytes is None else min_bytes
+    loader = _Loader(root, progress)
+    config, config_file = loader.load_config()
+    todo = loader.walk(config)
+    sizes = _sizes(todo)
+    if jobs > 1 and len(todo) > 1 and _forkable() and sum(sizes) >= min_bytes:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return _check_parallel(loader, config, config_file, todo, sizes, min(jobs, len(todo)))
+        except BrokenProcessPool:  # a worker died (killed, out of memory): do it here instead
+            pass  # the workers changed nothing in this process
+    repo = _load_files(loader, config, config_file, todo)
+    return Validation(repo.problems, repo.files_read, repo.items_read, repo.fingerprint)
+
+
+def _load(root: Path, progress: Callable[[int, int], None] | None, locate: bool = True) -> Repository:
+    loader = _Loader(root, progress)
+    config, config_file = loader.load_config()
+    return _load_files(loader, config, config_file, loader.walk(config), locate=locate)
+
+
+def _load_files(loader: _Loader, config: Config | None, config_file: str,
+                todo: list[tuple[Path, str, Ledger]], checks: list[Check] | None = None,
+                locate: bool = True) -> Repository:
+    """Load ``todo`` and run ``checks`` (default: all of them) on it, every problem located
+    (unless ``locate`` is False)."""
+    from xiangmu_cli.reading.checks import CHECKS, run_checks
+
+    for done, (path, region, ledger) in enumerate(todo, 1):
+        loader.load_ledger(path, region, ledger, loader.parse(path, display_path(path)))
+        if loader.progress is not None:
+            loader.progress(done, len(todo))
+    repo = Repository(root=loader.root, config=config, config_file=config_file, files=loader.files,
+                      records=loader.records, problems=loader.problems, ids=loader.ids,
+                      partial=loader.partial, files_read=len(todo) + (config_file in loader.sources),
+                      items_read=loader.items)
+    repo.problems.extend(run_checks(repo, CHECKS if checks is None else checks))
+    if locate:
+        loader.locate()
+    repo.problems = cap_problems(repo.problems, _problem_order(list(loader.sources)))
+    repo.fingerprint = loader.fingerprint()
+    return repo
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _forkable() -> bool:
+    import multiprocessing
+
+    # Workers inherit the loaded modules and the walked repository by fork(); elsewhere (macOS,
+    # Windows) starting a worker means importing everything again, which costs what it saves.
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _sizes(todo: list[tuple[Path, str, Ledger]]) -> list[int]:
+    sizes = []
+    for path, _region, _ledger in todo:
+        try:
+            sizes.append(path.stat().st_size)
+        except OSError:
+            sizes.append(0)  # reading it will say what is wrong
+    return sizes
+
+
+#: What a forked worker inherits: (loader, config, config file, files to read).
+#: In a worker process only: what it checks files of (root, config, config file, files to read),
+#: set by the pool's initializer (:func:`_init_worker`), never by the parent.
+_WORKER: tuple[Path, Config | None, str, list[tuple[Path, str, Ledger]]] | None = None
+
+
+def _init_worker(root: Path, config: Config | None, config_file: str, todo: list[tuple[Path, str, Ledger]]) -> None:
+    global _WORKER
+    _WORKER = (root, config, config_file, todo)
+
+
+def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
+                    todo: list[tuple[Path, str, Ledger]], sizes: list[int], jobs: int) -> Validation:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from xiangmu_cli.reading.checks import REPOSITORY_CHECKS, run_checks
+
+    # Largest files first, so that no worker is left with a big one at the end.
+    order = sorted(range(len(todo)), key=lambda i: -sizes[i])
+    found: list[_FileResult | None] = [None] * len(todo)
+    # Forked workers receive their state through the initializer's arguments (inherited, not pickled).
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
+                             initargs=(loader.root, config, config_file, todo)) as pool:
+        futures = {pool.submit(_check_file, i): i for i in order}
+        for done, future in enumerate(as_completed(futures), 1):
+            found[futures[future]] = future.result()
+            if loader.progress is not None:
+                loader.progress(done, len(todo))
+    problems, ids, items = [], [], 0
+    for result in found:
+        assert result is not None
+        problems += result[0]
+        ids += result[1]
+        items += result[2]
+        for file, digest in result[3].items():
+            loader.note_digest(file, digest)
+        loader.torn |= result[4]
+    repo = Repository(root=loader.root, config=config, config_file=config_file, files=[], records=[],
+                      problems=loader.problems, ids=ids)
+    loader.problems.extend(run_checks(repo, REPOSITORY_CHECKS))
+    loader.locate()
+    problems += loader.problems
+    problems = cap_problems(problems, _problem_order(list(loader.sources)))
+    return Validation(problems, len(todo) + (config_file in loader.sources), items, loader.fingerprint())
+
+
+#: A worker's answer for one file: problems, 编号s, items read, digests of what it read, torn.
+_FileResult = tuple[list[Problem], list[tuple[str, str, int]], int, dict[str, str], bool]
+
+
+def _check_file(i: int) -> _FileResult:
+    """In a worker: load one ledger file and run the one-project checks on it."""
+    from xiangmu_cli.reading.checks import RECORD_CHECKS
+
+    assert _WORKER is not None, "called outside a worker of _check_parallel"
+    root, config, config_file, todo = _WORKER
+    loader = _Loader(root, None)
+    repo = _load_files(loader, config, config_file, [todo[i]], RECORD_CHECKS)
+    return repo.problems, repo.ids, repo.items_read, loader.digests, loader.torn
+
+
+def _is_link(path: Path) -> bool:
+    return bool(getattr(path, "is_symlink", lambda: False)())
+
+
+def _too_many_problems(file: str, shown: int, rest: str, path: tuple[PathElem, ...] = ()) -> Problem:
+    return Problem("E010", f"问题过多：已列出 {shown} 个{rest}", file,
+                   "先改正上面列出的问题（常见原因：缩进错误、整段粘贴错位），再运行 xm validate",
+                   path=path, at="item", **({} if path else {"line": 1, "col": 1}))
+
+
+def cap_problems(problems: list[Problem], order: Callable[[Problem], Any]) -> list[Problem]:
+    """``problems`` sorted, at most the per-file and total limits of them, each cut saying how many more.
+
+    Errors are kept before warnings when a file is cut, so a cut never turns a failing
+    repository into a passing one.
+    """
+    lim = limits.current()
+    problems.sort(key=order)
+    if len(problems) <= lim.max_problems_per_file and len(problems) <= lim.max_problems:
+        return problems
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    kept: list[Problem] = []
+    for file, found in by_file.items():  # files in order; each cut ends its file's problems
+        stopped = [p for p in found if p.code == "E010"]  # the loader's own: it stopped reading items
+        found = [p for p in found if p.code != "E010"]
+        if len(found) > lim.max_problems_per_file:
+            found.sort(key=lambda p: not p.is_error)  # stable: in order within errors and warnings
+            more = len(found) - lim.max_problems_per_file
+            kept += sorted(found[:lim.max_problems_per_file] + stopped, key=order)
+            kept.append(_too_many_problems(file, lim.max_problems_per_file, f"，另有 {more} 个未列出"))
+        else:
+            kept += sorted(found + stopped, key=order)
+    if len(kept) > lim.max_problems:
+        more = len(kept) - lim.max_problems
+        rank = {id(p): n for n, p in enumerate(kept)}
+        kept = sorted(sorted(kept, key=lambda p: not p.is_error)[:lim.max_problems], key=lambda p: rank[id(p)])
+        kept.append(_too_many_problems(kept[-1].file, lim.max_problems, f"（全部文件），另有 {more} 个未列出"))
+    return kept
+
+
+def _kind_name(path: Path) -> str:
+    try:
+        return file_kind(os.lstat(path).st_mode)
+    except (OSError, TypeError):  # gone meanwhile, or a file of a git revision
+        return "特殊文件"
+
+
+def _link_problem(path: Path, file: str) -> Problem:
+    # A link could point anywhere (/etc/passwd, a device): never follow one from a ledger repository.
+    return Problem("E203", f"「{path.name}」是符号链接，台账目录中不允许", file,
+                   "把真正的文件放在这里，删除链接", at="file")
+
+
+def _ledger_rank(name: str) -> int:
+    return next((i for i, lg in enumerate(LEDGERS) if lg.filename == name), len(LEDGERS))
+
+
+def _problem_order(files: list[str]) -> Callable[[Problem], tuple[Any, ...]]:
+    """Files in the order they were walked (xiangmu.yaml, then regions as listed), then position."""
+    rank = {name: n for n, name in enumerate(files)}
+    # Everything shown breaks ties, so the order never depends on which check or process found what.
+    return lambda p: (rank.get(p.file, len(rank)), p.file, p.line or 0, p.col or 0, p.code, p.message,
+                      p.hint, repr(p.path), p.at, p.project or "")
