@@ -260,7 +260,7 @@ def test_an_unusable_cache_folder_changes_nothing(tmp_path: Path, monkeypatch: p
 
 
 def test_document_codec_round_trips_every_report(tmp_path: Path) -> None:
-    from xiangmu_cli.reading.cache import decode_document, encode_document
+    from xiangmu_cli.output.docdata import decode_document, encode_document
     from xiangmu_cli.figures.metrics import resolve_as_of
     from xiangmu_cli.figures.report import monthly_report
     from xiangmu_cli.output.views import monthly_document

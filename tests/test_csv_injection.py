@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
 from xiangmu_cli.base.safetext import neutralise_formula
-from xiangmu_cli.output.tables import Column, Document, Table, render
+from xiangmu_cli.output.tables import Column, Document, Table
+from xiangmu_cli.output.formats import render
 
 from .conftest import ROOT
 

@@ -25,7 +25,8 @@ from xiangmu_cli.output.html import render_html
 from xiangmu_cli.reading.loading import load
 from xiangmu_cli.figures.overdue import KINDS, overdue_items
 from xiangmu_cli.figures.report import monthly_report
-from xiangmu_cli.output.tables import Chart, Column, Document, Table, infer_format, render
+from xiangmu_cli.output.tables import Chart, Column, Document, Table
+from xiangmu_cli.output.formats import infer_format, render
 from xiangmu_cli.output.views import monthly_document
 
 from .conftest import ROOT, load_repo

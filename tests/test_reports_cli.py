@@ -20,7 +20,7 @@ from xiangmu_cli.figures.metrics import target_rows
 from xiangmu_cli.figures.overdue import overdue_items
 from xiangmu_cli.figures.report import monthly_report, project_rows
 from xiangmu_cli.figures.scoring import evaluate
-from xiangmu_cli.output.tables import render
+from xiangmu_cli.output.formats import render
 from xiangmu_cli.output.views import monthly_document
 
 from .conftest import ROOT

@@ -12,9 +12,10 @@ import pytest
 from rich.cells import cell_len
 
 from xiangmu_cli.output.tables import (
-    Chart, Column, Document, Table, cell_tone, format_value, infer_format, metric_kind, render, value_kind,
-    written_number,
+    Chart, Column, Document, Table, cell_tone, format_value, metric_kind, value_kind, written_number,
 )
+
+from xiangmu_cli.output.formats import infer_format, render
 
 D = Decimal
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

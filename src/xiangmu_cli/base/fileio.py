@@ -76,6 +76,15 @@ class TooLargeError(OSError):
         return self.strerror
 
 
+def display_path(path: Path) -> str:
+    """A path as users want to see it: relative to the current directory when below it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
 def file_kind(mode: int) -> str:
     """A file type's name as users know it (for messages)."""
     for test, name in ((stat.S_ISLNK, "符号链接"), (stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISCHR, "字符设备"),
@@ -196,7 +205,6 @@ def wait_message(lock: Path, wait: float) -> str:
 
 
 def _shown(path: Path) -> str:
-    from xiangmu_cli.reading.loading import display_path
 
     return display_path(path)
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.loading import Repository, Validation
+    from xiangmu_cli.reading.records import Repository, Validation
 
 LEDGERS_HELP = "台账目录（含 xiangmu.yaml）；默认 ./ledgers，或上级目录中最近的 ledgers/"
 

@@ -27,7 +27,7 @@ from .common import LEDGERS_HELP, load_repository, resolve_ledgers, usage_error
 
 if TYPE_CHECKING:
     from xiangmu_cli.write.edit import EditPlan
-    from xiangmu_cli.reading.loading import Repository
+    from xiangmu_cli.reading.records import Repository
 
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
 CodeArg = typer.Argument(..., metavar="编号", help="项目编号", show_default=False)
@@ -39,7 +39,7 @@ def _run(ledgers: Path | None, dry_run: bool, make: Callable[[Repository], EditP
     """Load the ledgers, make the plan, write it (or show it); EditError → its exit code."""
     from xiangmu_cli.write.edit import EditError, apply, diff
     from xiangmu_cli.base.fileio import LockError, ledger_lock
-    from xiangmu_cli.reading.loading import display_path
+    from xiangmu_cli.base.fileio import display_path
 
     root = resolve_ledgers(ledgers)
     try:

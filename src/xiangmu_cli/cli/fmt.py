@@ -37,7 +37,7 @@ def fmt(
     """
     from xiangmu_cli.base.fileio import wait_message
     from xiangmu_cli.write.fmt import expand_paths, format_file, repository_files
-    from xiangmu_cli.reading.loading import display_path
+    from xiangmu_cli.base.fileio import display_path
     from xiangmu_cli.output.messages import problems_text
 
     if paths and ledgers is not None:

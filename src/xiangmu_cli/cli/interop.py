@@ -57,7 +57,7 @@ def _import_locked(root: Path, file: Path, ledger: LedgerName | None, region: st
     from xiangmu_cli.write.edit import EditError, apply, diff
     from xiangmu_cli.office.importer import plan_import
     from xiangmu_cli.office.importfile import shown
-    from xiangmu_cli.reading.loading import display_path
+    from xiangmu_cli.base.fileio import display_path
     from xiangmu_cli.ledger.vocab import Ledger
 
     try:

@@ -20,7 +20,7 @@ from . import XmCommand, XmGroup, app
 from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers, usage_error
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.loading import Repository
+    from xiangmu_cli.reading.records import Repository
     from xiangmu_cli.output.tables import Document
 
 
@@ -106,7 +106,7 @@ class Destination:
 
     @classmethod
     def of(cls, fmt: OutputFormat | None, output: Path | None) -> Destination:
-        from xiangmu_cli.output.tables import infer_format
+        from xiangmu_cli.output.formats import infer_format
 
         if fmt is OutputFormat.xlsx or (fmt is None and output is not None and output.suffix.lower() == ".xlsx"):
             if output is None or str(output) == "-":
@@ -117,7 +117,7 @@ class Destination:
         return cls(chosen, output, None if tty else 120, None if tty else False)
 
     def render(self, doc: Document) -> str:
-        from xiangmu_cli.output.tables import render
+        from xiangmu_cli.output.formats import render
 
         return render(doc, self.fmt, width=self.width, color=self.color)
 
@@ -161,6 +161,7 @@ def report(command: str, options: dict[str, object], ledgers: Path | None, fmt: 
     the same command computed for exactly the same ledger bytes, code, options and day; it is
     rendered here exactly like a fresh one (never stored text).
     """
+    from xiangmu_cli.output.docdata import decode_document, encode_document
     from xiangmu_cli.reading.cache import cached_document, enabled
 
     destination = Destination.of(fmt, output)
@@ -169,7 +170,8 @@ def report(command: str, options: dict[str, object], ledgers: Path | None, fmt: 
         doc, repo = build(root)
         errors = len(repo.errors)
     else:
-        doc, errors = cached_document(root, {"command": command, "options": options}, lambda: build(root))
+        doc, errors = cached_document(root, {"command": command, "options": options}, lambda: build(root),
+                                      encode_document, decode_document)
     _note(errors)
     if destination.fmt == "xlsx":
         _emit_xlsx(doc, destination.path)

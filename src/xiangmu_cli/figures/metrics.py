@@ -21,7 +21,7 @@ from xiangmu_cli.figures.stages import month_key
 from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.loading import Record, Repository
+    from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = [
     "Figures", "compute_metrics", "default_as_of", "resolve_as_of", "month_end", "parse_month",

@@ -16,7 +16,7 @@ from xiangmu_cli.figures.metrics import config_of, month_end
 from xiangmu_cli.ledger.model import StartedProject
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.loading import Record, Repository
+    from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = ["KINDS", "overdue_items", "latest_complete_month"]
 

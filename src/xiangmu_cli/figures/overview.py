@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.loading import Repository
+    from xiangmu_cli.reading.records import Repository
 
 __all__ = ["overview_rows"]
 

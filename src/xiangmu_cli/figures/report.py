@@ -21,7 +21,7 @@ from xiangmu_cli.figures.scoring import evaluate
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.loading import Record, Repository
+    from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = ["MonthlyReport", "monthly_report", "month_changes", "CHANGE_KINDS", "project_rows", "region_rows"]
 

@@ -20,7 +20,7 @@ from xiangmu_cli.figures.metrics import Figures, config_of, compute_metrics, rat
 from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.loading import Repository
+    from xiangmu_cli.reading.records import Repository
 
 __all__ = ["PERIODS", "period_as_of", "evaluate"]
 

@@ -19,7 +19,7 @@ from xiangmu_cli.ledger.model import Issue, Project, StartedProject
 from xiangmu_cli.ledger.vocab import Ledger
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.loading import Record
+    from xiangmu_cli.reading.records import Record
 
 __all__ = ["signed", "landed", "landed_in_year", "started", "in_stats", "unstat", "finished", "planned",
            "planned_or_started", "ledger_at", "issue_raised", "issue_solved", "issue_overdue", "visit_due", "month_key"]

@@ -30,7 +30,7 @@ from xiangmu_cli.ledger.model import StartedProject
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.loading import Record, Repository
+    from xiangmu_cli.reading.records import Record, Repository
     from xiangmu_cli.ledger.problems import Problem
 
 __all__ = ["EVENTS", "DiffResult", "diff_repositories", "project_changes", "record_events", "blocking"]

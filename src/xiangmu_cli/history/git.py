@@ -499,7 +499,8 @@ class TreePath:
 
 def _load(tree: Tree) -> Any:
     """The loader's repository of ``tree``, with what only the tree knows added to its problems."""
-    from xiangmu_cli.reading.loading import display_path, load
+    from xiangmu_cli.base.fileio import display_path
+    from xiangmu_cli.reading.loading import load
     from xiangmu_cli.ledger.problems import Problem
 
     repo = load(tree.root())

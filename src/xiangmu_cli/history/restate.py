@@ -23,7 +23,7 @@ from xiangmu_cli.figures.metrics import Figures, compute_metrics, config_of, rec
 from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.loading import Record, Repository
+    from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = ["restatement"]
 

@@ -36,7 +36,8 @@ from typing import Any
 from xiangmu_cli.write.edit import EditError, EditPlan, add_projects
 from xiangmu_cli.office.importfile import SUFFIXES, ImportLimits, Sheet, read_header_map_text, read_rows, shown
 from xiangmu_cli.office.interop import FIELD_KINDS, REGION, ledger_fields
-from xiangmu_cli.reading.loading import Repository, display_path
+from xiangmu_cli.reading.records import Repository
+from xiangmu_cli.base.fileio import display_path
 from xiangmu_cli.base.safetext import restore_formula
 from xiangmu_cli.ledger.units import UnitError, parse_amount, parse_area, parse_bool, month_key
 from xiangmu_cli.ledger.vocab import Ledger

@@ -49,7 +49,7 @@ from typing import Any
 
 from xiangmu_cli.write.edit import EditError
 from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, read_regular
-from xiangmu_cli.reading.loading import display_path
+from xiangmu_cli.base.fileio import display_path
 from xiangmu_cli.ledger.problems import clip
 
 __all__ = ["ImportLimits", "Sheet", "read_rows", "read_header_map_text", "shown", "SUFFIXES",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from xiangmu_cli.write.edit import flow_mapping, yaml_value
-from xiangmu_cli.reading.loading import Repository
+from xiangmu_cli.reading.records import Repository
 from xiangmu_cli.ledger.model import PROJECT_MODELS
 from xiangmu_cli.ledger.vocab import LEDGERS, Ledger
 

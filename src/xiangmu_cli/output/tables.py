@@ -56,10 +56,9 @@ from xiangmu_cli.base.safetext import neutralise_formula, visible
 from xiangmu_cli.ledger.units import at_least_places, round_half_even
 from xiangmu_cli.ledger.vocab import METRIC_KINDS
 
-__all__ = ["Column", "Table", "Chart", "Document", "FORMATS", "KINDS", "render", "infer_format",
+__all__ = ["Column", "Table", "Chart", "Document", "TEXT_FORMATS", "KINDS", "render_text",
            "format_value", "written_number", "value_kind", "metric_kind", "cell_tone", "terminal_settings"]
 
-FORMATS = ("rich", "md", "plain", "csv", "json", "html")
 KINDS = ("text", "count", "amount", "number", "rate", "diff", "date", "days", "area", "intensity", "bool", "list")
 NUMERIC_KINDS = frozenset({"count", "amount", "number", "rate", "diff", "days", "area", "intensity"})
 MISSING = "—"
@@ -69,8 +68,6 @@ MIN_TEXT_CELLS = 8
 #: A terminal shows at most this many rows of a table (rich renders ~0.1 ms a cell: a report of
 #: 10,000 overdue items would take seconds to scroll past); a note says how to see them all.
 MAX_RICH_ROWS = 500
-_EXTENSIONS = {".md": "md", ".markdown": "md", ".txt": "plain", ".csv": "csv", ".json": "json",
-               ".html": "html", ".htm": "html"}
 
 
 @dataclass(frozen=True)
@@ -646,13 +643,15 @@ def _rstrip(line: str) -> str:
     return line
 
 
-# --- entry points ------------------------------------------------------------------------------
+# --- entry point (text formats; output/formats.py dispatches every format) -------------------
 
-def render(doc: Document, fmt: str, width: int | None = None, color: bool | None = None) -> str:
-    """The document as text in ``fmt`` (one of FORMATS); ``width``/``color`` apply to rich only.
+TEXT_FORMATS = ("rich", "md", "plain", "csv", "json")
 
-    ``color=None`` follows the real stdout (terminal, NO_COLOR); False never emits ANSI codes.
-    """
+
+def render_text(doc: Document, fmt: str, width: int | None = None, color: bool | None = None) -> str:
+    """The document in one of the text formats (``TEXT_FORMATS``); ``width``/``color`` apply to
+    rich only. ``color=None`` follows the real stdout (terminal, NO_COLOR); False never emits ANSI
+    codes."""
     if fmt == "rich":
         return _render_rich(doc, width, color)
     if fmt in ("md", "plain"):
@@ -661,20 +660,4 @@ def render(doc: Document, fmt: str, width: int | None = None, color: bool | None
         return _render_csv(doc)
     if fmt == "json":
         return _render_json(doc)
-    if fmt == "html":
-        from xiangmu_cli.output.html import render_html
-
-        return render_html(doc)
-    raise ValueError(f"未知的输出格式「{fmt}」，可选：{'、'.join(FORMATS)}")
-
-
-def infer_format(path: str | None, explicit: str | None, stdout_is_tty: bool) -> str:
-    """``--format`` wins; else by the ``-o`` file's extension (unknown → plain); else rich on a
-    terminal and plain when piped."""
-    if explicit:
-        if explicit not in FORMATS:
-            raise ValueError(f"未知的输出格式「{explicit}」，可选：{'、'.join(FORMATS)}")
-        return explicit
-    if path and path != "-":
-        return _EXTENSIONS.get(os.path.splitext(path)[1].lower(), "plain")
-    return "rich" if stdout_is_tty else "plain"
+    raise ValueError(f"未知的文本格式「{fmt}」，可选：{'、'.join(TEXT_FORMATS)}")

@@ -32,11 +32,7 @@ import os
 import secrets
 import stat
 from collections.abc import Callable
-from dataclasses import fields
 from datetime import date
-from datetime import date as Day  # the codec's type (tests replace ``date`` to move today)
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,10 +41,9 @@ from xiangmu_cli.base.fileio import read_regular, write_atomic
 from xiangmu_cli.ledger.problems import Problem
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.loading import Repository, Validation
-    from xiangmu_cli.output.tables import Document
+    from xiangmu_cli.reading.records import Repository, Validation
 
-__all__ = ["cache_dir", "enabled", "cached_validation", "cached_document", "encode_document", "decode_document"]
+__all__ = ["cache_dir", "enabled", "cached_validation", "cached_document"]
 
 _FORMAT = "2"
 _KEEP = 64  # entries kept per kind
@@ -227,19 +222,21 @@ def cached_validation(root: Path, compute: Callable[[], Validation]) -> tuple[li
     return result.problems, result.files_read, result.items_read
 
 
-def cached_document(root: Path, request: dict[str, Any],
-                    compute: Callable[[], tuple[Document, Repository]]) -> tuple[Document, int]:
+def cached_document(root: Path, request: dict[str, Any], compute: Callable[[], tuple[Any, Repository]],
+                    encode: Callable[[Any], Any], decode: Callable[[Any], Any]) -> tuple[Any, int]:
     """(report document, number of ledger errors) from the cache, or from ``compute()``.
 
     ``request`` must hold everything besides the ledgers' contents that the document depends on
     (the command and its options); today's date is added (a ledger with no 完成投资 reports as of
-    today). The document is stored as typed data and rendered by the caller like a fresh one.
+    today). The document is stored as typed data (``encode`` makes JSON-ready data of it, ``decode``
+    the document again, raising ValueError, TypeError or KeyError on damaged data; see
+    output/docdata.py) and rendered by the caller like a fresh one.
     """
     request = {**request, "today": date.today().isoformat()}
     found = _lookup("report", root, request)
     if found is not None and isinstance(found[2], dict):
         try:
-            return decode_document(found[2]["document"]), int(found[2]["errors"])
+            return decode(found[2]["document"]), int(found[2]["errors"])
         except (KeyError, TypeError, ValueError):
             pass
     doc, repo = compute()
@@ -247,91 +244,8 @@ def cached_document(root: Path, request: dict[str, Any],
     store = found[0] if found is not None else _Store.open("report")
     if store is not None and repo.fingerprint is not None:
         try:
-            payload = {"document": encode_document(doc), "errors": errors}
+            payload = {"document": encode(doc), "errors": errors}
         except TypeError:
             return doc, errors  # a value the codec does not know: not cached
         store.put(store.key(root, repo.fingerprint, request), payload)
     return doc, errors
-
-
-# --- documents as typed JSON ----------------------------------------------------------------
-# Values are tagged so that a document read back is equal to the one stored: ["d", "1.50"] is a
-# Decimal, ["q", [1, 6]] an exact Fraction, ["t", "2018-09-30"] a date, ["l", […]] a list, ["m", [[k, v], …]] a mapping; strings,
-# whole numbers, booleans and null stand for themselves.
-
-def _enc(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, Decimal):
-        return ["d", str(value)]
-    if isinstance(value, Fraction):
-        return ["q", [value.numerator, value.denominator]]
-    if isinstance(value, Day):
-        return ["t", value.isoformat()]
-    if isinstance(value, (list, tuple)):
-        return ["l" if isinstance(value, list) else "u", [_enc(v) for v in value]]
-    if isinstance(value, dict):
-        return ["m", [[_enc(k), _enc(v)] for k, v in value.items()]]
-    raise TypeError(f"not cacheable: {type(value).__name__}")
-
-
-def _dec(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, str, int)):
-        return value
-    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], str):
-        raise ValueError("bad cached value")
-    tag, body = value
-    try:
-        if tag == "d":
-            return Decimal(body)
-        if tag == "t":
-            return Day.fromisoformat(body)
-        if tag == "q":
-            return Fraction(int(body[0]), int(body[1]))
-        if tag == "l":
-            return [_dec(v) for v in body]
-        if tag == "u":
-            return tuple(_dec(v) for v in body)
-        if tag == "m":
-            return {_dec(k): _dec(v) for k, v in body}
-    except (InvalidOperation, TypeError, ZeroDivisionError, IndexError) as exc:
-        raise ValueError("bad cached value") from exc
-    raise ValueError(f"bad cached tag {tag!r}")
-
-
-def _enc_table(table: Any) -> dict[str, Any]:
-    return {"name": table.name, "columns": [_enc_fields(c) for c in table.columns],
-            "rows": [_enc(r) for r in table.rows], "note": table.note}
-
-
-def _enc_fields(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
-
-
-def encode_document(doc: Document) -> dict[str, Any]:
-    """A document as JSON-ready data (TypeError for a value the codec does not know)."""
-    return {"title": doc.title, "meta": _enc(doc.meta), "tables": [_enc_table(t) for t in doc.tables],
-            "json_data": _enc(doc.json_data),
-            "highlights": _enc_table(doc.highlights) if doc.highlights is not None else None,
-            "charts": [_enc_fields(c) for c in doc.charts]}
-
-
-def decode_document(data: dict[str, Any]) -> Document:
-    """The document that :func:`encode_document` gave ``data`` for (ValueError/TypeError/KeyError if damaged)."""
-    from xiangmu_cli.output.tables import Chart, Column, Document, Table
-
-    def table(t: dict[str, Any]) -> Table:
-        rows = [_dec(r) for r in t["rows"]]
-        if not all(isinstance(r, dict) for r in rows):
-            raise ValueError("bad cached rows")
-        return Table(name=str(t["name"]), columns=[Column(**c) for c in t["columns"]], rows=rows,
-                     note=t["note"] if isinstance(t["note"], str) else None)
-
-    meta, json_data = _dec(data["meta"]), _dec(data["json_data"])
-    if not isinstance(meta, dict) or not (json_data is None or isinstance(json_data, dict)):
-        raise ValueError("bad cached document")
-    return Document(title=str(data["title"]), meta=meta, tables=[table(t) for t in data["tables"]],
-                    json_data=json_data, highlights=table(data["highlights"]) if data["highlights"] else None,
-                    charts=[Chart(**c) for c in data["charts"]])

@@ -20,7 +20,7 @@ from xiangmu_cli.ledger.units import format_amount, month_key
 from xiangmu_cli.ledger.vocab import CITY, TARGET_KEYS, Ledger
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.loading import Record, Repository
+    from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = ["CHECKS", "RECORD_CHECKS", "REPOSITORY_CHECKS", "run_checks"]
 

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from xiangmu_cli.base import limits
-from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, file_kind, read_regular
+from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, display_path, file_kind, read_regular
 from xiangmu_cli.ledger.model import INEXACT, PROJECT_MODELS, Config, Project, clean_errors
 from xiangmu_cli.ledger.problems import PathElem, Problem, suggest
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
+from xiangmu_cli.reading.records import LedgerFile, Record, Repository, Validation
 from xiangmu_cli.reading.yamlread import PositionIndex, decode, parse_text
 
 if TYPE_CHECKING:
@@ -31,61 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Record", "LedgerFile", "Repository", "Validation", "load", "check", "fingerprint", "find_ledgers",
            "display_path"]
-
-
-@dataclass(slots=True)
-class Record:
-    """One valid project and where it lives."""
-
-    project: Project
-    region: str
-    ledger: Ledger
-    file: str
-    index: int
-
-    @property
-    def path(self) -> tuple[PathElem, ...]:
-        return ("项目", self.index)
-
-
-@dataclass(slots=True)
-class LedgerFile:
-    path: Path
-    file: str  # as displayed
-    region: str
-    ledger: Ledger
-    records: list[Record] = field(default_factory=list)
-
-
-@dataclass
-class Repository:
-    root: Path
-    config: Config | None
-    config_file: str
-    files: list[LedgerFile]
-    records: list[Record]
-    problems: list[Problem]
-    #: Every 编号 written in a ledger, valid project or not: (编号, file, index).
-    ids: list[tuple[str, str, int]] = field(default_factory=list)
-    #: Projects that failed validation in optional fields only, checked but never counted.
-    partial: list[Record] = field(default_factory=list)
-    #: How many files and project items were read (valid or not).
-    files_read: int = 0
-    items_read: int = 0
-    #: What was read, as a digest (see :func:`fingerprint`); None when a file changed while it was read.
-    fingerprint: str | None = None
-
-    @property
-    def checkable(self) -> list[Record]:
-        return self.records + self.partial
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
 
 def in_ci() -> bool:
@@ -104,15 +50,6 @@ def find_ledgers(start: Path | None = None, walk_up: bool = True) -> Path | None
         if candidate.is_symlink() or candidate.is_dir():
             return candidate
     return None
-
-
-def display_path(path: Path) -> str:
-    """A path as users want to see it: relative to the current directory when below it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
 def _suggest(word: str, options: Iterable[str], cutoff: float = 0.5) -> str | None:
@@ -562,17 +499,6 @@ def load(root: Path, progress: Callable[[int, int], None] | None = None, locate:
     tree of a file with warnings (most of a cold load on real ledgers, issue 15).
     """
     return _load(root, progress, locate)
-
-
-@dataclass
-class Validation:
-    """What ``xm validate`` reports: every problem, located and in order, and what was read."""
-
-    problems: list[Problem]
-    files_read: int
-    items_read: int
-    #: What was read (see :func:`fingerprint`); None when a file changed while it was read.
-    fingerprint: str | None = None
 
 
 def fingerprint(root: Path) -> str | None:

@@ -109,7 +109,9 @@ from typing import Any
 
 from xiangmu_cli.base import limits
 from xiangmu_cli.base.fileio import UNCHECKED, LockError, ledger_lock, read_regular, unchanged, write_atomic
-from xiangmu_cli.reading.loading import Record, Repository, display_path, load
+from xiangmu_cli.reading.records import Record, Repository
+from xiangmu_cli.base.fileio import display_path
+from xiangmu_cli.reading.loading import load
 from xiangmu_cli.ledger.model import PROJECT_MODELS, Issue, Project
 from xiangmu_cli.ledger.problems import Problem, suggest
 from xiangmu_cli.ledger.units import UnitError, format_amount, parse_amount, parse_date, parse_month

@@ -883,7 +883,7 @@ def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, writ
 
 
 def _display(path: Path) -> str:
-    from xiangmu_cli.reading.loading import display_path
+    from xiangmu_cli.base.fileio import display_path
 
     return display_path(path)
 

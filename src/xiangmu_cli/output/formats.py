@@ -1,0 +1,43 @@
+"""Every output format of a document, and which one a command uses (``--format``, ``-o``).
+
+The text formats are rendered by :mod:`tables`, html by :mod:`html` (which uses the tables'
+cell formatting); this module is the one place that knows all of them.
+"""
+
+from __future__ import annotations
+
+import os
+
+from xiangmu_cli.output.tables import Document, render_text
+
+__all__ = ["FORMATS", "render", "infer_format"]
+
+FORMATS = ("rich", "md", "plain", "csv", "json", "html")
+_EXTENSIONS = {".md": "md", ".markdown": "md", ".txt": "plain", ".csv": "csv", ".json": "json",
+               ".html": "html", ".htm": "html"}
+
+
+def render(doc: Document, fmt: str, width: int | None = None, color: bool | None = None) -> str:
+    """The document as text in ``fmt`` (one of FORMATS); ``width``/``color`` apply to rich only.
+
+    ``color=None`` follows the real stdout (terminal, NO_COLOR); False never emits ANSI codes.
+    """
+    if fmt == "html":
+        from xiangmu_cli.output.html import render_html
+
+        return render_html(doc)
+    if fmt not in FORMATS:
+        raise ValueError(f"未知的输出格式「{fmt}」，可选：{'、'.join(FORMATS)}")
+    return render_text(doc, fmt, width, color)
+
+
+def infer_format(path: str | None, explicit: str | None, stdout_is_tty: bool) -> str:
+    """``--format`` wins; else by the ``-o`` file's extension (unknown → plain); else rich on a
+    terminal and plain when piped."""
+    if explicit:
+        if explicit not in FORMATS:
+            raise ValueError(f"未知的输出格式「{explicit}」，可选：{'、'.join(FORMATS)}")
+        return explicit
+    if path and path != "-":
+        return _EXTENSIONS.get(os.path.splitext(path)[1].lower(), "plain")
+    return "rich" if stdout_is_tty else "plain"
