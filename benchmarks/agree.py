@@ -27,8 +27,13 @@ HERE = Path(__file__).resolve().parent
 
 #: The report commands compared (each also gets --ledgers, --format json and --no-cache).
 REPORTS = [
-    ["report", "monthly"], ["targets"], ["overdue"], ["score"], ["list"],
-    ["report", "monthly", "--month", "2018-06"], ["overdue", "--kind", "走访超期"],
+    ["report", "monthly"],
+    ["targets"],
+    ["overdue"],
+    ["score"],
+    ["list"],
+    ["report", "monthly", "--month", "2018-06"],
+    ["overdue", "--kind", "走访超期"],
 ]
 
 

@@ -59,67 +59,265 @@ CATEGORIES = ["工业", "基础设施", "民生", "服务业", "农业", "文旅
 # --- regions -----------------------------------------------------------------------------------
 # 吉林省's 区县 and 开发区 (name, 类型, 编号 prefix); beyond them, 园区 derived from these.
 REGION_BASES = [
-    ("船营区", "区县", "CY"), ("昌邑区", "区县", "CHY"), ("龙潭区", "区县", "LT"), ("丰满区", "区县", "FM"),
-    ("蛟河市", "区县", "JH"), ("桦甸市", "区县", "HD"), ("舒兰市", "区县", "SL"), ("磐石市", "区县", "PS"),
-    ("永吉县", "区县", "YJ"), ("吉林高新区", "开发区", "JLGX"), ("吉林经开区", "开发区", "JLJK"),
-    ("中新食品区", "开发区", "ZX"), ("北大壶开发区", "开发区", "BDH"),
-    ("南关区", "区县", "NG"), ("宽城区", "区县", "KC"), ("朝阳区", "区县", "CYQ"), ("二道区", "区县", "ED"),
-    ("绿园区", "区县", "LY"), ("双阳区", "区县", "SY"), ("九台区", "区县", "JT"), ("榆树市", "区县", "YS"),
-    ("德惠市", "区县", "DH"), ("农安县", "区县", "NA"), ("公主岭市", "区县", "GZL"),
-    ("长春新区", "开发区", "CCXQ"), ("长春经开区", "开发区", "CCJK"), ("净月高新区", "开发区", "JY"),
-    ("汽车经开区", "开发区", "QK"), ("莲花山度假区", "开发区", "LHS"),
-    ("铁西区", "区县", "TX"), ("铁东区", "区县", "TD"), ("双辽市", "区县", "SLS"), ("梨树县", "区县", "LS"),
-    ("伊通县", "区县", "YT"), ("龙山区", "区县", "LSQ"), ("西安区", "区县", "XA"), ("东丰县", "区县", "DF"),
-    ("东辽县", "区县", "DL"), ("东昌区", "区县", "DC"), ("二道江区", "区县", "EDJ"), ("梅河口市", "区县", "MHK"),
-    ("集安市", "区县", "JA"), ("通化县", "区县", "THX"), ("辉南县", "区县", "HN"), ("柳河县", "区县", "LH"),
-    ("浑江区", "区县", "HJ"), ("江源区", "区县", "JYQ"), ("临江市", "区县", "LJ"), ("抚松县", "区县", "FS"),
-    ("靖宇县", "区县", "JYX"), ("长白县", "区县", "CB"), ("宁江区", "区县", "NJ"), ("扶余市", "区县", "FY"),
-    ("前郭县", "区县", "QG"), ("长岭县", "区县", "CL"), ("乾安县", "区县", "QA"), ("洮北区", "区县", "TB"),
-    ("洮南市", "区县", "TN"), ("大安市", "区县", "DA"), ("镇赉县", "区县", "ZL"), ("通榆县", "区县", "TY"),
-    ("延吉市", "区县", "YJS"), ("图们市", "区县", "TM"), ("敦化市", "区县", "DHS"), ("珲春市", "区县", "HC"),
-    ("龙井市", "区县", "LJS"), ("和龙市", "区县", "HL"), ("汪清县", "区县", "WQ"), ("安图县", "区县", "AT"),
-    ("长白山保护开发区", "开发区", "CBS"), ("梅河口高新区", "开发区", "MHGX"), ("珲春边境经济合作区", "开发区", "HCBJ"),
-    ("四平红嘴经济开发区", "开发区", "HZ"), ("辽源经济开发区", "开发区", "LYJK"), ("松原经济开发区", "开发区", "SYJK"),
+    ("船营区", "区县", "CY"),
+    ("昌邑区", "区县", "CHY"),
+    ("龙潭区", "区县", "LT"),
+    ("丰满区", "区县", "FM"),
+    ("蛟河市", "区县", "JH"),
+    ("桦甸市", "区县", "HD"),
+    ("舒兰市", "区县", "SL"),
+    ("磐石市", "区县", "PS"),
+    ("永吉县", "区县", "YJ"),
+    ("吉林高新区", "开发区", "JLGX"),
+    ("吉林经开区", "开发区", "JLJK"),
+    ("中新食品区", "开发区", "ZX"),
+    ("北大壶开发区", "开发区", "BDH"),
+    ("南关区", "区县", "NG"),
+    ("宽城区", "区县", "KC"),
+    ("朝阳区", "区县", "CYQ"),
+    ("二道区", "区县", "ED"),
+    ("绿园区", "区县", "LY"),
+    ("双阳区", "区县", "SY"),
+    ("九台区", "区县", "JT"),
+    ("榆树市", "区县", "YS"),
+    ("德惠市", "区县", "DH"),
+    ("农安县", "区县", "NA"),
+    ("公主岭市", "区县", "GZL"),
+    ("长春新区", "开发区", "CCXQ"),
+    ("长春经开区", "开发区", "CCJK"),
+    ("净月高新区", "开发区", "JY"),
+    ("汽车经开区", "开发区", "QK"),
+    ("莲花山度假区", "开发区", "LHS"),
+    ("铁西区", "区县", "TX"),
+    ("铁东区", "区县", "TD"),
+    ("双辽市", "区县", "SLS"),
+    ("梨树县", "区县", "LS"),
+    ("伊通县", "区县", "YT"),
+    ("龙山区", "区县", "LSQ"),
+    ("西安区", "区县", "XA"),
+    ("东丰县", "区县", "DF"),
+    ("东辽县", "区县", "DL"),
+    ("东昌区", "区县", "DC"),
+    ("二道江区", "区县", "EDJ"),
+    ("梅河口市", "区县", "MHK"),
+    ("集安市", "区县", "JA"),
+    ("通化县", "区县", "THX"),
+    ("辉南县", "区县", "HN"),
+    ("柳河县", "区县", "LH"),
+    ("浑江区", "区县", "HJ"),
+    ("江源区", "区县", "JYQ"),
+    ("临江市", "区县", "LJ"),
+    ("抚松县", "区县", "FS"),
+    ("靖宇县", "区县", "JYX"),
+    ("长白县", "区县", "CB"),
+    ("宁江区", "区县", "NJ"),
+    ("扶余市", "区县", "FY"),
+    ("前郭县", "区县", "QG"),
+    ("长岭县", "区县", "CL"),
+    ("乾安县", "区县", "QA"),
+    ("洮北区", "区县", "TB"),
+    ("洮南市", "区县", "TN"),
+    ("大安市", "区县", "DA"),
+    ("镇赉县", "区县", "ZL"),
+    ("通榆县", "区县", "TY"),
+    ("延吉市", "区县", "YJS"),
+    ("图们市", "区县", "TM"),
+    ("敦化市", "区县", "DHS"),
+    ("珲春市", "区县", "HC"),
+    ("龙井市", "区县", "LJS"),
+    ("和龙市", "区县", "HL"),
+    ("汪清县", "区县", "WQ"),
+    ("安图县", "区县", "AT"),
+    ("长白山保护开发区", "开发区", "CBS"),
+    ("梅河口高新区", "开发区", "MHGX"),
+    ("珲春边境经济合作区", "开发区", "HCBJ"),
+    ("四平红嘴经济开发区", "开发区", "HZ"),
+    ("辽源经济开发区", "开发区", "LYJK"),
+    ("松原经济开发区", "开发区", "SYJK"),
 ]
 PARK_KINDS = [("工业集中区", "G"), ("经济开发区", "K"), ("物流园区", "W"), ("现代农业园区", "N")]
 
 PLACE_HEADS = "北南东西新老大小长永和安兴宏福德红青白金明丰太平双三五九万利富顺庆华春"
 PLACE_TAILS = "山河湖岭沟屯台岗桥营城泉阳源原堡甸林峰江店屯家"
 PLACE_KINDS = ["镇", "镇", "乡", "街道", "街道", "工业园", "村", "开发区"]
-TRADES = ["汽车零部件", "电子元器件", "生物制药", "智能装备", "医疗器械", "新能源电池", "精密模具",
-          "碳纤维复合材料部件", "化工新材料", "精细化学品", "医药中间体", "新型建材", "装配式建筑构件",
-          "石墨深加工", "铸件", "玉米深加工", "肉牛屠宰加工", "乳制品", "饲料", "大米加工", "食用菌深加工",
-          "人参精深加工", "矿泉水", "光伏组件", "木制品", "农产品加工", "中药饮片", "印刷包装", "服装加工",
-          "冶金辅料", "再生资源", "工业气体", "特种工程塑料", "鹿产品加工", "白酒酿造", "调味品"]
+TRADES = [
+    "汽车零部件",
+    "电子元器件",
+    "生物制药",
+    "智能装备",
+    "医疗器械",
+    "新能源电池",
+    "精密模具",
+    "碳纤维复合材料部件",
+    "化工新材料",
+    "精细化学品",
+    "医药中间体",
+    "新型建材",
+    "装配式建筑构件",
+    "石墨深加工",
+    "铸件",
+    "玉米深加工",
+    "肉牛屠宰加工",
+    "乳制品",
+    "饲料",
+    "大米加工",
+    "食用菌深加工",
+    "人参精深加工",
+    "矿泉水",
+    "光伏组件",
+    "木制品",
+    "农产品加工",
+    "中药饮片",
+    "印刷包装",
+    "服装加工",
+    "冶金辅料",
+    "再生资源",
+    "工业气体",
+    "特种工程塑料",
+    "鹿产品加工",
+    "白酒酿造",
+    "调味品",
+]
 URBAN = {"工业": 25, "基础设施": 25, "民生": 25, "服务业": 20, "文旅": 5}
 COUNTY = {"工业": 35, "农业": 15, "基础设施": 20, "民生": 15, "服务业": 10, "文旅": 5}
 ZONE = {"工业": 55, "服务业": 15, "基础设施": 15, "民生": 10, "农业": 5}
 
 PATTERNS = {  # {p} is a place of the region
-    "基础设施": ["{p}道路改造工程", "{p}供热管网改造工程", "{p}污水处理厂提标改造工程", "{p}供水管网改造工程",
-              "{p}热源厂建设项目", "{p}66千伏输变电工程", "{p}燃气管网改造工程", "{p}河道综合治理工程",
-              "{p}农村公路提级改造工程", "{p}雨污分流改造工程", "{p}垃圾转运站项目", "{p}桥梁改造工程"],
-    "民生": ["{p}棚户区改造项目", "{p}老旧小区改造工程", "{p}中学教学楼新建项目", "{p}小学改扩建项目",
-           "{p}医院门诊综合楼项目", "{p}养老服务中心项目", "{p}幼儿园建设项目", "{p}公共租赁住房项目",
-           "{p}全民健身中心项目", "{p}社区卫生服务中心项目", "{p}农村饮水安全巩固提升工程"],
-    "服务业": ["{p}商业综合体项目", "{p}物流园项目", "{p}电商产业园项目", "{p}农贸市场改造项目",
-            "{p}汽车商贸园项目", "{p}商务酒店项目", "{p}冷链物流中心项目", "{p}住宅小区开发项目",
-            "{p}建材家居市场项目", "{p}商务办公楼项目"],
-    "农业": ["{p}高标准农田建设项目", "{p}水稻育秧大棚项目", "{p}食用菌产业园项目", "{p}生猪标准化养殖项目",
-           "{p}肉牛养殖基地项目", "{p}人参种植基地项目", "{p}梅花鹿养殖项目", "{p}设施农业园区项目"],
-    "文旅": ["{p}乡村旅游示范区项目", "{p}森林公园提升项目", "{p}民俗文化村项目", "{p}户外运动营地项目",
-           "{p}温泉度假村项目", "{p}滑雪场建设项目", "{p}冰雪主题酒店项目"],
+    "基础设施": [
+        "{p}道路改造工程",
+        "{p}供热管网改造工程",
+        "{p}污水处理厂提标改造工程",
+        "{p}供水管网改造工程",
+        "{p}热源厂建设项目",
+        "{p}66千伏输变电工程",
+        "{p}燃气管网改造工程",
+        "{p}河道综合治理工程",
+        "{p}农村公路提级改造工程",
+        "{p}雨污分流改造工程",
+        "{p}垃圾转运站项目",
+        "{p}桥梁改造工程",
+    ],
+    "民生": [
+        "{p}棚户区改造项目",
+        "{p}老旧小区改造工程",
+        "{p}中学教学楼新建项目",
+        "{p}小学改扩建项目",
+        "{p}医院门诊综合楼项目",
+        "{p}养老服务中心项目",
+        "{p}幼儿园建设项目",
+        "{p}公共租赁住房项目",
+        "{p}全民健身中心项目",
+        "{p}社区卫生服务中心项目",
+        "{p}农村饮水安全巩固提升工程",
+    ],
+    "服务业": [
+        "{p}商业综合体项目",
+        "{p}物流园项目",
+        "{p}电商产业园项目",
+        "{p}农贸市场改造项目",
+        "{p}汽车商贸园项目",
+        "{p}商务酒店项目",
+        "{p}冷链物流中心项目",
+        "{p}住宅小区开发项目",
+        "{p}建材家居市场项目",
+        "{p}商务办公楼项目",
+    ],
+    "农业": [
+        "{p}高标准农田建设项目",
+        "{p}水稻育秧大棚项目",
+        "{p}食用菌产业园项目",
+        "{p}生猪标准化养殖项目",
+        "{p}肉牛养殖基地项目",
+        "{p}人参种植基地项目",
+        "{p}梅花鹿养殖项目",
+        "{p}设施农业园区项目",
+    ],
+    "文旅": [
+        "{p}乡村旅游示范区项目",
+        "{p}森林公园提升项目",
+        "{p}民俗文化村项目",
+        "{p}户外运动营地项目",
+        "{p}温泉度假村项目",
+        "{p}滑雪场建设项目",
+        "{p}冰雪主题酒店项目",
+    ],
 }
-CAPACITIES = ["年产1万吨", "年产3万吨", "年产5万吨", "年产10万件", "年产50万件", "年产1000台套", "年产200兆瓦",
-              "年处理30万吨", "", "", ""]
+CAPACITIES = [
+    "年产1万吨",
+    "年产3万吨",
+    "年产5万吨",
+    "年产10万件",
+    "年产50万件",
+    "年产1000台套",
+    "年产200兆瓦",
+    "年处理30万吨",
+    "",
+    "",
+    "",
+]
 FIRM_KINDS = ["科技", "新材料", "实业", "制造", "食品", "药业", "机械"]
-BRANDS = ["恒达", "鑫源", "华泰", "瑞丰", "宏图", "金程", "天成", "永盛", "博远", "松江", "江城", "盛世",
-          "中科", "龙盛", "凯达", "北辰", "长盛", "嘉禾", "润泽", "鼎泰", "汇通", "宏远", "华洋", "奥新",
-          "兴隆", "联创", "万通", "裕丰", "泰和", "晟通", "昊天", "九鼎", "新元", "佳源", "众诚", "明远",
-          "同力", "安泰", "锦程", "合力", "恒信", "德润", "金桥", "星河", "远航", "启明", "中盛", "利达"]
-SOURCES = {"浙江": ["杭州", "宁波", "绍兴", "温州"], "广东": ["深圳", "广州", "佛山", "东莞"], "北京": ["北京"],
-           "上海": ["上海"], "江苏": ["苏州", "无锡", "常州", "南京"], "香港": ["香港"], "山东": ["青岛", "潍坊"],
-           "辽宁": ["大连", "沈阳"], "福建": ["厦门", "福州"], "天津": ["天津"]}
+BRANDS = [
+    "恒达",
+    "鑫源",
+    "华泰",
+    "瑞丰",
+    "宏图",
+    "金程",
+    "天成",
+    "永盛",
+    "博远",
+    "松江",
+    "江城",
+    "盛世",
+    "中科",
+    "龙盛",
+    "凯达",
+    "北辰",
+    "长盛",
+    "嘉禾",
+    "润泽",
+    "鼎泰",
+    "汇通",
+    "宏远",
+    "华洋",
+    "奥新",
+    "兴隆",
+    "联创",
+    "万通",
+    "裕丰",
+    "泰和",
+    "晟通",
+    "昊天",
+    "九鼎",
+    "新元",
+    "佳源",
+    "众诚",
+    "明远",
+    "同力",
+    "安泰",
+    "锦程",
+    "合力",
+    "恒信",
+    "德润",
+    "金桥",
+    "星河",
+    "远航",
+    "启明",
+    "中盛",
+    "利达",
+]
+SOURCES = {
+    "浙江": ["杭州", "宁波", "绍兴", "温州"],
+    "广东": ["深圳", "广州", "佛山", "东莞"],
+    "北京": ["北京"],
+    "上海": ["上海"],
+    "江苏": ["苏州", "无锡", "常州", "南京"],
+    "香港": ["香港"],
+    "山东": ["青岛", "潍坊"],
+    "辽宁": ["大连", "沈阳"],
+    "福建": ["厦门", "福州"],
+    "天津": ["天津"],
+}
 SOURCE_NAMES = list(SOURCES)
 SOURCE_WEIGHTS = (30, 12, 12, 10, 12, 5, 6, 4, 3, 6)
 INVESTOR_KINDS = ["控股集团", "投资", "实业集团", "科技股份"]
@@ -145,29 +343,72 @@ PROBLEMS = [  # (内容, 责任单位 — a leading 区 is the region's own bure
     ("消防设计审核未通过", "区住建局", "已修改设计并通过审核"),
 ]
 UNREG_REASONS = [
-    "施工许可未办结，暂不具备入库条件", "建设单位未在统计联网直报平台注册",
-    "投资额未达入库标准的分期项目，需合并申报", "立项文件与统计口径不一致，正在补正",
-    "建设单位财务资料不全，统计局退回补充", "新开工项目，入库资料已报统计局待审核",
-    "土地手续未办结，统计部门暂不受理", "项目法人变更，需重新办理入库",
+    "施工许可未办结，暂不具备入库条件",
+    "建设单位未在统计联网直报平台注册",
+    "投资额未达入库标准的分期项目，需合并申报",
+    "立项文件与统计口径不一致，正在补正",
+    "建设单位财务资料不全，统计局退回补充",
+    "新开工项目，入库资料已报统计局待审核",
+    "土地手续未办结，统计部门暂不受理",
+    "项目法人变更，需重新办理入库",
 ]
-SITE_VISITS = ["协调用地", "督促入统", "了解施工进度", "协调供电", "催报投资数据", "协调施工许可",
-               "现场踏查", "对接融资", "协调征收", "联合统计局踏查"]
+SITE_VISITS = [
+    "协调用地",
+    "督促入统",
+    "了解施工进度",
+    "协调供电",
+    "催报投资数据",
+    "协调施工许可",
+    "现场踏查",
+    "对接融资",
+    "协调征收",
+    "联合统计局踏查",
+]
 EARLY_VISITS = ["协调前期手续", "对接规划设计", "协调用地", "现场踏查", "督办环评", "对接施工许可"]
 PROGRESS = {
-    "工业": ["土方开挖完成，正在进行基础施工", "主体厂房钢结构安装完成{n}%", "厂房封顶，设备安装调试中",
-           "设备基础施工，部分设备已到场", "综合楼主体施工至{k}层", "生产线安装完成{n}%，计划年内试生产"],
-    "基础设施": ["管网铺设完成{k}公里", "路基完成，正在铺设沥青面层", "完成工程量{n}%", "桥梁下部结构完成",
-              "主体构筑物施工，完成{n}%", "设备采购安装中"],
+    "工业": [
+        "土方开挖完成，正在进行基础施工",
+        "主体厂房钢结构安装完成{n}%",
+        "厂房封顶，设备安装调试中",
+        "设备基础施工，部分设备已到场",
+        "综合楼主体施工至{k}层",
+        "生产线安装完成{n}%，计划年内试生产",
+    ],
+    "基础设施": [
+        "管网铺设完成{k}公里",
+        "路基完成，正在铺设沥青面层",
+        "完成工程量{n}%",
+        "桥梁下部结构完成",
+        "主体构筑物施工，完成{n}%",
+        "设备采购安装中",
+    ],
     "民生": ["{k}栋楼主体封顶", "主体施工至{k}层", "室外配套施工", "完成工程量{n}%", "内外装修阶段", "已回迁{k}栋"],
-    "服务业": ["主体施工至{k}层", "主体封顶，进行外墙施工", "完成工程量{n}%", "库房主体完成，设备安装中",
-            "基础施工阶段"],
+    "服务业": [
+        "主体施工至{k}层",
+        "主体封顶，进行外墙施工",
+        "完成工程量{n}%",
+        "库房主体完成，设备安装中",
+        "基础施工阶段",
+    ],
     "农业": ["完成土地平整{n}%", "棚室主体完成{k}栋", "圈舍主体完工，正在购置设备", "完成工程量{n}%"],
     "文旅": ["雪道改造完成{n}%", "酒店主体封顶", "索道基础施工", "完成工程量{n}%", "游客中心主体施工"],
 }
-NOTES = ["列入省级重点项目", "纳入全省“三个一百”项目", "已申报中央预算内投资", "省级领导联系项目",
-         "争取地方政府专项债券支持", "列入全省“761”工程项目"]
-WAITING_FOR = {"立项": "项目备案待批复", "规划选址": "规划选址意见书待核发", "用地": "用地征收收尾，土地待挂牌",
-               "节能审查": "节能审查意见待出具", "环评": "环评批复待下达", "施工许可": "施工许可待办结，其余条件已具备"}
+NOTES = [
+    "列入省级重点项目",
+    "纳入全省“三个一百”项目",
+    "已申报中央预算内投资",
+    "省级领导联系项目",
+    "争取地方政府专项债券支持",
+    "列入全省“761”工程项目",
+]
+WAITING_FOR = {
+    "立项": "项目备案待批复",
+    "规划选址": "规划选址意见书待核发",
+    "用地": "用地征收收尾，土地待挂牌",
+    "节能审查": "节能审查意见待出具",
+    "环评": "环评批复待下达",
+    "施工许可": "施工许可待办结，其余条件已具备",
+}
 READY = ["前期手续已全部办结，待施工队伍进场", "已具备开工条件，待设备订货", "已具备开工条件，施工招标中"]
 MONTH_WEIGHT = {1: 0.2, 2: 0.1, 3: 0.4, 4: 0.8, 5: 1.0, 6: 1.1, 7: 1.1, 8: 1.1, 9: 1.0}
 DIGITS_FW = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
@@ -184,8 +425,11 @@ AMOUNT_SPELLINGS = ("亿", "亿元", "万", "万元", "comma", "fullwidth", "flo
 AREA_SPELLINGS = ("平方米", "公顷", "亩", "plain")
 
 # --- writing YAML by hand (as scripts/make_demo_ledgers.py) ------------------------------------
-PLAIN_UNSAFE = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`\s]|: |\s#|\s$|^(true|false|null|~|yes|no|on|off)$"
-                          r"|^[-+.\d][\d_.:eE+-]*$|^\d{4}-\d\d(-\d\d)?$", re.I | re.ASCII)
+PLAIN_UNSAFE = re.compile(
+    r"^[-?:,\[\]{}#&*!|>'\"%@`\s]|: |\s#|\s$|^(true|false|null|~|yes|no|on|off)$"
+    r"|^[-+.\d][\d_.:eE+-]*$|^\d{4}-\d\d(-\d\d)?$",
+    re.I | re.ASCII,
+)
 FLOW_UNSAFE = re.compile(r"[,\[\]{}]")
 
 
@@ -336,12 +580,19 @@ class Generator:
                     places.append(p)
             leader = self.leaders[i % n_leaders]
             leader[2].append(name)
-            regions.append({
-                "name": name, "kind": kind, "code": code, "places": places,
-                "trades": rng.sample(TRADES, 6), "leader": leader[0],
-                "mix": ZONE if kind == "开发区" else URBAN if name.endswith("区") else COUNTY,
-                "pace": rng.uniform(0.6, 0.9), "weight": rng.uniform(0.6, 1.4),
-            })
+            regions.append(
+                {
+                    "name": name,
+                    "kind": kind,
+                    "code": code,
+                    "places": places,
+                    "trades": rng.sample(TRADES, 6),
+                    "leader": leader[0],
+                    "mix": ZONE if kind == "开发区" else URBAN if name.endswith("区") else COUNTY,
+                    "pace": rng.uniform(0.6, 0.9),
+                    "weight": rng.uniform(0.6, 1.4),
+                }
+            )
         return regions
 
     def split(self, regions: list[dict]) -> list[dict[str, int]]:
@@ -365,8 +616,15 @@ class Generator:
 
     def dept(self, region: dict, what: str) -> str:
         if region["kind"] == "开发区":
-            what = {"发改局": "经济发展局", "工信局": "经济发展局", "住建局": "规划建设局", "征收办": "规划建设局",
-                    "教育局": "社会事业局", "卫健局": "社会事业局", "民政局": "社会事业局"}.get(what, what)
+            what = {
+                "发改局": "经济发展局",
+                "工信局": "经济发展局",
+                "住建局": "规划建设局",
+                "征收办": "规划建设局",
+                "教育局": "社会事业局",
+                "卫健局": "社会事业局",
+                "民政局": "社会事业局",
+            }.get(what, what)
         return region["name"] + what
 
     def name_and_owner(self, region: dict, cat: str, brand: str | None = None) -> tuple[str, str]:
@@ -397,9 +655,12 @@ class Generator:
         for _ in range(rng.choice((1, 1, 1, 2))):
             text, who, fix = rng.choice(PROBLEMS)
             raised = self.day(max(earliest, dt.date(YEAR, 3, 10)), dt.date(YEAR, 9, 26))
-            p = {"提出日期": raised, "内容": text.format(n=rng.randint(3, 40)),
-                 "责任单位": self.dept(region, who[1:]) if who.startswith("区") else who,
-                 "时限": raised + dt.timedelta(days=rng.choice((15, 20, 30, 30, 45, 60)))}
+            p = {
+                "提出日期": raised,
+                "内容": text.format(n=rng.randint(3, 40)),
+                "责任单位": self.dept(region, who[1:]) if who.startswith("区") else who,
+                "时限": raised + dt.timedelta(days=rng.choice((15, 20, 30, 30, 45, 60))),
+            }
             solved = raised + dt.timedelta(days=rng.randint(4, 50))
             if rng.random() < 0.6 and solved <= AS_OF:
                 p["解决日期"], p["解决情况"] = solved, fix
@@ -420,8 +681,15 @@ class Generator:
                 dates.append(earlier)
         return [d if rng.random() < 0.5 else {"日期": d, "内容": rng.choice(notes)} for d in reversed(dates)]
 
-    def common(self, region: dict, cat: str, code: str, total: int, secretaries: list[str],
-               name_owner: tuple[str, str] | None = None) -> dict:
+    def common(
+        self,
+        region: dict,
+        cat: str,
+        code: str,
+        total: int,
+        secretaries: list[str],
+        name_owner: tuple[str, str] | None = None,
+    ) -> dict:
         rng = self.rng
         name, owner = name_owner or self.name_and_owner(region, cat)
         rec = {"编号": code, "名称": name, "建设单位": owner, "类别": cat, "总投资": self.amount(total, up=True)}
@@ -489,13 +757,21 @@ class Generator:
         active = [m for m in months if new or (resume and m >= resume.month)]
         share = 1.0 if finish else min(1.0, max(0.25, region["pace"] * rng.uniform(0.75, 1.2)))
         completed = int(plan * share)
-        amounts = dict(zip(active, self.distribute(completed, [MONTH_WEIGHT[m] * rng.uniform(0.6, 1.4)
-                                                                for m in active]))) if active else {}
+        amounts = (
+            dict(zip(active, self.distribute(completed, [MONTH_WEIGHT[m] * rng.uniform(0.6, 1.4) for m in active])))
+            if active
+            else {}
+        )
         rec["完成投资"] = {f"{YEAR}-{m:02d}": self.amount(amounts.get(m, 0), 0.02) for m in months}
         if missed:
             self.note(rec, "完成投资", "9月数据企业未报，已电话催报")
-        rec["形象进度"] = "已竣工投入使用" if finish else "受资金影响暂未复工" if idle else \
-            rng.choice(PROGRESS[cat]).format(n=rng.choice(range(30, 100, 10)), k=rng.randint(2, 12))
+        rec["形象进度"] = (
+            "已竣工投入使用"
+            if finish
+            else "受资金影响暂未复工"
+            if idle
+            else rng.choice(PROGRESS[cat]).format(n=rng.choice(range(30, 100, 10)), k=rng.randint(2, 12))
+        )
 
         # What the moves left (revision 2). A project an investor brought landed, then sat in 计划开工
         # while its 前期手续 were done, or started at once; one that landed in 2017 is history.
@@ -576,8 +852,11 @@ class Generator:
         cat = self.pick(region["mix"])
         total = self.total(0.3, 0.05)
         overdue = rng.random() < 0.15
-        start = (self.day(dt.date(YEAR, 8, 10), dt.date(YEAR, 9, 25)) if overdue
-                 else dt.date(YEAR, rng.choices((10, 11, 12), (55, 30, 15))[0], rng.randint(1, 28)))
+        start = (
+            self.day(dt.date(YEAR, 8, 10), dt.date(YEAR, 9, 25))
+            if overdue
+            else dt.date(YEAR, rng.choices((10, 11, 12), (55, 30, 15))[0], rng.randint(1, 28))
+        )
         resume = self.chance(0.06, "计划开工/续建")
         rec = self.common(region, cat, self.new_id(region["code"], 2017 if resume else YEAR), total, secretaries)
         rec["责任单位"] = self.dept(region, "发改局")
@@ -591,8 +870,9 @@ class Generator:
             rec["建设性质"] = "续建" if resume else "新建"
         rec["计划开工日期"] = start
         if rng.random() < 0.9:
-            rec["年度计划投资"] = self.amount(max(100, round(total * rng.uniform(0.03, 0.15) * (13 - start.month) / 4
-                                                      / 100) * 100), 0.05)
+            rec["年度计划投资"] = self.amount(
+                max(100, round(total * rng.uniform(0.03, 0.15) * (13 - start.month) / 4 / 100) * 100), 0.05
+            )
         if overdue:
             self.note(rec, "计划开工日期", "未按期开工，已报包保领导")
         if resume:
@@ -619,10 +899,15 @@ class Generator:
         rec["开工条件"] = WAITING_FOR[pending[0]] if pending else rng.choice(READY)
         # Landed from 招商 before its 前期手续 began (revision 2: it keeps what it had there).
         first = min(min(a["计划办结"], a.get("办结日期", a["计划办结"])) for a in approvals)
-        if (first - dt.timedelta(days=3) >= FIRST_LANDING and self.investor_made(rec)
-                and self.chance(0.3, "计划开工/落地")):
-            landed = self.day(max(FIRST_LANDING, first - dt.timedelta(days=60)),
-                              min(first - dt.timedelta(days=3), AS_OF - dt.timedelta(days=1)))
+        if (
+            first - dt.timedelta(days=3) >= FIRST_LANDING
+            and self.investor_made(rec)
+            and self.chance(0.3, "计划开工/落地")
+        ):
+            landed = self.day(
+                max(FIRST_LANDING, first - dt.timedelta(days=60)),
+                min(first - dt.timedelta(days=3), AS_OF - dt.timedelta(days=1)),
+            )
             self.kept_from_investment(region, rec, "计划开工", landed, total)
         return rec
 
@@ -648,7 +933,9 @@ class Generator:
             self.put_after(rec, "总投资", "包保领导", region["leader"])
         if stage == "洽谈" or rng.random() < 0.4:
             del rec["项目秘书"]
-        if not self.chance(0.15, "招商/建设单位"):  # 招商 records the investor in 投资方; 建设单位 once the company is set up
+        if not self.chance(
+            0.15, "招商/建设单位"
+        ):  # 招商 records the investor in 投资方; 建设单位 once the company is set up
             del rec["建设单位"]
         rec["责任单位"] = self.dept(region, "招商局")
         if stage != "洽谈" and self.chance(0.15, "招商/问题"):
@@ -672,8 +959,10 @@ class Generator:
                 rec["计划落地日期"] = signed + dt.timedelta(days=rng.choice((90, 120, 180)))
             rec["落地日期"] = min(AS_OF, signed + dt.timedelta(days=rng.randint(20, 150)))
         elif rng.random() < 0.7:
-            rec["计划落地日期"] = max(signed + dt.timedelta(days=rng.choice((90, 120, 180))),
-                                  self.day(dt.date(YEAR, 10, 31), dt.date(YEAR + 1, 6, 30)))
+            rec["计划落地日期"] = max(
+                signed + dt.timedelta(days=rng.choice((90, 120, 180))),
+                self.day(dt.date(YEAR, 10, 31), dt.date(YEAR + 1, 6, 30)),
+            )
         if key or self.chance(0.3, "招商/重点"):
             rec["重点"] = self.flag(key)
         return rec
@@ -714,8 +1003,9 @@ class Generator:
                 out.append(f"{lead}{key}: {scalar(v)}{tail}")
             elif key == "完成投资":
                 if len(v) <= 4 and self.chance(0.3, "flow months"):  # a short year, on one line
-                    out.append(f"{lead}{key}: {{" + ", ".join(f"{m}: {scalar(x, True)}" for m, x in v.items())
-                               + "}" + tail)
+                    out.append(
+                        f"{lead}{key}: {{" + ", ".join(f"{m}: {scalar(x, True)}" for m, x in v.items()) + "}" + tail
+                    )
                 else:
                     out.append(f"{lead}{key}:{tail}")
                     out.extend(f"      {m}: {scalar(x)}" for m, x in v.items())
@@ -742,8 +1032,12 @@ class Generator:
 
     def ledger_text(self, region: dict, ledger: str, records: list[dict], index: int) -> str:
         title, purpose = LEDGER_HEAD[ledger]
-        out = [f"# yaml-language-server: $schema=../../schemas/{ledger}.schema.json", f"# {region['name']} {title}",
-               f"# {purpose}", f"# 维护：{self.dept(region, '发改局')} 项目秘书组；数据截至 {AS_OF}"]
+        out = [
+            f"# yaml-language-server: $schema=../../schemas/{ledger}.schema.json",
+            f"# {region['name']} {title}",
+            f"# {purpose}",
+            f"# 维护：{self.dept(region, '发改局')} 项目秘书组；数据截至 {AS_OF}",
+        ]
         if index % 7 != 3:  # 地区 and 台账 are optional; a few files leave them out
             out += [f"地区: {region['name']}", f"台账: {ledger}"]
         if not records:
@@ -754,7 +1048,9 @@ class Generator:
         for i, rec in enumerate(records):
             if i:
                 out.append("")
-            nature = rec.get("建设性质") if ledger in ("在建", "未入统") else rec.get("阶段") if ledger == "招商" else None
+            nature = (
+                rec.get("建设性质") if ledger in ("在建", "未入统") else rec.get("阶段") if ledger == "招商" else None
+            )
             if nature is not None and nature != section:
                 section = nature
                 out.append(f"  # —— {nature}项目 ——")
@@ -804,16 +1100,20 @@ class Generator:
             if rng.random() < 0.4:
                 t.append(f"入统率: {rng.choice(['0.8', '85%', '0.9'])}")
             goals.append(f"  {r['name']}: {{{', '.join(t)}}}")
-        lines.append(f"  全市: {{年度投资: {round(city * 1.02 / 10000) * 10000}, 新开工亿元以上项目数: "
-                     f"{max(1, self.n // 12)}, 开工率: 0.9, 复工率: 95%, 入统率: 0.9, 招商落地率: 0.7}}")
+        lines.append(
+            f"  全市: {{年度投资: {round(city * 1.02 / 10000) * 10000}, 新开工亿元以上项目数: "
+            f"{max(1, self.n // 12)}, 开工率: 0.9, 复工率: 95%, 入统率: 0.9, 招商落地率: 0.7}}"
+        )
         lines += goals
-        lines += ["",
-                  "# 考评：三季度、年终两次；排名靠前加分，靠后绩效减档",
-                  "考评:",
-                  "  指标: {投资完成率: 40, 开工率: 20, 入统率: 20, 招商落地率: 10, 问题解决率: 10}",
-                  "  封顶: 1.2",
-                  "  前列加分: {名次: 3, 加分: 2}",
-                  "  后列减档: {名次: 3}"]
+        lines += [
+            "",
+            "# 考评：三季度、年终两次；排名靠前加分，靠后绩效减档",
+            "考评:",
+            "  指标: {投资完成率: 40, 开工率: 20, 入统率: 20, 招商落地率: 10, 问题解决率: 10}",
+            "  封顶: 1.2",
+            "  前列加分: {名次: 3, 加分: 2}",
+            "  后列减档: {名次: 3}",
+        ]
         return "\n".join(lines) + "\n"
 
     def build(self) -> dict[str, str]:
@@ -863,8 +1163,7 @@ def build_files(projects: int, seed: int, regions: int | None = None) -> dict[st
     return Generator(projects, seed, regions).build()
 
 
-def generate(projects: int, seed: int, out: Path, regions: int | None = None,
-             schemas: Path = SCHEMAS) -> dict:
+def generate(projects: int, seed: int, out: Path, regions: int | None = None, schemas: Path = SCHEMAS) -> dict:
     """Write the repository to ``out`` (replaced if it is an earlier output); return a summary."""
     out = Path(out)
     if out.exists() and any(out.iterdir()):
@@ -881,8 +1180,15 @@ def generate(projects: int, seed: int, out: Path, regions: int | None = None,
         path.write_bytes(data)
         size += len(data)
     shutil.copytree(schemas, out / "schemas")
-    summary = {"projects": projects, "seed": seed, "regions": len({r.split("/")[0] for r in files if "/" in r}),
-               "files": len(files), "bytes": size, "version": GENERATOR_VERSION, "source": SOURCE_HASH}
+    summary = {
+        "projects": projects,
+        "seed": seed,
+        "regions": len({r.split("/")[0] for r in files if "/" in r}),
+        "files": len(files),
+        "bytes": size,
+        "version": GENERATOR_VERSION,
+        "source": SOURCE_HASH,
+    }
     (out / MARKER).write_text("".join(f"{k}={v}\n" for k, v in summary.items()), encoding="utf-8")
     return summary
 
@@ -892,13 +1198,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--projects", "-n", type=int, required=True, help="number of projects")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--out", type=Path, required=True, help="output folder (gets ledgers/ and schemas/)")
-    ap.add_argument("--regions", type=int, default=None,
-                    help=f"number of regions (default: N/{PROJECTS_PER_REGION}, between 2 and 300)")
+    ap.add_argument(
+        "--regions",
+        type=int,
+        default=None,
+        help=f"number of regions (default: N/{PROJECTS_PER_REGION}, between 2 and 300)",
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     s = generate(args.projects, args.seed, args.out, args.regions)
-    print(f"wrote {s['projects']} projects in {s['regions']} regions, {s['files']} files, "
-          f"{s['bytes'] / 2**20:.1f} MiB to {args.out}/ledgers in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print(
+        f"wrote {s['projects']} projects in {s['regions']} regions, {s['files']} files, "
+        f"{s['bytes'] / 2**20:.1f} MiB to {args.out}/ledgers in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 

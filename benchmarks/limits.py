@@ -25,8 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 CONFIG = "名称: 测试\n年度: 2018\n地区:\n  - {名称: 船营区, 类型: 区县}\n"
-PROJECT = ("项目:\n  - 编号: A1\n    名称: 甲\n    总投资: 6000\n    项目秘书: 王芳\n    建设性质: 新建\n"
-           "    开工日期: 2018-03-01\n    年度计划投资: 50\n")
+PROJECT = (
+    "项目:\n  - 编号: A1\n    名称: 甲\n    总投资: 6000\n    项目秘书: 王芳\n    建设性质: 新建\n"
+    "    开工日期: 2018-03-01\n    年度计划投资: 50\n"
+)
 MIB = 2**20
 
 
@@ -104,26 +106,41 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
     "billion-laughs": ("alias bomb (9 levels × 9 aliases)", billion_laughs, []),
     "scalar-50mb": ("50 MB 备注 (over the default 20 MB file limit)", scalar_50mb, []),
     "scalar-50mb-allowed": ("50 MB 备注, --max-file-mb 100", scalar_50mb, ["--max-file-mb", "100"]),
-    "bad-amount-50mb-allowed": ("50 MB invalid 总投资 (quoted, clipped, in the message), --max-file-mb 100",
-                                bad_amount_50mb, ["--max-file-mb", "100"]),
+    "bad-amount-50mb-allowed": (
+        "50 MB invalid 总投资 (quoted, clipped, in the message), --max-file-mb 100",
+        bad_amount_50mb,
+        ["--max-file-mb", "100"],
+    ),
     "ledger-19mb": ("19 MB ledger of ~230,000 valid projects (under the default limit)", ledger_19mb, []),
-    "ledger-90mb-allowed": ("90 MB ledger of ~1.1 M valid projects, --max-file-mb 100", ledger_90mb,
-                            ["--max-file-mb", "100"]),
+    "ledger-90mb-allowed": (
+        "90 MB ledger of ~1.1 M valid projects, --max-file-mb 100",
+        ledger_90mb,
+        ["--max-file-mb", "100"],
+    ),
     "file-150mb": ("150 MB file", file_150mb, []),
     "deep-block-10k": ("10,000-deep block nesting (`- - - …`)", deep_block_10k, []),
     "deep-block-100k": ("100,000-deep block nesting (crashes yaml_rs alone)", deep_block_100k, []),
     "deep-flow-10k": ("10,000-deep flow sequences", deep_flow_10k, []),
     "deep-mapping-10k": ("10,000-deep flow mappings", deep_mapping_10k, []),
     "tiny-files-100k": ("100,000 tiny files (over the default --max-files 20000)", tiny_files_100k, []),
-    "tiny-files-100k-allowed": ("100,000 tiny files, --max-files 200000", tiny_files_100k,
-                                ["--max-files", "200000"]),
+    "tiny-files-100k-allowed": ("100,000 tiny files, --max-files 200000", tiny_files_100k, ["--max-files", "200000"]),
 }
 
 
 def run(root: Path, options: list[str]) -> tuple[int, str, float, float]:
     """(exit code, first problem code, seconds, peak RSS MiB) of one validate in its own process."""
-    cmd = [sys.executable, "-m", "xiangmu_cli", "validate", "--ledgers", str(root), "--no-cache",
-           "--format", "json", *options]
+    cmd = [
+        sys.executable,
+        "-m",
+        "xiangmu_cli",
+        "validate",
+        "--ledgers",
+        str(root),
+        "--no-cache",
+        "--format",
+        "json",
+        *options,
+    ]
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)

@@ -107,6 +107,7 @@ print(json.dumps({"plain": plain, "profiled": stats.total_tt, "problems": len(re
 
 # --- running one command ----------------------------------------------------------------------
 
+
 @dataclass
 class Run:
     wall: float | None  # seconds; None when the run timed out or could not start
@@ -141,8 +142,15 @@ def measure(cmd: list[str], cwd: Path, timeout: float, env: dict[str, str]) -> R
     note = ""
     start = time.perf_counter()
     try:
-        proc = subprocess.Popen(full, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, start_new_session=True)
+        proc = subprocess.Popen(
+            full,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
     except OSError as exc:
         rss_file.unlink(missing_ok=True)
         return Run(None, None, None, f"could not start: {exc}")
@@ -174,6 +182,7 @@ def measure(cmd: list[str], cwd: Path, timeout: float, env: dict[str, str]) -> R
 @dataclass
 class Result:
     """Repeated runs of one measurement; a sum of several commands per run where it is a group."""
+
     runs: list[Run] = field(default_factory=list)
 
     @property
@@ -218,11 +227,17 @@ def run_group(cmds: list[list[str]], cwd: Path, timeout: float, env: dict[str, s
     rss = [r.rss for r in runs if r.rss is not None]
     cpu = [r.cpu for r in runs if r.cpu is not None]
     rc = max(r.rc or 0 for r in runs)
-    return Run(sum(r.wall for r in runs), max(rss) if rss else None, rc,
-               "; ".join(r.note for r in runs if r.note), sum(cpu) if len(cpu) == len(runs) else None)
+    return Run(
+        sum(r.wall for r in runs),
+        max(rss) if rss else None,
+        rc,
+        "; ".join(r.note for r in runs if r.note),
+        sum(cpu) if len(cpu) == len(runs) else None,
+    )
 
 
 # --- the benchmark ----------------------------------------------------------------------------
+
 
 def xm_command() -> list[str]:
     exe = Path(sys.executable).with_name("xm")
@@ -254,8 +269,12 @@ def prepare(size: int, seed: int, data: Path) -> tuple[Path, dict, float]:
     marker = out / generate.MARKER
     if marker.exists():
         info = dict(line.split("=", 1) for line in marker.read_text(encoding="utf-8").split())
-        if info.get("projects") == str(size) and info.get("seed") == str(seed) and \
-                info.get("source") == generate.SOURCE_HASH and _schemas_current(out):
+        if (
+            info.get("projects") == str(size)
+            and info.get("seed") == str(seed)
+            and info.get("source") == generate.SOURCE_HASH
+            and _schemas_current(out)
+        ):
             return out, info, 0.0
     t = time.perf_counter()
     info = generate.generate(size, seed, out)
@@ -265,25 +284,44 @@ def prepare(size: int, seed: int, data: Path) -> tuple[Path, dict, float]:
 def _schemas_current(out: Path) -> bool:
     theirs = sorted(p.name for p in (out / "schemas").glob("*.json"))
     ours = sorted(p.name for p in generate.SCHEMAS.glob("*.json"))
-    return theirs == ours and all((out / "schemas" / n).read_bytes() == (generate.SCHEMAS / n).read_bytes()
-                                  for n in ours)
+    return theirs == ours and all(
+        (out / "schemas" / n).read_bytes() == (generate.SCHEMAS / n).read_bytes() for n in ours
+    )
 
 
-def bench_size(size: int, repo: Path, repeat: int, timeout: float, env: dict[str, str], xm: list[str],
-               cjs: list[str] | None, cache_opts: dict[str, bool], log) -> dict[str, Result]:
+def bench_size(
+    size: int,
+    repo: Path,
+    repeat: int,
+    timeout: float,
+    env: dict[str, str],
+    xm: list[str],
+    cjs: list[str] | None,
+    cache_opts: dict[str, bool],
+    log,
+) -> dict[str, Result]:
     ledgers = repo / "ledgers"
     validate = [*xm, "validate", "--ledgers", str(ledgers)]
     monthly = [*xm, "report", "monthly", "--ledgers", str(ledgers), "--format", "json"]
     cjs_cmds = []
     if cjs:
         for name in (*LEDGERS, "xiangmu"):
-            files = ([ledgers / "xiangmu.yaml"] if name == "xiangmu"
-                     else sorted(ledgers.glob(f"*/{name}.yaml")))
+            files = [ledgers / "xiangmu.yaml"] if name == "xiangmu" else sorted(ledgers.glob(f"*/{name}.yaml"))
             if files:
-                cjs_cmds.append([*cjs, "--schemafile", str(repo / "schemas" / f"{name}.schema.json"),
-                                 *map(str, files)])
-    results = {k: Result() for k in ("floor", "floor_seq", "floor_threads", "validate_cold", "validate_warm",
-                                     "monthly_cold", "monthly_warm", "check_jsonschema")}
+                cjs_cmds.append([*cjs, "--schemafile", str(repo / "schemas" / f"{name}.schema.json"), *map(str, files)])
+    results = {
+        k: Result()
+        for k in (
+            "floor",
+            "floor_seq",
+            "floor_threads",
+            "validate_cold",
+            "validate_warm",
+            "monthly_cold",
+            "monthly_warm",
+            "check_jsonschema",
+        )
+    }
 
     def timed(key: str, cmd: list[str]) -> Run:
         r = measure(cmd, repo, timeout, env)
@@ -310,8 +348,10 @@ def bench_size(size: int, repo: Path, repeat: int, timeout: float, env: dict[str
         if cjs_cmds:
             r = run_group(cjs_cmds, repo, timeout, env)
             results["check_jsonschema"].runs.append(r)
-            log(f"    {'check_jsonschema':<17} {_fmt(r.wall, 's'):>9} {_fmt(r.cpu, 'cpu'):>9} "
-                f"{_fmt(r.rss, 'MB'):>9} {r.note}")
+            log(
+                f"    {'check_jsonschema':<17} {_fmt(r.wall, 's'):>9} {_fmt(r.cpu, 'cpu'):>9} "
+                f"{_fmt(r.rss, 'MB'):>9} {r.note}"
+            )
     # The floor: the faster full parse, by median.
     seq_w, thr_w = results["floor_seq"].wall, results["floor_threads"].wall
     best = "floor_threads" if thr_w is not None and (seq_w is None or thr_w < seq_w) else "floor_seq"
@@ -329,8 +369,9 @@ def help_time(xm: list[str], repeat: int, timeout: float, env: dict[str, str]) -
 
 
 def _importtime(cmd: list[str], repo: Path, timeout: float, env: dict[str, str]) -> list:
-    proc = subprocess.run([sys.executable, "-X", "importtime", *cmd], capture_output=True, text=True,
-                          timeout=timeout, env=env, cwd=repo)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *cmd], capture_output=True, text=True, timeout=timeout, env=env, cwd=repo
+    )
     imports = []
     for line in proc.stderr.splitlines():
         m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
@@ -351,8 +392,14 @@ def profile(repo: Path, timeout: float, env: dict[str, str], no_cache: bool) -> 
             subprocess.run([sys.executable, *validate], capture_output=True, timeout=timeout, env=env, cwd=repo)
             out["imports_warm"] = _importtime(validate, repo, timeout, env)
         out["imports_help"] = _importtime(["-m", "xiangmu_cli", "--help"], repo, timeout, env)
-        proc = subprocess.run([sys.executable, "-c", PROFILE_SCRIPT, str(ledgers)], capture_output=True, text=True,
-                              timeout=timeout, env=env, cwd=repo)
+        proc = subprocess.run(
+            [sys.executable, "-c", PROFILE_SCRIPT, str(ledgers)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            cwd=repo,
+        )
         if proc.returncode == 0:
             out["load"] = json.loads(proc.stdout.strip().splitlines()[-1])
         else:
@@ -363,6 +410,7 @@ def profile(repo: Path, timeout: float, env: dict[str, str], no_cache: bool) -> 
 
 
 # --- the report -------------------------------------------------------------------------------
+
 
 def _fmt(v: float | None, unit: str = "") -> str:
     if v is None:
@@ -400,18 +448,30 @@ def machine() -> dict[str, str]:
         info["memory"] = "?"
     info["os"] = platform.platform()
     info["python"] = platform.python_version() + f" ({platform.python_implementation()})"
-    for dist in ("xiangmu-cli", "yaml-rs", "pydantic", "pydantic-core", "ruamel.yaml", "ruamel.yaml.clib", "typer",
-                 "rich", "check-jsonschema", "jsonschema"):
+    for dist in (
+        "xiangmu-cli",
+        "yaml-rs",
+        "pydantic",
+        "pydantic-core",
+        "ruamel.yaml",
+        "ruamel.yaml.clib",
+        "typer",
+        "rich",
+        "check-jsonschema",
+        "jsonschema",
+    ):
         try:
             info[dist] = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
             info[dist] = "not installed"
     try:
-        rev = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
-                             text=True, timeout=10).stdout.strip()
+        rev = subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
         info["commit"] = rev or "?"
-        changed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src"], capture_output=True,
-                                 text=True, timeout=10).stdout.splitlines()
+        changed = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "src"], capture_output=True, text=True, timeout=10
+        ).stdout.splitlines()
         if changed:
             info["commit"] += f"` + {len(changed)} uncommitted file(s) under `src/"
     except (OSError, subprocess.SubprocessError):
@@ -437,13 +497,16 @@ LINEAR_KEYS = ["floor_seq", "validate_cold", "validate_warm", "monthly_cold", "m
 LINEAR_LIMIT = 1.25  # marginal cost per 1k projects over the last size step / over the steps before it
 
 
-def linearity(sizes: list[int], all_results: dict[int, dict[str, Result]], key: str
-              ) -> tuple[list[tuple[int, int, float]], float | None]:
+def linearity(
+    sizes: list[int], all_results: dict[int, dict[str, Result]], key: str
+) -> tuple[list[tuple[int, int, float]], float | None]:
     """Marginal seconds per 1k projects between consecutive sizes, and the linearity ratio: the
     marginal cost over the last step (e.g. 20k→100k) over that from the smallest size to the
     second largest (1k→20k). Start-up cancels out; 1 is linear, above 1 superlinear."""
     pts = {n: all_results[n][key].wall for n in sizes if all_results[n][key].wall is not None}
-    marginals = [(a, b, (pts[b] - pts[a]) / ((b - a) / 1000)) for a, b in zip(sizes, sizes[1:]) if a in pts and b in pts]
+    marginals = [
+        (a, b, (pts[b] - pts[a]) / ((b - a) / 1000)) for a, b in zip(sizes, sizes[1:]) if a in pts and b in pts
+    ]
     if len(sizes) < 3 or not all(n in pts for n in (sizes[0], sizes[-2], sizes[-1])):
         return marginals, None
     low = (pts[sizes[-2]] - pts[sizes[0]]) / ((sizes[-2] - sizes[0]) / 1000)
@@ -459,10 +522,20 @@ def _linear_verdict(ratio: float | None) -> tuple[bool, str]:
     return True, "yes" if ratio >= 1 / LINEAR_LIMIT else "yes (sublinear)"
 
 
-def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes: list[int],
-              data_info: dict[int, dict], all_results: dict[int, dict[str, Result]], help_result: Result,
-              cache_opts: dict[str, bool], repeats: dict[int, int], prof: dict | None, started: dt.datetime,
-              elapsed: float) -> str:
+def write_doc(
+    path: Path,
+    args: argparse.Namespace,
+    info: dict[str, str],
+    sizes: list[int],
+    data_info: dict[int, dict],
+    all_results: dict[int, dict[str, Result]],
+    help_result: Result,
+    cache_opts: dict[str, bool],
+    repeats: dict[int, int],
+    prof: dict | None,
+    started: dt.datetime,
+    elapsed: float,
+) -> str:
     L: list[str] = []
     w = L.append
     w("# Performance")
@@ -478,17 +551,25 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
     w("thread and with a thread per core (yaml-rs releases the GIL for part of the work); ratios are taken")
     w("against the faster of the two, measured in the same run on the same files.")
     w("")
-    without = [label for name, label in (("validate", "`xm validate`"), ("monthly", "`xm report monthly`"))
-               if not cache_opts[name]]
-    with_ = [label for name, label in (("validate", "`xm validate`"), ("monthly", "`xm report monthly`"))
-             if cache_opts[name]]
+    without = [
+        label
+        for name, label in (("validate", "`xm validate`"), ("monthly", "`xm report monthly`"))
+        if not cache_opts[name]
+    ]
+    with_ = [
+        label for name, label in (("validate", "`xm validate`"), ("monthly", "`xm report monthly`")) if cache_opts[name]
+    ]
     if with_:
-        w(f"{' and '.join(with_)} cold: run with `--no-cache`; warm: a normal run right after another normal run "
-          "(no file changed).")
+        w(
+            f"{' and '.join(with_)} cold: run with `--no-cache`; warm: a normal run right after another normal run "
+            "(no file changed)."
+        )
     if without:
-        w(f"{' and '.join(without)} {'have' if len(without) > 1 else 'has'} no `--no-cache` option at this commit: "
-          "**cold is a normal run**, and warm is the same command run again right after it (no file changed), so "
-          "cold and warm differ only by noise until a cache exists.")
+        w(
+            f"{' and '.join(without)} {'have' if len(without) > 1 else 'has'} no `--no-cache` option at this commit: "
+            "**cold is a normal run**, and warm is the same command run again right after it (no file changed), so "
+            "cold and warm differ only by noise until a cache exists."
+        )
     w("")
     w(f"Measured {started:%Y-%m-%d %H:%M} UTC at commit `{info['commit']}` in {elapsed / 60:.0f} min.")
     w("")
@@ -498,8 +579,18 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
     w("|---|---|")
     for k in ("cpu", "nproc", "memory", "os", "python"):
         w(f"| {k} | {info[k]} |")
-    for k in ("xiangmu-cli", "yaml-rs", "pydantic", "pydantic-core", "ruamel.yaml", "ruamel.yaml.clib", "typer",
-              "rich", "check-jsonschema", "jsonschema"):
+    for k in (
+        "xiangmu-cli",
+        "yaml-rs",
+        "pydantic",
+        "pydantic-core",
+        "ruamel.yaml",
+        "ruamel.yaml.clib",
+        "typer",
+        "rich",
+        "check-jsonschema",
+        "jsonschema",
+    ):
         w(f"| {k} | {info[k]} |")
     w(f"| peak RSS from | {'`/usr/bin/time -f %M`' if TIME_TOOL else '`os.wait4` ru_maxrss'} |")
     w("")
@@ -507,16 +598,21 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
     w("")
     w("```sh")
     w("python -m venv /tmp/venv && /tmp/venv/bin/pip install -e '.[test]'")
-    w(f"/tmp/venv/bin/python benchmarks/run.py --sizes {','.join(map(str, sizes))} --seed {args.seed} "
-      f"--repeat {args.repeat}" + "".join(f" --repeat-for {n}={r}" for n, r in sorted(repeats.items())
-                                          if r != args.repeat) + (" --profile" if prof else "")
-      + " --data benchmarks/.data")
+    w(
+        f"/tmp/venv/bin/python benchmarks/run.py --sizes {','.join(map(str, sizes))} --seed {args.seed} "
+        f"--repeat {args.repeat}"
+        + "".join(f" --repeat-for {n}={r}" for n, r in sorted(repeats.items()) if r != args.repeat)
+        + (" --profile" if prof else "")
+        + " --data benchmarks/.data"
+    )
     w("# one repository by hand, and the commands measured:")
     w(f"python benchmarks/generate.py --projects {TARGET_SIZE} --seed {args.seed} --out /tmp/xm-{TARGET_SIZE}")
     w(f"cd /tmp/xm-{TARGET_SIZE}")
     w("xm validate --ledgers ledgers" + (" --no-cache" if cache_opts["validate"] else ""))
     w("xm report monthly --ledgers ledgers --format json > /dev/null")
-    w("check-jsonschema --schemafile schemas/在建.schema.json ledgers/*/在建.yaml   # and 未入统, 计划开工, 招商, xiangmu")
+    w(
+        "check-jsonschema --schemafile schemas/在建.schema.json ledgers/*/在建.yaml   # and 未入统, 计划开工, 招商, xiangmu"
+    )
     w("```")
     w("")
     w("## Repositories")
@@ -527,12 +623,16 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
         d = data_info[n]
         gen = f"{d['gen_time']:.1f} s" if d.get("gen_time") else "reused"
         load = f"{d['load_before']:.2f} → {d['load_after']:.2f}" if "load_after" in d else ""
-        w(f"| {n:,} | {d['regions']} | {d['files']} | {int(d['bytes']) / 2**20:.1f} MiB | {repeats[n]} | {gen} | "
-          f"{load} |")
+        w(
+            f"| {n:,} | {d['regions']} | {d['files']} | {int(d['bytes']) / 2**20:.1f} MiB | {repeats[n]} | {gen} | "
+            f"{load} |"
+        )
     w("")
-    w(f"The machine has {info['nproc']} cores. The benchmark itself keeps one busy (load average ≈ 1); a 1-minute "
-      "load average well above 1 means other work shared the cores during that size's runs and inflated the wall "
-      "times (CPU times much less so).")
+    w(
+        f"The machine has {info['nproc']} cores. The benchmark itself keeps one busy (load average ≈ 1); a 1-minute "
+        "load average well above 1 means other work shared the cores during that size's runs and inflated the wall "
+        "times (CPU times much less so)."
+    )
     w("")
     w("## Results")
     for n in sizes:
@@ -546,11 +646,15 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
         for key, label in ROWS:
             r = res[key]
             mark = " (floor)" if r is res["floor"] and key.startswith("floor") else ""
-            w(f"| {label}{mark} | {_fmt(r.wall, 's')} | {_ratio(r.wall, floor)} | {_fmt(r.rss, 'MB')} | "
-              f"{_fmt(r.cpu, 'cpu')} | {r.spread} | {'; '.join(r.notes)[:160]} |")
+            w(
+                f"| {label}{mark} | {_fmt(r.wall, 's')} | {_ratio(r.wall, floor)} | {_fmt(r.rss, 'MB')} | "
+                f"{_fmt(r.cpu, 'cpu')} | {r.spread} | {'; '.join(r.notes)[:160]} |"
+            )
     w("")
-    w(f"`xm --help`: {_fmt(help_result.wall, 's')} (median of {len(help_result.ok)}; CPU time "
-      f"{_fmt(help_result.cpu, 'cpu')}), peak RSS {_fmt(help_result.rss, 'MB')}.")
+    w(
+        f"`xm --help`: {_fmt(help_result.wall, 's')} (median of {len(help_result.ok)}; CPU time "
+        f"{_fmt(help_result.cpu, 'cpu')}), peak RSS {_fmt(help_result.rss, 'MB')}."
+    )
     w("")
     w("## Linearity")
     w("")
@@ -562,14 +666,21 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
     else:
         w("Seconds per 1,000 projects at each size (start-up weighs on the small sizes), and the marginal cost")
         w("per 1,000 projects between sizes, in which start-up cancels out. The **linearity ratio** is the marginal")
-        w(f"cost over the last step ({k(sizes[-2])}→{k(sizes[-1])}) divided by that from {k(sizes[0])} to "
-          f"{k(sizes[-2])}: 1 is linear; the check passes at most {LINEAR_LIMIT} (below 1/{LINEAR_LIMIT}, sublinear).")
+        w(
+            f"cost over the last step ({k(sizes[-2])}→{k(sizes[-1])}) divided by that from {k(sizes[0])} to "
+            f"{k(sizes[-2])}: 1 is linear; the check passes at most {LINEAR_LIMIT} (below 1/{LINEAR_LIMIT}, sublinear)."
+        )
         w("The floor row is the one-thread floor throughout, so that one kind of parse is compared across sizes.")
         w("A cross-check that a machine slowing down during the run (the largest size runs last) affects less:")
         w("each ratio divided by the floor's own ratio in the same run (**÷ floor**; 1: scales as the parse does).")
         w("")
-        w("| measurement | " + " | ".join(f"s/1k @ {k(n)}" for n in sizes) + " | "
-          + " | ".join(f"marginal {k(a)}→{k(b)}" for a, b in zip(sizes, sizes[1:])) + " | ratio | linear | ÷ floor |")
+        w(
+            "| measurement | "
+            + " | ".join(f"s/1k @ {k(n)}" for n in sizes)
+            + " | "
+            + " | ".join(f"marginal {k(a)}→{k(b)}" for a, b in zip(sizes, sizes[1:]))
+            + " | ratio | linear | ÷ floor |"
+        )
         w("|---|" + "---:|" * (2 * len(sizes) - 1 + 1) + "---|---:|")
         floor_ratio = linearity(sizes, all_results, "floor_seq")[1]
         for key in LINEAR_KEYS:
@@ -579,10 +690,14 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
             ok, verdict = _linear_verdict(ratio)
             relative = ratio / floor_ratio if ratio is not None and floor_ratio else None
             linear_verdict[key] = (ok, ratio, verdict, relative)
-            w(f"| {label} | " + " | ".join("–" if t is None else f"{t / (n / 1000):.3f}" for t, n in zip(per1k, sizes))
-              + " | " + " | ".join(f"{m:.3f}" for _, _, m in marginals)
-              + f" | {'–' if ratio is None else f'{ratio:.2f}'} | {verdict}"
-              + f" | {'–' if relative is None else f'{relative:.2f}'} |")
+            w(
+                f"| {label} | "
+                + " | ".join("–" if t is None else f"{t / (n / 1000):.3f}" for t, n in zip(per1k, sizes))
+                + " | "
+                + " | ".join(f"{m:.3f}" for _, _, m in marginals)
+                + f" | {'–' if ratio is None else f'{ratio:.2f}'} | {verdict}"
+                + f" | {'–' if relative is None else f'{relative:.2f}'} |"
+            )
     rss_rows = []
     for key in ("validate_cold", "monthly_cold"):
         vals = [all_results[n][key].rss for n in sizes]
@@ -609,24 +724,34 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
         for label, key, limit in TARGETS:
             t = res[key].wall
             ok = t is not None and floor is not None and t <= limit * floor
-            best_floor = min((b for b in (res["floor_seq"].best, res["floor_threads"].best) if b is not None),
-                             default=None)
+            best_floor = min(
+                (b for b in (res["floor_seq"].best, res["floor_threads"].best) if b is not None), default=None
+            )
             best = f"{_fmt(res[key].best, 's')} = {_ratio(res[key].best, best_floor)}"
             cpu = f"{_fmt(res[key].cpu, 'cpu')} = {_ratio(res[key].cpu, res['floor_seq'].cpu)}"
             w(f"| {label} | {_fmt(t, 's')} = {_ratio(t, floor)} | {'pass' if ok else 'FAIL'} | {best} | {cpu} |")
-        rss = [(res[k].rss, dict(ROWS)[k]) for k in ("validate_cold", "validate_warm", "monthly_cold", "monthly_warm")
-               if res[k].rss is not None]
+        rss = [
+            (res[k].rss, dict(ROWS)[k])
+            for k in ("validate_cold", "validate_warm", "monthly_cold", "monthly_warm")
+            if res[k].rss is not None
+        ]
         peak = max(rss) if rss else (None, "")
-        w(f"| peak RSS ≤ 400 MB (largest of the `xm` runs) | {_fmt(peak[0], 'MB')} ({peak[1]}) | "
-          f"{'pass' if peak[0] is not None and peak[0] <= 400 else 'FAIL'} | | |")
+        w(
+            f"| peak RSS ≤ 400 MB (largest of the `xm` runs) | {_fmt(peak[0], 'MB')} ({peak[1]}) | "
+            f"{'pass' if peak[0] is not None and peak[0] <= 400 else 'FAIL'} | | |"
+        )
         for key in ("validate_cold", "monthly_cold"):
             ok, ratio, verdict, relative = linear_verdict[key]
-            w(f"| time linear in size, {k(sizes[0])} to {k(sizes[-1])} ({dict(ROWS)[key]}) | "
-              f"linearity ratio {'–' if ratio is None else f'{ratio:.2f}'} | {'pass' if ok else 'FAIL'} | "
-              f"÷ floor: {'–' if relative is None else f'{relative:.2f}'} | |")
+            w(
+                f"| time linear in size, {k(sizes[0])} to {k(sizes[-1])} ({dict(ROWS)[key]}) | "
+                f"linearity ratio {'–' if ratio is None else f'{ratio:.2f}'} | {'pass' if ok else 'FAIL'} | "
+                f"÷ floor: {'–' if relative is None else f'{relative:.2f}'} | |"
+            )
         h = help_result.wall
-        w(f"| `xm --help` ≤ 0.25 s | {_fmt(h, 's')} | {'pass' if h is not None and h <= 0.25 else 'FAIL'} | "
-          f"{_fmt(help_result.best, 's')} | {_fmt(help_result.cpu, 'cpu')} |")
+        w(
+            f"| `xm --help` ≤ 0.25 s | {_fmt(h, 's')} | {'pass' if h is not None and h <= 0.25 else 'FAIL'} | "
+            f"{_fmt(help_result.best, 's')} | {_fmt(help_result.cpu, 'cpu')} |"
+        )
     else:
         w(f"({TARGET_SIZE:,} was not among the sizes measured.)")
     if prof:
@@ -637,8 +762,10 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
         if imports:
             total = sum(c for c, _, level, _ in imports if level == 0)
             cold = " --no-cache" if prof.get("imports_warm") else ""
-            w(f"`python -X importtime -m xiangmu_cli validate{cold}`: {total:.2f} s of imports in all (importtime "
-              "itself slows imports down). The largest, cumulative (a package's time includes what it imports):")
+            w(
+                f"`python -X importtime -m xiangmu_cli validate{cold}`: {total:.2f} s of imports in all (importtime "
+                "itself slows imports down). The largest, cumulative (a package's time includes what it imports):"
+            )
             w("")
             w("| module | cumulative | self |")
             w("|---|---:|---:|")
@@ -649,19 +776,34 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
                 other = prof.get(key) or []
                 if other:
                     names = {x[3] for x in other}
-                    heavy = [n for n in ("pydantic", "rich", "typer", "ruamel.yaml", "yaml_rs", "xiangmu_cli.ledger.model",
-                                         "xiangmu_cli.reading.loading") if n in names]
+                    heavy = [
+                        n
+                        for n in (
+                            "pydantic",
+                            "rich",
+                            "typer",
+                            "ruamel.yaml",
+                            "yaml_rs",
+                            "xiangmu_cli.ledger.model",
+                            "xiangmu_cli.reading.loading",
+                        )
+                        if n in names
+                    ]
                     w("")
-                    w(f"Imports of {what}: {sum(c for c, _, lv, _ in other if lv == 0):.2f} s in all; of the heavy "
-                      f"modules it imports {', '.join(f'`{n}`' for n in heavy) or 'none'}.")
+                    w(
+                        f"Imports of {what}: {sum(c for c, _, lv, _ in other if lv == 0):.2f} s in all; of the heavy "
+                        f"modules it imports {', '.join(f'`{n}`' for n in heavy) or 'none'}."
+                    )
         load = prof.get("load")
         if load:
             w("")
-            w(f"`xiangmu_cli.reading.loading.load` in-process: {load['plain']:.2f} s without the profiler "
-              f"({load['projects']:,} projects, {load['problems']} problems); under cProfile {load['profiled']:.2f} s. "
-              "This is the whole load in one process, as the reports do it; `xm validate` shares the ledger "
-              "files (parse, validate, one-project checks) among worker processes, one per core. "
-              "Cumulative time of the main stages (under the profiler; the shares are what matters):")
+            w(
+                f"`xiangmu_cli.reading.loading.load` in-process: {load['plain']:.2f} s without the profiler "
+                f"({load['projects']:,} projects, {load['problems']} problems); under cProfile {load['profiled']:.2f} s. "
+                "This is the whole load in one process, as the reports do it; `xm validate` shares the ledger "
+                "files (parse, validate, one-project checks) among worker processes, one per core. "
+                "Cumulative time of the main stages (under the profiler; the shares are what matters):"
+            )
             w("")
             w("| stage (function) | calls | cumulative | share |")
             w("|---|---:|---:|---:|")
@@ -675,8 +817,11 @@ def write_doc(path: Path, args: argparse.Namespace, info: dict[str, str], sizes:
             w("```")
             text = load["text"]
             start = text.find("   ncalls")
-            L.extend(re.sub(r"\S*/(?:site-packages|src)/", "", line.rstrip())
-                     for line in text[start if start >= 0 else 0:].splitlines() if line.strip())
+            L.extend(
+                re.sub(r"\S*/(?:site-packages|src)/", "", line.rstrip())
+                for line in text[start if start >= 0 else 0 :].splitlines()
+                if line.strip()
+            )
             w("```")
             w("")
             w("</details>")
@@ -707,20 +852,32 @@ PROFILE_STAGES = [
 
 # --- main -------------------------------------------------------------------------------------
 
+
 def measure_all(args: argparse.Namespace, sizes: list[int], repeats: dict[int, int], log):
     """Generate (or reuse) each size and run every measurement on it."""
-    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "NO_COLOR": "1", "COLUMNS": "120",
-           "PYTHONIOENCODING": "utf-8",
-           # warm runs need the cache, which CI=true turns off; kept out of the user's own cache folder
-           "XM_CACHE": "1", "XM_CACHE_DIR": str(Path(tempfile.gettempdir()) / "xm-bench-cache")}
+    env = {
+        **os.environ,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "NO_COLOR": "1",
+        "COLUMNS": "120",
+        "PYTHONIOENCODING": "utf-8",
+        # warm runs need the cache, which CI=true turns off; kept out of the user's own cache folder
+        "XM_CACHE": "1",
+        "XM_CACHE_DIR": str(Path(tempfile.gettempdir()) / "xm-bench-cache"),
+    }
     xm = xm_command()
     cjs = check_jsonschema_command()
     if cjs is None:
         log("check-jsonschema not found: that row stays empty (pip install check-jsonschema)")
-    cache_opts = {"validate": supports(xm, ["validate"], "--no-cache", env),
-                  "monthly": supports(xm, ["report", "monthly"], "--no-cache", env)}
-    log(f"xm: {' '.join(xm)}; --no-cache: validate {cache_opts['validate']}, report monthly {cache_opts['monthly']}; "
-        f"peak RSS via {TIME_TOOL or 'os.wait4'}")
+    cache_opts = {
+        "validate": supports(xm, ["validate"], "--no-cache", env),
+        "monthly": supports(xm, ["report", "monthly"], "--no-cache", env),
+    }
+    log(
+        f"xm: {' '.join(xm)}; --no-cache: validate {cache_opts['validate']}, report monthly {cache_opts['monthly']}; "
+        f"peak RSS via {TIME_TOOL or 'os.wait4'}"
+    )
     tmp = None
     if args.data is None:
         tmp = Path(tempfile.mkdtemp(prefix="xm-bench-"))
@@ -733,8 +890,11 @@ def measure_all(args: argparse.Namespace, sizes: list[int], repeats: dict[int, i
         for n in sizes:
             repo, info, gen_time = prepare(n, args.seed, data)
             data_info[n] = {**info, "gen_time": gen_time, "load_before": os.getloadavg()[0]}
-            log(f"{n:,} projects: {info['files']} files, {int(info['bytes']) / 2**20:.1f} MiB"
-                + (f", generated in {gen_time:.1f} s" if gen_time else ", reused") + f"; {repeats[n]} run(s)")
+            log(
+                f"{n:,} projects: {info['files']} files, {int(info['bytes']) / 2**20:.1f} MiB"
+                + (f", generated in {gen_time:.1f} s" if gen_time else ", reused")
+                + f"; {repeats[n]} run(s)"
+            )
             all_results[n] = bench_size(n, repo, repeats[n], args.timeout, env, xm, cjs, cache_opts, log)
             data_info[n]["load_after"] = os.getloadavg()[0]
             if args.profile and n == min(sizes, key=lambda s: abs(s - TARGET_SIZE)):
@@ -755,16 +915,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000,5000,20000,100000", help="project counts, comma-separated")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported")
-    ap.add_argument("--repeat-for", action="append", default=[], metavar="SIZE=N",
-                    help="a different number of runs for one size, e.g. 100000=1")
+    ap.add_argument(
+        "--repeat-for",
+        action="append",
+        default=[],
+        metavar="SIZE=N",
+        help="a different number of runs for one size, e.g. 100000=1",
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md", help="Markdown report ('-': none)")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw runs as JSON")
-    ap.add_argument("--data", type=Path, default=None,
-                    help="keep the repositories here and reuse them (e.g. benchmarks/.data); default: a temp dir")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="keep the repositories here and reuse them (e.g. benchmarks/.data); default: a temp dir",
+    )
     ap.add_argument("--timeout", type=float, default=600, help="seconds allowed to each subprocess")
     ap.add_argument("--profile", action="store_true", help=f"also profile `xm validate` at {TARGET_SIZE}")
-    ap.add_argument("--from-json", type=Path, default=None, metavar="FILE",
-                    help="measure nothing: rewrite the report from the raw runs a --json run saved")
+    ap.add_argument(
+        "--from-json",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="measure nothing: rewrite the report from the raw runs a --json run saved",
+    )
     args = ap.parse_args(argv)
 
     def log(msg: str) -> None:
@@ -778,8 +952,11 @@ def main(argv: list[str] | None = None) -> int:
         data_info = {int(n): d for n, d in raw["data"].items()}
         all_results = {}
         for n, res in raw["results"].items():
-            loaded: dict = {key: (runs if key.startswith("_") else Result([Run(**r) for r in runs]))
-                            for key, runs in res.items() if key != "floor"}
+            loaded: dict = {
+                key: (runs if key.startswith("_") else Result([Run(**r) for r in runs]))
+                for key, runs in res.items()
+                if key != "floor"
+            }
             loaded["floor"] = loaded[loaded["_floor_kind"]]
             all_results[int(n)] = loaded
         help_result = Result([Run(**r) for r in raw["help"]])
@@ -791,8 +968,10 @@ def main(argv: list[str] | None = None) -> int:
             n = min(sizes, key=lambda s: abs(s - TARGET_SIZE))
             log(f"profiling xm validate at {n:,}")
             env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "NO_COLOR": "1", "COLUMNS": "120"}
-            prof = {"size": n, **profile((args.data / f"{n}-seed{args.seed}").resolve(), args.timeout, env,
-                                         cache_opts["validate"])}
+            prof = {
+                "size": n,
+                **profile((args.data / f"{n}-seed{args.seed}").resolve(), args.timeout, env, cache_opts["validate"]),
+            }
             raw["profile"] = prof
             args.from_json.write_text(json.dumps(raw, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     else:
@@ -802,7 +981,7 @@ def main(argv: list[str] | None = None) -> int:
             n, r = spec.split("=")
             if int(n) in repeats:
                 repeats[int(n)] = max(1, int(r))
-        started = dt.datetime.now(dt.timezone.utc)
+        started = dt.datetime.now(dt.UTC)
         info = machine()  # before measuring: the commit that is measured
         t0 = time.perf_counter()
         all_results, data_info, help_result, cache_opts, prof = measure_all(args, sizes, repeats, log)
@@ -814,22 +993,48 @@ def main(argv: list[str] | None = None) -> int:
         res = all_results[n]
         for key, _ in ROWS:
             r = res[key]
-            print(f"{n:>9,} {key:<18} {_fmt(r.wall, 's'):>9} {_ratio(r.wall, res['floor'].wall):>8} "
-                  f"{_fmt(r.rss, 'MB'):>9} {'; '.join(r.notes)[:80]}")
+            print(
+                f"{n:>9,} {key:<18} {_fmt(r.wall, 's'):>9} {_ratio(r.wall, res['floor'].wall):>8} "
+                f"{_fmt(r.rss, 'MB'):>9} {'; '.join(r.notes)[:80]}"
+            )
     print(f"{'':>9} {'xm --help':<18} {_fmt(help_result.wall, 's'):>9}")
 
     if str(args.out) != "-":
-        doc = write_doc(args.out, args, info, sizes, data_info, all_results, help_result, cache_opts, repeats, prof,
-                        started, elapsed)
+        doc = write_doc(
+            args.out,
+            args,
+            info,
+            sizes,
+            data_info,
+            all_results,
+            help_result,
+            cache_opts,
+            repeats,
+            prof,
+            started,
+            elapsed,
+        )
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(doc, encoding="utf-8")
         log(f"wrote {args.out}")
     if args.json and not args.from_json:
-        raw = {"machine": info, "sizes": sizes, "seed": args.seed, "repeat": args.repeat, "repeats": repeats,
-               "started": started.isoformat(), "elapsed": elapsed, "cache_options": cache_opts, "data": data_info,
-               "help": [r.__dict__ for r in help_result.runs], "profile": prof,
-               "results": {n: {k: ([r.__dict__ for r in v.runs] if isinstance(v, Result) else v)
-                               for k, v in res.items()} for n, res in all_results.items()}}
+        raw = {
+            "machine": info,
+            "sizes": sizes,
+            "seed": args.seed,
+            "repeat": args.repeat,
+            "repeats": repeats,
+            "started": started.isoformat(),
+            "elapsed": elapsed,
+            "cache_options": cache_opts,
+            "data": data_info,
+            "help": [r.__dict__ for r in help_result.runs],
+            "profile": prof,
+            "results": {
+                n: {k: ([r.__dict__ for r in v.runs] if isinstance(v, Result) else v) for k, v in res.items()}
+                for n, res in all_results.items()
+            },
+        }
         args.json.write_text(json.dumps(raw, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     return 0
 

@@ -12,6 +12,7 @@ failure in it listed.
 
     python scripts/check_demo_counts.py [ledgers]
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,24 +29,82 @@ from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
 AS_OF = dt.date(2018, 9, 30)
 LEDGERS = ("在建", "未入统", "计划开工", "招商")
-COMMON = ["编号", "名称", "建设单位", "类别", "总投资", "包保领导", "项目秘书", "责任单位", "用地面积",
-          "问题", "走访", "备注"]
-STARTED = ["建设性质", "开工日期", "复工日期", "计划开工日期", "计划竣工日期", "竣工日期", "年度计划投资",
-           "以前年度完成投资", "完成投资", "形象进度", "前期手续", "入统日期", "未入统原因", "入统时限"]
+COMMON = [
+    "编号",
+    "名称",
+    "建设单位",
+    "类别",
+    "总投资",
+    "包保领导",
+    "项目秘书",
+    "责任单位",
+    "用地面积",
+    "问题",
+    "走访",
+    "备注",
+]
+STARTED = [
+    "建设性质",
+    "开工日期",
+    "复工日期",
+    "计划开工日期",
+    "计划竣工日期",
+    "竣工日期",
+    "年度计划投资",
+    "以前年度完成投资",
+    "完成投资",
+    "形象进度",
+    "前期手续",
+    "入统日期",
+    "未入统原因",
+    "入统时限",
+]
 LANDED = ["投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]  # kept from 招商, last
-ORDER = {"在建": COMMON + STARTED + LANDED, "未入统": COMMON + STARTED + LANDED,
-         "计划开工": COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED,
-         "招商": COMMON + ["阶段"] + LANDED}
+ORDER = {
+    "在建": COMMON + STARTED + LANDED,
+    "未入统": COMMON + STARTED + LANDED,
+    "计划开工": COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED,
+    "招商": COMMON + ["阶段"] + LANDED,
+}
 YEAR_START = dt.date(2018, 1, 1)
-REQUIRED = {"在建": {"编号", "名称", "总投资", "建设性质", "开工日期", "年度计划投资"},
-            "计划开工": {"编号", "名称", "总投资", "计划开工日期"},
-            "招商": {"编号", "名称", "总投资", "阶段", "投资方"}}
+REQUIRED = {
+    "在建": {"编号", "名称", "总投资", "建设性质", "开工日期", "年度计划投资"},
+    "计划开工": {"编号", "名称", "总投资", "计划开工日期"},
+    "招商": {"编号", "名称", "总投资", "阶段", "投资方"},
+}
 REQUIRED["未入统"] = REQUIRED["在建"] | {"未入统原因"}
-METRICS = {"年度投资", "在建项目数", "亿元以上项目数", "新建项目数", "续建项目数", "新开工项目数",
-           "新开工亿元以上项目数", "计划开工项目数", "未入统项目数", "竣工项目数", "招商签约项目数",
-           "招商落地项目数", "年度计划投资", "完成投资", "当月完成投资", "投资完成率", "序时进度", "进度差",
-           "开工率", "复工率", "入统率", "招商落地率", "问题数", "已解决问题数", "超期问题数", "问题解决率",
-           "秘书配备率", "走访达标率", "新开工用地面积", "投资强度"}
+METRICS = {
+    "年度投资",
+    "在建项目数",
+    "亿元以上项目数",
+    "新建项目数",
+    "续建项目数",
+    "新开工项目数",
+    "新开工亿元以上项目数",
+    "计划开工项目数",
+    "未入统项目数",
+    "竣工项目数",
+    "招商签约项目数",
+    "招商落地项目数",
+    "年度计划投资",
+    "完成投资",
+    "当月完成投资",
+    "投资完成率",
+    "序时进度",
+    "进度差",
+    "开工率",
+    "复工率",
+    "入统率",
+    "招商落地率",
+    "问题数",
+    "已解决问题数",
+    "超期问题数",
+    "问题解决率",
+    "秘书配备率",
+    "走访达标率",
+    "新开工用地面积",
+    "投资强度",
+}
 REAL_NAMES = {"李天林", "陈东", "贾树城", "盖东平", "谢义", "熊亮华"}  # the seed's vice mayors
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
@@ -152,9 +211,15 @@ def check_values(cfg: dict, leader_of: dict, region: str, ledger: str, r: dict) 
     if "用地面积" in r:
         check(area(r["用地面积"]) > 0, f"{where}: 用地面积")
     for p in r.get("问题", []):
-        check({"提出日期", "内容"} <= set(p) and set(p) <= {"提出日期", "内容", "责任单位", "时限", "解决日期", "解决情况"},
-              f"{where}: 问题 keys")
-        check(day(p["提出日期"]) <= AS_OF and ("时限" not in p or day(p["时限"]) >= day(p["提出日期"])), f"{where}: 问题 dates")
+        check(
+            {"提出日期", "内容"} <= set(p)
+            and set(p) <= {"提出日期", "内容", "责任单位", "时限", "解决日期", "解决情况"},
+            f"{where}: 问题 keys",
+        )
+        check(
+            day(p["提出日期"]) <= AS_OF and ("时限" not in p or day(p["时限"]) >= day(p["提出日期"])),
+            f"{where}: 问题 dates",
+        )
         if "解决日期" in p:
             check(day(p["提出日期"]) <= day(p["解决日期"]) <= AS_OF, f"{where}: 解决日期")
     for v in r.get("走访", []):
@@ -174,7 +239,9 @@ def check_values(cfg: dict, leader_of: dict, region: str, ledger: str, r: dict) 
             check(start.year < 2018 or m >= start.isoformat()[:7], f"{where}: {m} before start")
         spent = amount(r.get("以前年度完成投资", 0)) + sum((amount(v) for v in months.values()), Decimal(0))
         check(spent <= total, f"{where}: 以前年度完成投资 + Σ完成投资 {spent} > 总投资 {total}")
-        check(amount(r["年度计划投资"]) <= total - amount(r.get("以前年度完成投资", 0)), f"{where}: 年度计划投资 too big")
+        check(
+            amount(r["年度计划投资"]) <= total - amount(r.get("以前年度完成投资", 0)), f"{where}: 年度计划投资 too big"
+        )
         if ledger == "在建":
             check("未入统原因" not in r, f"{where}: 未入统原因 in 在建")
             check("入统日期" not in r or start <= day(r["入统日期"]) <= AS_OF, f"{where}: 入统日期")
@@ -185,8 +252,10 @@ def check_values(cfg: dict, leader_of: dict, region: str, ledger: str, r: dict) 
                 day(r[k])
         # 前期手续 kept from 计划开工: a started project had them all in hand when it started
         check("前期手续" not in r or "计划开工日期" in r, f"{where}: 前期手续 without 计划开工日期")
-        check(all("办结日期" in s and day(s["办结日期"]) <= start for s in r.get("前期手续", [])),
-              f"{where}: 前期手续 not done by 开工日期")
+        check(
+            all("办结日期" in s and day(s["办结日期"]) <= start for s in r.get("前期手续", [])),
+            f"{where}: 前期手续 not done by 开工日期",
+        )
     if ledger == "计划开工":
         check(r.get("建设性质", "新建") in ("新建", "续建"), f"{where}: 建设性质")
     for step in r.get("前期手续", []):
@@ -216,24 +285,54 @@ def main(root: Path) -> None:
     cfg, cfg_text = read(root / "xiangmu.yaml")
     if cfg is None:
         group_done("xiangmu.yaml")
-    check(cfg_text.startswith("# yaml-language-server: $schema=../schemas/xiangmu.schema.json\n"),
-          "xiangmu.yaml header")
+    check(
+        cfg_text.startswith("# yaml-language-server: $schema=../schemas/xiangmu.schema.json\n"), "xiangmu.yaml header"
+    )
     leaders = {p["姓名"]: p for p in cfg["领导"]}
     regions = [r["名称"] for r in cfg["地区"]]
     kinds = {r["名称"]: r["类型"] for r in cfg["地区"]}
     leader_of = {a: n for n, p in leaders.items() for a in p.get("包保地区", [])}
     check(len(leaders) == 6 and set(leader_of) == set(regions), "six leaders cover the 13 regions")
     check(not set(leaders) & REAL_NAMES, "leaders are fictional, not the names in the seed")
-    check(regions == ["船营区", "昌邑区", "龙潭区", "丰满区", "蛟河市", "桦甸市", "舒兰市", "磐石市", "永吉县",
-                      "高新区", "经开区", "中新食品区", "北大壶开发区"]
-          and Counter(kinds.values()) == {"区县": 9, "开发区": 4}, "the 13 regions of the seed, 9 区县 + 4 开发区")
+    check(
+        regions
+        == [
+            "船营区",
+            "昌邑区",
+            "龙潭区",
+            "丰满区",
+            "蛟河市",
+            "桦甸市",
+            "舒兰市",
+            "磐石市",
+            "永吉县",
+            "高新区",
+            "经开区",
+            "中新食品区",
+            "北大壶开发区",
+        ]
+        and Counter(kinds.values()) == {"区县": 9, "开发区": 4},
+        "the 13 regions of the seed, 9 区县 + 4 开发区",
+    )
     check(cfg["名称"] == "吉林市重点项目建设台账" and cfg["年度"] == 2018, "名称/年度")
     check(cfg["类别"] == ["工业", "基础设施", "民生", "服务业", "农业", "文旅"], "类别")
-    check(cfg["口径"] == {"入库门槛": 5000, "亿元以上": 10000, "领导包保门槛": 100000, "走访周期": 15,
-                          "入统时限": "2018-09-30"}, "口径")
-    check(cfg["考评"] == normal({"指标": {"投资完成率": 40, "开工率": 20, "入统率": 20, "招商落地率": 10,
-                                          "问题解决率": 10}, "封顶": 1.2, "前列加分": {"名次": 3, "加分": 2},
-                                   "后列减档": {"名次": 3}}), "考评 as in the contract")
+    check(
+        cfg["口径"]
+        == {"入库门槛": 5000, "亿元以上": 10000, "领导包保门槛": 100000, "走访周期": 15, "入统时限": "2018-09-30"},
+        "口径",
+    )
+    check(
+        cfg["考评"]
+        == normal(
+            {
+                "指标": {"投资完成率": 40, "开工率": 20, "入统率": 20, "招商落地率": 10, "问题解决率": 10},
+                "封顶": 1.2,
+                "前列加分": {"名次": 3, "加分": 2},
+                "后列减档": {"名次": 3},
+            }
+        ),
+        "考评 as in the contract",
+    )
     for who, goals in cfg["目标"].items():
         check(who == "全市" or who in regions, f"目标 for unknown {who}")
         check(set(goals) <= METRICS, f"目标 {who}: unknown keys {set(goals) - METRICS}")
@@ -252,8 +351,10 @@ def main(root: Path) -> None:
                 continue
             schema = f"# yaml-language-server: $schema=../../schemas/{path.stem}.schema.json\n"
             check(text.startswith(schema), f"{path} header")
-            check(list(data) == ["地区", "台账", "项目"] and data["地区"] == region and data["台账"] == path.stem,
-                  f"{path}: top level")
+            check(
+                list(data) == ["地区", "台账", "项目"] and data["地区"] == region and data["台账"] == path.stem,
+                f"{path}: top level",
+            )
             records += [(region, path.stem, r) for r in data["项目"]]
     ids = Counter(r["编号"] for _, _, r in records)
     for region, ledger, r in records:
@@ -289,16 +390,20 @@ def main(root: Path) -> None:
     check(all(dt.date(2018, 8, 1) <= d <= dt.date(2018, 12, 31) for d in starts), "计划开工日期 in 8至12月")
     late = sum(d < AS_OF for d in starts)
     check(3 <= late <= 12, f"{late} 未按期开工")
-    overdue_steps = [s for r in planned for s in r.get("前期手续", [])
-                     if day(s["计划办结"]) < AS_OF and "办结日期" not in s]
+    overdue_steps = [
+        s for r in planned for s in r.get("前期手续", []) if day(s["计划办结"]) < AS_OF and "办结日期" not in s
+    ]
     check(all(r.get("前期手续") for r in planned if r.get("建设性质", "新建") == "新建"), "前期手续 on every 新建")
     check(3 <= len(overdue_steps) <= 30, f"{len(overdue_steps)} 手续超期")
     # 招商签约/落地 by dates, in any ledger: landed projects moved on and still count; one that
     # landed before 2018 is history and does not.
     zs = by["招商"]
     everything = [r for _, _, r in records]
-    signed = [r for r in everything if "签约日期" in r and day(r["签约日期"]) <= AS_OF
-              and not ("落地日期" in r and day(r["落地日期"]) < YEAR_START)]
+    signed = [
+        r
+        for r in everything
+        if "签约日期" in r and day(r["签约日期"]) <= AS_OF and not ("落地日期" in r and day(r["落地日期"]) < YEAR_START)
+    ]
     landed = [r for r in everything if "落地日期" in r and YEAR_START <= day(r["落地日期"]) <= AS_OF]
     check(len(signed) == 46, f"招商 signed {len(signed)} ≠ 46")
     check(len(landed) == 31, f"招商 landed {len(landed)} ≠ 31")
@@ -307,8 +412,9 @@ def main(root: Path) -> None:
     talks = [r for r in zs if r["阶段"] == "洽谈"]
     check(6 <= len(talks) <= 10, f"{len(talks)} 洽谈")
     check(all(r.get("投资方") and r.get("来源地") for r in zs), "投资方 and 来源地 on every 招商 record")
-    not_landed_late = [r for r in signed
-                       if "落地日期" not in r and "计划落地日期" in r and day(r["计划落地日期"]) < AS_OF]
+    not_landed_late = [
+        r for r in signed if "落地日期" not in r and "计划落地日期" in r and day(r["计划落地日期"]) < AS_OF
+    ]
     check(len(not_landed_late) >= 3, "some 签约未落地 overdue")
     group_done("headline figures 314/102/212/227/80, 49, 46/22, 落地 31")
 
@@ -331,14 +437,20 @@ def main(root: Path) -> None:
     check(0.9 <= len(resumed) / len(cont) < 1, "most but not all 续建 resumed")
     check(all("2018-03-01" <= r["复工日期"] <= "2018-05-31" for r in resumed), "复工 in 3–5月")
     finished = [r for r in started if "竣工日期" in r]
-    missed = [r for r in started if "2018-09" not in r.get("完成投资", {})
-              and not ("竣工日期" in r and r["竣工日期"] < "2018-09-01")]
+    missed = [
+        r
+        for r in started
+        if "2018-09" not in r.get("完成投资", {}) and not ("竣工日期" in r and r["竣工日期"] < "2018-09-01")
+    ]
     check(5 <= len(finished) <= 25 and 3 <= len(missed) <= 10, f"{len(finished)} 竣工, {len(missed)} 漏报")
     carried = [r for r in started if "计划开工日期" in r]
     check(len(carried) >= 20, "计划开工日期 kept on started projects")
     check(all(r.get("走访") for r in started), "走访 on every started project")
-    fresh = [r for r in started if any(AS_OF - day(v if isinstance(v, str) else v["日期"]) <= dt.timedelta(15)
-                                       for v in r["走访"])]
+    fresh = [
+        r
+        for r in started
+        if any(AS_OF - day(v if isinstance(v, str) else v["日期"]) <= dt.timedelta(15) for v in r["走访"])
+    ]
     check(0.7 <= len(fresh) / len(started) < 1, f"走访达标 {len(fresh)}/{len(started)}")
     with_problems = [r for _, _, r in records if r.get("问题")]
     check(0.15 <= len(with_problems) / len(records) <= 0.35, "问题 on about a quarter")
@@ -348,17 +460,28 @@ def main(root: Path) -> None:
     counts = Counter((region, ledger) for region, ledger, _ in records)
     print(f"\n{'地区':<8}" + "".join(f"{x:>6}" for x in LEDGERS) + "  完成投资/年度投资目标")
     for region in regions:
-        done = sum((amount(v) for reg, lg, r in records if reg == region and lg in ("在建", "未入统")
-                    for v in r.get("完成投资", {}).values()), Decimal(0))
+        done = sum(
+            (
+                amount(v)
+                for reg, lg, r in records
+                if reg == region and lg in ("在建", "未入统")
+                for v in r.get("完成投资", {}).values()
+            ),
+            Decimal(0),
+        )
         goal = cfg["目标"][region]["年度投资"]
         print(f"{region:<8}" + "".join(f"{counts[region, x]:>8}" for x in LEDGERS) + f"   {done / goal:.0%}")
     print(f"{'合计':<8}" + "".join(f"{len(by[x]):>8}" for x in LEDGERS))
-    print(f"问题 {sum(len(r['问题']) for r in with_problems)} on {len(with_problems)} projects; "
-          f"竣工 {len(finished)}; 漏报 {len(missed)}; 未按期开工 {late}; 手续超期 {len(overdue_steps)}; "
-          f"签约未落地超期 {len(not_landed_late)}; 洽谈 {len(talks)}; 复工 {len(resumed)}/{len(cont)}")
-    print(f"落地转出招商 {sum(moved.values())} ({', '.join(f'{k} {v}' for k, v in moved.items())}); "
-          f"2017年落地 {len(earlier)}; 在建 入统日期 {sum('入统日期' in r for r in by['在建'])}, "
-          f"入统时限 {len(kept_deadline)}; 前期手续 on {len(kept_steps)} started")
+    print(
+        f"问题 {sum(len(r['问题']) for r in with_problems)} on {len(with_problems)} projects; "
+        f"竣工 {len(finished)}; 漏报 {len(missed)}; 未按期开工 {late}; 手续超期 {len(overdue_steps)}; "
+        f"签约未落地超期 {len(not_landed_late)}; 洽谈 {len(talks)}; 复工 {len(resumed)}/{len(cont)}"
+    )
+    print(
+        f"落地转出招商 {sum(moved.values())} ({', '.join(f'{k} {v}' for k, v in moved.items())}); "
+        f"2017年落地 {len(earlier)}; 在建 入统日期 {sum('入统日期' in r for r in by['在建'])}, "
+        f"入统时限 {len(kept_deadline)}; 前期手续 on {len(kept_steps)} started"
+    )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ clock, no set iteration, so two runs write identical bytes.  The output folder i
     python scripts/make_demo_ledgers.py [--out ledgers]
     python scripts/check_demo_counts.py          # asserts the figures above, reading the files
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,20 +50,20 @@ CATEGORIES = ["工业", "基础设施", "民生", "服务业", "农业", "文旅
 @dataclass
 class Region:
     name: str
-    kind: str          # 区县 / 开发区
-    code: str          # 编号 prefix
-    started: int       # 在建 + 未入统
-    new: int           # of which 新建
-    unreg: int         # of which in 未入统
-    planned: int       # 计划开工 records
-    signed: int        # 招商 at 签约/落地
-    key: int           # of which 重点 (亿元以上, 市领导包保)
-    talks: int         # 招商 at 洽谈
-    pace: float        # share of the year's plan done by September: regions ahead or behind
-    mix: dict          # 类别 → weight
-    places: list       # towns, streets, parks used in project names
-    trades: list       # what its factories make
-    flagships: list    # (名称, 类别, 总投资, start year of a 续建 or None for 新建, 建设单位 or None)
+    kind: str  # 区县 / 开发区
+    code: str  # 编号 prefix
+    started: int  # 在建 + 未入统
+    new: int  # of which 新建
+    unreg: int  # of which in 未入统
+    planned: int  # 计划开工 records
+    signed: int  # 招商 at 签约/落地
+    key: int  # of which 重点 (亿元以上, 市领导包保)
+    talks: int  # 招商 at 洽谈
+    pace: float  # share of the year's plan done by September: regions ahead or behind
+    mix: dict  # 类别 → weight
+    places: list  # towns, streets, parks used in project names
+    trades: list  # what its factories make
+    flagships: list  # (名称, 类别, 总投资, start year of a 续建 or None for 新建, 建设单位 or None)
 
     @property
     def leader(self) -> str:
@@ -74,125 +75,461 @@ COUNTY = {"工业": 35, "农业": 15, "基础设施": 20, "民生": 15, "服务�
 HUAXIAN = "吉林化纤集团有限责任公司"
 BEIDAHU = "吉林北大壶体育旅游开发有限公司"
 REGIONS = [
-    Region("船营区", "区县", "CY", 36, 12, 9, 6, 5, 2, 1, 0.78, URBAN,
-           ["北山", "德胜", "大东", "致和", "北极", "欢喜乡", "搜登站镇", "越北镇", "大绥河镇", "江北"],
-           ["中药饮片", "医疗器械", "食品加工", "新型建材", "印刷包装", "汽车零部件", "服装加工"],
-           [("船营区北山片区棚户区改造项目", "民生", 160000, 2016, None),
-            ("吉林市中心医院江北院区建设项目", "民生", 120000, None, "吉林市中心医院")]),
-    Region("昌邑区", "区县", "CHY", 30, 10, 8, 4, 4, 2, 1, 0.70, URBAN,
-           ["哈达湾", "东局子", "延安", "通江", "孤店子镇", "桦皮厂镇", "左家镇", "两家子", "土城子"],
-           ["装备制造", "金属结构件", "化工新材料", "新型建材", "农产品加工", "铸件"],
-           [("哈达湾老工业区搬迁改造基础设施项目", "基础设施", 250000, 2015, None),
-            ("昌邑区东局子片区棚户区改造项目", "民生", 80000, 2017, None)]),
-    Region("龙潭区", "区县", "LT", 24, 8, 6, 3, 3, 1, 0, 0.66, URBAN,
-           ["龙华", "新吉林", "铁东", "承德街", "乌拉街", "江密峰镇", "金珠镇", "大口钦镇", "缸窑镇"],
-           ["石化配套", "化工新材料", "橡胶助剂", "铁合金", "机械加工", "炭素制品"],
-           [("吉林化工园区丙烯酸及酯扩能项目", "工业", 130000, None, "吉林市众诚石化有限公司"),
-            ("龙潭区承德街片区棚户区改造项目", "民生", 90000, 2017, None)]),
-    Region("丰满区", "区县", "FM", 20, 6, 5, 3, 3, 1, 1, 0.74, URBAN,
-           ["江南", "泰山", "红旗", "旺起镇", "江南乡", "小白山乡", "前二道乡", "松花湖"],
-           ["光伏组件", "食品加工", "木制品", "新型建材", "矿泉水"],
-           [("松花湖国际度假区二期项目", "文旅", 300000, 2016, "吉林松花湖国际度假区开发有限公司"),
-            ("丰满区江南新城供热管网工程", "基础设施", 35000, 2017, None)]),
-    Region("蛟河市", "区县", "JH", 18, 6, 5, 3, 3, 1, 0, 0.81, COUNTY,
-           ["庆岭", "拉法", "天岗镇", "新站镇", "黄松甸镇", "漂河镇", "天北镇", "白石山镇", "松江镇"],
-           ["石材加工", "食用菌深加工", "木制品", "硅藻土", "矿泉水", "中药材加工"],
-           [("吉林蛟河抽水蓄能电站项目", "基础设施", 680000, 2017, "吉林蛟河抽水蓄能有限公司"),
-            ("拉法山国家森林公园提升项目", "文旅", 30000, 2017, None)]),
-    Region("桦甸市", "区县", "HD", 16, 5, 4, 3, 2, 1, 1, 0.62, COUNTY,
-           ["明桦", "夹皮沟镇", "红石砬子镇", "八道河子镇", "常山镇", "金沙镇", "桦郊乡", "公吉乡"],
-           ["黄金选冶", "油页岩综合利用", "中药材加工", "人参精深加工", "木制品", "矿泉水"],
-           [("桦甸油页岩综合开发利用项目", "工业", 210000, 2016, "桦甸市宏远能源有限公司")]),
-    Region("舒兰市", "区县", "SL", 16, 5, 4, 2, 3, 1, 0, 0.69, COUNTY,
-           ["北城", "平安镇", "法特镇", "上营镇", "小城镇", "白旗镇", "溪河镇", "天德乡", "开原镇"],
-           ["大米加工", "粮食烘干仓储", "白酒酿造", "木制品", "煤炭洗选", "生物质颗粒"],
-           [("舒兰市50万吨大米精深加工项目", "工业", 60000, None, "舒兰市裕丰米业有限公司")]),
-    Region("磐石市", "区县", "PS", 22, 7, 6, 4, 4, 2, 1, 0.84, COUNTY,
-           ["明城镇", "烟筒山镇", "红旗岭镇", "石嘴镇", "取柴河镇", "吉昌镇", "黑石镇", "富太镇", "河南街"],
-           ["石墨深加工", "镍铜冶炼", "铸件", "医药", "冶金辅料", "装配式建筑构件"],
-           [("磐石明城石墨产业园项目", "工业", 120000, 2017, "磐石市星河石墨新材料有限公司"),
-            ("红旗岭镍业技术改造项目", "工业", 45000, 2017, "吉林红旗岭镍业有限公司")]),
-    Region("永吉县", "区县", "YJ", 18, 6, 5, 3, 3, 1, 1, 0.72, COUNTY,
-           ["口前镇", "万昌镇", "西阳镇", "一拉溪镇", "双河镇", "金家乡", "黄榆乡", "北大湖镇"],
-           ["汽车零部件", "农产品加工", "新型建材", "医药", "光伏组件", "再生资源"],
-           [("永吉经济开发区汽车零部件产业园项目", "工业", 110000, 2017, "永吉县金桥汽车零部件有限公司"),
-            ("永吉县万昌镇高标准农田建设项目", "农业", 12000, None, None)]),
-    Region("高新区", "开发区", "GX", 38, 12, 10, 6, 6, 4, 1, 0.80,
-           {"工业": 50, "服务业": 20, "基础设施": 15, "民生": 15},
-           ["高新北区", "深圳街", "长春路", "创业园", "大学城", "新北", "恒山路", "昆仑街"],
-           ["汽车零部件", "电子元器件", "生物制药", "智能装备", "光电子器件", "碳纤维复合材料部件",
-            "医疗器械", "新能源电池", "精密模具"],
-           [("高新北区碳纤维复合材料产业园项目", "工业", 150000, 2017, "吉林市奥新复合材料有限公司"),
-            ("吉林高新区科技创新中心项目", "服务业", 100000, 2016, None)]),
-    Region("经开区", "开发区", "JK", 44, 14, 11, 7, 6, 4, 1, 0.86,
-           {"工业": 62, "基础设施": 15, "服务业": 12, "民生": 11},
-           ["九站", "经开北区", "双吉", "经开东区", "吉林北", "九站南"],
-           ["碳纤维原丝", "大丝束碳纤维", "碳纤维织物", "精细化学品", "医药中间体", "染料中间体",
-            "环氧乙烷衍生物", "高性能腈纶", "特种工程塑料", "工业气体", "聚氨酯新材料", "化纤浆粕"],
-           [("吉林化纤碳纤维原丝扩能项目", "工业", 180000, 2017, HUAXIAN),
+    Region(
+        "船营区",
+        "区县",
+        "CY",
+        36,
+        12,
+        9,
+        6,
+        5,
+        2,
+        1,
+        0.78,
+        URBAN,
+        ["北山", "德胜", "大东", "致和", "北极", "欢喜乡", "搜登站镇", "越北镇", "大绥河镇", "江北"],
+        ["中药饮片", "医疗器械", "食品加工", "新型建材", "印刷包装", "汽车零部件", "服装加工"],
+        [
+            ("船营区北山片区棚户区改造项目", "民生", 160000, 2016, None),
+            ("吉林市中心医院江北院区建设项目", "民生", 120000, None, "吉林市中心医院"),
+        ],
+    ),
+    Region(
+        "昌邑区",
+        "区县",
+        "CHY",
+        30,
+        10,
+        8,
+        4,
+        4,
+        2,
+        1,
+        0.70,
+        URBAN,
+        ["哈达湾", "东局子", "延安", "通江", "孤店子镇", "桦皮厂镇", "左家镇", "两家子", "土城子"],
+        ["装备制造", "金属结构件", "化工新材料", "新型建材", "农产品加工", "铸件"],
+        [
+            ("哈达湾老工业区搬迁改造基础设施项目", "基础设施", 250000, 2015, None),
+            ("昌邑区东局子片区棚户区改造项目", "民生", 80000, 2017, None),
+        ],
+    ),
+    Region(
+        "龙潭区",
+        "区县",
+        "LT",
+        24,
+        8,
+        6,
+        3,
+        3,
+        1,
+        0,
+        0.66,
+        URBAN,
+        ["龙华", "新吉林", "铁东", "承德街", "乌拉街", "江密峰镇", "金珠镇", "大口钦镇", "缸窑镇"],
+        ["石化配套", "化工新材料", "橡胶助剂", "铁合金", "机械加工", "炭素制品"],
+        [
+            ("吉林化工园区丙烯酸及酯扩能项目", "工业", 130000, None, "吉林市众诚石化有限公司"),
+            ("龙潭区承德街片区棚户区改造项目", "民生", 90000, 2017, None),
+        ],
+    ),
+    Region(
+        "丰满区",
+        "区县",
+        "FM",
+        20,
+        6,
+        5,
+        3,
+        3,
+        1,
+        1,
+        0.74,
+        URBAN,
+        ["江南", "泰山", "红旗", "旺起镇", "江南乡", "小白山乡", "前二道乡", "松花湖"],
+        ["光伏组件", "食品加工", "木制品", "新型建材", "矿泉水"],
+        [
+            ("松花湖国际度假区二期项目", "文旅", 300000, 2016, "吉林松花湖国际度假区开发有限公司"),
+            ("丰满区江南新城供热管网工程", "基础设施", 35000, 2017, None),
+        ],
+    ),
+    Region(
+        "蛟河市",
+        "区县",
+        "JH",
+        18,
+        6,
+        5,
+        3,
+        3,
+        1,
+        0,
+        0.81,
+        COUNTY,
+        ["庆岭", "拉法", "天岗镇", "新站镇", "黄松甸镇", "漂河镇", "天北镇", "白石山镇", "松江镇"],
+        ["石材加工", "食用菌深加工", "木制品", "硅藻土", "矿泉水", "中药材加工"],
+        [
+            ("吉林蛟河抽水蓄能电站项目", "基础设施", 680000, 2017, "吉林蛟河抽水蓄能有限公司"),
+            ("拉法山国家森林公园提升项目", "文旅", 30000, 2017, None),
+        ],
+    ),
+    Region(
+        "桦甸市",
+        "区县",
+        "HD",
+        16,
+        5,
+        4,
+        3,
+        2,
+        1,
+        1,
+        0.62,
+        COUNTY,
+        ["明桦", "夹皮沟镇", "红石砬子镇", "八道河子镇", "常山镇", "金沙镇", "桦郊乡", "公吉乡"],
+        ["黄金选冶", "油页岩综合利用", "中药材加工", "人参精深加工", "木制品", "矿泉水"],
+        [("桦甸油页岩综合开发利用项目", "工业", 210000, 2016, "桦甸市宏远能源有限公司")],
+    ),
+    Region(
+        "舒兰市",
+        "区县",
+        "SL",
+        16,
+        5,
+        4,
+        2,
+        3,
+        1,
+        0,
+        0.69,
+        COUNTY,
+        ["北城", "平安镇", "法特镇", "上营镇", "小城镇", "白旗镇", "溪河镇", "天德乡", "开原镇"],
+        ["大米加工", "粮食烘干仓储", "白酒酿造", "木制品", "煤炭洗选", "生物质颗粒"],
+        [("舒兰市50万吨大米精深加工项目", "工业", 60000, None, "舒兰市裕丰米业有限公司")],
+    ),
+    Region(
+        "磐石市",
+        "区县",
+        "PS",
+        22,
+        7,
+        6,
+        4,
+        4,
+        2,
+        1,
+        0.84,
+        COUNTY,
+        ["明城镇", "烟筒山镇", "红旗岭镇", "石嘴镇", "取柴河镇", "吉昌镇", "黑石镇", "富太镇", "河南街"],
+        ["石墨深加工", "镍铜冶炼", "铸件", "医药", "冶金辅料", "装配式建筑构件"],
+        [
+            ("磐石明城石墨产业园项目", "工业", 120000, 2017, "磐石市星河石墨新材料有限公司"),
+            ("红旗岭镍业技术改造项目", "工业", 45000, 2017, "吉林红旗岭镍业有限公司"),
+        ],
+    ),
+    Region(
+        "永吉县",
+        "区县",
+        "YJ",
+        18,
+        6,
+        5,
+        3,
+        3,
+        1,
+        1,
+        0.72,
+        COUNTY,
+        ["口前镇", "万昌镇", "西阳镇", "一拉溪镇", "双河镇", "金家乡", "黄榆乡", "北大湖镇"],
+        ["汽车零部件", "农产品加工", "新型建材", "医药", "光伏组件", "再生资源"],
+        [
+            ("永吉经济开发区汽车零部件产业园项目", "工业", 110000, 2017, "永吉县金桥汽车零部件有限公司"),
+            ("永吉县万昌镇高标准农田建设项目", "农业", 12000, None, None),
+        ],
+    ),
+    Region(
+        "高新区",
+        "开发区",
+        "GX",
+        38,
+        12,
+        10,
+        6,
+        6,
+        4,
+        1,
+        0.80,
+        {"工业": 50, "服务业": 20, "基础设施": 15, "民生": 15},
+        ["高新北区", "深圳街", "长春路", "创业园", "大学城", "新北", "恒山路", "昆仑街"],
+        [
+            "汽车零部件",
+            "电子元器件",
+            "生物制药",
+            "智能装备",
+            "光电子器件",
+            "碳纤维复合材料部件",
+            "医疗器械",
+            "新能源电池",
+            "精密模具",
+        ],
+        [
+            ("高新北区碳纤维复合材料产业园项目", "工业", 150000, 2017, "吉林市奥新复合材料有限公司"),
+            ("吉林高新区科技创新中心项目", "服务业", 100000, 2016, None),
+        ],
+    ),
+    Region(
+        "经开区",
+        "开发区",
+        "JK",
+        44,
+        14,
+        11,
+        7,
+        6,
+        4,
+        1,
+        0.86,
+        {"工业": 62, "基础设施": 15, "服务业": 12, "民生": 11},
+        ["九站", "经开北区", "双吉", "经开东区", "吉林北", "九站南"],
+        [
+            "碳纤维原丝",
+            "大丝束碳纤维",
+            "碳纤维织物",
+            "精细化学品",
+            "医药中间体",
+            "染料中间体",
+            "环氧乙烷衍生物",
+            "高性能腈纶",
+            "特种工程塑料",
+            "工业气体",
+            "聚氨酯新材料",
+            "化纤浆粕",
+        ],
+        [
+            ("吉林化纤碳纤维原丝扩能项目", "工业", 180000, 2017, HUAXIAN),
             ("吉林化纤1.5万吨大丝束碳纤维项目", "工业", 260000, None, HUAXIAN),
-            ("经开北区精细化工园区基础设施配套工程", "基础设施", 120000, 2016, None)]),
-    Region("中新食品区", "开发区", "ZX", 20, 7, 5, 4, 3, 1, 1, 0.67,
-           {"工业": 50, "农业": 25, "基础设施": 15, "服务业": 10},
-           ["岔路河", "星星哨", "大屯", "东山", "南岗", "西山"],
-           ["肉牛屠宰加工", "玉米深加工", "饲料", "乳制品", "生猪屠宰", "鹿产品加工",
-            "有机杂粮", "食用油", "调味品", "休闲食品", "速冻食品"],
-           [("中新食品区50万吨玉米深加工项目", "工业", 150000, 2017, "吉林市鼎泰生物科技有限公司"),
-            ("中新食品区10万头肉牛屠宰及精深加工项目", "工业", 110000, None, "吉林市嘉禾肉业有限公司")]),
-    Region("北大壶开发区", "开发区", "BDH", 12, 4, 2, 1, 1, 1, 0, 0.58,
-           {"文旅": 70, "基础设施": 20, "服务业": 10},
-           ["北大壶", "大青山", "五家山", "太平村", "北大湖镇"],
-           [],
-           [("北大壶滑雪度假区提档升级项目", "文旅", 220000, 2016, BEIDAHU),
+            ("经开北区精细化工园区基础设施配套工程", "基础设施", 120000, 2016, None),
+        ],
+    ),
+    Region(
+        "中新食品区",
+        "开发区",
+        "ZX",
+        20,
+        7,
+        5,
+        4,
+        3,
+        1,
+        1,
+        0.67,
+        {"工业": 50, "农业": 25, "基础设施": 15, "服务业": 10},
+        ["岔路河", "星星哨", "大屯", "东山", "南岗", "西山"],
+        [
+            "肉牛屠宰加工",
+            "玉米深加工",
+            "饲料",
+            "乳制品",
+            "生猪屠宰",
+            "鹿产品加工",
+            "有机杂粮",
+            "食用油",
+            "调味品",
+            "休闲食品",
+            "速冻食品",
+        ],
+        [
+            ("中新食品区50万吨玉米深加工项目", "工业", 150000, 2017, "吉林市鼎泰生物科技有限公司"),
+            ("中新食品区10万头肉牛屠宰及精深加工项目", "工业", 110000, None, "吉林市嘉禾肉业有限公司"),
+        ],
+    ),
+    Region(
+        "北大壶开发区",
+        "开发区",
+        "BDH",
+        12,
+        4,
+        2,
+        1,
+        1,
+        1,
+        0,
+        0.58,
+        {"文旅": 70, "基础设施": 20, "服务业": 10},
+        ["北大壶", "大青山", "五家山", "太平村", "北大湖镇"],
+        [],
+        [
+            ("北大壶滑雪度假区提档升级项目", "文旅", 220000, 2016, BEIDAHU),
             ("北大壶冰雪小镇一期项目", "文旅", 120000, 2017, BEIDAHU),
-            ("北大壶国家级体育训练基地项目", "文旅", 60000, None, None)]),
+            ("北大壶国家级体育训练基地项目", "文旅", 60000, None, None),
+        ],
+    ),
 ]
 SNOW = ("BDH", "FM", "JH")  # regions with ski slopes
 
 # --- vocabularies ------------------------------------------------------------------------------
 PATTERNS = {  # {p} is a place of the region
-    "基础设施": ["{p}道路改造工程", "{p}供热管网改造工程", "{p}污水处理厂提标改造工程", "{p}供水管网改造工程",
-              "{p}热源厂建设项目", "{p}66千伏输变电工程", "{p}燃气管网改造工程", "{p}河道综合治理工程",
-              "{p}农村公路提级改造工程", "{p}雨污分流改造工程", "{p}垃圾转运站项目", "{p}桥梁改造工程"],
-    "民生": ["{p}棚户区改造项目", "{p}老旧小区改造工程", "{p}中学教学楼新建项目", "{p}小学改扩建项目",
-           "{p}医院门诊综合楼项目", "{p}养老服务中心项目", "{p}幼儿园建设项目", "{p}公共租赁住房项目",
-           "{p}全民健身中心项目", "{p}社区卫生服务中心项目", "{p}农村饮水安全巩固提升工程"],
-    "服务业": ["{p}商业综合体项目", "{p}物流园项目", "{p}电商产业园项目", "{p}农贸市场改造项目",
-            "{p}汽车商贸园项目", "{p}商务酒店项目", "{p}冷链物流中心项目", "{p}住宅小区开发项目",
-            "{p}建材家居市场项目", "{p}商务办公楼项目"],
-    "农业": ["{p}高标准农田建设项目", "{p}水稻育秧大棚项目", "{p}食用菌产业园项目", "{p}生猪标准化养殖项目",
-           "{p}肉牛养殖基地项目", "{p}人参种植基地项目", "{p}梅花鹿养殖项目", "{p}设施农业园区项目"],
-    "文旅": ["{p}乡村旅游示范区项目", "{p}森林公园提升项目", "{p}民俗文化村项目", "{p}户外运动营地项目",
-           "{p}温泉度假村项目"],
+    "基础设施": [
+        "{p}道路改造工程",
+        "{p}供热管网改造工程",
+        "{p}污水处理厂提标改造工程",
+        "{p}供水管网改造工程",
+        "{p}热源厂建设项目",
+        "{p}66千伏输变电工程",
+        "{p}燃气管网改造工程",
+        "{p}河道综合治理工程",
+        "{p}农村公路提级改造工程",
+        "{p}雨污分流改造工程",
+        "{p}垃圾转运站项目",
+        "{p}桥梁改造工程",
+    ],
+    "民生": [
+        "{p}棚户区改造项目",
+        "{p}老旧小区改造工程",
+        "{p}中学教学楼新建项目",
+        "{p}小学改扩建项目",
+        "{p}医院门诊综合楼项目",
+        "{p}养老服务中心项目",
+        "{p}幼儿园建设项目",
+        "{p}公共租赁住房项目",
+        "{p}全民健身中心项目",
+        "{p}社区卫生服务中心项目",
+        "{p}农村饮水安全巩固提升工程",
+    ],
+    "服务业": [
+        "{p}商业综合体项目",
+        "{p}物流园项目",
+        "{p}电商产业园项目",
+        "{p}农贸市场改造项目",
+        "{p}汽车商贸园项目",
+        "{p}商务酒店项目",
+        "{p}冷链物流中心项目",
+        "{p}住宅小区开发项目",
+        "{p}建材家居市场项目",
+        "{p}商务办公楼项目",
+    ],
+    "农业": [
+        "{p}高标准农田建设项目",
+        "{p}水稻育秧大棚项目",
+        "{p}食用菌产业园项目",
+        "{p}生猪标准化养殖项目",
+        "{p}肉牛养殖基地项目",
+        "{p}人参种植基地项目",
+        "{p}梅花鹿养殖项目",
+        "{p}设施农业园区项目",
+    ],
+    "文旅": [
+        "{p}乡村旅游示范区项目",
+        "{p}森林公园提升项目",
+        "{p}民俗文化村项目",
+        "{p}户外运动营地项目",
+        "{p}温泉度假村项目",
+    ],
     "冰雪": ["{p}滑雪场建设项目", "{p}索道及造雪系统项目", "{p}冰雪主题酒店项目", "{p}雪具大厅及游客中心项目"],
 }
-BRANDS = ["恒达", "鑫源", "华泰", "瑞丰", "宏图", "金程", "天成", "永盛", "博远", "松江", "江城", "盛世",
-          "中科", "龙盛", "凯达", "北辰", "长盛", "嘉禾", "润泽", "鼎泰", "汇通", "宏远", "华洋", "奥新",
-          "兴隆", "联创", "万通", "裕丰", "泰和", "晟通", "昊天", "九鼎", "新元", "佳源", "众诚", "明远",
-          "同力", "安泰", "锦程", "合力", "恒信", "德润", "金桥", "星河", "远航", "启明", "中盛", "利达"]
+BRANDS = [
+    "恒达",
+    "鑫源",
+    "华泰",
+    "瑞丰",
+    "宏图",
+    "金程",
+    "天成",
+    "永盛",
+    "博远",
+    "松江",
+    "江城",
+    "盛世",
+    "中科",
+    "龙盛",
+    "凯达",
+    "北辰",
+    "长盛",
+    "嘉禾",
+    "润泽",
+    "鼎泰",
+    "汇通",
+    "宏远",
+    "华洋",
+    "奥新",
+    "兴隆",
+    "联创",
+    "万通",
+    "裕丰",
+    "泰和",
+    "晟通",
+    "昊天",
+    "九鼎",
+    "新元",
+    "佳源",
+    "众诚",
+    "明远",
+    "同力",
+    "安泰",
+    "锦程",
+    "合力",
+    "恒信",
+    "德润",
+    "金桥",
+    "星河",
+    "远航",
+    "启明",
+    "中盛",
+    "利达",
+]
 # (words in a trade, capacities that fit it, what such a company calls itself)
 TRADE_KINDS = [
     ("屠宰", ["年屠宰5万头", "年屠宰10万头", "年屠宰30万头"], ["肉业", "食品"]),
-    ("食品 玉米 饲料 乳 鹿 杂粮 食用油 调味 大米 粮食 酒 菌 人参 矿泉水 农产品",
-     ["年产1万吨", "年产3万吨", "年产5万吨", "年产10万吨", ""], ["食品", "农业科技", "实业"]),
+    (
+        "食品 玉米 饲料 乳 鹿 杂粮 食用油 调味 大米 粮食 酒 菌 人参 矿泉水 农产品",
+        ["年产1万吨", "年产3万吨", "年产5万吨", "年产10万吨", ""],
+        ["食品", "农业科技", "实业"],
+    ),
     ("综合利用 洗选 再生 选冶 冶炼", ["年处理30万吨", "年处理100万吨", "日处理1000吨", ""], ["矿业", "资源", "实业"]),
     ("光伏", ["年产200兆瓦", "年产500兆瓦", ""], ["新能源", "光电"]),
     ("电池", ["年产1吉瓦时", "年产2亿安时", ""], ["新能源", "科技"]),
-    ("零部件 器件 元器件 器械 模具 装备 结构件 铸件 部件 构件 机械",
-     ["年产10万件", "年产50万件", "年产1000台套", "", ""], ["科技", "机械", "制造", "精密"]),
+    (
+        "零部件 器件 元器件 器械 模具 装备 结构件 铸件 部件 构件 机械",
+        ["年产10万件", "年产50万件", "年产1000台套", "", ""],
+        ["科技", "机械", "制造", "精密"],
+    ),
     ("医 药", ["年产500吨", "年产3000吨", "", ""], ["药业", "生物科技", "医药"]),
     ("", ["年产3000吨", "年产1万吨", "年产2万吨", "年产5万吨", "", ""], ["化工", "新材料", "科技", "实业"]),
 ]
-SOURCES = {"浙江": ["杭州", "宁波", "绍兴", "温州", "湖州"], "广东": ["深圳", "广州", "佛山", "东莞"],
-           "北京": ["北京"], "上海": ["上海"], "江苏": ["苏州", "无锡", "常州", "南京"], "香港": ["香港"],
-           "韩国": ["韩国"], "山东": ["青岛", "潍坊"], "辽宁": ["大连", "沈阳"], "福建": ["厦门"]}
-SOURCE_WEIGHTS = {"浙江": 30, "广东": 12, "北京": 12, "上海": 10, "江苏": 12, "香港": 5, "韩国": 6,
-                  "山东": 6, "辽宁": 4, "福建": 3}
+SOURCES = {
+    "浙江": ["杭州", "宁波", "绍兴", "温州", "湖州"],
+    "广东": ["深圳", "广州", "佛山", "东莞"],
+    "北京": ["北京"],
+    "上海": ["上海"],
+    "江苏": ["苏州", "无锡", "常州", "南京"],
+    "香港": ["香港"],
+    "韩国": ["韩国"],
+    "山东": ["青岛", "潍坊"],
+    "辽宁": ["大连", "沈阳"],
+    "福建": ["厦门"],
+}
+SOURCE_WEIGHTS = {
+    "浙江": 30,
+    "广东": 12,
+    "北京": 12,
+    "上海": 10,
+    "江苏": 12,
+    "香港": 5,
+    "韩国": 6,
+    "山东": 6,
+    "辽宁": 4,
+    "福建": 3,
+}
 EVENTS = [  # (date, name, investors it drew from; empty: from anywhere)
-    (dt.date(2017, 11, 16), "吉林市冬季招商推介会", ""), (dt.date(2018, 3, 28), "吉浙对口合作项目推介会", "浙江"),
+    (dt.date(2017, 11, 16), "吉林市冬季招商推介会", ""),
+    (dt.date(2018, 3, 28), "吉浙对口合作项目推介会", "浙江"),
     (dt.date(2018, 5, 18), "吉林市（上海）经贸合作洽谈会", "上海 江苏 浙江"),
     (dt.date(2018, 6, 12), "吉林市（深圳）招商推介会", "广东 香港 福建"),
-    (dt.date(2018, 7, 10), "吉林市对韩经贸合作推介会", "韩国"), (dt.date(2018, 8, 24), "第十二届中国—东北亚博览会", "")]
+    (dt.date(2018, 7, 10), "吉林市对韩经贸合作推介会", "韩国"),
+    (dt.date(2018, 8, 24), "第十二届中国—东北亚博览会", ""),
+]
 SURNAMES = "王李张刘陈杨赵黄吴徐胡朱高林何郭罗梁宋谢韩唐冯于董程曹袁邓许沈曾彭吕苏卢蒋蔡丁魏薛叶阎潘杜戴夏钟汪田任姜范方石姚谭廖邹金陆郝孔白崔康毛邱秦江史顾侯邵孟万段雷钱汤尹常武乔贺龚"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍鹏辉玲建波宁红晶琳岩斌博宇浩凯鑫硕佳悦雪冰松柏海峰春东"
 PROBLEMS = [  # (内容, 责任单位 — "区X" is the region's own bureau X, 解决情况)
@@ -212,27 +549,64 @@ PROBLEMS = [  # (内容, 责任单位 — "区X" is the region's own bureau X, �
     ("消防设计审核未通过", "市公安消防支队", "已修改设计并通过审核"),
 ]
 UNREG_REASONS = [
-    "施工许可未办结，暂不具备入库条件", "建设单位未在统计联网直报平台注册",
-    "投资额未达入库标准的分期项目，需合并申报", "立项文件与统计口径不一致，正在补正",
-    "建设单位财务资料不全，统计局退回补充", "新开工项目，入库资料已报统计局待审核",
-    "土地手续未办结，统计部门暂不受理", "项目法人变更，需重新办理入库",
+    "施工许可未办结，暂不具备入库条件",
+    "建设单位未在统计联网直报平台注册",
+    "投资额未达入库标准的分期项目，需合并申报",
+    "立项文件与统计口径不一致，正在补正",
+    "建设单位财务资料不全，统计局退回补充",
+    "新开工项目，入库资料已报统计局待审核",
+    "土地手续未办结，统计部门暂不受理",
+    "项目法人变更，需重新办理入库",
 ]
-SITE_VISITS = ["协调用地", "督促入统", "了解施工进度", "协调供电", "催报投资数据", "协调施工许可",
-               "现场踏查", "对接融资", "协调征收", "联合统计局踏查"]
+SITE_VISITS = [
+    "协调用地",
+    "督促入统",
+    "了解施工进度",
+    "协调供电",
+    "催报投资数据",
+    "协调施工许可",
+    "现场踏查",
+    "对接融资",
+    "协调征收",
+    "联合统计局踏查",
+]
 EARLY_VISITS = ["协调前期手续", "对接规划设计", "协调用地", "现场踏查", "督办环评", "对接施工许可"]
 PROGRESS = {
-    "工业": ["土方开挖完成，正在进行基础施工", "主体厂房钢结构安装完成{n}%", "厂房封顶，设备安装调试中",
-           "设备基础施工，部分设备已到场", "综合楼主体施工至{k}层", "生产线安装完成{n}%，计划年内试生产"],
-    "基础设施": ["管网铺设完成{k}公里", "路基完成，正在铺设沥青面层", "完成工程量{n}%", "桥梁下部结构完成",
-              "主体构筑物施工，完成{n}%", "设备采购安装中"],
+    "工业": [
+        "土方开挖完成，正在进行基础施工",
+        "主体厂房钢结构安装完成{n}%",
+        "厂房封顶，设备安装调试中",
+        "设备基础施工，部分设备已到场",
+        "综合楼主体施工至{k}层",
+        "生产线安装完成{n}%，计划年内试生产",
+    ],
+    "基础设施": [
+        "管网铺设完成{k}公里",
+        "路基完成，正在铺设沥青面层",
+        "完成工程量{n}%",
+        "桥梁下部结构完成",
+        "主体构筑物施工，完成{n}%",
+        "设备采购安装中",
+    ],
     "民生": ["{k}栋楼主体封顶", "主体施工至{k}层", "室外配套施工", "完成工程量{n}%", "内外装修阶段", "已回迁{k}栋"],
-    "服务业": ["主体施工至{k}层", "主体封顶，进行外墙施工", "完成工程量{n}%", "库房主体完成，设备安装中",
-            "基础施工阶段"],
+    "服务业": [
+        "主体施工至{k}层",
+        "主体封顶，进行外墙施工",
+        "完成工程量{n}%",
+        "库房主体完成，设备安装中",
+        "基础施工阶段",
+    ],
     "农业": ["完成土地平整{n}%", "棚室主体完成{k}栋", "圈舍主体完工，正在购置设备", "完成工程量{n}%"],
     "文旅": ["雪道改造完成{n}%", "酒店主体封顶", "索道基础施工", "完成工程量{n}%", "游客中心主体施工"],
 }
-WAITING_FOR = {"立项": "项目备案待批复", "规划选址": "规划选址意见书待核发", "用地": "用地征收收尾，土地待挂牌",
-               "节能审查": "节能审查意见待出具", "环评": "环评批复待下达", "施工许可": "施工许可待办结，其余条件已具备"}
+WAITING_FOR = {
+    "立项": "项目备案待批复",
+    "规划选址": "规划选址意见书待核发",
+    "用地": "用地征收收尾，土地待挂牌",
+    "节能审查": "节能审查意见待出具",
+    "环评": "环评批复待下达",
+    "施工许可": "施工许可待办结，其余条件已具备",
+}
 READY = ["前期手续已全部办结，待施工队伍进场", "已具备开工条件，待设备订货", "已具备开工条件，施工招标中"]
 
 
@@ -257,13 +631,21 @@ def round_to(x: float, step: int) -> int:
 def dept(region: Region, what: str) -> str:
     """A region's bureau, e.g. 船营区住建局; a 开发区 管委会 names its bureaus differently."""
     if region.kind == "开发区":
-        what = {"发改局": "经济发展局", "工信局": "经济发展局", "住建局": "规划建设局", "征收办": "规划建设局",
-                "教育局": "社会事业局", "卫计局": "社会事业局", "民政局": "社会事业局"}.get(what, what)
+        what = {
+            "发改局": "经济发展局",
+            "工信局": "经济发展局",
+            "住建局": "规划建设局",
+            "征收办": "规划建设局",
+            "教育局": "社会事业局",
+            "卫计局": "社会事业局",
+            "民政局": "社会事业局",
+        }.get(what, what)
     return region.name + what
 
 
 class Spelled(str):
     """An amount typed with a unit or a thousands separator; .value keeps the 万元."""
+
     value: int
 
 
@@ -318,8 +700,9 @@ def project_name(region: Region, cat: str, brand: str | None = None) -> tuple[st
         firm = brand or rng.choice(BRANDS)
         if cat == "工业" and region.trades:
             trade = rng.choice(region.trades)
-            sizes, kinds = next((s, k) for words, s, k in TRADE_KINDS
-                                if not words or any(w in trade for w in words.split()))
+            sizes, kinds = next(
+                (s, k) for words, s, k in TRADE_KINDS if not words or any(w in trade for w in words.split())
+            )
             name, owner = f"{firm}{rng.choice(sizes)}{trade}项目", f"吉林市{firm}{rng.choice(kinds)}有限公司"
         else:
             family = "冰雪" if cat == "文旅" and region.code in SNOW and rng.random() < 0.6 else cat
@@ -359,9 +742,12 @@ def problems(region: Region, earliest: dt.date) -> list[dict]:
     for _ in range(rng.choice([1, 1, 1, 2])):
         text, who, fix = rng.choice(PROBLEMS)
         raised = day_between(max(earliest, dt.date(YEAR, 3, 10)), dt.date(YEAR, 9, 26))
-        p = {"提出日期": raised, "内容": text.format(n=rng.randint(3, 40)),
-             "责任单位": dept(region, who[1:]) if who.startswith("区") else who,
-             "时限": raised + days(rng.choice([15, 20, 30, 30, 45, 60]))}
+        p = {
+            "提出日期": raised,
+            "内容": text.format(n=rng.randint(3, 40)),
+            "责任单位": dept(region, who[1:]) if who.startswith("区") else who,
+            "时限": raised + days(rng.choice([15, 20, 30, 30, 45, 60])),
+        }
         solved = raised + days(rng.randint(4, 50))
         if rng.random() < 0.6 and solved <= AS_OF:
             p["解决日期"], p["解决情况"] = solved, fix
@@ -391,37 +777,70 @@ def note(rec: dict, key: str, text: str, inline: bool = False) -> None:
 # --- records -----------------------------------------------------------------------------------
 # Builders fill a dict; emit_record writes its keys in the order of the contract's tables: a
 # ledger's own keys first, then what a project kept from 招商 when it landed, in 招商's order.
-COMMON = ["编号", "名称", "建设单位", "类别", "总投资", "包保领导", "项目秘书", "责任单位", "用地面积",
-          "问题", "走访", "备注"]
-STARTED = ["建设性质", "开工日期", "复工日期", "计划开工日期", "计划竣工日期", "竣工日期", "年度计划投资",
-           "以前年度完成投资", "完成投资", "形象进度", "前期手续", "入统日期", "未入统原因", "入统时限"]
+COMMON = [
+    "编号",
+    "名称",
+    "建设单位",
+    "类别",
+    "总投资",
+    "包保领导",
+    "项目秘书",
+    "责任单位",
+    "用地面积",
+    "问题",
+    "走访",
+    "备注",
+]
+STARTED = [
+    "建设性质",
+    "开工日期",
+    "复工日期",
+    "计划开工日期",
+    "计划竣工日期",
+    "竣工日期",
+    "年度计划投资",
+    "以前年度完成投资",
+    "完成投资",
+    "形象进度",
+    "前期手续",
+    "入统日期",
+    "未入统原因",
+    "入统时限",
+]
 LANDED = ["投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]
-ORDER = {"在建": COMMON + STARTED + LANDED, "未入统": COMMON + STARTED + LANDED,
-         "计划开工": COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED,
-         "招商": COMMON + ["阶段"] + LANDED}
+ORDER = {
+    "在建": COMMON + STARTED + LANDED,
+    "未入统": COMMON + STARTED + LANDED,
+    "计划开工": COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED,
+    "招商": COMMON + ["阶段"] + LANDED,
+}
 
 
 @dataclass
 class Slot:
     """One started project to be made.  The headline figures are fixed on slots before any detail."""
+
     region: Region
-    nature: str                  # 新建 / 续建
-    ledger: str                  # 在建 / 未入统
-    small: bool = False          # 5000–9900 万元
+    nature: str  # 新建 / 续建
+    ledger: str  # 在建 / 未入统
+    small: bool = False  # 5000–9900 万元
     flagship: tuple | None = None
-    done: bool = False           # 竣工 this year
-    idle: bool = False           # 续建 not yet resumed (no 复工日期)
-    missed: bool = False         # no 2018-09 figure (漏报)
-    stale: bool = False          # latest visit more than 15 days ago
+    done: bool = False  # 竣工 this year
+    idle: bool = False  # 续建 not yet resumed (no 复工日期)
+    missed: bool = False  # no 2018-09 figure (漏报)
+    stale: bool = False  # latest visit more than 15 days ago
 
 
 def make_slots() -> list[Slot]:
     slots = []
     for region in REGIONS:
         cont, unreg_new = region.started - region.new, min(region.new - 1, round(region.unreg * 0.6))
-        kinds = ([("新建", "未入统")] * unreg_new + [("新建", "在建")] * (region.new - unreg_new)
-                 + [("续建", "未入统")] * (region.unreg - unreg_new)
-                 + [("续建", "在建")] * (cont - region.unreg + unreg_new))
+        kinds = (
+            [("新建", "未入统")] * unreg_new
+            + [("新建", "在建")] * (region.new - unreg_new)
+            + [("续建", "未入统")] * (region.unreg - unreg_new)
+            + [("续建", "在建")] * (cont - region.unreg + unreg_new)
+        )
         mine = [Slot(region, nature, ledger) for nature, ledger in kinds]
         for flag in region.flagships:  # flagships are in the statistics database
             nature = "续建" if flag[3] else "新建"
@@ -430,8 +849,9 @@ def make_slots() -> list[Slot]:
     plain = [s for s in slots if not s.flagship]  # every flagship is 亿元以上
     for s in rng.sample(plain, 314 - 227):
         s.small = True
-    for s in rng.sample([s for s in plain if s.nature == "续建"], 10) + \
-            rng.sample([s for s in plain if s.nature == "新建" and s.small], 4):
+    for s in rng.sample([s for s in plain if s.nature == "续建"], 10) + rng.sample(
+        [s for s in plain if s.nature == "新建" and s.small], 4
+    ):
         s.done = True
     for s in rng.sample([s for s in slots if s.nature == "续建" and not s.done], 10):
         s.idle = True
@@ -467,8 +887,13 @@ def started_record(slot: Slot, secretaries: list[str]) -> dict:
     if slot.done and new:
         plan = total
 
-    rec = {"编号": new_id(region, start.year), "名称": name, "建设单位": owner or public_owner(region, name),
-           "类别": cat, "总投资": spell_amount(total)}
+    rec = {
+        "编号": new_id(region, start.year),
+        "名称": name,
+        "建设单位": owner or public_owner(region, name),
+        "类别": cat,
+        "总投资": spell_amount(total),
+    }
     if total >= 100000:
         rec["包保领导"] = region.leader
     rec["项目秘书"] = rng.choice(secretaries)
@@ -495,8 +920,11 @@ def started_record(slot: Slot, secretaries: list[str]) -> dict:
         rec["竣工日期"] = finish
     elif rng.random() < 0.4:
         late = rng.random() < 0.1 and start.month < 6  # should have been finished by now (超期未竣工)
-        rec["计划竣工日期"] = (day_between(dt.date(YEAR, 8, 1), dt.date(YEAR, 9, 20)) if late
-                            else day_between(dt.date(YEAR, 10, 31), dt.date(2020, 12, 31)))
+        rec["计划竣工日期"] = (
+            day_between(dt.date(YEAR, 8, 1), dt.date(YEAR, 9, 20))
+            if late
+            else day_between(dt.date(YEAR, 10, 31), dt.date(2020, 12, 31))
+        )
     rec["年度计划投资"] = spell_amount(plan, 0.05)
     if prior:
         rec["以前年度完成投资"] = spell_amount(prior, 0.05)
@@ -517,8 +945,13 @@ def started_record(slot: Slot, secretaries: list[str]) -> dict:
     rec["完成投资"] = {f"{YEAR}-{m:02d}": spell_amount(amounts.get(m, 0), 0.02) for m in months}
     if missed:
         note(rec, "完成投资", "9月数据企业未报，已电话催报")
-    rec["形象进度"] = "已竣工投入使用" if slot.done else "受资金影响暂未复工" if slot.idle else \
-        rng.choice(PROGRESS[cat]).format(n=rng.choice(range(30, 100, 10)), k=rng.randint(2, 12))
+    rec["形象进度"] = (
+        "已竣工投入使用"
+        if slot.done
+        else "受资金影响暂未复工"
+        if slot.idle
+        else rng.choice(PROGRESS[cat]).format(n=rng.choice(range(30, 100, 10)), k=rng.randint(2, 12))
+    )
 
     if slot.ledger == "在建":
         if new:
@@ -535,13 +968,24 @@ def started_record(slot: Slot, secretaries: list[str]) -> dict:
     if rng.random() < 0.08 and not slot.flagship:
         note(rec, "总投资", f"{rng.choice([5, 6, 7, 8])}月调整概算", inline=True)
     if rng.random() < 0.06:
-        rec["备注"] = rng.choice(["列入省级重点项目", "纳入全省“三个一百”项目", "已申报中央预算内投资",
-                                 "市级领导联系项目", "争取地方政府专项债券支持"])
+        rec["备注"] = rng.choice(
+            [
+                "列入省级重点项目",
+                "纳入全省“三个一百”项目",
+                "已申报中央预算内投资",
+                "市级领导联系项目",
+                "争取地方政府专项债券支持",
+            ]
+        )
     if rng.random() < 0.07:
         latest = rec["走访"][-1]
         d = latest["日期"] if isinstance(latest, dict) else latest
-        note(rec, "走访", f"{d.month}月{d.day}日" + rng.choice(["市发改委踏查，已协调供电", "包保市领导现场办公",
-                                                              "市统计局联合踏查"]))
+        note(
+            rec,
+            "走访",
+            f"{d.month}月{d.day}日"
+            + rng.choice(["市发改委踏查，已协调供电", "包保市领导现场办公", "市统计局联合踏查"]),
+        )
     return rec
 
 
@@ -550,11 +994,19 @@ def planned_record(region: Region, secretaries: list[str], overdue: bool) -> dic
     cat = pick(region.mix)
     name, owner = project_name(region, cat)
     total = round_to(rng.uniform(5000, 9900), 100) if rng.random() < 0.3 else size_tier(0.05)
-    start = (day_between(dt.date(YEAR, 8, 10), dt.date(YEAR, 9, 25)) if overdue
-             else dt.date(YEAR, rng.choices([10, 11, 12], [55, 30, 15])[0], rng.randint(1, 28)))
+    start = (
+        day_between(dt.date(YEAR, 8, 10), dt.date(YEAR, 9, 25))
+        if overdue
+        else dt.date(YEAR, rng.choices([10, 11, 12], [55, 30, 15])[0], rng.randint(1, 28))
+    )
     resume = rng.random() < 0.06  # a 停缓建 project to resume (复工), begun in an earlier year
-    rec = {"编号": new_id(region, 2017 if resume else YEAR), "名称": name,
-           "建设单位": owner or public_owner(region, name), "类别": cat, "总投资": spell_amount(total)}
+    rec = {
+        "编号": new_id(region, 2017 if resume else YEAR),
+        "名称": name,
+        "建设单位": owner or public_owner(region, name),
+        "类别": cat,
+        "总投资": spell_amount(total),
+    }
     if total >= 100000:
         rec["包保领导"] = region.leader
     rec["项目秘书"] = rng.choice(secretaries)
@@ -633,8 +1085,9 @@ def zs_record(region: Region, stage: str, key: bool, overdue: bool, secretaries:
 
     landed = stage == "落地"
     early = landed or overdue  # signed long enough ago to have landed by now
-    events = [(d, e) for d, e, who in EVENTS
-              if (not who or source in who.split()) and (d < dt.date(YEAR, 7, 1) or not early)]
+    events = [
+        (d, e) for d, e, who in EVENTS if (not who or source in who.split()) and (d < dt.date(YEAR, 7, 1) or not early)
+    ]
     if events and rng.random() < 0.7:
         signed, event = rng.choice(events)
         note(rec, "签约日期", f"{event}签约")
@@ -646,8 +1099,9 @@ def zs_record(region: Region, stage: str, key: bool, overdue: bool, secretaries:
     elif landed and rng.random() < 0.5:
         rec["计划落地日期"] = signed + days(rng.choice([90, 120, 180]))
     elif not landed and rng.random() < 0.7:
-        rec["计划落地日期"] = max(signed + days(rng.choice([90, 120, 180])),
-                              day_between(dt.date(YEAR, 10, 31), dt.date(YEAR + 1, 6, 30)))
+        rec["计划落地日期"] = max(
+            signed + days(rng.choice([90, 120, 180])), day_between(dt.date(YEAR, 10, 31), dt.date(YEAR + 1, 6, 30))
+        )
     if landed:
         # landed in 年度: a project that landed in an earlier year is history, not this year's 招商
         rec["落地日期"] = min(AS_OF, max(signed + days(rng.randint(20, 150)), dt.date(YEAR, 1, 8)))
@@ -691,8 +1145,11 @@ def brand_of(owner: str | None) -> str | None:
 def investor_made(rec: dict, region: Region) -> bool:
     """Could an outside investor have brought it: a company's factory or business, not a public
     project and not one of the region's flagships, whose owners are local."""
-    return (brand_of(rec.get("建设单位")) is not None and rec["类别"] not in ("民生", "基础设施")
-            and rec["名称"] not in {f[0] for f in region.flagships})
+    return (
+        brand_of(rec.get("建设单位")) is not None
+        and rec["类别"] not in ("民生", "基础设施")
+        and rec["名称"] not in {f[0] for f in region.flagships}
+    )
 
 
 def first_step(rec: dict) -> dt.date:
@@ -724,8 +1181,7 @@ def land_on(rec: dict, ledger: str, zs: dict, region: Region) -> None:
     sign, said = zs["签约日期"], zs.get("#", {}).get("签约日期")
     planned_land = zs.get("计划落地日期")
     if sign > land - days(7):  # signed too late for the new landing date: signed earlier
-        events = [(d, e) for d, e, who in EVENTS
-                  if (not who or zs["来源地"] in who.split()) and d <= land - days(7)]
+        events = [(d, e) for d, e, who in EVENTS if (not who or zs["来源地"] in who.split()) and d <= land - days(7)]
         if events and past.random() < 0.7:
             sign, event = past.choice(events)
             said = f"{event}签约"
@@ -761,9 +1217,13 @@ def move_landed(region: Region, mine: dict[str, list[dict]]) -> None:
         choices = []
         for ledger in ("在建", "未入统", "计划开工"):
             for rec in mine[ledger]:
-                if (rec["编号"] in taken or not investor_made(rec, region) or rec.get("建设性质", "新建") != "新建"
-                        or (zs.get("重点") and wan(rec["总投资"]) < 10000)
-                        or (ledger == "计划开工" and first_step(rec) - days(3) < FIRST_LANDING)):
+                if (
+                    rec["编号"] in taken
+                    or not investor_made(rec, region)
+                    or rec.get("建设性质", "新建") != "新建"
+                    or (zs.get("重点") and wan(rec["总投资"]) < 10000)
+                    or (ledger == "计划开工" and first_step(rec) - days(3) < FIRST_LANDING)
+                ):
                     continue
                 fit = abs(math.log(wan(rec["总投资"]) / wan(zs["总投资"]))) + past.uniform(0, 1)
                 choices.append((fit, ledger, rec))
@@ -787,8 +1247,12 @@ def kept_history(region: Region, mine: dict[str, list[dict]]) -> None:
                 rec["前期手续"] = approvals_done(rec["类别"], since, ready)
             if ledger == "在建" and "入统日期" in rec and past.random() < 0.3:
                 rec["入统时限"] = month_end(start + days(past.choice([20, 45, 75])))
-            if (rec["建设性质"] == "续建" and start.year == YEAR - 1 and investor_made(rec, region)
-                    and past.random() < 0.08):
+            if (
+                rec["建设性质"] == "续建"
+                and start.year == YEAR - 1
+                and investor_made(rec, region)
+                and past.random() < 0.08
+            ):
                 land = past_day(max(dt.date(YEAR - 1, 1, 5), start - days(60)), start)
                 source = past.choices(list(SOURCE_WEIGHTS), list(SOURCE_WEIGHTS.values()))[0]
                 rec["投资方"] = investor_name(source, brand_of(rec["建设单位"]), past)
@@ -800,8 +1264,11 @@ def kept_history(region: Region, mine: dict[str, list[dict]]) -> None:
 
 
 # --- writing YAML by hand ------------------------------------------------------------------------
-PLAIN_UNSAFE = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`\s]|: |\s#|\s$|^(true|false|null|~|yes|no|on|off)$"
-                          r"|^[-+.\d][\d_.:eE+-]*$|^\d{4}-\d\d(-\d\d)?$", re.I)
+PLAIN_UNSAFE = re.compile(
+    r"^[-?:,\[\]{}#&*!|>'\"%@`\s]|: |\s#|\s$|^(true|false|null|~|yes|no|on|off)$"
+    r"|^[-+.\d][\d_.:eE+-]*$|^\d{4}-\d\d(-\d\d)?$",
+    re.I,
+)
 
 
 def scalar(v, flow: bool = False) -> str:
@@ -833,24 +1300,40 @@ def emit_record(rec: dict, ledger: str, out: list[str]) -> None:
             for p in v:
                 out += [f"      {'- ' if j == 0 else '  '}{k}: {scalar(x)}" for j, (k, x) in enumerate(p.items())]
         else:  # 走访, 前期手续: short, one line each
-            out += ["      - " + ("{" + ", ".join(f"{k}: {scalar(y, flow=True)}" for k, y in x.items()) + "}"
-                                   if isinstance(x, dict) else scalar(x)) for x in v]
+            out += [
+                "      - "
+                + (
+                    "{" + ", ".join(f"{k}: {scalar(y, flow=True)}" for k, y in x.items()) + "}"
+                    if isinstance(x, dict)
+                    else scalar(x)
+                )
+                for x in v
+            ]
 
 
 LEDGER_HEAD = {
     "在建": ("在建项目台账（已入统）", "5000万元以上已开复工、已入统计库的项目；完成投资为当月完成数"),
     "未入统": ("已开工未入统项目台账", "已开工但未入统计库的项目，逐项写明原因，确保9月底前入统"),
     "计划开工": ("计划开工项目台账（8至12月开复工时间表）", "每个项目倒排前期手续，按计划开工日期调度"),
-    "招商": ("招商引资项目台账（洽谈→签约→落地）", "省、市招商活动签约项目；亿元以上重点项目由市领导包保；落地后转入计划开工或在建台账，招商信息随项目保留"),
+    "招商": (
+        "招商引资项目台账（洽谈→签约→落地）",
+        "省、市招商活动签约项目；亿元以上重点项目由市领导包保；落地后转入计划开工或在建台账，招商信息随项目保留",
+    ),
 }
 
 
 def write_ledger(path: Path, region: Region, records: list[dict]) -> None:
     ledger = path.stem
     title, purpose = LEDGER_HEAD[ledger]
-    out = [f"# yaml-language-server: $schema=../../schemas/{ledger}.schema.json", f"# {region.name} {title}",
-           f"# {purpose}", f"# 维护：{dept(region, '发改局')} 项目秘书组；数据截至 {AS_OF}",
-           f"地区: {region.name}", f"台账: {ledger}", "项目:"]
+    out = [
+        f"# yaml-language-server: $schema=../../schemas/{ledger}.schema.json",
+        f"# {region.name} {title}",
+        f"# {purpose}",
+        f"# 维护：{dept(region, '发改局')} 项目秘书组；数据截至 {AS_OF}",
+        f"地区: {region.name}",
+        f"台账: {ledger}",
+        "项目:",
+    ]
     for i, rec in enumerate(records):
         if i:
             out.append("")
@@ -860,16 +1343,24 @@ def write_ledger(path: Path, region: Region, records: list[dict]) -> None:
 
 def targets(records: dict[str, dict[str, list[dict]]]) -> dict[str, dict]:
     """目标 per region, set from what its ledgers hold so that some regions are ahead, some behind."""
-    goals = {"全市": {"年度投资": 0, "新开工项目数": 120, "新开工亿元以上项目数": 85, "开工率": 0.9,
-                    "复工率": 0.95, "入统率": 0.9, "招商落地率": 0.7}}
+    goals = {
+        "全市": {
+            "年度投资": 0,
+            "新开工项目数": 120,
+            "新开工亿元以上项目数": 85,
+            "开工率": 0.9,
+            "复工率": 0.95,
+            "入统率": 0.9,
+            "招商落地率": 0.7,
+        }
+    }
     for region in REGIONS:
         started = records[region.name]["在建"] + records[region.name]["未入统"]
         done = sum(getattr(x, "value", x) for r in started for x in r["完成投资"].values())
         new = [r for r in started if r["建设性质"] == "新建"]
         new_big = [r for r in new if getattr(r["总投资"], "value", r["总投资"]) >= 10000]
         rate = region.pace + rng.uniform(-0.04, 0.06)  # the 投资完成率 it will show, against 序时 75%
-        t = {"年度投资": round_to(done / rate, 1000),
-             "新开工项目数": max(2, round(len(new) * rng.uniform(0.8, 1.3)))}
+        t = {"年度投资": round_to(done / rate, 1000), "新开工项目数": max(2, round(len(new) * rng.uniform(0.8, 1.3)))}
         if len(new_big) >= 5:
             t["新开工亿元以上项目数"] = round(len(new_big) * rng.uniform(0.85, 1.25))
         if rng.random() < 0.5:
@@ -911,18 +1402,22 @@ def write_config(path: Path, goals: dict) -> None:
         lines += [f"  - 姓名: {name}", f"    职务: {title}", f"    包保地区: [{', '.join(areas)}]"]
     lines += ["", "# 9个县（市）区、4个开发区；文件夹名与此处名称一致，列表顺序即报表中的地区顺序", "地区:"]
     lines += [f"  - {{名称: {r.name}, 类型: {r.kind}}}" for r in REGIONS]
-    lines += ["",
-              "# 年度目标：全市数来自工作方案与年初计划，各地数为年初下达；",
-              "# 键只用 年度投资（万元）或 metrics.md 中的指标名；比率写小数（0.9 即 90%）",
-              "目标:"]
+    lines += [
+        "",
+        "# 年度目标：全市数来自工作方案与年初计划，各地数为年初下达；",
+        "# 键只用 年度投资（万元）或 metrics.md 中的指标名；比率写小数（0.9 即 90%）",
+        "目标:",
+    ]
     lines += [f"  {who}: {{" + ", ".join(f"{k}: {v}" for k, v in t.items()) + "}" for who, t in goals.items()]
-    lines += ["",
-              "# 考评：三季度、年终两次（工作方案“有关要求”第（三）项）；排名靠前加分，靠后绩效减档",
-              "考评:",
-              "  指标: {投资完成率: 40, 开工率: 20, 入统率: 20, 招商落地率: 10, 问题解决率: 10}",
-              "  封顶: 1.2",
-              "  前列加分: {名次: 3, 加分: 2}",
-              "  后列减档: {名次: 3}"]
+    lines += [
+        "",
+        "# 考评：三季度、年终两次（工作方案“有关要求”第（三）项）；排名靠前加分，靠后绩效减档",
+        "考评:",
+        "  指标: {投资完成率: 40, 开工率: 20, 入统率: 20, 招商落地率: 10, 问题解决率: 10}",
+        "  封顶: 1.2",
+        "  前列加分: {名次: 3, 加分: 2}",
+        "  后列减档: {名次: 3}",
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

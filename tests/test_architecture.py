@@ -99,7 +99,7 @@ def test_no_import_cycles() -> None:
             if nxt not in graph:
                 continue
             if state.get(nxt) == 1:
-                cycles.append([*stack[stack.index(nxt):], nxt])
+                cycles.append([*stack[stack.index(nxt) :], nxt])
             elif nxt not in state:
                 visit(nxt)
         stack.pop()

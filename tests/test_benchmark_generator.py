@@ -15,9 +15,9 @@ from types import ModuleType
 
 import pytest
 
-from xiangmu_cli.reading.loading import Repository, load
 from xiangmu_cli.ledger.model import PROJECT_MODELS, Approval, Config, Issue, Visit
 from xiangmu_cli.ledger.vocab import Ledger
+from xiangmu_cli.reading.loading import Repository, load
 
 from .conftest import ROOT
 
@@ -54,8 +54,10 @@ def loaded(repos: dict[int, Path]) -> dict[int, Repository]:
 
 
 def _texts(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted((root / "ledgers").rglob("*.yaml"))}
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted((root / "ledgers").rglob("*.yaml"))
+    }
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from xiangmu_cli.reading import loading
 from xiangmu_cli.cli import app
+from xiangmu_cli.reading import loading
 
 from .conftest import ROOT, write_repo
 
@@ -51,8 +51,9 @@ def _reseal(folder: Path, entry: Path, payload: object) -> None:
     old = json.loads(entry.read_text(encoding="utf-8"))
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     for candidate in _full_keys(folder, entry):
-        if hmac.compare_digest(old["mac"], hmac.new(secret, f"{candidate}\0{old['payload']}".encode(),
-                                                    hashlib.sha256).hexdigest()):
+        if hmac.compare_digest(
+            old["mac"], hmac.new(secret, f"{candidate}\0{old['payload']}".encode(), hashlib.sha256).hexdigest()
+        ):
             key = candidate
     assert key is not None
     mac = hmac.new(secret, f"{key}\0{text}".encode(), hashlib.sha256).hexdigest()
@@ -82,14 +83,15 @@ def record_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("ledgers", ["ledgers", "examples/broken/ledgers", "examples/minimal/ledgers"])
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
-def test_cached_results_equal_fresh_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_on: Path,
-                                         ledgers: str, fmt: str) -> None:
+def test_cached_results_equal_fresh_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_on: Path, ledgers: str, fmt: str
+) -> None:
     copy = tmp_path / "repo"
     shutil.copytree(ROOT / ledgers, copy / "ledgers")
     monkeypatch.chdir(copy)
     fresh = _validate("--no-cache", "-f", fmt)
     assert not cache_on.exists()
-    first = _validate("-f", fmt)   # computes and stores
+    first = _validate("-f", fmt)  # computes and stores
     second = _validate("-f", fmt)  # from the cache
     assert fresh == first == second
     assert len(_entries(cache_on)) == 1
@@ -110,8 +112,9 @@ def test_a_changed_byte_is_never_hidden(tmp_path: Path, monkeypatch: pytest.Monk
     assert "E203" in _validate()[1]
 
 
-def test_a_corrupt_or_tampered_entry_is_recomputed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   cache_on: Path) -> None:
+def test_a_corrupt_or_tampered_entry_is_recomputed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_on: Path
+) -> None:
     write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": BROKEN})
     monkeypatch.chdir(tmp_path)
     expected = _validate("-f", "json")
@@ -137,8 +140,9 @@ def test_a_committed_cache_folder_is_never_read_nor_written(tmp_path: Path, cach
     forged.mkdir()
     clean = {"files": 2, "projects": 1, "problems": []}
     for name in ["validate-" + "0" * 40 + ".json", "report-" + "0" * 40 + ".json"]:
-        (forged / name).write_text(json.dumps({"key": "0" * 40, **clean, "payload": json.dumps(clean),
-                                               "mac": "0" * 64}), encoding="utf-8")
+        (forged / name).write_text(
+            json.dumps({"key": "0" * 40, **clean, "payload": json.dumps(clean), "mac": "0" * 64}), encoding="utf-8"
+        )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (origin / "reports").symlink_to(elsewhere)
@@ -151,12 +155,19 @@ def test_a_committed_cache_folder_is_never_read_nor_written(tmp_path: Path, cach
     env = {**os.environ, "XM_CACHE": "1", "XM_CACHE_DIR": str(cache_on)}
     xm = [sys.executable, "-m", "xiangmu_cli"]
     for _ in range(2):  # the second run may use the user's own cache: the same verdict
-        run = subprocess.run([*xm, "validate", "--format", "github"], cwd=clone, env=env,
-                             capture_output=True, text=True, timeout=60)
+        run = subprocess.run(
+            [*xm, "validate", "--format", "github"], cwd=clone, env=env, capture_output=True, text=True, timeout=60
+        )
         assert run.returncode == 1, run.stdout
         assert "::error file=ledgers/船营区/在建.yaml" in run.stdout and "未发现问题" not in run.stdout
-    fresh = subprocess.run([*xm, "validate", "--format", "github", "--no-cache"], cwd=clone, env=env,
-                           capture_output=True, text=True, timeout=60)
+    fresh = subprocess.run(
+        [*xm, "validate", "--format", "github", "--no-cache"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert fresh.stdout == run.stdout
     # under CI the cache is off unless asked for: nothing stored
     ci_cache = tmp_path / "ci-cache"
@@ -169,7 +180,8 @@ def test_a_committed_cache_folder_is_never_read_nor_written(tmp_path: Path, cach
 
 
 def test_a_report_entry_is_data_rendered_through_the_same_escaping(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_on: Path, record_keys: None) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_on: Path, record_keys: None
+) -> None:
     root = tmp_path / "ledgers"
     shutil.copytree(ROOT / "ledgers", root)
     args = ["targets", "--ledgers", str(root), "--month", "2018-09", "--format", "html"]
@@ -183,8 +195,9 @@ def test_a_report_entry_is_data_rendered_through_the_same_escaping(
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
 
 
-def test_a_file_changed_while_it_is_read_lends_no_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      cache_on: Path) -> None:
+def test_a_file_changed_while_it_is_read_lends_no_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_on: Path
+) -> None:
     root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": BROKEN})
     monkeypatch.chdir(tmp_path)
     ledger = root / "船营区" / "在建.yaml"
@@ -214,8 +227,13 @@ def test_special_files_and_dotfiles(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     os.mkfifo(root / "船营区" / "未入统.yaml")
     env = {**os.environ, "XM_CACHE": "1", "XM_CACHE_DIR": str(cache_on)}
     for _ in range(2):
-        run = subprocess.run([sys.executable, "-m", "xiangmu_cli", "validate", "--ledgers", str(root)], env=env,
-                             capture_output=True, text=True, timeout=60)
+        run = subprocess.run(
+            [sys.executable, "-m", "xiangmu_cli", "validate", "--ledgers", str(root)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert run.returncode == 1 and "E203" in run.stdout and "命名管道" in run.stdout, run.stdout
 
 
@@ -239,8 +257,9 @@ def test_no_parent_ledgers_in_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.parametrize("setup", ["file", "link", "group-writable"])
-def test_an_unusable_cache_folder_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  cache_on: Path, setup: str) -> None:
+def test_an_unusable_cache_folder_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_on: Path, setup: str
+) -> None:
     write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": GOOD})
     target = tmp_path / "target"
     target.mkdir()
@@ -260,9 +279,9 @@ def test_an_unusable_cache_folder_changes_nothing(tmp_path: Path, monkeypatch: p
 
 
 def test_document_codec_round_trips_every_report(tmp_path: Path) -> None:
-    from xiangmu_cli.output.docdata import decode_document, encode_document
     from xiangmu_cli.figures.metrics import resolve_as_of
     from xiangmu_cli.figures.report import monthly_report
+    from xiangmu_cli.output.docdata import decode_document, encode_document
     from xiangmu_cli.output.views import monthly_document
 
     repo = loading.load(ROOT / "ledgers")

@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.reading.loading import load
 from xiangmu_cli.ledger.problems import Problem
 from xiangmu_cli.output.messages import no_commands, problems_github, problems_text
+from xiangmu_cli.reading.loading import load
 
 from .conftest import write_repo
 
@@ -91,8 +91,10 @@ def test_github_format_then_plain_lines(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(tmp_path)
     _repo(tmp_path, BAD)
     lines = runner.invoke(app, ["validate", "--format", "github"]).stdout.splitlines()
-    assert lines[0] == ("::error file=ledgers/船营区/在建.yaml,line=5,col=5,title=E101 未知的键::"
-                        "未知的键「总投资额」%0A提示：是否应为「总投资」？")
+    assert lines[0] == (
+        "::error file=ledgers/船营区/在建.yaml,line=5,col=5,title=E101 未知的键::"
+        "未知的键「总投资额」%0A提示：是否应为「总投资」？"
+    )
     assert lines[1] == "ledgers/船营区/在建.yaml:5:5: E101 错误：未知的键「总投资额」"
 
 
@@ -106,8 +108,9 @@ def test_github_escaping_follows_the_actions_toolkit() -> None:
 def test_no_value_can_start_a_workflow_command() -> None:
     # A message quoting a value with line breaks (from a YAML escape) stays on one visible line,
     # and a plain line that would start with "::" (a file in a folder named so) is prefixed.
-    problem = Problem("E101", "未知的键「a\r\n::stop-commands::tok\x1b[2J」", "::set-env name=x::y/在建.yaml",
-                      hint="", line=1, col=2)
+    problem = Problem(
+        "E101", "未知的键「a\r\n::stop-commands::tok\x1b[2J」", "::set-env name=x::y/在建.yaml", hint="", line=1, col=2
+    )
     (annotation,) = problems_github([problem])
     assert "%0D" not in annotation and "%0A" not in annotation and "\x1b" not in annotation
     assert annotation.endswith("::未知的键「a\\x0d\\n::stop-commands::tok\\x1b[2J」")
@@ -126,14 +129,18 @@ def test_warnings_pass_unless_strict(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert annotations.startswith("::warning file=ledgers/船营区/在建.yaml,line=3,col=5,title=W102")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["validate", "--ledgers", "nowhere"], "台账目录 nowhere 不存在"),
-    (["validate", "--bogus"], "没有选项 --bogus"),
-    (["validate", "--format", "xml"], "的值无效"),
-    (["frobnicate"], "没有命令「frobnicate」"),
-])
-def test_usage_errors_exit_2_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
-                                        message: str) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["validate", "--ledgers", "nowhere"], "台账目录 nowhere 不存在"),
+        (["validate", "--bogus"], "没有选项 --bogus"),
+        (["validate", "--format", "xml"], "的值无效"),
+        (["frobnicate"], "没有命令「frobnicate」"),
+    ],
+)
+def test_usage_errors_exit_2_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     _repo(tmp_path, GOOD)
     result = runner.invoke(app, args)
@@ -177,9 +184,30 @@ def _commands() -> list[str]:
 def test_help_is_chinese_with_an_example() -> None:
     top = runner.invoke(app, ["--help"])
     assert top.exit_code == 0 and "重点项目建设台账" in top.stdout and "示例" in top.stdout
-    assert _commands() == ["diff", "enter-stats", "export", "finish", "fmt", "import", "info", "invest", "land", "list", "log",
-                          "overdue", "problem", "recheck", "report", "schema", "score", "start", "targets", "textconv", "validate",
-                          "visit"]
+    assert _commands() == [
+        "diff",
+        "enter-stats",
+        "export",
+        "finish",
+        "fmt",
+        "import",
+        "info",
+        "invest",
+        "land",
+        "list",
+        "log",
+        "overdue",
+        "problem",
+        "recheck",
+        "report",
+        "schema",
+        "score",
+        "start",
+        "targets",
+        "textconv",
+        "validate",
+        "visit",
+    ]
     for name in _commands():
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0
@@ -192,15 +220,25 @@ def test_info_counts_valid_projects_per_region_and_ledger(tmp_path: Path, monkey
 
     monkeypatch.chdir(tmp_path)
     second = GOOD.replace("CY-2018-001", "CY-2018-002").replace("总投资: 1.2亿", "总投资: 8,000.5")
-    write_repo(tmp_path, {
-        "xiangmu.yaml": CONFIG.replace("  - {名称: 船营区, 类型: 区县}", "  - {名称: 船营区, 类型: 区县}\n  - {名称: 高新区, 类型: 开发区}"),
-        "船营区/在建.yaml": GOOD,
-        "船营区/未入统.yaml": second.replace("年度计划投资: 6000", "年度计划投资: 6000\n    未入统原因: 未在联网直报平台注册"),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "xiangmu.yaml": CONFIG.replace(
+                "  - {名称: 船营区, 类型: 区县}", "  - {名称: 船营区, 类型: 区县}\n  - {名称: 高新区, 类型: 开发区}"
+            ),
+            "船营区/在建.yaml": GOOD,
+            "船营区/未入统.yaml": second.replace(
+                "年度计划投资: 6000", "年度计划投资: 6000\n    未入统原因: 未在联网直报平台注册"
+            ),
+        },
+    )
     rows = overview_rows(load(Path("ledgers")))
     # 12000 + 8000.5 = 20000.5 万元; 高新区 has no files.
     assert [(r["地区"], r["在建"], r["未入统"], r["项目数"], str(r["总投资"])) for r in rows] == [
-        ("船营区", 1, 1, 2, "20000.5"), ("高新区", 0, 0, 0, "0"), ("全市", 1, 1, 2, "20000.5")]
+        ("船营区", 1, 1, 2, "20000.5"),
+        ("高新区", 0, 0, 0, "0"),
+        ("全市", 1, 1, 2, "20000.5"),
+    ]
     result = runner.invoke(app, ["info"])
     assert result.exit_code == 0
     assert "│ 船营区 │    1 │      1 │        0 │    0 │      2 │       20,000.5 │" in result.stdout
@@ -218,7 +256,8 @@ def test_help_skips_rich_modules_it_never_uses() -> None:
         "import sys\nfrom xiangmu_cli.cli import main\nsys.argv = ['xm', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('markdown_it', 'pygments')"
-        " or m in ('rich.markdown', 'rich.traceback', 'rich.syntax')))\n")
+        " or m in ('rich.markdown', 'rich.traceback', 'rich.syntax')))\n"
+    )
     assert "选项" in out and "命令" in out  # the help itself, typer's words in Chinese
     assert out.rstrip().endswith("[]")
 
@@ -232,11 +271,14 @@ def test_deferred_rich_classes_hand_over_to_the_real_ones() -> None:
         "assert type(ru.Markdown('*x*')) is rich.markdown.Markdown\n"
         "assert ru.Traceback.from_exception == rich.traceback.Traceback.from_exception\n"
         "assert rich_help() is ru\n"
-        "print('ok')\n")
+        "print('ok')\n"
+    )
     assert out == "ok\n"
 
 
-def test_a_report_freezes_the_loaded_projects_only_while_it_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_report_freezes_the_loaded_projects_only_while_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import gc
 
     from xiangmu_cli.cli import common

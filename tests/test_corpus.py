@@ -69,8 +69,11 @@ def _dump(outcomes: dict[str, dict]) -> str:
     for case in sorted(outcomes):
         out.append(f"{case}:\n  exit: {outcomes[case]['exit']}\n  problems:")
         problems = outcomes[case]["problems"]
-        out.append(" []\n" if not problems else "\n" + "".join(
-            f"    - {json.dumps(p, ensure_ascii=False)}\n" for p in problems))
+        out.append(
+            " []\n"
+            if not problems
+            else "\n" + "".join(f"    - {json.dumps(p, ensure_ascii=False)}\n" for p in problems)
+        )
     return "".join(out)
 
 
@@ -94,8 +97,7 @@ def test_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = _load_expected()
     assert sorted(expected) == CASES, "cases added or removed: regenerate expected.yaml"
     mismatched = [case for case in CASES if outcomes_[case] != expected[case]]
-    assert not mismatched, "\n".join(
-        f"{case}: got {outcomes_[case]}, pinned {expected[case]}" for case in mismatched)
+    assert not mismatched, "\n".join(f"{case}: got {outcomes_[case]}, pinned {expected[case]}" for case in mismatched)
 
 
 def test_fine_cases_are_fine_and_broken_ones_located() -> None:

@@ -16,20 +16,41 @@ from typing import Any
 
 import pytest
 
-from xiangmu_cli.reading.loading import Record, Repository, load
 from xiangmu_cli.figures.metrics import compute_metrics
 from xiangmu_cli.ledger.model import StartedProject
 from xiangmu_cli.ledger.vocab import Ledger
+from xiangmu_cli.reading.loading import Record, Repository, load
 
 from .conftest import ROOT
 
 AS_OF = date(2018, 9, 30)
 YEAR_START = date(2018, 1, 1)
 # 全市 at 2018-09-30: the seed's figures, and 招商落地 as the demo had it before the moves kept history.
-SEED_FIGURES = {"在建项目数": 314, "新建项目数": 102, "续建项目数": 212, "亿元以上项目数": 227, "未入统项目数": 80,
-                "计划开工项目数": 49, "招商签约项目数": 46, "招商落地项目数": 31}
-SEED_REGIONS = ["高新区", "经开区", "中新食品区", "船营区", "蛟河市", "永吉县", "桦甸市", "丰满区",
-                "北大壶开发区", "磐石市", "昌邑区", "龙潭区", "舒兰市"]
+SEED_FIGURES = {
+    "在建项目数": 314,
+    "新建项目数": 102,
+    "续建项目数": 212,
+    "亿元以上项目数": 227,
+    "未入统项目数": 80,
+    "计划开工项目数": 49,
+    "招商签约项目数": 46,
+    "招商落地项目数": 31,
+}
+SEED_REGIONS = [
+    "高新区",
+    "经开区",
+    "中新食品区",
+    "船营区",
+    "蛟河市",
+    "永吉县",
+    "桦甸市",
+    "丰满区",
+    "北大壶开发区",
+    "磐石市",
+    "昌邑区",
+    "龙潭区",
+    "舒兰市",
+]
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +85,14 @@ def test_demo_planned_and_investment(demo: Repository) -> None:
     assert len(planned) == 49 and all(p.total >= 5000 for p in planned)
     # Signed by its date, in whichever ledger it sits now (a landed project moved on); one that
     # landed before 2018 is history.
-    signed = [p for r in demo.records if (p := r.project) and getattr(p, "sign_date", None) is not None
-              and p.sign_date <= AS_OF and not (p.land_date is not None and p.land_date < YEAR_START)]
+    signed = [
+        p
+        for r in demo.records
+        if (p := r.project)
+        and getattr(p, "sign_date", None) is not None
+        and p.sign_date <= AS_OF
+        and not (p.land_date is not None and p.land_date < YEAR_START)
+    ]
     assert len(signed) == 46
     key = [p for p in signed if p.key]
     assert len(key) == 22 and all(p.total >= 10000 for p in key)
@@ -79,6 +106,7 @@ def test_demo_september_figures_are_the_seeds(demo: Repository) -> None:
 
 def test_demo_carries_the_history_of_its_moves(demo: Repository) -> None:
     """Revision 2: a move keeps every dated key, so the demo's moved projects carry their past."""
+
     def kept(r: Record, key: str) -> Any:
         return getattr(r.project, key, None)
 
@@ -93,8 +121,11 @@ def test_demo_carries_the_history_of_its_moves(demo: Repository) -> None:
         assert all(a.done is not None and a.done <= p.start_date for a in p.approvals)
 
     # Landed 招商 projects now in 计划开工/未入统/在建, with what they kept from 招商.
-    moved = [r for r in demo.records if r.ledger is not Ledger.INVESTMENT
-             and kept(r, "land_date") is not None and kept(r, "land_date") >= YEAR_START]
+    moved = [
+        r
+        for r in demo.records
+        if r.ledger is not Ledger.INVESTMENT and kept(r, "land_date") is not None and kept(r, "land_date") >= YEAR_START
+    ]
     assert all(sum(r.ledger is lg for r in moved) >= 5 for lg in (Ledger.BUILDING, Ledger.UNSTAT, Ledger.PLANNED))
     assert sum(bool(kept(r, "key")) for r in moved) >= 10
     assert sum(kept(r, "planned_land") is not None for r in moved) >= 5
@@ -135,8 +166,15 @@ def test_check_jsonschema_accepts_the_demo_ledgers() -> None:
         pytest.skip("check-jsonschema is not installed (pip install -e '.[test]')")
     for ledger in [*Ledger, None]:
         name = "xiangmu" if ledger is None else ledger.value
-        files = ([ROOT / "ledgers/xiangmu.yaml"] if ledger is None
-                 else sorted((ROOT / "ledgers").glob(f"*/{ledger.filename}")))
-        result = subprocess.run([exe, "--schemafile", str(ROOT / f"schemas/{name}.schema.json"),
-                                 *map(str, files)], capture_output=True, text=True, timeout=300)
+        files = (
+            [ROOT / "ledgers/xiangmu.yaml"]
+            if ledger is None
+            else sorted((ROOT / "ledgers").glob(f"*/{ledger.filename}"))
+        )
+        result = subprocess.run(
+            [exe, "--schemafile", str(ROOT / f"schemas/{name}.schema.json"), *map(str, files)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert result.returncode == 0, result.stdout + result.stderr

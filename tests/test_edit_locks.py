@@ -20,22 +20,25 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from xiangmu_cli.write import edit
-
 from xiangmu_cli.base import fileio
 from xiangmu_cli.cli import app
-from xiangmu_cli.write.edit import EditError
 from xiangmu_cli.reading.loading import load
+from xiangmu_cli.write import edit
+from xiangmu_cli.write.edit import EditError
 
 from .conftest import write_repo
 from .test_edit import BUILDING, FILES, _hashes
 
 runner = CliRunner()
 CTX = multiprocessing.get_context("fork")
-LOCK_BUSY = re.compile(r"错误：台账正被另一个 xm 命令修改，等待 [0-9.]+ 秒后仍未完成，未修改任何文件；请稍后重新运行命令")
+LOCK_BUSY = re.compile(
+    r"错误：台账正被另一个 xm 命令修改，等待 [0-9.]+ 秒后仍未完成，未修改任何文件；请稍后重新运行命令"
+)
 WAITING = "台账正被另一个 xm 命令修改（锁文件 "
 #: BUILDING with 项目秘书 out of the contract's order: `xm fmt` moves it back.
-UNORDERED = BUILDING.replace("    项目秘书: 李强\n", "").replace("    年度计划投资: 3000\n", "    年度计划投资: 3000\n    项目秘书: 李强\n")
+UNORDERED = BUILDING.replace("    项目秘书: 李强\n", "").replace(
+    "    年度计划投资: 3000\n", "    年度计划投资: 3000\n    项目秘书: 李强\n"
+)
 
 
 @pytest.fixture
@@ -84,8 +87,7 @@ def _visitor(root: Path, tag: str, count: int, barrier, results, delay: float) -
 def _race(root: Path, workers: list[tuple], timeout: float = 300) -> list[tuple]:
     barrier = CTX.Barrier(len(workers))
     results = CTX.Queue()
-    procs = [CTX.Process(target=target, args=(root, *args, barrier, results, delay))
-             for target, args, delay in workers]
+    procs = [CTX.Process(target=target, args=(root, *args, barrier, results, delay)) for target, args, delay in workers]
     for p in procs:
         p.start()
     out = [item for _ in procs for item in results.get(timeout=timeout)]
@@ -157,6 +159,7 @@ def test_fmt_and_visits_at_the_same_time_lose_nothing(root: Path) -> None:
 
 # --- one command holds the lock -----------------------------------------------------------------
 
+
 def _holder(root: Path, held, release, seconds: float) -> None:
     with fileio.ledger_lock(root):
         held.set()
@@ -186,7 +189,9 @@ def test_a_second_command_waits_then_edits(root: Path) -> None:
     assert not lock.exists()
 
 
-def test_a_command_that_waits_too_long_gives_up_and_changes_nothing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_command_that_waits_too_long_gives_up_and_changes_nothing(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     proc, release = _hold(root)
     try:
         before = _hashes(root)
@@ -196,7 +201,8 @@ def test_a_command_that_waits_too_long_gives_up_and_changes_nothing(root: Path, 
         assert result.stderr == (
             f"{WAITING}{lock}），等待它完成，最多 0.5 秒……\n"
             "错误：台账正被另一个 xm 命令修改，等待 0.5 秒后仍未完成，未修改任何文件；请稍后重新运行命令"
-            f"（锁文件 {lock} 在那个命令结束时自动释放，不要删除；等待时间可用环境变量 XM_LOCK_WAIT 调整，单位秒）\n")
+            f"（锁文件 {lock} 在那个命令结束时自动释放，不要删除；等待时间可用环境变量 XM_LOCK_WAIT 调整，单位秒）\n"
+        )
         assert _cli(root, "start", "CY-P1", "--date", "2018-09-20", wait=0).exit_code == 1
         # xm fmt stops at the first file it cannot lock; --check and --dry-run take no lock
         (root / "船营区/在建.yaml").write_text(UNORDERED, encoding="utf-8")
@@ -204,7 +210,10 @@ def test_a_command_that_waits_too_long_gives_up_and_changes_nothing(root: Path, 
         result = _cli(root, "fmt", wait=0.2)
         assert result.exit_code == 1
         assert result.stdout.startswith("错误：台账正被另一个 xm 命令修改，等待 0.2 秒后仍未完成")
-        assert result.stdout.splitlines()[-1] == "整理了 0 个文件，0 个无需改动；6 个文件因台账正被另一个 xm 命令修改而未整理"
+        assert (
+            result.stdout.splitlines()[-1]
+            == "整理了 0 个文件，0 个无需改动；6 个文件因台账正被另一个 xm 命令修改而未整理"
+        )
         assert _hashes(root) == before
         assert _cli(root, "fmt", "--check", wait=0).exit_code in (0, 1)
         result = _cli(root, "visit", "CY-B1", "--date", "2018-09-30", "--dry-run", wait=0)
@@ -224,9 +233,15 @@ def test_a_command_that_waits_too_long_gives_up_and_changes_nothing(root: Path, 
 
 # --- a lock file committed as something else ----------------------------------------------------
 
+
 def _xm(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "xiangmu_cli", *args], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "XM_LOCK_WAIT": "2"})
+    return subprocess.run(
+        [sys.executable, "-m", "xiangmu_cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "XM_LOCK_WAIT": "2"},
+    )
 
 
 @pytest.mark.parametrize("kind", ["dangling-link", "link", "fifo", "folder"])
@@ -246,8 +261,10 @@ def test_a_lock_file_that_is_not_a_regular_file_is_refused(root: Path, tmp_path:
     for args in (["visit", "CY-B1", "--date", "2018-09-30"], ["enter-stats", "CY-U1", "--date", "2018-09-30"]):
         result = _xm(*args, "--ledgers", str(root))
         assert result.returncode == 1 and "Traceback" not in result.stderr
-        assert result.stderr == (f"错误：锁文件 {lock} 是{name}，不是普通文件，未修改任何文件；它不该出现在台账目录中"
-                                 f"（可能来自有问题的提交）：请删除它（git rm {lock}，或直接删除）后重新运行\n")
+        assert result.stderr == (
+            f"错误：锁文件 {lock} 是{name}，不是普通文件，未修改任何文件；它不该出现在台账目录中"
+            f"（可能来自有问题的提交）：请删除它（git rm {lock}，或直接删除）后重新运行\n"
+        )
     (root / "船营区/在建.yaml").write_text(UNORDERED, encoding="utf-8")
     before = _hashes(root)
     result = _xm("fmt", "--ledgers", str(root))
@@ -261,7 +278,10 @@ def test_a_lock_file_that_is_not_a_regular_file_is_refused(root: Path, tmp_path:
 
 # --- read-only checkouts ------------------------------------------------------------------------
 
-def test_a_read_only_checkout_reads_checks_and_shows_but_does_not_edit(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_a_read_only_checkout_reads_checks_and_shows_but_does_not_edit(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert _cli(root, "fmt").exit_code == 0
     real_open = os.open
 
@@ -275,8 +295,10 @@ def test_a_read_only_checkout_reads_checks_and_shows_but_does_not_edit(root: Pat
     lock = root / ".xm.lock"
     result = _cli(root, "visit", "CY-B1", "--date", "2018-09-30")
     assert result.exit_code == 1
-    assert result.stderr == (f"错误：无法创建锁文件 {lock}（{os.strerror(errno.EROFS)}），未修改任何文件；台账目录是只读的"
-                             "（只读检出或没有写权限），不能在这里修改台账，--dry-run 可以只查看修改\n")
+    assert result.stderr == (
+        f"错误：无法创建锁文件 {lock}（{os.strerror(errno.EROFS)}），未修改任何文件；台账目录是只读的"
+        "（只读检出或没有写权限），不能在这里修改台账，--dry-run 可以只查看修改\n"
+    )
     result = _cli(root, "visit", "CY-B1", "--date", "2018-09-30", "--dry-run")
     assert result.exit_code == 0 and "+      - 2018-09-30" in result.stdout
     result = _cli(root, "fmt")  # nothing to write: fine without the lock
@@ -288,13 +310,21 @@ def test_a_read_only_checkout_reads_checks_and_shows_but_does_not_edit(root: Pat
 
 # --- another program saves meanwhile ------------------------------------------------------------
 
-@pytest.mark.parametrize("theirs", [
-    BUILDING.replace("    总投资: 5500\n", "    总投资: 5600\n"),  # another project changed
-    BUILDING.replace("项目:\n", "项目:\n  - 编号: CY-B0\n    名称: 新项目\n    总投资: 100\n    建设性质: 新建\n"
-                                 "    开工日期: 2018-04-01\n    年度计划投资: 50\n\n"),  # a project added above
-])
-def test_a_save_by_another_program_is_not_called_a_defect(root: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          theirs: str) -> None:
+
+@pytest.mark.parametrize(
+    "theirs",
+    [
+        BUILDING.replace("    总投资: 5500\n", "    总投资: 5600\n"),  # another project changed
+        BUILDING.replace(
+            "项目:\n",
+            "项目:\n  - 编号: CY-B0\n    名称: 新项目\n    总投资: 100\n    建设性质: 新建\n"
+            "    开工日期: 2018-04-01\n    年度计划投资: 50\n\n",
+        ),  # a project added above
+    ],
+)
+def test_a_save_by_another_program_is_not_called_a_defect(
+    root: Path, monkeypatch: pytest.MonkeyPatch, theirs: str
+) -> None:
     """An editor (which takes no lock) saves the file between xm's loading the ledgers and its
     reading the file: refused as a concurrent change, not as xm's defect nor a missing project."""
     path = root / "船营区/在建.yaml"
@@ -315,6 +345,7 @@ def test_a_save_by_another_program_is_not_called_a_defect(root: Path, monkeypatc
 
 
 # --- the lock itself ----------------------------------------------------------------------------
+
 
 def test_the_lock_is_reentrant_and_leaves_no_file(tmp_path: Path) -> None:
     lock = tmp_path / ".xm.lock"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from xiangmu_cli.reading.loading import load
 from xiangmu_cli.ledger.problems import CATALOGUE
+from xiangmu_cli.reading.loading import load
 
 from .conftest import write_repo
 

@@ -28,11 +28,37 @@ def test_broken_example_has_each_mistake_once(monkeypatch: pytest.MonkeyPatch) -
     codes = sorted(p.code for p in load(Path("examples/broken/ledgers")).problems)
     # Each mistake of examples/broken/README.md; 总投资额 also leaves 总投资 missing (E102), and
     # there are two E102, two E106 and two E303 mistakes, and an anchor with its alias (E003).
-    assert codes == sorted([
-        "E001", "E002", "E003", "E003", "E101", "E102", "E102", "E104", "E105", "E106", "E106",
-        "E108", "E202", "E203", "E204", "E206", "E207", "E208", "E301", "E303", "E303", "E304", "E305",
-        "W101", "W102", "W103", "W104",
-    ])
+    assert codes == sorted(
+        [
+            "E001",
+            "E002",
+            "E003",
+            "E003",
+            "E101",
+            "E102",
+            "E102",
+            "E104",
+            "E105",
+            "E106",
+            "E106",
+            "E108",
+            "E202",
+            "E203",
+            "E204",
+            "E206",
+            "E207",
+            "E208",
+            "E301",
+            "E303",
+            "E303",
+            "E304",
+            "E305",
+            "W101",
+            "W102",
+            "W103",
+            "W104",
+        ]
+    )
 
 
 def test_minimal_example_is_clean(monkeypatch: pytest.MonkeyPatch) -> None:

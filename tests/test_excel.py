@@ -24,12 +24,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
+from xiangmu_cli.base.safetext import FORMULA_STARTS, neutralise_formula, restore_formula
 from xiangmu_cli.cli import app
-from xiangmu_cli.write.fmt import format_text
+from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.office.importer import _SUBTOTAL, Target, _normal, resolve_header
 from xiangmu_cli.reading.loading import load
-from xiangmu_cli.base.safetext import FORMULA_STARTS, neutralise_formula, restore_formula
-from xiangmu_cli.ledger.vocab import Ledger
+from xiangmu_cli.write.fmt import format_text
 
 from .conftest import ROOT, write_repo
 
@@ -47,8 +47,11 @@ def _snapshot(root: Path) -> dict[str, tuple[str, Ledger, dict[str, Any]]]:
 
 
 def _hashes(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _empty_copy(tmp_path: Path) -> Path:
@@ -64,6 +67,7 @@ def demo_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # --- export -------------------------------------------------------------------------------------
+
 
 def test_export_round_trips_through_import(demo_xlsx: Path, tmp_path: Path) -> None:
     root = _empty_copy(tmp_path)
@@ -106,20 +110,27 @@ def test_export_is_deterministic(demo_xlsx: Path, tmp_path: Path) -> None:
     assert again.read_bytes() == demo_xlsx.read_bytes()
 
 
-FORMULAS = ["=HYPERLINK(\"http://x\",\"点击\")", "+86 432 1234", "-", "@SUM(A1)", "'=已加引号", "普通文字"]
+FORMULAS = ['=HYPERLINK("http://x","点击")', "+86 432 1234", "-", "@SUM(A1)", "'=已加引号", "普通文字"]
 
 
 def test_formula_like_text_is_neutralised_on_export_and_restored_on_import(tmp_path: Path) -> None:
     projects = "".join(
         f"  - {{编号: F-{i}, 名称: {json.dumps(text, ensure_ascii=False)}, 总投资: 100, 阶段: 洽谈, 投资方: 某公司}}\n"
-        for i, text in enumerate(FORMULAS))
+        for i, text in enumerate(FORMULAS)
+    )
     root = write_repo(tmp_path / "src", {"xiangmu.yaml": CONFIG, "船营区/招商.yaml": "项目:\n" + projects})
     out = tmp_path / "f.xlsx"
     assert runner.invoke(app, ["export", "xlsx", "-o", str(out), "--ledgers", str(root)]).exit_code == 0
     ws = load_workbook(out)["招商"]
     names = [ws.cell(row=r, column=3) for r in range(2, 2 + len(FORMULAS))]
-    assert [c.value for c in names] == ["'=HYPERLINK(\"http://x\",\"点击\")", "'+86 432 1234", "'-", "'@SUM(A1)",
-                                        "''=已加引号", "普通文字"]
+    assert [c.value for c in names] == [
+        '\'=HYPERLINK("http://x","点击")',
+        "'+86 432 1234",
+        "'-",
+        "'@SUM(A1)",
+        "''=已加引号",
+        "普通文字",
+    ]
     assert {c.data_type for c in names} == {"s"}  # text cells, never formulas
     copy = _empty_copy(tmp_path / "dst")
     result = runner.invoke(app, ["import", "xlsx", str(out), "--sheet", "招商", "--ledgers", str(copy)])
@@ -140,19 +151,40 @@ def test_neutralise_formula_is_safe_and_reversible(text: str) -> None:
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 
 
-@pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice 未安装（apt-get install libreoffice-calc）；.ci/run 会安装")
+@pytest.mark.skipif(
+    LIBREOFFICE is None, reason="LibreOffice 未安装（apt-get install libreoffice-calc）；.ci/run 会安装"
+)
 def test_exported_workbook_opens_in_libreoffice_with_the_same_values(demo_xlsx: Path, tmp_path: Path) -> None:
     # CSV filter options: comma, double quote, UTF-8, from line 1, …, token 9 false = raw values
     # (not "as shown": 120000 rather than 120,000.00), token 12 = sheet 1 (在建).
     options = "44,34,76,1,,0,false,true,false,false,false,1"
-    subprocess.run([LIBREOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", f"csv:Text - txt - csv (StarCalc):{options}", "--outdir", str(tmp_path),
-                    str(demo_xlsx)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            LIBREOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):{options}",
+            "--outdir",
+            str(tmp_path),
+            str(demo_xlsx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     converted = tmp_path / f"{demo_xlsx.stem}-在建.csv"
     with converted.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == [c.value for c in load_workbook(demo_xlsx)["在建"][1]]
-    assert rows[1][:6] == ["船营区", "CY-2018-006", "吉林市中心医院江北院区建设项目", "吉林市中心医院", "民生", "120000"]
+    assert rows[1][:6] == [
+        "船营区",
+        "CY-2018-006",
+        "吉林市中心医院江北院区建设项目",
+        "吉林市中心医院",
+        "民生",
+        "120000",
+    ]
     # Every value: the CSV LibreOffice wrote imports back to exactly the 在建 projects of the demo.
     root = _empty_copy(tmp_path)
     result = runner.invoke(app, ["import", "csv", str(converted), "--ledger", "在建", "--ledgers", str(root)])
@@ -163,6 +195,7 @@ def test_exported_workbook_opens_in_libreoffice_with_the_same_values(demo_xlsx: 
 
 # --- import of a messy workbook -----------------------------------------------------------------
 
+
 def _messy(path: Path) -> Path:
     wb = Workbook()
     ws = wb.active
@@ -171,18 +204,78 @@ def _messy(path: Path) -> Path:
     ws.merge_cells("A1:L1")
     ws["A2"] = "填报单位：船营区发改局                    单位：万元"
     ws.merge_cells("A2:L2")
-    ws.append(["序号", "项目编号", "项 目 名 称", "建设单位", "总投资（亿元）", "建设性质", "开工时间",
-               "本年计划投资(万元)", "2018年9月完成投资", "8月完成投资", "1-9月完成投资", "联系电话", "入统时间"])
+    ws.append(
+        [
+            "序号",
+            "项目编号",
+            "项 目 名 称",
+            "建设单位",
+            "总投资（亿元）",
+            "建设性质",
+            "开工时间",
+            "本年计划投资(万元)",
+            "2018年9月完成投资",
+            "8月完成投资",
+            "1-9月完成投资",
+            "联系电话",
+            "入统时间",
+        ]
+    )
     ws.append(["一、工业项目"])
     ws.merge_cells("A4:M4")
-    ws.append([1, "CY-X-001", "碳纤维原丝扩能项目", "吉林化纤集团", 1.2, "新建", 43200, 6000, 800, "1,200", 2000,
-               "0432-1234567", "2018.9.30"])
-    ws.append([2, "CY-X-002", "  江北供热管网改造  ", None, "0.85", "续建", datetime(2017, 5, 3), 3000.5, 0, None,
-               3000, None, "2018年6月1日"])
+    ws.append(
+        [
+            1,
+            "CY-X-001",
+            "碳纤维原丝扩能项目",
+            "吉林化纤集团",
+            1.2,
+            "新建",
+            43200,
+            6000,
+            800,
+            "1,200",
+            2000,
+            "0432-1234567",
+            "2018.9.30",
+        ]
+    )
+    ws.append(
+        [
+            2,
+            "CY-X-002",
+            "  江北供热管网改造  ",
+            None,
+            "0.85",
+            "续建",
+            datetime(2017, 5, 3),
+            3000.5,
+            0,
+            None,
+            3000,
+            None,
+            "2018年6月1日",
+        ]
+    )
     ws.append([])
     ws.append(["二、服务业项目"])
-    ws.append([3, "CY-X-003", "电商产业园", "船营区商务局", 0.1 + 0.2, "新建", "2018/7/15", "1.1亿", 1234.56, "—",
-               None, None, None])
+    ws.append(
+        [
+            3,
+            "CY-X-003",
+            "电商产业园",
+            "船营区商务局",
+            0.1 + 0.2,
+            "新建",
+            "2018/7/15",
+            "1.1亿",
+            1234.56,
+            "—",
+            None,
+            None,
+            None,
+        ]
+    )
     ws.append([4, "CY-X-004", "坏日期项目", None, "约2亿", "新建", "2018年2月30日", 100, None, None, None, None, None])
     ws.append([5, None, "没有编号的项目", None, 1, "新建", "2018-05-01", 100])
     ws.append([None, None, "小计", None, 2.35, None, None, 9000.5])
@@ -194,8 +287,9 @@ def _messy(path: Path) -> Path:
 def test_messy_workbook_every_value(tmp_path: Path) -> None:
     root = _empty_copy(tmp_path)
     book = _messy(tmp_path / "船营区台账.xlsx")
-    result = runner.invoke(app, ["import", "xlsx", str(book), "--ledger", "在建", "--region", "船营区",
-                                 "--ledgers", str(root)])
+    result = runner.invoke(
+        app, ["import", "xlsx", str(book), "--ledger", "在建", "--region", "船营区", "--ledgers", str(root)]
+    )
     assert result.exit_code == 1, result.output  # some rows were not imported; the others are written
     out = result.stdout
     assert "表头在第 3 行" in out
@@ -208,11 +302,15 @@ def test_messy_workbook_every_value(tmp_path: Path) -> None:
 
     repo = load(root)
     assert repo.errors == []
-    got = {r.project.code: r.project.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True)
-           for r in repo.records}
+    got = {
+        r.project.code: r.project.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True)
+        for r in repo.records
+    }
     assert got == {
         "CY-X-001": {
-            "编号": "CY-X-001", "名称": "碳纤维原丝扩能项目", "建设单位": "吉林化纤集团",
+            "编号": "CY-X-001",
+            "名称": "碳纤维原丝扩能项目",
+            "建设单位": "吉林化纤集团",
             "总投资": Decimal("12000"),  # 1.2 亿元
             "建设性质": "新建",
             "开工日期": date(2018, 4, 10),  # serial 43200 = 43101 (2018-01-01) + 31 + 28 + 31 + 9
@@ -221,17 +319,22 @@ def test_messy_workbook_every_value(tmp_path: Path) -> None:
             "入统日期": date(2018, 9, 30),
         },
         "CY-X-002": {
-            "编号": "CY-X-002", "名称": "江北供热管网改造",
+            "编号": "CY-X-002",
+            "名称": "江北供热管网改造",
             "总投资": Decimal("8500"),  # "0.85" (text) 亿元
-            "建设性质": "续建", "开工日期": date(2017, 5, 3),
+            "建设性质": "续建",
+            "开工日期": date(2017, 5, 3),
             "年度计划投资": Decimal("3000.5"),
             "完成投资": {"2018-09": Decimal("0")},  # a reported zero; 8月 empty = not reported
             "入统日期": date(2018, 6, 1),
         },
         "CY-X-003": {
-            "编号": "CY-X-003", "名称": "电商产业园", "建设单位": "船营区商务局",
+            "编号": "CY-X-003",
+            "名称": "电商产业园",
+            "建设单位": "船营区商务局",
             "总投资": Decimal("3000"),  # 0.1 + 0.2 = 0.30000000000000004 as a float: Excel's 15 digits, 0.3 亿元
-            "建设性质": "新建", "开工日期": date(2018, 7, 15),
+            "建设性质": "新建",
+            "开工日期": date(2018, 7, 15),
             "年度计划投资": Decimal("11000"),  # "1.1亿" carries its own unit
             "完成投资": {"2018-09": Decimal("1234.56")},  # 8月 "—" is empty
         },
@@ -241,37 +344,49 @@ def test_messy_workbook_every_value(tmp_path: Path) -> None:
     assert "    总投资: 12000\n" in text and "    开工日期: 2018-04-10\n" in text
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("总投资（万元）", Target("总投资", "万元")),
-    ("总投资(亿元)", Target("总投资", "亿元")),
-    ("计划总投资 亿元", Target("总投资", "亿元")),
-    ("项 目 名 称", Target("名称")),
-    ("*开工时间", Target("开工日期")),
-    ("占地面积【亩】", Target("用地面积", "亩")),
-    ("县（市）区", Target("地区")),
-    ("2018年计划投资", Target("年度计划投资")),
-    ("2018年9月完成投资（万元）", Target("完成投资", "万元", "2018-09")),
-    ("完成投资（2018-09）", Target("完成投资", None, "2018-09")),
-    ("7月份完成", Target("完成投资", None, "2018-07")),  # the year of xiangmu.yaml
-    ("总投资（亩）", "单位「亩」不适用于「总投资」"),
-    ("1-9月完成投资", "累计数无法拆分到各月，未导入"),
-    ("联系电话", None),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("总投资（万元）", Target("总投资", "万元")),
+        ("总投资(亿元)", Target("总投资", "亿元")),
+        ("计划总投资 亿元", Target("总投资", "亿元")),
+        ("项 目 名 称", Target("名称")),
+        ("*开工时间", Target("开工日期")),
+        ("占地面积【亩】", Target("用地面积", "亩")),
+        ("县（市）区", Target("地区")),
+        ("2018年计划投资", Target("年度计划投资")),
+        ("2018年9月完成投资（万元）", Target("完成投资", "万元", "2018-09")),
+        ("完成投资（2018-09）", Target("完成投资", None, "2018-09")),
+        ("7月份完成", Target("完成投资", None, "2018-07")),  # the year of xiangmu.yaml
+        ("总投资（亩）", "单位「亩」不适用于「总投资」"),
+        ("1-9月完成投资", "累计数无法拆分到各月，未导入"),
+        ("联系电话", None),
+    ],
+)
 def test_header_variants(header: str, expected: Target | str | None) -> None:
     assert resolve_header(header, 2018) == expected
 
 
-@pytest.mark.parametrize(("text", "subtotal"), [
-    ("合计", True), ("小计（3个）", True), ("船营区合计", True), ("总计:", True),
-    ("总计划投资调整项目", False), ("合计量仪器厂", False), ("小计算机中心", False),
-])
+@pytest.mark.parametrize(
+    ("text", "subtotal"),
+    [
+        ("合计", True),
+        ("小计（3个）", True),
+        ("船营区合计", True),
+        ("总计:", True),
+        ("总计划投资调整项目", False),
+        ("合计量仪器厂", False),
+        ("小计算机中心", False),
+    ],
+)
 def test_subtotal_rows(text: str, subtotal: bool) -> None:
     assert bool(_SUBTOTAL.search(_normal(text))) is subtotal
 
 
 def test_conflicting_id_writes_nothing(tmp_path: Path) -> None:
-    root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG,
-                                 "船营区/在建.yaml": (DEMO / "船营区/在建.yaml").read_text(encoding="utf-8")})
+    root = write_repo(
+        tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": (DEMO / "船营区/在建.yaml").read_text(encoding="utf-8")}
+    )
     before = _hashes(root)
     wb = Workbook()
     wb.active.append(["编号", "名称", "总投资", "建设性质", "开工日期", "年度计划投资"])
@@ -279,8 +394,10 @@ def test_conflicting_id_writes_nothing(tmp_path: Path) -> None:
     wb.active.append(["CY-2018-006", "同编号的另一个项目", 6000, "新建", "2018-05-01", 1000])
     wb.active.append(["CY-NEW-1", "重复", 6000, "新建", "2018-05-01", 1000])
     wb.save(tmp_path / "c.xlsx")
-    result = runner.invoke(app, ["import", "xlsx", str(tmp_path / "c.xlsx"), "--ledger", "在建", "--region", "船营区",
-                                 "--ledgers", str(root)])
+    result = runner.invoke(
+        app,
+        ["import", "xlsx", str(tmp_path / "c.xlsx"), "--ledger", "在建", "--region", "船营区", "--ledgers", str(root)],
+    )
     assert result.exit_code == 1
     assert "第 3 行 A 列「编号」：编号 CY-2018-006 已在" in result.stderr and "船营区/在建.yaml" in result.stderr
     assert "第 4 行 A 列「编号」：编号 CY-NEW-1 与第 2 行重复" in result.stderr
@@ -315,8 +432,9 @@ def _one_row_book(path: Path) -> Path:
 def test_append_keeps_every_byte_and_comment(tmp_path: Path) -> None:
     root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": EXISTING})
     book = _one_row_book(tmp_path / "新项目.xlsx")
-    result = runner.invoke(app, ["import", "xlsx", str(book), "--ledger", "在建", "--region", "船营区",
-                                 "--ledgers", str(root)])
+    result = runner.invoke(
+        app, ["import", "xlsx", str(book), "--ledger", "在建", "--region", "船营区", "--ledgers", str(root)]
+    )
     assert result.exit_code == 0, result.output
     text = (root / "船营区/在建.yaml").read_text(encoding="utf-8")
     assert text == EXISTING + (
@@ -328,7 +446,8 @@ def test_append_keeps_every_byte_and_comment(tmp_path: Path) -> None:
         "    项目秘书: 王芳\n"
         "    建设性质: 新建\n"
         "    开工日期: 2018-05-01\n"
-        "    年度计划投资: 1000\n")
+        "    年度计划投资: 1000\n"
+    )
     assert "已修改：" in result.stdout
 
 
@@ -336,8 +455,10 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": EXISTING})
     before = _hashes(root)
     book = _one_row_book(tmp_path / "新项目.xlsx")
-    result = runner.invoke(app, ["import", "xlsx", str(book), "--ledger", "在建", "--region", "船营区",
-                                 "--ledgers", str(root), "--dry-run"])
+    result = runner.invoke(
+        app,
+        ["import", "xlsx", str(book), "--ledger", "在建", "--region", "船营区", "--ledgers", str(root), "--dry-run"],
+    )
     assert result.exit_code == 0, result.output
     assert "+  - 编号: CY-NEW-1\n" in result.stdout and "将修改：" in result.stdout
     assert _hashes(root) == before
@@ -346,29 +467,47 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
 def test_new_region_file_is_created_with_the_standard_header(tmp_path: Path) -> None:
     root = _empty_copy(tmp_path)
     book = _one_row_book(tmp_path / "新项目.xlsx")
-    result = runner.invoke(app, ["import", "xlsx", str(book), "--ledger", "在建", "--region", "高新区",
-                                 "--ledgers", str(root)])
+    result = runner.invoke(
+        app, ["import", "xlsx", str(book), "--ledger", "在建", "--region", "高新区", "--ledgers", str(root)]
+    )
     assert result.exit_code == 0, result.output
     text = (root / "高新区/在建.yaml").read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../../schemas/在建.schema.json\n地区: 高新区\n台账: 在建\n"
-                           "项目:\n  # 导入自 新项目.xlsx 工作表「Sheet」第 2 行\n  - 编号: CY-NEW-1\n")
+    assert text.startswith(
+        "# yaml-language-server: $schema=../../schemas/在建.schema.json\n地区: 高新区\n台账: 在建\n"
+        "项目:\n  # 导入自 新项目.xlsx 工作表「Sheet」第 2 行\n  - 编号: CY-NEW-1\n"
+    )
 
 
 def test_gbk_csv_and_a_header_map(tmp_path: Path) -> None:
     root = _empty_copy(tmp_path)
-    rows = [["招商引资项目表"], ["编码", "工程名称及内容", "投资规模(亿)", "进展", "签约企业", "签约时间", "市领导包保"],
-            ["ZS-1", "光伏组件项目", "2.5", "签约", "某新能源公司", "2018/3/28", "是"]]
+    rows = [
+        ["招商引资项目表"],
+        ["编码", "工程名称及内容", "投资规模(亿)", "进展", "签约企业", "签约时间", "市领导包保"],
+        ["ZS-1", "光伏组件项目", "2.5", "签约", "某新能源公司", "2018/3/28", "是"],
+    ]
     path = tmp_path / "招商.csv"
     path.write_bytes("\n".join(",".join(r) for r in rows).encode("gb18030"))
     hmap = tmp_path / "map.yaml"
-    hmap.write_text("表头行: 2\n列:\n  工程名称及内容: 名称\n  投资规模(亿): 总投资（亿元）\n  进展: 阶段\n"
-                    "  市领导包保: 重点\n", encoding="utf-8")
-    result = runner.invoke(app, ["import", "csv", str(path), "--map", str(hmap), "--region", "船营区",
-                                 "--ledgers", str(root)])  # the ledger comes from the file name 招商
+    hmap.write_text(
+        "表头行: 2\n列:\n  工程名称及内容: 名称\n  投资规模(亿): 总投资（亿元）\n  进展: 阶段\n  市领导包保: 重点\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["import", "csv", str(path), "--map", str(hmap), "--region", "船营区", "--ledgers", str(root)]
+    )  # the ledger comes from the file name 招商
     assert result.exit_code == 0, result.output
     got = [r.project.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True) for r in load(root).records]
-    assert got == [{"编号": "ZS-1", "名称": "光伏组件项目", "总投资": Decimal("25000"), "阶段": "签约",
-                    "投资方": "某新能源公司", "签约日期": date(2018, 3, 28), "重点": True}]
+    assert got == [
+        {
+            "编号": "ZS-1",
+            "名称": "光伏组件项目",
+            "总投资": Decimal("25000"),
+            "阶段": "签约",
+            "投资方": "某新能源公司",
+            "签约日期": date(2018, 3, 28),
+            "重点": True,
+        }
+    ]
 
 
 def _excel_style(wb: Workbook, path: Path) -> Path:
@@ -384,16 +523,24 @@ def _excel_style(wb: Workbook, path: Path) -> Path:
         strings.append(match[2].decode())
         return b'<c r="%s" t="s"><v>%d</v></c>' % (match[1], len(strings) - 1)
 
-    sheet = re.sub(rb'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t>(.*?)</t></is></c>', shared,
-                   files["xl/worksheets/sheet1.xml"])
+    sheet = re.sub(
+        rb'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t>(.*?)</t></is></c>', shared, files["xl/worksheets/sheet1.xml"]
+    )
     files["xl/worksheets/sheet1.xml"] = re.sub(rb"<dimension [^>]*/>", b"", sheet)
-    items = ["<si><r><t>" + t[:1] + "</t></r><r><rPr><b/></rPr><t>" + t[1:] + "</t></r></si>" if t == "碳纤维项目"
-             else f"<si><t>{t}</t></si>" for t in strings]
-    files["xl/sharedStrings.xml"] = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                                     + "".join(items) + "</sst>").encode()
+    items = [
+        "<si><r><t>" + t[:1] + "</t></r><r><rPr><b/></rPr><t>" + t[1:] + "</t></r></si>"
+        if t == "碳纤维项目"
+        else f"<si><t>{t}</t></si>"
+        for t in strings
+    ]
+    files["xl/sharedStrings.xml"] = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + "".join(items) + "</sst>"
+    ).encode()
     files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-                     b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in files.items():
             z.writestr(name, data)
@@ -433,12 +580,14 @@ def test_import_usage_errors(tmp_path: Path) -> None:
         assert "Traceback" not in result.output
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
-    result = runner.invoke(app, ["import", "xlsx", str(old), "--ledger", "在建", "--region", "船营区",
-                                 "--ledgers", str(root)])
+    result = runner.invoke(
+        app, ["import", "xlsx", str(old), "--ledger", "在建", "--region", "船营区", "--ledgers", str(root)]
+    )
     assert result.exit_code == 2 and "另存为 .xlsx" in result.stderr
 
 
 # --- --format xlsx of the reports ---------------------------------------------------------------
+
 
 def _cell_matches(cell: Any, value: Any) -> bool:
     """A cell of the workbook against a value of the JSON output (or of the library's rows)."""
@@ -475,8 +624,10 @@ def test_monthly_report_xlsx_has_one_sheet_per_table_with_the_json_values(tmp_pa
     out = tmp_path / "月报.xlsx"
     result = runner.invoke(app, ["report", "monthly", "--ledgers", str(DEMO), "--format", "xlsx", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    data = json.loads(runner.invoke(app, ["report", "monthly", "--ledgers", str(DEMO), "--format", "json"]).stdout,
-                      parse_float=Decimal)
+    data = json.loads(
+        runner.invoke(app, ["report", "monthly", "--ledgers", str(DEMO), "--format", "json"]).stdout,
+        parse_float=Decimal,
+    )
     doc = monthly_document(monthly_report(load(DEMO), date(2018, 9, 30)))
     wb = load_workbook(out)
     assert wb.sheetnames == [t.name for t in doc.tables]
@@ -504,8 +655,9 @@ def test_monthly_report_xlsx_has_one_sheet_per_table_with_the_json_values(tmp_pa
     assert ws.cell(row=5, column=header.index("完成投资（万元）") + 1).number_format == "#,##0.00"
 
 
-@pytest.mark.parametrize("command", [["targets"], ["overdue"], ["score"], ["list"], ["report", "monthly"]],
-                         ids=" ".join)
+@pytest.mark.parametrize(
+    "command", [["targets"], ["overdue"], ["score"], ["list"], ["report", "monthly"]], ids=" ".join
+)
 def test_every_report_writes_the_same_xlsx_twice(command: list[str], tmp_path: Path) -> None:
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     assert runner.invoke(app, [*command, "--ledgers", str(DEMO), "-f", "xlsx", "-o", str(first)]).exit_code == 0
@@ -535,13 +687,24 @@ def test_xlsx_writes_each_kind_out_as_json_and_csv_do(tmp_path: Path) -> None:
     data = render_xlsx(kinds_doc())
     assert data == render_xlsx(kinds_doc())  # byte for byte
     ws = load_workbook(io.BytesIO(data))["分地区"]
-    formats = {"count": "#,##0", "days": "#,##0", "amount": "#,##0.00", "number": "#,##0.00", "area": "#,##0.00",
-               "intensity": "#,##0.00", "rate": "0.0%", "diff": "+0.0%;-0.0%;0.0%"}
+    formats = {
+        "count": "#,##0",
+        "days": "#,##0",
+        "amount": "#,##0.00",
+        "number": "#,##0.00",
+        "area": "#,##0.00",
+        "intensity": "#,##0.00",
+        "rate": "0.0%",
+        "diff": "+0.0%;-0.0%;0.0%",
+    }
     for i, written in enumerate(WRITTEN, start=5):
         for j, (column, text) in enumerate(zip(KIND_COLUMNS[1:], written), start=2):
             cell = ws.cell(row=i, column=j)
-            assert isinstance(cell.value, (int, float)) and Decimal(repr(cell.value)) == Decimal(text), \
-                (column.key, cell.value, text)
+            assert isinstance(cell.value, (int, float)) and Decimal(repr(cell.value)) == Decimal(text), (
+                column.key,
+                cell.value,
+                text,
+            )
             assert cell.number_format == formats[column.kind]
     assert ws.cell(row=5, column=2).value == 3 and isinstance(ws.cell(row=5, column=2).value, int)
     sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.write.fmt import CONFIG, FormatError, comment_texts, format_file, format_text, kind_of, shape_for
 from xiangmu_cli.reading.loading import load
 from xiangmu_cli.reading.yamlread import _fast_load, parse_text
+from xiangmu_cli.write.fmt import CONFIG, FormatError, comment_texts, format_file, format_text, kind_of, shape_for
 
 from .conftest import ROOT, write_repo
 
@@ -38,9 +38,33 @@ def fmt(text: str, kind: str | None = "在建") -> str:
 
 # --- the order comes from the models and is the contract's -----------------------------------
 
-COMMON = ["编号", "名称", "建设单位", "类别", "总投资", "包保领导", "项目秘书", "责任单位", "用地面积", "问题", "走访", "备注"]
-STARTED = ["建设性质", "开工日期", "复工日期", "计划开工日期", "计划竣工日期", "竣工日期", "年度计划投资", "以前年度完成投资",
-           "完成投资", "形象进度", "前期手续"]
+COMMON = [
+    "编号",
+    "名称",
+    "建设单位",
+    "类别",
+    "总投资",
+    "包保领导",
+    "项目秘书",
+    "责任单位",
+    "用地面积",
+    "问题",
+    "走访",
+    "备注",
+]
+STARTED = [
+    "建设性质",
+    "开工日期",
+    "复工日期",
+    "计划开工日期",
+    "计划竣工日期",
+    "竣工日期",
+    "年度计划投资",
+    "以前年度完成投资",
+    "完成投资",
+    "形象进度",
+    "前期手续",
+]
 #: Kept from 招商 by a landing (revision 2), after the ledger's own keys, in 招商's order.
 LANDED = ["投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]
 
@@ -52,8 +76,19 @@ def test_key_order_is_the_contracts() -> None:
     assert shape_for("在建").keys == ("地区", "台账", "项目")
     assert list(project("在建").keys) == COMMON + STARTED + ["入统日期", "入统时限"] + LANDED
     assert list(project("未入统").keys) == COMMON + STARTED + ["未入统原因", "入统时限"] + LANDED
-    assert list(project("计划开工").keys) == COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED
-    assert list(project("招商").keys) == COMMON + ["阶段", "投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]
+    assert (
+        list(project("计划开工").keys)
+        == COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED
+    )
+    assert list(project("招商").keys) == COMMON + [
+        "阶段",
+        "投资方",
+        "来源地",
+        "签约日期",
+        "计划落地日期",
+        "落地日期",
+        "重点",
+    ]
     started = project("在建")
     assert started.fields["问题"].each.keys == ("提出日期", "内容", "责任单位", "时限", "解决日期", "解决情况")
     assert started.fields["走访"].each.keys == ("日期", "内容")
@@ -80,6 +115,7 @@ def test_kind_of_and_unknown_kind() -> None:
 
 # --- exact outputs ------------------------------------------------------------------------------
 
+
 def test_messy_ledger_file_exact() -> None:
     """BOM, CRLF, 4-space indent, keys out of order with their comments, quoted 编号, months out of
     order in block and flow style, flow mappings, no blank line and two blank lines between projects."""
@@ -95,7 +131,9 @@ def test_messy_ledger_file_exact() -> None:
 
 def test_messy_ledger_expected_text() -> None:
     # The fixture's expected output, spelled out so that a reader sees what canonical means.
-    assert (FIXTURES / "messy-在建.expected.yaml").read_text(encoding="utf-8") == """\
+    assert (
+        (FIXTURES / "messy-在建.expected.yaml").read_text(encoding="utf-8")
+        == """\
 # yaml-language-server: $schema=../../schemas/在建.schema.json
 # 船营区 在建台账（手工录入，格式很乱）
 地区: 船营区
@@ -139,13 +177,16 @@ def test_messy_ledger_expected_text() -> None:
     年度计划投资: 19000
     入统日期: 2018-09-01
 """
+    )
 
 
 def test_messy_config_exact() -> None:
     text = (FIXTURES / "messy-xiangmu.yaml").read_text(encoding="utf-8")
     out = fmt(text, CONFIG)
     assert out == (FIXTURES / "messy-xiangmu.expected.yaml").read_text(encoding="utf-8")
-    assert out == """\
+    assert (
+        out
+        == """\
 # yaml-language-server: $schema=../schemas/xiangmu.schema.json
 # 测试用配置
 
@@ -173,6 +214,7 @@ def test_messy_config_exact() -> None:
   前列加分: {名次: 3, 加分: 2}
   后列减档: {名次: 3}
 """
+    )
     assert data(out) == data(text)
 
 
@@ -189,7 +231,9 @@ def test_planned_and_investment_orders() -> None:
     编号: GX-2018-101
     总投资: 30000
 """
-    assert fmt(planned, "计划开工") == """\
+    assert (
+        fmt(planned, "计划开工")
+        == """\
 项目:
   - 编号: GX-2018-101
     名称: 生物医药产业园
@@ -201,8 +245,12 @@ def test_planned_and_investment_orders() -> None:
         计划办结: 2018-10-30
     开工条件: 等施工许可
 """
+    )
     investment = "项目:\n  - {重点: 是, 阶段: 洽谈, 编号: ZS-1, 投资方: 某集团, 名称: 食品园, 总投资: 1亿}\n"
-    assert fmt(investment, "招商") == "项目:\n  - {编号: ZS-1, 名称: 食品园, 总投资: 1亿, 阶段: 洽谈, 投资方: 某集团, 重点: 是}\n"
+    assert (
+        fmt(investment, "招商")
+        == "项目:\n  - {编号: ZS-1, 名称: 食品园, 总投资: 1亿, 阶段: 洽谈, 投资方: 某集团, 重点: 是}\n"
+    )
 
 
 def test_blank_lines_between_projects() -> None:
@@ -231,7 +279,9 @@ def test_comment_ownership() -> None:
 # 关于地区（在最后）
 地区: 船营区   # 地区
 """
-    assert fmt(text) == """\
+    assert (
+        fmt(text)
+        == """\
 # yaml-language-server: $schema=x.json
 # 文件说明
 
@@ -250,6 +300,7 @@ def test_comment_ownership() -> None:
   # 关于项目 B
   - 编号: B
 """
+    )
 
 
 def test_comments_under_a_key_without_block_stay_under_it() -> None:
@@ -264,7 +315,9 @@ def test_comments_under_a_key_without_block_stay_under_it() -> None:
 # 地区的注释
 地区: 船营区
 """
-    assert fmt(text) == """\
+    assert (
+        fmt(text)
+        == """\
 # 地区的注释
 地区: 船营区
 项目:
@@ -273,6 +326,7 @@ def test_comments_under_a_key_without_block_stay_under_it() -> None:
 备注: |
   文字
 """
+    )
 
 
 def test_scalars_kept_as_written() -> None:
@@ -294,7 +348,9 @@ def test_scalars_kept_as_written() -> None:
     项目秘书: "双引号
       跨行"
 """
-    assert fmt(text) == f"""\
+    assert (
+        fmt(text)
+        == f"""\
 项目:
   - 编号: !!str 010
     名称: {long_name}
@@ -311,6 +367,7 @@ def test_scalars_kept_as_written() -> None:
     形象进度: 跨行的
       普通文字
 """
+    )
     assert data(fmt(text)) == data(text)
 
 
@@ -337,7 +394,9 @@ def test_unusual_but_valid_layouts() -> None:
   名称:
     名称写在下一行
 """
-    assert fmt(text) == """\
+    assert (
+        fmt(text)
+        == """\
 项目:
   - # 第一个项目
     编号: A
@@ -353,6 +412,7 @@ def test_unusual_but_valid_layouts() -> None:
       - 日期: 2018-09-18
     备注:    # 空的备注
 """
+    )
 
 
 def test_multiline_flow_with_comments_is_kept() -> None:
@@ -378,15 +438,19 @@ def test_document_markers() -> None:
 
 # --- what is refused, untouched -------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("项目:\n  - 编号: A\n    名称: 'unclosed\n", "E001"),
-    ("项目:\n  - 编号: A\n    编号: B\n", "E002"),
-    ("项目:\n  - 编号: &a A\n  - 编号: *a\n", "E003"),
-    ("项目: !!python/object:os.system []\n", "E004"),
-    ("项目: []\n---\n项目: []\n", "E006"),
-    ("# 只有注释\n", "E007"),
-    ("- 编号: A\n", "E008"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("项目:\n  - 编号: A\n    名称: 'unclosed\n", "E001"),
+        ("项目:\n  - 编号: A\n    编号: B\n", "E002"),
+        ("项目:\n  - 编号: &a A\n  - 编号: *a\n", "E003"),
+        ("项目: !!python/object:os.system []\n", "E004"),
+        ("项目: []\n---\n项目: []\n", "E006"),
+        ("# 只有注释\n", "E007"),
+        ("- 编号: A\n", "E008"),
+    ],
+)
 def test_unparsable_text_raises_with_located_problems(text: str, code: str) -> None:
     with pytest.raises(FormatError) as caught:
         fmt(text)
@@ -394,11 +458,14 @@ def test_unparsable_text_raises_with_located_problems(text: str, code: str) -> N
     assert all(p.line is not None for p in caught.value.problems)
 
 
-@pytest.mark.parametrize("text", [
-    "项目:\n  - ? 编号\n    : A\n",  # explicit key
-    "项目:\n  - 编号: A\n    备注: |+\n      保留结尾空行\n\n  - 编号: B\n",  # keep-chomping block scalar
-    "{项目: []}\n",  # flow mapping at the top
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "项目:\n  - ? 编号\n    : A\n",  # explicit key
+        "项目:\n  - 编号: A\n    备注: |+\n      保留结尾空行\n\n  - 编号: B\n",  # keep-chomping block scalar
+        "{项目: []}\n",  # flow mapping at the top
+    ],
+)
 def test_layouts_it_does_not_rewrite_are_refused(text: str) -> None:
     with pytest.raises(FormatError, match="xm fmt 无法整理") as caught:
         fmt(text)
@@ -406,6 +473,7 @@ def test_layouts_it_does_not_rewrite_are_refused(text: str) -> None:
 
 
 # --- every demo file: idempotent, same data, same comments -----------------------------------
+
 
 def _demo_files() -> list[Path]:
     files = sorted((ROOT / "ledgers").rglob("*.yaml")) + sorted((ROOT / "examples").rglob("*.yaml"))
@@ -438,14 +506,30 @@ def test_loaded_repository_unchanged_by_fmt(tree: str, tmp_path: Path, monkeypat
     after = load(copy)
     assert after.config == before.config
     assert [(r.file, r.project) for r in after.records] == [(r.file, r.project) for r in before.records]
-    assert sorted((p.code, p.file, p.message) for p in after.problems) == \
-        sorted((p.code, p.file, p.message) for p in before.problems)
+    assert sorted((p.code, p.file, p.message) for p in after.problems) == sorted(
+        (p.code, p.file, p.message) for p in before.problems
+    )
 
 
 # --- properties: random projects with random comments ------------------------------------------
 
-_WORDS = ["碳纤维项目", "1.2亿", "12000", "12000.5", '"010"', "'单引号'", "2018-09-03", "新建", "~", "是",
-          "船营区 发改局", "１２０００", "0", "null", "协调用地"]
+_WORDS = [
+    "碳纤维项目",
+    "1.2亿",
+    "12000",
+    "12000.5",
+    '"010"',
+    "'单引号'",
+    "2018-09-03",
+    "新建",
+    "~",
+    "是",
+    "船营区 发改局",
+    "１２０００",
+    "0",
+    "null",
+    "协调用地",
+]
 _MONTHS = [f"2018-{m:02d}" for m in range(1, 13)] + ["２０１８-０３"]
 
 
@@ -482,8 +566,9 @@ class _Writer:
             self.above[note] = anchor
             self.lines.append(" " * column + note)
 
-    def mapping(self, pairs: list[tuple[str, Any]], column: int, dash: int | None = None,
-                free_first: bool = False) -> None:
+    def mapping(
+        self, pairs: list[tuple[str, Any]], column: int, dash: int | None = None, free_first: bool = False
+    ) -> None:
         for i, (key, value) in enumerate(pairs):
             inline = isinstance(value, str)
             content = f"{key}: {value}" if inline else f"{key}:"
@@ -531,13 +616,26 @@ def _value(draw: Any, key: str) -> Any:
             return "{" + ", ".join(f"{m}: {v}" for m, v in pairs) + "}"
         return ("map", pairs)
     if key == "走访":
-        items = draw(st.lists(st.one_of(
-            st.sampled_from(["2018-09-03", "2018-09-18", "{内容: 协调用地, 日期: 2018-09-20}"]),
-            st.builds(lambda keys: ("map", [(k, "2018-09-21" if k == "日期" else "踏查") for k in keys]),
-                      st.permutations(["日期", "内容"]))), min_size=1, max_size=3))
+        items = draw(
+            st.lists(
+                st.one_of(
+                    st.sampled_from(["2018-09-03", "2018-09-18", "{内容: 协调用地, 日期: 2018-09-20}"]),
+                    st.builds(
+                        lambda keys: ("map", [(k, "2018-09-21" if k == "日期" else "踏查") for k in keys]),
+                        st.permutations(["日期", "内容"]),
+                    ),
+                ),
+                min_size=1,
+                max_size=3,
+            )
+        )
         return ("seq", items)
     if key in ("问题", "前期手续"):
-        keys = ["提出日期", "内容", "责任单位", "时限", "解决日期", "解决情况"] if key == "问题" else ["名称", "计划办结", "办结日期"]
+        keys = (
+            ["提出日期", "内容", "责任单位", "时限", "解决日期", "解决情况"]
+            if key == "问题"
+            else ["名称", "计划办结", "办结日期"]
+        )
         return ("seq", [("map", [(k, draw(word)) for k in subset(keys)]) for _ in range(draw(st.integers(1, 2)))])
     if key == "自定义映射":
         return ("map", shuffled([("乙", draw(word)), ("甲", draw(word))]))
@@ -590,7 +688,7 @@ def test_property_random_projects(case: tuple[str, str, _Writer]) -> None:
             assert _key_of(line).startswith(anchor), (note, line)
     for note, anchor in writer.above.items():  # an own-line comment stays above its key
         number = next(n for n, line in enumerate(lines) if line.strip() == note)
-        below = next(line for line in lines[number + 1:] if line.strip() and not line.strip().startswith("#"))
+        below = next(line for line in lines[number + 1 :] if line.strip() and not line.strip().startswith("#"))
         if anchor is not None:
             assert _key_of(below).startswith(anchor), (note, below)
 
@@ -624,8 +722,10 @@ def _unusual_texts(draw: Any) -> str:
             lines.extend([prefix + '"引号', more + '第二行"' + eol()])
         elif kind == 3:
             lines.append(prefix + draw(st.sampled_from(["|", ">", "|-", ">-"])) + eol())
-            lines.extend(more + " " * draw(st.sampled_from([0, 0, 2])) + "文字 # 不是注释"
-                         for _ in range(draw(st.integers(1, 3))))
+            lines.extend(
+                more + " " * draw(st.sampled_from([0, 0, 2])) + "文字 # 不是注释"
+                for _ in range(draw(st.integers(1, 3)))
+            )
             lines.extend([""] if draw(st.booleans()) else [])
         elif kind == 4:
             lines.append(prefix.rstrip() + eol())
@@ -635,8 +735,14 @@ def _unusual_texts(draw: Any) -> str:
             lines.append(prefix + draw(st.sampled_from(["{乙: 1, 甲: 2}", "[1, 2]", "{日期: 2018-09-03}"])) + eol())
 
     def mapping(column: int, dash: int | None = None, depth: int = 0) -> None:
-        keys = draw(st.lists(st.sampled_from(["编号", "名称", "总投资", "备注", "建设性质", "开工日期", "完成投资", "自定义"]),
-                             unique=True, min_size=1, max_size=5))
+        keys = draw(
+            st.lists(
+                st.sampled_from(["编号", "名称", "总投资", "备注", "建设性质", "开工日期", "完成投资", "自定义"]),
+                unique=True,
+                min_size=1,
+                max_size=5,
+            )
+        )
         for i, key in enumerate(keys):
             if dash is not None and i == 0:
                 prefix = " " * dash + "-" + " " * (column - dash - 1) + key + ": "
@@ -746,15 +852,19 @@ def test_crlf_and_bom_are_normalised(tmp_path: Path) -> None:
     assert not format_file(path).changed
 
 
-@pytest.mark.parametrize(("broken", "where"), [
-    ("项目:\n  - 编号: A\n    名称: 'unclosed\n", "ledgers/船营区/在建.yaml:3:"),
-    ("项目:\n  - 编号: A\n    编号: B\n", "ledgers/船营区/在建.yaml:3:5: E002"),
-    ("项目:\n  - 编号: &a A\n  - 编号: *a\n", "ledgers/船营区/在建.yaml:2:9: E003"),
-    ("项目:\n  - 编号: A\n\t名称: b\n", "ledgers/船营区/在建.yaml:3:1: E001"),
-])
+@pytest.mark.parametrize(
+    ("broken", "where"),
+    [
+        ("项目:\n  - 编号: A\n    名称: 'unclosed\n", "ledgers/船营区/在建.yaml:3:"),
+        ("项目:\n  - 编号: A\n    编号: B\n", "ledgers/船营区/在建.yaml:3:5: E002"),
+        ("项目:\n  - 编号: &a A\n  - 编号: *a\n", "ledgers/船营区/在建.yaml:2:9: E003"),
+        ("项目:\n  - 编号: A\n\t名称: b\n", "ledgers/船营区/在建.yaml:3:1: E001"),
+    ],
+)
 @pytest.mark.parametrize("check", [False, True])
-def test_broken_file_reported_and_untouched(broken: str, where: str, check: bool, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_file_reported_and_untouched(
+    broken: str, where: str, check: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     root = _repo(tmp_path, {"船营区/在建.yaml": broken, "船营区/招商.yaml": MESSY})
     raw = (root / "船营区/在建.yaml").read_bytes()
@@ -795,8 +905,11 @@ def test_paths_files_and_directories(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert result.stdout.splitlines()[0] == "需要格式化：ledgers/船营区/在建.yaml"
     result = runner.invoke(app, ["fmt", "ledgers"])
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == ["已格式化：ledgers/船营区/在建.yaml", "已格式化：ledgers/船营区/招商.yaml",
-                                          "整理了 2 个文件，1 个无需改动"]
+    assert result.stdout.splitlines() == [
+        "已格式化：ledgers/船营区/在建.yaml",
+        "已格式化：ledgers/船营区/招商.yaml",
+        "整理了 2 个文件，1 个无需改动",
+    ]
     assert (root / ".hidden/在建.yaml").read_text(encoding="utf-8") == MESSY
 
 

@@ -31,10 +31,13 @@ from .conftest import ROOT
 
 runner = CliRunner()
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
-settings.register_profile("xm-fuzz-ci", max_examples=25, deadline=None, database=None,
-                          suppress_health_check=_SLOW)
-settings.register_profile("xm-fuzz-long", max_examples=int(os.environ.get("XM_FUZZ_EXAMPLES", "1500")),
-                          deadline=None, suppress_health_check=_SLOW)
+settings.register_profile("xm-fuzz-ci", max_examples=25, deadline=None, database=None, suppress_health_check=_SLOW)
+settings.register_profile(
+    "xm-fuzz-long",
+    max_examples=int(os.environ.get("XM_FUZZ_EXAMPLES", "1500")),
+    deadline=None,
+    suppress_health_check=_SLOW,
+)
 PROFILE = settings.get_profile("xm-fuzz-long" if os.environ.get("XM_FUZZ") == "long" else "xm-fuzz-ci")
 
 REGION = "北大壶开发区"  # the demo's smallest region: four real ledger files, ~15 KB
@@ -87,13 +90,63 @@ def _monthly(root: Path) -> str:
 
 # --- random YAML documents ----------------------------------------------------------------------
 
-KEYS = ["项目", "编号", "名称", "总投资", "完成投资", "开工日期", "建设性质", "年度计划投资", "问题", "走访",
-        "地区", "台账", "2018-09", "备注", "x", "<<", "1"]
+KEYS = [
+    "项目",
+    "编号",
+    "名称",
+    "总投资",
+    "完成投资",
+    "开工日期",
+    "建设性质",
+    "年度计划投资",
+    "问题",
+    "走访",
+    "地区",
+    "台账",
+    "2018-09",
+    "备注",
+    "x",
+    "<<",
+    "1",
+]
 SCALARS = st.one_of(
-    st.sampled_from(["CY-2018-001", "1.2亿", "12,000", "2018-09-03", "2018/9/3", "新建", "续建", "是", "~", "null",
-                     "-1", "1e400", ".nan", "0x1F", "=1+2", "'", "\"", "#", "- x", ": x", "&a", "*a", "!!str x",
-                     "!!python/object/apply:os.system [ls]", "%YAML 1.2", "---", "...", "\t", "|", ">-", "{", "]"]),
-    st.integers(min_value=-10**30, max_value=10**30).map(str),
+    st.sampled_from(
+        [
+            "CY-2018-001",
+            "1.2亿",
+            "12,000",
+            "2018-09-03",
+            "2018/9/3",
+            "新建",
+            "续建",
+            "是",
+            "~",
+            "null",
+            "-1",
+            "1e400",
+            ".nan",
+            "0x1F",
+            "=1+2",
+            "'",
+            '"',
+            "#",
+            "- x",
+            ": x",
+            "&a",
+            "*a",
+            "!!str x",
+            "!!python/object/apply:os.system [ls]",
+            "%YAML 1.2",
+            "---",
+            "...",
+            "\t",
+            "|",
+            ">-",
+            "{",
+            "]",
+        ]
+    ),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.text(max_size=12),
 )
 
@@ -101,19 +154,72 @@ SCALARS = st.one_of(
 def _render_yaml(node, indent: int = 0) -> str:  # type: ignore[no-untyped-def]
     pad = " " * indent
     if isinstance(node, dict):
-        return "".join(f"{pad}{k}:\n{_render_yaml(v, indent + 2)}" if isinstance(v, (dict, list)) and v
-                       else f"{pad}{k}: {_render_yaml(v)}" for k, v in node.items()) or f"{pad}{{}}\n"
+        return (
+            "".join(
+                f"{pad}{k}:\n{_render_yaml(v, indent + 2)}"
+                if isinstance(v, (dict, list)) and v
+                else f"{pad}{k}: {_render_yaml(v)}"
+                for k, v in node.items()
+            )
+            or f"{pad}{{}}\n"
+        )
     if isinstance(node, list):
-        return "".join(f"{pad}-\n{_render_yaml(v, indent + 2)}" if isinstance(v, (dict, list)) and v
-                       else f"{pad}- {_render_yaml(v)}" for v in node) or f"{pad}[]\n"
+        return (
+            "".join(
+                f"{pad}-\n{_render_yaml(v, indent + 2)}"
+                if isinstance(v, (dict, list)) and v
+                else f"{pad}- {_render_yaml(v)}"
+                for v in node
+            )
+            or f"{pad}[]\n"
+        )
     return f"{node}\n"
 
 
-TREES = st.recursive(SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)), max_leaves=20)
-TOKENS = st.lists(st.sampled_from(["项目", "编号", ":", " ", "  ", "\n", "- ", "[", "]", "{", "}", ",", "'", "\"",
-                                   "#", "&a", "*a", "!", "|", ">", "---", "...", "?", "\t", "\r\n", "\ufeff",
-                                   "2018-09", "1.2亿", "\\", "%", "@", "`"]), max_size=60).map("".join)
+TREES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)),
+    max_leaves=20,
+)
+TOKENS = st.lists(
+    st.sampled_from(
+        [
+            "项目",
+            "编号",
+            ":",
+            " ",
+            "  ",
+            "\n",
+            "- ",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "'",
+            '"',
+            "#",
+            "&a",
+            "*a",
+            "!",
+            "|",
+            ">",
+            "---",
+            "...",
+            "?",
+            "\t",
+            "\r\n",
+            "\ufeff",
+            "2018-09",
+            "1.2亿",
+            "\\",
+            "%",
+            "@",
+            "`",
+        ]
+    ),
+    max_size=60,
+).map("".join)
 DOCUMENTS = st.one_of(TREES.map(_render_yaml), TOKENS, st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
 
 
@@ -131,10 +237,41 @@ def test_random_documents(tmp_path_factory, doc: str, where: str, encoding: str)
 
 # --- random damage to real ledgers --------------------------------------------------------------
 
-SWAPS = ["[]", "{}", "-1", "-12.5", "1e309", "''", "~", "true", "2018-13-45", "9999-01-01", "[1, {a: b}]",
-         "\"=HYPERLINK(\\\"http://x\\\",\\\"点我\\\")\"", "1.2亿", "约5000万", "0", "2018-09", "{2018-09: 1}", "A1"]
-INSERTS = ["---", "...", "\t- x", "- &a x", "- *a", "  x: !!python/object/apply:os.system [touch pwned]",
-           "项目: []", "  -", "    - 编号: CY-2018-001", "#", "    名称: 重复", "%TAG ! tag:x,2000:", "? x"]
+SWAPS = [
+    "[]",
+    "{}",
+    "-1",
+    "-12.5",
+    "1e309",
+    "''",
+    "~",
+    "true",
+    "2018-13-45",
+    "9999-01-01",
+    "[1, {a: b}]",
+    '"=HYPERLINK(\\"http://x\\",\\"点我\\")"',
+    "1.2亿",
+    "约5000万",
+    "0",
+    "2018-09",
+    "{2018-09: 1}",
+    "A1",
+]
+INSERTS = [
+    "---",
+    "...",
+    "\t- x",
+    "- &a x",
+    "- *a",
+    "  x: !!python/object/apply:os.system [touch pwned]",
+    "项目: []",
+    "  -",
+    "    - 编号: CY-2018-001",
+    "#",
+    "    名称: 重复",
+    "%TAG ! tag:x,2000:",
+    "? x",
+]
 
 
 @st.composite
@@ -200,6 +337,7 @@ def _assert_fmt_keeps_figures(root: Path, may_refuse: bool = False) -> None:
 
 # --- layout noise on valid ledgers: reformatting never changes a figure --------------------------
 
+
 @st.composite
 def noisy(draw) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     files = dict(BASE)
@@ -230,8 +368,12 @@ def test_fmt_keeps_figures(tmp_path_factory, files: dict[str, bytes]) -> None:  
 
 
 def _git(where: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=秘书", "-c", "user.email=s@example.invalid", *args], cwd=where,
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=秘书", "-c", "user.email=s@example.invalid", *args],
+        cwd=where,
+        check=True,
+        capture_output=True,
+    )
 
 
 #: A project of the fuzzed region whose history `xm log` follows.
@@ -240,8 +382,11 @@ TRACKED = re.search(r"编号: *([A-Za-z0-9_-]+)", BASE[f"{REGION}/在建.yaml"].
 
 @PROFILE
 @given(first=damaged(), second=damaged())
-def test_diff_and_log_across_damaged_revisions(tmp_path_factory, first: tuple[str, bytes],  # type: ignore[no-untyped-def]
-                                               second: tuple[str, bytes]) -> None:
+def test_diff_and_log_across_damaged_revisions(
+    tmp_path_factory,
+    first: tuple[str, bytes],  # type: ignore[no-untyped-def]
+    second: tuple[str, bytes],
+) -> None:
     base = tmp_path_factory.mktemp("history")
     root = _write(base, BASE)
     _git(base, "init", "-q", "-b", "main")
@@ -252,6 +397,11 @@ def test_diff_and_log_across_damaged_revisions(tmp_path_factory, first: tuple[st
         _git(base, "add", "-A")
         _git(base, "commit", "-q", "--allow-empty", "-m", f"第 {n} 次改动")
     (root / first[0]).write_bytes(BASE[first[0]])  # the working tree differs from HEAD too
-    for args in (["diff", "HEAD~2", "HEAD~1"], ["diff", "HEAD~1", "HEAD"], ["diff", "HEAD~2"], ["diff"],
-                 ["log", TRACKED]):
+    for args in (
+        ["diff", "HEAD~2", "HEAD~1"],
+        ["diff", "HEAD~1", "HEAD"],
+        ["diff", "HEAD~2"],
+        ["diff"],
+        ["log", TRACKED],
+    ):
         _ok(runner.invoke(app, [*args, "--ledgers", str(root), "--format", "json"]))

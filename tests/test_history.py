@@ -106,11 +106,22 @@ def repo(tmp_path: Path) -> Repo:
     root = tmp_path / "ledger-repo"
     root.mkdir()
     r = Repo(root.resolve())
-    r.commit("初始台账", {"xiangmu.yaml": CONFIG, "船营区/计划开工.yaml": PLANNED, "船营区/在建.yaml": BUILDING,
-                        "船营区/未入统.yaml": UNSTAT, "高新区/招商.yaml": DEAL})
+    r.commit(
+        "初始台账",
+        {
+            "xiangmu.yaml": CONFIG,
+            "船营区/计划开工.yaml": PLANNED,
+            "船营区/在建.yaml": BUILDING,
+            "船营区/未入统.yaml": UNSTAT,
+            "高新区/招商.yaml": DEAL,
+        },
+    )
     r.git("tag", "v1")
     started = PLANNED.split("项目:")[0] + "项目: []\n"
-    unstat = UNSTAT.replace("项目:\n", "项目:\n" + """\
+    unstat = UNSTAT.replace(
+        "项目:\n",
+        "项目:\n"
+        + """\
   - 编号: CY-1
     名称: 碳纤维原丝扩能项目
     总投资: 12000
@@ -120,12 +131,17 @@ def repo(tmp_path: Path) -> Repo:
     计划开工日期: 2018-09-01
     年度计划投资: 3000
     未入统原因: 新开工，尚未入统
-""")
+""",
+    )
     # CY-3 enters the statistics database: moves from 未入统 to 在建.
     unstat = unstat.split("  - 编号: CY-3")[0]
-    building = BUILDING.replace("完成投资: {2018-03: 100}", "完成投资: {2018-03: 100, 2018-04: 250}\n    走访: [2018-09-03]")
-    building = building.replace("{提出日期: 2018-08-01, 内容: 管线迁改未完成}",
-                                "{提出日期: 2018-08-01, 内容: 管线迁改未完成, 解决日期: 2018-09-05}")
+    building = BUILDING.replace(
+        "完成投资: {2018-03: 100}", "完成投资: {2018-03: 100, 2018-04: 250}\n    走访: [2018-09-03]"
+    )
+    building = building.replace(
+        "{提出日期: 2018-08-01, 内容: 管线迁改未完成}",
+        "{提出日期: 2018-08-01, 内容: 管线迁改未完成, 解决日期: 2018-09-05}",
+    )
     building += """\
   - 编号: CY-3
     名称: 江北污水处理厂提标改造
@@ -145,8 +161,16 @@ def repo(tmp_path: Path) -> Repo:
     项目秘书: 赵敏
     计划开工日期: 2018-11-01
 """
-    r.commit("9月调度", {"船营区/计划开工.yaml": started, "船营区/未入统.yaml": unstat, "船营区/在建.yaml": building,
-                       "高新区/招商.yaml": None, "高新区/计划开工.yaml": planned_gx})
+    r.commit(
+        "9月调度",
+        {
+            "船营区/计划开工.yaml": started,
+            "船营区/未入统.yaml": unstat,
+            "船营区/在建.yaml": building,
+            "高新区/招商.yaml": None,
+            "高新区/计划开工.yaml": planned_gx,
+        },
+    )
     r.git("tag", "v2")
     r.commit("误提交：缩进用了 Tab", {"船营区/在建.yaml": building.replace("  - 编号: CY-2", "\t- 编号: CY-2")})
     r.commit("改正缩进", {"船营区/在建.yaml": building})
@@ -189,8 +213,13 @@ def test_invalid_commit_is_reported_per_file_not_a_crash(repo: Repo) -> None:
     result = runner.invoke(app, ["diff", "v2", "HEAD~1", "--ledgers", str(repo.root / "ledgers"), "-f", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["无效文件"] == [{"版本": "HEAD~1（" + repo.git("rev-parse", "HEAD~1")[:8] + "）",
-                                "文件": data["无效文件"][0]["文件"], "错误数": 1}]
+    assert data["无效文件"] == [
+        {
+            "版本": "HEAD~1（" + repo.git("rev-parse", "HEAD~1")[:8] + "）",
+            "文件": data["无效文件"][0]["文件"],
+            "错误数": 1,
+        }
+    ]
     assert data["无效文件"][0]["文件"].endswith("船营区/在建.yaml")
     assert {r["编号"]: r["事件"] for r in data["项目变动"]} == {"CY-2": ["无法比较"], "CY-3": ["无法比较"]}
 
@@ -225,10 +254,13 @@ def test_log_through_the_cli(repo: Repo) -> None:
     assert missing.exit_code == 1 and "XX-9" in missing.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["diff", "nosuch"], "找不到版本「nosuch」"),
-    (["diff", "--", "--output=/tmp/x"], "找不到版本「--output=/tmp/x」"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["diff", "nosuch"], "找不到版本「nosuch」"),
+        (["diff", "--", "--output=/tmp/x"], "找不到版本「--output=/tmp/x」"),
+    ],
+)
 def test_bad_revisions_exit_2(repo: Repo, args: list[str], message: str) -> None:
     result = runner.invoke(app, [*args[:1], "--ledgers", str(repo.root / "ledgers"), *args[1:]])
     assert result.exit_code == 2

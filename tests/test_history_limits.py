@@ -25,10 +25,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from xiangmu_cli.base.limits import Limits, using
 from xiangmu_cli.cli import app
 from xiangmu_cli.history.diff import diff_repositories
 from xiangmu_cli.history.git import Git, load_revision, project_log
-from xiangmu_cli.base.limits import Limits, using
 
 from .test_history import BUILDING, CONFIG, DEAL, PLANNED, UNSTAT, Repo
 
@@ -48,8 +48,15 @@ def _limited() -> None:
 
 def xm(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """``xm ARGS`` in a subprocess with at most AS_LIMIT bytes of address space."""
-    return subprocess.run([sys.executable, "-m", "xiangmu_cli", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=_limited, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "xiangmu_cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_limited,
+        check=False,
+    )
 
 
 def _sparse(path: Path, size: int) -> None:
@@ -64,8 +71,16 @@ def history(tmp_path: Path) -> Repo:
     root = tmp_path / "ledger-repo"
     root.mkdir()
     r = Repo(root.resolve())
-    r.commit("初始台账", {"xiangmu.yaml": CONFIG, "船营区/计划开工.yaml": PLANNED, "船营区/在建.yaml": BUILDING,
-                        "船营区/未入统.yaml": UNSTAT, "高新区/招商.yaml": DEAL})
+    r.commit(
+        "初始台账",
+        {
+            "xiangmu.yaml": CONFIG,
+            "船营区/计划开工.yaml": PLANNED,
+            "船营区/在建.yaml": BUILDING,
+            "船营区/未入统.yaml": UNSTAT,
+            "高新区/招商.yaml": DEAL,
+        },
+    )
     return r
 
 
@@ -74,6 +89,7 @@ def _no_traceback(done: subprocess.CompletedProcess[str]) -> None:
 
 
 # --- a large blob in history --------------------------------------------------------------------
+
 
 @pytest.fixture
 def big_blob(history: Repo) -> Repo:
@@ -109,7 +125,10 @@ def test_log_never_reads_a_blob_over_the_file_limit(big_blob: Repo) -> None:
     assert done.returncode == 0, done.stderr
     commits = json.loads(done.stdout)["提交"]
     assert [(c["说明"], c["事件"]) for c in commits] == [
-        ("恢复在建台账", ["无法比较"]), ("误提交大文件", ["无法比较"]), ("初始台账", ["新增"])]
+        ("恢复在建台账", ["无法比较"]),
+        ("误提交大文件", ["无法比较"]),
+        ("初始台账", ["新增"]),
+    ]
     assert all("文件过大（60.0 MB）" in c["备注"] for c in commits[:2])
     assert "E009" in done.stderr and "文件过大" in done.stderr
 
@@ -150,10 +169,16 @@ def test_a_revision_is_read_up_to_a_total_budget(history: Repo) -> None:
     # Five files just under a 1 MB per-file limit, 4 MB in all: the revision budget (4 × the
     # per-file limit) is spent on the files in git's (byte) order and the last is E009, unread.
     padding = "#" * (1024 * 1000) + "\n"
-    history.commit("五个接近上限的文件", {
-        "船营区/计划开工.yaml": PLANNED + padding, "船营区/在建.yaml": BUILDING + padding,
-        "船营区/未入统.yaml": UNSTAT + padding, "高新区/招商.yaml": DEAL + padding,
-        "高新区/在建.yaml": "项目: []\n" + padding})
+    history.commit(
+        "五个接近上限的文件",
+        {
+            "船营区/计划开工.yaml": PLANNED + padding,
+            "船营区/在建.yaml": BUILDING + padding,
+            "船营区/未入统.yaml": UNSTAT + padding,
+            "高新区/招商.yaml": DEAL + padding,
+            "高新区/在建.yaml": "项目: []\n" + padding,
+        },
+    )
     git = Git(history.root / "ledgers")
     with using(Limits(max_file_bytes=2**20)):
         repo, _ = load_revision(git, history.root / "ledgers", "HEAD")
@@ -181,8 +206,13 @@ def test_too_many_files_at_a_revision_is_one_problem_and_no_removal(history: Rep
 
 
 def _blob(repo: Repo, data: bytes) -> str:
-    return subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.root, input=data, capture_output=True,
-                          check=True).stdout.decode().strip()
+    return (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"], cwd=repo.root, input=data, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .strip()
+    )
 
 
 def test_a_huge_commit_subject_is_clipped(history: Repo) -> None:
@@ -194,6 +224,7 @@ def test_a_huge_commit_subject_is_clipped(history: Repo) -> None:
 
 
 # --- symbolic links in history ------------------------------------------------------------------
+
 
 def _link(repo: Repo, rel: str, target: str, message: str) -> None:
     path = repo.root / "ledgers" / rel
@@ -230,7 +261,10 @@ def test_a_symlinked_ledger_file_in_history_is_unreadable_not_removed(history: R
     # And in xm log.
     rows_log = project_log(Git(history.root / "ledgers"), history.root / "ledgers", "CY-2")
     assert [(r["说明"], r["事件"]) for r in rows_log] == [
-        ("恢复在建台账", ["无法比较"]), ("在建台账改为链接", ["无法比较"]), ("初始台账", ["新增"])]
+        ("恢复在建台账", ["无法比较"]),
+        ("在建台账改为链接", ["无法比较"]),
+        ("初始台账", ["新增"]),
+    ]
     assert "符号链接" in rows_log[1]["备注"]
 
 
@@ -257,7 +291,10 @@ def test_a_symlinked_ledgers_folder_or_a_submodule_in_history(history: Repo) -> 
     history.git("commit", "-q", "-m", "地区文件夹成了子模块")
     data, stderr = _diff_json(history, "HEAD~1", "HEAD")
     assert {r["编号"]: r["事件"] for r in data["项目变动"]} == {
-        "CY-1": ["无法比较"], "CY-2": ["无法比较"], "CY-3": ["无法比较"]}
+        "CY-1": ["无法比较"],
+        "CY-2": ["无法比较"],
+        "CY-3": ["无法比较"],
+    }
     assert "ledgers/船营区: E203" in stderr
     # The whole ledgers folder a symbolic link: E203 on the folder, nothing 移除.
     history.git("rm", "-rq", "--cached", "ledgers")
@@ -276,6 +313,7 @@ def test_a_symlinked_config_in_history_is_e203_not_missing(history: Repo) -> Non
 
 
 # --- xm textconv ----------------------------------------------------------------------------------
+
 
 def test_textconv_refuses_a_fifo_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "在建.yaml"
@@ -311,8 +349,15 @@ def test_textconv_shows_a_too_large_file_as_one_line(tmp_path: Path) -> None:
 def test_git_diff_with_the_textconv_driver_survives_a_large_blob(big_blob: Repo) -> None:
     (big_blob.root / ".gitattributes").write_text("ledgers/**/*.yaml diff=xm\n", encoding="utf-8")
     big_blob.git("config", "diff.xm.textconv", f"{sys.executable} -m xiangmu_cli textconv")
-    done = subprocess.run(["git", "diff", "HEAD~2", "HEAD~1"], cwd=big_blob.root, capture_output=True, text=True,
-                          timeout=120, check=False, preexec_fn=_limited)
+    done = subprocess.run(
+        ["git", "diff", "HEAD~2", "HEAD~1"],
+        cwd=big_blob.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=_limited,
+    )
     assert done.returncode == 0, done.stderr
     assert "+# xm：文件过大" in done.stdout and "-[CY-2] 名称: 北山大道改造" in done.stdout
     assert len(done.stdout) < 10_000

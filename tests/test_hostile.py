@@ -15,26 +15,38 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from xiangmu_cli.reading import loading
-from xiangmu_cli.cli import app
 from xiangmu_cli.base.limits import Limits, using
+from xiangmu_cli.cli import app
 from xiangmu_cli.ledger.problems import suggest
+from xiangmu_cli.reading import loading
 
 from .conftest import write_repo
 
 runner = CliRunner()
 CONFIG = "名称: 测试\n年度: 2018\n地区:\n  - {名称: 船营区, 类型: 区县}\n"
-PROJECT = ("  - 编号: {id}\n    名称: {name}\n    总投资: 12000\n    项目秘书: 王芳\n    建设性质: 新建\n"
-           "    开工日期: 2018-03-15\n    年度计划投资: 6000\n")
+PROJECT = (
+    "  - 编号: {id}\n    名称: {name}\n    总投资: 12000\n    项目秘书: 王芳\n    建设性质: 新建\n"
+    "    开工日期: 2018-03-15\n    年度计划投资: 6000\n"
+)
 
 
-def _xm_limited(args: list[str], cwd: Path, megabytes: int = 600, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+def _xm_limited(
+    args: list[str], cwd: Path, megabytes: int = 600, timeout: int = 120
+) -> subprocess.CompletedProcess[str]:
     """xm in a child whose address space is capped: running out of memory fails the test."""
-    code = ("import resource, sys; "
-            f"resource.setrlimit(resource.RLIMIT_AS, ({megabytes} << 20, {megabytes} << 20)); "
-            "from xiangmu_cli.cli import main; sys.argv = ['xm'] + sys.argv[1:]; main()")
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "XM_CACHE": "0"})
+    code = (
+        "import resource, sys; "
+        f"resource.setrlimit(resource.RLIMIT_AS, ({megabytes} << 20, {megabytes} << 20)); "
+        "from xiangmu_cli.cli import main; sys.argv = ['xm'] + sys.argv[1:]; main()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "XM_CACHE": "0"},
+    )
 
 
 def test_a_flood_of_empty_items_is_cut_with_a_count(tmp_path: Path) -> None:
@@ -89,7 +101,9 @@ def test_control_characters_are_refused_and_never_printed(tmp_path: Path, escape
 
 def test_control_characters_in_keys_and_file_names_are_escaped(tmp_path: Path) -> None:
     body = "项目:\n" + PROJECT.format(id="A1", name="甲") + '    "备注\\e[2J": 1\n'
-    root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": body, "船\x1b[31m营/在建.yaml": "项目: []\n"})
+    root = write_repo(
+        tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": body, "船\x1b[31m营/在建.yaml": "项目: []\n"}
+    )
     result = runner.invoke(app, ["validate", "--ledgers", str(root)])
     assert result.exit_code == 1 and "\x1b" not in result.stdout
     assert "备注\\x1b[2J" in result.stdout and "船\\x1b[31m营" in result.stdout

@@ -21,13 +21,13 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.output.html import render_html
-from xiangmu_cli.reading.loading import load
 from xiangmu_cli.figures.overdue import KINDS, overdue_items
 from xiangmu_cli.figures.report import monthly_report
-from xiangmu_cli.output.tables import Chart, Column, Document, Table
 from xiangmu_cli.output.formats import infer_format, render
+from xiangmu_cli.output.html import render_html
+from xiangmu_cli.output.tables import Chart, Column, Document, Table
 from xiangmu_cli.output.views import monthly_document
+from xiangmu_cli.reading.loading import load
 
 from .conftest import ROOT, load_repo
 
@@ -88,6 +88,7 @@ FIXTURE = {
 
 
 # --- a small reader of the page ------------------------------------------------------------------
+
 
 @dataclass
 class Svg:
@@ -165,9 +166,14 @@ def bar_chart(svg: Svg) -> dict[str, Any]:
     labels = [t for a, t in svg.texts if a.get("text-anchor") == "end" and a.get("class") != "value"]
     values = [t for a, t in svg.texts if a.get("class") == "value"]
     ticks = {t: Decimal(a["x"]) for a, t in svg.texts if a.get("class") == "tick"}
-    return {"labels": labels, "values": values, "ticks": ticks,
-            "widths": [Decimal(b["width"]) for b in svg.bars], "classes": [b["class"] for b in svg.bars],
-            "markers": [Decimal(x) for x in svg.markers]}
+    return {
+        "labels": labels,
+        "values": values,
+        "ticks": ticks,
+        "widths": [Decimal(b["width"]) for b in svg.bars],
+        "classes": [b["class"] for b in svg.bars],
+        "markers": [Decimal(x) for x in svg.markers],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +188,7 @@ def fixture_root(tmp_path: Path) -> Path:
 
 
 # --- structure -------------------------------------------------------------------------------------
+
 
 def test_every_table_has_the_cells_of_plain(demo_doc: Document) -> None:
     page = parse(render_html(demo_doc))
@@ -246,8 +253,14 @@ def test_fixture_report_by_hand(fixture_root: Path) -> None:
     repo = load(fixture_root)
     page = parse(render_html(monthly_document(monthly_report(repo, AS_OF))))
     assert dict(page.cards) == {
-        "完成投资（万元）": "1,800", "投资完成率": "60.0%", "进度差": "-15.0%", "当月完成投资（万元）": "1,500",
-        "在建项目数": "2", "新开工项目数": "0", "开工率": "—", "逾期事项": "2",
+        "完成投资（万元）": "1,800",
+        "投资完成率": "60.0%",
+        "进度差": "-15.0%",
+        "当月完成投资（万元）": "1,500",
+        "在建项目数": "2",
+        "新开工项目数": "0",
+        "开工率": "—",
+        "逾期事项": "2",
     }
     assert len(page.svgs) == 2  # no 考评 configured: no ranking chart
     progress, overdue = (bar_chart(svg) for svg in page.svgs)
@@ -258,8 +271,9 @@ def test_fixture_report_by_hand(fixture_root: Path) -> None:
     assert progress["markers"] == [progress["ticks"]["75.0%"]] * 2
     assert overdue["values"] == ["1" if k in ("问题超期", "超期未竣工") else "0" for k in KINDS]
     assert list(overdue["ticks"]) == ["0", "1"]
-    assert overdue["widths"] == [Decimal(0) if v == "0" else overdue["ticks"]["1"] - overdue["ticks"]["0"]
-                                 for v in overdue["values"]]
+    assert overdue["widths"] == [
+        Decimal(0) if v == "0" else overdue["ticks"]["1"] - overdue["ticks"]["0"] for v in overdue["values"]
+    ]
     summary = page.tables[3]
     assert summary["headers"] == ["类型", "项数"] and ["问题超期", "1"] in summary["rows"]
 
@@ -279,8 +293,12 @@ def test_ledger_values_are_escaped(fixture_root: Path) -> None:
 
 def test_chart_labels_are_escaped_too() -> None:
     rows = [{"名称": SCRIPT, "值": Decimal(3)}, {"名称": IMG, "值": Decimal(1)}]
-    doc = Document(SCRIPT, {"来源": IMG}, [Table("表", [Column("名称"), Column("值", kind="count")], rows)],
-                   charts=[Chart(SCRIPT, "表", "名称", "值", note=IMG)])
+    doc = Document(
+        SCRIPT,
+        {"来源": IMG},
+        [Table("表", [Column("名称"), Column("值", kind="count")], rows)],
+        charts=[Chart(SCRIPT, "表", "名称", "值", note=IMG)],
+    )
     html = render_html(doc)
     assert "<script" not in html and "<img" not in html
     chart = bar_chart(parse(html).svgs[0])
@@ -310,6 +328,7 @@ def test_every_command_renders_html_deterministically(command: list[str]) -> Non
 
 # --- CLI -------------------------------------------------------------------------------------------
 
+
 def test_html_is_inferred_from_the_extension() -> None:
     assert infer_format("报告.html", None, True) == "html"
     assert infer_format("REPORT.HTM", None, False) == "html"
@@ -330,8 +349,9 @@ def test_monthly_report_written_to_a_file(tmp_path: Path, args: list[str]) -> No
 
 def test_fixture_region_report(fixture_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "高新区.html"
-    result = runner.invoke(app, ["report", "monthly", "--ledgers", str(fixture_root), "--region", "高新区",
-                                 "-o", str(out)])
+    result = runner.invoke(
+        app, ["report", "monthly", "--ledgers", str(fixture_root), "--region", "高新区", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     page = parse(out.read_text(encoding="utf-8"))
     progress = bar_chart(page.svgs[0])
@@ -343,17 +363,36 @@ def test_fixture_region_report(fixture_root: Path, tmp_path: Path) -> None:
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium fonts-noto-cjk; .ci/run does)")
+    CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium fonts-noto-cjk; .ci/run does)"
+)
 COLOURS = {"ahead": (0x1E, 0x8A, 0x57), "behind": (0xC0, 0x39, 0x2B), "plain": (0x3A, 0x6E, 0xA5)}
 
 
 def chromium(tmp_path: Path, page: Path, *args: str) -> None:
     assert CHROMIUM is not None
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--disable-extensions", f"--user-data-dir={tmp_path / 'profile'}", *args, page.as_uri()]
-    subprocess.run(command, check=True, capture_output=True, timeout=180, cwd=tmp_path,
-                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *args,
+        page.as_uri(),
+    ]
+    subprocess.run(
+        command,
+        check=True,
+        capture_output=True,
+        timeout=180,
+        cwd=tmp_path,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def read_png(path: Path) -> tuple[int, int, list[bytes], int]:
@@ -362,8 +401,8 @@ def read_png(path: Path) -> tuple[int, int, list[bytes], int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     pos, chunks, header = 8, [], b""
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             header = body
         elif kind == b"IDAT":
@@ -374,7 +413,7 @@ def read_png(path: Path) -> tuple[int, int, list[bytes], int]:
     bpp = 3 if colour == 2 else 4
     raw, stride, rows, prev = zlib.decompress(b"".join(chunks)), width * bpp, [], bytes(width * bpp)
     for y in range(height):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         for i in range(stride):
             a = line[i - bpp] if i >= bpp else 0
             b, c = prev[i], prev[i - bpp] if i >= bpp else 0

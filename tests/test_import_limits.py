@@ -76,8 +76,14 @@ def _limit_memory() -> None:
 
 def run_xm(*args: str | Path, cwd: Path, timeout: float = 60, env: dict[str, str] | None = None) -> Run:
     """``xm args…`` in a child limited to 1 GiB of address space; a hang fails the test."""
-    result = subprocess.run([sys.executable, "-c", _WRAPPER, *map(str, args)], cwd=cwd, capture_output=True,
-                            timeout=timeout, preexec_fn=_limit_memory, env={**os.environ, **(env or {})})
+    result = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        timeout=timeout,
+        preexec_fn=_limit_memory,
+        env={**os.environ, **(env or {})},
+    )
     stderr = result.stderr.decode("utf-8", "replace")
     rss = float("inf")
     if "XM-MAXRSS-KB " in stderr:
@@ -92,11 +98,25 @@ def repo(tmp_path: Path) -> Path:
 
 
 def import_(kind: str, file: Path, repo: Path, *extra: str, **kwargs: object) -> Run:
-    return run_xm("import", kind, file, "--ledger", "在建", "--region", "船营区", "--ledgers", repo, "--dry-run",
-                  *extra, cwd=file.parent, **kwargs)  # type: ignore[arg-type]
+    return run_xm(
+        "import",
+        kind,
+        file,
+        "--ledger",
+        "在建",
+        "--region",
+        "船营区",
+        "--ledgers",
+        repo,
+        "--dry-run",
+        *extra,
+        cwd=file.parent,
+        **kwargs,
+    )  # type: ignore[arg-type]
 
 
 # --- building workbooks -------------------------------------------------------------------------
+
 
 def book_bytes(rows: list[list[object]] | None = None, title: str = "在建") -> bytes:
     wb = Workbook()
@@ -129,8 +149,12 @@ def patched(name: str, change, data: bytes | None = None) -> bytes:  # type: ign
 
 
 def with_merge(ref: str) -> bytes:
-    return patched(SHEET, lambda x: x.replace(
-        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="%s"/></mergeCells>' % ref.encode()))
+    return patched(
+        SHEET,
+        lambda x: x.replace(
+            b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="%s"/></mergeCells>' % ref.encode()
+        ),
+    )
 
 
 def raw_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
@@ -140,8 +164,29 @@ def raw_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
         encoded, offset = name.encode(), len(out)
         out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, 0, 0x21, crc, len(data), size, len(encoded), 0)
         out += encoded + data
-        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, 8, 0, 0x21, crc, len(data), size,
-                               len(encoded), 0, 0, 0, 0, 0, offset) + encoded
+        central += (
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0x800,
+                8,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
     start = len(out)
     out += central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central), start, 0)
     return bytes(out)
@@ -175,16 +220,21 @@ def with_shared_strings(xml: bytes, book: bytes | None = None) -> bytes:
     files = members(book if book is not None else book_bytes())
     files["xl/sharedStrings.xml"] = xml
     files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-                     b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
     return pack(files)
 
 
 SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>'
-LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY lol "lol">'
-          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-                     for i in range(1, 10)) + b"]>" + SST)
-EXTERNAL = (b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY lol9 SYSTEM "file:///etc/passwd">]>' + SST)
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY lol "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+    + b"]>"
+    + SST
+)
+EXTERNAL = b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY lol9 SYSTEM "file:///etc/passwd">]>' + SST
 
 
 def write(path: Path, data: bytes) -> Path:
@@ -193,6 +243,7 @@ def write(path: Path, data: bytes) -> Path:
 
 
 # --- the review's findings ----------------------------------------------------------------------
+
 
 def test_a_merged_range_over_the_whole_sheet_is_refused_naming_it(tmp_path: Path, repo: Path) -> None:
     book = write(tmp_path / "合并.xlsx", with_merge("A1:XFD1048576"))
@@ -212,8 +263,9 @@ def test_a_member_unpacking_to_a_thousand_times_its_size_is_refused(tmp_path: Pa
 
 
 def test_the_import_file_size_limit_and_its_option(tmp_path: Path, repo: Path) -> None:
-    rows = [[*HEADER, "联系电话"]] + [[f"CY-X-{i}", "项目", 6000, "新建", "2018-05-01", 1000, "1" * 60_000]
-                                     for i in range(20)]  # the long column is not imported
+    rows = [[*HEADER, "联系电话"]] + [
+        [f"CY-X-{i}", "项目", 6000, "新建", "2018-05-01", 1000, "1" * 60_000] for i in range(20)
+    ]  # the long column is not imported
     csv_file = write(tmp_path / "大.csv", "\n".join(",".join(map(str, r)) for r in rows).encode())
     assert 1 << 20 < csv_file.stat().st_size < 2 << 20
     import_("csv", csv_file, repo, "--max-file-mb", "1").clean(1, "大.csv", "过大", "--max-file-mb")
@@ -234,16 +286,25 @@ def test_the_cell_limit_and_its_option(tmp_path: Path, repo: Path) -> None:
 
 def test_the_extent_comes_from_the_cells_never_from_the_dimension_record(tmp_path: Path, repo: Path) -> None:
     # A lying <dimension> costs nothing (openpyxl's read-only mode would pad every row to it) …
-    lying = write(tmp_path / "范围.xlsx", patched(SHEET, lambda x: x.replace(b'<dimension ref="A1:F2" />',
-                                                                              b'<dimension ref="A1:XFD1048576" />')))
+    lying = write(
+        tmp_path / "范围.xlsx",
+        patched(SHEET, lambda x: x.replace(b'<dimension ref="A1:F2" />', b'<dimension ref="A1:XFD1048576" />')),
+    )
     assert import_("xlsx", lying, repo).clean(0).stdout.count("+  - 编号: CY-NEW-1") == 1
     # … a value in the last cell of the grid is refused, naming it (17 billion cells otherwise).
-    far = write(tmp_path / "远.xlsx", patched(SHEET, lambda x: x.replace(
-        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')))
+    far = write(
+        tmp_path / "远.xlsx",
+        patched(
+            SHEET,
+            lambda x: x.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'),
+        ),
+    )
     import_("xlsx", far, repo).clean(1, "远.xlsx", "工作表「在建」", "XFD1048576", "--max-cells")
     # a cell outside Excel's grid is a broken file
-    outside = write(tmp_path / "外.xlsx", patched(SHEET, lambda x: x.replace(
-        b"</sheetData>", b'<row r="3"><c r="XFE3"><v>1</v></c></row></sheetData>')))
+    outside = write(
+        tmp_path / "外.xlsx",
+        patched(SHEET, lambda x: x.replace(b"</sheetData>", b'<row r="3"><c r="XFE3"><v>1</v></c></row></sheetData>')),
+    )
     import_("xlsx", outside, repo).clean(1, "外.xlsx", "XFE3", "16384")
 
 
@@ -262,8 +323,7 @@ def test_broken_archives_and_sheets_are_bad_input_files(tmp_path: Path, repo: Pa
         "加密.xlsx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "密码"),
         "坏表.xlsx": (patched(SHEET, lambda x: x[: len(x) // 2]), "工作表「在建」"),
         "坏样式.xlsx": (patched("xl/styles.xml", lambda x: b"<styleSheet><"), "不是有效的 .xlsx"),
-        "坏数字.xlsx": (patched(SHEET, lambda x: x.replace(b"<v>6000</v>", b"<v>" + b"9" * 5000 + b"</v>")),
-                      "第 2 行"),
+        "坏数字.xlsx": (patched(SHEET, lambda x: x.replace(b"<v>6000</v>", b"<v>" + b"9" * 5000 + b"</v>")), "第 2 行"),
         "坏编码.xlsx": (patched(SHEET, lambda x: b'<?xml version="1.0" encoding="cp500"?>' + x), "编码"),
         "UTF16.xlsx": (patched(SHEET, lambda x: x.decode().encode("utf-16")), "UTF-16"),
     }
@@ -275,14 +335,16 @@ def test_element_floods_and_giant_tags_are_refused_before_openpyxl_builds_them(t
     # 600,000 elements in styles.xml (numbers vary so that it packs only ~10:1) would be ~0.6 GB
     # of objects in openpyxl; a 3 MB cell text is 100 times Excel's longest.
     flood = b"".join(b'<x a="%d"/>' % (i * 7919 % 1000003) for i in range(600_000))
-    styles = write(tmp_path / "样式.xlsx", patched("xl/styles.xml", lambda x: x.replace(b"</styleSheet>",
-                                                                                       flood + b"</styleSheet>")))
+    styles = write(
+        tmp_path / "样式.xlsx",
+        patched("xl/styles.xml", lambda x: x.replace(b"</styleSheet>", flood + b"</styleSheet>")),
+    )
     import_("xlsx", styles, repo).clean(1, "样式.xlsx", "xl/styles.xml", "元素")
     # ~3 MB of text, patched in (openpyxl writes 32,767 characters at most)
     text = "".join(chr(0x4E00 + i * 7919 % 20000) for i in range(1_000_000)).encode()
     giant = write(tmp_path / "长.xlsx", patched(SHEET, lambda x: x.replace("新项目".encode(), text)))
     import_("xlsx", giant, repo).clean(1, "长.xlsx", "1 MB")
-    wide = b"<row r=\"3\">" + b"".join(b"<c><v>1</v></c>" for _ in range(20_000)) + b"</row>"
+    wide = b'<row r="3">' + b"".join(b"<c><v>1</v></c>" for _ in range(20_000)) + b"</row>"
     row = write(tmp_path / "宽.xlsx", patched(SHEET, lambda x: x.replace(b"</sheetData>", wide + b"</sheetData>")))
     import_("xlsx", row, repo).clean(1, "宽.xlsx", "16384")
 
@@ -295,11 +357,14 @@ def test_too_many_zip_members(tmp_path: Path, repo: Path) -> None:
 
 def test_merged_ranges_beyond_the_bound_or_overlapping(tmp_path: Path, repo: Path) -> None:
     import_("xlsx", write(tmp_path / "大合并.xlsx", with_merge("A1:Z10000")), repo).clean(
-        1, "合并单元格 A1:Z10000", "260000")
+        1, "合并单元格 A1:Z10000", "260000"
+    )
     import_("xlsx", write(tmp_path / "坏合并.xlsx", with_merge("A1:Q")), repo).clean(1, "「A1:Q」", "无效")
     many = b'<mergeCells count="40">' + b'<mergeCell ref="A1:E20000"/>' * 40 + b"</mergeCells>"
-    flood = patched(SHEET, lambda x: x.replace(b"</sheetData>", b'<row r="20000"><c r="F20000"><v>1</v></c></row>'
-                                               b"</sheetData>" + many))
+    flood = patched(
+        SHEET,
+        lambda x: x.replace(b"</sheetData>", b'<row r="20000"><c r="F20000"><v>1</v></c></row></sheetData>' + many),
+    )
     import_("xlsx", write(tmp_path / "重叠.xlsx", flood), repo).clean(1, "重叠.xlsx", "合并单元格")
 
 
@@ -309,14 +374,18 @@ def test_values_excel_cannot_hold_do_not_crash_the_import(tmp_path: Path, repo: 
     rows = [[*HEADER, "重点"], [*ROW, True]]
     book = write(tmp_path / "逻辑.xlsx", book_bytes(rows))
     assert "+  - 编号: CY-NEW-1" in import_("xlsx", book, repo).clean(0).stdout
-    inf = patched(SHEET, lambda x: x.replace(b'<c r="E2" t="inlineStr"><is><t>2018-05-01</t></is></c>',
-                                             b'<c r="E2"><v>1e999</v></c>').replace(
-        "<c r=\"B2\" t=\"inlineStr\"><is><t>新项目</t></is></c>".encode(), b'<c r="B2"><v>-1e999</v></c>'))
+    inf = patched(
+        SHEET,
+        lambda x: x.replace(
+            b'<c r="E2" t="inlineStr"><is><t>2018-05-01</t></is></c>', b'<c r="E2"><v>1e999</v></c>'
+        ).replace('<c r="B2" t="inlineStr"><is><t>新项目</t></is></c>'.encode(), b'<c r="B2"><v>-1e999</v></c>'),
+    )
     result = import_("xlsx", write(tmp_path / "无穷.xlsx", inf), repo).clean(1)
     assert "第 2 行 B 列「名称」" in result.stdout and "第 2 行 E 列「开工日期」" in result.stdout
 
 
 # --- CSV ----------------------------------------------------------------------------------------
+
 
 def test_hostile_csv_files(tmp_path: Path, repo: Path) -> None:
     header = ",".join(HEADER).encode()
@@ -341,6 +410,7 @@ def test_control_characters_from_a_file_are_shown_escaped(tmp_path: Path, repo: 
 
 # --- files that are not files -------------------------------------------------------------------
 
+
 def test_fifos_devices_and_directories_never_hang(tmp_path: Path, repo: Path) -> None:
     fifo = tmp_path / "管道.xlsx"
     os.mkfifo(fifo)
@@ -350,8 +420,19 @@ def test_fifos_devices_and_directories_never_hang(tmp_path: Path, repo: Path) ->
     (tmp_path / "zero.yaml").symlink_to("/dev/zero")
     (tmp_path / "链接.xlsx").symlink_to(book)
     import_("xlsx", fifo, repo, timeout=30).clean(2, "管道.xlsx", "命名管道")
-    run_xm("import", "xlsx", "/dev/zero", "--ledger", "在建", "--region", "船营区", "--ledgers", repo,
-           cwd=tmp_path, timeout=30).clean(2, "/dev/zero", "字符设备")
+    run_xm(
+        "import",
+        "xlsx",
+        "/dev/zero",
+        "--ledger",
+        "在建",
+        "--region",
+        "船营区",
+        "--ledgers",
+        repo,
+        cwd=tmp_path,
+        timeout=30,
+    ).clean(2, "/dev/zero", "字符设备")
     import_("csv", tmp_path, repo, timeout=30).clean(2, "目录")
     import_("xlsx", book, repo, "--map", str(map_fifo), timeout=30).clean(2, "map.yaml", "命名管道")
     import_("xlsx", book, repo, "--map", "/dev/zero", timeout=30).clean(2, "/dev/zero", "字符设备")
@@ -374,10 +455,35 @@ def test_hostile_header_maps(tmp_path: Path, repo: Path) -> None:
 
 # --- fuzzing ------------------------------------------------------------------------------------
 
-_TOKENS = [b"<", b">", b"/>", b"</row>", b"<row>", b"<c>", b'<c r="A1">', b'<c t="s"><v>99</v></c>', b"<v>1e999</v>",
-           b'<mergeCell ref="A1:B2"/>', b"&amp;", b"&#0;", b"\x00", b"\xff", b'r="0"', b'r="XFD9"', b't="b"', b't="d"',
-           b't="e"', b"<v>x</v>", b'<dimension ref="A1:ZZZ9"/>', b"<f>SUM(A1)</f>", b's="99999"', b"<sheetData/>",
-           b"<![CDATA[", b"<!-- -->", b'<sheet name="x" sheetId="1" r:id="rId9"/>']
+_TOKENS = [
+    b"<",
+    b">",
+    b"/>",
+    b"</row>",
+    b"<row>",
+    b"<c>",
+    b'<c r="A1">',
+    b'<c t="s"><v>99</v></c>',
+    b"<v>1e999</v>",
+    b'<mergeCell ref="A1:B2"/>',
+    b"&amp;",
+    b"&#0;",
+    b"\x00",
+    b"\xff",
+    b'r="0"',
+    b'r="XFD9"',
+    b't="b"',
+    b't="d"',
+    b't="e"',
+    b"<v>x</v>",
+    b'<dimension ref="A1:ZZZ9"/>',
+    b"<f>SUM(A1)</f>",
+    b's="99999"',
+    b"<sheetData/>",
+    b"<![CDATA[",
+    b"<!-- -->",
+    b'<sheet name="x" sheetId="1" r:id="rId9"/>',
+]
 
 
 @functools.cache
@@ -403,19 +509,25 @@ def _fuzz_base() -> tuple[tuple[str, bytes], ...]:
 
 #: 150 fixed examples (~5 s); XM_FUZZ=long (as for tests/test_fuzz.py): XM_FUZZ_EXAMPLES random ones.
 _LONG = os.environ.get("XM_FUZZ") == "long"
-_FUZZ = settings(max_examples=int(os.environ.get("XM_FUZZ_EXAMPLES", "1500")) if _LONG else 150, deadline=None,
-                 derandomize=not _LONG, database=None, suppress_health_check=list(HealthCheck))
+_FUZZ = settings(
+    max_examples=int(os.environ.get("XM_FUZZ_EXAMPLES", "1500")) if _LONG else 150,
+    deadline=None,
+    derandomize=not _LONG,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 @_FUZZ
 @given(st.data())
-def test_damaged_workbooks_are_read_or_refused_with_a_message(tmp_path_factory: pytest.TempPathFactory,
-                                                              data: st.DataObject) -> None:
+def test_damaged_workbooks_are_read_or_refused_with_a_message(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
     """Random damage to the parts of a workbook (tokens inserted, bytes cut, flipped, repeated, the
     rest cut off) or to the zip itself: the sheet is read, or refused with a Chinese message naming
     the file (an EditError, exit 1 or 2), never another exception (「内部错误」 in the CLI)."""
-    from xiangmu_cli.write.edit import EditError
     from xiangmu_cli.office.importer import read_rows
+    from xiangmu_cli.write.edit import EditError
 
     files = dict(_fuzz_base())
     for _ in range(data.draw(st.integers(1, 3))):
@@ -425,13 +537,13 @@ def test_damaged_workbooks_are_read_or_refused_with_a_message(tmp_path_factory: 
             at = data.draw(st.integers(0, 10**6)) % max(len(body), 1)
             how = data.draw(st.sampled_from(["cut", "insert", "flip", "repeat", "end"]))
             if how == "cut":
-                del body[at:at + data.draw(st.integers(1, 20))]
+                del body[at : at + data.draw(st.integers(1, 20))]
             elif how == "insert":
                 body[at:at] = data.draw(st.sampled_from(_TOKENS))
             elif how == "flip" and body:
                 body[at] = data.draw(st.integers(0, 255))
             elif how == "repeat":
-                body[at:at] = body[at:at + data.draw(st.integers(1, 300))] * data.draw(st.integers(1, 50))
+                body[at:at] = body[at : at + data.draw(st.integers(1, 300))] * data.draw(st.integers(1, 50))
             else:
                 del body[at:]
         files[name] = bytes(body)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from xiangmu_cli.cli import app
 from xiangmu_cli.base.limits import DEFAULT, Limits, current, using
+from xiangmu_cli.cli import app
 from xiangmu_cli.ledger.problems import Problem, clip
 
 from .conftest import write_repo
@@ -33,12 +33,15 @@ def _codes(problems: list[dict]) -> list[tuple[str, int | None, int | None]]:
     return [(p["code"], p["line"], p["col"]) for p in problems]
 
 
-@pytest.mark.parametrize(("body", "where"), [
-    ("项目:\n  " + "- " * 10_000 + "x\n", (2, 201)),                       # compact block sequences
-    ("项目: " + "[" * 10_000 + "]" * 10_000 + "\n", (1, 104)),               # flow sequences
-    ("项目: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n", (1, 401)),      # flow mappings
-    ("项目:\n" + "".join(" " * i + "a:\n" for i in range(1, 300)) + "\n", (101, 101)),  # block mappings
-])
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ("项目:\n  " + "- " * 10_000 + "x\n", (2, 201)),  # compact block sequences
+        ("项目: " + "[" * 10_000 + "]" * 10_000 + "\n", (1, 104)),  # flow sequences
+        ("项目: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n", (1, 401)),  # flow mappings
+        ("项目:\n" + "".join(" " * i + "a:\n" for i in range(1, 300)) + "\n", (101, 101)),  # block mappings
+    ],
+)
 def test_deep_nesting_is_a_located_syntax_error(tmp_path: Path, body: str, where: tuple[int, int]) -> None:
     root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": body})
     code, problems = _validate(root)
@@ -58,7 +61,10 @@ def test_max_depth_option(tmp_path: Path) -> None:
     assert _codes(_validate(root)[1]) == [("E001", 2, 201)]
     # allowed deeper, it is read, and is then only a project of the wrong type
     code, problems = _validate(root, "--max-depth", "500", "--no-cache")
-    assert (code, [(p["code"], p["message"]) for p in problems]) == (1, [("E103", "项目应为映射（编号: …、名称: … 等）")])
+    assert (code, [(p["code"], p["message"]) for p in problems]) == (
+        1,
+        [("E103", "项目应为映射（编号: …、名称: … 等）")],
+    )
     assert _codes(_validate(root, "--no-cache", env={"XM_MAX_DEPTH": "500"})[1]) == [("E103", 2, 5)]
 
 
@@ -99,7 +105,9 @@ def test_usage_errors_for_bad_limits(tmp_path: Path) -> None:
 
 def test_fifty_megabyte_scalar_gives_a_short_located_message(tmp_path: Path) -> None:
     value = "长" * (50 * 2**20 // 3)
-    root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": PROJECT.replace("总投资: 6000", f"总投资: {value}")})
+    root = write_repo(
+        tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": PROJECT.replace("总投资: 6000", f"总投资: {value}")}
+    )
     assert _codes(_validate(root)[1]) == [("E009", 1, 1)]  # over the default 20 MB
     result = runner.invoke(app, ["validate", "--ledgers", str(root), "--no-cache", "--max-file-mb", "100"])
     assert result.exit_code == 1

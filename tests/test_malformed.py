@@ -74,8 +74,8 @@ def test_malformed_file_in_text_format_never_crashes(tmp_path: Path, name: str) 
 
 
 def test_unreadable_and_oversized_files_are_e009(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from xiangmu_cli.reading import loading
     from xiangmu_cli.base.limits import Limits, using
+    from xiangmu_cli.reading import loading
 
     root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": "项目: []\n" + "# 一些注释\n" * 20})
     with using(Limits(max_file_bytes=100)):

@@ -14,9 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from xiangmu_cli.figures.metrics import (
+    compute_metrics,
+    default_as_of,
+    reported_regions,
+    resolve_as_of,
+    schedule_progress,
+    target_rows,
+)
 from xiangmu_cli.reading.loading import Repository
-from xiangmu_cli.figures.metrics import (compute_metrics, default_as_of, reported_regions, resolve_as_of, schedule_progress,
-                                 target_rows)
 
 from .conftest import load_repo
 
@@ -390,14 +396,37 @@ def test_every_metric_of_the_city_as_of_sep30(main_repo: Repository) -> None:
 
 def test_empty_region_counts_zero_sums_zero_rates_absent(main_repo: Repository) -> None:
     m = compute_metrics(main_repo, SEP30)["昌邑区"]
-    counts = ["在建项目数", "亿元以上项目数", "新建项目数", "续建项目数", "新开工项目数", "新开工亿元以上项目数",
-              "计划开工项目数", "未入统项目数", "竣工项目数", "招商签约项目数", "招商落地项目数",
-              "问题数", "已解决问题数", "超期问题数"]
+    counts = [
+        "在建项目数",
+        "亿元以上项目数",
+        "新建项目数",
+        "续建项目数",
+        "新开工项目数",
+        "新开工亿元以上项目数",
+        "计划开工项目数",
+        "未入统项目数",
+        "竣工项目数",
+        "招商签约项目数",
+        "招商落地项目数",
+        "问题数",
+        "已解决问题数",
+        "超期问题数",
+    ]
     assert {k: m[k] for k in counts} == dict.fromkeys(counts, 0)
     sums = ["年度计划投资", "完成投资", "当月完成投资", "新开工用地面积"]
     assert {k: m[k] for k in sums} == dict.fromkeys(sums, D(0))
-    rates = ["投资完成率", "进度差", "开工率", "复工率", "入统率", "招商落地率", "问题解决率", "秘书配备率",
-             "走访达标率", "投资强度"]
+    rates = [
+        "投资完成率",
+        "进度差",
+        "开工率",
+        "复工率",
+        "入统率",
+        "招商落地率",
+        "问题解决率",
+        "秘书配备率",
+        "走访达标率",
+        "投资强度",
+    ]
     # None, never 0: no 年度投资 target and 年度计划投资 0, so 投资完成率 (and 进度差) is absent too
     assert {k: m[k] for k in rates} == dict.fromkeys(rates)
     assert m["序时进度"] == F(9, 12)  # the calendar, not a ratio of the region's data
@@ -512,6 +541,7 @@ def test_events_after_as_of_have_not_happened(main_repo: Repository) -> None:
 
 # --- default as-of, --month ------------------------------------------------------------------
 
+
 def test_default_as_of_is_the_last_day_of_the_latest_reported_month(main_repo: Repository) -> None:
     # Regions with any 完成投资: 船营区 (02 03 04 05 06 09 10) and 高新区 (01 04 08 09). More than
     # half of 2 is both: months reported by both are 04 and 09, so 2018-09-30 — 船营区 entering
@@ -544,11 +574,14 @@ NO_MONTHS = {
 }
 
 
-@pytest.mark.parametrize(("today", "expected"), [
-    (date(2018, 5, 20), date(2018, 5, 20)),  # inside 年度: today itself
-    (date(2019, 3, 5), date(2018, 12, 31)),  # after 年度: its last day
-    (date(2017, 6, 1), date(2018, 1, 1)),  # before 年度: its first day
-])
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2018, 5, 20), date(2018, 5, 20)),  # inside 年度: today itself
+        (date(2019, 3, 5), date(2018, 12, 31)),  # after 年度: its last day
+        (date(2017, 6, 1), date(2018, 1, 1)),  # before 年度: its first day
+    ],
+)
 def test_default_as_of_without_any_completed_investment(tmp_path: Path, today: date, expected: date) -> None:
     repo = load_repo(tmp_path, NO_MONTHS)
     assert default_as_of(repo, today=today) == expected
@@ -607,21 +640,30 @@ def test_schedule_progress() -> None:
 
 # --- targets ---------------------------------------------------------------------------------
 
+
 def test_target_rows(main_repo: Repository) -> None:
     rows = target_rows(main_repo, SEP30)
     # 全市 first (although written after 船营区 in xiangmu.yaml), then regions in 地区 order;
     # 高新区 has no targets, so no rows.
     assert [(r["地区"], r["指标"]) for r in rows] == [
-        ("全市", "年度投资"), ("全市", "开工率"),
-        ("船营区", "年度投资"), ("船营区", "新开工项目数"), ("船营区", "入统率"),
+        ("全市", "年度投资"),
+        ("全市", "开工率"),
+        ("船营区", "年度投资"),
+        ("船营区", "新开工项目数"),
+        ("船营区", "入统率"),
         ("昌邑区", "问题解决率"),
     ]
     city_invest, city_start, cy_invest, cy_new, cy_stat, cd_solve = rows
     # 年度投资: actual is 完成投资 7100, 完成率 7100/10000, with 序时进度 9/12 and 进度差
     assert city_invest == {
-        "地区": "全市", "指标": "年度投资", "目标": D(10000), "实际": D(7100),
-        "完成率": F(7100, 10000), "是否完成": False,
-        "序时进度": F(9, 12), "进度差": F(7100, 10000) - F(9, 12),
+        "地区": "全市",
+        "指标": "年度投资",
+        "目标": D(10000),
+        "实际": D(7100),
+        "完成率": F(7100, 10000),
+        "是否完成": False,
+        "序时进度": F(9, 12),
+        "进度差": F(7100, 10000) - F(9, 12),
     }
     # a rate target: 开工率 (2 + 1)/(4 + 1) against 0.8
     assert city_start["目标"] == D("0.8")
@@ -635,8 +677,7 @@ def test_target_rows(main_repo: Repository) -> None:
     assert cy_invest["进度差"] == F(2600, 4000) - F(9, 12)  # 0.65 − 0.75 = −0.10
     assert cy_invest["是否完成"] is False
     # a count target: 新开工项目数 2 (CY-1, CY-4) of 3
-    assert (cy_new["目标"], cy_new["实际"], cy_new["完成率"], cy_new["是否完成"]) == (
-        D(3), 2, F(2, 3), False)
+    assert (cy_new["目标"], cy_new["实际"], cy_new["完成率"], cy_new["是否完成"]) == (D(3), 2, F(2, 3), False)
     # a rate target written "60%": 入统率 2/3 ≥ 0.6 → met
     assert cy_stat["目标"] == D("0.6")
     assert cy_stat["实际"] == F(2, 3)

@@ -16,14 +16,16 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.base import fileio
-from xiangmu_cli.cli import app
 from xiangmu_cli.base.fileio import FileChangedError, write_atomic
+from xiangmu_cli.cli import app
 
 from .conftest import ROOT
 
 runner = CliRunner()
-UNFORMATTED = "# 台账\n项目:\n    -   编号: CY-2018-001\n        名称: 甲\n        总投资: 6000\n        项目秘书: 王芳\n" \
-              "        建设性质: 新建\n        开工日期: 2018-03-01\n        年度计划投资: 50\n"
+UNFORMATTED = (
+    "# 台账\n项目:\n    -   编号: CY-2018-001\n        名称: 甲\n        总投资: 6000\n        项目秘书: 王芳\n"
+    "        建设性质: 新建\n        开工日期: 2018-03-01\n        年度计划投资: 50\n"
+)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from xiangmu_cli.reading.loading import Repository
 from xiangmu_cli.figures.overdue import overdue_items
+from xiangmu_cli.reading.loading import Repository
 
 from .conftest import load_repo
 
@@ -393,12 +393,15 @@ UNSTAT_ONLY = """\
 
 
 # CY-3 has not started by 09-30: never 超期未入统, whatever the deadline.
-@pytest.mark.parametrize(("caliber", "expected"), [
-    # 口径.入统时限 set: CY-1 own 08-01 (60 days), CY-2 default 06-30 (92 days)
-    ("口径: {入统时限: 2018-06-30}\n", [("CY-2", date(2018, 6, 30), 92), ("CY-1", date(2018, 8, 1), 60)]),
-    # no 口径.入统时限: CY-1 own only; CY-2 has neither → never overdue
-    ("", [("CY-1", date(2018, 8, 1), 60)]),
-])
+@pytest.mark.parametrize(
+    ("caliber", "expected"),
+    [
+        # 口径.入统时限 set: CY-1 own 08-01 (60 days), CY-2 default 06-30 (92 days)
+        ("口径: {入统时限: 2018-06-30}\n", [("CY-2", date(2018, 6, 30), 92), ("CY-1", date(2018, 8, 1), 60)]),
+        # no 口径.入统时限: CY-1 own only; CY-2 has neither → never overdue
+        ("", [("CY-1", date(2018, 8, 1), 60)]),
+    ],
+)
 def test_stats_deadline_own_default_or_neither(tmp_path: Path, caliber: str, expected: list) -> None:
     config = "名称: 测试台账\n年度: 2018\n" + caliber + "地区:\n  - {名称: 船营区, 类型: 区县}\n"
     repo = load_repo(tmp_path, {"xiangmu.yaml": config, "船营区/未入统.yaml": UNSTAT_ONLY})
@@ -458,32 +461,42 @@ def leak_repo(tmp_path: Path) -> Repository:
 
 
 def leaks(repo: Repository, as_of: date) -> list[tuple]:
-    return [(it["编号"], it["到期日期"], it["逾期天数"]) for it in overdue_items(repo, as_of)
-            if it["类型"] == "投资漏报"]
+    return [
+        (it["编号"], it["到期日期"], it["逾期天数"]) for it in overdue_items(repo, as_of) if it["类型"] == "投资漏报"
+    ]
 
 
-@pytest.mark.parametrize(("as_of", "expected"), [
-    # last day of March → M = 2018-03: LK-1 missed Mar; LK-2 started in M (03-31) and reported
-    # nothing; LK-4 finished 02-28, before M began; LK-5 finished 03-01, inside M → due.
-    (date(2018, 3, 31), [("LK-1", date(2018, 3, 31), 0), ("LK-2", date(2018, 3, 31), 0),
-                         ("LK-5", date(2018, 3, 31), 0)]),
-    # mid-April → M = 2018-03 still (04-15 − 03-31 = 15 days); LK-3 has started (04-01) but
-    # after M → not due.
-    (date(2018, 4, 15), [("LK-1", date(2018, 3, 31), 15), ("LK-2", date(2018, 3, 31), 15),
-                         ("LK-5", date(2018, 3, 31), 15)]),
-    # 2018-02-28 is February's last day → M = 2018-02: LK-1 reported 0 (a reported zero);
-    # LK-2 not started; LK-4 finished 02-28, not before Feb began → due; LK-5 due.
-    (date(2018, 2, 28), [("LK-4", date(2018, 2, 28), 0), ("LK-5", date(2018, 2, 28), 0)]),
-    # 2018-03-30 → M = 2018-02 (30 days): same as above
-    (date(2018, 3, 30), [("LK-4", date(2018, 2, 28), 30), ("LK-5", date(2018, 2, 28), 30)]),
-    # 2018-01-15 → M = 2017-12, outside 年度 → nothing, although LK-4/LK-5 reported nothing
-    (date(2018, 1, 15), []),
-    # 2019-01-15 → M = 2018-12 (15 days): LK-1, LK-2, LK-3 (LK-4/LK-5 finished before Dec)
-    (date(2019, 1, 15), [("LK-1", date(2018, 12, 31), 15), ("LK-2", date(2018, 12, 31), 15),
-                         ("LK-3", date(2018, 12, 31), 15)]),
-    # 2019-01-31 is January's last day → M = 2019-01, outside 年度 → nothing
-    (date(2019, 1, 31), []),
-])
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        # last day of March → M = 2018-03: LK-1 missed Mar; LK-2 started in M (03-31) and reported
+        # nothing; LK-4 finished 02-28, before M began; LK-5 finished 03-01, inside M → due.
+        (
+            date(2018, 3, 31),
+            [("LK-1", date(2018, 3, 31), 0), ("LK-2", date(2018, 3, 31), 0), ("LK-5", date(2018, 3, 31), 0)],
+        ),
+        # mid-April → M = 2018-03 still (04-15 − 03-31 = 15 days); LK-3 has started (04-01) but
+        # after M → not due.
+        (
+            date(2018, 4, 15),
+            [("LK-1", date(2018, 3, 31), 15), ("LK-2", date(2018, 3, 31), 15), ("LK-5", date(2018, 3, 31), 15)],
+        ),
+        # 2018-02-28 is February's last day → M = 2018-02: LK-1 reported 0 (a reported zero);
+        # LK-2 not started; LK-4 finished 02-28, not before Feb began → due; LK-5 due.
+        (date(2018, 2, 28), [("LK-4", date(2018, 2, 28), 0), ("LK-5", date(2018, 2, 28), 0)]),
+        # 2018-03-30 → M = 2018-02 (30 days): same as above
+        (date(2018, 3, 30), [("LK-4", date(2018, 2, 28), 30), ("LK-5", date(2018, 2, 28), 30)]),
+        # 2018-01-15 → M = 2017-12, outside 年度 → nothing, although LK-4/LK-5 reported nothing
+        (date(2018, 1, 15), []),
+        # 2019-01-15 → M = 2018-12 (15 days): LK-1, LK-2, LK-3 (LK-4/LK-5 finished before Dec)
+        (
+            date(2019, 1, 15),
+            [("LK-1", date(2018, 12, 31), 15), ("LK-2", date(2018, 12, 31), 15), ("LK-3", date(2018, 12, 31), 15)],
+        ),
+        # 2019-01-31 is January's last day → M = 2019-01, outside 年度 → nothing
+        (date(2019, 1, 31), []),
+    ],
+)
 def test_missing_investment_month_rule(leak_repo: Repository, as_of: date, expected: list) -> None:
     assert leaks(leak_repo, as_of) == expected
 

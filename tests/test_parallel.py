@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from xiangmu_cli.reading import loading
-from xiangmu_cli.cli import app
 from xiangmu_cli.base.limits import Limits, using
+from xiangmu_cli.cli import app
+from xiangmu_cli.reading import loading
 
 from .conftest import ROOT
 from .test_corpus import CASES, _materialise
@@ -68,8 +68,9 @@ def _broken_across_files(tmp_path: Path) -> Path:
     # validation and of a one-project check) ...
     head, tail = first_text.rsplit("总投资: ", 1)
     first_text = head + "总投资: 1 #" + tail
-    first.write_text(first_text.replace("总投资: ", "总投资: 很多 #", 1).replace("名称: ", "名称称: ", 1),
-                     encoding="utf-8")
+    first.write_text(
+        first_text.replace("总投资: ", "总投资: 很多 #", 1).replace("名称: ", "名称称: ", 1), encoding="utf-8"
+    )
     # ... and a file that does not parse at all.
     files[len(files) // 2].write_text("项目:\n  - 编号: [\n", encoding="utf-8")
     return root

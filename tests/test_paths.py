@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from pydantic_core import SchemaValidator, ValidationError
 from typer.testing import CliRunner
 
-from xiangmu_cli.ledger import units
 from xiangmu_cli.cli import app
+from xiangmu_cli.ledger import units
 from xiangmu_cli.ledger.model import FAST_PATHS
 
 from .conftest import ROOT
@@ -41,20 +41,50 @@ runner = CliRunner()
 # --- fast scalar schemas against their parsers --------------------------------------------------
 
 _WHITESPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2003\u200b\u2028\u3000\ufeff"
-_spaced = st.tuples(st.text(_WHITESPACE, max_size=2), st.text(max_size=6), st.text(_WHITESPACE, max_size=2)).map("".join)
+_spaced = st.tuples(st.text(_WHITESPACE, max_size=2), st.text(max_size=6), st.text(_WHITESPACE, max_size=2)).map(
+    "".join
+)
 _digits = st.text("0123456789０１２", min_size=1, max_size=5)
 _datelike = st.tuples(_digits, st.sampled_from("-/."), _digits, st.sampled_from("-/."), _digits).map("".join)
 _monthlike = st.tuples(_digits, st.sampled_from("-/年"), _digits).map("".join)
 _values = st.one_of(
-    st.none(), st.booleans(),
-    st.integers(min_value=-(10**14), max_value=10**14), st.integers(),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**14), max_value=10**14),
+    st.integers(),
     st.floats(allow_nan=True, allow_infinity=True),
     st.decimals(allow_nan=False, allow_infinity=False),
-    st.dates().map(str), _datelike, _monthlike, _spaced,
-    st.sampled_from(["新建", " 续建", "签约", "洽谈 ", "落地", "区县", "开发区", "是", "否", "true",
-                     "CY-2018-001", "010", "-x", "a b", "2018-09", "2018-13", "2018-02-30", "0000-01-01",
-                     "9999-12-31", "1.2亿", "12,000"]),
-    st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.dates().map(str),
+    _datelike,
+    _monthlike,
+    _spaced,
+    st.sampled_from(
+        [
+            "新建",
+            " 续建",
+            "签约",
+            "洽谈 ",
+            "落地",
+            "区县",
+            "开发区",
+            "是",
+            "否",
+            "true",
+            "CY-2018-001",
+            "010",
+            "-x",
+            "a b",
+            "2018-09",
+            "2018-13",
+            "2018-02-30",
+            "0000-01-01",
+            "9999-12-31",
+            "1.2亿",
+            "12,000",
+        ]
+    ),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
 )
 
 
@@ -86,6 +116,7 @@ def test_every_fast_schema_is_checked() -> None:
 
 # --- whole repositories ---------------------------------------------------------------------------
 
+
 def _module(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"xm_paths_{name}", ROOT / "benchmarks" / f"{name}.py")
     assert spec is not None and spec.loader is not None
@@ -115,9 +146,11 @@ def _generated(tmp: Path, projects: int, seed: int) -> Path:
 def valid_repos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     demo = tmp_path_factory.mktemp("demo") / "ledgers"
     shutil.copytree(ROOT / "ledgers", demo)
-    return {"demo": demo,
-            "generated-1": _generated(tmp_path_factory.mktemp("gen1"), 400, 1),
-            "generated-7": _generated(tmp_path_factory.mktemp("gen7"), 400, 7)}
+    return {
+        "demo": demo,
+        "generated-1": _generated(tmp_path_factory.mktemp("gen1"), 400, 1),
+        "generated-7": _generated(tmp_path_factory.mktemp("gen7"), 400, 7),
+    }
 
 
 @pytest.mark.parametrize("name", ["demo", "generated-1", "generated-7"])

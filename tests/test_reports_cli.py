@@ -15,13 +15,13 @@ from typer.testing import CliRunner
 from wcwidth import wcswidth
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.reading.loading import load
 from xiangmu_cli.figures.metrics import target_rows
 from xiangmu_cli.figures.overdue import overdue_items
 from xiangmu_cli.figures.report import monthly_report, project_rows
 from xiangmu_cli.figures.scoring import evaluate
 from xiangmu_cli.output.formats import render
 from xiangmu_cli.output.views import monthly_document
+from xiangmu_cli.reading.loading import load
 
 from .conftest import ROOT
 
@@ -100,8 +100,10 @@ def test_numbers_written_out_in_json_and_csv() -> None:
     """全市 年度投资: 3510982 of 4700000 万元 = 0.7470174468…, 序时进度 0.75 (2018-09-30), 进度差
     −0.0029825531… → money with two decimals, rates with six, half-even."""
     raw = runner.invoke(app, ["targets", "--ledgers", DEMO, "--format", "json"]).stdout
-    assert ('"目标": 4700000.00,\n      "实际": 3510982.00,\n      "完成率": 0.747017,\n'
-            '      "是否完成": false,\n      "序时进度": 0.750000,\n      "进度差": -0.002983\n') in raw
+    assert (
+        '"目标": 4700000.00,\n      "实际": 3510982.00,\n      "完成率": 0.747017,\n'
+        '      "是否完成": false,\n      "序时进度": 0.750000,\n      "进度差": -0.002983\n'
+    ) in raw
     assert '"目标": 120,\n      "实际": 102,\n      "完成率": 0.850000,' in raw  # counts stay integers
     csv = runner.invoke(app, ["targets", "--ledgers", DEMO, "--format", "csv"]).stdout
     assert "全市,年度投资,4700000.00,3510982.00,0.747017,否,0.750000,-0.002983\n" in csv
@@ -114,8 +116,15 @@ def test_numbers_written_out_in_json_and_csv() -> None:
 
 def test_demo_report_reproduces_the_seed(demo) -> None:  # type: ignore[no-untyped-def]
     city = _json(["report", "monthly", "--month", "2018-09"])["全市总览"]
-    assert (city["在建项目数"], city["新建项目数"], city["续建项目数"], city["亿元以上项目数"],
-            city["未入统项目数"], city["计划开工项目数"], city["招商签约项目数"]) == (314, 102, 212, 227, 80, 49, 46)
+    assert (
+        city["在建项目数"],
+        city["新建项目数"],
+        city["续建项目数"],
+        city["亿元以上项目数"],
+        city["未入统项目数"],
+        city["计划开工项目数"],
+        city["招商签约项目数"],
+    ) == (314, 102, 212, 227, 80, 49, 46)
     assert city["招商落地项目数"] == 31  # landed projects that moved on to 计划开工/未入统/在建 still count
     assert city["序时进度"] == Decimal("0.75")
 
@@ -142,15 +151,18 @@ def test_output_file_format_follows_the_extension(tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8"))["截至"] == "2018-09-30"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["report", "monthly", "--month", "2018-13"], "月份「2018-13」不存在"),
-    (["report", "monthly", "--as-of", "2018/9/30"], "写成 2018-09-30"),
-    (["report", "monthly", "--as-of", "2018-09-30", "--month", "2018-09"], "只能给一个"),
-    (["targets", "--region", "船营"], "是否应为「船营区」"),
-    (["score", "--period", "三季"], "应为 三季度 或 年终"),
-    (["list", "--min", "很多"], "--min"),
-    (["overdue", "--kind", "逾期"], "的值无效"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["report", "monthly", "--month", "2018-13"], "月份「2018-13」不存在"),
+        (["report", "monthly", "--as-of", "2018/9/30"], "写成 2018-09-30"),
+        (["report", "monthly", "--as-of", "2018-09-30", "--month", "2018-09"], "只能给一个"),
+        (["targets", "--region", "船营"], "是否应为「船营区」"),
+        (["score", "--period", "三季"], "应为 三季度 或 年终"),
+        (["list", "--min", "很多"], "--min"),
+        (["overdue", "--kind", "逾期"], "的值无效"),
+    ],
+)
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:
     result = runner.invoke(app, [*args, "--ledgers", DEMO])
     assert result.exit_code == 2
@@ -167,8 +179,19 @@ def test_monthly_report_fits_the_terminal(demo, width: int) -> None:  # type: ig
     text = render(monthly_document(monthly_report(demo, AS_OF)), "rich", width=width, color=False)
     widths = [wcswidth(line) for line in text.splitlines()]
     assert max(widths) <= width
-    for needle in ("月调度（2018年9月）", "截至：2018-09-30", "序时进度：75.0%", "全市总览", "分地区",
-                   "目标完成", "逾期事项：问题超期", "本月变动", "考评", "3,510,982", "74.7%"):
+    for needle in (
+        "月调度（2018年9月）",
+        "截至：2018-09-30",
+        "序时进度：75.0%",
+        "全市总览",
+        "分地区",
+        "目标完成",
+        "逾期事项：问题超期",
+        "本月变动",
+        "考评",
+        "3,510,982",
+        "74.7%",
+    ):
         assert needle in text, needle
 
 

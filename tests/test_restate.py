@@ -83,8 +83,12 @@ PLANNED = """\
     签约日期: 2018-03-01
     落地日期: 2018-09-10
 """
-FILES = {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": BUILDING, "船营区/未入统.yaml": UNSTAT,
-         "船营区/计划开工.yaml": PLANNED}
+FILES = {
+    "xiangmu.yaml": CONFIG,
+    "船营区/在建.yaml": BUILDING,
+    "船营区/未入统.yaml": UNSTAT,
+    "船营区/计划开工.yaml": PLANNED,
+}
 
 
 @pytest.fixture
@@ -153,8 +157,11 @@ def test_boundaries_of_stats_and_approvals(moved, day: date, due: bool) -> None:
 
 def test_october_changes_list_signing_landing_and_stats(moved) -> None:  # type: ignore[no-untyped-def]
     rows = [(r["类型"], r["编号"], r["日期"]) for r in month_changes(moved, date(2018, 10, 31))]
-    assert rows == [("新开工", "CY-1", date(2018, 10, 8)), ("入统", "CY-2", date(2018, 10, 12)),
-                    ("落地", "CY-3", date(2018, 10, 20))]
+    assert rows == [
+        ("新开工", "CY-1", date(2018, 10, 8)),
+        ("入统", "CY-2", date(2018, 10, 12)),
+        ("落地", "CY-3", date(2018, 10, 20)),
+    ]
     september = [(r["类型"], r["编号"]) for r in month_changes(moved, SEP30)]
     assert september == [("落地", "CY-4")]
     june = [(r["类型"], r["编号"]) for r in month_changes(moved, date(2018, 6, 30))]
@@ -166,23 +173,29 @@ def test_restatement_names_the_project_and_field(tmp_path: Path, moved) -> None:
     now = load_repo(tmp_path / "now", {**FILES, "船营区/在建.yaml": rewritten})
     rows = restatement(moved, now, SEP30)
     assert [(r["地区"], r["指标"], r["原值"], r["新值"]) for r in rows if r["指标"] == "完成投资"] == [
-        ("船营区", "完成投资", 450, 750), ("全市", "完成投资", 450, 750)]
+        ("船营区", "完成投资", 450, 750),
+        ("全市", "完成投资", 450, 750),
+    ]
     cause = rows[0]["原因"]
     assert [(c["编号"], c["改动"]) for c in cause] == [("CY-2", "改写已报期间")]
     assert cause[0]["字段"] == [{"字段": "完成投资 2018-09", "原值": 150, "新值": 450}]
     # a later month does not touch September
-    later = load_repo(tmp_path / "later", {**FILES, "船营区/在建.yaml": BUILDING.replace(
-        "2018-09: 150}", "2018-09: 150, 2018-10: 99}")})
+    later = load_repo(
+        tmp_path / "later",
+        {**FILES, "船营区/在建.yaml": BUILDING.replace("2018-09: 150}", "2018-09: 150, 2018-10: 99}")},
+    )
     assert restatement(moved, later, SEP30) == []
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo, check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo, check=True, capture_output=True
+    )
 
 
-def test_a_tagged_report_is_reproduced_and_a_back_dated_edit_is_caught(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_tagged_report_is_reproduced_and_a_back_dated_edit_is_caught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "ledgers", repo / "ledgers")
     _git(repo, "init", "-q")
@@ -205,8 +218,9 @@ def test_a_tagged_report_is_reproduced_and_a_back_dated_edit_is_caught(tmp_path:
     assert runner.invoke(app, ["recheck", "没有这个标签"]).exit_code == 2
 
 
-def test_october_moves_leave_the_sent_september_report_as_it_was(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_october_moves_leave_the_sent_september_report_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On a copy of the demo ledgers in git: September sent (tagged), October's events recorded
     with the real commands; the September report is byte for byte what was sent and the recheck
     passes; then one back-dated edit (a September 完成投资 rewritten) fails the recheck, named."""
@@ -245,10 +259,19 @@ def test_october_moves_leave_the_sent_september_report_as_it_was(tmp_path: Path,
         assert now.exit_code == 0 and now.stdout == before.stdout, fmt
     assert runner.invoke(app, ["recheck", "2018-09月报"]).exit_code == 0
     # October's report sees the moves.
-    changes = json.loads(runner.invoke(app, ["report", "monthly", "--month", "2018-10", "-f", "json"]).stdout)["本月变动"]
+    changes = json.loads(runner.invoke(app, ["report", "monthly", "--month", "2018-10", "-f", "json"]).stdout)[
+        "本月变动"
+    ]
     rows = {(r["类型"], r["编号"]) for r in changes}
-    assert {("新开工", "CY-2018-013"), ("入统", "GX-2018-005"), ("落地", "LT-2018-014"), ("落地", "CY-2018-022"),
-            ("新开工", "CY-2018-022"), ("新开工", "JK-2018-020"), ("入统", "JK-2018-020")} <= rows
+    assert {
+        ("新开工", "CY-2018-013"),
+        ("入统", "GX-2018-005"),
+        ("落地", "LT-2018-014"),
+        ("落地", "CY-2018-022"),
+        ("新开工", "CY-2018-022"),
+        ("新开工", "JK-2018-020"),
+        ("入统", "JK-2018-020"),
+    } <= rows
     # One back-dated edit, with the real command: CY-2018-001's September 完成投资 rewritten.
     result = runner.invoke(app, ["invest", "CY-2018-001", "--month", "2018-09", "--amount", "99999"])
     assert result.exit_code == 0, result.stderr
@@ -298,6 +321,7 @@ def test_boundaries_of_problems_and_completion(tmp_path: Path, day: date, due: b
 def test_start_rate_counts_a_project_due_on_the_as_of_date(tmp_path: Path, day: date, rate: Fraction | None) -> None:
     # 开工率's "due" is 计划开工日期 ≤ as-of: CY-8 (due 09-20, not started) joins CY-9 (due 05-01, started
     # 06-01) on 09-20 exactly → 1/2; the day before, CY-9 alone → 1/1
-    repo = load_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": BOUNDARY,
-                                "船营区/计划开工.yaml": PLANNED_DUE})
+    repo = load_repo(
+        tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": BOUNDARY, "船营区/计划开工.yaml": PLANNED_DUE}
+    )
     assert compute_metrics(repo, day)["船营区"]["开工率"] == (rate if rate is not None else Fraction(1, 1))

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from xiangmu_cli.reading.loading import Repository
 from xiangmu_cli.figures.scoring import evaluate, period_as_of
+from xiangmu_cli.reading.loading import Repository
 
 from .conftest import load_repo
 
@@ -209,8 +209,12 @@ def test_chuanying_every_metric_scored_with_cap(repo: Repository) -> None:
     assert m["问题解决率"]["目标"] == D(1)
     assert m["问题解决率"]["比率"] == F(1, 2)
     assert m["问题解决率"]["得分"] == D("10.00")
-    assert {k: v["权重"] for k, v in m.items()} == {"投资完成率": D(40), "开工率": D(20), "新开工项目数": D(20),
-                                                  "问题解决率": D(20)}
+    assert {k: v["权重"] for k, v in m.items()} == {
+        "投资完成率": D(40),
+        "开工率": D(20),
+        "新开工项目数": D(20),
+        "问题解决率": D(20),
+    }
     # 48 + 18.75 + 20 + 10 = 96.75, all weights scored (× 100 ÷ 100)
     assert row["合计"] == D("96.75")
 
@@ -272,8 +276,11 @@ def test_ranking_as_of_sep30(repo: Repository) -> None:
     # 船营区 96.75 (48 + 18.75 + 20 + 10), 昌邑区 74.79, 高新区 5.4933… + 24 + 15 + 20 = 64.4933… → 64.49
     rows = evaluate(repo, SEP30)
     assert [(r["地区"], r["合计"], r["名次"], r["总分"], r["减档"]) for r in rows] == [
-        ("船营区", D("96.75"), 1, D("98.75"), False), ("昌邑区", D("74.79"), 2, D("74.79"), False),
-        ("高新区", D("64.49"), 3, D("64.49"), False), ("丰满区", None, 4, None, True)]
+        ("船营区", D("96.75"), 1, D("98.75"), False),
+        ("昌邑区", D("74.79"), 2, D("74.79"), False),
+        ("高新区", D("64.49"), 3, D("64.49"), False),
+        ("丰满区", None, 4, None, True),
+    ]
 
 
 def test_ranking_ties_bonus_and_demotion(repo: Repository) -> None:
@@ -289,11 +296,14 @@ def test_ranking_ties_bonus_and_demotion(repo: Repository) -> None:
     ]
 
 
-@pytest.mark.parametrize(("rank", "demoted"), [
-    (1, {"丰满区"}),  # rank > 3
-    (2, {"丰满区"}),  # rank > 2: the tied rank-2 regions are not below the line
-    (3, {"高新区", "昌邑区", "丰满区"}),  # rank > 1
-])
+@pytest.mark.parametrize(
+    ("rank", "demoted"),
+    [
+        (1, {"丰满区"}),  # rank > 3
+        (2, {"丰满区"}),  # rank > 2: the tied rank-2 regions are not below the line
+        (3, {"高新区", "昌邑区", "丰满区"}),  # rank > 1
+    ],
+)
 def test_demotion_line(tmp_path: Path, rank: int, demoted: set[str]) -> None:
     files = {**FILES, "xiangmu.yaml": CONFIG.replace("后列减档: {名次: 1}", f"后列减档: {{名次: {rank}}}")}
     rows = evaluate(load_repo(tmp_path, files), YEAR_END)
@@ -338,7 +348,11 @@ def test_year_end_period(repo: Repository) -> None:
     # 昌邑区 40 × 0.7 = 28 → 63.125 → 63.12.
     rows = by_region(evaluate(repo, period_as_of(repo, "年终")))
     assert {k: r["合计"] for k, r in rows.items()} == {
-        "船营区": D("96.75"), "高新区": D("63.12"), "昌邑区": D("63.12"), "丰满区": None}
+        "船营区": D("96.75"),
+        "高新区": D("63.12"),
+        "昌邑区": D("63.12"),
+        "丰满区": None,
+    }
 
 
 def test_no_evaluation_configured(tmp_path: Path) -> None:
@@ -357,15 +371,15 @@ def test_absent_rate_is_not_scored_and_total_rescaled(tmp_path: Path) -> None:
     # scored: 5.4933… + 24 + 15 = 44.4933… over weights 40 + 20 + 20 = 80 → × 100 ÷ 80 = 55.616… → 55.62
     assert gx_row["合计"] == D("55.62")
     # 船营区 96.75 (1), 昌邑区 74.79 (2), 高新区 55.62 (3), 丰满区 (4)
-    assert [(r["地区"], r["名次"]) for r in ranked] == [
-        ("船营区", 1), ("昌邑区", 2), ("高新区", 3), ("丰满区", 4)]
+    assert [(r["地区"], r["名次"]) for r in ranked] == [("船营区", 1), ("昌邑区", 2), ("高新区", 3), ("丰满区", 4)]
 
 
 def test_annual_investment_as_an_evaluation_metric(tmp_path: Path) -> None:
     # 年度投资 is scored like a sum: its actual is 完成投资, the target is the region's own only.
     config = CONFIG.replace("高新区: {新开工项目数: 4}", "高新区: {新开工项目数: 4, 年度投资: 206}")
-    config = config.replace("指标: {投资完成率: 40, 开工率: 20, 新开工项目数: 20, 问题解决率: 20}",
-                            "指标: {年度投资: 60, 问题解决率: 40}")
+    config = config.replace(
+        "指标: {投资完成率: 40, 开工率: 20, 新开工项目数: 20, 问题解决率: 20}", "指标: {年度投资: 60, 问题解决率: 40}"
+    )
     rows = by_region(evaluate(load_repo(tmp_path, {**FILES, "xiangmu.yaml": config}), SEP30))
     gx = rows["高新区"]
     # 完成投资 103 ÷ 206 = 0.5 → 60 × 0.5 = 30; 问题解决率 2/2 → 40; total 70 (W = 100, all scored)
@@ -383,8 +397,10 @@ def test_annual_investment_as_an_evaluation_metric(tmp_path: Path) -> None:
 def test_total_sums_unrounded_scores(tmp_path: Path) -> None:
     # The total is Σ (w × min(ratio, 封顶)) of the exact scores, rounded once at the end.
     config = CONFIG.replace("船营区: {新开工项目数: 2, 投资完成率: 0.5}", "船营区: {新开工项目数: 3, 投资完成率: 0.5}")
-    config = config.replace("指标: {投资完成率: 40, 开工率: 20, 新开工项目数: 20, 问题解决率: 20}",
-                            "指标: {新开工项目数: 10, 开工率: 10, 问题解决率: 10}")
+    config = config.replace(
+        "指标: {投资完成率: 40, 开工率: 20, 新开工项目数: 20, 问题解决率: 20}",
+        "指标: {新开工项目数: 10, 开工率: 10, 问题解决率: 10}",
+    )
     cy = by_region(evaluate(load_repo(tmp_path, {**FILES, "xiangmu.yaml": config}), SEP30))["船营区"]
     # 新开工项目数 2/3 → 10 × 0.6666… = 6.6666… (shown 6.67)
     assert cy["指标"]["新开工项目数"]["比率"] == F(2, 3)

@@ -11,11 +11,18 @@ from fractions import Fraction
 import pytest
 from rich.cells import cell_len
 
-from xiangmu_cli.output.tables import (
-    Chart, Column, Document, Table, cell_tone, format_value, metric_kind, value_kind, written_number,
-)
-
 from xiangmu_cli.output.formats import infer_format, render
+from xiangmu_cli.output.tables import (
+    Chart,
+    Column,
+    Document,
+    Table,
+    cell_tone,
+    format_value,
+    metric_kind,
+    value_kind,
+    written_number,
+)
 
 D = Decimal
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -27,19 +34,53 @@ def small_doc() -> Document:
         title="吉林市重点项目建设台账 月调度（2018年9月）",
         meta={"截至": date(2018, 9, 30), "年度": 2018},
         tables=[
-            Table("全市总览",
-                  [Column("在建项目数", kind="count"), Column("完成投资", kind="amount"),
-                   Column("投资完成率", kind="rate", compare="序时进度"), Column("进度差", kind="diff")],
-                  [{"在建项目数": 1234, "完成投资": D("1234567.5"), "投资完成率": D("0.7"),
-                    "序时进度": D("0.75"), "进度差": D("-0.05")}],
-                  note="截至 2018-09-30"),
-            Table("分地区",
-                  [Column("地区"), Column("包保领导", kind="list"), Column("完成投资", kind="amount"),
-                   Column("投资完成率", kind="rate", compare="序时进度"), Column("进度差", kind="diff")],
-                  [{"地区": "船营区", "包保领导": ["张三", "李四"], "完成投资": D("12000.0"),
-                    "投资完成率": D("0.8"), "序时进度": D("0.75"), "进度差": D("0.05")},
-                   {"地区": "高新区", "包保领导": [], "完成投资": D("350.25"),
-                    "投资完成率": None, "序时进度": D("0.75"), "进度差": None}]),
+            Table(
+                "全市总览",
+                [
+                    Column("在建项目数", kind="count"),
+                    Column("完成投资", kind="amount"),
+                    Column("投资完成率", kind="rate", compare="序时进度"),
+                    Column("进度差", kind="diff"),
+                ],
+                [
+                    {
+                        "在建项目数": 1234,
+                        "完成投资": D("1234567.5"),
+                        "投资完成率": D("0.7"),
+                        "序时进度": D("0.75"),
+                        "进度差": D("-0.05"),
+                    }
+                ],
+                note="截至 2018-09-30",
+            ),
+            Table(
+                "分地区",
+                [
+                    Column("地区"),
+                    Column("包保领导", kind="list"),
+                    Column("完成投资", kind="amount"),
+                    Column("投资完成率", kind="rate", compare="序时进度"),
+                    Column("进度差", kind="diff"),
+                ],
+                [
+                    {
+                        "地区": "船营区",
+                        "包保领导": ["张三", "李四"],
+                        "完成投资": D("12000.0"),
+                        "投资完成率": D("0.8"),
+                        "序时进度": D("0.75"),
+                        "进度差": D("0.05"),
+                    },
+                    {
+                        "地区": "高新区",
+                        "包保领导": [],
+                        "完成投资": D("350.25"),
+                        "投资完成率": None,
+                        "序时进度": D("0.75"),
+                        "进度差": None,
+                    },
+                ],
+            ),
         ],
     )
 
@@ -60,65 +101,85 @@ REGION_COLUMNS = [
 def wide_doc() -> Document:
     """分地区 with secondary columns: 109 cells wide, 46 with the essential columns only."""
     rows = [
-        {"地区": "船营区", "包保领导": ["张三", "李四"], "在建项目数": 85, "年度计划投资": D("1500000"),
-         "完成投资": D("1234567.5"), "当月完成投资": D("98765.25"), "投资完成率": D("0.6"),
-         "序时进度": D("0.75"), "进度差": D("-0.15")},
-        {"地区": "高新区", "包保领导": ["王五"], "在建项目数": 7, "年度计划投资": D("4000"),
-         "完成投资": D("3600"), "当月完成投资": D("400"), "投资完成率": D("0.9"),
-         "序时进度": D("0.75"), "进度差": D("0.15")},
+        {
+            "地区": "船营区",
+            "包保领导": ["张三", "李四"],
+            "在建项目数": 85,
+            "年度计划投资": D("1500000"),
+            "完成投资": D("1234567.5"),
+            "当月完成投资": D("98765.25"),
+            "投资完成率": D("0.6"),
+            "序时进度": D("0.75"),
+            "进度差": D("-0.15"),
+        },
+        {
+            "地区": "高新区",
+            "包保领导": ["王五"],
+            "在建项目数": 7,
+            "年度计划投资": D("4000"),
+            "完成投资": D("3600"),
+            "当月完成投资": D("400"),
+            "投资完成率": D("0.9"),
+            "序时进度": D("0.75"),
+            "进度差": D("0.15"),
+        },
     ]
     return Document("月调度", {"截至": date(2018, 9, 30)}, [Table("分地区", REGION_COLUMNS, rows)])
 
 
 # --- formatting of each kind ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, kind, shown", [
-    (D("1234567.5"), "amount", "1,234,567.5"),
-    (D("12000.0"), "amount", "12,000"),
-    (D("1E+4"), "amount", "10,000"),
-    (D("0.30"), "amount", "0.3"),
-    (D("0.000"), "amount", "0"),
-    (12000, "amount", "12,000"),
-    (D("-2500.5"), "amount", "-2,500.5"),
-    (D("0.1") + D("0.2"), "amount", "0.3"),
-    (D("0.75"), "rate", "75.0%"),
-    (D("1.2"), "rate", "120.0%"),
-    (D(9) / D(12), "rate", "75.0%"),
-    (D(2) / D(3), "rate", "66.7%"),
-    (D("0.0125"), "rate", "1.2%"),  # half-even
-    (D("0.0135"), "rate", "1.4%"),
-    (0, "rate", "0.0%"),
-    (None, "rate", "—"),
-    (D("0.05"), "diff", "+5.0%"),
-    (D("-0.123"), "diff", "-12.3%"),
-    (D("0"), "diff", "0.0%"),
-    (D("-0.0004"), "diff", "0.0%"),  # rounds to zero: no sign
-    (D("0.0004"), "diff", "0.0%"),
-    (D("0.005"), "diff", "+0.5%"),
-    (None, "diff", "—"),
-    (1234567, "count", "1,234,567"),
-    (7, "count", "7"),
-    (45, "days", "45"),
-    (D("12345.6"), "area", "12,345.60"),
-    (D("0.125"), "area", "0.12"),
-    (D("0.135"), "area", "0.14"),
-    (D("4370"), "intensity", "4,370.00"),
-    (date(2018, 9, 3), "date", "2018-09-03"),
-    (True, "bool", "是"),
-    (False, "bool", "否"),
-    (None, "bool", "—"),
-    (["张三", "李四"], "list", "张三、李四"),
-    (D("17.50"), "number", "17.50"),  # scores and totals: two decimals, half-even
-    (D("1E+4"), "number", "10,000.00"),
-    (1234, "number", "1,234.00"),
-    (D("17.125"), "number", "17.12"),
-    (D("17.135"), "number", "17.14"),
-    (D("-0.00"), "number", "0.00"),
-    ([], "list", "—"),
-    ("船营区", "text", "船营区"),
-    (None, "text", "—"),
-    (2018, "text", "2018"),
-])
+
+@pytest.mark.parametrize(
+    "value, kind, shown",
+    [
+        (D("1234567.5"), "amount", "1,234,567.5"),
+        (D("12000.0"), "amount", "12,000"),
+        (D("1E+4"), "amount", "10,000"),
+        (D("0.30"), "amount", "0.3"),
+        (D("0.000"), "amount", "0"),
+        (12000, "amount", "12,000"),
+        (D("-2500.5"), "amount", "-2,500.5"),
+        (D("0.1") + D("0.2"), "amount", "0.3"),
+        (D("0.75"), "rate", "75.0%"),
+        (D("1.2"), "rate", "120.0%"),
+        (D(9) / D(12), "rate", "75.0%"),
+        (D(2) / D(3), "rate", "66.7%"),
+        (D("0.0125"), "rate", "1.2%"),  # half-even
+        (D("0.0135"), "rate", "1.4%"),
+        (0, "rate", "0.0%"),
+        (None, "rate", "—"),
+        (D("0.05"), "diff", "+5.0%"),
+        (D("-0.123"), "diff", "-12.3%"),
+        (D("0"), "diff", "0.0%"),
+        (D("-0.0004"), "diff", "0.0%"),  # rounds to zero: no sign
+        (D("0.0004"), "diff", "0.0%"),
+        (D("0.005"), "diff", "+0.5%"),
+        (None, "diff", "—"),
+        (1234567, "count", "1,234,567"),
+        (7, "count", "7"),
+        (45, "days", "45"),
+        (D("12345.6"), "area", "12,345.60"),
+        (D("0.125"), "area", "0.12"),
+        (D("0.135"), "area", "0.14"),
+        (D("4370"), "intensity", "4,370.00"),
+        (date(2018, 9, 3), "date", "2018-09-03"),
+        (True, "bool", "是"),
+        (False, "bool", "否"),
+        (None, "bool", "—"),
+        (["张三", "李四"], "list", "张三、李四"),
+        (D("17.50"), "number", "17.50"),  # scores and totals: two decimals, half-even
+        (D("1E+4"), "number", "10,000.00"),
+        (1234, "number", "1,234.00"),
+        (D("17.125"), "number", "17.12"),
+        (D("17.135"), "number", "17.14"),
+        (D("-0.00"), "number", "0.00"),
+        ([], "list", "—"),
+        ("船营区", "text", "船营区"),
+        (None, "text", "—"),
+        (2018, "text", "2018"),
+    ],
+)
 def test_format_value(value: object, kind: str, shown: str) -> None:
     assert format_value(kind, value) == shown
 
@@ -129,16 +190,19 @@ def test_unknown_kind_is_refused() -> None:
 
 
 def test_metric_kinds() -> None:
-    assert [metric_kind(k) for k in ("年度投资", "完成投资", "开工率", "进度差", "在建项目数",
-                                     "新开工用地面积", "投资强度", "不存在")] == \
-        ["amount", "amount", "rate", "diff", "count", "area", "intensity", None]
+    assert [
+        metric_kind(k)
+        for k in ("年度投资", "完成投资", "开工率", "进度差", "在建项目数", "新开工用地面积", "投资强度", "不存在")
+    ] == ["amount", "amount", "rate", "diff", "count", "area", "intensity", None]
 
 
 def test_kind_from_formats_each_row_as_its_metric() -> None:
     columns = [Column("指标"), Column("目标", kind_from="指标"), Column("实际", kind_from="指标")]
-    rows = [{"指标": "年度投资", "目标": D("20000"), "实际": D("15000.5")},
-            {"指标": "开工率", "目标": D("0.8"), "实际": D("0.75")},
-            {"指标": "新开工项目数", "目标": 30, "实际": 1234}]
+    rows = [
+        {"指标": "年度投资", "目标": D("20000"), "实际": D("15000.5")},
+        {"指标": "开工率", "目标": D("0.8"), "实际": D("0.75")},
+        {"指标": "新开工项目数", "目标": 30, "实际": 1234},
+    ]
     doc = Document("目标完成", {}, [Table("目标完成", columns, rows)])
     assert render(doc, "plain") == (
         "目标完成\n"
@@ -150,11 +214,13 @@ def test_kind_from_formats_each_row_as_its_metric() -> None:
         "开工率         80.0%     75.0%\n"
         "新开工项目数      30     1,234\n"
     )
-    assert render(doc, "csv") == ("指标,目标,实际\n年度投资,20000.00,15000.50\n开工率,0.800000,0.750000\n"
-                                  "新开工项目数,30,1234\n")
+    assert render(doc, "csv") == (
+        "指标,目标,实际\n年度投资,20000.00,15000.50\n开工率,0.800000,0.750000\n新开工项目数,30,1234\n"
+    )
 
 
 # --- md, plain, csv: exact text -----------------------------------------------------------------
+
 
 def test_markdown_exact() -> None:
     # Widths by display cells: CJK 2 each, "—" 1. Each column is as wide as its widest cell, and
@@ -233,24 +299,43 @@ def test_csv_exact() -> None:
 
 
 def test_csv_single_table_quoting_and_no_bom() -> None:
-    doc = Document("t", {}, [Table("逾期事项", [Column("名称"), Column("到期日期", kind="date"),
-                                            Column("是否完成", kind="bool")],
-                                   [{"名称": '长春"一汽",配套', "到期日期": date(2018, 3, 1), "是否完成": False}])])
+    doc = Document(
+        "t",
+        {},
+        [
+            Table(
+                "逾期事项",
+                [Column("名称"), Column("到期日期", kind="date"), Column("是否完成", kind="bool")],
+                [{"名称": '长春"一汽",配套', "到期日期": date(2018, 3, 1), "是否完成": False}],
+            )
+        ],
+    )
     out = render(doc, "csv")
     assert out == '名称,到期日期,是否完成\n"长春""一汽"",配套",2018-03-01,否\n'
     assert not out.startswith("\ufeff")
 
 
 def test_align_and_number_columns() -> None:
-    doc = Document("t", {}, [Table("考评", [Column("指标"), Column("全市", align="right"),
-                                          Column("得分", kind="number")],
-                                   [{"指标": "开工率", "全市": "80.0%", "得分": D("17.50")},
-                                    {"指标": "投资完成率", "全市": "—", "得分": None}])])
+    doc = Document(
+        "t",
+        {},
+        [
+            Table(
+                "考评",
+                [Column("指标"), Column("全市", align="right"), Column("得分", kind="number")],
+                [
+                    {"指标": "开工率", "全市": "80.0%", "得分": D("17.50")},
+                    {"指标": "投资完成率", "全市": "—", "得分": None},
+                ],
+            )
+        ],
+    )
     assert render(doc, "md").endswith(
         "| 指标       |   全市 |   得分 |\n"
         "|:-----------|-------:|-------:|\n"
         "| 开工率     |  80.0% |  17.50 |\n"
-        "| 投资完成率 |      — |      — |\n")
+        "| 投资完成率 |      — |      — |\n"
+    )
     assert render(doc, "csv").splitlines()[1:] == ["开工率,80.0%,17.50", "投资完成率,—,"]
     with pytest.raises(ValueError):
         Column("x", align="centre")
@@ -258,13 +343,25 @@ def test_align_and_number_columns() -> None:
 
 # --- json -----------------------------------------------------------------------------------------
 
+
 def test_json_exact_decimals_round_trip() -> None:
-    rows = [{"地区": "全市", "完成投资": D("0.1") + D("0.2"), "年度计划投资": D("1E+4"), "率": D(2) / D(3),
-             "投资完成率": None, "截至": date(2018, 9, 30), "减档": False, "名次": 1,
-             "指标": {"开工率": {"权重": D("20"), "比率": D("0.875"), "得分": D("17.50")}},
-             "包保领导": ["张三"]}]
-    doc = Document("考评", {"截至": date(2018, 9, 30), "年度": 2018},
-                   [Table("考评", [Column("地区")], rows)])  # JSON carries all keys, not only shown columns
+    rows = [
+        {
+            "地区": "全市",
+            "完成投资": D("0.1") + D("0.2"),
+            "年度计划投资": D("1E+4"),
+            "率": D(2) / D(3),
+            "投资完成率": None,
+            "截至": date(2018, 9, 30),
+            "减档": False,
+            "名次": 1,
+            "指标": {"开工率": {"权重": D("20"), "比率": D("0.875"), "得分": D("17.50")}},
+            "包保领导": ["张三"],
+        }
+    ]
+    doc = Document(
+        "考评", {"截至": date(2018, 9, 30), "年度": 2018}, [Table("考评", [Column("地区")], rows)]
+    )  # JSON carries all keys, not only shown columns
     out = render(doc, "json")
     assert out.endswith("}\n")
     assert "E+" not in out and "e+" not in out
@@ -313,28 +410,57 @@ def test_json_refuses_ambiguous_keys() -> None:
 # --- numbers written out: each kind, Decimal or Fraction ----------------------------------------
 
 KIND_COLUMNS = [
-    Column("地区"), Column("在建项目数", kind="count"), Column("完成投资", kind="amount"),
-    Column("年度计划投资", kind="amount"), Column("投资完成率", kind="rate", compare="序时进度"),
-    Column("序时进度", kind="rate"), Column("进度差", kind="diff"), Column("新开工用地面积", kind="area"),
-    Column("投资强度", kind="intensity"), Column("得分", kind="number"), Column("逾期天数", kind="days"),
+    Column("地区"),
+    Column("在建项目数", kind="count"),
+    Column("完成投资", kind="amount"),
+    Column("年度计划投资", kind="amount"),
+    Column("投资完成率", kind="rate", compare="序时进度"),
+    Column("序时进度", kind="rate"),
+    Column("进度差", kind="diff"),
+    Column("新开工用地面积", kind="area"),
+    Column("投资强度", kind="intensity"),
+    Column("得分", kind="number"),
+    Column("逾期天数", kind="days"),
 ]
 
 
 def kinds_doc() -> Document:
     """One row of every numeric kind; rates and scores as Fractions (exact computation), the rest
     Decimal. Hand-computed written forms below."""
-    rows = [{"地区": "船营区", "在建项目数": 3, "完成投资": D("12345.678"), "年度计划投资": D("12000"),
-             "投资完成率": Fraction(2, 3), "序时进度": D("0.75"),
-             "进度差": Fraction(2, 3) - Fraction(3, 4),      # −1/12 = −0.08333…
-             "新开工用地面积": D("1234.565"),                  # a tie: half-even to 1234.56
-             "投资强度": Fraction(4681525, 1000),               # 4681.525, a tie: to 4681.52
-             "得分": Fraction(35, 2), "逾期天数": 166},
-            {"地区": "高新区", "在建项目数": D("7"), "完成投资": D("1E+4"), "年度计划投资": D("0.1") + D("0.2"),
-             "投资完成率": D("0.7470174468085106382978723404"), "序时进度": D("0.75"),
-             "进度差": D("-0.0029825531914893617021276596"), "新开工用地面积": D("0"),
-             "投资强度": Fraction(1, 6), "得分": D("88.335"), "逾期天数": D("0")}]
-    return Document("数字", {"年度": 2018}, [Table("分地区", KIND_COLUMNS, rows)],
-                    charts=[Chart("完成率", "分地区", "地区", "投资完成率")])
+    rows = [
+        {
+            "地区": "船营区",
+            "在建项目数": 3,
+            "完成投资": D("12345.678"),
+            "年度计划投资": D("12000"),
+            "投资完成率": Fraction(2, 3),
+            "序时进度": D("0.75"),
+            "进度差": Fraction(2, 3) - Fraction(3, 4),  # −1/12 = −0.08333…
+            "新开工用地面积": D("1234.565"),  # a tie: half-even to 1234.56
+            "投资强度": Fraction(4681525, 1000),  # 4681.525, a tie: to 4681.52
+            "得分": Fraction(35, 2),
+            "逾期天数": 166,
+        },
+        {
+            "地区": "高新区",
+            "在建项目数": D("7"),
+            "完成投资": D("1E+4"),
+            "年度计划投资": D("0.1") + D("0.2"),
+            "投资完成率": D("0.7470174468085106382978723404"),
+            "序时进度": D("0.75"),
+            "进度差": D("-0.0029825531914893617021276596"),
+            "新开工用地面积": D("0"),
+            "投资强度": Fraction(1, 6),
+            "得分": D("88.335"),
+            "逾期天数": D("0"),
+        },
+    ]
+    return Document(
+        "数字",
+        {"年度": 2018},
+        [Table("分地区", KIND_COLUMNS, rows)],
+        charts=[Chart("完成率", "分地区", "地区", "投资完成率")],
+    )
 
 
 #: (count, amount, amount, rate, rate, diff, area, intensity, number, days) as json and csv write them.
@@ -361,8 +487,19 @@ def test_json_writes_each_kind_out_as_json_numbers() -> None:
 def test_text_formats_take_fractions_and_round_them_exactly() -> None:
     plain = render(kinds_doc(), "plain")
     first = next(line for line in plain.splitlines() if line.startswith("船营区")).split()
-    assert first == ["船营区", "3", "12,345.678", "12,000", "66.7%", "75.0%", "-8.3%", "1,234.56", "4,681.52",
-                     "17.50", "166"]
+    assert first == [
+        "船营区",
+        "3",
+        "12,345.678",
+        "12,000",
+        "66.7%",
+        "75.0%",
+        "-8.3%",
+        "1,234.56",
+        "4,681.52",
+        "17.50",
+        "166",
+    ]
     second = next(line for line in plain.splitlines() if line.startswith("高新区")).split()
     assert second == ["高新区", "7", "10,000", "0.3", "74.7%", "75.0%", "-0.3%", "0.00", "0.17", "88.34", "0"]
     assert render(kinds_doc(), "md").count("66.7%") == 1
@@ -379,15 +516,28 @@ def test_fraction_and_decimal_compare_exactly() -> None:
     assert cell_tone({"进度差": Fraction(-1, 10**30)}, Column("进度差", kind="diff")) == "behind"
 
 
-@pytest.mark.parametrize("kind, value, written", [
-    ("amount", 12000, D("12000.00")), ("amount", D("3416839"), D("3416839.00")),
-    ("amount", D("12345.678"), D("12345.678")), ("rate", Fraction(1, 6), D("0.166667")),
-    ("rate", Fraction(2, 3), D("0.666667")), ("rate", Fraction(1, 8 * 10**6), D("0.000000")),
-    ("rate", Fraction(3, 2 * 10**6), D("0.000002")), ("diff", D("-0.0000005"), D("0.000000")),
-    ("area", D("3856644.335"), D("3856644.34")), ("intensity", D("4681.525"), D("4681.52")),
-    ("number", D("90.33"), D("90.33")), ("count", D("120"), 120), ("count", 102, 102), ("days", D("0"), 0),
-    (None, D("0.875"), D("0.875")), (None, Fraction(1, 3), D("0.333333")), (None, 40, 40),
-])
+@pytest.mark.parametrize(
+    "kind, value, written",
+    [
+        ("amount", 12000, D("12000.00")),
+        ("amount", D("3416839"), D("3416839.00")),
+        ("amount", D("12345.678"), D("12345.678")),
+        ("rate", Fraction(1, 6), D("0.166667")),
+        ("rate", Fraction(2, 3), D("0.666667")),
+        ("rate", Fraction(1, 8 * 10**6), D("0.000000")),
+        ("rate", Fraction(3, 2 * 10**6), D("0.000002")),
+        ("diff", D("-0.0000005"), D("0.000000")),
+        ("area", D("3856644.335"), D("3856644.34")),
+        ("intensity", D("4681.525"), D("4681.52")),
+        ("number", D("90.33"), D("90.33")),
+        ("count", D("120"), 120),
+        ("count", 102, 102),
+        ("days", D("0"), 0),
+        (None, D("0.875"), D("0.875")),
+        (None, Fraction(1, 3), D("0.333333")),
+        (None, 40, 40),
+    ],
+)
 def test_written_number(kind: str | None, value: object, written: object) -> None:
     got = written_number(kind, value)
     assert type(got) is type(written) and str(got) == str(written)
@@ -408,23 +558,63 @@ def test_json_kinds_by_key_where_no_column_says() -> None:
 def test_nested_json_is_written_by_key() -> None:
     """A library structure (json_data) has no columns: 考评 details, 全市总览 and changes are
     written by their keys."""
-    data = {"考评": [{"地区": "船营区", "指标": {
-        "年度投资": {"权重": D("40"), "实际": D("3510982"), "目标": D("4700000"), "比率": Fraction(3510982, 4700000),
-                 "得分": Fraction(3510982 * 40, 4700000)},
-        "开工率": {"权重": D("20"), "实际": Fraction(71, 79), "目标": D("0.9"), "比率": Fraction(710, 711),
-                "得分": None}},
-        "合计": D("88.33"), "名次": 1, "加分": D("2"), "总分": D("90.33"), "减档": False}],
-        "全市总览": {"在建项目数": 314, "完成投资": D("3510982"), "序时进度": D("0.75"), "新开工用地面积": D("3856644.34")},
+    data = {
+        "考评": [
+            {
+                "地区": "船营区",
+                "指标": {
+                    "年度投资": {
+                        "权重": D("40"),
+                        "实际": D("3510982"),
+                        "目标": D("4700000"),
+                        "比率": Fraction(3510982, 4700000),
+                        "得分": Fraction(3510982 * 40, 4700000),
+                    },
+                    "开工率": {
+                        "权重": D("20"),
+                        "实际": Fraction(71, 79),
+                        "目标": D("0.9"),
+                        "比率": Fraction(710, 711),
+                        "得分": None,
+                    },
+                },
+                "合计": D("88.33"),
+                "名次": 1,
+                "加分": D("2"),
+                "总分": D("90.33"),
+                "减档": False,
+            }
+        ],
+        "全市总览": {
+            "在建项目数": 314,
+            "完成投资": D("3510982"),
+            "序时进度": D("0.75"),
+            "新开工用地面积": D("3856644.34"),
+        },
         "变更": [{"字段": "总投资", "原值": D("12000"), "新值": D("12500.5"), "差额": D("500.5")}],
-        "变化": [{"地区": "全市", "指标": "开工率", "原值": Fraction(71, 79), "新值": Fraction(9, 10),
-                "原因": [{"编号": "CY-1", "字段": [{"字段": "用地面积", "原值": None, "新值": D("35000.00")}]}]}]}
+        "变化": [
+            {
+                "地区": "全市",
+                "指标": "开工率",
+                "原值": Fraction(71, 79),
+                "新值": Fraction(9, 10),
+                "原因": [{"编号": "CY-1", "字段": [{"字段": "用地面积", "原值": None, "新值": D("35000.00")}]}],
+            }
+        ],
+    }
     out = render(Document("考评", {}, [], json_data=data), "json")
-    assert ('"年度投资": {\n          "权重": 40,\n          "实际": 3510982.00,\n          "目标": 4700000.00,\n'
-            '          "比率": 0.747017,\n          "得分": 29.88\n        }') in out  # 29.880698… → 29.88
-    assert ('"实际": 0.898734,\n          "目标": 0.900000,\n          "比率": 0.998594,\n          "得分": null'
-            ) in out  # 71/79 = 0.8987341…, 710/711 = 0.9985935…
+    assert (
+        '"年度投资": {\n          "权重": 40,\n          "实际": 3510982.00,\n          "目标": 4700000.00,\n'
+        '          "比率": 0.747017,\n          "得分": 29.88\n        }'
+    ) in out  # 29.880698… → 29.88
+    assert (
+        '"实际": 0.898734,\n          "目标": 0.900000,\n          "比率": 0.998594,\n          "得分": null'
+    ) in out  # 71/79 = 0.8987341…, 710/711 = 0.9985935…
     assert '"合计": 88.33,\n      "名次": 1,\n      "加分": 2.00,\n      "总分": 90.33,' in out
-    assert '"在建项目数": 314,\n    "完成投资": 3510982.00,\n    "序时进度": 0.750000,\n    "新开工用地面积": 3856644.34' in out
+    assert (
+        '"在建项目数": 314,\n    "完成投资": 3510982.00,\n    "序时进度": 0.750000,\n    "新开工用地面积": 3856644.34'
+        in out
+    )
     assert '"原值": 12000.00,\n      "新值": 12500.50,\n      "差额": 500.50' in out
     assert '"指标": "开工率",\n      "原值": 0.898734,\n      "新值": 0.900000,' in out
     assert '"字段": "用地面积",\n              "原值": null,\n              "新值": 35000.00' in out
@@ -436,6 +626,7 @@ def test_numbers_written_out_are_deterministic() -> None:
 
 
 # --- rich -----------------------------------------------------------------------------------------
+
 
 def table_lines(out: str) -> list[str]:
     return [line for line in out.splitlines() if line.strip()]
@@ -470,7 +661,10 @@ def test_rich_60_keeps_only_essential_columns() -> None:
     out = render(wide_doc(), "rich", width=60, color=False)
     assert shown_columns(out) == [c.key for c in REGION_COLUMNS if c.priority == 0]
     note = "".join(out.split("\n")[-3:])  # the note wraps at 60 columns
-    assert "（窄屏省略：包保领导、年度计划投资、当月完成投资、序时进度、进度差；加宽终端或用 --format plain 查看全部）" in note
+    assert (
+        "（窄屏省略：包保领导、年度计划投资、当月完成投资、序时进度、进度差；加宽终端或用 --format plain 查看全部）"
+        in note
+    )
 
 
 def test_rich_title_meta_note_and_bars() -> None:
@@ -491,8 +685,17 @@ def test_rich_colour_behind_schedule_red_ahead_green() -> None:
 
 
 def test_rich_no_colour_without_compare_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    doc = Document("t", {}, [Table("x", [Column("投资完成率", kind="rate", compare="序时进度")],
-                                   [{"投资完成率": D("0.5"), "序时进度": None}])])
+    doc = Document(
+        "t",
+        {},
+        [
+            Table(
+                "x",
+                [Column("投资完成率", kind="rate", compare="序时进度")],
+                [{"投资完成率": D("0.5"), "序时进度": None}],
+            )
+        ],
+    )
     out = render(doc, "rich", width=80, color=True)
     assert "\x1b[31m" not in out and "\x1b[32m" not in out
     monkeypatch.setenv("NO_COLOR", "1")
@@ -513,8 +716,13 @@ def test_rich_very_narrow_stacks_rows_with_every_column() -> None:
     # Even the essential columns need 46 cells: each row becomes 名称：值 lines, all columns kept.
     out = render(wide_doc(), "rich", width=40, color=False)
     assert "窄屏省略" not in out
-    assert out.splitlines()[3:8] == ["分地区", "地区： 船营区", "包保领导： 张三、李四", "在建项目数： 85",
-                                     "年度计划投资： 1,500,000"]
+    assert out.splitlines()[3:8] == [
+        "分地区",
+        "地区： 船营区",
+        "包保领导： 张三、李四",
+        "在建项目数： 85",
+        "年度计划投资： 1,500,000",
+    ]
     assert "\n\n地区： 高新区\n" in out
     for needle in ("当月完成投资： 98,765.25", "进度差： -15.0%", "进度差： +15.0%"):
         assert needle in out
@@ -522,20 +730,24 @@ def test_rich_very_narrow_stacks_rows_with_every_column() -> None:
 
 # --- format choice, determinism ------------------------------------------------------------------
 
-@pytest.mark.parametrize("path, explicit, tty, fmt", [
-    (None, None, True, "rich"),
-    (None, None, False, "plain"),
-    (None, "json", True, "json"),
-    ("报告.md", "csv", False, "csv"),
-    ("报告.md", None, True, "md"),
-    ("out/报告.MARKDOWN", None, True, "md"),
-    ("报告.txt", None, True, "plain"),
-    ("报告.csv", None, True, "csv"),
-    ("报告.json", None, False, "json"),
-    ("报告.docx", None, True, "plain"),
-    ("报告", None, True, "plain"),
-    ("-", None, True, "rich"),
-])
+
+@pytest.mark.parametrize(
+    "path, explicit, tty, fmt",
+    [
+        (None, None, True, "rich"),
+        (None, None, False, "plain"),
+        (None, "json", True, "json"),
+        ("报告.md", "csv", False, "csv"),
+        ("报告.md", None, True, "md"),
+        ("out/报告.MARKDOWN", None, True, "md"),
+        ("报告.txt", None, True, "plain"),
+        ("报告.csv", None, True, "csv"),
+        ("报告.json", None, False, "json"),
+        ("报告.docx", None, True, "plain"),
+        ("报告", None, True, "plain"),
+        ("-", None, True, "rich"),
+    ],
+)
 def test_infer_format(path: str | None, explicit: str | None, tty: bool, fmt: str) -> None:
     assert infer_format(path, explicit, tty) == fmt
 
@@ -555,10 +767,22 @@ def test_deterministic(fmt: str) -> None:
 
 
 def test_rich_wraps_text_but_never_numbers_or_dates() -> None:
-    columns = [Column("类型"), Column("名称"), Column("到期日期", kind="date"), Column("逾期天数", kind="days"),
-               Column("责任单位", priority=1)]
-    rows = [{"类型": "未按期开工", "名称": "吉林化纤集团年产1.5万吨碳纤维原丝及配套设施建设项目",
-             "到期日期": date(2018, 5, 1), "逾期天数": 1152, "责任单位": "市发改委"}]
+    columns = [
+        Column("类型"),
+        Column("名称"),
+        Column("到期日期", kind="date"),
+        Column("逾期天数", kind="days"),
+        Column("责任单位", priority=1),
+    ]
+    rows = [
+        {
+            "类型": "未按期开工",
+            "名称": "吉林化纤集团年产1.5万吨碳纤维原丝及配套设施建设项目",
+            "到期日期": date(2018, 5, 1),
+            "逾期天数": 1152,
+            "责任单位": "市发改委",
+        }
+    ]
     out = render(Document("逾期", {}, [Table("逾期事项", columns, rows)]), "rich", width=50, color=False)
     lines = out.splitlines()
     assert max(cell_len(line) for line in lines) <= 50
@@ -566,8 +790,8 @@ def test_rich_wraps_text_but_never_numbers_or_dates() -> None:
     assert first.split()[-2:] == ["2018-05-01", "1,152"]
     name = "吉林化纤集团年产1.5万吨碳纤维原丝及配套设施建设项目"
     assert name not in out  # wrapped over several lines, every character kept
-    rest = lines[lines.index(first) + 1:]
-    continued = [line.strip() for line in rest[:next(i for i, line in enumerate(rest) if line.startswith("（"))]]
+    rest = lines[lines.index(first) + 1 :]
+    continued = [line.strip() for line in rest[: next(i for i, line in enumerate(rest) if line.startswith("（"))]]
     assert len(continued) >= 2 and first.split()[1] + "".join(continued) == name
     assert "（窄屏省略：责任单位；" in out
 

@@ -11,57 +11,101 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xiangmu_cli.reading.loading import load
 from xiangmu_cli.ledger.units import (
-    InexactFloat, UnitError, at_least_places, format_amount, parse_amount, parse_area, parse_bool, parse_date,
-    parse_month, round_half_even,
+    InexactFloat,
+    UnitError,
+    at_least_places,
+    format_amount,
+    parse_amount,
+    parse_area,
+    parse_bool,
+    parse_date,
+    parse_month,
+    round_half_even,
 )
+from xiangmu_cli.reading.loading import load
 
 from .conftest import write_repo
 
 
-@pytest.mark.parametrize("written, wan", [
-    (12000, "12000"),
-    (12000.5, "12000.5"),
-    ("1.2亿", "12000"),
-    ("1.2亿元", "12000"),
-    ("5000万", "5000"),
-    ("5000万元", "5000"),
-    ("12,000", "12000"),
-    ("１２,０００", "12000"),        # full-width digits, ASCII comma
-    ("1,234,567.5万元", "1234567.5"),
-    ("0.5亿", "5000"),
-    ("１２０００", "12000"),
-    ("１２，０００．５万元", "12000.5"),
-    (" 0.35亿 ", "3500"),
-    (0, "0"),
-])
+@pytest.mark.parametrize(
+    "written, wan",
+    [
+        (12000, "12000"),
+        (12000.5, "12000.5"),
+        ("1.2亿", "12000"),
+        ("1.2亿元", "12000"),
+        ("5000万", "5000"),
+        ("5000万元", "5000"),
+        ("12,000", "12000"),
+        ("１２,０００", "12000"),  # full-width digits, ASCII comma
+        ("1,234,567.5万元", "1234567.5"),
+        ("0.5亿", "5000"),
+        ("１２０００", "12000"),
+        ("１２，０００．５万元", "12000.5"),
+        (" 0.35亿 ", "3500"),
+        (0, "0"),
+    ],
+)
 def test_amount_spellings(written: object, wan: str) -> None:
     assert parse_amount(written) == Decimal(wan)
 
 
-@pytest.mark.parametrize("written, code", [
-    ("约1.2亿", "E104"), ("1.2 亿左右", "E104"), ("", "E104"), ("1,20,00", "E104"), (True, "E104"),
-    (".5亿", "E104"), ("1,2000", "E104"), ("12,00", "E104"), (",000", "E104"), ("5.", "E104"),
-    (None, "E104"), ([1], "E104"), ("12000元", "E104"),
-    (-1, "E105"), ("-5000万元", "E105"), (float("nan"), "E105"), (float("inf"), "E105"), (10**30, "E105"),
-])
+@pytest.mark.parametrize(
+    "written, code",
+    [
+        ("约1.2亿", "E104"),
+        ("1.2 亿左右", "E104"),
+        ("", "E104"),
+        ("1,20,00", "E104"),
+        (True, "E104"),
+        (".5亿", "E104"),
+        ("1,2000", "E104"),
+        ("12,00", "E104"),
+        (",000", "E104"),
+        ("5.", "E104"),
+        (None, "E104"),
+        ([1], "E104"),
+        ("12000元", "E104"),
+        (-1, "E105"),
+        ("-5000万元", "E105"),
+        (float("nan"), "E105"),
+        (float("inf"), "E105"),
+        (10**30, "E105"),
+    ],
+)
 def test_bad_amounts(written: object, code: str) -> None:
     with pytest.raises(UnitError) as err:
         parse_amount(written)
     assert err.value.code == code and err.value.hint
 
 
-@pytest.mark.parametrize("parse, written, message, hint", [
-    (parse_amount, ".5亿", "金额「.5亿」应以数字开头", "小数点前要写 0，写成 0.5亿"),
-    (parse_amount, "．５亿", "金额「．５亿」应以数字开头", "小数点前要写 0，写成 0.5亿"),
-    (parse_area, ".5公顷", "面积「.5公顷」应以数字开头", "小数点前要写 0，写成 0.5公顷"),
-    (parse_amount, "1,2000", "金额「1,2000」的千分位逗号位置不对", "逗号每三位一组，例如 12,000；或不写逗号：12000"),
-    (parse_amount, "1,2000万元", "金额「1,2000万元」的千分位逗号位置不对",
-     "逗号每三位一组，例如 12,000；或不写逗号：12000万元"),
-    (parse_area, "3,5000平米", "面积「3,5000平米」的千分位逗号位置不对",
-     "逗号每三位一组，例如 12,000；或不写逗号：35000平米"),
-])
+@pytest.mark.parametrize(
+    "parse, written, message, hint",
+    [
+        (parse_amount, ".5亿", "金额「.5亿」应以数字开头", "小数点前要写 0，写成 0.5亿"),
+        (parse_amount, "．５亿", "金额「．５亿」应以数字开头", "小数点前要写 0，写成 0.5亿"),
+        (parse_area, ".5公顷", "面积「.5公顷」应以数字开头", "小数点前要写 0，写成 0.5公顷"),
+        (
+            parse_amount,
+            "1,2000",
+            "金额「1,2000」的千分位逗号位置不对",
+            "逗号每三位一组，例如 12,000；或不写逗号：12000",
+        ),
+        (
+            parse_amount,
+            "1,2000万元",
+            "金额「1,2000万元」的千分位逗号位置不对",
+            "逗号每三位一组，例如 12,000；或不写逗号：12000万元",
+        ),
+        (
+            parse_area,
+            "3,5000平米",
+            "面积「3,5000平米」的千分位逗号位置不对",
+            "逗号每三位一组，例如 12,000；或不写逗号：35000平米",
+        ),
+    ],
+)
 def test_the_usual_slips_are_explained(parse, written: str, message: str, hint: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UnitError) as err:
         parse(written)
@@ -92,29 +136,32 @@ def test_full_width_digits_and_grouping_read_the_same(value: int) -> None:
     assert parse_amount(full_width) == parse_amount(f"{value:,}") == Decimal(value)
 
 
-@pytest.mark.parametrize("written, m2", [
-    (35000, "35000.00"),
-    ("35000", "35000.00"),
-    ("35000平方米", "35000.00"),
-    ("35000平米", "35000.00"),
-    ("35000㎡", "35000.00"),
-    ("35000m²", "35000.00"),
-    ("35000m2", "35000.00"),
-    ("３５０００ｍ２", "35000.00"),   # full width, as NFKC reads it
-    ("82.1公顷", "821000.00"),      # 82.1 × 10000
-    ("123亩", "82000.00"),          # 123 × 10000/15 = 1,230,000/15 = 82000 exactly
-    ("1亩", "666.67"),              # 666.666… rounded half-even
-    ("2亩", "1333.33"),             # 1333.333…
-    ("0.0000075亩", "0.00"),        # exactly 0.005 m²: half-even to 0.00 (computed exactly, not via 666.67)
-    ("0.0000225亩", "0.02"),        # exactly 0.015 m²: half-even to 0.02
-    ("35,000平方米", "35000.00"),
-    ("2.5㎡", "2.50"),
-    ("2.345", "2.34"),              # half-even: 2.345 → 2.34, 2.355 → 2.36
-    ("2.355", "2.36"),
-    (2.345, "2.34"),                # a YAML float, taken as written
-    (Decimal("2.355"), "2.36"),
-    (Decimal("12.3456789012345678901234567890123"), "12.35"),
-])
+@pytest.mark.parametrize(
+    "written, m2",
+    [
+        (35000, "35000.00"),
+        ("35000", "35000.00"),
+        ("35000平方米", "35000.00"),
+        ("35000平米", "35000.00"),
+        ("35000㎡", "35000.00"),
+        ("35000m²", "35000.00"),
+        ("35000m2", "35000.00"),
+        ("３５０００ｍ２", "35000.00"),  # full width, as NFKC reads it
+        ("82.1公顷", "821000.00"),  # 82.1 × 10000
+        ("123亩", "82000.00"),  # 123 × 10000/15 = 1,230,000/15 = 82000 exactly
+        ("1亩", "666.67"),  # 666.666… rounded half-even
+        ("2亩", "1333.33"),  # 1333.333…
+        ("0.0000075亩", "0.00"),  # exactly 0.005 m²: half-even to 0.00 (computed exactly, not via 666.67)
+        ("0.0000225亩", "0.02"),  # exactly 0.015 m²: half-even to 0.02
+        ("35,000平方米", "35000.00"),
+        ("2.5㎡", "2.50"),
+        ("2.345", "2.34"),  # half-even: 2.345 → 2.34, 2.355 → 2.36
+        ("2.355", "2.36"),
+        (2.345, "2.34"),  # a YAML float, taken as written
+        (Decimal("2.355"), "2.36"),
+        (Decimal("12.3456789012345678901234567890123"), "12.35"),
+    ],
+)
 def test_areas(written: object, m2: str) -> None:
     area = parse_area(written)
     assert area == Decimal(m2) and str(area) == m2  # every area has exactly two decimals
@@ -125,8 +172,10 @@ def test_every_area_is_rounded_on_every_path_of_the_loader(tmp_path: Path) -> No
     binary double (re-read from the source text): all arrive rounded to 0.01 m²."""
     config = "名称: 测试\n年度: 2018\n地区:\n  - {名称: 船营区, 类型: 区县}\n"
     areas = ["35000", "2.345", "12345.6789012345678", '"82.1公顷"', "123亩", '"35000㎡"', "0.0000225亩"]
-    items = "".join(f"  - {{编号: ZS-{i}, 名称: 项目{i}, 总投资: 12000, 阶段: 洽谈, 投资方: 甲公司, 用地面积: {a}}}\n"
-                    for i, a in enumerate(areas))
+    items = "".join(
+        f"  - {{编号: ZS-{i}, 名称: 项目{i}, 总投资: 12000, 阶段: 洽谈, 投资方: 甲公司, 用地面积: {a}}}\n"
+        for i, a in enumerate(areas)
+    )
     root = write_repo(tmp_path, {"xiangmu.yaml": config, "船营区/招商.yaml": "项目:\n" + items})
     repo = load(root)
     assert not [p for p in repo.problems if p.code.startswith("E")], repo.problems
@@ -136,40 +185,59 @@ def test_every_area_is_rounded_on_every_path_of_the_loader(tmp_path: Path) -> No
 
 # --- numbers written out: exact half-even rounding ----------------------------------------------
 
-@pytest.mark.parametrize("value, places, written", [
-    (Fraction(1, 6), 6, "0.166667"),
-    (Fraction(2, 3), 6, "0.666667"),
-    (Fraction(1, 8 * 10**6), 6, "0.000000"),   # 0.000000125: below half
-    (Fraction(1, 2 * 10**6), 6, "0.000000"),   # exactly half: to the even 0
-    (Fraction(3, 2 * 10**6), 6, "0.000002"),   # exactly half: to the even 2
-    (Fraction(5, 2 * 10**6), 6, "0.000002"),
-    (Fraction(-1, 2 * 10**6), 6, "0.000000"),  # never "-0.000000"
-    (Fraction(3510982, 4700000), 6, "0.747017"),
-    (Decimal("0.7470174468085106382978723404"), 6, "0.747017"),
-    (Decimal("0.0000005"), 6, "0.000000"),
-    (Decimal("0.0000015"), 6, "0.000002"),
-    (Decimal("-0.0000001"), 6, "0.000000"),
-    (Decimal("0.75"), 6, "0.750000"),
-    (1, 6, "1.000000"),
-    (Decimal("1E+4"), 2, "10000.00"),
-    (Decimal("123456789012345678901234567.125"), 2, "123456789012345678901234567.12"),  # 30 digits, no context rounding
-    (Fraction(35, 2), 2, "17.50"),
-    (Fraction(1, 3), 2, "0.33"),
-    (Decimal("0.125"), 2, "0.12"),
-    (Decimal("0.135"), 2, "0.14"),
-    (2.345, 2, "2.34"),                        # a float is taken as written
-])
+
+@pytest.mark.parametrize(
+    "value, places, written",
+    [
+        (Fraction(1, 6), 6, "0.166667"),
+        (Fraction(2, 3), 6, "0.666667"),
+        (Fraction(1, 8 * 10**6), 6, "0.000000"),  # 0.000000125: below half
+        (Fraction(1, 2 * 10**6), 6, "0.000000"),  # exactly half: to the even 0
+        (Fraction(3, 2 * 10**6), 6, "0.000002"),  # exactly half: to the even 2
+        (Fraction(5, 2 * 10**6), 6, "0.000002"),
+        (Fraction(-1, 2 * 10**6), 6, "0.000000"),  # never "-0.000000"
+        (Fraction(3510982, 4700000), 6, "0.747017"),
+        (Decimal("0.7470174468085106382978723404"), 6, "0.747017"),
+        (Decimal("0.0000005"), 6, "0.000000"),
+        (Decimal("0.0000015"), 6, "0.000002"),
+        (Decimal("-0.0000001"), 6, "0.000000"),
+        (Decimal("0.75"), 6, "0.750000"),
+        (1, 6, "1.000000"),
+        (Decimal("1E+4"), 2, "10000.00"),
+        (
+            Decimal("123456789012345678901234567.125"),
+            2,
+            "123456789012345678901234567.12",
+        ),  # 30 digits, no context rounding
+        (Fraction(35, 2), 2, "17.50"),
+        (Fraction(1, 3), 2, "0.33"),
+        (Decimal("0.125"), 2, "0.12"),
+        (Decimal("0.135"), 2, "0.14"),
+        (2.345, 2, "2.34"),  # a float is taken as written
+    ],
+)
 def test_round_half_even_is_exact(value: object, places: int, written: str) -> None:
     assert str(round_half_even(value, places)) == written  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("value, written", [
-    (12000, "12000.00"), (Decimal("12000"), "12000.00"), (Decimal("3416839"), "3416839.00"),
-    (Decimal("12345.678"), "12345.678"), (Decimal("0.1") + Decimal("0.2"), "0.30"), (Decimal("1E+4"), "10000.00"),
-    (Decimal("12000.50"), "12000.50"), (Decimal("-0.000"), "0.00"), (Decimal("12000.000"), "12000.00"),
-    (Decimal("12345.6780"), "12345.678"), (Fraction(1, 8), "0.125"),
-    (Fraction(12345678, 1000), "12345.678"), (Fraction(1, 3), "0.33"),
-])
+@pytest.mark.parametrize(
+    "value, written",
+    [
+        (12000, "12000.00"),
+        (Decimal("12000"), "12000.00"),
+        (Decimal("3416839"), "3416839.00"),
+        (Decimal("12345.678"), "12345.678"),
+        (Decimal("0.1") + Decimal("0.2"), "0.30"),
+        (Decimal("1E+4"), "10000.00"),
+        (Decimal("12000.50"), "12000.50"),
+        (Decimal("-0.000"), "0.00"),
+        (Decimal("12000.000"), "12000.00"),
+        (Decimal("12345.6780"), "12345.678"),
+        (Fraction(1, 8), "0.125"),
+        (Fraction(12345678, 1000), "12345.678"),
+        (Fraction(1, 3), "0.33"),
+    ],
+)
 def test_money_has_at_least_two_decimals_and_every_digit(value: object, written: str) -> None:
     assert str(at_least_places(value, 2)) == written  # type: ignore[arg-type]
 
@@ -219,10 +287,27 @@ def test_booleans() -> None:
             parse_bool(bad)
 
 
-@pytest.mark.parametrize("text", [
-    "12000", "12,000", "１２,０００", "１２，０００．５", "1.2亿", " 5000万元 ", "1,234,567.5万", "0.5亿",
-    ".5亿", "1,2000", "12,00", ",000", "约1.2亿", "5.", "1..2", "12000元",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12000",
+        "12,000",
+        "１２,０００",
+        "１２，０００．５",
+        "1.2亿",
+        " 5000万元 ",
+        "1,234,567.5万",
+        "0.5亿",
+        ".5亿",
+        "1,2000",
+        "12,00",
+        ",000",
+        "约1.2亿",
+        "5.",
+        "1..2",
+        "12000元",
+    ],
+)
 def test_the_schema_pattern_of_amounts_accepts_what_the_parser_reads(text: str) -> None:
     import re
 
@@ -237,10 +322,25 @@ def test_the_schema_pattern_of_amounts_accepts_what_the_parser_reads(text: str) 
     assert bool(pattern.search(text)) == readable
 
 
-@pytest.mark.parametrize("text", [
-    "35000", "35,000平方米", "35000平米", "35000㎡", "35000m²", "35000m2", "82.1公顷", "123亩", "2.5 ㎡",
-    ".5公顷", "3,5000平米", "35000平方", "约35000", "35000m",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "35000",
+        "35,000平方米",
+        "35000平米",
+        "35000㎡",
+        "35000m²",
+        "35000m2",
+        "82.1公顷",
+        "123亩",
+        "2.5 ㎡",
+        ".5公顷",
+        "3,5000平米",
+        "35000平方",
+        "约35000",
+        "35000m",
+    ],
+)
 def test_the_schema_pattern_of_areas_accepts_what_the_parser_reads(text: str) -> None:
     import re
 

@@ -32,9 +32,23 @@ try:
 except ImportError:  # pragma: no cover - Windows: no advisory locks here, the compare-before-rename check remains
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["write_atomic", "FileChangedError", "UNCHECKED", "read_regular", "NotRegularFileError", "TooLargeError",
-           "unchanged", "ledger_lock", "lock_wait", "wait_message", "LOCK_NAME", "LockError", "LockBusyError",
-           "LockUnavailableError", "LockNotRegularError"]
+__all__ = [
+    "write_atomic",
+    "FileChangedError",
+    "UNCHECKED",
+    "read_regular",
+    "NotRegularFileError",
+    "TooLargeError",
+    "unchanged",
+    "ledger_lock",
+    "lock_wait",
+    "wait_message",
+    "LOCK_NAME",
+    "LockError",
+    "LockBusyError",
+    "LockUnavailableError",
+    "LockNotRegularError",
+]
 
 #: ``expected`` default of :func:`write_atomic`: write whatever is on disk now.
 UNCHECKED = object()
@@ -87,8 +101,14 @@ def display_path(path: Path) -> str:
 
 def file_kind(mode: int) -> str:
     """A file type's name as users know it (for messages)."""
-    for test, name in ((stat.S_ISLNK, "符号链接"), (stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISCHR, "字符设备"),
-                       (stat.S_ISBLK, "块设备"), (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "目录")):
+    for test, name in (
+        (stat.S_ISLNK, "符号链接"),
+        (stat.S_ISFIFO, "命名管道 FIFO"),
+        (stat.S_ISCHR, "字符设备"),
+        (stat.S_ISBLK, "块设备"),
+        (stat.S_ISSOCK, "套接字"),
+        (stat.S_ISDIR, "目录"),
+    ):
         if test(mode):
             return name
     return "普通文件" if stat.S_ISREG(mode) else "特殊文件"
@@ -145,7 +165,9 @@ def unchanged(path: Path, expected: bytes | None) -> bool:
     return now == expected
 
 
-def write_atomic(path: Path, data: bytes, new_mode: int = 0o644, *, expected: bytes | None | object = UNCHECKED) -> None:
+def write_atomic(
+    path: Path, data: bytes, new_mode: int = 0o644, *, expected: bytes | object | None = UNCHECKED
+) -> None:
     """Replace ``path`` by ``data``: a temporary file beside it, fsync, rename, directory fsync.
 
     An existing file keeps its mode; a new one gets ``new_mode``. With ``expected`` (the bytes
@@ -226,9 +248,13 @@ class LockBusyError(LockError):
     """Another command held the lock for longer than we were willing to wait."""
 
     def __init__(self, path: Path, waited: float) -> None:
-        super().__init__(path, (
-            f"台账正被另一个 xm 命令修改，等待 {waited:g} 秒后仍未完成，未修改任何文件；请稍后重新运行命令"
-            f"（锁文件 {_shown(path)} 在那个命令结束时自动释放，不要删除；等待时间可用环境变量 XM_LOCK_WAIT 调整，单位秒）"))
+        super().__init__(
+            path,
+            (
+                f"台账正被另一个 xm 命令修改，等待 {waited:g} 秒后仍未完成，未修改任何文件；请稍后重新运行命令"
+                f"（锁文件 {_shown(path)} 在那个命令结束时自动释放，不要删除；等待时间可用环境变量 XM_LOCK_WAIT 调整，单位秒）"
+            ),
+        )
         self.waited = waited
 
 
@@ -238,10 +264,17 @@ class LockUnavailableError(LockError):
     def __init__(self, path: Path, exc: OSError) -> None:
         reason = exc.strerror or str(exc)
         readonly = exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
-        super().__init__(path, (
-            f"无法创建锁文件 {_shown(path)}（{reason}），未修改任何文件"
-            + ("；台账目录是只读的（只读检出或没有写权限），不能在这里修改台账，--dry-run 可以只查看修改" if readonly
-               else "；检查台账目录是否可写")))
+        super().__init__(
+            path,
+            (
+                f"无法创建锁文件 {_shown(path)}（{reason}），未修改任何文件"
+                + (
+                    "；台账目录是只读的（只读检出或没有写权限），不能在这里修改台账，--dry-run 可以只查看修改"
+                    if readonly
+                    else "；检查台账目录是否可写"
+                )
+            ),
+        )
         self.readonly = readonly
 
 
@@ -250,14 +283,24 @@ class LockNotRegularError(LockError):
 
     def __init__(self, path: Path, kind: str) -> None:
         shown = _shown(path)
-        super().__init__(path, (
-            f"锁文件 {shown} 是{kind}，不是普通文件，未修改任何文件；它不该出现在台账目录中"
-            f"（可能来自有问题的提交）：请删除它（git rm {shown}，或直接删除）后重新运行"))
+        super().__init__(
+            path,
+            (
+                f"锁文件 {shown} 是{kind}，不是普通文件，未修改任何文件；它不该出现在台账目录中"
+                f"（可能来自有问题的提交）：请删除它（git rm {shown}，或直接删除）后重新运行"
+            ),
+        )
         self.kind = kind
 
 
-_LOCK_FLAGS = (os.O_RDONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-               | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+_LOCK_FLAGS = (
+    os.O_RDONLY
+    | os.O_CREAT
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
 #: flock errors of file systems that have no locks (some network file systems).
 _NO_LOCKS = {getattr(errno, name) for name in ("ENOLCK", "EOPNOTSUPP", "ENOTSUP", "ENOSYS") if hasattr(errno, name)}
 #: Locks this process holds: the lock folder's (st_dev, st_ino) → [pid, fd, depth] (re-entrant).
@@ -304,8 +347,13 @@ def _same_file(fd: int, path: Path) -> bool:
 
 
 @contextmanager
-def ledger_lock(folder: Path, *, wait: float | None = None, on_wait: Callable[[Path, float], None] | None = None,
-                required: bool = True) -> Iterator[Path | None]:
+def ledger_lock(
+    folder: Path,
+    *,
+    wait: float | None = None,
+    on_wait: Callable[[Path, float], None] | None = None,
+    required: bool = True,
+) -> Iterator[Path | None]:
     """Hold the exclusive lock of the ledger folder ``folder`` (``folder/.xm.lock``) in the block.
 
     Waits up to ``wait`` seconds (default :func:`lock_wait`) for another process holding it,

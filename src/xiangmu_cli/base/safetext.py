@@ -51,6 +51,7 @@ def first_control(text: str) -> str | None:
     match = _CONTROL.search(text)
     return match.group() if match else None
 
+
 #: First characters that make a spreadsheet cell a formula (OWASP "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

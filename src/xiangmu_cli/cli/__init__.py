@@ -80,8 +80,10 @@ def rich_help() -> ModuleType:
 
 
 _USAGE_TRANSLATIONS = [
-    (r"No such option: (\S+)(?: Did you mean (.+)\?)?",
-     lambda m: f"没有选项 {m[1]}" + (f"，是否应为 {m[2]}？" if m[2] else "")),
+    (
+        r"No such option: (\S+)(?: Did you mean (.+)\?)?",
+        lambda m: f"没有选项 {m[1]}" + (f"，是否应为 {m[2]}？" if m[2] else ""),
+    ),
     (r"No such command '(.+?)'\.?", lambda m: f"没有命令「{m[1]}」"),
     (r"Option '(.+?)' requires an argument\.?", lambda m: f"选项 {m[1]} 需要一个值"),
     (r"Missing option '(.+?)'\.?", lambda m: f"缺少选项 {m[1]}"),
@@ -121,18 +123,26 @@ class XmCommand(TyperCommand):
 class XmGroup(TyperGroup):
     """The `xm` group: Chinese usage errors (exit 2) and no traceback, whatever happens."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         from typer._click import exceptions as click_exc
 
         self._chinese_help_options()
         try:
-            result = super().main(args=args, prog_name=prog_name or "xm", complete_var=complete_var,
-                                  standalone_mode=False, **extra)
+            result = super().main(
+                args=args, prog_name=prog_name or "xm", complete_var=complete_var, standalone_mode=False, **extra
+            )
         except click_exc.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx is not None else "xm"
-            sys.stderr.write(f"用法错误：{_chinese_usage_error(exc.format_message())}\n"
-                             f"运行 '{command} --help' 查看用法。\n")
+            sys.stderr.write(
+                f"用法错误：{_chinese_usage_error(exc.format_message())}\n运行 '{command} --help' 查看用法。\n"
+            )
             code = 2
         except click_exc.ClickException as exc:
             sys.stderr.write(f"错误：{exc.format_message()}\n")
@@ -141,8 +151,9 @@ class XmGroup(TyperGroup):
             sys.stderr.write("已中止。\n")
             code = 130
         except Exception as exc:  # never a traceback for a user
-            sys.stderr.write(f"xm 内部错误：{type(exc).__name__}: {exc}\n"
-                             "这是 xm 的缺陷，请连同所用命令报告给维护者。\n")
+            sys.stderr.write(
+                f"xm 内部错误：{type(exc).__name__}: {exc}\n这是 xm 的缺陷，请连同所用命令报告给维护者。\n"
+            )
             code = 1
         else:
             code = result if isinstance(result, int) else 0
@@ -193,14 +204,14 @@ def _root(
 
 
 # Registration order is the order of `xm --help`.
-from . import validate as _validate  # noqa: E402,F401  (registers the commands)
-from . import schema as _schema  # noqa: E402,F401
-from . import info as _info  # noqa: E402,F401
-from . import reports as _reports  # noqa: E402,F401
-from . import history as _history  # noqa: E402,F401
-from . import fmt as _fmt  # noqa: E402,F401
 from . import edit as _edit  # noqa: E402,F401
+from . import fmt as _fmt  # noqa: E402,F401
+from . import history as _history  # noqa: E402,F401
+from . import info as _info  # noqa: E402,F401
 from . import interop as _interop  # noqa: E402,F401
+from . import reports as _reports  # noqa: E402,F401
+from . import schema as _schema  # noqa: E402,F401
+from . import validate as _validate  # noqa: E402,F401  (registers the commands)
 
 
 def main() -> None:

@@ -74,8 +74,10 @@ def output_path(path: Path) -> Path:
 
 
 def _linked_root(path: Path) -> typer.Exit:
-    sys.stderr.write(f"{path}：台账目录是符号链接，不读取（链接可以指向本仓库以外的任何地方）\n"
-                     "  提示：把台账放在真正的文件夹里，或用 --ledgers 指向链接的目标\n")
+    sys.stderr.write(
+        f"{path}：台账目录是符号链接，不读取（链接可以指向本仓库以外的任何地方）\n"
+        "  提示：把台账放在真正的文件夹里，或用 --ledgers 指向链接的目标\n"
+    )
     return typer.Exit(1)
 
 
@@ -131,8 +133,15 @@ def progress_bar() -> Iterator[Callable[[int, int], None] | None]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("读取台账"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
+    with Progress(
+        TextColumn("读取台账"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        auto_refresh=False,
+    ) as bar:
         task = bar.add_task("load", total=None)
 
         def advance(done: int, total: int) -> None:

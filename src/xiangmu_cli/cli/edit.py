@@ -26,8 +26,8 @@ from . import XmCommand, XmGroup, app
 from .common import LEDGERS_HELP, load_repository, resolve_ledgers, usage_error
 
 if TYPE_CHECKING:
-    from xiangmu_cli.write.edit import EditPlan
     from xiangmu_cli.reading.records import Repository
+    from xiangmu_cli.write.edit import EditPlan
 
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
 CodeArg = typer.Argument(..., metavar="编号", help="项目编号", show_default=False)
@@ -37,9 +37,8 @@ DryRunOpt = typer.Option(False, "--dry-run", "-n", help="只显示将要做的�
 
 def _run(ledgers: Path | None, dry_run: bool, make: Callable[[Repository], EditPlan]) -> None:
     """Load the ledgers, make the plan, write it (or show it); EditError → its exit code."""
+    from xiangmu_cli.base.fileio import LockError, display_path, ledger_lock
     from xiangmu_cli.write.edit import EditError, apply, diff
-    from xiangmu_cli.base.fileio import LockError, ledger_lock
-    from xiangmu_cli.base.fileio import display_path
 
     root = resolve_ledgers(ledgers)
     try:
@@ -75,14 +74,19 @@ def waiting(lock: Path, wait: float) -> None:
 
 
 @app.command("start", cls=XmCommand)
-def start(code: str = CodeArg, date: str = DateOpt,
-          plan: str | None = typer.Option(None, "--plan", help="年度计划投资（万元，可写 1.2亿）；项目没有时必填",
-                                          show_default=False),
-          reason: str | None = typer.Option(None, "--reason", help="未入统原因 [默认：新开工，尚未入统]",
-                                            show_default=False),
-          first_start: str | None = typer.Option(None, "--first-start", show_default=False,
-                                                 help="续建项目的最初开工日期（续建必填；--date 记为复工日期）"),
-          ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
+def start(
+    code: str = CodeArg,
+    date: str = DateOpt,
+    plan: str | None = typer.Option(
+        None, "--plan", help="年度计划投资（万元，可写 1.2亿）；项目没有时必填", show_default=False
+    ),
+    reason: str | None = typer.Option(None, "--reason", help="未入统原因 [默认：新开工，尚未入统]", show_default=False),
+    first_start: str | None = typer.Option(
+        None, "--first-start", show_default=False, help="续建项目的最初开工日期（续建必填；--date 记为复工日期）"
+    ),
+    ledgers: Path | None = LedgersOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
     """开工：把项目从 计划开工 移到 未入统，写上开工日期。
 
     保留计划开工日期、前期手续、建设性质（缺省为新建）、年度计划投资、共有字段和从招商台账转入时保留的字段。
@@ -92,13 +96,14 @@ def start(code: str = CodeArg, date: str = DateOpt,
     示例：xm start CY-2018-010 --date 2018-09-20 --plan 5000
     """
     from xiangmu_cli.write import edit
-    _run(ledgers, dry_run, lambda repo: edit.start(repo, code, date, plan=plan, reason=reason,
-                                                   first_start=first_start))
+
+    _run(ledgers, dry_run, lambda repo: edit.start(repo, code, date, plan=plan, reason=reason, first_start=first_start))
 
 
 @app.command("enter-stats", cls=XmCommand)
-def enter_stats(code: str = CodeArg, date: str = DateOpt, ledgers: Path | None = LedgersOpt,
-                dry_run: bool = DryRunOpt) -> None:
+def enter_stats(
+    code: str = CodeArg, date: str = DateOpt, ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt
+) -> None:
     """入统：把项目从 未入统 移到 在建，写上入统日期，保留入统时限。
 
     未入统原因不再保留（有注释时连同注释改为注释行，放在入统日期上方）；其余字段都保留。
@@ -106,13 +111,18 @@ def enter_stats(code: str = CodeArg, date: str = DateOpt, ledgers: Path | None =
     示例：xm enter-stats CY-2018-011 --date 2018-09-25
     """
     from xiangmu_cli.write import edit
+
     _run(ledgers, dry_run, lambda repo: edit.enter_stats(repo, code, date))
 
 
 @app.command("land", cls=XmCommand)
-def land(code: str = CodeArg, date: str = DateOpt,
-         planned_start: str = typer.Option(..., "--planned-start", help="计划开工日期 YYYY-MM-DD", show_default=False),
-         ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
+def land(
+    code: str = CodeArg,
+    date: str = DateOpt,
+    planned_start: str = typer.Option(..., "--planned-start", help="计划开工日期 YYYY-MM-DD", show_default=False),
+    ledgers: Path | None = LedgersOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
     """落地：把已签约的招商项目移到 计划开工，写上落地日期和计划开工日期。
 
     保留投资方、来源地、签约日期、计划落地日期、重点，排在计划开工台账的字段之后。
@@ -122,77 +132,101 @@ def land(code: str = CodeArg, date: str = DateOpt,
     示例：xm land CY-2018-030 --date 2018-09-20 --planned-start 2018-10-15
     """
     from xiangmu_cli.write import edit
+
     _run(ledgers, dry_run, lambda repo: edit.land(repo, code, date, planned_start))
 
 
 @app.command("finish", cls=XmCommand)
-def finish(code: str = CodeArg, date: str = DateOpt, ledgers: Path | None = LedgersOpt,
-           dry_run: bool = DryRunOpt) -> None:
+def finish(
+    code: str = CodeArg, date: str = DateOpt, ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt
+) -> None:
     """竣工：给在建或未入统项目写上竣工日期。
 
     示例：xm finish CY-2018-001 --date 2018-11-30
     """
     from xiangmu_cli.write import edit
+
     _run(ledgers, dry_run, lambda repo: edit.finish(repo, code, date))
 
 
 @app.command("invest", cls=XmCommand)
-def invest(code: str = CodeArg,
-           month: str = typer.Option(..., "--month", "-m", help="月份 YYYY-MM", show_default=False),
-           amount: str = typer.Option(..., "--amount", "-a", help="当月完成投资（万元，可写 1.2亿、5000万元）",
-                                      show_default=False),
-           ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
+def invest(
+    code: str = CodeArg,
+    month: str = typer.Option(..., "--month", "-m", help="月份 YYYY-MM", show_default=False),
+    amount: str = typer.Option(
+        ..., "--amount", "-a", help="当月完成投资（万元，可写 1.2亿、5000万元）", show_default=False
+    ),
+    ledgers: Path | None = LedgersOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
     """完成投资：写上某月的当月完成投资（按月份顺序插入，已有则替换），金额按所写原样记入。
 
     示例：xm invest CY-2018-001 --month 2018-09 --amount 1.2亿
     """
     from xiangmu_cli.write import edit
+
     _run(ledgers, dry_run, lambda repo: edit.invest(repo, code, month, amount))
 
 
 @app.command("visit", cls=XmCommand)
-def visit(code: str = CodeArg, date: str = DateOpt,
-          note: str | None = typer.Option(None, "--note", help="走访内容", show_default=False),
-          ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
+def visit(
+    code: str = CodeArg,
+    date: str = DateOpt,
+    note: str | None = typer.Option(None, "--note", help="走访内容", show_default=False),
+    ledgers: Path | None = LedgersOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
     """走访：在项目的 走访 列表末尾加一次走访（只有日期，或 {日期, 内容}）。
 
     示例：xm visit CY-2018-001 --date 2018-09-03 --note 协调用地
     """
     from xiangmu_cli.write import edit
+
     _run(ledgers, dry_run, lambda repo: edit.visit(repo, code, date, note))
 
 
-problem_app = typer.Typer(cls=XmGroup, help="问题清单：新增问题、登记解决。\n\n示例：xm problem add CY-2018-001 "
-                          "--date 2018-09-03 --content 施工用电不足", no_args_is_help=True)
+problem_app = typer.Typer(
+    cls=XmGroup,
+    help="问题清单：新增问题、登记解决。\n\n示例：xm problem add CY-2018-001 --date 2018-09-03 --content 施工用电不足",
+    no_args_is_help=True,
+)
 app.add_typer(problem_app, name="problem")
 
 
 @problem_app.command("add", cls=XmCommand)
-def problem_add(code: str = CodeArg, date: str = typer.Option(..., "--date", "-d", help="提出日期 YYYY-MM-DD",
-                                                              show_default=False),
-                content: str = typer.Option(..., "--content", "-c", help="问题内容", show_default=False),
-                department: str | None = typer.Option(None, "--department", help="负责解决的责任单位",
-                                                      show_default=False),
-                deadline: str | None = typer.Option(None, "--deadline", help="解决时限 YYYY-MM-DD", show_default=False),
-                ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
+def problem_add(
+    code: str = CodeArg,
+    date: str = typer.Option(..., "--date", "-d", help="提出日期 YYYY-MM-DD", show_default=False),
+    content: str = typer.Option(..., "--content", "-c", help="问题内容", show_default=False),
+    department: str | None = typer.Option(None, "--department", help="负责解决的责任单位", show_default=False),
+    deadline: str | None = typer.Option(None, "--deadline", help="解决时限 YYYY-MM-DD", show_default=False),
+    ledgers: Path | None = LedgersOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
     """新增问题：在项目的 问题 列表末尾加一条。
 
     示例：xm problem add CY-2018-001 --date 2018-09-03 --content 施工用电不足 --department 供电公司
     """
     from xiangmu_cli.write import edit
+
     _run(ledgers, dry_run, lambda repo: edit.add_problem(repo, code, date, content, department, deadline))
 
 
 @problem_app.command("solve", cls=XmCommand)
-def problem_solve(code: str = CodeArg,
-                  number: int = typer.Argument(..., metavar="N", help="问题序号：项目 问题 列表中的第几条（从 1 起）",
-                                               show_default=False),
-                  date: str = typer.Option(..., "--date", "-d", help="解决日期 YYYY-MM-DD", show_default=False),
-                  how: str | None = typer.Option(None, "--how", help="解决情况", show_default=False),
-                  ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt) -> None:
+def problem_solve(
+    code: str = CodeArg,
+    number: int = typer.Argument(
+        ..., metavar="N", help="问题序号：项目 问题 列表中的第几条（从 1 起）", show_default=False
+    ),
+    date: str = typer.Option(..., "--date", "-d", help="解决日期 YYYY-MM-DD", show_default=False),
+    how: str | None = typer.Option(None, "--how", help="解决情况", show_default=False),
+    ledgers: Path | None = LedgersOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
     """问题解决：给项目的第 N 个问题写上解决日期（和解决情况）。
 
     示例：xm problem solve CY-2018-001 1 --date 2018-09-20 --how 已完成增容
     """
     from xiangmu_cli.write import edit
+
     _run(ledgers, dry_run, lambda repo: edit.solve_problem(repo, code, number, date, how))

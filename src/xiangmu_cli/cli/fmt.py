@@ -20,9 +20,14 @@ from .common import LEDGERS_HELP, resolve_ledgers, usage_error
 @app.command("fmt", cls=XmCommand)
 def fmt(
     paths: list[Path] | None = typer.Argument(
-        None, metavar="路径", help="要整理的文件或目录（目录下的 *.yaml 逐层查找）；不写则为台账目录中的全部台账和 xiangmu.yaml",
-        show_default=False),
-    check: bool = typer.Option(False, "--check", help="只检查不写入：列出需要整理的文件，有则以 1 退出（用于 CI 和 pre-commit）"),
+        None,
+        metavar="路径",
+        help="要整理的文件或目录（目录下的 *.yaml 逐层查找）；不写则为台账目录中的全部台账和 xiangmu.yaml",
+        show_default=False,
+    ),
+    check: bool = typer.Option(
+        False, "--check", help="只检查不写入：列出需要整理的文件，有则以 1 退出（用于 CI 和 pre-commit）"
+    ),
     ledgers: Path | None = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False),
 ) -> None:
     """把台账文件和 xiangmu.yaml 整理成统一格式，注释一条不丢。
@@ -35,10 +40,9 @@ def fmt(
 
     示例：xm fmt --check
     """
-    from xiangmu_cli.base.fileio import wait_message
-    from xiangmu_cli.write.fmt import expand_paths, format_file, repository_files
-    from xiangmu_cli.base.fileio import display_path
+    from xiangmu_cli.base.fileio import display_path, wait_message
     from xiangmu_cli.output.messages import problems_text
+    from xiangmu_cli.write.fmt import expand_paths, format_file, repository_files
 
     if paths and ledgers is not None:
         raise usage_error("--ledgers 与 路径 不能同时使用：给出路径时只整理这些路径")
@@ -66,14 +70,20 @@ def fmt(
             if error.problems:
                 lines += problems_text(error.problems, {result.file: path})
             else:
-                lines.append(f"{result.file}:{error.line}:{error.col}: {error.message}" if error.line
-                             else f"{result.file}: {error.message}")
+                lines.append(
+                    f"{result.file}:{error.line}:{error.col}: {error.message}"
+                    if error.line
+                    else f"{result.file}: {error.message}"
+                )
         elif result.changed:
             changed += 1
             lines.append(f"{'需要格式化' if check else '已格式化'}：{display_path(path)}")
     if check:
-        summary = (f"{changed} 个文件需要格式化（共 {len(files)} 个）；运行 xm fmt 整理后再提交" if changed
-                   else f"{len(files)} 个文件格式均已规范")
+        summary = (
+            f"{changed} 个文件需要格式化（共 {len(files)} 个）；运行 xm fmt 整理后再提交"
+            if changed
+            else f"{len(files)} 个文件格式均已规范"
+        )
     else:
         summary = f"整理了 {changed} 个文件，{len(files) - changed - failed - skipped} 个无需改动"
     if failed:

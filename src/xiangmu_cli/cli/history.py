@@ -19,7 +19,8 @@ def diff(
     old: str | None = typer.Argument(None, help="原版本（缺省 HEAD）", show_default=False),
     new: str | None = typer.Argument(None, help="新版本（缺省为工作区中的文件）", show_default=False),
     ledgers: Path | None = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False),
-    fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt,
+    fmt: OutputFormat | None = FormatOpt,
+    output: Path | None = OutputOpt,
 ) -> None:
     """按项目比较两个版本的台账：新增、移除、开工、入统、落地、签约、竣工、转移、变更。
 
@@ -70,7 +71,8 @@ def _note_unread(revisions: Iterable[tuple[str, Any]]) -> None:
 def log(
     code: str = typer.Argument(..., help="项目编号", show_default=False),
     ledgers: Path | None = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False),
-    fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt,
+    fmt: OutputFormat | None = FormatOpt,
+    output: Path | None = OutputOpt,
 ) -> None:
     """列出改动过某个项目的提交（版本、日期、作者、说明）和每次改了什么，跨台账、跨地区跟踪。
 
@@ -107,7 +109,8 @@ def textconv(path: Path = typer.Argument(..., help="台账文件", show_default=
     """
     from xiangmu_cli.base.fileio import TooLargeError, read_regular
     from xiangmu_cli.base.limits import current
-    from xiangmu_cli.history.textconv import textconv as convert, too_large
+    from xiangmu_cli.history.textconv import textconv as convert
+    from xiangmu_cli.history.textconv import too_large
 
     try:
         raw = read_regular(path, current().max_file_bytes)  # a FIFO or a device is never opened

@@ -41,8 +41,13 @@ def info(
         total = format_amount(row["总投资"])
         whole, _, frac = total.partition(".")
         shown = f"{int(whole):,}" + (f".{frac}" if frac else "")
-        table.add_row(row["地区"], *(str(row[lg.value]) for lg in LEDGERS), str(row["项目数"]), shown,
-                      end_section=len(rows) > 1 and row is rows[-2])  # a line above 全市
+        table.add_row(
+            row["地区"],
+            *(str(row[lg.value]) for lg in LEDGERS),
+            str(row["项目数"]),
+            shown,
+            end_section=len(rows) > 1 and row is rows[-2],
+        )  # a line above 全市
     console = Console()
     console.print(table)
     if repo.errors:

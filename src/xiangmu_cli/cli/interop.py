@@ -23,17 +23,30 @@ from .reports import LedgerName
 
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
 
-import_app = typer.Typer(cls=XmGroup, no_args_is_help=True,
-                         help="从 Excel（.xlsx）或 CSV 导入项目到台账。\n\n"
-                              "示例：xm import xlsx 船营区台账.xlsx --ledger 在建 --region 船营区")
-export_app = typer.Typer(cls=XmGroup, no_args_is_help=True,
-                         help="把台账导出为 Excel。\n\n示例：xm export xlsx -o 台账.xlsx")
+import_app = typer.Typer(
+    cls=XmGroup,
+    no_args_is_help=True,
+    help="从 Excel（.xlsx）或 CSV 导入项目到台账。\n\n"
+    "示例：xm import xlsx 船营区台账.xlsx --ledger 在建 --region 船营区",
+)
+export_app = typer.Typer(
+    cls=XmGroup, no_args_is_help=True, help="把台账导出为 Excel。\n\n示例：xm export xlsx -o 台账.xlsx"
+)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 
 
-def _import(file: Path, ledger: LedgerName | None, region: str | None, sheet: str | None, header_map: Path | None,
-            ledgers: Path | None, dry_run: bool, max_file_mb: int, max_cells: int) -> None:
+def _import(
+    file: Path,
+    ledger: LedgerName | None,
+    region: str | None,
+    sheet: str | None,
+    header_map: Path | None,
+    ledgers: Path | None,
+    dry_run: bool,
+    max_file_mb: int,
+    max_cells: int,
+) -> None:
     from xiangmu_cli.base.fileio import LockError, ledger_lock
     from xiangmu_cli.office.importer import ImportLimits
     from xiangmu_cli.office.importfile import MB, shown
@@ -52,27 +65,40 @@ def _import(file: Path, ledger: LedgerName | None, region: str | None, sheet: st
         raise typer.Exit(1) from None
 
 
-def _import_locked(root: Path, file: Path, ledger: LedgerName | None, region: str | None, sheet: str | None,
-                   header_map: Path | None, limits: object, dry_run: bool) -> None:
-    from xiangmu_cli.write.edit import EditError, apply, diff
-    from xiangmu_cli.office.importer import plan_import
-    from xiangmu_cli.office.importfile import shown
+def _import_locked(
+    root: Path,
+    file: Path,
+    ledger: LedgerName | None,
+    region: str | None,
+    sheet: str | None,
+    header_map: Path | None,
+    limits: object,
+    dry_run: bool,
+) -> None:
     from xiangmu_cli.base.fileio import display_path
     from xiangmu_cli.ledger.vocab import Ledger
+    from xiangmu_cli.office.importer import plan_import
+    from xiangmu_cli.office.importfile import shown
+    from xiangmu_cli.write.edit import EditError, apply, diff
 
     try:
-        result = plan_import(load_repository(root), file, Ledger(ledger.value) if ledger else None, region, sheet,
-                             header_map, limits)  # type: ignore[arg-type]
+        result = plan_import(
+            load_repository(root), file, Ledger(ledger.value) if ledger else None, region, sheet, header_map, limits
+        )  # type: ignore[arg-type]
         say = sys.stdout.write
-        say(f"读取 {shown(file.name)}" + ("" if file.suffix.lower() == ".csv" else f" 工作表「{result.sheet}」")
-            + f"（{result.ledger.value}台账），表头在第 {result.header_row} 行\n")
+        say(
+            f"读取 {shown(file.name)}"
+            + ("" if file.suffix.lower() == ".csv" else f" 工作表「{result.sheet}」")
+            + f"（{result.ledger.value}台账），表头在第 {result.header_row} 行\n"
+        )
         if result.ignored:
             say(f"未导入的列：{'、'.join(result.ignored)}\n")
         if result.skipped:
             say("跳过：" + "，".join(f"{why} {n} 行" for why, n in sorted(result.skipped.items())) + "\n")
         if result.conflicts:
-            sys.stderr.write("错误：以下编号已存在或重复，未写入任何文件：\n"
-                             + "".join(f"  {c}\n" for c in result.conflicts))
+            sys.stderr.write(
+                "错误：以下编号已存在或重复，未写入任何文件：\n" + "".join(f"  {c}\n" for c in result.conflicts)
+            )
             raise typer.Exit(1)
         if result.issues:
             rows = len({i.row for i in result.issues})
@@ -102,22 +128,42 @@ def _import_locked(root: Path, file: Path, ledger: LedgerName | None, region: st
 
 FileArg = typer.Argument(..., metavar="文件", help="要导入的 .xlsx 或 .csv 文件（按扩展名判断）", show_default=False)
 LedgerOpt = typer.Option(None, "--ledger", help="导入到哪本台账；缺省为工作表名", show_default=False)
-RegionOpt = typer.Option(None, "--region", "-r", show_default=False,
-                         help="导入到哪个地区；表中有 地区 列时可省略（每行进入各自地区）")
+RegionOpt = typer.Option(
+    None, "--region", "-r", show_default=False, help="导入到哪个地区；表中有 地区 列时可省略（每行进入各自地区）"
+)
 SheetOpt = typer.Option(None, "--sheet", "-s", help="工作表名；缺省为第一个工作表", show_default=False)
-MapOpt = typer.Option(None, "--map", help="表头映射文件（YAML），用于特殊的表头；格式见 docs/interop.md",
-                      show_default=False)
+MapOpt = typer.Option(
+    None, "--map", help="表头映射文件（YAML），用于特殊的表头；格式见 docs/interop.md", show_default=False
+)
 DryRunOpt = typer.Option(False, "--dry-run", "-n", help="只显示将要写入的内容（diff），不写文件")
-MaxFileOpt = typer.Option(50, "--max-file-mb", min=1, envvar="XM_IMPORT_MAX_FILE_MB",
-                          help="要导入的文件的大小上限（MB），更大的不读取；.xlsx 解压后的总大小上限为它的 5 倍")
-MaxCellsOpt = typer.Option(2_000_000, "--max-cells", min=1, envvar="XM_IMPORT_MAX_CELLS",
-                           help="工作表的单元格数上限（单元格个数，以及 A1 到最后一个有值的单元格的矩形），超过时不导入")
+MaxFileOpt = typer.Option(
+    50,
+    "--max-file-mb",
+    min=1,
+    envvar="XM_IMPORT_MAX_FILE_MB",
+    help="要导入的文件的大小上限（MB），更大的不读取；.xlsx 解压后的总大小上限为它的 5 倍",
+)
+MaxCellsOpt = typer.Option(
+    2_000_000,
+    "--max-cells",
+    min=1,
+    envvar="XM_IMPORT_MAX_CELLS",
+    help="工作表的单元格数上限（单元格个数，以及 A1 到最后一个有值的单元格的矩形），超过时不导入",
+)
 
 
 @import_app.command("xlsx", cls=XmCommand)
-def import_xlsx(file: Path = FileArg, ledger: LedgerName | None = LedgerOpt, region: str | None = RegionOpt,
-                sheet: str | None = SheetOpt, header_map: Path | None = MapOpt, ledgers: Path | None = LedgersOpt,
-                dry_run: bool = DryRunOpt, max_file_mb: int = MaxFileOpt, max_cells: int = MaxCellsOpt) -> None:
+def import_xlsx(
+    file: Path = FileArg,
+    ledger: LedgerName | None = LedgerOpt,
+    region: str | None = RegionOpt,
+    sheet: str | None = SheetOpt,
+    header_map: Path | None = MapOpt,
+    ledgers: Path | None = LedgersOpt,
+    dry_run: bool = DryRunOpt,
+    max_file_mb: int = MaxFileOpt,
+    max_cells: int = MaxCellsOpt,
+) -> None:
     """导入一个工作表：按表头对应台账字段，把每行写成一个项目，追加到 ledgers/地区/台账.yaml。
 
     容忍常见写法：项目名称/名称，总投资（万元）/总投资(亿元)，标题行，合计、小计和空行，Excel 日期、2018.9.30、2018年9月30日。
@@ -132,9 +178,16 @@ def import_xlsx(file: Path = FileArg, ledger: LedgerName | None = LedgerOpt, reg
 
 
 @import_app.command("csv", cls=XmCommand)
-def import_csv(file: Path = FileArg, ledger: LedgerName | None = LedgerOpt, region: str | None = RegionOpt,
-               header_map: Path | None = MapOpt, ledgers: Path | None = LedgersOpt,
-               dry_run: bool = DryRunOpt, max_file_mb: int = MaxFileOpt, max_cells: int = MaxCellsOpt) -> None:
+def import_csv(
+    file: Path = FileArg,
+    ledger: LedgerName | None = LedgerOpt,
+    region: str | None = RegionOpt,
+    header_map: Path | None = MapOpt,
+    ledgers: Path | None = LedgersOpt,
+    dry_run: bool = DryRunOpt,
+    max_file_mb: int = MaxFileOpt,
+    max_cells: int = MaxCellsOpt,
+) -> None:
     """导入一个 CSV 文件（UTF-8 或 GBK），规则同 xm import xlsx。
 
     示例：xm import csv 船营区在建.csv --ledger 在建 --region 船营区
@@ -143,8 +196,10 @@ def import_csv(file: Path = FileArg, ledger: LedgerName | None = LedgerOpt, regi
 
 
 @export_app.command("xlsx", cls=XmCommand)
-def export_xlsx(output: Path = typer.Option(..., "--output", "-o", help="写入的 .xlsx 文件", show_default=False),
-                ledgers: Path | None = LedgersOpt) -> None:
+def export_xlsx(
+    output: Path = typer.Option(..., "--output", "-o", help="写入的 .xlsx 文件", show_default=False),
+    ledgers: Path | None = LedgersOpt,
+) -> None:
     """整个台账库导出为一个 Excel 工作簿：每本台账一个工作表，带地区列、中文表头、冻结表头、筛选。
 
     金额为万元数字，日期为 Excel 日期；问题、走访、前期手续每项一行。可用 xm import xlsx 再导入。

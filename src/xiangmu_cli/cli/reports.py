@@ -20,8 +20,8 @@ from . import XmCommand, XmGroup, app
 from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers, usage_error
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.records import Repository
     from xiangmu_cli.output.tables import Document
+    from xiangmu_cli.reading.records import Repository
 
 
 class OutputFormat(str, Enum):
@@ -38,12 +38,26 @@ LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_defau
 AsOfOpt = typer.Option(None, "--as-of", help="截至日期 YYYY-MM-DD；缺省为最近填报月份的月末", show_default=False)
 MonthOpt = typer.Option(None, "--month", help="报告月份 YYYY-MM（即该月最后一天）", show_default=False)
 RegionOpt = typer.Option(None, "--region", "-r", help="只看一个地区", show_default=False)
-FormatOpt = typer.Option(None, "--format", "-f", show_default=False,
-                         help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）、xlsx（须给 -o）")
-OutputOpt = typer.Option(None, "--output", "-o", show_default=False,
-                         help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx）")
-RevOpt = typer.Option(None, "--rev", show_default=False,
-                      help="按 git 版本（如报送时打的标签 2018-09月报）中的台账计算，重现当时报出的数字")
+FormatOpt = typer.Option(
+    None,
+    "--format",
+    "-f",
+    show_default=False,
+    help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）、xlsx（须给 -o）",
+)
+OutputOpt = typer.Option(
+    None,
+    "--output",
+    "-o",
+    show_default=False,
+    help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx）",
+)
+RevOpt = typer.Option(
+    None,
+    "--rev",
+    show_default=False,
+    help="按 git 版本（如报送时打的标签 2018-09月报）中的台账计算，重现当时报出的数字",
+)
 NoCacheOpt = typer.Option(False, "--no-cache", help="不读写缓存（用户缓存目录，见 XM_CACHE_DIR），重新读取台账并计算")
 
 
@@ -65,8 +79,14 @@ class Context:
         return reported_regions(self.repo, month_key(self.as_of))
 
 
-def _load(ledgers: Path | None, as_of: str | None = None, month: str | None = None,
-          region: str | None = None, fixed: date | None = None, rev: str | None = None) -> Context:
+def _load(
+    ledgers: Path | None,
+    as_of: str | None = None,
+    month: str | None = None,
+    region: str | None = None,
+    fixed: date | None = None,
+    rev: str | None = None,
+) -> Context:
     """Load the ledgers (at git revision ``rev``, when given) and settle the as-of date; usage
     errors exit 2, a broken config exits 1."""
     from xiangmu_cli.figures.metrics import resolve_as_of
@@ -153,8 +173,15 @@ def load_at(root: Path, rev: str) -> Repository:
         raise usage_error(str(exc)) from None
 
 
-def report(command: str, options: dict[str, object], ledgers: Path | None, fmt: OutputFormat | None,
-           output: Path | None, no_cache: bool, build: Callable[[Path], tuple[Document, Repository]]) -> None:
+def report(
+    command: str,
+    options: dict[str, object],
+    ledgers: Path | None,
+    fmt: OutputFormat | None,
+    output: Path | None,
+    no_cache: bool,
+    build: Callable[[Path], tuple[Document, Repository]],
+) -> None:
     """Render ``build(root)`` (a document and the repository it was computed from), through the cache.
 
     ``options`` are the command's options that ``build`` depends on. A cache hit is the document
@@ -170,8 +197,9 @@ def report(command: str, options: dict[str, object], ledgers: Path | None, fmt: 
         doc, repo = build(root)
         errors = len(repo.errors)
     else:
-        doc, errors = cached_document(root, {"command": command, "options": options}, lambda: build(root),
-                                      encode_document, decode_document)
+        doc, errors = cached_document(
+            root, {"command": command, "options": options}, lambda: build(root), encode_document, decode_document
+        )
     _note(errors)
     if destination.fmt == "xlsx":
         _emit_xlsx(doc, destination.path)
@@ -198,9 +226,16 @@ def _emit_xlsx(doc: Document, output: Path | None) -> None:
 
 
 @app.command("targets", cls=XmCommand)
-def targets(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, month: str | None = MonthOpt,
-            region: str | None = RegionOpt, fmt: OutputFormat | None = FormatOpt,
-            output: Path | None = OutputOpt, rev: str | None = RevOpt, no_cache: bool = NoCacheOpt) -> None:
+def targets(
+    ledgers: Path | None = LedgersOpt,
+    as_of: str | None = AsOfOpt,
+    month: str | None = MonthOpt,
+    region: str | None = RegionOpt,
+    fmt: OutputFormat | None = FormatOpt,
+    output: Path | None = OutputOpt,
+    rev: str | None = RevOpt,
+    no_cache: bool = NoCacheOpt,
+) -> None:
     """目标完成情况：xiangmu.yaml 目标 中每项目标的实际、完成率，年度投资另列序时进度与进度差。
 
     示例：xm targets --month 2018-09 --region 船营区
@@ -213,7 +248,9 @@ def targets(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
         rows = [r for r in target_rows(ctx.repo, ctx.as_of) if region is None or r["地区"] == region]
         return targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
-    report("targets", {"as_of": as_of, "month": month, "region": region, "rev": rev}, ledgers, fmt, output, no_cache, build)
+    report(
+        "targets", {"as_of": as_of, "month": month, "region": region, "rev": rev}, ledgers, fmt, output, no_cache, build
+    )
 
 
 class OverdueKind(str, Enum):
@@ -228,13 +265,19 @@ class OverdueKind(str, Enum):
 
 
 @app.command("overdue", cls=XmCommand)
-def overdue(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, month: str | None = MonthOpt,
-            region: str | None = RegionOpt,
-            kind: OverdueKind | None = typer.Option(None, "--kind", "-k", help="只看一类逾期事项", show_default=False),
-            leader: str | None = typer.Option(None, "--leader", help="只看该包保领导的项目", show_default=False),
-            secretary: str | None = typer.Option(None, "--secretary", help="只看该项目秘书的项目", show_default=False),
-            fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt,
-            rev: str | None = RevOpt, no_cache: bool = NoCacheOpt) -> None:
+def overdue(
+    ledgers: Path | None = LedgersOpt,
+    as_of: str | None = AsOfOpt,
+    month: str | None = MonthOpt,
+    region: str | None = RegionOpt,
+    kind: OverdueKind | None = typer.Option(None, "--kind", "-k", help="只看一类逾期事项", show_default=False),
+    leader: str | None = typer.Option(None, "--leader", help="只看该包保领导的项目", show_default=False),
+    secretary: str | None = typer.Option(None, "--secretary", help="只看该项目秘书的项目", show_default=False),
+    fmt: OutputFormat | None = FormatOpt,
+    output: Path | None = OutputOpt,
+    rev: str | None = RevOpt,
+    no_cache: bool = NoCacheOpt,
+) -> None:
     """逾期事项：未按期开工、超期未入统、签约未落地、问题超期、走访超期、投资漏报、超期未竣工、手续超期。
 
     按逾期天数从多到少排列，列出包保领导、项目秘书和责任单位。
@@ -246,21 +289,38 @@ def overdue(ledgers: Path | None = LedgersOpt, as_of: str | None = AsOfOpt, mont
 
     def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region, rev=rev)
-        rows = [it for it in overdue_items(ctx.repo, ctx.as_of)
-                if (region is None or it["地区"] == region) and (kind is None or it["类型"] == kind.value)
-                and (leader is None or it["包保领导"] == leader) and (secretary is None or it["项目秘书"] == secretary)]
+        rows = [
+            it
+            for it in overdue_items(ctx.repo, ctx.as_of)
+            if (region is None or it["地区"] == region)
+            and (kind is None or it["类型"] == kind.value)
+            and (leader is None or it["包保领导"] == leader)
+            and (secretary is None or it["项目秘书"] == secretary)
+        ]
         return overdue_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
-    options = {"as_of": as_of, "month": month, "region": region, "kind": kind.value if kind else None,
-               "leader": leader, "secretary": secretary, "rev": rev}
+    options = {
+        "as_of": as_of,
+        "month": month,
+        "region": region,
+        "kind": kind.value if kind else None,
+        "leader": leader,
+        "secretary": secretary,
+        "rev": rev,
+    }
     report("overdue", options, ledgers, fmt, output, no_cache, build)
 
 
 @app.command("score", cls=XmCommand)
-def score(ledgers: Path | None = LedgersOpt,
-          period: str | None = typer.Option(None, "--period", "-p", help="考评期：三季度 或 年终", show_default=False),
-          as_of: str | None = AsOfOpt, fmt: OutputFormat | None = FormatOpt,
-          output: Path | None = OutputOpt, rev: str | None = RevOpt, no_cache: bool = NoCacheOpt) -> None:
+def score(
+    ledgers: Path | None = LedgersOpt,
+    period: str | None = typer.Option(None, "--period", "-p", help="考评期：三季度 或 年终", show_default=False),
+    as_of: str | None = AsOfOpt,
+    fmt: OutputFormat | None = FormatOpt,
+    output: Path | None = OutputOpt,
+    rev: str | None = RevOpt,
+    no_cache: bool = NoCacheOpt,
+) -> None:
     """考评：各地区各指标得分、合计、名次，前列加分，后列减档。
 
     示例：xm score --period 三季度
@@ -292,24 +352,29 @@ class LedgerName(str, Enum):
 
 
 @app.command("list", cls=XmCommand)
-def list_(ledgers: Path | None = LedgersOpt,
-          ledger: LedgerName | None = typer.Option(None, "--ledger", help="只看一本台账", show_default=False),
-          region: str | None = RegionOpt,
-          minimum: str | None = typer.Option(None, "--min", help="总投资下限（万元，可写 1亿）", show_default=False),
-          leader: str | None = typer.Option(None, "--leader", help="包保领导", show_default=False),
-          secretary: str | None = typer.Option(None, "--secretary", help="项目秘书", show_default=False),
-          category: str | None = typer.Option(None, "--category", help="类别", show_default=False),
-          as_of: str | None = AsOfOpt, month: str | None = MonthOpt,
-          fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt,
-          rev: str | None = RevOpt, no_cache: bool = NoCacheOpt) -> None:
+def list_(
+    ledgers: Path | None = LedgersOpt,
+    ledger: LedgerName | None = typer.Option(None, "--ledger", help="只看一本台账", show_default=False),
+    region: str | None = RegionOpt,
+    minimum: str | None = typer.Option(None, "--min", help="总投资下限（万元，可写 1亿）", show_default=False),
+    leader: str | None = typer.Option(None, "--leader", help="包保领导", show_default=False),
+    secretary: str | None = typer.Option(None, "--secretary", help="项目秘书", show_default=False),
+    category: str | None = typer.Option(None, "--category", help="类别", show_default=False),
+    as_of: str | None = AsOfOpt,
+    month: str | None = MonthOpt,
+    fmt: OutputFormat | None = FormatOpt,
+    output: Path | None = OutputOpt,
+    rev: str | None = RevOpt,
+    no_cache: bool = NoCacheOpt,
+) -> None:
     """项目清单：符合条件的项目，每个一行，列出总投资、年度计划、完成投资等。
 
     示例：xm list --region 经开区 --min 1亿
     """
     from xiangmu_cli.figures.report import project_rows
     from xiangmu_cli.ledger.units import UnitError, parse_amount
-    from xiangmu_cli.output.views import list_document
     from xiangmu_cli.ledger.vocab import Ledger
+    from xiangmu_cli.output.views import list_document
 
     floor = None
     if minimum is not None:
@@ -320,12 +385,29 @@ def list_(ledgers: Path | None = LedgersOpt,
 
     def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region, rev=rev)
-        rows = project_rows(ctx.repo, ctx.as_of, ledger=Ledger(ledger.value) if ledger else None, region=region,
-                            minimum=floor, leader=leader, secretary=secretary, category=category)
+        rows = project_rows(
+            ctx.repo,
+            ctx.as_of,
+            ledger=Ledger(ledger.value) if ledger else None,
+            region=region,
+            minimum=floor,
+            leader=leader,
+            secretary=secretary,
+            category=category,
+        )
         return list_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
-    options = {"ledger": ledger.value if ledger else None, "region": region, "min": str(floor) if floor else None,
-               "leader": leader, "secretary": secretary, "category": category, "as_of": as_of, "month": month, "rev": rev}
+    options = {
+        "ledger": ledger.value if ledger else None,
+        "region": region,
+        "min": str(floor) if floor else None,
+        "leader": leader,
+        "secretary": secretary,
+        "category": category,
+        "as_of": as_of,
+        "month": month,
+        "rev": rev,
+    }
     report("list", options, ledgers, fmt, output, no_cache, build)
 
 
@@ -334,9 +416,16 @@ app.add_typer(report_app, name="report")
 
 
 @report_app.command("monthly", cls=XmCommand)
-def monthly(ledgers: Path | None = LedgersOpt, month: str | None = MonthOpt, as_of: str | None = AsOfOpt,
-            region: str | None = RegionOpt, fmt: OutputFormat | None = FormatOpt,
-            output: Path | None = OutputOpt, rev: str | None = RevOpt, no_cache: bool = NoCacheOpt) -> None:
+def monthly(
+    ledgers: Path | None = LedgersOpt,
+    month: str | None = MonthOpt,
+    as_of: str | None = AsOfOpt,
+    region: str | None = RegionOpt,
+    fmt: OutputFormat | None = FormatOpt,
+    output: Path | None = OutputOpt,
+    rev: str | None = RevOpt,
+    no_cache: bool = NoCacheOpt,
+) -> None:
     """月调度报告：全市总览、分地区、目标完成、逾期事项、本月变动、考评。
 
     缺省为最近填报月份；报告头注明截至日期和序时进度。
@@ -350,14 +439,28 @@ def monthly(ledgers: Path | None = LedgersOpt, month: str | None = MonthOpt, as_
         ctx = _load(root, as_of, month, region, rev=rev)
         return monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), ctx.repo
 
-    report("report monthly", {"month": month, "as_of": as_of, "region": region, "rev": rev}, ledgers, fmt, output, no_cache, build)
+    report(
+        "report monthly",
+        {"month": month, "as_of": as_of, "region": region, "rev": rev},
+        ledgers,
+        fmt,
+        output,
+        no_cache,
+        build,
+    )
 
 
 @app.command("recheck", cls=XmCommand)
-def recheck(published: str = typer.Argument(..., help="报送时的 git 版本（标签、分支或提交），例如 2018-09月报",
-                                            show_default=False),
-            ledgers: Path | None = LedgersOpt, month: str | None = MonthOpt, as_of: str | None = AsOfOpt,
-            fmt: OutputFormat | None = FormatOpt, output: Path | None = OutputOpt) -> None:
+def recheck(
+    published: str = typer.Argument(
+        ..., help="报送时的 git 版本（标签、分支或提交），例如 2018-09月报", show_default=False
+    ),
+    ledgers: Path | None = LedgersOpt,
+    month: str | None = MonthOpt,
+    as_of: str | None = AsOfOpt,
+    fmt: OutputFormat | None = FormatOpt,
+    output: Path | None = OutputOpt,
+) -> None:
     """复核已报送的数字：用报送时的版本和现在的台账按同一截至日期各算一遍，列出变了的数字和原因。
 
     原因逐项列出改动的项目和字段（补记到已报期间的日期、改写已结束月份的完成投资、删除或新增的项目、

@@ -12,8 +12,13 @@ from .common import usage_error
 
 @app.command("schema", cls=XmCommand)
 def schema(
-    out: Path | None = typer.Option(None, "--out", "-o", show_default=False,
-                                    help="写入的目录；默认为台账目录旁的 schemas/（找不到台账时为 ./schemas）"),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        show_default=False,
+        help="写入的目录；默认为台账目录旁的 schemas/（找不到台账时为 ./schemas）",
+    ),
     check: bool = typer.Option(False, "--check", help="只检查已提交的 schema 是否最新；过期时以 1 退出"),
 ) -> None:
     """生成 JSON Schema，供编辑器补全、检查中文键，供 CI 使用。
@@ -22,8 +27,8 @@ def schema(
 
     示例：xm schema --check
     """
-    from xiangmu_cli.reading.loading import find_ledgers, in_ci
     from xiangmu_cli.ledger.schema import write_schemas
+    from xiangmu_cli.reading.loading import find_ledgers, in_ci
 
     if out is None:
         found = find_ledgers(walk_up=not in_ci())

@@ -16,17 +16,30 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from xiangmu_cli.figures import stages
-from xiangmu_cli.ledger.model import Config, StartedProject
 from xiangmu_cli.figures.stages import month_key
+from xiangmu_cli.ledger.model import Config, StartedProject
 from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = [
-    "Figures", "compute_metrics", "default_as_of", "resolve_as_of", "month_end", "parse_month",
-    "schedule_progress", "ratio", "scopes", "records_of", "target_rows", "leaders_of", "started",
-    "completed_investment", "config_of", "reported_regions",
+    "Figures",
+    "compute_metrics",
+    "default_as_of",
+    "resolve_as_of",
+    "month_end",
+    "parse_month",
+    "schedule_progress",
+    "ratio",
+    "scopes",
+    "records_of",
+    "target_rows",
+    "leaders_of",
+    "started",
+    "completed_investment",
+    "config_of",
+    "reported_regions",
     "INDUSTRY",
 ]
 
@@ -39,6 +52,7 @@ Figures = dict[str, Any]
 
 
 # --- dates -------------------------------------------------------------------------------------
+
 
 def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
@@ -88,8 +102,9 @@ def default_as_of(repo: Repository, today: date | None = None) -> date:
     return min(max(today, date(year, 1, 1)), date(year, 12, 31))
 
 
-def resolve_as_of(repo: Repository, as_of: date | None = None, month: str | None = None,
-                  today: date | None = None) -> date:
+def resolve_as_of(
+    repo: Repository, as_of: date | None = None, month: str | None = None, today: date | None = None
+) -> date:
     """The as-of date from ``--as-of`` or ``--month`` (ValueError on a bad month), else the default."""
     if as_of is not None:
         return as_of
@@ -116,6 +131,7 @@ def ratio(numerator: Decimal | Fraction | int, denominator: Decimal | Fraction |
 
 
 # --- scopes ------------------------------------------------------------------------------------
+
 
 def config_of(repo: Repository) -> Config:
     if repo.config is None:
@@ -147,6 +163,7 @@ def started(records: Iterable[Record], as_of: date) -> list[Record]:
 
 # --- the metrics -------------------------------------------------------------------------------
 
+
 def completed_investment(project: StartedProject, year: int, as_of: date) -> Decimal:
     """Σ 完成投资 of the months of 年度 up to and including the as-of month."""
     if as_of.year < year:
@@ -173,8 +190,12 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     planned = [r for r in records if stages.planned(r, as_of)]
     year_start = date(year, 1, 1)
     # 招商签约: signed by as-of, except what landed before 年度 began (history); 落地: in 年度.
-    signed = [r for r in records if stages.signed(r.project, as_of)
-              and not (stages.landed(r.project, as_of) and r.project.land_date < year_start)]  # type: ignore[attr-defined]
+    signed = [
+        r
+        for r in records
+        if stages.signed(r.project, as_of)
+        and not (stages.landed(r.project, as_of) and r.project.land_date < year_start)
+    ]  # type: ignore[attr-defined]
     landed = [r for r in records if stages.landed_in_year(r.project, year, as_of)]
 
     done = sum((completed_investment(p, year, as_of) for p in go), ZERO)
@@ -184,8 +205,13 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     progress = schedule_progress(as_of, year)
 
     # 开工率: of the projects planned or started at as-of whose 计划开工日期 ≤ as-of, those started.
-    due = [r for r in records if stages.planned_or_started(r, as_of)
-           and getattr(r.project, "planned_start", None) is not None and r.project.planned_start <= as_of]  # type: ignore[attr-defined]
+    due = [
+        r
+        for r in records
+        if stages.planned_or_started(r, as_of)
+        and getattr(r.project, "planned_start", None) is not None
+        and r.project.planned_start <= as_of
+    ]  # type: ignore[attr-defined]
     due_started = [r for r in due if stages.started(r, as_of)]
 
     continuing = [p for p in go if p.nature == "续建"]
@@ -220,8 +246,9 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
         "新开工亿元以上项目数": sum(p.total >= yi for p in new),
         "计划开工项目数": len(planned),
         "未入统项目数": sum(stages.unstat(r, as_of) for r in go_records),
-        "竣工项目数": sum(p.finish_date is not None and p.finish_date.year == year and p.finish_date <= as_of
-                          for p in go),
+        "竣工项目数": sum(
+            p.finish_date is not None and p.finish_date.year == year and p.finish_date <= as_of for p in go
+        ),
         "招商签约项目数": len(signed),
         "招商落地项目数": len(landed),
         "年度计划投资": plan,
@@ -260,6 +287,7 @@ def compute_metrics(repo: Repository, as_of: date) -> dict[str, Figures]:
 
 # --- targets -----------------------------------------------------------------------------------
 
+
 def target_rows(repo: Repository, as_of: date, figures: dict[str, Figures] | None = None) -> list[dict[str, Any]]:
     """Each target of xiangmu.yaml 目标 (全市 first, then regions in order), against its actual.
 
@@ -276,14 +304,16 @@ def target_rows(repo: Repository, as_of: date, figures: dict[str, Figures] | Non
             actual = figures[scope]["完成投资" if key == "年度投资" else key]
             rate = None if actual is None else ratio(actual, target)
             progress = figures[scope]["序时进度"] if key == "年度投资" else None
-            rows.append({
-                "地区": scope,
-                "指标": key,
-                "目标": target,
-                "实际": actual,
-                "完成率": rate,
-                "是否完成": None if actual is None else actual >= target,
-                "序时进度": progress,
-                "进度差": None if rate is None or progress is None else rate - progress,
-            })
+            rows.append(
+                {
+                    "地区": scope,
+                    "指标": key,
+                    "目标": target,
+                    "实际": actual,
+                    "完成率": rate,
+                    "是否完成": None if actual is None else actual >= target,
+                    "序时进度": progress,
+                    "进度差": None if rate is None or progress is None else rate - progress,
+                }
+            )
     return rows

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from xiangmu_cli.figures import stages
-from xiangmu_cli.ledger.units import month_key
 from xiangmu_cli.figures.metrics import config_of, month_end
 from xiangmu_cli.ledger.model import StartedProject
+from xiangmu_cli.ledger.units import month_key
 
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record, Repository
@@ -32,8 +32,9 @@ def latest_complete_month(as_of: date) -> tuple[int, int]:
     return first.year, first.month
 
 
-def _item(kind: str, rec: Record, due: date, as_of: date, department: str | None = None,
-          detail: str | None = None) -> dict[str, Any]:
+def _item(
+    kind: str, rec: Record, due: date, as_of: date, department: str | None = None, detail: str | None = None
+) -> dict[str, Any]:
     p = rec.project
     return {
         "类型": kind,
@@ -65,8 +66,11 @@ def _items(repo: Repository, as_of: date) -> Iterator[dict[str, Any]]:
             if planned_start is not None and planned_start < as_of:
                 yield _item("未按期开工", rec, planned_start, as_of)
             for approval in getattr(p, "approvals", ()):
-                if (approval.due is not None and approval.due < as_of
-                        and not (approval.done is not None and approval.done <= as_of)):
+                if (
+                    approval.due is not None
+                    and approval.due < as_of
+                    and not (approval.done is not None and approval.done <= as_of)
+                ):
                     yield _item("手续超期", rec, approval.due, as_of, detail=approval.name)
         if isinstance(p, StartedProject) and stages.started(rec, as_of):
             if stages.unstat(rec, as_of):
@@ -77,20 +81,33 @@ def _items(repo: Repository, as_of: date) -> Iterator[dict[str, Any]]:
                 visit_due = stages.visit_due(p, as_of, caliber.visit_days)
                 if visit_due < as_of:
                     yield _item("走访超期", rec, visit_due, as_of)
-            if (year == config.year and p.start_date <= m_last
-                    and not (p.finish_date is not None and p.finish_date < m_first) and m_key not in p.monthly):
+            if (
+                year == config.year
+                and p.start_date <= m_last
+                and not (p.finish_date is not None and p.finish_date < m_first)
+                and m_key not in p.monthly
+            ):
                 yield _item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资")
-            if (p.planned_finish is not None and p.planned_finish < as_of
-                    and not stages.finished(rec, as_of)):
+            if p.planned_finish is not None and p.planned_finish < as_of and not stages.finished(rec, as_of):
                 yield _item("超期未竣工", rec, p.planned_finish, as_of)
         planned_land = getattr(p, "planned_land", None)
-        if (stages.signed(p, as_of) and not stages.landed(p, as_of)
-                and planned_land is not None and planned_land < as_of):
+        if (
+            stages.signed(p, as_of)
+            and not stages.landed(p, as_of)
+            and planned_land is not None
+            and planned_land < as_of
+        ):
             yield _item("签约未落地", rec, planned_land, as_of)
         for issue in p.issues:
             if stages.issue_overdue(issue, as_of):
-                yield _item("问题超期", rec, issue.deadline, as_of, department=issue.department,  # type: ignore[arg-type]
-                            detail=issue.content)
+                yield _item(
+                    "问题超期",
+                    rec,
+                    issue.deadline,
+                    as_of,
+                    department=issue.department,  # type: ignore[arg-type]
+                    detail=issue.content,
+                )
 
 
 def overdue_items(repo: Repository, as_of: date) -> list[dict[str, Any]]:

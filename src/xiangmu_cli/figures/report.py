@@ -12,12 +12,19 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from xiangmu_cli.figures.metrics import (Figures, completed_investment, compute_metrics, config_of, leaders_of, reported_regions,
-                      target_rows)
-from xiangmu_cli.figures.stages import ledger_at, month_key
-from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, StartedProject
+from xiangmu_cli.figures.metrics import (
+    Figures,
+    completed_investment,
+    compute_metrics,
+    config_of,
+    leaders_of,
+    reported_regions,
+    target_rows,
+)
 from xiangmu_cli.figures.overdue import KINDS, overdue_items
 from xiangmu_cli.figures.scoring import evaluate
+from xiangmu_cli.figures.stages import ledger_at, month_key
+from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, StartedProject
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
@@ -87,8 +94,17 @@ def month_changes(repo: Repository, as_of: date) -> list[dict[str, Any]]:
 
     def add(kind: str, rec: Record, day: date | None, detail: str | None = None) -> None:
         if day is not None and first <= day <= as_of:
-            rows.append({"类型": kind, "地区": rec.region, "编号": rec.project.code, "名称": rec.project.name,
-                         "日期": day, "台账": ledger_at(rec, as_of).value, "事项": detail})
+            rows.append(
+                {
+                    "类型": kind,
+                    "地区": rec.region,
+                    "编号": rec.project.code,
+                    "名称": rec.project.name,
+                    "日期": day,
+                    "台账": ledger_at(rec, as_of).value,
+                    "事项": detail,
+                }
+            )
 
     for rec in repo.records:
         p = rec.project
@@ -136,32 +152,65 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
     )
 
 
-def project_rows(repo: Repository, as_of: date, *, ledger: Ledger | None = None, region: str | None = None,
-                 minimum: Decimal | None = None, leader: str | None = None, secretary: str | None = None,
-                 category: str | None = None) -> list[dict[str, Any]]:
+def project_rows(
+    repo: Repository,
+    as_of: date,
+    *,
+    ledger: Ledger | None = None,
+    region: str | None = None,
+    minimum: Decimal | None = None,
+    leader: str | None = None,
+    secretary: str | None = None,
+    category: str | None = None,
+) -> list[dict[str, Any]]:
     """``xm list``: the projects that match, in region, ledger and file order, with key figures."""
     config = config_of(repo)
     order = {name: i for i, name in enumerate(config.region_names)}
     rows = []
-    for rec in sorted(repo.records, key=lambda r: (order.get(r.region, len(order)), r.region,
-                                                   LEDGERS.index(r.ledger), r.file, r.index)):
+    for rec in sorted(
+        repo.records,
+        key=lambda r: (order.get(r.region, len(order)), r.region, LEDGERS.index(r.ledger), r.file, r.index),
+    ):
         p = rec.project
-        if ((ledger is not None and rec.ledger is not ledger) or (region is not None and rec.region != region)
-                or (minimum is not None and p.total < minimum) or (leader is not None and p.leader != leader)
-                or (secretary is not None and p.secretary != secretary)
-                or (category is not None and p.category != category)):
+        if (
+            (ledger is not None and rec.ledger is not ledger)
+            or (region is not None and rec.region != region)
+            or (minimum is not None and p.total < minimum)
+            or (leader is not None and p.leader != leader)
+            or (secretary is not None and p.secretary != secretary)
+            or (category is not None and p.category != category)
+        ):
             continue
         row: dict[str, Any] = {
-            "地区": rec.region, "台账": rec.ledger.value, "编号": p.code, "名称": p.name, "类别": p.category,
-            "总投资": p.total, "年度计划投资": None, "完成投资": None, "建设性质": None, "阶段": None,
-            "开工日期": None, "计划开工日期": None, "包保领导": p.leader, "项目秘书": p.secretary,
+            "地区": rec.region,
+            "台账": rec.ledger.value,
+            "编号": p.code,
+            "名称": p.name,
+            "类别": p.category,
+            "总投资": p.total,
+            "年度计划投资": None,
+            "完成投资": None,
+            "建设性质": None,
+            "阶段": None,
+            "开工日期": None,
+            "计划开工日期": None,
+            "包保领导": p.leader,
+            "项目秘书": p.secretary,
         }
         if isinstance(p, StartedProject):
-            row.update({"年度计划投资": p.annual_plan, "完成投资": completed_investment(p, config.year, as_of),
-                        "建设性质": p.nature, "开工日期": p.start_date, "计划开工日期": p.planned_start})
+            row.update(
+                {
+                    "年度计划投资": p.annual_plan,
+                    "完成投资": completed_investment(p, config.year, as_of),
+                    "建设性质": p.nature,
+                    "开工日期": p.start_date,
+                    "计划开工日期": p.planned_start,
+                }
+            )
         elif isinstance(p, PlannedProject):
-            row.update({"年度计划投资": p.annual_plan, "建设性质": p.nature_or_default,
-                        "计划开工日期": p.planned_start})
+            row.update(
+                {"年度计划投资": p.annual_plan, "建设性质": p.nature_or_default, "计划开工日期": p.planned_start}
+            )
         elif isinstance(p, InvestmentProject):
             row["阶段"] = p.stage
         rows.append(row)

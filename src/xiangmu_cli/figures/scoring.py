@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from xiangmu_cli.figures.metrics import Figures, config_of, compute_metrics, ratio, schedule_progress
+from xiangmu_cli.figures.metrics import Figures, compute_metrics, config_of, ratio, schedule_progress
 from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
@@ -83,8 +83,13 @@ def evaluate(repo: Repository, as_of: date, figures: dict[str, Figures] | None =
             if score is not None:
                 scored_sum += score
                 scored_weight += Fraction(weight)
-            details[key] = {"权重": weight, "实际": actual, "目标": target, "比率": rate,
-                            "得分": None if score is None else _round(score)}
+            details[key] = {
+                "权重": weight,
+                "实际": actual,
+                "目标": target,
+                "比率": rate,
+                "得分": None if score is None else _round(score),
+            }
         total = None if scored_weight == 0 else _round(scored_sum * all_weight / scored_weight)
         rows.append({"地区": region, "指标": details, "合计": total})
 

@@ -21,8 +21,23 @@ from xiangmu_cli.ledger.vocab import Ledger
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record
 
-__all__ = ["signed", "landed", "landed_in_year", "started", "in_stats", "unstat", "finished", "planned",
-           "planned_or_started", "ledger_at", "issue_raised", "issue_solved", "issue_overdue", "visit_due", "month_key"]
+__all__ = [
+    "signed",
+    "landed",
+    "landed_in_year",
+    "started",
+    "in_stats",
+    "unstat",
+    "finished",
+    "planned",
+    "planned_or_started",
+    "ledger_at",
+    "issue_raised",
+    "issue_solved",
+    "issue_overdue",
+    "visit_due",
+    "month_key",
+]
 
 _STARTED_LEDGERS = (Ledger.BUILDING, Ledger.UNSTAT)
 
@@ -114,8 +129,12 @@ def issue_solved(issue: Issue, as_of: date) -> bool:
 
 def issue_overdue(issue: Issue, as_of: date) -> bool:
     """问题超期: raised by as-of, 时限 < as-of, not solved by as-of."""
-    return (issue_raised(issue, as_of) and issue.deadline is not None and issue.deadline < as_of
-            and not _on_or_before(issue.solved, as_of))
+    return (
+        issue_raised(issue, as_of)
+        and issue.deadline is not None
+        and issue.deadline < as_of
+        and not _on_or_before(issue.solved, as_of)
+    )
 
 
 def visited_within(project: Project, as_of: date, cycle_days: int) -> bool:

@@ -30,8 +30,8 @@ from xiangmu_cli.ledger.model import StartedProject
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.records import Record, Repository
     from xiangmu_cli.ledger.problems import Problem
+    from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = ["EVENTS", "DiffResult", "diff_repositories", "project_changes", "record_events", "blocking"]
 
@@ -39,11 +39,34 @@ EVENTS = ("新增", "移除", "开工", "入统", "落地", "签约", "竣工", 
 
 #: Fields whose change an event explains (so it alone does not make a 变更).
 _IMPLIED: dict[str, set[str]] = {
-    "开工": {"台账", "开工日期", "建设性质", "年度计划投资", "未入统原因", "入统时限", "前期手续", "开工条件",
-             "入统日期"},
+    "开工": {
+        "台账",
+        "开工日期",
+        "建设性质",
+        "年度计划投资",
+        "未入统原因",
+        "入统时限",
+        "前期手续",
+        "开工条件",
+        "入统日期",
+    },
     "入统": {"台账", "入统日期", "未入统原因", "入统时限"},
-    "落地": {"台账", "阶段", "落地日期", "投资方", "来源地", "签约日期", "计划落地日期", "重点", "计划开工日期",
-             "建设单位", "建设性质", "年度计划投资", "开工日期", "未入统原因"},
+    "落地": {
+        "台账",
+        "阶段",
+        "落地日期",
+        "投资方",
+        "来源地",
+        "签约日期",
+        "计划落地日期",
+        "重点",
+        "计划开工日期",
+        "建设单位",
+        "建设性质",
+        "年度计划投资",
+        "开工日期",
+        "未入统原因",
+    },
     "签约": {"阶段", "签约日期"},
     "竣工": {"竣工日期"},
     "转移": {"地区"},
@@ -159,7 +182,8 @@ def record_events(old: Record | None, new: Record | None, changes: list[dict[str
     if stage_old == "洽谈" and stage_new in ("签约", "落地"):
         events.append("签约")
     if (old.ledger is Ledger.INVESTMENT and new.ledger is not Ledger.INVESTMENT) or (
-            stage_old in ("洽谈", "签约") and stage_new == "落地"):
+        stage_old in ("洽谈", "签约") and stage_new == "落地"
+    ):
         events.append("落地")
     if getattr(old.project, "finish_date", None) is None and getattr(new.project, "finish_date", None) is not None:
         events.append("竣工")
@@ -184,8 +208,13 @@ class DiffResult:
     invalid: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"原版本": self.old_label, "新版本": self.new_label, "项目变动": self.projects,
-                "分地区": self.regions, "无效文件": self.invalid}
+        return {
+            "原版本": self.old_label,
+            "新版本": self.new_label,
+            "项目变动": self.projects,
+            "分地区": self.regions,
+            "无效文件": self.invalid,
+        }
 
 
 def _index(repo: Repository) -> dict[str, Record]:
@@ -251,15 +280,20 @@ def diff_repositories(old: Repository, new: Repository, old_label: str, new_labe
     """Project-by-project differences from ``old`` to ``new``, with per-region totals."""
     before, after = _index(old), _index(new)
     old_unread, new_unread = _Unreadable(old), _Unreadable(new)
-    regions = [*(new.config.region_names if new.config else []),
-               *(old.config.region_names if old.config else [])]
+    regions = [*(new.config.region_names if new.config else []), *(old.config.region_names if old.config else [])]
     order = {name: i for i, name in enumerate(dict.fromkeys(regions))}
 
     rows = []
     for code in dict.fromkeys([*after, *before]):
         a, b = before.get(code), after.get(code)
-        note = (new_unread.note(code, a, new_label) if b is None else  # type: ignore[arg-type]
-                old_unread.note(code, b, old_label) if a is None else None)
+        note = (
+            new_unread.note(code, a, new_label)
+            if b is None
+            # type: ignore[arg-type]
+            else old_unread.note(code, b, old_label)
+            if a is None
+            else None
+        )
         if note is not None:
             rows.append(_row(code, a, b, ["无法比较"], [], note))
             continue
@@ -270,7 +304,8 @@ def diff_repositories(old: Repository, new: Repository, old_label: str, new_labe
     rows.sort(key=lambda r: (order.get(r["地区"], len(order)), r["地区"], LEDGERS.index(Ledger(r["台账"])), r["编号"]))
 
     totals: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"Δ完成投资": Decimal(0), "开工": 0, "入统": 0, "落地": 0, "竣工": 0, "新增": 0, "移除": 0})
+        lambda: {"Δ完成投资": Decimal(0), "开工": 0, "入统": 0, "落地": 0, "竣工": 0, "新增": 0, "移除": 0}
+    )
     # A project that cannot be compared counts on neither side: its figures are unknown on one.
     unknown = {row["编号"] for row in rows if row["事件"] == ["无法比较"]}
     for rec in new.records:
@@ -283,12 +318,19 @@ def diff_repositories(old: Repository, new: Repository, old_label: str, new_labe
         for event in row["事件"]:
             if event in ("开工", "入统", "落地", "竣工", "新增", "移除"):
                 totals[row["地区"]][event] += 1
-    region_rows = [{"地区": name, **values} for name, values in
-                   sorted(totals.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
-                   if values["Δ完成投资"] or any(values[k] for k in ("开工", "入统", "落地", "竣工", "新增", "移除"))]
+    region_rows = [
+        {"地区": name, **values}
+        for name, values in sorted(totals.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+        if values["Δ完成投资"] or any(values[k] for k in ("开工", "入统", "落地", "竣工", "新增", "移除"))
+    ]
     if region_rows:
-        city = {"地区": CITY, **{k: sum((r[k] for r in region_rows), Decimal(0) if k == "Δ完成投资" else 0)
-                                for k in ("Δ完成投资", "开工", "入统", "落地", "竣工", "新增", "移除")}}
+        city = {
+            "地区": CITY,
+            **{
+                k: sum((r[k] for r in region_rows), Decimal(0) if k == "Δ完成投资" else 0)
+                for k in ("Δ完成投资", "开工", "入统", "落地", "竣工", "新增", "移除")
+            },
+        }
         region_rows.append(city)
 
     invalid = []
@@ -300,8 +342,14 @@ def diff_repositories(old: Repository, new: Repository, old_label: str, new_labe
     return DiffResult(old_label, new_label, rows, region_rows, invalid)
 
 
-def _row(code: str, old: Record | None, new: Record | None, events: list[str], changes: list[dict[str, Any]],
-         note: str | None) -> dict[str, Any]:
+def _row(
+    code: str,
+    old: Record | None,
+    new: Record | None,
+    events: list[str],
+    changes: list[dict[str, Any]],
+    note: str | None,
+) -> dict[str, Any]:
     rec = new or old
     assert rec is not None
     return {
@@ -319,7 +367,8 @@ def _row(code: str, old: Record | None, new: Record | None, events: list[str], c
 
 def describe(change: dict[str, Any]) -> str:
     """One change as text: ``总投资 12000 → 15000（+3000）``."""
-    from xiangmu_cli.ledger.units import format_amount, show_value as show
+    from xiangmu_cli.ledger.units import format_amount
+    from xiangmu_cli.ledger.units import show_value as show
 
     text = f"{change['字段']} {show(change['原值'])} → {show(change['新值'])}"
     if change.get("差额") is not None:

@@ -31,7 +31,7 @@ import os
 import stat
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace, TracebackType
@@ -41,8 +41,17 @@ from xiangmu_cli.base import limits
 from xiangmu_cli.base.fileio import TooLargeError
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS
 
-__all__ = ["GitError", "Git", "Tree", "TreePath", "Commit", "WORKTREE", "load_revision", "project_log",
-           "revision_budget"]
+__all__ = [
+    "GitError",
+    "Git",
+    "Tree",
+    "TreePath",
+    "Commit",
+    "WORKTREE",
+    "load_revision",
+    "project_log",
+    "revision_budget",
+]
 
 #: The pseudo-revision for the files on disk.
 WORKTREE = "工作区"
@@ -103,8 +112,9 @@ class _Process:
             source.write(stdin)
             source.seek(0)
         try:
-            self.proc = subprocess.Popen(["git", *args], cwd=cwd, stdin=source, stdout=subprocess.PIPE,
-                                         stderr=self._err, env=_env())
+            self.proc = subprocess.Popen(
+                ["git", *args], cwd=cwd, stdin=source, stdout=subprocess.PIPE, stderr=self._err, env=_env()
+            )
         except FileNotFoundError:
             self._err.close()
             raise GitError("找不到 git 命令；请先安装 git") from None
@@ -152,7 +162,7 @@ class _Process:
                 piece = chunk[start:] if end < 0 else chunk[start:end]
                 room = max_len - len(pending)
                 if len(piece) > room:
-                    pending += piece[:max(room, 0)]
+                    pending += piece[: max(room, 0)]
                     cut = True
                 else:
                     pending += piece
@@ -209,8 +219,11 @@ class Git:
         try:
             return self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}").strip()
         except GitError:
-            hint = ("；这是浅克隆（shallow clone），较早的版本不在本地：运行 git fetch --unshallow"
-                    if self.is_shallow() else "；用 git log 查看可用的版本")
+            hint = (
+                "；这是浅克隆（shallow clone），较早的版本不在本地：运行 git fetch --unshallow"
+                if self.is_shallow()
+                else "；用 git log 查看可用的版本"
+            )
             raise GitError(f"找不到版本「{revision}」{hint}") from None
 
     def prefix(self, path: Path) -> PurePosixPath:
@@ -271,8 +284,10 @@ class Git:
             if not _read_by_loader(rel) or size > max_bytes:
                 continue  # TreePath.stat gives the size: the loader says 文件过大 (E009) without reading
             if spent + size > budget:
-                tree.unread[rel] = _Unread(tree.root() / str(rel), f"此版本的台账文件合计超过 {budget / 2**20:g} MB，"
-                                                                  f"本文件（{size / 2**20:.1f} MB）未读取")
+                tree.unread[rel] = _Unread(
+                    tree.root() / str(rel),
+                    f"此版本的台账文件合计超过 {budget / 2**20:g} MB，本文件（{size / 2**20:.1f} MB）未读取",
+                )
                 continue
             spent += size
             wanted[tree.objects[rel]] = size
@@ -300,8 +315,17 @@ class Git:
     def commits(self, prefix: PurePosixPath, head: str = "HEAD") -> Iterator[Commit]:
         """Commits that touched ``prefix``, newest first (first-parent order not forced), as git lists them."""
         fmt = "%H%x1f%P%x1f%ad%x1f%an%x1f%s"
-        args = ["--literal-pathspecs", "log", "-z", f"--format={fmt}", "--date=short", "--end-of-options", head,
-                "--", str(prefix)]
+        args = [
+            "--literal-pathspecs",
+            "log",
+            "-z",
+            f"--format={fmt}",
+            "--date=short",
+            "--end-of-options",
+            head,
+            "--",
+            str(prefix),
+        ]
         with _Process(args, self.top) as proc:
             for record, cut in proc.records():
                 fields = record.decode("utf-8", errors="replace").split("\x1f", 4)
@@ -309,8 +333,9 @@ class Git:
                     continue
                 sha, parents, day, author, subject = (*fields, "", "")[:5]
                 subject = subject.split("\n", 1)[0]
-                yield Commit(sha, day, _short(author, AUTHOR_CHARS), _short(subject, SUBJECT_CHARS, cut),
-                             tuple(parents.split()))
+                yield Commit(
+                    sha, day, _short(author, AUTHOR_CHARS), _short(subject, SUBJECT_CHARS, cut), tuple(parents.split())
+                )
             try:
                 proc.finish()
             except GitError:
@@ -500,18 +525,31 @@ class TreePath:
 def _load(tree: Tree) -> Any:
     """The loader's repository of ``tree``, with what only the tree knows added to its problems."""
     from xiangmu_cli.base.fileio import display_path
-    from xiangmu_cli.reading.loading import load
     from xiangmu_cli.ledger.problems import Problem
+    from xiangmu_cli.reading.loading import load
 
     repo = load(tree.root())
     root = display_path(tree.root())  # type: ignore[arg-type]
     if tree.root_kind is not None:
-        repo.problems.append(Problem("E203", f"台账目录「{tree.base.name}」在此版本是{tree.root_kind}，未读取", root,
-                                     "台账目录应是普通文件夹", at="file"))
+        repo.problems.append(
+            Problem(
+                "E203",
+                f"台账目录「{tree.base.name}」在此版本是{tree.root_kind}，未读取",
+                root,
+                "台账目录应是普通文件夹",
+                at="file",
+            )
+        )
     if tree.crowded is not None:
-        repo.problems.append(Problem(
-            "E009", f"台账目录中的文件和文件夹超过 {tree.crowded} 个，未读取任何台账", root,
-            "此版本的台账目录中文件过多，不像是台账；检查该版本是否误提交了其他文件", at="file"))
+        repo.problems.append(
+            Problem(
+                "E009",
+                f"台账目录中的文件和文件夹超过 {tree.crowded} 个，未读取任何台账",
+                root,
+                "此版本的台账目录中文件过多，不像是台账；检查该版本是否误提交了其他文件",
+                at="file",
+            )
+        )
     over = {display_path(tree.root() / str(rel)) for rel in tree.unread}  # type: ignore[arg-type]
     for problem in repo.problems:
         if problem.code == "E009" and problem.file in over:
@@ -556,12 +594,25 @@ def project_log(git: Git, ledgers: Path, code: str) -> list[dict[str, Any]]:
             wanted = changed | {config}
         after = _load(git.tree(commit.sha, prefix, ledgers, wanted))
         before = _load(git.tree(parent, prefix, ledgers, wanted) if parent else Tree(ledgers))
-        row = next((r for r in diff_repositories(before, after, "上一版本", commit.sha[:8]).projects
-                    if r["编号"] == code), None)
+        row = next(
+            (r for r in diff_repositories(before, after, "上一版本", commit.sha[:8]).projects if r["编号"] == code),
+            None,
+        )
         del after, before  # before the next commit's trees are read
         if row is None:
             continue
-        rows.append({"提交": commit.sha[:8], "日期": commit.date, "作者": commit.author, "说明": commit.subject,
-                     "名称": row["名称"], "事件": row["事件"], "变更": row["变更"], "地区": row["地区"],
-                     "台账": row["台账"], "备注": row["说明"]})
+        rows.append(
+            {
+                "提交": commit.sha[:8],
+                "日期": commit.date,
+                "作者": commit.author,
+                "说明": commit.subject,
+                "名称": row["名称"],
+                "事件": row["事件"],
+                "变更": row["变更"],
+                "地区": row["地区"],
+                "台账": row["台账"],
+                "备注": row["说明"],
+            }
+        )
     return rows

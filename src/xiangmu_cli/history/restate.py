@@ -17,9 +17,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from xiangmu_cli.figures.metrics import Figures, compute_metrics, config_of, records_of, scope_metrics, scopes
 from xiangmu_cli.history.diff import project_changes
 from xiangmu_cli.ledger.units import month_key
-from xiangmu_cli.figures.metrics import Figures, compute_metrics, config_of, records_of, scope_metrics, scopes
 from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
@@ -41,8 +41,13 @@ def _cause(code: str, before: Record | None, after: Record | None, as_of: date) 
     else:
         changes = [c for c in project_changes(before, after) if c["原值"] != c["新值"]]
         what = "改写已报期间" if any(_in_period(c, as_of) for c in changes) else "改动"
-    return {"编号": code, "名称": record.project.name, "地区": record.region, "改动": what,
-            "字段": [{"字段": c["字段"], "原值": c["原值"], "新值": c["新值"]} for c in changes]}
+    return {
+        "编号": code,
+        "名称": record.project.name,
+        "地区": record.region,
+        "改动": what,
+        "字段": [{"字段": c["字段"], "原值": c["原值"], "新值": c["新值"]} for c in changes],
+    }
 
 
 def _in_period(change: dict[str, Any], as_of: date) -> bool:
@@ -66,9 +71,11 @@ def restatement(before: Repository, after: Repository, as_of: date) -> list[dict
     names = [*scopes(before), *(s for s in scopes(after) if s not in old)]
     old_by_code = {r.project.code: r for r in before.records}
     new_by_code = {r.project.code: r for r in after.records}
-    changed = [code for code in dict.fromkeys([*old_by_code, *new_by_code])
-               if code not in old_by_code or code not in new_by_code
-               or project_changes(old_by_code[code], new_by_code[code])]
+    changed = [
+        code
+        for code in dict.fromkeys([*old_by_code, *new_by_code])
+        if code not in old_by_code or code not in new_by_code or project_changes(old_by_code[code], new_by_code[code])
+    ]
 
     rows = []
     for scope in names:
@@ -78,17 +85,34 @@ def restatement(before: Repository, after: Repository, as_of: date) -> list[dict
             continue
         trials = _trials(scope, before, changed, old_by_code, new_by_code, config, as_of)
         for metric in differing:
-            causes = [_cause(code, old_by_code.get(code), new_by_code.get(code), as_of)
-                      for code, figures in trials if figures[metric] != (was or {}).get(metric)]
+            causes = [
+                _cause(code, old_by_code.get(code), new_by_code.get(code), as_of)
+                for code, figures in trials
+                if figures[metric] != (was or {}).get(metric)
+            ]
             if not causes:
                 causes = [{"编号": None, "名称": CONFIG_CAUSE, "地区": None, "改动": "设置", "字段": []}]
-            rows.append({"地区": scope, "指标": metric, "原值": (was or {}).get(metric),
-                         "新值": (now or {}).get(metric), "原因": causes})
+            rows.append(
+                {
+                    "地区": scope,
+                    "指标": metric,
+                    "原值": (was or {}).get(metric),
+                    "新值": (now or {}).get(metric),
+                    "原因": causes,
+                }
+            )
     return rows
 
 
-def _trials(scope: str, before: Repository, changed: list[str], old_by_code: dict[str, Record],
-            new_by_code: dict[str, Record], config: Any, as_of: date) -> list[tuple[str, Figures]]:
+def _trials(
+    scope: str,
+    before: Repository,
+    changed: list[str],
+    old_by_code: dict[str, Record],
+    new_by_code: dict[str, Record],
+    config: Any,
+    as_of: date,
+) -> list[tuple[str, Figures]]:
     """For each changed project touching ``scope``: the published figures with only that project
     as it is now (removed, added or changed), computed with the published settings."""
     base = records_of(before, scope)

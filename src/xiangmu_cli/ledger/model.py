@@ -18,14 +18,28 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetPydanticS
 from pydantic_core import CoreSchema, PydanticCustomError
 from pydantic_core import core_schema as cs
 
-from xiangmu_cli.ledger import units
 from xiangmu_cli.base.safetext import CONTROL_CHARS, first_control, visible
+from xiangmu_cli.ledger import units
 from xiangmu_cli.ledger.vocab import Ledger
 
 __all__ = [
-    "Issue", "Visit", "Approval", "Project", "StartedProject", "BuildingProject",
-    "UnstatProject", "PlannedProject", "InvestmentProject", "PROJECT_MODELS",
-    "Config", "Caliber", "Leader", "RegionDef", "Evaluation", "INEXACT", "clean_errors",
+    "Issue",
+    "Visit",
+    "Approval",
+    "Project",
+    "StartedProject",
+    "BuildingProject",
+    "UnstatProject",
+    "PlannedProject",
+    "InvestmentProject",
+    "PROJECT_MODELS",
+    "Config",
+    "Caliber",
+    "Leader",
+    "RegionDef",
+    "Evaluation",
+    "INEXACT",
+    "clean_errors",
 ]
 
 #: The error type raised for a float literal too long for a binary float; the loader re-reads
@@ -59,13 +73,13 @@ def _scalar_schema(parse: Callable[[Any], Any], fast: CoreSchema | None, optiona
     if fast is not None and not optional:
         FAST_PATHS.append((parse, fast))
     validator = cs.no_info_plain_validator_function(_parser(parse, optional))
-    schema = validator if fast is None else cs.union_schema(
-        [(fast, _FAST), (validator, _PARSE)], mode="left_to_right")
+    schema = validator if fast is None else cs.union_schema([(fast, _FAST), (validator, _PARSE)], mode="left_to_right")
     return GetPydanticSchema(lambda _source, _handler: schema)
 
 
-def _scalar(parse: Callable[[Any], Any], schema: dict[str, Any], py: Any, description: str,
-            fast: CoreSchema | None = None) -> tuple[Any, Any]:
+def _scalar(
+    parse: Callable[[Any], Any], schema: dict[str, Any], py: Any, description: str, fast: CoreSchema | None = None
+) -> tuple[Any, Any]:
     """The required and the optional annotated type for one scalar kind.
 
     ``parse`` (a :mod:`units` parser) decides what a value means and explains every error. For
@@ -74,8 +88,7 @@ def _scalar(parse: Callable[[Any], Any], schema: dict[str, Any], py: Any, descri
     result (tests/test_paths.py checks this), and anything it rejects goes on to ``parse``.
     The loader drops the fast branch's errors (:func:`clean_errors`).
     """
-    required = Annotated[py, _scalar_schema(parse, fast, False),
-                         WithJsonSchema({**schema, "description": description})]
+    required = Annotated[py, _scalar_schema(parse, fast, False), WithJsonSchema({**schema, "description": description})]
     nullable = {"anyOf": [schema, {"type": "null"}], "description": description}
     optional = Annotated[py | None, _scalar_schema(parse, fast, True), WithJsonSchema(nullable)]
     return required, optional
@@ -101,9 +114,12 @@ def clean_errors(errors: list[Any]) -> list[Any]:
 _FAST_TEXT = cs.str_schema(strict=True, strip_whitespace=True, min_length=1, pattern=f"^[^{CONTROL_CHARS}]*$")
 #: Amounts: a non-negative integer up to the plausibility limit, as Decimal(int).
 _FAST_AMOUNT = cs.chain_schema([cs.int_schema(strict=True, ge=0, le=int(units.MAX_AMOUNT)), cs.decimal_schema()])
-_FAST_DATE = cs.chain_schema([
-    cs.str_schema(strict=True, pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
-    cs.date_schema(ge=date(units.DATE_YEARS.start, 1, 1), le=date(units.DATE_YEARS.stop - 1, 12, 31))])
+_FAST_DATE = cs.chain_schema(
+    [
+        cs.str_schema(strict=True, pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+        cs.date_schema(ge=date(units.DATE_YEARS.start, 1, 1), le=date(units.DATE_YEARS.stop - 1, 12, 31)),
+    ]
+)
 
 
 def _text(value: Any) -> str:
@@ -113,15 +129,21 @@ def _text(value: Any) -> str:
             raise units.UnitError("E102", "该项为空", "请填写该项")
         bad = first_control(text)
         if bad is not None:
-            raise units.UnitError("E111", f"文字中有控制字符 U+{ord(bad):04X}（在第 {text.index(bad) + 1} 个字符处）：「{visible(text)}」",
-                                  "删去该字符：它通常来自 YAML 转义（如 \"\\e\"、\"\\0\"）或从别处粘贴，看不见却会扰乱终端和表格")
+            raise units.UnitError(
+                "E111",
+                f"文字中有控制字符 U+{ord(bad):04X}（在第 {text.index(bad) + 1} 个字符处）：「{visible(text)}」",
+                '删去该字符：它通常来自 YAML 转义（如 "\\e"、"\\0"）或从别处粘贴，看不见却会扰乱终端和表格',
+            )
         return text
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     shown = "true" if value is True else "false" if value is False else type(value).__name__
     kind = {"list": "列表", "dict": "映射"}.get(type(value).__name__, shown)
-    raise units.UnitError("E103", f"应为文字，实际为{kind}「{value}」" if kind == shown else f"应为文字，实际为{kind}",
-                          "如需写成文字，请加引号，例如 \"true\"" if isinstance(value, bool) else "写成一行文字")
+    raise units.UnitError(
+        "E103",
+        f"应为文字，实际为{kind}「{value}」" if kind == shown else f"应为文字，实际为{kind}",
+        '如需写成文字，请加引号，例如 "true"' if isinstance(value, bool) else "写成一行文字",
+    )
 
 
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -129,12 +151,13 @@ _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 def _project_id(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise units.UnitError("E108", f"编号被 YAML 读成了数字「{value}」", "给编号加引号，例如 编号: \"010\"")
+        raise units.UnitError("E108", f"编号被 YAML 读成了数字「{value}」", '给编号加引号，例如 编号: "010"')
     if not isinstance(value, str):
         raise units.UnitError("E108", "编号应为文字", "编号由字母、数字、- 和 _ 组成，例如 CY-2018-001")
     if not _ID_RE.fullmatch(value):
-        raise units.UnitError("E108", f"编号「{value}」含有不允许的字符",
-                              "编号以字母或数字开头，只含字母、数字、- 和 _，例如 CY-2018-001")
+        raise units.UnitError(
+            "E108", f"编号「{value}」含有不允许的字符", "编号以字母或数字开头，只含字母、数字、- 和 _，例如 CY-2018-001"
+        )
     return value
 
 
@@ -187,27 +210,60 @@ _AREA_SCHEMA: dict[str, Any] = {
 _DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _BOOL_SCHEMA = {"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}]}
 
-Amount, OptAmount = _scalar(units.parse_amount, _AMOUNT_SCHEMA, Decimal, "金额（万元），可写 12000、1.2亿、5000万元",
-                            _FAST_AMOUNT)
-Area, OptArea = _scalar(units.parse_area, _AREA_SCHEMA, Decimal,
-                        "面积（平方米，读入时保留两位小数，四舍六入五成双），可写 35000、35000平米、35000㎡、82.1公顷、123亩")
+Amount, OptAmount = _scalar(
+    units.parse_amount, _AMOUNT_SCHEMA, Decimal, "金额（万元），可写 12000、1.2亿、5000万元", _FAST_AMOUNT
+)
+Area, OptArea = _scalar(
+    units.parse_area,
+    _AREA_SCHEMA,
+    Decimal,
+    "面积（平方米，读入时保留两位小数，四舍六入五成双），可写 35000、35000平米、35000㎡、82.1公顷、123亩",
+)
 Day, OptDay = _scalar(units.parse_date, _DATE_SCHEMA, date, "日期，YYYY-MM-DD", _FAST_DATE)
 Text, OptText = _scalar(_text, {"type": "string"}, str, "文字", _FAST_TEXT)
 Bool, OptBool = _scalar(units.parse_bool, _BOOL_SCHEMA, bool, "是/否", cs.bool_schema(strict=True))
-ProjectId, _ = _scalar(_project_id, {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}, str,
-                       "项目编号，全库唯一，例如 CY-2018-001；纯数字须加引号",
-                       cs.str_schema(strict=True, pattern="^[A-Za-z0-9][A-Za-z0-9_-]*$"))
+ProjectId, _ = _scalar(
+    _project_id,
+    {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"},
+    str,
+    "项目编号，全库唯一，例如 CY-2018-001；纯数字须加引号",
+    cs.str_schema(strict=True, pattern="^[A-Za-z0-9][A-Za-z0-9_-]*$"),
+)
 Int, OptInt = _scalar(_int, {"type": "integer", "minimum": 0}, int, "整数", cs.int_schema(strict=True))
-Year, _ = _scalar(_year, {"type": "integer", "minimum": 1949, "maximum": 2200}, int, "年度，例如 2018",
-                  cs.int_schema(strict=True, ge=1949, le=2200))
-Nature, OptNature = _scalar(_choice("新建", "续建"), {"enum": ["新建", "续建"]}, str, "建设性质：新建 或 续建",
-                            cs.literal_schema(["新建", "续建"]))
-Stage, _ = _scalar(_choice("洽谈", "签约", "落地"), {"enum": ["洽谈", "签约", "落地"]}, str, "阶段：洽谈、签约 或 落地",
-                   cs.literal_schema(["洽谈", "签约", "落地"]))
-RegionKind, _ = _scalar(_choice("区县", "开发区"), {"enum": ["区县", "开发区"]}, str, "类型：区县 或 开发区",
-                        cs.literal_schema(["区县", "开发区"]))
-TargetValue, _ = _scalar(_target_value, {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}]},
-                         Decimal, "目标值：个数、金额（万元）或比率（0.8 或 80%）")
+Year, _ = _scalar(
+    _year,
+    {"type": "integer", "minimum": 1949, "maximum": 2200},
+    int,
+    "年度，例如 2018",
+    cs.int_schema(strict=True, ge=1949, le=2200),
+)
+Nature, OptNature = _scalar(
+    _choice("新建", "续建"),
+    {"enum": ["新建", "续建"]},
+    str,
+    "建设性质：新建 或 续建",
+    cs.literal_schema(["新建", "续建"]),
+)
+Stage, _ = _scalar(
+    _choice("洽谈", "签约", "落地"),
+    {"enum": ["洽谈", "签约", "落地"]},
+    str,
+    "阶段：洽谈、签约 或 落地",
+    cs.literal_schema(["洽谈", "签约", "落地"]),
+)
+RegionKind, _ = _scalar(
+    _choice("区县", "开发区"),
+    {"enum": ["区县", "开发区"]},
+    str,
+    "类型：区县 或 开发区",
+    cs.literal_schema(["区县", "开发区"]),
+)
+TargetValue, _ = _scalar(
+    _target_value,
+    {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}]},
+    Decimal,
+    "目标值：个数、金额（万元）或比率（0.8 或 80%）",
+)
 
 
 def _month_key(value: Any) -> str:
@@ -215,9 +271,11 @@ def _month_key(value: Any) -> str:
     return units.month_key(year, month)
 
 
-MonthKey = Annotated[str, _scalar_schema(
-    _month_key, cs.str_schema(strict=True, pattern="^[0-9]{4}-(0[1-9]|1[0-2])$"), False),
-    WithJsonSchema({"type": "string"})]
+MonthKey = Annotated[
+    str,
+    _scalar_schema(_month_key, cs.str_schema(strict=True, pattern="^[0-9]{4}-(0[1-9]|1[0-2])$"), False),
+    WithJsonSchema({"type": "string"}),
+]
 
 
 def _none_as_empty_list(value: Any) -> Any:
@@ -234,8 +292,13 @@ def _visit(value: Any) -> Any:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_by_alias=True, validate_by_name=False,
-                              serialize_by_alias=True, use_attribute_docstrings=False)
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_alias=True,
+        validate_by_name=False,
+        serialize_by_alias=True,
+        use_attribute_docstrings=False,
+    )
 
 
 def _f(alias: str, description: str, **kwargs: Any) -> Any:
@@ -260,8 +323,13 @@ class Visit(_Model):
     content: OptText = _f("内容", "走访内容", default=None)
 
 
-VisitItem = Annotated[Visit, BeforeValidator(_visit, json_schema_input_type=Visit | Annotated[
-    str, WithJsonSchema({**_DATE_SCHEMA, "description": "走访日期"})])]
+VisitItem = Annotated[
+    Visit,
+    BeforeValidator(
+        _visit,
+        json_schema_input_type=Visit | Annotated[str, WithJsonSchema({**_DATE_SCHEMA, "description": "走访日期"})],
+    ),
+]
 
 
 class Approval(_Model):
@@ -284,10 +352,10 @@ class Project(_Model):
     secretary: OptText = _f("项目秘书", "项目服务秘书", default=None)
     department: OptText = _f("责任单位", "责任单位", default=None)
     land_area: OptArea = _f("用地面积", "用地面积（平方米），可写 35000、35000平米、82.1公顷、123亩", default=None)
-    issues: Annotated[list[Issue], BeforeValidator(_none_as_empty_list)] = _f(
-        "问题", "问题清单", default_factory=list)
+    issues: Annotated[list[Issue], BeforeValidator(_none_as_empty_list)] = _f("问题", "问题清单", default_factory=list)
     visits: Annotated[list[VisitItem], BeforeValidator(_none_as_empty_list)] = _f(
-        "走访", "项目秘书走访记录：日期，或 {日期, 内容}", default_factory=list)
+        "走访", "项目秘书走访记录：日期，或 {日期, 内容}", default_factory=list
+    )
     note: OptText = _f("备注", "备注", default=None)
 
     LEDGER: ClassVar[Ledger | None] = None  # set on each concrete class
@@ -309,11 +377,12 @@ class StartedProject(Project):
     annual_plan: Amount = _f("年度计划投资", "本年度计划投资（万元）")
     prior_invest: OptAmount = _f("以前年度完成投资", "以前年度累计完成投资（万元）", default=None)
     monthly: Annotated[dict[MonthKey, Amount], BeforeValidator(_none_as_empty_dict)] = _f(
-        "完成投资", "各月当月完成投资（万元），键为 YYYY-MM；缺一个月即为漏报，0 为报了零",
-        default_factory=dict)
+        "完成投资", "各月当月完成投资（万元），键为 YYYY-MM；缺一个月即为漏报，0 为报了零", default_factory=dict
+    )
     progress: OptText = _f("形象进度", "形象进度", default=None)
     approvals: Annotated[list[Approval], BeforeValidator(_none_as_empty_list)] = _f(
-        "前期手续", "前期手续（从计划开工台账转入时保留）", default_factory=list)
+        "前期手续", "前期手续（从计划开工台账转入时保留）", default_factory=list
+    )
 
 
 class _Landed(_Model):
@@ -357,7 +426,8 @@ class _Planned(Project):
     planned_start: Day = _f("计划开工日期", "计划开工日期")
     annual_plan: OptAmount = _f("年度计划投资", "开工后本年度计划投资（万元）", default=None)
     approvals: Annotated[list[Approval], BeforeValidator(_none_as_empty_list)] = _f(
-        "前期手续", "前期手续：{名称, 计划办结, 办结日期}", default_factory=list)
+        "前期手续", "前期手续：{名称, 计划办结, 办结日期}", default_factory=list
+    )
     conditions: OptText = _f("开工条件", "开工前还需解决的条件", default=None)
 
 
@@ -397,6 +467,7 @@ FILE_KEYS = {"地区": "地区名称；如填写须与所在文件夹一致", "�
 
 # --- xiangmu.yaml -------------------------------------------------------------------------
 
+
 class Caliber(_Model):
     """口径：门槛与周期。"""
 
@@ -420,26 +491,37 @@ class Leader(_Model):
     name: Text = _f("姓名", "姓名")
     title: OptText = _f("职务", "职务", default=None)
     regions: Annotated[list[Text], BeforeValidator(_none_as_empty_list)] = _f(
-        "包保地区", "包保的地区", default_factory=list)
+        "包保地区", "包保的地区", default_factory=list
+    )
 
 
 def _region_name(value: Any) -> str:
     """A region's name, which is also its folder's name: nothing that leaves or hides the folder."""
     name = _text(value)
-    bad = next((c for c in ("/", "\\", ":", "*", "?", "\"", "<", ">", "|") if c in name), None)
+    bad = next((c for c in ("/", "\\", ":", "*", "?", '"', "<", ">", "|") if c in name), None)
     if bad is not None:
-        raise units.UnitError("E211", f"地区名称「{name}」含有「{bad}」，不能用作文件夹名",
-                              "地区名称就是其文件夹的名称：去掉 / \\ : * ? \" < > | 这些字符")
+        raise units.UnitError(
+            "E211",
+            f"地区名称「{name}」含有「{bad}」，不能用作文件夹名",
+            '地区名称就是其文件夹的名称：去掉 / \\ : * ? " < > | 这些字符',
+        )
     if name.startswith(".") or name in (".", ".."):
-        raise units.UnitError("E211", f"地区名称「{name}」以「.」开头，不能用作文件夹名（会成为隐藏文件夹）",
-                              "去掉开头的「.」")
+        raise units.UnitError(
+            "E211", f"地区名称「{name}」以「.」开头，不能用作文件夹名（会成为隐藏文件夹）", "去掉开头的「.」"
+        )
     if len(name.encode("utf-8")) > 200:
-        raise units.UnitError("E211", f"地区名称过长（{len(name)} 个字），不能用作文件夹名", "地区名称写简称，例如 船营区")
+        raise units.UnitError(
+            "E211", f"地区名称过长（{len(name)} 个字），不能用作文件夹名", "地区名称写简称，例如 船营区"
+        )
     return name
 
 
-RegionName, _ = _scalar(_region_name, {"type": "string", "pattern": "^[^./\\\\:*?\"<>|][^/\\\\:*?\"<>|]*$"}, str,
-                        "地区名称，与文件夹名一致（不含 / \\ : * ? \" < > |，不以 . 开头）")
+RegionName, _ = _scalar(
+    _region_name,
+    {"type": "string", "pattern": '^[^./\\\\:*?"<>|][^/\\\\:*?"<>|]*$'},
+    str,
+    '地区名称，与文件夹名一致（不含 / \\ : * ? " < > |，不以 . 开头）',
+)
 
 
 class RegionDef(_Model):
@@ -462,7 +544,8 @@ class Evaluation(_Model):
     """考评：指标权重与加减分规则（metrics.md）。"""
 
     weights: Annotated[dict[str, TargetValue], BeforeValidator(_none_as_empty_dict)] = _f(
-        "指标", "指标名 → 权重", default_factory=dict)
+        "指标", "指标名 → 权重", default_factory=dict
+    )
     cap: OptAmount = _f("封顶", "得分率封顶，缺省 1.2", default=Decimal("1.2"))
     bonus: Bonus | None = _f("前列加分", "{名次, 加分}", default=None)
     demotion: Demotion | None = _f("后列减档", "{名次}", default=None)
@@ -473,19 +556,20 @@ class Config(_Model):
 
     name: Text = _f("名称", "台账库名称，例如 吉林市重点项目建设台账")
     year: Year = _f("年度", "报告年度；完成投资的月份须在此年度内")
-    categories: list[Text] | None = _f(
-        "类别", "类别词表；设置后项目的类别须在其中", default=None)
+    categories: list[Text] | None = _f("类别", "类别词表；设置后项目的类别须在其中", default=None)
     caliber: Annotated[Caliber, BeforeValidator(_none_as_empty_dict)] = _f(
-        "口径", "门槛与周期", default_factory=Caliber)
+        "口径", "门槛与周期", default_factory=Caliber
+    )
     leaders: Annotated[list[Leader], BeforeValidator(_none_as_empty_list)] = _f(
-        "领导", "可担任包保领导的领导", default_factory=list)
+        "领导", "可担任包保领导的领导", default_factory=list
+    )
     regions: list[RegionDef] = _f("地区", "区县和开发区，顺序即各表中地区的顺序")
-    targets: Annotated[dict[str, Annotated[dict[str, TargetValue], BeforeValidator(_none_as_empty_dict)]],
-                       BeforeValidator(_none_as_empty_dict)] = _f(
-        "目标", "按 全市 或地区名称设定的目标：年度投资 或 metrics.md 中的指标名", default_factory=dict)
+    targets: Annotated[
+        dict[str, Annotated[dict[str, TargetValue], BeforeValidator(_none_as_empty_dict)]],
+        BeforeValidator(_none_as_empty_dict),
+    ] = _f("目标", "按 全市 或地区名称设定的目标：年度投资 或 metrics.md 中的指标名", default_factory=dict)
     evaluation: Evaluation | None = _f("考评", "考评设置", default=None)
 
     @property
     def region_names(self) -> list[str]:
         return [r.name for r in self.regions]
-

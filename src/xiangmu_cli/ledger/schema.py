@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from xiangmu_cli.ledger.model import FILE_KEYS, PROJECT_MODELS, Config
 from xiangmu_cli.base.fileio import read_regular, write_atomic
+from xiangmu_cli.ledger.model import FILE_KEYS, PROJECT_MODELS, Config
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
 
 __all__ = ["schemas", "write_schemas", "DRAFT"]
@@ -57,8 +57,7 @@ def _ledger_schema(ledger: Ledger) -> dict[str, Any]:
         "properties": {
             "地区": {"type": "string", "description": FILE_KEYS["地区"]},
             "台账": {"const": ledger.value, "description": FILE_KEYS["台账"]},
-            "项目": {"type": ["array", "null"], "description": FILE_KEYS["项目"],
-                     "items": {"$ref": "#/$defs/项目"}},
+            "项目": {"type": ["array", "null"], "description": FILE_KEYS["项目"], "items": {"$ref": "#/$defs/项目"}},
         },
         "required": ["项目"],
         "additionalProperties": False,

@@ -158,8 +158,9 @@ class InexactFloat(ValueError):
     """A float literal with more digits than a binary float keeps; re-read the source text."""
 
 
-def _number(value: object, kind: str, regex: re.Pattern[str], units: dict[str, Decimal | Fraction],
-            example: str) -> Decimal | Fraction:
+def _number(
+    value: object, kind: str, regex: re.Pattern[str], units: dict[str, Decimal | Fraction], example: str
+) -> Decimal | Fraction:
     """The exact value in the base unit: a Decimal, or a Fraction for a unit such as 亩."""
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict, tuple)):
         raise UnitError("E104", f"{kind}应为数字，实际为「{_show(value)}」", f"例如 {example}")
@@ -194,9 +195,7 @@ def _number(value: object, kind: str, regex: re.Pattern[str], units: dict[str, D
     if result < 0:
         raise UnitError("E105", f"{kind}不能为负数：「{_show(value)}」", "金额和面积应为 0 或正数")
     if result > MAX_AMOUNT:
-        raise UnitError(
-            "E105", f"{kind}「{_show(value)}」大得不合理", "检查单位：金额以万元计，1亿 = 10000 万元"
-        )
+        raise UnitError("E105", f"{kind}「{_show(value)}」大得不合理", "检查单位：金额以万元计，1亿 = 10000 万元")
     return result
 
 
@@ -208,22 +207,30 @@ def _unreadable(value: str, text: str, kind: str, regex: re.Pattern[str], exampl
     """E104 for text that is not a number with a unit, with a hint for the usual slips."""
     if text.lstrip("+-").startswith("."):  # .5亿: a number starts with a digit
         sign = text[: len(text) - len(text.lstrip("+-"))]
-        fixed = sign + "0" + text[len(sign):]
+        fixed = sign + "0" + text[len(sign) :]
         if regex.fullmatch(fixed):
             return UnitError("E104", f"{kind}「{value}」应以数字开头", f"小数点前要写 0，写成 {fixed}")
     loose = _LOOSE_COMMAS.fullmatch(text)
     if loose and regex.fullmatch(text.replace(",", "")):  # 1,2000: separators group by three
-        return UnitError("E104", f"{kind}「{value}」的千分位逗号位置不对",
-                         f"逗号每三位一组，例如 12,000；或不写逗号：{text.replace(',', '')}")
-    return UnitError("E104", f"{kind}「{value}」无法识别",
-                     f"只写数字和单位，例如 {example}；不要写“约”“左右”等字样")
+        return UnitError(
+            "E104",
+            f"{kind}「{value}」的千分位逗号位置不对",
+            f"逗号每三位一组，例如 12,000；或不写逗号：{text.replace(',', '')}",
+        )
+    return UnitError("E104", f"{kind}「{value}」无法识别", f"只写数字和单位，例如 {example}；不要写“约”“左右”等字样")
 
 
 _AMOUNT_UNITS = {"": Decimal(1), "万": Decimal(1), "万元": Decimal(1), "亿": YI, "亿元": YI}
 #: Area units; NFKC has already turned ㎡ and m² into m2 (they stay listed for clarity).
 _AREA_UNITS: dict[str, Decimal | Fraction] = {
-    "": Decimal(1), "平方米": Decimal(1), "平米": Decimal(1), "m2": Decimal(1), "m²": Decimal(1),
-    "㎡": Decimal(1), "公顷": HECTARE, "亩": MU,
+    "": Decimal(1),
+    "平方米": Decimal(1),
+    "平米": Decimal(1),
+    "m2": Decimal(1),
+    "m²": Decimal(1),
+    "㎡": Decimal(1),
+    "公顷": HECTARE,
+    "亩": MU,
 }
 
 
@@ -263,8 +270,11 @@ def parse_date(value: object) -> date:
     """A date written ``YYYY-MM-DD``; an impossible date is an error, not a crash."""
     day = _parse_date(value)
     if day.year not in DATE_YEARS:
-        raise UnitError("E106", f"日期「{_show(value)}」的年份不合理",
-                        f"年份应在 {DATE_YEARS.start} 到 {DATE_YEARS.stop - 1} 之间，请核对")
+        raise UnitError(
+            "E106",
+            f"日期「{_show(value)}」的年份不合理",
+            f"年份应在 {DATE_YEARS.start} 到 {DATE_YEARS.stop - 1} 之间，请核对",
+        )
     return day
 
 
@@ -309,9 +319,7 @@ def parse_month(value: object) -> tuple[int, int]:
             raise UnitError("E107", f"月份「{value}」不存在", "月份在 01 到 12 之间")
         loose = _LOOSE_MONTH_RE.fullmatch(text)
         if loose and 1 <= int(loose[2]) <= 12:
-            raise UnitError(
-                "E107", f"月份「{value}」格式不对", f"写成 {int(loose[1]):04d}-{int(loose[2]):02d}"
-            )
+            raise UnitError("E107", f"月份「{value}」格式不对", f"写成 {int(loose[1]):04d}-{int(loose[2]):02d}")
     raise UnitError("E107", f"月份「{_show(value)}」格式不对", "月份写成 YYYY-MM，例如 2018-09")
 
 

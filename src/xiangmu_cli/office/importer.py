@@ -33,17 +33,28 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xiangmu_cli.write.edit import EditError, EditPlan, add_projects
+from xiangmu_cli.base.fileio import display_path
+from xiangmu_cli.base.safetext import restore_formula
+from xiangmu_cli.ledger.units import UnitError, month_key, parse_amount, parse_area, parse_bool
+from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.office.importfile import SUFFIXES, ImportLimits, Sheet, read_header_map_text, read_rows, shown
 from xiangmu_cli.office.interop import FIELD_KINDS, REGION, ledger_fields
 from xiangmu_cli.reading.records import Repository
-from xiangmu_cli.base.fileio import display_path
-from xiangmu_cli.base.safetext import restore_formula
-from xiangmu_cli.ledger.units import UnitError, parse_amount, parse_area, parse_bool, month_key
-from xiangmu_cli.ledger.vocab import Ledger
+from xiangmu_cli.write.edit import EditError, EditPlan, add_projects
 
-__all__ = ["ImportResult", "RowIssue", "HeaderMap", "Target", "read_rows", "load_header_map",
-           "resolve_header", "plan_import", "SUFFIXES", "ImportLimits", "Sheet"]
+__all__ = [
+    "ImportResult",
+    "RowIssue",
+    "HeaderMap",
+    "Target",
+    "read_rows",
+    "load_header_map",
+    "resolve_header",
+    "plan_import",
+    "SUFFIXES",
+    "ImportLimits",
+    "Sheet",
+]
 
 HEADER_SCAN_ROWS = 30
 IGNORE = "忽略"
@@ -54,8 +65,10 @@ SYNONYMS: dict[str, str] = {
     **{word: "名称" for word in ("项目名称", "项目")},
     **{word: "建设单位" for word in ("项目单位", "业主单位", "项目业主", "建设主体", "实施主体", "项目建设单位")},
     **{word: "类别" for word in ("项目类别", "行业类别", "产业类别", "所属行业", "行业")},
-    **{word: "总投资" for word in ("计划总投资", "项目总投资", "总投资额", "投资总额", "协议投资额", "协议投资",
-                                 "签约投资额")},
+    **{
+        word: "总投资"
+        for word in ("计划总投资", "项目总投资", "总投资额", "投资总额", "协议投资额", "协议投资", "签约投资额")
+    },
     **{word: "包保领导" for word in ("包保市领导", "包保县领导", "包保区领导", "包保领导同志", "领导包保")},
     **{word: "项目秘书" for word in ("服务秘书", "项目服务秘书", "秘书")},
     **{word: "责任单位" for word in ("牵头单位", "责任部门", "牵头部门")},
@@ -84,8 +97,13 @@ SYNONYMS: dict[str, str] = {
     **{word: REGION for word in ("县(市)区", "县市区", "区县", "县区", "所属地区", "所在地区")},
 }
 _ALWAYS_IGNORED = {"序号", "排序", "编号序号"}
-_AMOUNT_UNITS = {"万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10000), "亿": Decimal(10000),
-                 "元": Decimal("0.0001")}
+_AMOUNT_UNITS = {
+    "万元": Decimal(1),
+    "万": Decimal(1),
+    "亿元": Decimal(10000),
+    "亿": Decimal(10000),
+    "元": Decimal("0.0001"),
+}
 _AREA_UNITS = {"平方米": "平方米", "平米": "平方米", "m2": "平方米", "公顷": "公顷", "亩": "亩"}
 _MONTH_HEADERS = [
     re.compile(r"(?:(?P<y>\d{4})[年.\-/])?(?P<m>\d{1,2})月份?(?:当月)?完成(?:投资)?(?:额)?"),
@@ -96,7 +114,9 @@ _CUMULATIVE = re.compile(r"\d{1,2}[-~至到]\d{1,2}月")
 _YEAR_PLAN = re.compile(r"\d{4}年度?计划(?:完成)?投资")
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")"})
 _SUBTOTAL = re.compile(r"^(?:合计|小计|总计|共计)(?:$|[(:：\d])|(?:合计|小计|总计)(?:\(.*\))?[:：]?$")
-_SECTION = re.compile(r"^(?:[一二三四五六七八九十百]+[、.]|\(?[一二三四五六七八九十\d]+\)|第[一二三四五六七八九十\d]+[类部])")
+_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.]|\(?[一二三四五六七八九十\d]+\)|第[一二三四五六七八九十\d]+[类部])"
+)
 _PLACEHOLDERS = {"-", "—", "–", "——", "/", "\\", "－", "--"}
 
 
@@ -147,11 +167,13 @@ class ImportResult:
 
 # --- reading ------------------------------------------------------------------------------------
 
+
 def _usage(message: str) -> EditError:
     return EditError(message, code=2)
 
 
 # --- headers ------------------------------------------------------------------------------------
+
 
 def _normal(text: Any) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)).translate(_BRACKETS))
@@ -175,7 +197,7 @@ def resolve_header(text: Any, year: int) -> Target | str | None:
             rest.append(extra)
     if unit is None:
         for word in (*_AMOUNT_UNITS, *_AREA_UNITS):
-            stem = base[:-len(word)].rstrip("/") if base.endswith(word) else ""
+            stem = base[: -len(word)].rstrip("/") if base.endswith(word) else ""
             if stem and (_key(stem) or any(p.fullmatch(stem) for p in _MONTH_HEADERS)):
                 base, unit = stem, word
                 break
@@ -186,7 +208,7 @@ def resolve_header(text: Any, year: int) -> Target | str | None:
             month = int(match["m"])
             if not 1 <= month <= 12:
                 return f"月份 {month} 不存在"
-            return _with_unit(Target("完成投资", unit, month_key(int(match['y'] or year), month)))
+            return _with_unit(Target("完成投资", unit, month_key(int(match["y"] or year), month)))
     if _CUMULATIVE.search(joined):
         return "累计数无法拆分到各月，未导入"
     key = _key(base)
@@ -207,7 +229,7 @@ def _with_unit(target: Target) -> Target | str:
     kind = "amount" if target.month else FIELD_KINDS.get(target.key, "text")
     if target.unit is None:
         return target
-    if kind == "amount" and target.unit in _AMOUNT_UNITS or kind == "area" and target.unit in _AREA_UNITS:
+    if (kind == "amount" and target.unit in _AMOUNT_UNITS) or (kind == "area" and target.unit in _AREA_UNITS):
         return target
     return f"单位「{target.unit}」不适用于「{target.key}」"
 
@@ -215,12 +237,12 @@ def _with_unit(target: Target) -> Target | str:
 def load_header_map(path: Path) -> HeaderMap:
     """A header map file::
 
-        表头行: 4                       # optional: the header row, as Excel numbers it
-        列:
-          项目名称及建设内容: 名称          # header as written → a ledger key
-          总投资（亿）: 总投资（亿元）       # … or any header xm understands, with its unit
-          9月完成: 2018年9月完成投资
-          联系电话: 忽略                  # not imported (null works too)
+    表头行: 4                       # optional: the header row, as Excel numbers it
+    列:
+      项目名称及建设内容: 名称          # header as written → a ledger key
+      总投资（亿）: 总投资（亿元）       # … or any header xm understands, with its unit
+      9月完成: 2018年9月完成投资
+      联系电话: 忽略                  # not imported (null works too)
     """
     from xiangmu_cli.reading.yamlread import parse_text
 
@@ -242,8 +264,9 @@ def load_header_map(path: Path) -> HeaderMap:
     return HeaderMap(row, {_normal(k): v for k, v in columns.items()})
 
 
-def _column_targets(header: list[Any], ledger: Ledger, year: int, hmap: HeaderMap,
-                    strict: bool) -> tuple[dict[int, Target], list[str]]:
+def _column_targets(
+    header: list[Any], ledger: Ledger, year: int, hmap: HeaderMap, strict: bool
+) -> tuple[dict[int, Target], list[str]]:
     """Column index → target, and the ignored columns (with reasons)."""
     from openpyxl.utils import get_column_letter
 
@@ -290,15 +313,19 @@ def _find_header(sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap) -> in
         if score > best_score and any(t.key == "名称" for t in targets.values()):
             best, best_score = i, score
     if best is None:
-        raise EditError(f"工作表「{sheet.name}」前 {HEADER_SCAN_ROWS} 行中找不到表头（至少要有 名称 和另一个台账字段）；"
-                        "用 --map 给出表头映射，格式见 docs/interop.md", code=1)
+        raise EditError(
+            f"工作表「{sheet.name}」前 {HEADER_SCAN_ROWS} 行中找不到表头（至少要有 名称 和另一个台账字段）；"
+            "用 --map 给出表头映射，格式见 docs/interop.md",
+            code=1,
+        )
     return best
 
 
 # --- cells --------------------------------------------------------------------------------------
 
+
 def _is_empty(value: Any) -> bool:
-    return value is None or isinstance(value, str) and (not value.strip() or _normal(value) in _PLACEHOLDERS)
+    return value is None or (isinstance(value, str) and (not value.strip() or _normal(value) in _PLACEHOLDERS))
 
 
 def _decimal(value: int | float | Decimal) -> Decimal:
@@ -394,7 +421,9 @@ def _items(key: str, value: Any, epoch: datetime) -> list[Any]:
         try:
             out.append(yaml_rs.loads(line, parse_datetime=False))
         except Exception:
-            example = "{提出日期: 2018-09-01, 内容: 用地未落实}" if key == "问题" else "{名称: 立项, 计划办结: 2018-05-17}"
+            example = (
+                "{提出日期: 2018-09-01, 内容: 用地未落实}" if key == "问题" else "{名称: 立项, 计划办结: 2018-05-17}"
+            )
             raise UnitError("E103", f"第 {n} 项「{line}」无法读取", f"每行写一项，例如 {example}") from None
     return out
 
@@ -416,6 +445,7 @@ def _convert(target: Target, value: Any, epoch: datetime) -> Any:
 
 # --- rows ---------------------------------------------------------------------------------------
 
+
 def _skip_reason(row: list[Any], index: int, sheet: Sheet) -> str | None:
     values = [v for v in row if not _is_empty(v)]
     if not values:
@@ -423,14 +453,18 @@ def _skip_reason(row: list[Any], index: int, sheet: Sheet) -> str | None:
     texts = [_normal(v) for v in values if isinstance(v, str)]
     if any(_SUBTOTAL.search(t) for t in texts):
         return "合计/小计行"
-    if all(isinstance(v, str) for v in values) and len({v.strip() for v in values}) == 1 \
-            and (index in sheet.merged_rows or _SECTION.match(_normal(values[0]))):
+    if (
+        all(isinstance(v, str) for v in values)
+        and len({v.strip() for v in values}) == 1
+        and (index in sheet.merged_rows or _SECTION.match(_normal(values[0])))
+    ):
         return "分组标题行"
     return None
 
 
-def _row_data(row: list[Any], rownum: int, targets: dict[int, Target], labels: dict[int, str],
-              epoch: datetime) -> tuple[dict[str, Any], str | None, list[RowIssue]]:
+def _row_data(
+    row: list[Any], rownum: int, targets: dict[int, Target], labels: dict[int, str], epoch: datetime
+) -> tuple[dict[str, Any], str | None, list[RowIssue]]:
     data: dict[str, Any] = {}
     region = None
     issues = []
@@ -457,8 +491,8 @@ def _row_data(row: list[Any], rownum: int, targets: dict[int, Target], labels: d
 def _validate(data: dict[str, Any], ledger: Ledger, rownum: int, labels: dict[str, str]) -> tuple[Any, list[RowIssue]]:
     from pydantic import ValidationError
 
-    from xiangmu_cli.reading.loading import problems_from_validation
     from xiangmu_cli.ledger.model import PROJECT_MODELS
+    from xiangmu_cli.reading.loading import problems_from_validation
 
     model = PROJECT_MODELS[ledger]
     try:
@@ -492,9 +526,15 @@ def _ranges(rows: list[int]) -> str:
     return "、".join(parts)
 
 
-def plan_import(repo: Repository, path: Path, ledger: Ledger | None = None, region: str | None = None,
-                sheet: str | None = None, header_map: Path | None = None,
-                limits: ImportLimits | None = None) -> ImportResult:
+def plan_import(
+    repo: Repository,
+    path: Path,
+    ledger: Ledger | None = None,
+    region: str | None = None,
+    sheet: str | None = None,
+    header_map: Path | None = None,
+    limits: ImportLimits | None = None,
+) -> ImportResult:
     """Read the sheet and plan the import (nothing is written; see the module docstring).
 
     ``ledger`` defaults to the sheet's name when it is a ledger name; ``region`` may be left out
@@ -515,8 +555,9 @@ def plan_import(repo: Repository, path: Path, ledger: Ledger | None = None, regi
         try:
             ledger = Ledger(table.name.strip())
         except ValueError:
-            raise _usage(f"请用 --ledger 指定导入哪本台账（在建、未入统、计划开工、招商）；"
-                         f"工作表名「{table.name}」不是台账名") from None
+            raise _usage(
+                f"请用 --ledger 指定导入哪本台账（在建、未入统、计划开工、招商）；工作表名「{table.name}」不是台账名"
+            ) from None
     year = repo.config.year
     head = _find_header(table, ledger, year, hmap)
     targets, ignored = _column_targets(table.rows[head], ledger, year, hmap, strict=True)
@@ -538,8 +579,11 @@ def plan_import(repo: Repository, path: Path, ledger: Ledger | None = None, regi
             continue
         data, row_region, issues = _row_data(row, rownum, targets, labels, table.epoch)
         if row_region is not None and row_region not in regions:
-            issues.append(RowIssue(rownum, by_key[REGION], f"地区「{row_region}」不在 xiangmu.yaml 中",
-                                   "地区为：" + "、".join(regions)))
+            issues.append(
+                RowIssue(
+                    rownum, by_key[REGION], f"地区「{row_region}」不在 xiangmu.yaml 中", "地区为：" + "、".join(regions)
+                )
+            )
         elif region is not None and row_region not in (None, region):
             result.skipped["其他地区的行"] += 1
             continue
@@ -549,9 +593,16 @@ def plan_import(repo: Repository, path: Path, ledger: Ledger | None = None, regi
             result.issues += issues
             continue
         if "编号" not in data:
-            result.issues.append(RowIssue(rownum, by_key.get("编号", ""), "没有编号",
-                                          "给每个项目填写编号，例如 CY-2018-001" if "编号" in by_key
-                                          else "在表中加一列 编号，给每个项目填写编号，例如 CY-2018-001"))
+            result.issues.append(
+                RowIssue(
+                    rownum,
+                    by_key.get("编号", ""),
+                    "没有编号",
+                    "给每个项目填写编号，例如 CY-2018-001"
+                    if "编号" in by_key
+                    else "在表中加一列 编号，给每个项目填写编号，例如 CY-2018-001",
+                )
+            )
             continue
         project, issues = _validate(data, ledger, rownum, by_key)
         if issues:
@@ -559,8 +610,14 @@ def plan_import(repo: Repository, path: Path, ledger: Ledger | None = None, regi
             continue
         code = project.code
         if code in known:
-            result.conflicts.append(RowIssue(rownum, by_key["编号"], f"编号 {code} 已在 {known[code]} 中",
-                                             "不会覆盖已有项目；请改用新编号，或先从表中删去这一行"))
+            result.conflicts.append(
+                RowIssue(
+                    rownum,
+                    by_key["编号"],
+                    f"编号 {code} 已在 {known[code]} 中",
+                    "不会覆盖已有项目；请改用新编号，或先从表中删去这一行",
+                )
+            )
         elif code in seen:
             result.conflicts.append(RowIssue(rownum, by_key["编号"], f"编号 {code} 与第 {seen[code]} 行重复"))
         seen.setdefault(code, rownum)

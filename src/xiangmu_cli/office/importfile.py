@@ -47,14 +47,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from xiangmu_cli.write.edit import EditError
-from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, read_regular
-from xiangmu_cli.base.fileio import display_path
+from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, display_path, read_regular
 from xiangmu_cli.ledger.problems import clip
+from xiangmu_cli.write.edit import EditError
 
-__all__ = ["ImportLimits", "Sheet", "read_rows", "read_header_map_text", "shown", "SUFFIXES",
-           "MAX_MEMBERS", "MAX_RATIO", "RATIO_FLOOR", "MAX_RUN", "MAX_NESTING", "MAX_KEPT_ELEMENTS",
-           "MAP_FILE_BYTES", "EXCEL_ROWS", "EXCEL_COLUMNS"]
+__all__ = [
+    "ImportLimits",
+    "Sheet",
+    "read_rows",
+    "read_header_map_text",
+    "shown",
+    "SUFFIXES",
+    "MAX_MEMBERS",
+    "MAX_RATIO",
+    "RATIO_FLOOR",
+    "MAX_RUN",
+    "MAX_NESTING",
+    "MAX_KEPT_ELEMENTS",
+    "MAP_FILE_BYTES",
+    "EXCEL_ROWS",
+    "EXCEL_COLUMNS",
+]
 
 MB = 2**20
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -147,6 +160,7 @@ def _usage(message: str) -> EditError:
 
 # --- files ---------------------------------------------------------------------------------------
 
+
 def _read(path: Path, limit: int, label: str, wanted: str, too_large: str, too_large_code: int) -> bytes:
     """The bytes of ``path`` (a link followed, its target a regular file), at most ``limit``."""
     name = _name(path)
@@ -157,8 +171,9 @@ def _read(path: Path, limit: int, label: str, wanted: str, too_large: str, too_l
     except NotRegularFileError as exc:
         raise _usage(f"{label}{name} 不是普通文件（{exc.kind}），未读取；请给出{wanted}") from None
     except TooLargeError as exc:
-        raise EditError(f"{label}{name} 过大（{_mb(exc.size)}，上限 {_mb(exc.limit)}），未读取；{too_large}",
-                        code=too_large_code) from None
+        raise EditError(
+            f"{label}{name} 过大（{_mb(exc.size)}，上限 {_mb(exc.limit)}），未读取；{too_large}", code=too_large_code
+        ) from None
     except OSError as exc:
         raise _usage(f"无法读取{label}{name}：{exc.strerror or exc}") from None
 
@@ -167,8 +182,9 @@ def read_header_map_text(path: Path) -> str:
     """The text of a ``--map`` file (usage errors, exit 2, for anything wrong with it)."""
     from xiangmu_cli.reading.yamlread import decode
 
-    raw = _read(path, MAP_FILE_BYTES, "表头映射 ", "表头映射的 YAML 文件",
-                "表头映射只有几行；检查 --map 是否指错了文件", 2)
+    raw = _read(
+        path, MAP_FILE_BYTES, "表头映射 ", "表头映射的 YAML 文件", "表头映射只有几行；检查 --map 是否指错了文件", 2
+    )
     text, problems = decode(raw, display_path(path))
     if problems:
         p = problems[0]
@@ -188,8 +204,14 @@ def read_rows(path: Path, sheet: str | None, limits: ImportLimits | None = None)
     # directory) is named by _read, which never opens it.
     if suffix not in SUFFIXES and os.path.isfile(os.path.realpath(path)):
         raise _usage(f"{name}：只能导入 .xlsx 或 .csv 文件")
-    raw = _read(path, limits.max_file_bytes, "文件 ", "要导入的 .xlsx 或 .csv 文件",
-                "确需导入时用 --max-file-mb 调高上限（或环境变量 XM_IMPORT_MAX_FILE_MB）", 1)
+    raw = _read(
+        path,
+        limits.max_file_bytes,
+        "文件 ",
+        "要导入的 .xlsx 或 .csv 文件",
+        "确需导入时用 --max-file-mb 调高上限（或环境变量 XM_IMPORT_MAX_FILE_MB）",
+        1,
+    )
     if suffix not in SUFFIXES:  # it became a regular file meanwhile
         raise _usage(f"{name}：只能导入 .xlsx 或 .csv 文件")
     if suffix == ".csv":
@@ -200,6 +222,7 @@ def read_rows(path: Path, sheet: str | None, limits: ImportLimits | None = None)
 
 
 # --- CSV ----------------------------------------------------------------------------------------
+
 
 def _read_csv(raw: bytes, path: Path, limits: ImportLimits) -> Sheet:
     name = _name(path)
@@ -220,8 +243,10 @@ def _read_csv(raw: bytes, path: Path, limits: ImportLimits) -> Sheet:
     if text.count(",") >= EXCEL_COLUMNS:  # a line of millions of fields: refused before csv builds it
         for number, line in enumerate(text.split("\n"), start=1):
             if line.count(",") >= EXCEL_COLUMNS:
-                raise _fail(f"{name} 第 {number} 行有 {line.count(',') + 1} 个字段，"
-                            f"超过 Excel 的 {EXCEL_COLUMNS} 列，不像正常的表格，未读取")
+                raise _fail(
+                    f"{name} 第 {number} 行有 {line.count(',') + 1} 个字段，"
+                    f"超过 Excel 的 {EXCEL_COLUMNS} 列，不像正常的表格，未读取"
+                )
     reader = csv.reader(io.StringIO(text))
     rows: list[list[Any]] = []
     cells = 0
@@ -229,23 +254,31 @@ def _read_csv(raw: bytes, path: Path, limits: ImportLimits) -> Sheet:
         for row in reader:
             cells += max(len(row), 1)
             if cells > limits.max_cells:
-                raise _fail(f"{name} 的单元格超过 {limits.max_cells} 个（到第 {reader.line_num} 行），未读取；"
-                            "请拆分后导入，或用 --max-cells 调高上限（或环境变量 XM_IMPORT_MAX_CELLS）")
+                raise _fail(
+                    f"{name} 的单元格超过 {limits.max_cells} 个（到第 {reader.line_num} 行），未读取；"
+                    "请拆分后导入，或用 --max-cells 调高上限（或环境变量 XM_IMPORT_MAX_CELLS）"
+                )
             rows.append([cell if cell.strip() else None for cell in row])
     except csv.Error as exc:
-        reason = (f"单元格超过 {csv.field_size_limit()} 个字，多半是引号没有成对" if "field limit" in str(exc)
-                  else f"格式错误：{shown(str(exc))}")
+        reason = (
+            f"单元格超过 {csv.field_size_limit()} 个字，多半是引号没有成对"
+            if "field limit" in str(exc)
+            else f"格式错误：{shown(str(exc))}"
+        )
         raise _fail(f"{name} 第 {reader.line_num} 行无法读取（{reason}）；检查引号是否成对，或{resave}") from None
     return Sheet(shown(path.stem), rows)
 
 
 # --- xlsx: the zip ------------------------------------------------------------------------------
 
+
 def _open_zip(raw: bytes, path: Path, limits: ImportLimits) -> zipfile.ZipFile:
     name = _name(path)
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _fail(f"{name} 是加密（设置了打开密码）的工作簿或旧版 .xls 文件，无法读取；"
-                    "请在 Excel 或 WPS 中去掉打开密码、另存为 .xlsx 后再导入")
+        raise _fail(
+            f"{name} 是加密（设置了打开密码）的工作簿或旧版 .xls 文件，无法读取；"
+            "请在 Excel 或 WPS 中去掉打开密码、另存为 .xlsx 后再导入"
+        )
     # Each central directory entry begins with this signature: an upper bound on the members,
     # known before zipfile builds an object for each.
     if raw.count(b"PK\x01\x02") > MAX_MEMBERS:
@@ -259,14 +292,18 @@ def _open_zip(raw: bytes, path: Path, limits: ImportLimits) -> zipfile.ZipFile:
         raise _fail(f"{name} 中的部件过多（{len(infos)} 个，上限 {MAX_MEMBERS}），不像 Excel 工作簿，未读取")
     total = sum(info.file_size for info in infos)
     if total > limits.max_unpacked_bytes:
-        raise _fail(f"{name} 解压后过大（{_mb(total)}，上限 {_mb(limits.max_unpacked_bytes)}，"
-                    "即文件大小上限的 5 倍），未读取，可能是压缩炸弹；"
-                    "正常的大表格请拆分后导入，或用 --max-file-mb 调高上限")
+        raise _fail(
+            f"{name} 解压后过大（{_mb(total)}，上限 {_mb(limits.max_unpacked_bytes)}，"
+            "即文件大小上限的 5 倍），未读取，可能是压缩炸弹；"
+            "正常的大表格请拆分后导入，或用 --max-file-mb 调高上限"
+        )
     for info in infos:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
-            raise _fail(f"{name} 的部件 {shown(info.filename)} 压缩比异常（{info.compress_size} 字节解压为 "
-                        f"{info.file_size} 字节，{ratio} 倍；正常的工作簿不到 20 倍），可能是压缩炸弹，未读取")
+            raise _fail(
+                f"{name} 的部件 {shown(info.filename)} 压缩比异常（{info.compress_size} 字节解压为 "
+                f"{info.file_size} 字节，{ratio} 倍；正常的工作簿不到 20 倍），可能是压缩炸弹，未读取"
+            )
     return archive
 
 
@@ -311,7 +348,7 @@ class _Budget:
 class _Row:
     """A row being read: its ``r`` and its cells, each ``[r, has a value]``."""
 
-    __slots__ = ("ref", "cells")
+    __slots__ = ("cells", "ref")
 
     def __init__(self, ref: str | None) -> None:
         self.ref = ref
@@ -366,15 +403,16 @@ class _Scan:
         return "" if self.mode == "sheet" else f"的部件 {shown(self.part)} "
 
     def _cell_limit(self) -> EditError:
-        return self.refuse(f"的单元格超过 {self.limits.max_cells} 个（含只有格式、没有值的单元格）",
-                           "删除多余的行列（或只把要导入的部分复制到新工作簿）后另存，"
-                           "或用 --max-cells 调高上限（或环境变量 XM_IMPORT_MAX_CELLS）")
+        return self.refuse(
+            f"的单元格超过 {self.limits.max_cells} 个（含只有格式、没有值的单元格）",
+            "删除多余的行列（或只把要导入的部分复制到新工作簿）后另存，"
+            "或用 --max-cells 调高上限（或环境变量 XM_IMPORT_MAX_CELLS）",
+        )
 
     # --- expat handlers
 
     def _doctype(self, *args: Any) -> None:
-        raise self.refuse(f"{self._part()}含有 DTD（<!DOCTYPE>、<!ENTITY>），Excel 工作簿中不会有，"
-                          "可能是 XML 实体炸弹")
+        raise self.refuse(f"{self._part()}含有 DTD（<!DOCTYPE>、<!ENTITY>），Excel 工作簿中不会有，可能是 XML 实体炸弹")
 
     def _declaration(self, version: str | None, encoding: str | None, standalone: int) -> None:
         if encoding is not None and encoding.lower() not in ("utf-8", "utf8", "us-ascii", "ascii"):
@@ -412,16 +450,21 @@ class _Scan:
             if self.shells > self.limits.max_cells:
                 if self.sheet:
                     raise self._cell_limit()
-                raise self.refuse(f"的共享字符串超过 {self.limits.max_cells} 个",
-                                  "确需导入时用 --max-cells 调高上限（或环境变量 XM_IMPORT_MAX_CELLS）")
+                raise self.refuse(
+                    f"的共享字符串超过 {self.limits.max_cells} 个",
+                    "确需导入时用 --max-cells 调高上限（或环境变量 XM_IMPORT_MAX_CELLS）",
+                )
             self.inside += 1
             stack.append(_Row(attrs.get("r")) if self.mode == "sheet" else _SHELL)
             return
         self.budget.kept += 1
         if self.budget.kept > MAX_KEPT_ELEMENTS:
-            raise self.refuse(f"{self._part()}的 XML 元素过多"
-                              f"（读取时要保留在内存中的元素超过 {MAX_KEPT_ELEMENTS} 个），"
-                              "不像正常的工作簿", "若是 Excel 保存的文件，可能是样式过多：清除多余的格式后另存")
+            raise self.refuse(
+                f"{self._part()}的 XML 元素过多"
+                f"（读取时要保留在内存中的元素超过 {MAX_KEPT_ELEMENTS} 个），"
+                "不像正常的工作簿",
+                "若是 Excel 保存的文件，可能是样式过多：清除多余的格式后另存",
+            )
         if name == _MERGE_CELL and stack and stack[-1] is _MERGES:
             self.merges.append(attrs.get("ref", ""))
         stack.append(_MERGES if name == _MERGE_CELLS and self.mode == "sheet" else _KEPT)
@@ -463,8 +506,9 @@ class _Scan:
         if not 1 <= self.row <= EXCEL_ROWS:
             raise self.refuse(f"的第 {self.row} 行超出 Excel 的范围（最多 {EXCEL_ROWS} 行），文件已损坏")
         if len(row.cells) > EXCEL_COLUMNS:
-            raise self.refuse(f"的第 {self.row} 行有 {len(row.cells)} 个单元格，"
-                              f"超过 Excel 的 {EXCEL_COLUMNS} 列，文件已损坏")
+            raise self.refuse(
+                f"的第 {self.row} 行有 {len(row.cells)} 个单元格，超过 Excel 的 {EXCEL_COLUMNS} 列，文件已损坏"
+            )
         col = 0
         last = 0
         for ref, has_value in row.cells:
@@ -478,8 +522,9 @@ class _Scan:
                 col += 1
             if col > EXCEL_COLUMNS:
                 cell = shown(ref) if ref else _cell_name(self.row, col)
-                raise self.refuse(f"的单元格 {cell} 超出 Excel 的范围"
-                                  f"（最多 {EXCEL_ROWS} 行、{EXCEL_COLUMNS} 列），文件已损坏")
+                raise self.refuse(
+                    f"的单元格 {cell} 超出 Excel 的范围（最多 {EXCEL_ROWS} 行、{EXCEL_COLUMNS} 列），文件已损坏"
+                )
             if has_value and col > last:
                 last = col
         if last:
@@ -496,7 +541,8 @@ class _Scan:
             f"的数据范围 A1:{far} 过大（{self.last_row} 行 × {self.last_col} 列 = "
             f"{self.last_row * self.last_col} 个单元格，上限 {self.limits.max_cells}）："
             f"最下面的值在 {self.last_row_cell}，最右边的值在 {self.last_col_cell}",
-            "删除这些多余的内容后另存，或用 --max-cells 调高上限（或环境变量 XM_IMPORT_MAX_CELLS）")
+            "删除这些多余的内容后另存，或用 --max-cells 调高上限（或环境变量 XM_IMPORT_MAX_CELLS）",
+        )
 
     # --- reading
 
@@ -517,8 +563,10 @@ class _Scan:
                     longest = max(run + len(pieces[0]), max(map(len, pieces[1:]), default=0))
                     run = len(pieces[-1]) if len(pieces) > 1 else longest
                     if longest > MAX_RUN:
-                        raise self.refuse(f"{self._part()}中有一段超过 {_mb(MAX_RUN)} 的文字或标记"
-                                          "（单元格最多 32767 个字），不像正常的工作簿")
+                        raise self.refuse(
+                            f"{self._part()}中有一段超过 {_mb(MAX_RUN)} 的文字或标记"
+                            "（单元格最多 32767 个字），不像正常的工作簿"
+                        )
                     self.parser.Parse(chunk, False)
                     chunk = source.read(MB)
                 self.parser.Parse(b"", True)
@@ -527,8 +575,9 @@ class _Scan:
         except ExpatError as exc:
             if self.mode == "sheet":
                 raise self.refuse(f"已损坏（{_expat_reason(exc)}）") from None
-            raise _fail(f"{self.where}不是有效的 .xlsx 文件：部件 {shown(self.part)} 已损坏（{_expat_reason(exc)}）；"
-                        f"{_RESAVE}") from None
+            raise _fail(
+                f"{self.where}不是有效的 .xlsx 文件：部件 {shown(self.part)} 已损坏（{_expat_reason(exc)}）；{_RESAVE}"
+            ) from None
         return self
 
 
@@ -605,6 +654,7 @@ def _check_parts(archive: zipfile.ZipFile, name: str, wanted: str | None, limits
 
 
 # --- xlsx: reading ------------------------------------------------------------------------------
+
 
 def _broken(name: str, exc: BaseException, where: str = "") -> EditError:
     cause = exc.__cause__ or exc
@@ -692,8 +742,10 @@ def _merged_ranges(scan: _Scan, limits: ImportLimits) -> list[tuple[int, int, in
             raise scan.refuse(f"的合并单元格范围「{shown(ref)}」无效，文件已损坏")
         area = (max_row - min_row + 1) * (max_col - min_col + 1)
         if area > limits.max_merged_cells:
-            raise scan.refuse(f"的合并单元格 {shown(ref)} 过大（{area} 个单元格，上限 {limits.max_merged_cells}）",
-                              "在 Excel 中选中它，取消合并（开始 → 合并后居中）后另存")
+            raise scan.refuse(
+                f"的合并单元格 {shown(ref)} 过大（{area} 个单元格，上限 {limits.max_merged_cells}）",
+                "在 Excel 中选中它，取消合并（开始 → 合并后居中）后另存",
+            )
         total += max(0, min(max_row, height) - min_row + 1) * max(0, min(max_col, width) - min_col + 1)
         if total > limits.max_cells:
             raise scan.refuse(f"的合并单元格共超过 {limits.max_cells} 个单元格（合并范围互相重叠？），不像正常的工作表")

@@ -15,23 +15,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from xiangmu_cli.write.edit import flow_mapping, yaml_value
-from xiangmu_cli.reading.records import Repository
 from xiangmu_cli.ledger.model import PROJECT_MODELS
 from xiangmu_cli.ledger.vocab import LEDGERS, Ledger
+from xiangmu_cli.reading.records import Repository
+from xiangmu_cli.write.edit import flow_mapping, yaml_value
 
 __all__ = ["FIELD_KINDS", "REGION", "field_header", "month_header", "ledger_fields", "export_workbook"]
 
 REGION = "地区"
 #: Cell kind of every ledger field: text, id, amount, area, date, bool, monthly, list.
 FIELD_KINDS: dict[str, str] = {
-    "编号": "id", "名称": "text", "建设单位": "text", "类别": "text", "总投资": "amount", "包保领导": "text",
-    "项目秘书": "text", "责任单位": "text", "用地面积": "area", "问题": "list", "走访": "list", "备注": "text",
-    "建设性质": "text", "开工日期": "date", "复工日期": "date", "计划开工日期": "date", "计划竣工日期": "date",
-    "竣工日期": "date", "年度计划投资": "amount", "以前年度完成投资": "amount", "完成投资": "monthly",
-    "形象进度": "text", "入统日期": "date", "未入统原因": "text", "入统时限": "date", "前期手续": "list",
-    "开工条件": "text", "阶段": "text", "投资方": "text", "来源地": "text", "签约日期": "date",
-    "计划落地日期": "date", "落地日期": "date", "重点": "bool",
+    "编号": "id",
+    "名称": "text",
+    "建设单位": "text",
+    "类别": "text",
+    "总投资": "amount",
+    "包保领导": "text",
+    "项目秘书": "text",
+    "责任单位": "text",
+    "用地面积": "area",
+    "问题": "list",
+    "走访": "list",
+    "备注": "text",
+    "建设性质": "text",
+    "开工日期": "date",
+    "复工日期": "date",
+    "计划开工日期": "date",
+    "计划竣工日期": "date",
+    "竣工日期": "date",
+    "年度计划投资": "amount",
+    "以前年度完成投资": "amount",
+    "完成投资": "monthly",
+    "形象进度": "text",
+    "入统日期": "date",
+    "未入统原因": "text",
+    "入统时限": "date",
+    "前期手续": "list",
+    "开工条件": "text",
+    "阶段": "text",
+    "投资方": "text",
+    "来源地": "text",
+    "签约日期": "date",
+    "计划落地日期": "date",
+    "落地日期": "date",
+    "重点": "bool",
 }
 _UNITS = {"amount": "万元", "area": "平方米"}
 #: The tables.KINDS kind a cell of each field kind is written with.
@@ -53,8 +80,10 @@ def month_header(month: str) -> str:
 
 
 def _list_cell(name: str, items: list[dict[str, Any]]) -> str | None:
-    lines = [yaml_value(item["日期"]) if name == "走访" and item.get("内容") is None else flow_mapping(item)
-             for item in items]
+    lines = [
+        yaml_value(item["日期"]) if name == "走访" and item.get("内容") is None else flow_mapping(item)
+        for item in items
+    ]
     return "\n".join(lines) or None
 
 
@@ -66,8 +95,9 @@ def export_workbook(repo: Repository) -> bytes:
     order = {name: i for i, name in enumerate(repo.config.region_names if repo.config else [])}
     wb = new_workbook()
     for ledger in LEDGERS:
-        records = sorted((r for r in repo.records if r.ledger is ledger),
-                         key=lambda r: order.get(r.region, len(order)))  # stable: file order within a region
+        records = sorted(
+            (r for r in repo.records if r.ledger is ledger), key=lambda r: order.get(r.region, len(order))
+        )  # stable: file order within a region
         dumps = [r.project.model_dump(by_alias=True, exclude_none=True) for r in records]
         months = sorted({m for d in dumps for m in d.get("完成投资", {})})
         columns = [SheetColumn(REGION)]

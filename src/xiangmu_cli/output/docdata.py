@@ -22,6 +22,7 @@ __all__ = ["encode_document", "decode_document"]
 # Decimal, ["q", [1, 6]] an exact Fraction, ["t", "2018-09-30"] a date, ["l", […]] a list, ["m", [[k, v], …]] a mapping; strings,
 # whole numbers, booleans and null stand for themselves.
 
+
 def _enc(value: Any) -> Any:
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -65,8 +66,12 @@ def _dec(value: Any) -> Any:
 
 
 def _enc_table(table: Any) -> dict[str, Any]:
-    return {"name": table.name, "columns": [_enc_fields(c) for c in table.columns],
-            "rows": [_enc(r) for r in table.rows], "note": table.note}
+    return {
+        "name": table.name,
+        "columns": [_enc_fields(c) for c in table.columns],
+        "rows": [_enc(r) for r in table.rows],
+        "note": table.note,
+    }
 
 
 def _enc_fields(obj: Any) -> dict[str, Any]:
@@ -75,24 +80,38 @@ def _enc_fields(obj: Any) -> dict[str, Any]:
 
 def encode_document(doc: Document) -> dict[str, Any]:
     """A document as JSON-ready data (TypeError for a value the codec does not know)."""
-    return {"title": doc.title, "meta": _enc(doc.meta), "tables": [_enc_table(t) for t in doc.tables],
-            "json_data": _enc(doc.json_data),
-            "highlights": _enc_table(doc.highlights) if doc.highlights is not None else None,
-            "charts": [_enc_fields(c) for c in doc.charts]}
+    return {
+        "title": doc.title,
+        "meta": _enc(doc.meta),
+        "tables": [_enc_table(t) for t in doc.tables],
+        "json_data": _enc(doc.json_data),
+        "highlights": _enc_table(doc.highlights) if doc.highlights is not None else None,
+        "charts": [_enc_fields(c) for c in doc.charts],
+    }
 
 
 def decode_document(data: dict[str, Any]) -> Document:
     """The document that :func:`encode_document` gave ``data`` for (ValueError/TypeError/KeyError if damaged)."""
+
     def table(t: dict[str, Any]) -> Table:
         rows = [_dec(r) for r in t["rows"]]
         if not all(isinstance(r, dict) for r in rows):
             raise ValueError("bad cached rows")
-        return Table(name=str(t["name"]), columns=[Column(**c) for c in t["columns"]], rows=rows,
-                     note=t["note"] if isinstance(t["note"], str) else None)
+        return Table(
+            name=str(t["name"]),
+            columns=[Column(**c) for c in t["columns"]],
+            rows=rows,
+            note=t["note"] if isinstance(t["note"], str) else None,
+        )
 
     meta, json_data = _dec(data["meta"]), _dec(data["json_data"])
     if not isinstance(meta, dict) or not (json_data is None or isinstance(json_data, dict)):
         raise ValueError("bad cached document")
-    return Document(title=str(data["title"]), meta=meta, tables=[table(t) for t in data["tables"]],
-                    json_data=json_data, highlights=table(data["highlights"]) if data["highlights"] else None,
-                    charts=[Chart(**c) for c in data["charts"]])
+    return Document(
+        title=str(data["title"]),
+        meta=meta,
+        tables=[table(t) for t in data["tables"]],
+        json_data=json_data,
+        highlights=table(data["highlights"]) if data["highlights"] else None,
+        charts=[Chart(**c) for c in data["charts"]],
+    )

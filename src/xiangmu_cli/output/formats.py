@@ -13,8 +13,15 @@ from xiangmu_cli.output.tables import Document, render_text
 __all__ = ["FORMATS", "render", "infer_format"]
 
 FORMATS = ("rich", "md", "plain", "csv", "json", "html")
-_EXTENSIONS = {".md": "md", ".markdown": "md", ".txt": "plain", ".csv": "csv", ".json": "json",
-               ".html": "html", ".htm": "html"}
+_EXTENSIONS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "plain",
+    ".csv": "csv",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 def render(doc: Document, fmt: str, width: int | None = None, color: bool | None = None) -> str:

@@ -113,10 +113,16 @@ def _chart_view(doc: Document, chart: Chart) -> ChartView:
     for i, row in enumerate(table.rows):
         value, reference = values[i], references[i]
         tone = cell_tone(row, column) or ("behind" if chart.flag and row.get(chart.flag) is True else "plain")
-        bars.append(Bar(
-            label=labels[i], text=format_value(kind, row.get(column.key)), y=AXIS + i * ROW,
-            width=_px(x(value) - left) if value is not None else "0", tone=tone,
-            marker=_px(x(reference)) if reference is not None else None))
+        bars.append(
+            Bar(
+                label=labels[i],
+                text=format_value(kind, row.get(column.key)),
+                y=AXIS + i * ROW,
+                width=_px(x(value) - left) if value is not None else "0",
+                tone=tone,
+                marker=_px(x(reference)) if reference is not None else None,
+            )
+        )
     ticks, tick = [], Decimal(0)
     while tick <= top:
         ticks.append(Tick(_px(x(tick)), format_value(kind, tick)))
@@ -127,8 +133,11 @@ def _chart_view(doc: Document, chart: Chart) -> ChartView:
 def _cards(highlights: Table | None) -> list[dict[str, Any]]:
     if highlights is None:
         return []
-    return [{"label": c.title, "text": format_value(c.kind_for(row), row.get(c.key)), "tone": cell_tone(row, c)}
-            for row in highlights.rows for c in highlights.columns]
+    return [
+        {"label": c.title, "text": format_value(c.kind_for(row), row.get(c.key)), "tone": cell_tone(row, c)}
+        for row in highlights.rows
+        for c in highlights.columns
+    ]
 
 
 def _table_view(table: Table) -> dict[str, Any]:
@@ -136,27 +145,38 @@ def _table_view(table: Table) -> dict[str, Any]:
     columns of short texts such as 编号 and 地区, which read badly broken), behind / ahead."""
     columns: list[Column] = table.columns
     cells = _cells(table, columns)
-    nowrap = [c.rigid or max((wcswidth(r[i]) for r in cells), default=0) <= SHORT_TEXT
-              for i, c in enumerate(columns)]
+    nowrap = [c.rigid or max((wcswidth(r[i]) for r in cells), default=0) <= SHORT_TEXT for i, c in enumerate(columns)]
 
     def classes(*names: str | None) -> str:
         return " ".join(name for name in names if name)
 
-    fixed = [classes("num" if c.justify == "right" else None, "nowrap" if keep else None)
-             for c, keep in zip(columns, nowrap)]
-    rows = [[{"text": text, "cls": classes(cls, cell_tone(row, c))}
-             for text, c, cls in zip(texts, columns, fixed)] for row, texts in zip(table.rows, cells)]
-    return {"name": table.name, "note": table.note, "headers": [(c.title, cls) for c, cls in zip(columns, fixed)],
-            "rows": rows}
+    fixed = [
+        classes("num" if c.justify == "right" else None, "nowrap" if keep else None) for c, keep in zip(columns, nowrap)
+    ]
+    rows = [
+        [{"text": text, "cls": classes(cls, cell_tone(row, c))} for text, c, cls in zip(texts, columns, fixed)]
+        for row, texts in zip(table.rows, cells)
+    ]
+    return {
+        "name": table.name,
+        "note": table.note,
+        "headers": [(c.title, cls) for c, cls in zip(columns, fixed)],
+        "rows": rows,
+    }
 
 
 @lru_cache(maxsize=1)
 def _template() -> Template:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(loader=PackageLoader("xiangmu_cli.output", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+    env = Environment(
+        loader=PackageLoader("xiangmu_cli.output", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     return env.get_template("report.html.j2")
 
 
@@ -168,5 +188,9 @@ def render_html(doc: Document) -> str:
         cards=_cards(doc.highlights),
         charts=[_chart_view(doc, chart) for chart in doc.charts],
         tables=[_table_view(table) for table in doc.tables],
-        width=WIDTH, bar_height=BAR, row=ROW, axis=AXIS, short_table=SHORT_TABLE,
+        width=WIDTH,
+        bar_height=BAR,
+        row=ROW,
+        axis=AXIS,
+        short_table=SHORT_TABLE,
     )

@@ -16,8 +16,8 @@ from wcwidth import wcswidth
 
 from xiangmu_cli.base.fileio import read_regular
 from xiangmu_cli.base.limits import current
-from xiangmu_cli.ledger.problems import CATALOGUE, Problem
 from xiangmu_cli.base.safetext import visible
+from xiangmu_cli.ledger.problems import CATALOGUE, Problem
 
 __all__ = ["problems_text", "problems_json", "problems_github", "no_commands", "summary_line"]
 

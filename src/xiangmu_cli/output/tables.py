@@ -35,7 +35,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -56,8 +55,21 @@ from xiangmu_cli.base.safetext import neutralise_formula, visible
 from xiangmu_cli.ledger.units import at_least_places, round_half_even
 from xiangmu_cli.ledger.vocab import METRIC_KINDS
 
-__all__ = ["Column", "Table", "Chart", "Document", "TEXT_FORMATS", "KINDS", "render_text",
-           "format_value", "written_number", "value_kind", "metric_kind", "cell_tone", "terminal_settings"]
+__all__ = [
+    "Column",
+    "Table",
+    "Chart",
+    "Document",
+    "TEXT_FORMATS",
+    "KINDS",
+    "render_text",
+    "format_value",
+    "written_number",
+    "value_kind",
+    "metric_kind",
+    "cell_tone",
+    "terminal_settings",
+]
 
 KINDS = ("text", "count", "amount", "number", "rate", "diff", "date", "days", "area", "intensity", "bool", "list")
 NUMERIC_KINDS = frozenset({"count", "amount", "number", "rate", "diff", "days", "area", "intensity"})
@@ -313,6 +325,7 @@ def _cells(table: Table, columns: list[Column]) -> list[list[str]]:
 
 # --- md and plain (tabulate) -------------------------------------------------------------------
 
+
 def _tabulated(table: Table, tablefmt: str, escape_pipes: bool) -> str:
     # CJK is aligned by display width: tabulate does so whenever wcwidth is installed (a dependency
     # of xm); tests/test_tables.py checks the alignment rather than setting tabulate's global here.
@@ -322,8 +335,7 @@ def _tabulated(table: Table, tablefmt: str, escape_pipes: bool) -> str:
         headers = [h.replace("|", "\\|") for h in headers]
         rows = [[cell.replace("|", "\\|") for cell in row] for row in rows]
     align = [c.justify for c in table.columns]
-    text = _tabulate.tabulate(rows, headers=headers, tablefmt=tablefmt, colalign=align,
-                              disable_numparse=True)
+    text = _tabulate.tabulate(rows, headers=headers, tablefmt=tablefmt, colalign=align, disable_numparse=True)
     return "\n".join(line.rstrip() for line in text.splitlines())
 
 
@@ -345,6 +357,7 @@ def _render_tabulated(doc: Document, markdown: bool) -> str:
 
 
 # --- csv ---------------------------------------------------------------------------------------
+
 
 def _render_csv(doc: Document) -> str:
     out = io.StringIO()
@@ -375,9 +388,19 @@ def _csv_cell(value: Any, kind: str) -> str:
 #: The kind of a value by its key, where no column says (JSON of the library's own structures,
 #: keys of rows that no column shows); metric names are found by :func:`metric_kind`.
 KEY_KINDS: dict[str, str] = {
-    "总投资": "amount", "年度计划投资": "amount", "以前年度完成投资": "amount", "完成投资": "amount",
-    "Δ完成投资": "amount", "用地面积": "area", "完成率": "rate", "比率": "rate",
-    "得分": "number", "合计": "number", "加分": "number", "总分": "number", "逾期天数": "days",
+    "总投资": "amount",
+    "年度计划投资": "amount",
+    "以前年度完成投资": "amount",
+    "完成投资": "amount",
+    "Δ完成投资": "amount",
+    "用地面积": "area",
+    "完成率": "rate",
+    "比率": "rate",
+    "得分": "number",
+    "合计": "number",
+    "加分": "number",
+    "总分": "number",
+    "逾期天数": "days",
 }
 #: Keys whose kind is that of a metric named elsewhere: in a row of 目标完成 (or of xm recheck)
 #: the row's 指标, in a 考评 detail the metric it details; in a change (xm diff, xm log) the
@@ -410,8 +433,14 @@ def _json_number(value: Any, kind: str | None) -> str:
     return format(number, "f")  # exact digits, never an exponent: Decimal('1E+4') → 10000
 
 
-def _json_text(value: Any, indent: int | None, level: int = 0, kind: str | None = None,
-               parent: str | None = None, kind_of: KindOf = value_kind) -> str:
+def _json_text(
+    value: Any,
+    indent: int | None,
+    level: int = 0,
+    kind: str | None = None,
+    parent: str | None = None,
+    kind_of: KindOf = value_kind,
+) -> str:
     """JSON of the library's values: numbers written out by kind (the key's, :func:`value_kind`,
     unless ``kind_of`` says otherwise), ISO dates, nested dicts and lists."""
     if value is None or isinstance(value, (bool, str)):
@@ -470,6 +499,7 @@ def _render_json(doc: Document) -> str:
 
 # --- rich --------------------------------------------------------------------------------------
 
+
 def _bar(value: Decimal | Fraction) -> str:
     share = min(max(value, Decimal(0)), Decimal(1))
     filled = int(round_half_even(share * BAR_CELLS, 0))
@@ -519,8 +549,7 @@ class _RichCells:
             self._rows[bars] = [[_rich_cell(row, c, bars) for c in self.table.columns] for row in self.table.rows]
         return self._rows[bars]
 
-    def table_for(self, columns: list[Column], bars: bool, widest_only: bool = False,
-                  fixed: bool = False) -> RichTable:
+    def table_for(self, columns: list[Column], bars: bool, widest_only: bool = False, fixed: bool = False) -> RichTable:
         """The rich table of ``columns``: all rows, or for measuring only the widest cells; with
         ``fixed`` each column is given its natural width so that rich need not measure it."""
         index = [self.table.columns.index(c) for c in columns]
@@ -548,8 +577,10 @@ def _stacked(table: Table) -> list[Text]:
     for i, row in enumerate(table.rows):
         if i:
             lines.append(Text())
-        lines += [Text.assemble((f"{c.title}：", "bold"), " ", _rich_cell(row, c, bars=False), overflow="fold")
-                  for c in table.columns]
+        lines += [
+            Text.assemble((f"{c.title}：", "bold"), " ", _rich_cell(row, c, bars=False), overflow="fold")
+            for c in table.columns
+        ]
     return lines
 
 
@@ -587,8 +618,12 @@ def terminal_settings() -> dict[str, Any]:
     """What rich makes of the real stdout (terminal or not, NO_COLOR, FORCE_COLOR, TERM, COLUMNS):
     all that a rich rendering with ``color=None`` depends on besides the document and width."""
     probe = Console()
-    return {"width": probe.width, "terminal": probe.is_terminal, "colors": probe.color_system,
-            "no_color": probe.no_color}
+    return {
+        "width": probe.width,
+        "terminal": probe.is_terminal,
+        "colors": probe.color_system,
+        "no_color": probe.no_color,
+    }
 
 
 def _console(width: int | None, color: bool | None) -> tuple[Console, io.StringIO]:
@@ -596,8 +631,13 @@ def _console(width: int | None, color: bool | None) -> tuple[Console, io.StringI
     common: dict[str, Any] = {"file": buffer, "highlight": False, "emoji": False, "legacy_windows": False}
     if color is None:
         probe = terminal_settings()
-        console = Console(width=width or probe["width"], force_terminal=probe["terminal"],
-                          color_system=probe["colors"], no_color=probe["no_color"], **common)  # type: ignore[arg-type]
+        console = Console(
+            width=width or probe["width"],
+            force_terminal=probe["terminal"],
+            color_system=probe["colors"],
+            no_color=probe["no_color"],
+            **common,
+        )  # type: ignore[arg-type]
     elif color:
         console = Console(width=width or 80, force_terminal=True, color_system="standard", no_color=False, **common)
     else:
@@ -628,8 +668,12 @@ def _render_rich(doc: Document, width: int | None, color: bool | None) -> str:
             names = "、".join(c.title for c in dropped)
             console.print(Text(f"（窄屏省略：{names}；加宽终端或用 --format plain 查看全部）", style="dim"))
         if total > MAX_RICH_ROWS:
-            console.print(Text(f"（共 {total} 行，终端只显示前 {MAX_RICH_ROWS} 行；用 --format plain、csv 或 -o 文件 查看全部）",
-                               style="dim"))
+            console.print(
+                Text(
+                    f"（共 {total} 行，终端只显示前 {MAX_RICH_ROWS} 行；用 --format plain、csv 或 -o 文件 查看全部）",
+                    style="dim",
+                )
+            )
     return "\n".join(_rstrip(line) for line in buffer.getvalue().splitlines()) + "\n"
 
 

@@ -13,11 +13,15 @@ from typing import Any
 from xiangmu_cli.figures.metrics import Figures
 from xiangmu_cli.figures.overdue import KINDS
 from xiangmu_cli.figures.report import MonthlyReport
-from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
 from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
+from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
 
 __all__ = [
-    "targets_document", "overdue_document", "score_document", "list_document", "monthly_document",
+    "targets_document",
+    "overdue_document",
+    "score_document",
+    "list_document",
+    "monthly_document",
     "recheck_document",
     "METRIC_DISPLAY",
 ]
@@ -26,14 +30,19 @@ __all__ = [
 METRIC_DISPLAY: dict[str, str] = {
     **{name: "count" for name, kind in METRIC_KINDS.items() if kind == "count"},
     **{name: "rate" for name, kind in METRIC_KINDS.items() if kind == "rate"},
-    "年度计划投资": "amount", "完成投资": "amount", "当月完成投资": "amount",
-    "进度差": "diff", "新开工用地面积": "area", "投资强度": "intensity",
+    "年度计划投资": "amount",
+    "完成投资": "amount",
+    "当月完成投资": "amount",
+    "进度差": "diff",
+    "新开工用地面积": "area",
+    "投资强度": "intensity",
 }
 _UNITS = {"amount": "（万元）", "area": "（平方米）", "intensity": "（元/平方米）"}
 
 
-def _meta(name: str, year: int, as_of: date, progress: Any = None, errors: int = 0,
-          reported: tuple[int, int] | None = None) -> dict[str, Any]:
+def _meta(
+    name: str, year: int, as_of: date, progress: Any = None, errors: int = 0, reported: tuple[int, int] | None = None
+) -> dict[str, Any]:
     meta: dict[str, Any] = {"名称": name, "年度": year, "截至": as_of}
     if reported is not None and reported[1]:
         meta["已填报"] = f"{reported[0]}/{reported[1]} 个地区"  # of the regions with any 完成投资
@@ -45,18 +54,33 @@ def _meta(name: str, year: int, as_of: date, progress: Any = None, errors: int =
 
 
 def _target_table(rows: list[dict[str, Any]], name: str = "目标完成") -> Table:
-    return Table(name, [
-        Column("地区"), Column("指标"),
-        Column("目标", kind_from="指标"), Column("实际", kind_from="指标"),
-        Column("完成率", kind="rate", compare="序时进度"),
-        Column("是否完成", kind="bool", priority=1),
-        Column("序时进度", kind="rate", priority=2), Column("进度差", kind="diff", priority=1),
-    ], rows)
+    return Table(
+        name,
+        [
+            Column("地区"),
+            Column("指标"),
+            Column("目标", kind_from="指标"),
+            Column("实际", kind_from="指标"),
+            Column("完成率", kind="rate", compare="序时进度"),
+            Column("是否完成", kind="bool", priority=1),
+            Column("序时进度", kind="rate", priority=2),
+            Column("进度差", kind="diff", priority=1),
+        ],
+        rows,
+    )
 
 
-def targets_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0,
-                     reported: tuple[int, int] | None = None) -> Document:
-    return Document(f"{name} 目标完成情况", _meta(name, year, as_of, errors=errors, reported=reported), [_target_table(rows)])
+def targets_document(
+    name: str,
+    year: int,
+    as_of: date,
+    rows: list[dict[str, Any]],
+    errors: int = 0,
+    reported: tuple[int, int] | None = None,
+) -> Document:
+    return Document(
+        f"{name} 目标完成情况", _meta(name, year, as_of, errors=errors, reported=reported), [_target_table(rows)]
+    )
 
 
 def _present(columns: list[Column], rows: list[dict[str, Any]]) -> list[Column]:
@@ -67,17 +91,39 @@ def _present(columns: list[Column], rows: list[dict[str, Any]]) -> list[Column]:
 def _overdue_columns(with_kind: bool = True) -> list[Column]:
     kind = [Column("类型")] if with_kind else []
     return [
-        *kind, Column("地区"), Column("编号", priority=2), Column("名称"),
-        Column("事项", priority=4), Column("到期日期", kind="date", priority=1),
-        Column("逾期天数", kind="days"), Column("包保领导", priority=3), Column("项目秘书", priority=1),
+        *kind,
+        Column("地区"),
+        Column("编号", priority=2),
+        Column("名称"),
+        Column("事项", priority=4),
+        Column("到期日期", kind="date", priority=1),
+        Column("逾期天数", kind="days"),
+        Column("包保领导", priority=3),
+        Column("项目秘书", priority=1),
         Column("责任单位", priority=3),
     ]
 
 
-def overdue_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0,
-                     reported: tuple[int, int] | None = None) -> Document:
-    return Document(f"{name} 逾期事项", _meta(name, year, as_of, errors=errors, reported=reported),
-                    [Table("逾期事项", _present(_overdue_columns(), rows), rows, note=f"共 {len(rows)} 项，逾期天数 = 截至日期 − 到期日期")])
+def overdue_document(
+    name: str,
+    year: int,
+    as_of: date,
+    rows: list[dict[str, Any]],
+    errors: int = 0,
+    reported: tuple[int, int] | None = None,
+) -> Document:
+    return Document(
+        f"{name} 逾期事项",
+        _meta(name, year, as_of, errors=errors, reported=reported),
+        [
+            Table(
+                "逾期事项",
+                _present(_overdue_columns(), rows),
+                rows,
+                note=f"共 {len(rows)} 项，逾期天数 = 截至日期 − 到期日期",
+            )
+        ],
+    )
 
 
 def _score_table(rows: list[dict[str, Any]]) -> Table:
@@ -90,89 +136,146 @@ def _score_table(rows: list[dict[str, Any]]) -> Table:
         flat.append(out)
     columns = [Column("名次", kind="count"), Column("地区")]
     columns += [Column(f"{m}得分", header=f"{m}", kind="number", priority=2) for m in metrics]
-    columns += [Column("合计", kind="number"), Column("加分", kind="number", priority=1),
-                Column("总分", kind="number"), Column("减档", kind="bool")]
-    return Table("考评", columns, flat, note="各指标得分 = 权重 × min(实际 ÷ 目标, 封顶)；未设目标的指标不计分，合计按已计分权重折算")
+    columns += [
+        Column("合计", kind="number"),
+        Column("加分", kind="number", priority=1),
+        Column("总分", kind="number"),
+        Column("减档", kind="bool"),
+    ]
+    return Table(
+        "考评",
+        columns,
+        flat,
+        note="各指标得分 = 权重 × min(实际 ÷ 目标, 封顶)；未设目标的指标不计分，合计按已计分权重折算",
+    )
 
 
 #: The 考评 ranking as a chart (html): 总分 by 名次, regions flagged 减档 in red.
 RANKING_CHART = Chart("考评排名（总分）", "考评", "地区", "总分", flag="减档", note="按名次排列；红色为减档")
 
 
-def score_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0,
-                   reported: tuple[int, int] | None = None) -> Document:
+def score_document(
+    name: str,
+    year: int,
+    as_of: date,
+    rows: list[dict[str, Any]],
+    errors: int = 0,
+    reported: tuple[int, int] | None = None,
+) -> Document:
     doc = Document(f"{name} 考评", _meta(name, year, as_of, errors=errors, reported=reported), [_score_table(rows)])
     doc.json_data = {"考评": rows}
     doc.charts = [RANKING_CHART]
     return doc
 
 
-def list_document(name: str, year: int, as_of: date, rows: list[dict[str, Any]], errors: int = 0,
-                  reported: tuple[int, int] | None = None) -> Document:
+def list_document(
+    name: str,
+    year: int,
+    as_of: date,
+    rows: list[dict[str, Any]],
+    errors: int = 0,
+    reported: tuple[int, int] | None = None,
+) -> Document:
     columns = [
-        Column("地区", priority=1), Column("台账", priority=1), Column("编号", priority=2), Column("名称"),
-        Column("类别", priority=4), Column("总投资", header="总投资（万元）", kind="amount"),
+        Column("地区", priority=1),
+        Column("台账", priority=1),
+        Column("编号", priority=2),
+        Column("名称"),
+        Column("类别", priority=4),
+        Column("总投资", header="总投资（万元）", kind="amount"),
         Column("年度计划投资", header="年度计划", kind="amount", priority=3),
         Column("完成投资", header="完成投资", kind="amount", priority=2),
-        Column("建设性质", priority=5), Column("阶段", priority=5),
-        Column("开工日期", kind="date", priority=4), Column("计划开工日期", kind="date", priority=5),
-        Column("包保领导", priority=3), Column("项目秘书", priority=3),
+        Column("建设性质", priority=5),
+        Column("阶段", priority=5),
+        Column("开工日期", kind="date", priority=4),
+        Column("计划开工日期", kind="date", priority=5),
+        Column("包保领导", priority=3),
+        Column("项目秘书", priority=3),
     ]
-    return Document(f"{name} 项目清单", _meta(name, year, as_of, errors=errors, reported=reported),
-                    [Table("项目", columns, rows, note=f"共 {len(rows)} 个项目")])
+    return Document(
+        f"{name} 项目清单",
+        _meta(name, year, as_of, errors=errors, reported=reported),
+        [Table("项目", columns, rows, note=f"共 {len(rows)} 个项目")],
+    )
 
 
 def _overview_table(scope: str, figures: Figures) -> Table:
-    rows = [{"指标": metric + _UNITS.get(METRIC_DISPLAY[metric], ""),
-             scope: format_value(METRIC_DISPLAY[metric], value)} for metric, value in figures.items()]
-    return Table(f"{scope}总览",
-                 [Column("指标"), Column(scope, kind="text", align="right")], rows)
+    rows = [
+        {"指标": metric + _UNITS.get(METRIC_DISPLAY[metric], ""), scope: format_value(METRIC_DISPLAY[metric], value)}
+        for metric, value in figures.items()
+    ]
+    return Table(f"{scope}总览", [Column("指标"), Column(scope, kind="text", align="right")], rows)
 
 
 def _region_table(rows: list[dict[str, Any]]) -> Table:
-    return Table("分地区", [
-        Column("地区"), Column("包保领导", kind="list", priority=3),
-        Column("在建项目数", header="在建", kind="count", priority=2),
-        Column("新开工项目数", header="新开工", kind="count", priority=2),
-        Column("完成投资", header="完成投资（万元）", kind="amount"),
-        Column("投资完成率", kind="rate", compare="序时进度"),
-        Column("进度差", kind="diff", priority=1),
-        Column("开工率", kind="rate", priority=4), Column("入统率", kind="rate", priority=4),
-        Column("超期问题数", header="超期问题", kind="count", priority=5),
-    ], rows, note="按投资完成率排序；红色为落后于序时进度，绿色为达到或超过")
+    return Table(
+        "分地区",
+        [
+            Column("地区"),
+            Column("包保领导", kind="list", priority=3),
+            Column("在建项目数", header="在建", kind="count", priority=2),
+            Column("新开工项目数", header="新开工", kind="count", priority=2),
+            Column("完成投资", header="完成投资（万元）", kind="amount"),
+            Column("投资完成率", kind="rate", compare="序时进度"),
+            Column("进度差", kind="diff", priority=1),
+            Column("开工率", kind="rate", priority=4),
+            Column("入统率", kind="rate", priority=4),
+            Column("超期问题数", header="超期问题", kind="count", priority=5),
+        ],
+        rows,
+        note="按投资完成率排序；红色为落后于序时进度，绿色为达到或超过",
+    )
 
 
 def _changes_table(rows: list[dict[str, Any]]) -> Table:
-    return Table("本月变动", [
-        Column("日期", kind="date"), Column("类型"), Column("地区"), Column("编号", priority=2),
-        Column("名称"), Column("事项", priority=3),
-    ], rows, note=f"共 {len(rows)} 项（据台账中的日期）")
+    return Table(
+        "本月变动",
+        [
+            Column("日期", kind="date"),
+            Column("类型"),
+            Column("地区"),
+            Column("编号", priority=2),
+            Column("名称"),
+            Column("事项", priority=3),
+        ],
+        rows,
+        note=f"共 {len(rows)} 项（据台账中的日期）",
+    )
 
 
 def _highlights(overview: Figures, overdue: int) -> Table:
     """The key figures a leader reads first (html cards), from the overview."""
-    return Table("要点", [
-        Column("完成投资", header="完成投资（万元）", kind="amount"),
-        Column("投资完成率", kind="rate", compare="序时进度"),
-        Column("进度差", kind="diff"),
-        Column("当月完成投资", header="当月完成投资（万元）", kind="amount"),
-        Column("在建项目数", kind="count"), Column("新开工项目数", kind="count"),
-        Column("开工率", kind="rate"), Column("逾期事项", kind="count"),
-    ], [{**overview, "逾期事项": overdue}])
+    return Table(
+        "要点",
+        [
+            Column("完成投资", header="完成投资（万元）", kind="amount"),
+            Column("投资完成率", kind="rate", compare="序时进度"),
+            Column("进度差", kind="diff"),
+            Column("当月完成投资", header="当月完成投资（万元）", kind="amount"),
+            Column("在建项目数", kind="count"),
+            Column("新开工项目数", kind="count"),
+            Column("开工率", kind="rate"),
+            Column("逾期事项", kind="count"),
+        ],
+        [{**overview, "逾期事项": overdue}],
+    )
 
 
 def _overdue_summary(by_kind: dict[str, list[dict[str, Any]]]) -> Table:
     rows = [{"类型": kind, "项数": len(by_kind.get(kind, []))} for kind in KINDS]
-    return Table("逾期事项分类", [Column("类型"), Column("项数", kind="count")], rows,
-                 note=f"共 {sum(r['项数'] for r in rows)} 项")
+    return Table(
+        "逾期事项分类",
+        [Column("类型"), Column("项数", kind="count")],
+        rows,
+        note=f"共 {sum(r['项数'] for r in rows)} 项",
+    )
 
 
 def monthly_document(report: MonthlyReport) -> Document:
     scope = report.region or CITY
     meta = _meta(report.name, report.year, report.as_of, report.overview["序时进度"], report.errors, report.reported)
     meta["报告月份"] = f"{report.as_of.year}年{report.as_of.month}月"
-    tables = [_overview_table(scope, report.overview), _region_table(report.regions),
-              _target_table(report.targets)]
+    tables = [_overview_table(scope, report.overview), _region_table(report.regions), _target_table(report.targets)]
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for item in report.overdue:
         by_kind.setdefault(item["类型"], []).append(item)
@@ -181,9 +284,14 @@ def monthly_document(report: MonthlyReport) -> Document:
         tables.append(Table("逾期事项", _overdue_columns(), [], note="无逾期事项"))
     for kind in KINDS:
         if kind in by_kind:
-            tables.append(Table(f"逾期事项：{kind}", _present(_overdue_columns(with_kind=False), by_kind[kind]),
-                                by_kind[kind],
-                                note=f"{len(by_kind[kind])} 项"))
+            tables.append(
+                Table(
+                    f"逾期事项：{kind}",
+                    _present(_overdue_columns(with_kind=False), by_kind[kind]),
+                    by_kind[kind],
+                    note=f"{len(by_kind[kind])} 项",
+                )
+            )
     tables.append(_changes_table(report.changes))
     if report.evaluation is not None:
         tables.append(_score_table(report.evaluation))
@@ -191,8 +299,9 @@ def monthly_document(report: MonthlyReport) -> Document:
     doc.json_data = report.as_dict()
     doc.highlights = _highlights(report.overview, len(report.overdue))
     doc.charts = [
-        Chart("投资完成率与序时进度", "分地区", "地区", "投资完成率",
-              note="竖线为序时进度；绿色为达到或超过，红色为落后"),
+        Chart(
+            "投资完成率与序时进度", "分地区", "地区", "投资完成率", note="竖线为序时进度；绿色为达到或超过，红色为落后"
+        ),
         Chart("逾期事项分类", "逾期事项分类", "类型", "项数"),
     ]
     if report.evaluation is not None:
@@ -208,24 +317,50 @@ def _changes_text(changes: list[dict[str, Any]]) -> str:
 
 def diff_document(name: str, result: Any) -> Document:
     """``xm diff``: one row per changed project, per-region totals, files that were invalid."""
-    display = [{**row, "位置": _moved(row), "详情": row["说明"] or _changes_text(row["变更"])}
-               for row in result.projects]
+    display = [
+        {**row, "位置": _moved(row), "详情": row["说明"] or _changes_text(row["变更"])} for row in result.projects
+    ]
     tables = [
-        Table("项目变动", [
-            Column("地区"), Column("编号", priority=2), Column("名称"), Column("事件", kind="list"),
-            Column("位置", priority=3), Column("详情", priority=1),
-        ], display, note=f"{result.old_label} → {result.new_label}：{len(display)} 个项目有变动"),
+        Table(
+            "项目变动",
+            [
+                Column("地区"),
+                Column("编号", priority=2),
+                Column("名称"),
+                Column("事件", kind="list"),
+                Column("位置", priority=3),
+                Column("详情", priority=1),
+            ],
+            display,
+            note=f"{result.old_label} → {result.new_label}：{len(display)} 个项目有变动",
+        ),
     ]
     if result.regions:
-        tables.append(Table("分地区", [
-            Column("地区"), Column("Δ完成投资", header="Δ完成投资（万元）", kind="amount"),
-            Column("开工", kind="count"), Column("入统", kind="count"), Column("落地", kind="count", priority=1),
-            Column("竣工", kind="count", priority=1), Column("新增", kind="count", priority=2),
-            Column("移除", kind="count", priority=2),
-        ], result.regions))
+        tables.append(
+            Table(
+                "分地区",
+                [
+                    Column("地区"),
+                    Column("Δ完成投资", header="Δ完成投资（万元）", kind="amount"),
+                    Column("开工", kind="count"),
+                    Column("入统", kind="count"),
+                    Column("落地", kind="count", priority=1),
+                    Column("竣工", kind="count", priority=1),
+                    Column("新增", kind="count", priority=2),
+                    Column("移除", kind="count", priority=2),
+                ],
+                result.regions,
+            )
+        )
     if result.invalid:
-        tables.append(Table("无效文件", [Column("版本"), Column("文件"), Column("错误数", kind="count")],
-                            result.invalid, note="这些文件中有错误的项目未参与比较；运行 xm validate 查看"))
+        tables.append(
+            Table(
+                "无效文件",
+                [Column("版本"), Column("文件"), Column("错误数", kind="count")],
+                result.invalid,
+                note="这些文件中有错误的项目未参与比较；运行 xm validate 查看",
+            )
+        )
     doc = Document(f"{name} 台账变动", {"原版本": result.old_label, "新版本": result.new_label}, tables)
     doc.json_data = result.as_dict()
     return doc
@@ -241,10 +376,19 @@ def _moved(row: dict[str, Any]) -> str | None:
 
 def log_document(code: str, name: str | None, rows: list[dict[str, Any]]) -> Document:
     display = [{**row, "详情": _changes_text(row["变更"])} for row in rows]
-    table = Table("提交", [
-        Column("提交"), Column("日期", priority=1), Column("作者", priority=2), Column("说明", priority=3),
-        Column("事件", kind="list"), Column("详情", priority=1),
-    ], display, note=f"共 {len(rows)} 个提交改动了该项目")
+    table = Table(
+        "提交",
+        [
+            Column("提交"),
+            Column("日期", priority=1),
+            Column("作者", priority=2),
+            Column("说明", priority=3),
+            Column("事件", kind="list"),
+            Column("详情", priority=1),
+        ],
+        display,
+        note=f"共 {len(rows)} 个提交改动了该项目",
+    )
     doc = Document(f"{code} {name or ''} 的变动历史".strip(), {"编号": code}, [table])
     doc.json_data = {"编号": code, "提交": rows}
     return doc
@@ -262,12 +406,23 @@ def _cause_text(cause: dict[str, Any]) -> str:
 def recheck_document(name: str, published: str, as_of: date, rows: list[dict[str, Any]]) -> Document:
     """``xm recheck``: each sent figure that changed, old → new, with the projects that moved it."""
     display = [{**row, "原因说明": "；".join(_cause_text(c) for c in row["原因"])} for row in rows]
-    note = (f"与 {published} 相比，截至 {as_of.isoformat()} 的 {len(rows)} 个数字有变化" if rows
-            else f"与 {published} 相比，截至 {as_of.isoformat()} 的数字没有变化")
-    table = Table("已报数字的变化", [
-        Column("地区"), Column("指标"), Column("原值", kind_from="指标"), Column("新值", kind_from="指标"),
-        Column("原因说明", header="原因（改动的项目和字段）", priority=1),
-    ], display, note=note)
+    note = (
+        f"与 {published} 相比，截至 {as_of.isoformat()} 的 {len(rows)} 个数字有变化"
+        if rows
+        else f"与 {published} 相比，截至 {as_of.isoformat()} 的数字没有变化"
+    )
+    table = Table(
+        "已报数字的变化",
+        [
+            Column("地区"),
+            Column("指标"),
+            Column("原值", kind_from="指标"),
+            Column("新值", kind_from="指标"),
+            Column("原因说明", header="原因（改动的项目和字段）", priority=1),
+        ],
+        display,
+        note=note,
+    )
     doc = Document(f"{name} 已报数字复核", {"报送版本": published, "截至": as_of}, [table])
     doc.json_data = {"报送版本": published, "截至": as_of, "变化": rows}
     return doc

@@ -71,7 +71,7 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     while candidate.lower() in taken:
         n += 1
         suffix = f"({n})"
-        candidate = base[:31 - len(suffix)] + suffix
+        candidate = base[: 31 - len(suffix)] + suffix
     taken.add(candidate.lower())
     return candidate
 
@@ -90,8 +90,7 @@ def _put(cell: Any, value: Any, kind: str) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    if kind in NUMBER_FORMATS and kind != "date" and isinstance(value, NUMBER_TYPES) \
-            and not isinstance(value, bool):
+    if kind in NUMBER_FORMATS and kind != "date" and isinstance(value, NUMBER_TYPES) and not isinstance(value, bool):
         cell.value = written_number(kind, value)
         cell.number_format = NUMBER_FORMATS[kind]
         return format_value(kind, value)
@@ -110,8 +109,14 @@ def _put(cell: Any, value: Any, kind: str) -> str:
     return text
 
 
-def add_sheet(wb: Any, name: str, columns: Sequence[SheetColumn], rows: Sequence[Sequence[Any]],
-              kinds: Sequence[Sequence[str]] | None = None, heading: Sequence[str] = ()) -> Any:
+def add_sheet(
+    wb: Any,
+    name: str,
+    columns: Sequence[SheetColumn],
+    rows: Sequence[Sequence[Any]],
+    kinds: Sequence[Sequence[str]] | None = None,
+    heading: Sequence[str] = (),
+) -> Any:
     """A sheet: optional heading lines (the first bold), then the header row (bold, frozen,
     autofilter) and the rows. ``kinds`` gives a kind per cell when it differs by row."""
     from openpyxl.styles import Font

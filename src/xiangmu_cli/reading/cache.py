@@ -101,7 +101,7 @@ def _secret(folder: Path) -> bytes | None:
             handle.write(secrets.token_bytes(32))
     try:
         info = os.lstat(path)
-        if hasattr(os, "getuid") and info.st_uid != os.getuid() or info.st_mode & 0o077:
+        if (hasattr(os, "getuid") and info.st_uid != os.getuid()) or info.st_mode & 0o077:
             return None
         key = read_regular(path, 64)
     except OSError:
@@ -137,9 +137,21 @@ class _Store:
         return cls(folder, secret, kind) if folder is not None and secret is not None else None
 
     def key(self, root: Path, fingerprint: str, request: Any) -> str:
-        material = json.dumps([_FORMAT, self.kind, _code_fingerprint(), os.getcwd(), str(root),
-                               repr(limits.current()), fingerprint, request],
-                              ensure_ascii=False, sort_keys=True, default=str)
+        material = json.dumps(
+            [
+                _FORMAT,
+                self.kind,
+                _code_fingerprint(),
+                os.getcwd(),
+                str(root),
+                repr(limits.current()),
+                fingerprint,
+                request,
+            ],
+            ensure_ascii=False,
+            sort_keys=True,
+            default=str,
+        )
         return hmac.new(self.secret, material.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
 
     def _path(self, key: str) -> Path:
@@ -154,8 +166,11 @@ class _Store:
             entry = json.loads(read_regular(self._path(key), _MAX_ENTRY))
         except (OSError, ValueError):
             return None
-        if not isinstance(entry, dict) or not isinstance(entry.get("payload"), str) \
-                or not isinstance(entry.get("mac"), str):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("payload"), str)
+            or not isinstance(entry.get("mac"), str)
+        ):
             return None
         if not hmac.compare_digest(entry["mac"], self._mac(key, entry["payload"])):
             return None
@@ -199,8 +214,16 @@ def _lookup(kind: str, root: Path, request: Any) -> tuple[_Store, str, Any] | No
 
 
 def _problem_from(data: dict[str, Any]) -> Problem:
-    return Problem(code=data["code"], message=data["message"], file=data["file"], hint=data["hint"] or "",
-                   path=tuple(data["path"]), line=data["line"], col=data["col"], project=data["project"])
+    return Problem(
+        code=data["code"],
+        message=data["message"],
+        file=data["file"],
+        hint=data["hint"] or "",
+        path=tuple(data["path"]),
+        line=data["line"],
+        col=data["col"],
+        project=data["project"],
+    )
 
 
 def cached_validation(root: Path, compute: Callable[[], Validation]) -> tuple[list[Problem], int, int]:
@@ -216,14 +239,24 @@ def cached_validation(root: Path, compute: Callable[[], Validation]) -> tuple[li
     result = compute()
     store = found[0] if found is not None else _Store.open("validate")
     if store is not None and result.fingerprint is not None:
-        store.put(store.key(root, result.fingerprint, request),
-                  {"files": result.files_read, "projects": result.items_read,
-                   "problems": [p.as_dict() for p in result.problems]})
+        store.put(
+            store.key(root, result.fingerprint, request),
+            {
+                "files": result.files_read,
+                "projects": result.items_read,
+                "problems": [p.as_dict() for p in result.problems],
+            },
+        )
     return result.problems, result.files_read, result.items_read
 
 
-def cached_document(root: Path, request: dict[str, Any], compute: Callable[[], tuple[Any, Repository]],
-                    encode: Callable[[Any], Any], decode: Callable[[Any], Any]) -> tuple[Any, int]:
+def cached_document(
+    root: Path,
+    request: dict[str, Any],
+    compute: Callable[[], tuple[Any, Repository]],
+    encode: Callable[[Any], Any],
+    decode: Callable[[Any], Any],
+) -> tuple[Any, int]:
     """(report document, number of ledger errors) from the cache, or from ``compute()``.
 
     ``request`` must hold everything besides the ledgers' contents that the document depends on

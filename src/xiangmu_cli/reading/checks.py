@@ -45,11 +45,17 @@ def check_unique_ids(repo: Repository) -> list[Problem]:
             continue
         first_file, first_index = places[0]
         for file, index in places[1:]:
-            problems.append(Problem(
-                "E206", f"编号「{code}」重复：已在 {first_file} 使用", file,
-                "一个项目只能在一本台账中出现一次；若是不同项目，请换一个编号",
-                path=("项目", index, "编号"), project=code,
-                extra={"first": (first_file, ("项目", first_index, "编号"))}))
+            problems.append(
+                Problem(
+                    "E206",
+                    f"编号「{code}」重复：已在 {first_file} 使用",
+                    file,
+                    "一个项目只能在一本台账中出现一次；若是不同项目，请换一个编号",
+                    path=("项目", index, "编号"),
+                    project=code,
+                    extra={"first": (first_file, ("项目", first_index, "编号"))},
+                )
+            )
     return problems
 
 
@@ -64,31 +70,46 @@ def check_config_references(repo: Repository) -> list[Problem]:
     seen: set[str] = set()
     for i, name in enumerate(names):
         if name in seen:
-            problems.append(Problem("E210", f"地区「{name}」重复登记", file, "每个地区只登记一次",
-                                    path=("地区", i, "名称")))
+            problems.append(
+                Problem("E210", f"地区「{name}」重复登记", file, "每个地区只登记一次", path=("地区", i, "名称"))
+            )
         seen.add(name)
     for region, targets in config.targets.items():
         if region != CITY and region not in seen:
             hint = _close(region, names) or f"目标按 {CITY} 或 地区 中的名称设定"
-            problems.append(Problem("E209", f"目标中的地区「{region}」未在 地区 中登记", file, hint,
-                                    path=("目标", region), at="key"))
+            problems.append(
+                Problem(
+                    "E209", f"目标中的地区「{region}」未在 地区 中登记", file, hint, path=("目标", region), at="key"
+                )
+            )
         for key in targets:
             if key not in TARGET_KEYS:
                 hint = _close(key, list(TARGET_KEYS)) or "目标的键为 年度投资 或 metrics.md 中的指标名"
-                problems.append(Problem("E209", f"目标「{key}」不是已知的指标", file, hint,
-                                        path=("目标", region, key), at="key"))
+                problems.append(
+                    Problem("E209", f"目标「{key}」不是已知的指标", file, hint, path=("目标", region, key), at="key")
+                )
     if config.evaluation is not None:
         for key in config.evaluation.weights:
             if key not in TARGET_KEYS:
                 hint = _close(key, list(TARGET_KEYS)) or "考评指标为 年度投资 或 metrics.md 中的指标名"
-                problems.append(Problem("E209", f"考评指标「{key}」不是已知的指标", file, hint,
-                                        path=("考评", "指标", key), at="key"))
+                problems.append(
+                    Problem(
+                        "E209", f"考评指标「{key}」不是已知的指标", file, hint, path=("考评", "指标", key), at="key"
+                    )
+                )
     for i, leader in enumerate(config.leaders):
         for j, region in enumerate(leader.regions):
             if region not in seen:
                 hint = _close(region, names) or "包保地区须为 地区 中登记的名称"
-                problems.append(Problem("E209", f"领导「{leader.name}」的包保地区「{region}」未在 地区 中登记",
-                                        file, hint, path=("领导", i, "包保地区", j)))
+                problems.append(
+                    Problem(
+                        "E209",
+                        f"领导「{leader.name}」的包保地区「{region}」未在 地区 中登记",
+                        file,
+                        hint,
+                        path=("领导", i, "包保地区", j),
+                    )
+                )
     return problems
 
 
@@ -104,12 +125,28 @@ def check_vocabulary(repo: Repository) -> list[Problem]:
         p = rec.project
         if p.leader is not None and p.leader not in leaders:
             hint = _close(p.leader, leaders) or "在 xiangmu.yaml 的 领导 中登记该领导，或改正姓名"
-            problems.append(Problem("E207", f"包保领导「{p.leader}」未在 xiangmu.yaml 领导 中登记", rec.file,
-                                    hint, path=(*rec.path, "包保领导"), project=p.code))
+            problems.append(
+                Problem(
+                    "E207",
+                    f"包保领导「{p.leader}」未在 xiangmu.yaml 领导 中登记",
+                    rec.file,
+                    hint,
+                    path=(*rec.path, "包保领导"),
+                    project=p.code,
+                )
+            )
         if categories is not None and p.category is not None and p.category not in categories:
             hint = _close(p.category, categories) or "类别应为：" + "、".join(categories)
-            problems.append(Problem("E208", f"类别「{p.category}」不在 xiangmu.yaml 类别 中", rec.file,
-                                    hint, path=(*rec.path, "类别"), project=p.code))
+            problems.append(
+                Problem(
+                    "E208",
+                    f"类别「{p.category}」不在 xiangmu.yaml 类别 中",
+                    rec.file,
+                    hint,
+                    path=(*rec.path, "类别"),
+                    project=p.code,
+                )
+            )
     return problems
 
 
@@ -128,23 +165,52 @@ def check_months(repo: Repository) -> list[Problem]:
         started_this_year = p.start_date.year == year
         for month in p.monthly:
             if not month.startswith(prefix):
-                problems.append(Problem("E301", f"完成投资的月份「{month}」不在年度 {year} 内", rec.file,
-                                        f"只记录 {year} 年各月的当月完成投资；以前年度的合计写在 以前年度完成投资",
-                                        path=(*rec.path, "完成投资", month), at="key", project=p.code))
+                problems.append(
+                    Problem(
+                        "E301",
+                        f"完成投资的月份「{month}」不在年度 {year} 内",
+                        rec.file,
+                        f"只记录 {year} 年各月的当月完成投资；以前年度的合计写在 以前年度完成投资",
+                        path=(*rec.path, "完成投资", month),
+                        at="key",
+                        project=p.code,
+                    )
+                )
             elif started_this_year and month < start_month:
-                problems.append(Problem("E302", f"完成投资的月份「{month}」早于开工日期 {p.start_date}", rec.file,
-                                        "开工前不应有完成投资；核对开工日期或月份", path=(*rec.path, "完成投资", month),
-                                        at="key", project=p.code))
+                problems.append(
+                    Problem(
+                        "E302",
+                        f"完成投资的月份「{month}」早于开工日期 {p.start_date}",
+                        rec.file,
+                        "开工前不应有完成投资；核对开工日期或月份",
+                        path=(*rec.path, "完成投资", month),
+                        at="key",
+                        project=p.code,
+                    )
+                )
     return problems
 
 
-def _order(rec: Record, later: date | None, later_key: str, earlier: date | None, earlier_key: str,
-           path: tuple[str | int, ...] = ()) -> list[Problem]:
+def _order(
+    rec: Record,
+    later: date | None,
+    later_key: str,
+    earlier: date | None,
+    earlier_key: str,
+    path: tuple[str | int, ...] = (),
+) -> list[Problem]:
     if later is None or earlier is None or later >= earlier:
         return []
-    return [Problem("E303", f"{later_key} {later} 早于 {earlier_key} {earlier}", rec.file,
-                    f"{later_key}不能早于{earlier_key}，请核对两个日期",
-                    path=(*rec.path, *path, later_key), project=rec.project.code)]
+    return [
+        Problem(
+            "E303",
+            f"{later_key} {later} 早于 {earlier_key} {earlier}",
+            rec.file,
+            f"{later_key}不能早于{earlier_key}，请核对两个日期",
+            path=(*rec.path, *path, later_key),
+            project=rec.project.code,
+        )
+    ]
 
 
 def check_date_order(repo: Repository) -> list[Problem]:
@@ -181,14 +247,27 @@ def check_future_events(repo: Repository) -> list[Problem]:
 
     def later(day: date | None, key: str, path: tuple[str | int, ...], rec: Record) -> None:
         if day is not None and day > today:
-            problems.append(Problem("W105", f"{key} {day} 晚于今天（{today}），事情还没有发生", rec.file,
-                                    f"核对{key}；尚未发生的事件不要提前登记（计划日期写在 计划… 或 时限 中）",
-                                    path=(*rec.path, *path), project=rec.project.code))
+            problems.append(
+                Problem(
+                    "W105",
+                    f"{key} {day} 晚于今天（{today}），事情还没有发生",
+                    rec.file,
+                    f"核对{key}；尚未发生的事件不要提前登记（计划日期写在 计划… 或 时限 中）",
+                    path=(*rec.path, *path),
+                    project=rec.project.code,
+                )
+            )
 
     for rec in repo.checkable:
         p = rec.project
-        for key, attr in (("开工日期", "start_date"), ("复工日期", "resume_date"), ("入统日期", "stats_date"),
-                          ("签约日期", "sign_date"), ("落地日期", "land_date"), ("竣工日期", "finish_date")):
+        for key, attr in (
+            ("开工日期", "start_date"),
+            ("复工日期", "resume_date"),
+            ("入统日期", "stats_date"),
+            ("签约日期", "sign_date"),
+            ("落地日期", "land_date"),
+            ("竣工日期", "finish_date"),
+        ):
             later(getattr(p, attr, None), key, (key,), rec)
         for i, visit in enumerate(p.visits):
             later(visit.day, "走访日期", ("走访", i), rec)
@@ -200,9 +279,17 @@ def check_future_events(repo: Repository) -> list[Problem]:
         year_prefix = f"{repo.config.year:04d}-" if repo.config is not None else ""
         for key in getattr(p, "monthly", {}):
             if key > month and key.startswith(year_prefix):  # a month outside 年度 is E301 already
-                problems.append(Problem("W105", f"完成投资的月份「{key}」晚于本月（{month}），还没有完成", rec.file,
-                                        "只登记已经过去的月份的完成投资", path=(*rec.path, "完成投资", key),
-                                        at="key", project=p.code))
+                problems.append(
+                    Problem(
+                        "W105",
+                        f"完成投资的月份「{key}」晚于本月（{month}），还没有完成",
+                        rec.file,
+                        "只登记已经过去的月份的完成投资",
+                        path=(*rec.path, "完成投资", key),
+                        at="key",
+                        project=p.code,
+                    )
+                )
     return problems
 
 
@@ -216,23 +303,45 @@ def check_stage_fields(repo: Repository) -> list[Problem]:
         needed = {"洽谈": (), "签约": ("签约日期",), "落地": ("签约日期", "落地日期")}[p.stage]
         values = {"签约日期": p.sign_date, "落地日期": p.land_date}
         if p.stage == "洽谈" and p.sign_date is not None:
-            problems.append(Problem("E306", f"阶段为「洽谈」，却有签约日期 {p.sign_date}", rec.file,
-                                    "已经签约的改为 阶段: 签约；还在洽谈的删除签约日期",
-                                    path=(*rec.path, "签约日期"), at="key", project=p.code))
+            problems.append(
+                Problem(
+                    "E306",
+                    f"阶段为「洽谈」，却有签约日期 {p.sign_date}",
+                    rec.file,
+                    "已经签约的改为 阶段: 签约；还在洽谈的删除签约日期",
+                    path=(*rec.path, "签约日期"),
+                    at="key",
+                    project=p.code,
+                )
+            )
         for key in needed:
             if values[key] is None:
-                problems.append(Problem("E304", f"阶段为「{p.stage}」，缺少{key}", rec.file,
-                                        f"添加 {key}: YYYY-MM-DD，或改正阶段",
-                                        path=(*rec.path, key), at="item", project=p.code))
+                problems.append(
+                    Problem(
+                        "E304",
+                        f"阶段为「{p.stage}」，缺少{key}",
+                        rec.file,
+                        f"添加 {key}: YYYY-MM-DD，或改正阶段",
+                        path=(*rec.path, key),
+                        at="item",
+                        project=p.code,
+                    )
+                )
     return problems
 
 
 def check_resume_on_new(repo: Repository) -> list[Problem]:
     """复工日期 belongs to 续建 projects only."""
     return [
-        Problem("E305", "新建项目不应有复工日期", rec.file,
-                "新建项目只填开工日期；如是以前年度开工、本年复工的项目，建设性质应为 续建",
-                path=(*rec.path, "复工日期"), at="key", project=rec.project.code)
+        Problem(
+            "E305",
+            "新建项目不应有复工日期",
+            rec.file,
+            "新建项目只填开工日期；如是以前年度开工、本年复工的项目，建设性质应为 续建",
+            path=(*rec.path, "复工日期"),
+            at="key",
+            project=rec.project.code,
+        )
         for rec in repo.checkable
         if isinstance(rec.project, StartedProject) and rec.project.nature == "新建" and rec.project.resume_date
     ]
@@ -249,22 +358,53 @@ def check_policy(repo: Repository) -> list[Problem]:
         p = rec.project
         kept = rec.ledger is not Ledger.INVESTMENT
         if kept and p.total < threshold:
-            problems.append(Problem("W101", f"总投资 {_wan(p.total)} 低于入库门槛 {_wan(threshold)}", rec.file,
-                                    "核对总投资；确实低于门槛的项目不列入重点项目台账",
-                                    path=(*rec.path, "总投资"), project=p.code))
+            problems.append(
+                Problem(
+                    "W101",
+                    f"总投资 {_wan(p.total)} 低于入库门槛 {_wan(threshold)}",
+                    rec.file,
+                    "核对总投资；确实低于门槛的项目不列入重点项目台账",
+                    path=(*rec.path, "总投资"),
+                    project=p.code,
+                )
+            )
         if kept and p.total >= threshold and p.secretary is None:
-            problems.append(Problem("W102", f"总投资 {_wan(p.total)}，达到入库门槛，未配备项目秘书", rec.file,
-                                    "添加 项目秘书: 姓名", path=(*rec.path, "编号"), at="key", project=p.code))
+            problems.append(
+                Problem(
+                    "W102",
+                    f"总投资 {_wan(p.total)}，达到入库门槛，未配备项目秘书",
+                    rec.file,
+                    "添加 项目秘书: 姓名",
+                    path=(*rec.path, "编号"),
+                    at="key",
+                    project=p.code,
+                )
+            )
         if p.total >= leader_threshold and p.leader is None:
-            problems.append(Problem("W103", f"总投资 {_wan(p.total)}，达到领导包保门槛 {_wan(leader_threshold)}，"
-                                    "未落实包保领导", rec.file, "添加 包保领导: 姓名（须在 xiangmu.yaml 领导 中）",
-                                    path=(*rec.path, "编号"), at="key", project=p.code))
+            problems.append(
+                Problem(
+                    "W103",
+                    f"总投资 {_wan(p.total)}，达到领导包保门槛 {_wan(leader_threshold)}，未落实包保领导",
+                    rec.file,
+                    "添加 包保领导: 姓名（须在 xiangmu.yaml 领导 中）",
+                    path=(*rec.path, "编号"),
+                    at="key",
+                    project=p.code,
+                )
+            )
         if isinstance(p, StartedProject):
             done = (p.prior_invest or Decimal(0)) + sum(p.monthly.values(), Decimal(0))
             if done > p.total:
-                problems.append(Problem("W104", f"以前年度完成投资与本年完成投资合计 {_wan(done)}，超过总投资 "
-                                        f"{_wan(p.total)}", rec.file, "总投资可能需要调整；或核对各月完成投资",
-                                        path=(*rec.path, "总投资"), project=p.code))
+                problems.append(
+                    Problem(
+                        "W104",
+                        f"以前年度完成投资与本年完成投资合计 {_wan(done)}，超过总投资 {_wan(p.total)}",
+                        rec.file,
+                        "总投资可能需要调整；或核对各月完成投资",
+                        path=(*rec.path, "总投资"),
+                        project=p.code,
+                    )
+                )
     return problems
 
 

@@ -13,7 +13,6 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,8 +29,17 @@ from xiangmu_cli.reading.yamlread import PositionIndex, decode, parse_text
 if TYPE_CHECKING:
     from xiangmu_cli.reading.checks import Check
 
-__all__ = ["Record", "LedgerFile", "Repository", "Validation", "load", "check", "fingerprint", "find_ledgers",
-           "display_path"]
+__all__ = [
+    "Record",
+    "LedgerFile",
+    "Repository",
+    "Validation",
+    "load",
+    "check",
+    "fingerprint",
+    "find_ledgers",
+    "display_path",
+]
 
 
 def in_ci() -> bool:
@@ -75,11 +83,25 @@ def _read(path: Path, file: str) -> tuple[str | None, list[Problem], str]:
     except TooLargeError as exc:
         return None, [too_big(exc.size, file)], f"big:{exc.size}"
     except NotRegularFileError as exc:
-        return None, [Problem("E203", f"「{path.name}」是{exc.kind}，不是普通文件，未读取", file,
-                              "台账目录中只能有普通文件；删除它，把真正的台账文件放在这里", at="file")], f"kind:{exc.kind}"
+        return (
+            None,
+            [
+                Problem(
+                    "E203",
+                    f"「{path.name}」是{exc.kind}，不是普通文件，未读取",
+                    file,
+                    "台账目录中只能有普通文件；删除它，把真正的台账文件放在这里",
+                    at="file",
+                )
+            ],
+            f"kind:{exc.kind}",
+        )
     except OSError as exc:
-        return None, [Problem("E009", f"无法读取文件：{exc.strerror or exc}", file, "检查文件权限", line=1, col=1)], \
-            f"error:{exc.errno}"
+        return (
+            None,
+            [Problem("E009", f"无法读取文件：{exc.strerror or exc}", file, "检查文件权限", line=1, col=1)],
+            f"error:{exc.errno}",
+        )
     text, problems = decode(raw, file)
     return text, problems, hashlib.blake2b(raw, digest_size=20).hexdigest()
 
@@ -87,9 +109,14 @@ def _read(path: Path, file: str) -> tuple[str | None, list[Problem], str]:
 def too_big(size: int, file: str) -> Problem:
     """E009 for a file above the size limit (a province's whole ledger is a few MB)."""
     limit = limits.current().max_file_bytes
-    return Problem("E009", f"文件过大（{size / 2**20:.1f} MB），不像是台账", file,
-                   f"台账文件应小于 {limit / 2**20:g} MB；检查是否放错了文件（确需更大时用 xm validate --max-file-mb 调高）",
-                   line=1, col=1)
+    return Problem(
+        "E009",
+        f"文件过大（{size / 2**20:.1f} MB），不像是台账",
+        file,
+        f"台账文件应小于 {limit / 2**20:g} MB；检查是否放错了文件（确需更大时用 xm validate --max-file-mb 调高）",
+        line=1,
+        col=1,
+    )
 
 
 def _parse_read(text: str | None, problems: list[Problem], file: str) -> tuple[Any, str | None, list[Problem], bool]:
@@ -100,17 +127,43 @@ def _parse_read(text: str | None, problems: list[Problem], file: str) -> tuple[A
     if parsed.broken:
         return None, text, parsed.problems, False
     if parsed.data is None:
-        return None, text, [Problem("E007", "文件为空（或只有注释）", file,
-                                    "台账文件至少要有 项目: []；不需要的台账文件可以删除", line=1, col=1)], False
+        return (
+            None,
+            text,
+            [
+                Problem(
+                    "E007",
+                    "文件为空（或只有注释）",
+                    file,
+                    "台账文件至少要有 项目: []；不需要的台账文件可以删除",
+                    line=1,
+                    col=1,
+                )
+            ],
+            False,
+        )
     if not isinstance(parsed.data, dict):
         kind = "列表" if isinstance(parsed.data, list) else "单个值"
-        return None, text, [Problem("E008", f"文件顶层是{kind}，应为映射（键: 值）", file,
-                                    "顶层写 项目: 然后在下面列出项目（台账）或配置项（xiangmu.yaml）",
-                                    line=1, col=1)], False
+        return (
+            None,
+            text,
+            [
+                Problem(
+                    "E008",
+                    f"文件顶层是{kind}，应为映射（键: 值）",
+                    file,
+                    "顶层写 项目: 然后在下面列出项目（台账）或配置项（xiangmu.yaml）",
+                    line=1,
+                    col=1,
+                )
+            ],
+            False,
+        )
     return parsed.data, text, [], True
 
 
 # --- pydantic errors → problems -------------------------------------------------------------
+
 
 def _aliases(model: type[BaseModel]) -> dict[str, Any]:
     return {f.alias or name: f for name, f in model.model_fields.items()}
@@ -149,8 +202,9 @@ _TYPE_MESSAGES = {
 }
 
 
-def _key_problem(key: Any, file: str, path: tuple[PathElem, ...], model: type[BaseModel],
-                 ledger: Ledger | None) -> Problem:
+def _key_problem(
+    key: Any, file: str, path: tuple[PathElem, ...], model: type[BaseModel], ledger: Ledger | None
+) -> Problem:
     shown = key if isinstance(key, str) else str(key) if isinstance(key, (int, float)) else "（列表或映射作键）"
     if shown == "<<":
         return Problem("E003", "不允许使用合并键「<<」", file, "把要合并的内容直接写出来", path=path, at="key")
@@ -166,9 +220,14 @@ def _key_problem(key: Any, file: str, path: tuple[PathElem, ...], model: type[Ba
     return Problem("E101", f"未知的键「{shown}」", file, hint, path=path, at="key")
 
 
-def problems_from_validation(exc: ValidationError, file: str, base: tuple[PathElem, ...],
-                             model: type[BaseModel], ledger: Ledger | None = None,
-                             data: Any = None) -> list[Problem]:
+def problems_from_validation(
+    exc: ValidationError,
+    file: str,
+    base: tuple[PathElem, ...],
+    model: type[BaseModel],
+    ledger: Ledger | None = None,
+    data: Any = None,
+) -> list[Problem]:
     """One Problem per pydantic error, in the catalogue's codes and Chinese."""
     problems = []
     for err in clean_errors(exc.errors(include_url=False)):
@@ -189,8 +248,16 @@ def problems_from_validation(exc: ValidationError, file: str, base: tuple[PathEl
         elif kind in ("E102",):
             problems.append(Problem("E102", f"「{loc[-1]}」为空", file, f"填写 {loc[-1]}", path=path))
         elif len(kind) == 4 and kind[0] in "EW" and kind[1:].isdigit():
-            problems.append(Problem(kind, f"「{_label(loc)}」：{ctx.get('message', err['msg'])}", file,
-                                    ctx.get("hint", ""), path=path, at=at))
+            problems.append(
+                Problem(
+                    kind,
+                    f"「{_label(loc)}」：{ctx.get('message', err['msg'])}",
+                    file,
+                    ctx.get("hint", ""),
+                    path=path,
+                    at=at,
+                )
+            )
         elif kind in _TYPE_MESSAGES:
             message, hint = _TYPE_MESSAGES[kind]
             problems.append(Problem("E103", f"「{_label(loc)}」{message}", file, hint, path=path))
@@ -204,8 +271,14 @@ def _label(loc: tuple[Any, ...]) -> str:
     return names[-1] if names else "项目"
 
 
-def _validate(model: type[BaseModel], data: Any, file: str, base: tuple[PathElem, ...],
-              ledger: Ledger | None, exact: Callable[[], Any] | None) -> tuple[Any, list[Problem]]:
+def _validate(
+    model: type[BaseModel],
+    data: Any,
+    file: str,
+    base: tuple[PathElem, ...],
+    ledger: Ledger | None,
+    exact: Callable[[], Any] | None,
+) -> tuple[Any, list[Problem]]:
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -215,6 +288,7 @@ def _validate(model: type[BaseModel], data: Any, file: str, base: tuple[PathElem
 
 
 # --- the repository -------------------------------------------------------------------------
+
 
 class _Loader:
     def __init__(self, root: Path, progress: Callable[[int, int], None] | None) -> None:
@@ -278,13 +352,26 @@ class _Loader:
             self.problems.append(_link_problem(path, file))
             return None, file
         if path.exists() and not path.is_file():
-            self.problems.append(Problem("E201", f"{CONFIG_FILE} 是{_kind_name(path)}，不是普通文件，未读取", file,
-                                         "把它换成普通的 YAML 文件", at="file"))
+            self.problems.append(
+                Problem(
+                    "E201",
+                    f"{CONFIG_FILE} 是{_kind_name(path)}，不是普通文件，未读取",
+                    file,
+                    "把它换成普通的 YAML 文件",
+                    at="file",
+                )
+            )
             return None, file
         if not path.is_file():
-            self.problems.append(Problem("E201", f"台账目录 {display_path(self.root)} 中没有 {CONFIG_FILE}", file,
-                                         "在台账目录下新建 xiangmu.yaml，写明 名称、年度 和 地区（见 examples/minimal）",
-                                         at="file"))
+            self.problems.append(
+                Problem(
+                    "E201",
+                    f"台账目录 {display_path(self.root)} 中没有 {CONFIG_FILE}",
+                    file,
+                    "在台账目录下新建 xiangmu.yaml，写明 名称、年度 和 地区（见 examples/minimal）",
+                    at="file",
+                )
+            )
             return None, file
         data, text, problems, usable = self.parse(path, file)
         self.problems.extend(problems)
@@ -300,8 +387,10 @@ class _Loader:
         known = config.region_names if config else []
         order = {name: i for i, name in enumerate(known)}
         todo: list[tuple[Path, str, Ledger]] = []
-        entries = sorted((p for p in self.root.iterdir() if not p.name.startswith(".")),
-                         key=lambda p: (order.get(p.name, len(order)), p.name))
+        entries = sorted(
+            (p for p in self.root.iterdir() if not p.name.startswith(".")),
+            key=lambda p: (order.get(p.name, len(order)), p.name),
+        )
         ledger_names = [lg.filename for lg in LEDGERS]
         max_files = limits.current().max_files
         if len(entries) > max_files:
@@ -315,16 +404,32 @@ class _Loader:
                 self.problems.append(_link_problem(entry, self.file_name(entry)))
                 continue
             if not entry.is_dir():
-                self.problems.append(Problem(
-                    "E203", f"台账目录中有无法识别的文件「{entry.name}」", self.file_name(entry),
-                    "台账文件放在地区文件夹里（例如 船营区/在建.yaml）；其他文件请移出台账目录", at="file"))
+                self.problems.append(
+                    Problem(
+                        "E203",
+                        f"台账目录中有无法识别的文件「{entry.name}」",
+                        self.file_name(entry),
+                        "台账文件放在地区文件夹里（例如 船营区/在建.yaml）；其他文件请移出台账目录",
+                        at="file",
+                    )
+                )
                 continue
             if config is not None and entry.name not in order:
                 close = _suggest(entry.name, known)
-                hint = (f"是否应为「{close}」？文件夹名须与 xiangmu.yaml 地区 中的名称完全一致" if close
-                        else "在 xiangmu.yaml 的 地区 中登记该地区，或改正文件夹名")
-                self.problems.append(Problem("E202", f"地区文件夹「{entry.name}」未在 xiangmu.yaml 地区 中登记",
-                                             self.file_name(entry), hint, at="file"))
+                hint = (
+                    f"是否应为「{close}」？文件夹名须与 xiangmu.yaml 地区 中的名称完全一致"
+                    if close
+                    else "在 xiangmu.yaml 的 地区 中登记该地区，或改正文件夹名"
+                )
+                self.problems.append(
+                    Problem(
+                        "E202",
+                        f"地区文件夹「{entry.name}」未在 xiangmu.yaml 地区 中登记",
+                        self.file_name(entry),
+                        hint,
+                        at="file",
+                    )
+                )
             children = sorted(entry.iterdir(), key=lambda p: (_ledger_rank(p.name), p.name))
             seen += len(children)
             if seen > max_files:
@@ -338,17 +443,30 @@ class _Loader:
                     continue
                 ledger = next((lg for lg in LEDGERS if lg.filename == child.name), None)
                 if ledger is not None and not child.is_file():
-                    self.problems.append(Problem(
-                        "E203", f"「{entry.name}/{child.name}」是{_kind_name(child)}，不是普通文件，未读取",
-                        self.file_name(child), "台账文件必须是普通的 YAML 文件；删除它，放入真正的台账文件", at="file"))
+                    self.problems.append(
+                        Problem(
+                            "E203",
+                            f"「{entry.name}/{child.name}」是{_kind_name(child)}，不是普通文件，未读取",
+                            self.file_name(child),
+                            "台账文件必须是普通的 YAML 文件；删除它，放入真正的台账文件",
+                            at="file",
+                        )
+                    )
                     continue
                 if ledger is None or not child.is_file():
                     stem = child.name.rsplit(".", 1)[0]
                     same_stem = next((n for n in ledger_names if n.rsplit(".", 1)[0] == stem), None)
                     close = same_stem or _suggest(child.name, ledger_names)
                     hint = (f"是否应为「{close}」？" if close else "") + "台账文件只能是 " + "、".join(ledger_names)
-                    self.problems.append(Problem("E203", f"无法识别的台账文件「{entry.name}/{child.name}」",
-                                                 self.file_name(child), hint, at="file"))
+                    self.problems.append(
+                        Problem(
+                            "E203",
+                            f"无法识别的台账文件「{entry.name}/{child.name}」",
+                            self.file_name(child),
+                            hint,
+                            at="file",
+                        )
+                    )
                     continue
                 self.file_name(child)
                 todo.append((child, entry.name, ledger))
@@ -359,13 +477,20 @@ class _Loader:
         """Nothing is read from a repository with more entries than the limit (a wrong folder?)."""
         self.seen.append(f"too-many {max_files}")
         self.problems[:] = [p for p in self.problems if p.file == self.file_name(self.root / CONFIG_FILE)]
-        self.problems.append(Problem(
-            "E009", f"台账目录中的文件和文件夹超过 {max_files} 个，未读取任何台账", self.file_name(self.root),
-            "检查 --ledgers 是否指向了台账目录；确有这么多文件时用 xm validate --max-files 调高", at="file"))
+        self.problems.append(
+            Problem(
+                "E009",
+                f"台账目录中的文件和文件夹超过 {max_files} 个，未读取任何台账",
+                self.file_name(self.root),
+                "检查 --ledgers 是否指向了台账目录；确有这么多文件时用 xm validate --max-files 调高",
+                at="file",
+            )
+        )
         return []
 
-    def load_ledger(self, path: Path, region: str, ledger: Ledger,
-                    parsed: tuple[Any, str | None, list[Problem], bool]) -> None:
+    def load_ledger(
+        self, path: Path, region: str, ledger: Ledger, parsed: tuple[Any, str | None, list[Problem], bool]
+    ) -> None:
         file = self.file_name(path)
         data, text, problems, usable = parsed
         if not usable:
@@ -380,17 +505,35 @@ class _Loader:
             if key in data and data[key] != expected:
                 code = "E204" if key == "地区" else "E205"
                 where = "所在文件夹" if key == "地区" else "文件名"
-                problems.append(Problem(code, f"{key}「{data[key]}」与{where}「{expected}」不一致", file,
-                                        f"改为 {key}: {expected}，或把文件移到正确的位置", path=(key,)))
+                problems.append(
+                    Problem(
+                        code,
+                        f"{key}「{data[key]}」与{where}「{expected}」不一致",
+                        file,
+                        f"改为 {key}: {expected}，或把文件移到正确的位置",
+                        path=(key,),
+                    )
+                )
         if "项目" not in data:
-            problems.append(Problem("E102", "缺少必填项「项目」", file, "添加 项目: 并在下面列出项目（没有项目时写 项目: []）",
-                                    path=(), at="item"))
+            problems.append(
+                Problem(
+                    "E102",
+                    "缺少必填项「项目」",
+                    file,
+                    "添加 项目: 并在下面列出项目（没有项目时写 项目: []）",
+                    path=(),
+                    at="item",
+                )
+            )
         items = data.get("项目")
         if items is None:
             items = []
         if not isinstance(items, list):
-            problems.append(Problem("E103", "「项目」应为列表（每个项目以“- ”开头）", file, "在每个项目的第一行前加“- ”",
-                                    path=("项目",)))
+            problems.append(
+                Problem(
+                    "E103", "「项目」应为列表（每个项目以“- ”开头）", file, "在每个项目的第一行前加“- ”", path=("项目",)
+                )
+            )
             items = []
         model = PROJECT_MODELS[ledger]
         index: PositionIndex | None = None
@@ -405,16 +548,24 @@ class _Loader:
         for i, item in enumerate(items):
             if len(problems) >= cap:
                 del problems[cap:]
-                problems.append(_too_many_problems(file, cap, f"，其余 {len(items) - i} 个项目未检查",
-                                                   path=("项目", i)))
+                problems.append(
+                    _too_many_problems(file, cap, f"，其余 {len(items) - i} 个项目未检查", path=("项目", i))
+                )
                 break
             if isinstance(item, dict):
                 code = item.get("编号")
                 if isinstance(code, str):
                     self.ids.append((code, file, i))
             elif item is not None:
-                problems.append(Problem("E103", "项目应为映射（编号: …、名称: … 等）", file,
-                                        "检查缩进：项目的各个键要对齐", path=("项目", i)))
+                problems.append(
+                    Problem(
+                        "E103",
+                        "项目应为映射（编号: …、名称: … 等）",
+                        file,
+                        "检查缩进：项目的各个键要对齐",
+                        path=("项目", i),
+                    )
+                )
                 continue
             project, found = _validate(model, item, file, ("项目", i), ledger, exact)
             if project is not None:
@@ -455,7 +606,7 @@ class _Loader:
             if problem.code == "E108" and problem.path and problem.path[-1] == "编号":
                 source = index.scalar_source(problem.path)
                 if source is not None and "数字" in problem.message:
-                    problem.hint = f"给编号加引号：编号: \"{source}\""
+                    problem.hint = f'给编号加引号：编号: "{source}"'
 
 
 #: Stand-ins for identity fields that failed validation, so the other checks can still run on
@@ -523,8 +674,9 @@ def fingerprint(root: Path) -> str | None:
 PARALLEL_MIN_BYTES = 512 * 2**10
 
 
-def check(root: Path, progress: Callable[[int, int], None] | None = None, jobs: int = 0,
-          min_bytes: int | None = None) -> Validation:
+def check(
+    root: Path, progress: Callable[[int, int], None] | None = None, jobs: int = 0, min_bytes: int | None = None
+) -> Validation:
     """The problems of the repository at ``root``, exactly those of :func:`load`.
 
     The ledger files are independent until the repository checks, so on a machine with more
@@ -557,9 +709,14 @@ def _load(root: Path, progress: Callable[[int, int], None] | None, locate: bool 
     return _load_files(loader, config, config_file, loader.walk(config), locate=locate)
 
 
-def _load_files(loader: _Loader, config: Config | None, config_file: str,
-                todo: list[tuple[Path, str, Ledger]], checks: list[Check] | None = None,
-                locate: bool = True) -> Repository:
+def _load_files(
+    loader: _Loader,
+    config: Config | None,
+    config_file: str,
+    todo: list[tuple[Path, str, Ledger]],
+    checks: list[Check] | None = None,
+    locate: bool = True,
+) -> Repository:
     """Load ``todo`` and run ``checks`` (default: all of them) on it, every problem located
     (unless ``locate`` is False)."""
     from xiangmu_cli.reading.checks import CHECKS, run_checks
@@ -568,10 +725,18 @@ def _load_files(loader: _Loader, config: Config | None, config_file: str,
         loader.load_ledger(path, region, ledger, loader.parse(path, display_path(path)))
         if loader.progress is not None:
             loader.progress(done, len(todo))
-    repo = Repository(root=loader.root, config=config, config_file=config_file, files=loader.files,
-                      records=loader.records, problems=loader.problems, ids=loader.ids,
-                      partial=loader.partial, files_read=len(todo) + (config_file in loader.sources),
-                      items_read=loader.items)
+    repo = Repository(
+        root=loader.root,
+        config=config,
+        config_file=config_file,
+        files=loader.files,
+        records=loader.records,
+        problems=loader.problems,
+        ids=loader.ids,
+        partial=loader.partial,
+        files_read=len(todo) + (config_file in loader.sources),
+        items_read=loader.items,
+    )
     repo.problems.extend(run_checks(repo, CHECKS if checks is None else checks))
     if locate:
         loader.locate()
@@ -616,8 +781,14 @@ def _init_worker(root: Path, config: Config | None, config_file: str, todo: list
     _WORKER = (root, config, config_file, todo)
 
 
-def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
-                    todo: list[tuple[Path, str, Ledger]], sizes: list[int], jobs: int) -> Validation:
+def _check_parallel(
+    loader: _Loader,
+    config: Config | None,
+    config_file: str,
+    todo: list[tuple[Path, str, Ledger]],
+    sizes: list[int],
+    jobs: int,
+) -> Validation:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -627,8 +798,12 @@ def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
     order = sorted(range(len(todo)), key=lambda i: -sizes[i])
     found: list[_FileResult | None] = [None] * len(todo)
     # Forked workers receive their state through the initializer's arguments (inherited, not pickled).
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
-                             initargs=(loader.root, config, config_file, todo)) as pool:
+    with ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_worker,
+        initargs=(loader.root, config, config_file, todo),
+    ) as pool:
         futures = {pool.submit(_check_file, i): i for i in order}
         for done, future in enumerate(as_completed(futures), 1):
             found[futures[future]] = future.result()
@@ -643,8 +818,15 @@ def _check_parallel(loader: _Loader, config: Config | None, config_file: str,
         for file, digest in result[3].items():
             loader.note_digest(file, digest)
         loader.torn |= result[4]
-    repo = Repository(root=loader.root, config=config, config_file=config_file, files=[], records=[],
-                      problems=loader.problems, ids=ids)
+    repo = Repository(
+        root=loader.root,
+        config=config,
+        config_file=config_file,
+        files=[],
+        records=[],
+        problems=loader.problems,
+        ids=ids,
+    )
     loader.problems.extend(run_checks(repo, REPOSITORY_CHECKS))
     loader.locate()
     problems += loader.problems
@@ -672,9 +854,15 @@ def _is_link(path: Path) -> bool:
 
 
 def _too_many_problems(file: str, shown: int, rest: str, path: tuple[PathElem, ...] = ()) -> Problem:
-    return Problem("E010", f"问题过多：已列出 {shown} 个{rest}", file,
-                   "先改正上面列出的问题（常见原因：缩进错误、整段粘贴错位），再运行 xm validate",
-                   path=path, at="item", **({} if path else {"line": 1, "col": 1}))
+    return Problem(
+        "E010",
+        f"问题过多：已列出 {shown} 个{rest}",
+        file,
+        "先改正上面列出的问题（常见原因：缩进错误、整段粘贴错位），再运行 xm validate",
+        path=path,
+        at="item",
+        **({} if path else {"line": 1, "col": 1}),
+    )
 
 
 def cap_problems(problems: list[Problem], order: Callable[[Problem], Any]) -> list[Problem]:
@@ -697,14 +885,14 @@ def cap_problems(problems: list[Problem], order: Callable[[Problem], Any]) -> li
         if len(found) > lim.max_problems_per_file:
             found.sort(key=lambda p: not p.is_error)  # stable: in order within errors and warnings
             more = len(found) - lim.max_problems_per_file
-            kept += sorted(found[:lim.max_problems_per_file] + stopped, key=order)
+            kept += sorted(found[: lim.max_problems_per_file] + stopped, key=order)
             kept.append(_too_many_problems(file, lim.max_problems_per_file, f"，另有 {more} 个未列出"))
         else:
             kept += sorted(found + stopped, key=order)
     if len(kept) > lim.max_problems:
         more = len(kept) - lim.max_problems
         rank = {id(p): n for n, p in enumerate(kept)}
-        kept = sorted(sorted(kept, key=lambda p: not p.is_error)[:lim.max_problems], key=lambda p: rank[id(p)])
+        kept = sorted(sorted(kept, key=lambda p: not p.is_error)[: lim.max_problems], key=lambda p: rank[id(p)])
         kept.append(_too_many_problems(kept[-1].file, lim.max_problems, f"（全部文件），另有 {more} 个未列出"))
     return kept
 
@@ -718,8 +906,9 @@ def _kind_name(path: Path) -> str:
 
 def _link_problem(path: Path, file: str) -> Problem:
     # A link could point anywhere (/etc/passwd, a device): never follow one from a ledger repository.
-    return Problem("E203", f"「{path.name}」是符号链接，台账目录中不允许", file,
-                   "把真正的文件放在这里，删除链接", at="file")
+    return Problem(
+        "E203", f"「{path.name}」是符号链接，台账目录中不允许", file, "把真正的文件放在这里，删除链接", at="file"
+    )
 
 
 def _ledger_rank(name: str) -> int:
@@ -730,5 +919,15 @@ def _problem_order(files: list[str]) -> Callable[[Problem], tuple[Any, ...]]:
     """Files in the order they were walked (xiangmu.yaml, then regions as listed), then position."""
     rank = {name: n for n, name in enumerate(files)}
     # Everything shown breaks ties, so the order never depends on which check or process found what.
-    return lambda p: (rank.get(p.file, len(rank)), p.file, p.line or 0, p.col or 0, p.code, p.message,
-                      p.hint, repr(p.path), p.at, p.project or "")
+    return lambda p: (
+        rank.get(p.file, len(rank)),
+        p.file,
+        p.line or 0,
+        p.col or 0,
+        p.code,
+        p.message,
+        p.hint,
+        repr(p.path),
+        p.at,
+        p.project or "",
+    )

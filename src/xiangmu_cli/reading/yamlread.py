@@ -51,10 +51,13 @@ def _line_col_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
 def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """UTF-8 text of a file (a BOM is dropped; CRLF is fine), or an E005 problem saying why not."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem("E005", "文件是 UTF-16 编码，台账须为 UTF-8", file,
-                              "用编辑器“另存为”并选择 UTF-8 编码", line=1, col=1)]
+        return None, [
+            Problem(
+                "E005", "文件是 UTF-16 编码，台账须为 UTF-8", file, "用编辑器“另存为”并选择 UTF-8 编码", line=1, col=1
+            )
+        ]
     if raw.startswith(_BOM_UTF8):
-        raw = raw[len(_BOM_UTF8):]
+        raw = raw[len(_BOM_UTF8) :]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -65,14 +68,30 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
             guess = "，看起来是 GBK/GB18030 编码（旧版编辑器或 Excel 常存成这种编码）"
         except UnicodeDecodeError:
             pass
-        return None, [Problem("E005", f"文件不是 UTF-8 编码{guess}", file,
-                              "用编辑器“另存为”并选择 UTF-8 编码；不要从 Word 直接粘贴", line=line, col=col)]
+        return None, [
+            Problem(
+                "E005",
+                f"文件不是 UTF-8 编码{guess}",
+                file,
+                "用编辑器“另存为”并选择 UTF-8 编码；不要从 Word 直接粘贴",
+                line=line,
+                col=col,
+            )
+        ]
     nul = text.find("\x00")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
         col = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        return None, [Problem("E005", "文件含有 NUL 字节，不是文本文件", file,
-                              "台账须为 UTF-8 文本；检查是否误存成了二进制文件或 UTF-16", line=line, col=col)]
+        return None, [
+            Problem(
+                "E005",
+                "文件含有 NUL 字节，不是文本文件",
+                file,
+                "台账须为 UTF-8 文本；检查是否误存成了二进制文件或 UTF-16",
+                line=line,
+                col=col,
+            )
+        ]
     return text, []
 
 
@@ -89,7 +108,11 @@ def _fast_load(text: str) -> Any:
 
 _SYNTAX_TRANSLATIONS = [
     ("quoted scalar", "引号没有闭合", "检查引号是否成对"),
-    ("found '<document end>'", "这里有一个文档结束标记「...」", "删除这一行「...」：台账文件只有一个文档，不需要结束标记"),
+    (
+        "found '<document end>'",
+        "这里有一个文档结束标记「...」",
+        "删除这一行「...」：台账文件只有一个文档，不需要结束标记",
+    ),
     ("tabs disallowed", "缩进里用了制表符（Tab）", "YAML 只能用空格缩进，把 Tab 换成空格"),
     ("found a tab", "用了制表符（Tab）", "YAML 只能用空格缩进，把 Tab 换成空格"),
     ("unclosed bracket", "括号没有闭合", "检查 [ ] 或 { } 是否成对"),
@@ -129,8 +152,14 @@ def _non_printable(text: str, file: str) -> Problem | None:
     offset = match.start()
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Problem("E001", f"YAML 语法错误：含有不可见的控制字符 U+{ord(match.group()):04X}", file,
-                   "从 Word、Excel 或网页粘贴时常带入这种字符；删除它（可在该位置重新输入）", line=line, col=col)
+    return Problem(
+        "E001",
+        f"YAML 语法错误：含有不可见的控制字符 U+{ord(match.group()):04X}",
+        file,
+        "从 Word、Excel 或网页粘贴时常带入这种字符；删除它（可在该位置重新输入）",
+        line=line,
+        col=col,
+    )
 
 
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
@@ -160,8 +189,11 @@ def _nesting_problem(text: str, file: str) -> Problem | None:
     # The brackets alone, as bytes (UTF-8 never uses ASCII bytes inside a multi-byte character):
     # one C-speed pass instead of a regex that restarts at every bracket (0.3 s at 20k projects).
     brackets = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
-    if (re.match(indent, text) is None and re.search("\n" + indent, text) is None
-            and re.search(rb"[\[{]{%d}" % flow, brackets) is None):
+    if (
+        re.match(indent, text) is None
+        and re.search("\n" + indent, text) is None
+        and re.search(rb"[\[{]{%d}" % flow, brackets) is None
+    ):
         return None
     from ruamel.yaml import YAML
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
@@ -174,10 +206,15 @@ def _nesting_problem(text: str, file: str) -> Problem | None:
                     depth += 1
                     if depth > limit:
                         mark = event.start_mark
-                        return Problem("E001", f"YAML 语法错误：列表和映射嵌套超过 {limit} 层", file,
-                                       "台账只有几层（项目 → 问题 → 内容）；检查括号、缩进和行首的“- ”"
-                                       "（确需更深时用 xm validate --max-depth 调高）",
-                                       line=mark.line + 1, col=mark.column + 1)
+                        return Problem(
+                            "E001",
+                            f"YAML 语法错误：列表和映射嵌套超过 {limit} 层",
+                            file,
+                            "台账只有几层（项目 → 问题 → 内容）；检查括号、缩进和行首的“- ”"
+                            "（确需更深时用 xm validate --max-depth 调高）",
+                            line=mark.line + 1,
+                            col=mark.column + 1,
+                        )
                 elif isinstance(event, CollectionEndEvent):
                     depth -= 1
             return None
@@ -299,8 +336,14 @@ def _multi_document_problem(text: str, file: str) -> Problem:
         if content.startswith(("---", "...")) and number > 1:
             line = number
             break
-    return Problem("E006", "文件中有多个 YAML 文档（--- 分隔）", file,
-                   "一个台账文件只写一个文档：删除多余的 ---，把项目合并到同一个 项目 列表里", line=line, col=1)
+    return Problem(
+        "E006",
+        "文件中有多个 YAML 文档（--- 分隔）",
+        file,
+        "一个台账文件只写一个文档：删除多余的 ---，把项目合并到同一个 项目 列表里",
+        line=line,
+        col=1,
+    )
 
 
 _CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")}
@@ -317,21 +360,43 @@ def _scan_constructs(text: str, file: str) -> tuple[list[Problem], list[Problem]
         for event in _events(text):
             mark = event.start_mark
             if isinstance(event, AliasEvent):
-                problems.append(Problem("E003", f"不允许使用别名「*{event.anchor}」", file,
-                                        "把被引用的内容直接写出来；台账中每个项目都要完整写出",
-                                        line=mark.line + 1, col=mark.column + 1))
+                problems.append(
+                    Problem(
+                        "E003",
+                        f"不允许使用别名「*{event.anchor}」",
+                        file,
+                        "把被引用的内容直接写出来；台账中每个项目都要完整写出",
+                        line=mark.line + 1,
+                        col=mark.column + 1,
+                    )
+                )
                 continue
             anchor = getattr(event, "anchor", None)
             if anchor:
-                problems.append(Problem("E003", f"不允许使用锚点「&{anchor}」", file,
-                                        "删除锚点，把内容直接写出来", line=mark.line + 1, col=mark.column + 1))
+                problems.append(
+                    Problem(
+                        "E003",
+                        f"不允许使用锚点「&{anchor}」",
+                        file,
+                        "删除锚点，把内容直接写出来",
+                        line=mark.line + 1,
+                        col=mark.column + 1,
+                    )
+                )
             tag = getattr(event, "tag", None)
             if tag is not None:
                 tag = str(getattr(tag, "value", tag))
                 if tag not in _CORE_TAGS:
-                    problems.append(Problem("E004", f"不允许使用 YAML 标签「{tag}」", file,
-                                            "删除标签；台账只含文字、数字、日期、列表和映射",
-                                            line=mark.line + 1, col=mark.column + 1))
+                    problems.append(
+                        Problem(
+                            "E004",
+                            f"不允许使用 YAML 标签「{tag}」",
+                            file,
+                            "删除标签；台账只含文字、数字、日期、列表和映射",
+                            line=mark.line + 1,
+                            col=mark.column + 1,
+                        )
+                    )
     except YAMLError as exc:
         return problems, _locate_syntax_error(text, file, str(exc))
     return problems, None
@@ -366,10 +431,16 @@ def _duplicates(text: str, file: str) -> list[Problem]:
                 ident = _scalar_key(key)
                 if ident in first:
                     prev = first[ident].start_mark
-                    problems.append(Problem(
-                        "E002", f"键「{key.value}」在同一处重复出现（第一次在第 {prev.line + 1} 行）", file,
-                        "删除或合并重复的键；若是两个项目，请在第二个前面加“- ”另起一项",
-                        line=key.start_mark.line + 1, col=key.start_mark.column + 1))
+                    problems.append(
+                        Problem(
+                            "E002",
+                            f"键「{key.value}」在同一处重复出现（第一次在第 {prev.line + 1} 行）",
+                            file,
+                            "删除或合并重复的键；若是两个项目，请在第二个前面加“- ”另起一项",
+                            line=key.start_mark.line + 1,
+                            col=key.start_mark.column + 1,
+                        )
+                    )
                 else:
                     first[ident] = key
                 stack.append(value)

@@ -108,20 +108,44 @@ from pathlib import Path
 from typing import Any
 
 from xiangmu_cli.base import limits
-from xiangmu_cli.base.fileio import UNCHECKED, LockError, ledger_lock, read_regular, unchanged, write_atomic
-from xiangmu_cli.reading.records import Record, Repository
-from xiangmu_cli.base.fileio import display_path
-from xiangmu_cli.reading.loading import load
+from xiangmu_cli.base.fileio import (
+    UNCHECKED,
+    LockError,
+    display_path,
+    ledger_lock,
+    read_regular,
+    unchanged,
+    write_atomic,
+)
 from xiangmu_cli.ledger.model import PROJECT_MODELS, Issue, Project
 from xiangmu_cli.ledger.problems import Problem, suggest
 from xiangmu_cli.ledger.units import UnitError, format_amount, parse_amount, parse_date, parse_month
 from xiangmu_cli.ledger.units import month_key as units_month_key
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
+from xiangmu_cli.reading.loading import load
+from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = [
-    "EditPlan", "EditError", "apply", "diff", "start", "enter_stats", "land", "finish", "invest", "visit",
-    "add_problem", "solve_problem", "parse_day", "check_amount", "month_key", "DEFAULT_REASON",
-    "yaml_value", "flow_mapping", "project_lines", "add_projects",
+    "EditPlan",
+    "EditError",
+    "apply",
+    "diff",
+    "start",
+    "enter_stats",
+    "land",
+    "finish",
+    "invest",
+    "visit",
+    "add_problem",
+    "solve_problem",
+    "parse_day",
+    "check_amount",
+    "month_key",
+    "DEFAULT_REASON",
+    "yaml_value",
+    "flow_mapping",
+    "project_lines",
+    "add_projects",
 ]
 
 #: 未入统原因 written by :func:`start` when none is given.
@@ -158,6 +182,7 @@ class EditError(Exception):
 
 
 # --- arguments ---------------------------------------------------------------------------------
+
 
 def parse_day(value: date | str, option: str = "--date") -> date:
     """A date argument, or an EditError with exit code 2."""
@@ -212,9 +237,16 @@ def _reads_as(snippet: str) -> Any:
 def _scalar(value: str, flow: bool, text: bool) -> str:
     """``value`` as a YAML scalar: plain when it reads back as itself (or, for dates and amounts,
     when it reads back at all), else double-quoted."""
-    plain = (bool(value) and value == value.strip() and not any(c in value for c in "\r\n\t")
-             and value[0] not in _INDICATORS and ": " not in value and " #" not in value
-             and not value.endswith(":") and not (flow and any(c in value for c in ",[]{}")))
+    plain = (
+        bool(value)
+        and value == value.strip()
+        and not any(c in value for c in "\r\n\t")
+        and value[0] not in _INDICATORS
+        and ": " not in value
+        and " #" not in value
+        and not value.endswith(":")
+        and not (flow and any(c in value for c in ",[]{}"))
+    )
     if plain:
         got = _reads_as(("{k: %s}" if flow else "k: %s") % value)
         if isinstance(got, dict) and "k" in got and (got["k"] == value if text else got["k"] is not None):
@@ -274,7 +306,7 @@ class _Doc:
         return len(self.text) if j < 0 else j + 1
 
     def line(self, start: int) -> str:
-        return self.text[start:self.eol(start)].rstrip("\r\n")
+        return self.text[start : self.eol(start)].rstrip("\r\n")
 
     def col(self, i: int) -> int:
         return i - self.bol(i)
@@ -303,7 +335,7 @@ class _Doc:
         i = key.end_mark.index
         while i < len(self.text) and self.text[i] in " \t":
             i += 1
-        if self.text[i:i + 1] != ":":
+        if self.text[i : i + 1] != ":":
             raise EditError(f"无法在文件中定位键「{key.value}」的冒号；请手工修改")
         return i
 
@@ -325,7 +357,7 @@ class _Doc:
         return self.colon(key) + 1 if self.is_empty(value) else self.end(value)
 
     def source(self, key: Any, value: Any) -> str:
-        return "" if self.is_empty(value) else self.text[value.start_mark.index:self.end(value)]
+        return "" if self.is_empty(value) else self.text[value.start_mark.index : self.end(value)]
 
     def trailing(self, end: int, deeper: int) -> int:
         """The start of the line after ``end``'s line and the comment lines indented more than
@@ -340,9 +372,11 @@ class _Doc:
         i = item.start_mark.index - 1
         while i >= 0 and self.text[i] in " \t\r\n":
             i -= 1
-        if i < 0 or self.text[i] != "-" or self.text[self.bol(i):i].strip():
-            raise EditError(f"第 {item.start_mark.line + 1} 行的列表项写法特殊（“- ”与内容之间有注释或不在行首），"
-                            "无法自动修改；请手工修改")
+        if i < 0 or self.text[i] != "-" or self.text[self.bol(i) : i].strip():
+            raise EditError(
+                f"第 {item.start_mark.line + 1} 行的列表项写法特殊（“- ”与内容之间有注释或不在行首），"
+                "无法自动修改；请手工修改"
+            )
         return i
 
     def key_col(self, mapping: Any) -> int:
@@ -386,8 +420,17 @@ class _Doc:
         earlier = [i for i, r in present if r < mine]
         return ("after", earlier[-1]) if earlier else None
 
-    def set_scalar(self, mapping: Any, key: str, value: str, order: list[str], *, text: bool = False,
-                   skip: set[str] = frozenset(), comments: list[str] | tuple[str, ...] = ()) -> str | None:
+    def set_scalar(
+        self,
+        mapping: Any,
+        key: str,
+        value: str,
+        order: list[str],
+        *,
+        text: bool = False,
+        skip: set[str] = frozenset(),
+        comments: list[str] | tuple[str, ...] = (),
+    ) -> str | None:
         """Set ``key`` to ``value``; returns the value's old source text (None: key was absent).
 
         ``comments`` (text from ``#`` on) go on their own lines above the key (and above the
@@ -418,8 +461,15 @@ class _Doc:
                 self.insert_lines(at, lines)
         return old
 
-    def insert_pair(self, mapping: Any, key: str, value: str | list[str], order: list[str],
-                    skip: set[str] = frozenset(), comments: list[str] | tuple[str, ...] = ()) -> None:
+    def insert_pair(
+        self,
+        mapping: Any,
+        key: str,
+        value: str | list[str],
+        order: list[str],
+        skip: set[str] = frozenset(),
+        comments: list[str] | tuple[str, ...] = (),
+    ) -> None:
         """A new ``key: value`` (or ``key:`` and the lines of ``value``, indented under it), with
         ``comments`` on their own lines directly above it."""
         place = self.place(mapping, key, order, set(skip))
@@ -482,7 +532,7 @@ class _Doc:
             else:
                 self.replace(k.start_mark.index, self.value_end(k, v), "")
             return []
-        if i == 0 or self.text[self.bol(k.start_mark.index):k.start_mark.index].strip():
+        if i == 0 or self.text[self.bol(k.start_mark.index) : k.start_mark.index].strip():
             raise EditError(f"「{key}」与“- ”在同一行，无法删除；请手工修改")
         start, stop = self.entry_start(mapping, i), self.field_end(mapping, k, v)
         self.replace(start, stop, "")
@@ -514,9 +564,8 @@ class _Doc:
             ids = ranked(list(range(len(pairs))))
             if ids == sorted(ids) or self.text.find("\n", mapping.start_mark.index, mapping.end_mark.index) >= 0:
                 return
-            parts = [self.text[k.start_mark.index:self.value_end(k, v)] for k, v in pairs]
-            self.replace(mapping.start_mark.index, mapping.end_mark.index,
-                         "{" + ", ".join(parts[n] for n in ids) + "}")
+            parts = [self.text[k.start_mark.index : self.value_end(k, v)] for k, v in pairs]
+            self.replace(mapping.start_mark.index, mapping.end_mark.index, "{" + ", ".join(parts[n] for n in ids) + "}")
             return
         ids = ranked(list(range(1, len(pairs))))
         if ids == sorted(ids):
@@ -534,24 +583,25 @@ class _Doc:
     def _comments(self, start: int, stop: int, node: Any) -> list[str]:
         """The comments in the lines [start, stop) (outside ``node``'s quoted scalars), each as
         the text from its ``#`` on."""
-        spans = [(n.start_mark.index, n.end_mark.index) for n in _walk(node, self)
-                 if isinstance(n, self.Scalar) and n.style]
+        spans = [
+            (n.start_mark.index, n.end_mark.index) for n in _walk(node, self) if isinstance(n, self.Scalar) and n.style
+        ]
         out = []
         pos = start
         while pos < stop:
             end = self.eol(pos)
             content = self.text[pos:end].rstrip("\r\n")
             for j, ch in enumerate(content):
-                if ch == "#" and (j == 0 or content[j - 1] in " \t") \
-                        and not any(a <= pos + j < b for a, b in spans):
+                if ch == "#" and (j == 0 or content[j - 1] in " \t") and not any(a <= pos + j < b for a, b in spans):
                     out.append(content[j:].rstrip(" \t"))
                     break
             pos = end
         return out
 
     # list edits
-    def append_item(self, mapping: Any, key: str, order: list[str], item: str | list[tuple[str, str, bool]],
-                    prefer_block: bool) -> None:
+    def append_item(
+        self, mapping: Any, key: str, order: list[str], item: str | list[tuple[str, str, bool]], prefer_block: bool
+    ) -> None:
         """Append ``item`` (a date, or the (key, value, is_text) pairs of a mapping) to the list ``key``."""
         found = self.get(mapping, key)
 
@@ -612,6 +662,7 @@ def _walk(node: Any, doc: _Doc) -> Iterator[Any]:
 
 
 # --- the project list: cut a project's block, append one --------------------------------------
+
 
 def _project_list(doc: _Doc) -> tuple[Any, Any]:
     found = doc.get(doc.root, "项目") if isinstance(doc.root, doc.Mapping) else None
@@ -702,7 +753,7 @@ def _reindent(block: str, delta: int) -> str:
             out.append(" " * delta + line)
         else:
             spaces = len(line) - len(line.lstrip(" "))
-            out.append(line[min(spaces, -delta):])
+            out.append(line[min(spaces, -delta) :])
     return "".join(out)
 
 
@@ -738,8 +789,12 @@ def _append(doc: _Doc, cut: _Cut) -> str:
 
 
 def _new_file(region: str, ledger: Ledger, cut: _Cut, nl: str) -> str:
-    header = [f"# yaml-language-server: $schema=../../schemas/{ledger.value}.schema.json",
-              f"地区: {_scalar(region, False, True)}", f"台账: {ledger.value}", "项目:"]
+    header = [
+        f"# yaml-language-server: $schema=../../schemas/{ledger.value}.schema.json",
+        f"地区: {_scalar(region, False, True)}",
+        f"台账: {ledger.value}",
+        "项目:",
+    ]
     block = cut.block.replace("\r\n", "\n").replace("\n", nl)
     return "".join(line + nl for line in header) + _reindent(block, 2 - cut.dash_col)
 
@@ -774,8 +829,10 @@ def _find(repo: Repository, code: str, command: str, ledgers: tuple[Ledger, ...]
     if record.ledger not in ledgers:
         allowed = "、".join(lg.value for lg in ledgers)
         hint = _WRONG_LEDGER_HINTS.get((command, record.ledger), "")
-        raise EditError(f"项目 {code}（{record.project.name}）在 {record.file}（{record.ledger.value}台账），"
-                        f"{command} 只用于{allowed}台账中的项目" + (f"；{hint}" if hint else ""))
+        raise EditError(
+            f"项目 {code}（{record.project.name}）在 {record.file}（{record.ledger.value}台账），"
+            f"{command} 只用于{allowed}台账中的项目" + (f"；{hint}" if hint else "")
+        )
     return record
 
 
@@ -842,8 +899,10 @@ def _read(path: Path) -> _File:
         if "\n" in text:
             at = _LONE_CR.search(text).start()
             line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
-            raise EditError(f"{shown}:{line}:{col}: 换行符混用：这一行有单独的回车符（CR），其他行用 LF 换行，"
-                            f"无法在原有写法上自动修改；请先运行 xm fmt {shown} 统一换行（内容和注释不变），再重新运行命令")
+            raise EditError(
+                f"{shown}:{line}:{col}: 换行符混用：这一行有单独的回车符（CR），其他行用 LF 换行，"
+                f"无法在原有写法上自动修改；请先运行 xm fmt {shown} 统一换行（内容和注释不变），再重新运行命令"
+            )
         text, cr = text.replace("\r", "\n"), True
     return _File(path, raw, text, raw.startswith(_BOM.encode()), cr)
 
@@ -871,8 +930,12 @@ def _relative(repo: Repository, base: Path) -> Callable[[Problem], str]:
     return rel
 
 
-def _verify(repo: Repository, changes: dict[Path, str], intended: dict[str, tuple[str, Ledger, dict[str, Any]]],
-            sources: dict[str, Record]) -> list[str]:
+def _verify(
+    repo: Repository,
+    changes: dict[Path, str],
+    intended: dict[str, tuple[str, Ledger, dict[str, Any]]],
+    sources: dict[str, Record],
+) -> list[str]:
     """Load the repository with ``changes`` from a temporary copy; refuse anything unintended.
 
     ``intended`` gives, per edited 编号, its (region, ledger, model dump) after the edit;
@@ -914,16 +977,21 @@ def _verify(repo: Repository, changes: dict[Path, str], intended: dict[str, tupl
                 _changed_meanwhile(repo)
                 detail = []
                 if len(got) == 1:
-                    detail = [f"  「{k}」：得到 {got[0][2].get(k)!r}，应为 {want[2].get(k)!r}"
-                              for k in want[2] if got[0][2].get(k) != want[2].get(k)]
-                raise EditError(f"修改后项目 {code} 的数据与预期不符，未写入任何文件；这是 xm 的缺陷，请报告",
-                                details=detail)
+                    detail = [
+                        f"  「{k}」：得到 {got[0][2].get(k)!r}，应为 {want[2].get(k)!r}"
+                        for k in want[2]
+                        if got[0][2].get(k) != want[2].get(k)
+                    ]
+                raise EditError(
+                    f"修改后项目 {code} 的数据与预期不符，未写入任何文件；这是 xm 的缺陷，请报告", details=detail
+                )
 
         def project_warnings(r: Repository, rec: Record | None) -> Counter[tuple[str, str]]:
             if rec is None:
                 return Counter()
-            return Counter((p.code, p.message) for p in r.warnings
-                           if p.file == rec.file and p.path[:2] == ("项目", rec.index))
+            return Counter(
+                (p.code, p.message) for p in r.warnings if p.file == rec.file and p.path[:2] == ("项目", rec.index)
+            )
 
         out = []
         for code in intended:
@@ -969,12 +1037,21 @@ def _changed_meanwhile(repo: Repository) -> None:
     was loaded, by a program that takes no lock (an editor)? Then that is the reason given."""
     again = load(repo.root)
     if _snapshot(again) != _snapshot(repo) or Counter((p.code, p.file) for p in again.errors) != Counter(
-            (p.code, p.file) for p in repo.errors):
+        (p.code, p.file) for p in repo.errors
+    ):
         raise EditError("台账在读取之后被修改过（可能有人同时在编辑），未写入任何文件；请重新运行命令")
 
 
-def _plan(repo: Repository, record: Record, files: list[_File], texts: list[str], new_files: dict[Path, str],
-          ledger: Ledger, intended: dict[str, Any], summary: str) -> EditPlan:
+def _plan(
+    repo: Repository,
+    record: Record,
+    files: list[_File],
+    texts: list[str],
+    new_files: dict[Path, str],
+    ledger: Ledger,
+    intended: dict[str, Any],
+    summary: str,
+) -> EditPlan:
     changes: dict[Path, str] = dict(new_files)
     originals: dict[Path, bytes | None] = {p: None for p in new_files}
     for f, text in zip(files, texts):
@@ -983,8 +1060,9 @@ def _plan(repo: Repository, record: Record, files: list[_File], texts: list[str]
     code = record.project.code
     warnings = _verify(repo, changes, {code: (record.region, ledger, intended)}, {code: record})
     mode = stat.S_IMODE(files[-1].path.stat().st_mode) if files else 0o644
-    return EditPlan(changes=changes, summary=summary, originals=originals, warnings=warnings, new_mode=mode,
-                    root=repo.root)
+    return EditPlan(
+        changes=changes, summary=summary, originals=originals, warnings=warnings, new_mode=mode, root=repo.root
+    )
 
 
 def _label(record: Record) -> str:
@@ -993,8 +1071,16 @@ def _label(record: Record) -> str:
 
 # --- moves ------------------------------------------------------------------------------------
 
-def _move(repo: Repository, record: Record, target: Ledger, sets: list[tuple[str, str, bool]],
-          intended: dict[str, Any], summary: str, anchor: str) -> EditPlan:
+
+def _move(
+    repo: Repository,
+    record: Record,
+    target: Ledger,
+    sets: list[tuple[str, str, bool]],
+    intended: dict[str, Any],
+    summary: str,
+    anchor: str,
+) -> EditPlan:
     """Edit the fields in the source, cut the project's block, put its keys in the target's
     order and append it to the target ledger.
 
@@ -1036,8 +1122,11 @@ def _move(repo: Repository, record: Record, target: Ledger, sets: list[tuple[str
 def _ordered(cut: _Cut, order: list[str]) -> _Cut:
     """The cut block with its project's keys in ``order`` (see :meth:`_Doc.reorder`)."""
     doc = _Doc(cut.block)
-    if not isinstance(doc.root, doc.Sequence) or len(doc.root.value) != 1 \
-            or not isinstance(doc.root.value[0], doc.Mapping):
+    if (
+        not isinstance(doc.root, doc.Sequence)
+        or len(doc.root.value) != 1
+        or not isinstance(doc.root.value[0], doc.Mapping)
+    ):
         raise EditError("内部错误：移动的项目块无法解析；这是 xm 的缺陷，请报告")
     doc.reorder(doc.root.value[0], order)
     return _with(cut, block=doc.result())
@@ -1054,8 +1143,14 @@ def _dropped(ledger: Ledger, dropped: list[str]) -> str:
     return f"；不再保留{ledger.value}台账专用的 {'、'.join(dropped)}" if dropped else ""
 
 
-def start(repo: Repository, code: str, day: date | str, plan: str | None = None, reason: str | None = None,
-          first_start: date | str | None = None) -> EditPlan:
+def start(
+    repo: Repository,
+    code: str,
+    day: date | str,
+    plan: str | None = None,
+    reason: str | None = None,
+    first_start: date | str | None = None,
+) -> EditPlan:
     """开工: move a project from 计划开工 to 未入统 (see the module docstring for the mapping)."""
     day = parse_day(day)
     plan = check_amount(plan, "--plan") if plan is not None else None
@@ -1065,11 +1160,13 @@ def start(repo: Repository, code: str, day: date | str, plan: str | None = None,
     project: Any = record.project
     nature = project.nature or "新建"
     if plan is None and project.annual_plan is None:
-        raise EditError(f"项目 {_label(record)}没有 年度计划投资，未入统台账必须填写；请用 --plan 给出，"
-                        "例如 --plan 5000", code=2)
+        raise EditError(
+            f"项目 {_label(record)}没有 年度计划投资，未入统台账必须填写；请用 --plan 给出，例如 --plan 5000", code=2
+        )
     if nature == "续建" and first is None:
-        raise EditError(f"项目 {_label(record)}是续建（复工）项目：请用 --first-start 给出最初开工日期，"
-                        "--date 记为复工日期", code=2)
+        raise EditError(
+            f"项目 {_label(record)}是续建（复工）项目：请用 --first-start 给出最初开工日期，--date 记为复工日期", code=2
+        )
     if nature == "新建" and first is not None:
         raise EditError("--first-start 只用于续建项目", code=2)
     started = first if first is not None else day
@@ -1096,8 +1193,15 @@ def start(repo: Repository, code: str, day: date | str, plan: str | None = None,
         before = project.annual_plan
         what += f"，年度计划投资 {plan}" + (f"（原为 {before}）" if before is not None else "")
     summary = f"{_label(record)}：计划开工 → 未入统（{what}）" + _dropped(Ledger.PLANNED, dropped)
-    return _move(repo, record, Ledger.UNSTAT, sets, _intended(Ledger.UNSTAT, data), summary,
-                 anchor="复工日期" if first is not None else "开工日期")
+    return _move(
+        repo,
+        record,
+        Ledger.UNSTAT,
+        sets,
+        _intended(Ledger.UNSTAT, data),
+        summary,
+        anchor="复工日期" if first is not None else "开工日期",
+    )
 
 
 def enter_stats(repo: Repository, code: str, day: date | str) -> EditPlan:
@@ -1110,8 +1214,15 @@ def enter_stats(repo: Repository, code: str, day: date | str) -> EditPlan:
     data, dropped = _kept(record, Ledger.BUILDING)
     data["入统日期"] = day
     summary = f"{_label(record)}：未入统 → 在建（入统日期 {day}）" + _dropped(Ledger.UNSTAT, dropped)
-    return _move(repo, record, Ledger.BUILDING, [("入统日期", day.isoformat(), False)],
-                 _intended(Ledger.BUILDING, data), summary, anchor="入统日期")
+    return _move(
+        repo,
+        record,
+        Ledger.BUILDING,
+        [("入统日期", day.isoformat(), False)],
+        _intended(Ledger.BUILDING, data),
+        summary,
+        anchor="入统日期",
+    )
 
 
 def land(repo: Repository, code: str, day: date | str, planned_start: date | str) -> EditPlan:
@@ -1122,25 +1233,36 @@ def land(repo: Repository, code: str, day: date | str, planned_start: date | str
     record = _find(repo, code, "xm land", (Ledger.INVESTMENT,))
     project: Any = record.project
     if project.stage not in ("签约", "落地"):
-        raise EditError(f"项目 {_label(record)}还在 {project.stage} 阶段，签约后才能落地；"
-                        "请先在招商台账中改为 阶段: 签约 并填写 签约日期")
+        raise EditError(
+            f"项目 {_label(record)}还在 {project.stage} 阶段，签约后才能落地；"
+            "请先在招商台账中改为 阶段: 签约 并填写 签约日期"
+        )
     if project.sign_date is not None and day < project.sign_date:
         raise EditError(f"落地日期 {day} 早于签约日期 {project.sign_date}")
     if project.land_date is not None and project.land_date != day:
-        raise EditError(f"招商台账记录的落地日期为 {project.land_date}，与 --date {day} 不一致；"
-                        f"请用 --date {project.land_date}，或先改正招商台账")
+        raise EditError(
+            f"招商台账记录的落地日期为 {project.land_date}，与 --date {day} 不一致；"
+            f"请用 --date {project.land_date}，或先改正招商台账"
+        )
     data, dropped = _kept(record, Ledger.PLANNED)
     data.update({"计划开工日期": planned, "落地日期": day})
-    summary = (f"{_label(record)}：招商 → 计划开工（落地日期 {day}，计划开工日期 {planned}）"
-               + _dropped(Ledger.INVESTMENT, dropped))
+    summary = f"{_label(record)}：招商 → 计划开工（落地日期 {day}，计划开工日期 {planned}）" + _dropped(
+        Ledger.INVESTMENT, dropped
+    )
     sets = [("计划开工日期", planned.isoformat(), False), ("落地日期", day.isoformat(), False)]
     return _move(repo, record, Ledger.PLANNED, sets, _intended(Ledger.PLANNED, data), summary, anchor="落地日期")
 
 
 # --- edits in place ---------------------------------------------------------------------------
 
-def _in_place(repo: Repository, record: Record, edit: Callable[[_Doc, Any], bool], data: dict[str, Any],
-              summary: str | Callable[[], str]) -> EditPlan:
+
+def _in_place(
+    repo: Repository,
+    record: Record,
+    edit: Callable[[_Doc, Any], bool],
+    data: dict[str, Any],
+    summary: str | Callable[[], str],
+) -> EditPlan:
     src = _read(_path_of(repo, record))
     _check_clean(repo, [src.path])
     doc = _Doc(src.text)
@@ -1163,7 +1285,8 @@ def finish(repo: Repository, code: str, day: date | str) -> EditPlan:
 
     def edit(doc: _Doc, item: Any) -> bool:
         return doc.set_scalar(item, "竣工日期", day.isoformat(), _order(record.ledger)) != _scalar(
-            day.isoformat(), bool(item.flow_style), False)
+            day.isoformat(), bool(item.flow_style), False
+        )
 
     return _in_place(repo, record, edit, data, summary)
 
@@ -1250,7 +1373,8 @@ def visit(repo: Repository, code: str, day: date | str, note: str | None = None)
     data = record.project.model_dump(by_alias=True, exclude_unset=True)
     data["走访"] = list(data.get("走访") or []) + [{"日期": day, **({"内容": note} if note else {})}]
     item_value: str | list[tuple[str, str, bool]] = (
-        [("日期", day.isoformat(), False), ("内容", note, True)] if note else day.isoformat())
+        [("日期", day.isoformat(), False), ("内容", note, True)] if note else day.isoformat()
+    )
 
     def edit(doc: _Doc, item: Any) -> bool:
         doc.append_item(item, "走访", _order(record.ledger), item_value, prefer_block=False)
@@ -1260,8 +1384,14 @@ def visit(repo: Repository, code: str, day: date | str, note: str | None = None)
     return _in_place(repo, record, edit, data, summary)
 
 
-def add_problem(repo: Repository, code: str, day: date | str, content: str, department: str | None = None,
-                deadline: date | str | None = None) -> EditPlan:
+def add_problem(
+    repo: Repository,
+    code: str,
+    day: date | str,
+    content: str,
+    department: str | None = None,
+    deadline: date | str | None = None,
+) -> EditPlan:
     """问题: append a problem to the project's 问题 list."""
     day = parse_day(day)
     content = _text_arg(content, "--content")
@@ -1329,6 +1459,7 @@ def solve_problem(repo: Repository, code: str, number: int, day: date | str, how
 
 # --- new projects (xm import) -----------------------------------------------------------------
 
+
 def yaml_value(value: Any, flow: bool = False) -> str:
     """A ledger scalar (text, Decimal amount, date, bool) as YAML that reads back as the same value."""
     if isinstance(value, bool):
@@ -1370,8 +1501,9 @@ def project_lines(data: dict[str, Any]) -> list[str]:
     return ["- " + lines[0]] + ["  " + line for line in lines[1:]]
 
 
-def add_projects(repo: Repository, groups: list[tuple[str, Ledger, list[dict[str, Any]], str]],
-                 summary: str) -> EditPlan:
+def add_projects(
+    repo: Repository, groups: list[tuple[str, Ledger, list[dict[str, Any]], str]], summary: str
+) -> EditPlan:
     """Append new projects to ledger files: per (region, ledger, projects, comment), the comment
     line then the projects (dicts keyed by the Chinese keys) at the end of the file's 项目 list,
     the file created with the standard header when absent. Verified like every edit: no new
@@ -1402,6 +1534,7 @@ def add_projects(repo: Repository, groups: list[tuple[str, Ledger, list[dict[str
 
 # --- writing ----------------------------------------------------------------------------------
 
+
 def diff(plan: EditPlan) -> str:
     """The plan as a unified diff (for --dry-run)."""
     out = []
@@ -1409,8 +1542,12 @@ def diff(plan: EditPlan) -> str:
         before = plan.originals.get(path)
         old = before.decode("utf-8-sig") if before is not None else ""
         name = display_path(path)
-        out += difflib.unified_diff(old.splitlines(keepends=True), text.lstrip(_BOM).splitlines(keepends=True),
-                                    "/dev/null" if before is None else f"a/{name}", f"b/{name}")
+        out += difflib.unified_diff(
+            old.splitlines(keepends=True),
+            text.lstrip(_BOM).splitlines(keepends=True),
+            "/dev/null" if before is None else f"a/{name}",
+            f"b/{name}",
+        )
     return "".join(line if line.endswith("\n") else line + "\n" for line in out)
 
 
@@ -1447,7 +1584,9 @@ def _write(plan: EditPlan) -> list[Path]:
             write_atomic(path, text.encode("utf-8"), plan.new_mode, expected=plan.originals.get(path, UNCHECKED))
         except OSError as exc:
             done = "；已写入 " + "、".join(display_path(p) for p in written) if written else ""
-            raise EditError(f"写入 {display_path(path)} 失败：{exc.strerror or exc}{done}"
-                            + ("，请检查这些文件，避免项目重复" if written else "")) from None
+            raise EditError(
+                f"写入 {display_path(path)} 失败：{exc.strerror or exc}{done}"
+                + ("，请检查这些文件，避免项目重复" if written else "")
+            ) from None
         written.append(path)
     return written

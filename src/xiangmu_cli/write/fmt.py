@@ -48,9 +48,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
+from xiangmu_cli.base.fileio import write_atomic
 from xiangmu_cli.ledger.problems import Problem
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
-from xiangmu_cli.base.fileio import write_atomic
 from xiangmu_cli.reading.yamlread import decode, parse_text
 
 __all__ = [
@@ -79,8 +79,9 @@ class FormatError(ValueError):
     ``xm validate`` prints); otherwise ``message`` says why, at ``line``/``col`` when known.
     """
 
-    def __init__(self, message: str, problems: Iterable[Problem] = (), line: int | None = None,
-                 col: int | None = None) -> None:
+    def __init__(
+        self, message: str, problems: Iterable[Problem] = (), line: int | None = None, col: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.problems = list(problems)
@@ -98,6 +99,7 @@ class _Unsupported(Exception):
 
 
 # --- the canonical order, from the models -----------------------------------------------------
+
 
 @dataclass(eq=False)
 class Shape:
@@ -183,6 +185,7 @@ def kind_of(path: Path) -> str | None:
 
 # --- reading the source -----------------------------------------------------------------------
 
+
 class _Source:
     """The text split in lines, the composed node tree, and where the comments are."""
 
@@ -265,7 +268,7 @@ def _find_comments(src: _Source, root: Any) -> dict[int, tuple[int, str]]:
             i = bisect.bisect_right(begins, offset) - 1
             if i >= 0 and spans[i][1] > offset:
                 continue
-            found[number] = (match.start(), line[match.start():].rstrip())
+            found[number] = (match.start(), line[match.start() :].rstrip())
             break
     return found
 
@@ -355,7 +358,7 @@ class _Builder:
     def dash_column(self, node: Any) -> int:
         mark = node.start_mark
         line = self.src.lines[mark.line]
-        if line[mark.column:mark.column + 1] == "-":
+        if line[mark.column : mark.column + 1] == "-":
             return mark.column
         raise _Unsupported("序列前有标签或锚点", mark.line)
 
@@ -403,13 +406,13 @@ class _Builder:
         if not isinstance(key, ScalarNode) or key.end_mark.line != mark.line or key.style in ("|", ">"):
             raise _Unsupported("键写成了多行、列表或映射", mark.line)
         line = src.lines[mark.line]
-        if mark.column != indent or not _DASH_PREFIX.fullmatch(line[:mark.column]):
+        if mark.column != indent or not _DASH_PREFIX.fullmatch(line[: mark.column]):
             raise _Unsupported("显式键（? …）或不对齐的键", mark.line)
-        rest = line[key.end_mark.column:]
+        rest = line[key.end_mark.column :]
         colon = len(rest) - len(rest.lstrip(" "))
-        if not rest[colon:colon + 1] == ":":
+        if not rest[colon : colon + 1] == ":":
             raise _Unsupported("键后面没有紧跟冒号", mark.line)
-        text = src.text[mark.index:key.end_mark.index]
+        text = src.text[mark.index : key.end_mark.index]
         entry = _Entry(key=text, name=str(key.value), first=mark.line, last=mark.line)
         after = key.end_mark.column + colon + 1
         self.value(entry, value, shape.child(entry.name) if shape else None, after)
@@ -424,9 +427,13 @@ class _Builder:
         # above (`- # note` or a lone `-`). An empty item's mark points past its own dash.
         while number > previous:
             line = src.lines[number]
-            if (line[indent:indent + 1] == "-" and line[indent + 1:indent + 2] in ("", " ")
-                    and _DASH_PREFIX.fullmatch(line[:indent]) and src.own_comment(number) is None
-                    and (number < mark.line or indent < mark.column)):
+            if (
+                line[indent : indent + 1] == "-"
+                and line[indent + 1 : indent + 2] in ("", " ")
+                and _DASH_PREFIX.fullmatch(line[:indent])
+                and src.own_comment(number) is None
+                and (number < mark.line or indent < mark.column)
+            ):
                 break
             number -= 1
         else:
@@ -452,12 +459,12 @@ class _Builder:
             if src.text.startswith("!", start.index):  # a tag before the collection
                 if start.line != head:
                     raise _Unsupported("标签不在键所在的行", start.line)
-                props = head_line[start.column:]
+                props = head_line[start.column :]
                 found = src.comments.get(head)
                 if found is not None and found[0] >= start.column:
-                    props = head_line[start.column:found[0]]
+                    props = head_line[start.column : found[0]]
                 entry.props = props.strip()
-                if not re.fullmatch(r"![^ ]*", entry.props) or head_line[after:start.column].strip():
+                if not re.fullmatch(r"![^ ]*", entry.props) or head_line[after : start.column].strip():
                     raise _Unsupported("值前有无法整理的内容", head)
             compact = start.line == head and not entry.props  # `- 编号: …`: the dash line is the block's
             if not compact:
@@ -468,9 +475,9 @@ class _Builder:
         own_line = start.line > head
         if own_line:
             entry.line_comment = self.only_comment(head, after)
-            if src.lines[start.line][:start.column].strip():
+            if src.lines[start.line][: start.column].strip():
                 raise _Unsupported("值前有无法整理的内容", start.line)
-        elif head_line[after:start.column].strip():
+        elif head_line[after : start.column].strip():
             raise _Unsupported("值前有无法整理的内容", head)
         first_line = src.lines[start.line]
         if isinstance(node, ScalarNode) and node.style in ("|", ">"):
@@ -481,29 +488,33 @@ class _Builder:
                 # Its trailing blank lines are content: any blank line written after it would be too.
                 raise _Unsupported("块标量用了“+”（保留结尾空行），其后的空行无法安全调整", start.line)
             last = end.line if end.column > 0 else end.line - 1
-            limit = _content_indent(src.lines[start.line + 1:last + 1])
+            limit = _content_indent(src.lines[start.line + 1 : last + 1])
             while last > start.line and not src.lines[last].strip() and len(src.lines[last]) <= limit:
                 last -= 1
             head_text = match.group()
-            lines = [head_text] + src.lines[start.line + 1:last + 1]
+            lines = [head_text] + src.lines[start.line + 1 : last + 1]
             if own_line:
-                lines[0] = first_line[:start.column] + head_text
+                lines[0] = first_line[: start.column] + head_text
             comment = src.comment_after(start.line, match.end())
-            if first_line[match.end():comment[0] if comment else None].strip():
+            if first_line[match.end() : comment[0] if comment else None].strip():
                 raise _Unsupported("块标量的标记后有无法整理的内容", start.line)
             entry.inline = _Inline(lines=lines, own_line=own_line, comment_at=0, comment=comment, block_scalar=True)
             entry.last = last
             return
         if start.line == end.line:
-            lines = [src.text[start.index:end.index]]
+            lines = [src.text[start.index : end.index]]
             rebuilt = _flow_text(src, node, shape) if not isinstance(node, ScalarNode) else None
             if rebuilt is not None:
                 lines = [rebuilt]
         else:
-            lines = [first_line[start.column:]] + src.lines[start.line + 1:end.line] + [src.lines[end.line][:end.column]]
+            lines = (
+                [first_line[start.column :]]
+                + src.lines[start.line + 1 : end.line]
+                + [src.lines[end.line][: end.column]]
+            )
         if own_line:
-            lines[0] = first_line[:start.column] + lines[0]
-        tail = src.lines[end.line][end.column:]
+            lines[0] = first_line[: start.column] + lines[0]
+        tail = src.lines[end.line][end.column :]
         comment = src.comment_after(end.line, end.column)
         if tail[: comment[0] - end.column if comment else None].strip():
             raise _Unsupported("值后面有无法整理的内容", end.line)
@@ -513,7 +524,7 @@ class _Builder:
     def only_comment(self, line: int, after: int, allow: str = "") -> Comment | None:
         """The comment on ``line`` after column ``after``; nothing else may be there."""
         comment = self.src.comment_after(line, after)
-        rest = self.src.lines[line][after:comment[0] if comment else None].strip()
+        rest = self.src.lines[line][after : comment[0] if comment else None].strip()
         if rest and rest != allow:
             raise _Unsupported("这一行的写法无法整理", line)
         return comment
@@ -559,7 +570,7 @@ def _flow_text(src: _Source, node: Any, shape: Shape | None) -> str | None:
             if rebuilt is not None:
                 changed = True
                 return rebuilt
-        return src.text[child.start_mark.index:child.end_mark.index]
+        return src.text[child.start_mark.index : child.end_mark.index]
 
     if isinstance(node, MappingNode):
         if not src.text.startswith("{", node.start_mark.index):
@@ -614,6 +625,7 @@ def _order(names: list[str | None], shape: Shape | None) -> list[int]:
 
 # --- writing the layout -----------------------------------------------------------------------
 
+
 def _normalise(lead: Lead, first: bool, separated: bool) -> Lead:
     """Runs of blank lines become one; none before the first entry; one before each project."""
     out: Lead = []
@@ -630,7 +642,7 @@ def _shift(line: str, delta: int) -> str:
     if delta >= 0:
         return " " * delta + line if line else line
     spaces = len(line) - len(line.lstrip(" "))
-    return line[min(spaces, -delta):]
+    return line[min(spaces, -delta) :]
 
 
 def _with_comment(line: str, comment: Comment | None, delta: int) -> str:
@@ -683,8 +695,11 @@ class _Emitter:
             lines[0] = pad + "- " + lines[0][child:]
             return lines, above
         value = entry.inline
-        under = _comment_lines(_normalise(entry.under.trailing, first=True, separated=False), indent + 2) \
-            if entry.under is not None else []
+        under = (
+            _comment_lines(_normalise(entry.under.trailing, first=True, separated=False), indent + 2)
+            if entry.under is not None
+            else []
+        )
         if value is None:  # nothing written after the key or dash
             return [_with_comment(head, entry.line_comment, delta)] + under, []
         if value.own_line:
@@ -740,8 +755,7 @@ def _layout(src: _Source, shape: Shape | None) -> str:
         if src.lines[number].startswith("...") and src.own_comment(number) is None:
             end = number
             break
-    builder.distribute(range(block.entries[-1].last + 1, end), _chain(block.entries[-1]), block.trailing,
-                       block.indent)
+    builder.distribute(range(block.entries[-1].last + 1, end), _chain(block.entries[-1]), block.trailing, block.indent)
     hoisted, body = _Emitter().block(block, 0, compact=True)
     head = _normalise(header + hoisted, first=True, separated=False)
     lines = _comment_lines(head, 0) + body + [line.rstrip() for line in src.lines[end:]]
@@ -751,6 +765,7 @@ def _layout(src: _Source, shape: Shape | None) -> str:
 
 
 # --- the public functions ---------------------------------------------------------------------
+
 
 def _same(a: Any, b: Any) -> bool:
     """Equal data, key order aside (NaN equals NaN, 1 is not 1.0 nor True)."""
@@ -782,13 +797,34 @@ def format_text(text: str, kind: str | None, file: str = "<text>") -> str:
     if parsed.broken:
         raise FormatError("YAML 无法解析，文件未改动", parsed.problems)
     if parsed.data is None:
-        raise FormatError("文件为空", [Problem("E007", "文件为空（或只有注释）", file,
-                                              "台账文件至少要有 项目: []；不需要的台账文件可以删除", line=1, col=1)])
+        raise FormatError(
+            "文件为空",
+            [
+                Problem(
+                    "E007",
+                    "文件为空（或只有注释）",
+                    file,
+                    "台账文件至少要有 项目: []；不需要的台账文件可以删除",
+                    line=1,
+                    col=1,
+                )
+            ],
+        )
     if not isinstance(parsed.data, dict):
         kind_word = "列表" if isinstance(parsed.data, list) else "单个值"
-        raise FormatError("顶层不是映射", [Problem("E008", f"文件顶层是{kind_word}，应为映射（键: 值）", file,
-                                                  "顶层写 项目: 然后在下面列出项目（台账）或配置项（xiangmu.yaml）",
-                                                  line=1, col=1)])
+        raise FormatError(
+            "顶层不是映射",
+            [
+                Problem(
+                    "E008",
+                    f"文件顶层是{kind_word}，应为映射（键: 值）",
+                    file,
+                    "顶层写 项目: 然后在下面列出项目（台账）或配置项（xiangmu.yaml）",
+                    line=1,
+                    col=1,
+                )
+            ],
+        )
     try:
         src = _Source(text)
         out = _layout(src, shape)
@@ -798,8 +834,11 @@ def format_text(text: str, kind: str | None, file: str = "<text>") -> str:
         raise FormatError("xm fmt 无法整理：嵌套过深（文件未改动）", line=1, col=1) from None
     except YAMLError as exc:  # ruamel rejects a few YAML 1.2 streams yaml_rs reads, e.g. a leading `...`
         mark = getattr(exc, "problem_mark", None)
-        raise FormatError("xm fmt 无法整理：这种 YAML 写法无法按原样保留注释地整理（文件未改动）",
-                          line=mark.line + 1 if mark else 1, col=mark.column + 1 if mark else 1) from None
+        raise FormatError(
+            "xm fmt 无法整理：这种 YAML 写法无法按原样保留注释地整理（文件未改动）",
+            line=mark.line + 1 if mark else 1,
+            col=mark.column + 1 if mark else 1,
+        ) from None
     if out == text:
         return out
     try:  # the safety net: same data, same comments
@@ -842,8 +881,14 @@ def lock_folder(path: Path) -> Path:
     return folder
 
 
-def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, write: bool = True,
-                file: str | None = None, on_wait: Callable[[Path, float], None] | None = None) -> FileResult:
+def format_file(
+    path: Path,
+    kind: str | types.EllipsisType | None = ...,
+    *,
+    write: bool = True,
+    file: str | None = None,
+    on_wait: Callable[[Path, float], None] | None = None,
+) -> FileResult:
     """Format one file in place (atomically, only when it changes); with ``write=False`` only check.
 
     ``kind`` defaults to what the file name says (:func:`kind_of`). Never raises for a bad file:
@@ -864,9 +909,18 @@ def format_file(path: Path, kind: str | None | types.EllipsisType = ..., *, writ
         result.error = _unreadable(exc, result.file)
         return result
     if stat.S_ISLNK(mode):
-        result.error = FormatError("是符号链接，xm fmt 不跟随", [Problem(
-            "E203", f"「{path.name}」是符号链接，台账目录中不允许", result.file, "把真正的文件放在这里，删除链接",
-            at="file")])
+        result.error = FormatError(
+            "是符号链接，xm fmt 不跟随",
+            [
+                Problem(
+                    "E203",
+                    f"「{path.name}」是符号链接，台账目录中不允许",
+                    result.file,
+                    "把真正的文件放在这里，删除链接",
+                    at="file",
+                )
+            ],
+        )
         return result
     if not stat.S_ISREG(mode):  # checked before any lock file is created beside it (/dev/zero …)
         result.error = _not_regular(mode, result.file)
@@ -889,16 +943,26 @@ def _display(path: Path) -> str:
 
 
 def _unreadable(exc: OSError, file: str) -> FormatError:
-    return FormatError("无法读取", [Problem(
-        "E009", f"无法读取文件：{exc.strerror or exc}", file, "检查文件权限", line=1, col=1)])
+    return FormatError(
+        "无法读取", [Problem("E009", f"无法读取文件：{exc.strerror or exc}", file, "检查文件权限", line=1, col=1)]
+    )
 
 
 def _not_regular(mode: int, file: str) -> FormatError:
     from xiangmu_cli.base.fileio import file_kind
 
-    return FormatError("不是普通文件", [Problem(
-        "E009", f"无法读取文件：不是普通文件（{file_kind(mode)}），未读取", file,
-        "xm fmt 只整理普通的 YAML 文件；命名管道、设备、套接字不是台账", at="file")])
+    return FormatError(
+        "不是普通文件",
+        [
+            Problem(
+                "E009",
+                f"无法读取文件：不是普通文件（{file_kind(mode)}），未读取",
+                file,
+                "xm fmt 只整理普通的 YAML 文件；命名管道、设备、套接字不是台账",
+                at="file",
+            )
+        ],
+    )
 
 
 def _format_file(result: FileResult, kind: str | None, *, write: bool) -> FileResult:
@@ -913,8 +977,9 @@ def _format_file(result: FileResult, kind: str | None, *, write: bool) -> FileRe
         result.error = FormatError("文件过大", [too_big(exc.size, shown)])
         return result
     except NotRegularFileError as exc:  # swapped since the check
-        result.error = FormatError("不是普通文件", [Problem(
-            "E009", f"无法读取文件：{exc}", shown, "xm fmt 只整理普通的 YAML 文件", at="file")])
+        result.error = FormatError(
+            "不是普通文件", [Problem("E009", f"无法读取文件：{exc}", shown, "xm fmt 只整理普通的 YAML 文件", at="file")]
+        )
         return result
     except OSError as exc:
         result.error = _unreadable(exc, shown)
