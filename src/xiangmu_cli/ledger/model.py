@@ -454,6 +454,15 @@ class InvestmentProject(Project):
     key: OptBool = _f("重点", "是否为市领导包保的重点招商项目", default=None)
 
 
+def key_order(model: type[BaseModel]) -> list[str]:
+    """The keys of a model as written in a file, in the contract's order (its fields' order).
+
+    The one place that order comes from: xm fmt sorts by it, edits insert by it, diffs list
+    changes by it, exports head their columns by it.
+    """
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
 PROJECT_MODELS: dict[Ledger, type[Project]] = {
     Ledger.BUILDING: BuildingProject,
     Ledger.UNSTAT: UnstatProject,
