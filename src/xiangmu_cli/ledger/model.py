@@ -40,6 +40,7 @@ __all__ = [
     "Evaluation",
     "INEXACT",
     "clean_errors",
+    "key_order",
 ]
 
 #: The error type raised for a float literal too long for a binary float; the loader re-reads
