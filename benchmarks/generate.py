@@ -990,7 +990,6 @@ class Generator:
 
     # --- emitting ------------------------------------------------------------------------------
     def emit(self, rec: dict, out: list[str]) -> None:
-        rng = self.rng
         above, inline = rec.pop("#", None) or {}, rec.pop("#i", None) or {}
         first = True
         for key, v in rec.items():

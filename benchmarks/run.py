@@ -26,6 +26,7 @@ in (benchmarks/.data is git-ignored) so later runs reuse them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib.metadata
 import json
@@ -428,10 +429,8 @@ def _ratio(a: float | None, b: float | None) -> str:
 
 def machine() -> dict[str, str]:
     info = {"nproc": str(os.cpu_count())}
-    try:
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
         info["nproc"] = subprocess.run(["nproc"], capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
     try:
         cpu = Path("/proc/cpuinfo").read_text()
         m = re.search(r"^model name\s*:\s*(.+)$", cpu, re.M)

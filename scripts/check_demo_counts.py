@@ -375,7 +375,7 @@ def main(root: Path) -> None:
 
     # Headline figures of the 工作方案.
     by = defaultdict(list)
-    for region, ledger, r in records:
+    for _region, ledger, r in records:
         by[ledger].append(r)
     started = [r for r in by["在建"] + by["未入统"] if day(r["开工日期"]) <= AS_OF]
     check(len(started) == 314, f"started {len(started)} ≠ 314")

@@ -625,7 +625,7 @@ def days(n: int) -> dt.timedelta:
 
 
 def round_to(x: float, step: int) -> int:
-    return max(step, int(round(x / step)) * step)
+    return max(step, round(x / step) * step)
 
 
 def dept(region: Region, what: str) -> str:
@@ -1437,7 +1437,7 @@ def build() -> tuple[dict, dict]:
         # 新建 first: the 2018 ids go to them before the 计划开工 and 招商 records.
         for slot in sorted((s for s in slots if s.region is region), key=lambda s: s.nature != "新建"):
             mine[slot.ledger].append(started_record(slot, secretaries))
-        for k, (r, i) in enumerate(planned):
+        for k, (r, _i) in enumerate(planned):
             if r is region:
                 mine["计划开工"].append(planned_record(region, secretaries, k in late_starts))
         for k, (r, i) in enumerate(signed):

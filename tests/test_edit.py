@@ -436,7 +436,7 @@ def test_start_of_a_continuing_project_records_the_resumption(root: Path) -> Non
         edit.start(load(root), "CY-P2", "2018-10-03")
     assert exc.value.code == 2 and "--first-start" in exc.value.message
     _apply(root, edit.start, "CY-P2", "2018-10-03", first_start="2016-04-01")
-    moved = [r for r in load(root).records if r.project.code == "CY-P2"][0]
+    moved = next(r for r in load(root).records if r.project.code == "CY-P2")
     assert moved.ledger is Ledger.UNSTAT
     assert (moved.project.start_date, moved.project.resume_date) == (date(2016, 4, 1), date(2018, 10, 3))
     assert (

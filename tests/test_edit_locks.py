@@ -100,7 +100,7 @@ def _race(root: Path, workers: list[tuple], timeout: float = 300) -> list[tuple]
 def _assert_nothing_lost(root: Path, results: list[tuple], waits_expected: bool) -> None:
     text = (root / "船营区/在建.yaml").read_text(encoding="utf-8")
     done = [note for note, code, _, _ in results if code == 0]
-    for note, code, stdout, stderr in results:
+    for _note, code, stdout, stderr in results:
         assert "缺陷" not in stdout + stderr and "内部错误" not in stdout + stderr and "Traceback" not in stderr
         if code != 0:  # only a lock wait that ran out may refuse (XM_LOCK_WAIT is generous here)
             assert code == 1 and LOCK_BUSY.search(stderr), stderr

@@ -137,7 +137,9 @@ def test_in_place_edits_of_flow_style_projects(tmp_path: Path, args: list[str], 
     assert check(_project(root, code).project)
     new = (root / "船营区/在建.yaml").read_text(encoding="utf-8")
     removed, added = _changes(FLOW_BUILDING, new)
-    assert removed and all(f"编号: {code}" in line or (code == "CY-B4" and line.startswith("     ")) for line in removed)
+    assert removed and all(
+        f"编号: {code}" in line or (code == "CY-B4" and line.startswith("     ")) for line in removed
+    )
     assert "# 行内注释" in new and "# 结尾注释" in new and "# 协议额" in new
     assert all("{" in line or "}" in line or line.startswith("     ") for line in added)
 

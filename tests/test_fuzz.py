@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +27,7 @@ from typer.testing import CliRunner
 from xiangmu_cli.cli import app
 
 from .conftest import ROOT
+from .gitrepo import git
 
 runner = CliRunner()
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
@@ -367,15 +367,6 @@ def test_fmt_keeps_figures(tmp_path_factory, files: dict[str, bytes]) -> None:  
     _assert_fmt_keeps_figures(root)
 
 
-def _git(where: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=秘书", "-c", "user.email=s@example.invalid", *args],
-        cwd=where,
-        check=True,
-        capture_output=True,
-    )
-
-
 #: A project of the fuzzed region whose history `xm log` follows.
 TRACKED = re.search(r"编号: *([A-Za-z0-9_-]+)", BASE[f"{REGION}/在建.yaml"].decode("utf-8"))[1]  # type: ignore[index]
 
@@ -389,13 +380,13 @@ def test_diff_and_log_across_damaged_revisions(
 ) -> None:
     base = tmp_path_factory.mktemp("history")
     root = _write(base, BASE)
-    _git(base, "init", "-q", "-b", "main")
-    _git(base, "add", "-A")
-    _git(base, "commit", "-q", "-m", "基线")
+    git(base, "init", "-q", "-b", "main")
+    git(base, "add", "-A")
+    git(base, "commit", "-q", "-m", "基线")
     for n, (where, data) in enumerate((first, second), 1):
         (root / where).write_bytes(data)
-        _git(base, "add", "-A")
-        _git(base, "commit", "-q", "--allow-empty", "-m", f"第 {n} 次改动")
+        git(base, "add", "-A")
+        git(base, "commit", "-q", "--allow-empty", "-m", f"第 {n} 次改动")
     (root / first[0]).write_bytes(BASE[first[0]])  # the working tree differs from HEAD too
     for args in (
         ["diff", "HEAD~2", "HEAD~1"],

@@ -21,7 +21,10 @@ from xiangmu_cli.cli import app
 from xiangmu_cli.history.diff import diff_repositories
 from xiangmu_cli.history.git import Git, load_revision, project_log
 
+from .gitrepo import Repo
+
 runner = CliRunner()
+
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 CONFIG = """\
@@ -74,31 +77,6 @@ DEAL = """\
     投资方: 浙江某汽车零部件有限公司
     签约日期: 2018-06-01
 """
-
-
-class Repo:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.git("init", "-q", "-b", "main")
-        self.git("config", "user.email", "secretary@example.invalid")
-        self.git("config", "user.name", "王芳")
-
-    def git(self, *args: str) -> str:
-        return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True, text=True).stdout
-
-    def write(self, files: dict[str, str | None]) -> None:
-        for rel, text in files.items():
-            path = self.root / "ledgers" / rel
-            if text is None:
-                path.unlink()
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-
-    def commit(self, message: str, files: dict[str, str | None]) -> None:
-        self.write(files)
-        self.git("add", "-A")
-        self.git("commit", "-q", "-m", message)
 
 
 @pytest.fixture

@@ -30,7 +30,8 @@ from xiangmu_cli.cli import app
 from xiangmu_cli.history.diff import diff_repositories
 from xiangmu_cli.history.git import Git, load_revision, project_log
 
-from .test_history import BUILDING, CONFIG, DEAL, PLANNED, UNSTAT, Repo
+from .gitrepo import Repo
+from .test_history import BUILDING, CONFIG, DEAL, PLANNED, UNSTAT
 
 runner = CliRunner()
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

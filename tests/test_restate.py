@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -22,6 +21,7 @@ from xiangmu_cli.figures.report import month_changes
 from xiangmu_cli.history.restate import restatement
 
 from .conftest import ROOT, load_repo
+from .gitrepo import git
 
 runner = CliRunner()
 SEP30 = date(2018, 9, 30)
@@ -187,21 +187,15 @@ def test_restatement_names_the_project_and_field(tmp_path: Path, moved) -> None:
     assert restatement(moved, later, SEP30) == []
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo, check=True, capture_output=True
-    )
-
-
 def test_a_tagged_report_is_reproduced_and_a_back_dated_edit_is_caught(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "ledgers", repo / "ledgers")
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "九月")
-    _git(repo, "tag", "2018-09月报")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "九月")
+    git(repo, "tag", "2018-09月报")
     monkeypatch.chdir(repo)
     sent = runner.invoke(app, ["report", "monthly", "--month", "2018-09", "-f", "json"])
     assert sent.exit_code == 0
@@ -226,10 +220,10 @@ def test_october_moves_leave_the_sent_september_report_as_it_was(
     passes; then one back-dated edit (a September 完成投资 rewritten) fails the recheck, named."""
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "ledgers", repo / "ledgers")
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "九月")
-    _git(repo, "tag", "2018-09月报")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "九月")
+    git(repo, "tag", "2018-09月报")
     monkeypatch.chdir(repo)
     report = ["report", "monthly", "--month", "2018-09"]
     sent = {fmt: runner.invoke(app, [*report, "-f", fmt]) for fmt in ("json", "md")}
