@@ -24,7 +24,7 @@ from xiangmu_cli.figures.metrics import (
 )
 from xiangmu_cli.reading.loading import Repository
 
-from .conftest import load_repo
+from .conftest import LEAP, load_repo
 
 D = Decimal
 F = Fraction
@@ -589,29 +589,6 @@ def test_default_as_of_without_any_completed_investment(tmp_path: Path, today: d
 
 
 # --- leap year -------------------------------------------------------------------------------
-
-LEAP = {
-    "xiangmu.yaml": "名称: 测试台账\n年度: 2016\n地区:\n  - {名称: 船营区, 类型: 区县}\n",
-    "船营区/在建.yaml": """\
-项目:
-  - 编号: LP-1
-    名称: 热电联产项目
-    总投资: 9000
-    项目秘书: 王芳
-    建设性质: 新建
-    开工日期: 2016-01-10
-    年度计划投资: 1200
-    完成投资: {2016-01: 100, 2016-02: 200}
-  - 编号: LP-2
-    名称: 供热管网改造
-    总投资: 6000
-    项目秘书: 王芳
-    建设性质: 续建
-    开工日期: 2015-06-01
-    年度计划投资: 600
-    完成投资: {2016-01: 50}
-""",
-}
 
 
 def test_leap_year(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from xiangmu_cli.figures.overdue import overdue_items
 from xiangmu_cli.reading.loading import Repository
 
-from .conftest import load_repo
+from .conftest import LEAP, load_repo
 
 
 def brief(items: list[dict]) -> list[tuple]:
@@ -499,30 +499,6 @@ def leaks(repo: Repository, as_of: date) -> list[tuple]:
 )
 def test_missing_investment_month_rule(leak_repo: Repository, as_of: date, expected: list) -> None:
     assert leaks(leak_repo, as_of) == expected
-
-
-LEAP = {
-    "xiangmu.yaml": "名称: 测试台账\n年度: 2016\n地区:\n  - {名称: 船营区, 类型: 区县}\n",
-    "船营区/在建.yaml": """\
-项目:
-  - 编号: LP-1
-    名称: 热电联产项目
-    总投资: 9000
-    项目秘书: 王芳
-    建设性质: 新建
-    开工日期: 2016-01-10
-    年度计划投资: 1200
-    完成投资: {2016-01: 100, 2016-02: 200}
-  - 编号: LP-2
-    名称: 供热管网改造
-    总投资: 6000
-    项目秘书: 王芳
-    建设性质: 续建
-    开工日期: 2015-06-01
-    年度计划投资: 600
-    完成投资: {2016-01: 50}
-""",
-}
 
 
 def test_missing_investment_in_a_leap_february(tmp_path: Path) -> None:
