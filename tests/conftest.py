@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Collection
 from pathlib import Path
 
@@ -9,6 +10,30 @@ from xiangmu_cli.reading.loading import Repository, load
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "may_skip_in_ci(reason): this test may skip in CI too (the reason says why); any other skip "
+        "fails when CI is true",
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Under ``CI=true`` a skip is a failure, unless the test says why it may skip there: CI
+    installs everything the tests need (.ci/run), so a silent skip would hide an untested part."""
+    report = yield
+    if (
+        report.skipped
+        and os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+        and item.get_closest_marker("may_skip_in_ci") is None
+        and not hasattr(report, "wasxfail")
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI without a reason to: {report.longrepr}"
+    return report
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,13 @@ INVALID = sorted((SUITE / "invalid").glob("*.yaml"))
 VALID = sorted((SUITE / "valid").glob("*.yaml"))
 CONFIG = "名称: 测试\n年度: 2018\n地区:\n  - {名称: 船营区, 类型: 区县}\n"
 
-pytestmark = pytest.mark.skipif(not SUITE.is_dir(), reason="shared/yaml-test-suite is not beside the repository")
+pytestmark = [
+    pytest.mark.skipif(not SUITE.is_dir(), reason="shared/yaml-test-suite is not beside the repository"),
+    pytest.mark.may_skip_in_ci(
+        "the suite's documents lie beside the repository in the development workspace only; "
+        "the corpus and fuzz tests cover hostile YAML in every checkout"
+    ),
+]
 
 
 def _run(tmp_path: Path, doc: Path) -> tuple[int, list[dict]]:
