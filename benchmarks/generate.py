@@ -1157,19 +1157,75 @@ def _value(x: object) -> float:
     return float(s)
 
 
-def build_files(projects: int, seed: int, regions: int | None = None) -> dict[str, str]:
-    """The repository's ledger files as {path under ledgers/: text}; nothing is written."""
-    return Generator(projects, seed, regions).build()
+def build_files(
+    projects: int, seed: int, regions: int | None = None, warnings: float = 0.0, errors: int = 0
+) -> dict[str, str]:
+    """The repository's ledger files as {path under ledgers/: text}; nothing is written.
+
+    ``warnings``: the share of block-style projects given a realistic policy gap afterwards (no
+    项目秘书 → W102, or 总投资 below the 入库门槛 → W101; real ledgers carry ~7%). ``errors``: how
+    many projects get an error (an impossible date, E106, or an unknown key, E101). Both are
+    applied by a second seeded generator after the clean repository is built, so the clean
+    repository of the same arguments is unchanged.
+    """
+    files = Generator(projects, seed, regions).build()
+    if warnings or errors:
+        files = _degrade(files, random.Random(f"xm-bench-degrade/{projects}/{seed}"), warnings, errors)
+    return files
 
 
-def generate(projects: int, seed: int, out: Path, regions: int | None = None, schemas: Path = SCHEMAS) -> dict:
+_ITEM = re.compile(r"^  - 编号: ", re.M)
+
+
+def _degrade(files: dict[str, str], rng: random.Random, warnings: float, errors: int) -> dict[str, str]:
+    """Policy gaps and errors written into the text of block-style projects (see build_files)."""
+    items = []  # (path, start, end) of each block-style project item in 在建, 未入统, 计划开工
+    for path, text in sorted(files.items()):
+        if not path.endswith(("/在建.yaml", "/未入统.yaml", "/计划开工.yaml")):
+            continue
+        starts = [m.start() for m in _ITEM.finditer(text)]
+        items += [(path, a, b) for a, b in zip(starts, [*starts[1:], len(text)])]
+    chosen = rng.sample(range(len(items)), min(len(items), round(len(items) * warnings) + errors))
+    edits: dict[str, list[tuple[int, int, str]]] = {}
+    for n, index in enumerate(sorted(chosen)):
+        path, a, b = items[index]
+        block = files[path][a:b]
+        if n < errors:
+            new = (
+                re.sub(r"(日期: )(\d{4})-\d{2}-\d{2}", r"\g<1>\2-02-30", block, count=1)
+                if rng.random() < 0.5
+                else block.replace("    名称: ", "    项目名称: ", 1)
+            )
+        elif "    项目秘书: " in block and rng.random() < 0.6:
+            new = re.sub(r"^    项目秘书: .*\n", "", block, count=1, flags=re.M)
+        else:
+            new = re.sub(r"^(    总投资: ).*$", r"\g<1>3000", block, count=1, flags=re.M)
+        edits.setdefault(path, []).append((a, b, new))
+    out = dict(files)
+    for path, changes in edits.items():
+        text = files[path]
+        for a, b, new in sorted(changes, reverse=True):
+            text = text[:a] + new + text[b:]
+        out[path] = text
+    return out
+
+
+def generate(
+    projects: int,
+    seed: int,
+    out: Path,
+    regions: int | None = None,
+    schemas: Path = SCHEMAS,
+    warnings: float = 0.0,
+    errors: int = 0,
+) -> dict:
     """Write the repository to ``out`` (replaced if it is an earlier output); return a summary."""
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
             raise SystemExit(f"{out} exists and was not made by generate.py; not replacing it")
         shutil.rmtree(out)
-    files = build_files(projects, seed, regions)
+    files = build_files(projects, seed, regions, warnings, errors)
     ledgers = out / "ledgers"
     size = 0
     for rel, text in files.items():
@@ -1187,6 +1243,8 @@ def generate(projects: int, seed: int, out: Path, regions: int | None = None, sc
         "bytes": size,
         "version": GENERATOR_VERSION,
         "source": SOURCE_HASH,
+        "warnings": warnings,
+        "errors": errors,
     }
     (out / MARKER).write_text("".join(f"{k}={v}\n" for k, v in summary.items()), encoding="utf-8")
     return summary
@@ -1203,9 +1261,13 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help=f"number of regions (default: N/{PROJECTS_PER_REGION}, between 2 and 300)",
     )
+    ap.add_argument(
+        "--warnings", type=float, default=0.0, help="share of projects given a policy-gap warning (real ledgers: ~0.07)"
+    )
+    ap.add_argument("--errors", type=int, default=0, help="number of projects given an error")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    s = generate(args.projects, args.seed, args.out, args.regions)
+    s = generate(args.projects, args.seed, args.out, args.regions, warnings=args.warnings, errors=args.errors)
     print(
         f"wrote {s['projects']} projects in {s['regions']} regions, {s['files']} files, "
         f"{s['bytes'] / 2**20:.1f} MiB to {args.out}/ledgers in {time.perf_counter() - t0:.1f} s",

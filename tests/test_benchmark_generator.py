@@ -179,3 +179,21 @@ def test_scale_matches_the_issue_measurement() -> None:
     size = sum(len(t.encode("utf-8")) for t in files.values())
     assert 45 <= len(files) <= 60
     assert 12 * 2**20 <= size <= 17 * 2**20
+
+
+def test_realistic_warnings_and_an_error_variant(tmp_path: Path) -> None:
+    # ~7% of the 在建/未入统/计划开工 projects get a policy gap, and exactly 3 projects an error;
+    # the clean repository of the same arguments is unchanged, and the same arguments give the same bytes
+    clean = gen.build_files(2000, 1)
+    damaged = gen.build_files(2000, 1, warnings=0.07, errors=3)
+    assert damaged == gen.build_files(2000, 1, warnings=0.07, errors=3)
+    assert clean == gen.build_files(2000, 1)
+    gen.generate(2000, 1, tmp_path / "repo", warnings=0.07, errors=3)
+    repo = load(tmp_path / "repo" / "ledgers")
+    kept = sum(1 for r in repo.records if r.ledger is not Ledger.INVESTMENT) + len(repo.partial)
+    warned = {p.project for p in repo.warnings}
+    assert 0.05 * kept <= len(warned) <= 0.09 * kept
+    assert {p.code for p in repo.warnings} <= {"W101", "W102", "W104"}
+    errors = repo.errors
+    assert {p.code for p in errors} <= {"E106", "E101", "E102"}
+    assert len({(p.file, p.path[:2]) for p in errors}) == 3  # three projects
