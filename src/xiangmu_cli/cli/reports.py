@@ -1,4 +1,6 @@
-"""Reporting commands: `xm targets`, `xm overdue`, `xm score`, `xm list`, `xm report monthly`.
+"""Reporting commands: `xm targets`, `xm overdue`, `xm score`, `xm list`, `xm report monthly`,
+`xm recheck`, and the output machinery they share with `xm info`, `xm diff` and `xm log`
+(``--format``, ``-o``: :class:`OutputFormat`, :class:`Destination`, :func:`report`, :func:`emit`).
 
 Each loads the ledgers once, calls one library function and renders its rows.
 """
@@ -7,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -175,7 +177,7 @@ def load_at(root: Path, rev: str) -> Repository:
 
 def report(
     command: str,
-    options: dict[str, object],
+    options: Mapping[str, object],
     ledgers: Path | None,
     fmt: OutputFormat | None,
     output: Path | None,
@@ -245,7 +247,7 @@ def targets(
 
     def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region, rev=rev)
-        rows = [r for r in target_rows(ctx.repo, ctx.as_of) if region is None or r["地区"] == region]
+        rows = target_rows(ctx.repo, ctx.as_of, region=region)
         return targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
     report(
@@ -289,14 +291,14 @@ def overdue(
 
     def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region, rev=rev)
-        rows = [
-            it
-            for it in overdue_items(ctx.repo, ctx.as_of)
-            if (region is None or it["地区"] == region)
-            and (kind is None or it["类型"] == kind.value)
-            and (leader is None or it["包保领导"] == leader)
-            and (secretary is None or it["项目秘书"] == secretary)
-        ]
+        rows = overdue_items(
+            ctx.repo,
+            ctx.as_of,
+            region=region,
+            kind=kind.value if kind else None,
+            leader=leader,
+            secretary=secretary,
+        )
         return overdue_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
     options = {

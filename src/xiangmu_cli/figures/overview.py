@@ -5,6 +5,7 @@ Rows, not printing: the CLI renders them (output/views.py ``overview_document``)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
@@ -13,7 +14,7 @@ from xiangmu_cli.ledger.vocab import CITY, Ledger
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record, Repository
 
-__all__ = ["OverviewRow", "overview_rows"]
+__all__ = ["Overview", "OverviewRow", "overview", "overview_rows"]
 
 
 class OverviewRow(TypedDict):
@@ -55,3 +56,25 @@ def overview_rows(repo: Repository) -> list[OverviewRow]:
     rows = [_row(name, [r for r in repo.records if r.region == name]) for name in regions]
     rows.append(_row(CITY, repo.records))
     return rows
+
+
+@dataclass
+class Overview:
+    """``xm info``: the repository's name and 年度 (without a valid xiangmu.yaml, its folder and
+    None), :func:`overview_rows`, and how many errors left projects out of them."""
+
+    name: str
+    year: int | None
+    rows: list[OverviewRow]
+    errors: int
+
+
+def overview(repo: Repository) -> Overview:
+    """The first look at ``repo``: :class:`Overview`."""
+    config = repo.config
+    return Overview(
+        name=config.name if config else str(repo.root),
+        year=config.year if config else None,
+        rows=overview_rows(repo),
+        errors=len(repo.errors),
+    )

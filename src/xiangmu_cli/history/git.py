@@ -27,6 +27,7 @@ Reading history is bounded like reading the disk (issue 12):
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import subprocess
@@ -126,8 +127,8 @@ class _Process:
                 except FileNotFoundError:
                     raise GitError("找不到 git 命令；请先安装 git") from None
             self._close_err = kept.pop_all()  # git's messages are read after it ends (finish)
-        assert self.proc.stdout is not None
-        self.out: IO[bytes] = self.proc.stdout
+        assert isinstance(self.proc.stdout, io.BufferedReader)  # a pipe, buffered (Popen's default)
+        self.out = self.proc.stdout
 
     def __enter__(self) -> _Process:
         return self
@@ -158,7 +159,7 @@ class _Process:
         pending = bytearray()
         cut = False
         while True:
-            chunk = self.out.read1(1 << 16)  # type: ignore[attr-defined]
+            chunk = self.out.read1(1 << 16)
             if not chunk:
                 break
             start = 0
