@@ -161,6 +161,16 @@ def test_the_library_selects_what_the_options_ask(demo) -> None:  # type: ignore
         assert getattr(region, section) == [r for r in whole if r["地区"] == "船营区"], section
 
 
+def test_the_options_choices_are_the_librarys() -> None:
+    """--kind and --ledger list their choices where the CLI is defined (xm --help imports no library)."""
+    from xiangmu_cli.cli.reports import LedgerName, OverdueKind
+    from xiangmu_cli.figures.overdue import KINDS
+    from xiangmu_cli.ledger.vocab import LEDGERS
+
+    assert [k.value for k in OverdueKind] == list(KINDS)
+    assert [k.value for k in LedgerName] == [ledger.value for ledger in LEDGERS]
+
+
 def test_output_file_format_follows_the_extension(tmp_path: Path) -> None:
     target = tmp_path / "targets.csv"
     result = runner.invoke(app, ["targets", "--ledgers", DEMO, "-o", str(target)])

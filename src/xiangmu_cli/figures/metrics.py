@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypedDict
 from xiangmu_cli.figures import stages
 from xiangmu_cli.figures.stages import month_key
 from xiangmu_cli.ledger.model import Config, StartedProject
+from xiangmu_cli.ledger.units import round_half_even
 from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
@@ -290,15 +291,10 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
         "秘书配备率": ratio(len(staffed), len(kept)),
         "走访达标率": ratio(len(visited), len(big)),
         "新开工用地面积": area,
-        "投资强度": None if intensity is None else _cents(intensity),
+        "投资强度": None if intensity is None else round_half_even(intensity, 2),  # 元/m²
     }
     assert list(figures) == list(METRIC_KINDS)
     return figures
-
-
-def _cents(value: Fraction) -> Decimal:
-    """An exact value rounded half-even to 2 places (投资强度, 元/m²)."""
-    return Decimal(round(value * 100)).scaleb(-2)
 
 
 def compute_metrics(repo: Repository, as_of: date) -> dict[str, Figures]:

@@ -25,6 +25,7 @@ from xiangmu_cli.figures.metrics import (
     region_positions,
     schedule_progress,
 )
+from xiangmu_cli.ledger.units import round_half_even
 from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["PERIODS", "ScoreDetail", "ScoreRow", "period_as_of", "evaluate"]
 
-CENT = Decimal("0.01")
 PERIODS = ("三季度", "年终")
 
 
@@ -67,11 +67,6 @@ def period_as_of(repo: Repository, period: str) -> date:
     if period == "年终":
         return date(year, 12, 31)
     raise ValueError(f"考评期「{period}」应为 三季度 或 年终")
-
-
-def _round(value: Fraction | Decimal) -> Decimal:
-    """An exact value rounded once, half-even, to 2 places (what is shown)."""
-    return Decimal(round(Fraction(value) * 100)).scaleb(-2)
 
 
 def _target(config: Config, region: str, key: str) -> Decimal | None:
@@ -119,9 +114,9 @@ def evaluate(repo: Repository, as_of: date, figures: dict[str, Figures] | None =
                 "实际": actual,
                 "目标": target,
                 "比率": rate,
-                "得分": None if score is None else _round(score),
+                "得分": None if score is None else round_half_even(score, 2),
             }
-        total = None if scored_weight == 0 else _round(scored_sum * all_weight / scored_weight)
+        total = None if scored_weight == 0 else round_half_even(scored_sum * all_weight / scored_weight, 2)
         scored.append((region, details, total))
 
     # Rank by rounded total: one more than the number of regions ahead; the unscored rank last.
