@@ -157,7 +157,7 @@ class Destination:
     def _write_file(self, data: bytes) -> None:
         from xiangmu_cli.base.fileio import write_atomic
 
-        assert self.path is not None  # Destination.of refuses xlsx without -o
+        assert self.path is not None  # only with -o (Destination.of refuses xlsx without it)
         try:
             write_atomic(output_path(self.path), data)
         except OSError as exc:

@@ -203,8 +203,9 @@ def completed_investment(project: StartedProject, year: int, as_of: date) -> Dec
 def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope: str) -> Figures:
     """Every metric of docs/metrics.md over ``records`` (one region's, or all for 全市).
 
-    Each project's stage is its stage at ``as_of``, from its dates (:mod:`~xiangmu_cli.figures.stages`), never from
-    the file it sits in now: a past month's figures do not move when a project moves on.
+    Each project's stage is its stage at ``as_of``, from its dates
+    (:mod:`~xiangmu_cli.figures.stages`), never from the file it sits in now: a past month's
+    figures do not move when a project moves on.
     """
     year = config.year
     caliber = config.caliber

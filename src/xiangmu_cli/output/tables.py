@@ -1,10 +1,10 @@
 """Rendering of report rows to text: rich, md, plain, csv and json. Nothing here computes figures.
 
 The library hands over a :class:`Document`: a title, meta values and :class:`Table` s of rows
-(plain dicts keyed by the contract's metric names). Each :class:`Column` says which row key to
+(mappings keyed by the contract's metric names). Each :class:`Column` says which row key to
 show and how (its ``kind``); formatting is exact (Decimal or Fraction, never float) and every
-rounding is half-even and exact (:func:`xiangmu_cli.ledger.units.round_half_even`). Every format is deterministic:
-same document, same bytes.
+rounding is half-even and exact (:func:`xiangmu_cli.ledger.units.round_half_even`). Every
+format is deterministic: same document, same bytes.
 
 Numbers written out (csv, json and xlsx alike, :func:`written_number`): amounts in 万元 exact
 with at least two decimals (``3416839.00``, ``12345.678``); rates and diffs as fractions rounded
