@@ -179,6 +179,18 @@ def test_a_committed_cache_folder_is_never_read_nor_written(tmp_path: Path, cach
     assert list(elsewhere.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", [["info"], ["targets", "--month", "2018-09"]], ids=" ".join)
+def test_a_report_from_the_cache_equals_a_fresh_one(tmp_path: Path, cache_on: Path, command: list[str]) -> None:
+    root = tmp_path / "ledgers"
+    shutil.copytree(ROOT / "examples/broken/ledgers", root)
+    args = [*command, "--ledgers", str(root), "--format", "json"]
+    fresh = runner.invoke(app, [*args, "--no-cache"])
+    stored = runner.invoke(app, args)
+    cached = runner.invoke(app, args)
+    assert len(_entries(cache_on, "report")) == 1
+    assert fresh.stdout == stored.stdout == cached.stdout and fresh.stderr == cached.stderr
+
+
 def test_a_report_entry_is_data_rendered_through_the_same_escaping(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_on: Path, record_keys: None
 ) -> None:

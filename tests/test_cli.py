@@ -15,7 +15,7 @@ from xiangmu_cli.ledger.problems import Problem
 from xiangmu_cli.output.messages import no_commands, problems_github, problems_text
 from xiangmu_cli.reading.loading import load
 
-from .conftest import write_repo
+from .conftest import ROOT, write_repo
 
 runner = CliRunner()
 
@@ -239,9 +239,39 @@ def test_info_counts_valid_projects_per_region_and_ledger(tmp_path: Path, monkey
         ("高新区", 0, 0, 0, "0"),
         ("全市", 1, 1, 2, "20000.5"),
     ]
-    result = runner.invoke(app, ["info"])
+    result = runner.invoke(app, ["info"])  # not a terminal: plain, as every report
     assert result.exit_code == 0
-    assert "│ 船营区 │    1 │      1 │        0 │    0 │      2 │       20,000.5 │" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == "测试台账（2018 年度）" and lines[2] == "分地区"
+    assert lines[3].split() == ["地区", "在建", "未入统", "计划开工", "招商", "项目数", "总投资（万元）"]
+    assert [line.split() for line in lines[5:]] == [
+        ["船营区", "1", "1", "0", "0", "2", "20,000.5"],
+        ["高新区", "0", "0", "0", "0", "0", "0"],
+        ["全市", "1", "1", "0", "0", "2", "20,000.5"],
+    ]
+    data = json.loads(runner.invoke(app, ["info", "--format", "json"]).stdout)
+    assert data["title"] == "测试台账（2018 年度）" and data["meta"] == {}
+    assert data["分地区"][0] == {
+        "地区": "船营区",
+        "在建": 1,
+        "未入统": 1,
+        "计划开工": 0,
+        "招商": 0,
+        "项目数": 2,
+        "总投资": 20000.50,
+    }
+    assert runner.invoke(app, ["info", "-o", str(tmp_path / "info.md")]).exit_code == 0
+    assert "| 船营区 |      1 |" in (tmp_path / "info.md").read_text(encoding="utf-8")
+
+
+def test_info_notes_the_errors_it_left_out(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["info", "--ledgers", str(ROOT / "examples/broken/ledgers")])
+    assert result.exit_code == 0
+    assert "未计入：23 个错误涉及的项目未计入，运行 xm validate 查看" in result.stdout
+    assert "注意：台账有 23 个错误" in result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["全市", "8", "2", "4", "1", "15", "561,500"]
+    rich = runner.invoke(app, ["info", "--ledgers", str(ROOT / "examples/broken/ledgers"), "--format", "rich"])
+    assert "吉林市重点项目建设台账（错误示例）（2018 年度）" in rich.stdout and "全市" in rich.stdout
 
 
 def _fresh_python(code: str) -> str:

@@ -139,6 +139,38 @@ def test_filters_narrow_the_rows() -> None:
     assert all(it["项目秘书"] == secretary for it in mine)
 
 
+def test_the_library_selects_what_the_options_ask(demo) -> None:  # type: ignore[no-untyped-def]
+    """The filters live in the library: each selects exactly the rows of the whole report it names."""
+    everything = target_rows(demo, AS_OF)
+    assert target_rows(demo, AS_OF, region="船营区") == [r for r in everything if r["地区"] == "船营区"]
+    items = overdue_items(demo, AS_OF)
+    keys = {"region": "地区", "kind": "类型", "leader": "包保领导", "secretary": "项目秘书"}
+    some = next(it for it in items if it["包保领导"] and it["项目秘书"])
+    for options in (
+        {"region": "船营区"},
+        {"kind": "问题超期"},
+        {"leader": some["包保领导"]},
+        {"secretary": some["项目秘书"]},
+        {"region": some["地区"], "kind": some["类型"], "leader": some["包保领导"]},
+    ):
+        expected = [it for it in items if all(it[keys[k]] == v for k, v in options.items())]
+        assert expected and overdue_items(demo, AS_OF, **options) == expected, options
+    city, region = monthly_report(demo, AS_OF), monthly_report(demo, AS_OF, "船营区")
+    for section in ("regions", "targets", "overdue", "changes"):
+        whole = getattr(city, section)
+        assert getattr(region, section) == [r for r in whole if r["地区"] == "船营区"], section
+
+
+def test_the_options_choices_are_the_librarys() -> None:
+    """--kind and --ledger list their choices where the CLI is defined (xm --help imports no library)."""
+    from xiangmu_cli.cli.reports import LedgerName, OverdueKind
+    from xiangmu_cli.figures.overdue import KINDS
+    from xiangmu_cli.ledger.vocab import LEDGERS
+
+    assert [k.value for k in OverdueKind] == list(KINDS)
+    assert [k.value for k in LedgerName] == [ledger.value for ledger in LEDGERS]
+
+
 def test_output_file_format_follows_the_extension(tmp_path: Path) -> None:
     target = tmp_path / "targets.csv"
     result = runner.invoke(app, ["targets", "--ledgers", DEMO, "-o", str(target)])

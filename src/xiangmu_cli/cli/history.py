@@ -5,13 +5,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from . import XmCommand, app
 from .common import LEDGERS_HELP, resolve_ledgers, usage_error
 from .reports import FormatOpt, OutputFormat, OutputOpt, emit
+
+if TYPE_CHECKING:
+    from xiangmu_cli.ledger.problems import Problem
+    from xiangmu_cli.reading.records import Repository
 
 
 @app.command("diff", cls=XmCommand)
@@ -41,11 +45,12 @@ def diff(
         raise usage_error(str(exc)) from None
     _note_unread(((old_label, before), (new_label, after)))
     result = diff_repositories(before, after, old_label, new_label)
-    name = (after.config or before.config).name if (after.config or before.config) else str(root)
+    config = after.config or before.config
+    name = config.name if config else str(root)
     emit(diff_document(name, result), fmt, output)
 
 
-def _note_unread(revisions: Iterable[tuple[str, Any]]) -> None:
+def _note_unread(revisions: Iterable[tuple[str, Repository]]) -> None:
     """On stderr, each revision's files that could not be read or parsed, located, one line each.
 
     A historical revision cannot be given to ``xm validate``, so this is where its problems show;
@@ -54,7 +59,7 @@ def _note_unread(revisions: Iterable[tuple[str, Any]]) -> None:
     from xiangmu_cli.history.diff import blocking
 
     for label, repo in revisions:
-        first: dict[str, list[Any]] = {}
+        first: dict[str, list[Problem]] = {}
         for problem in blocking(repo):
             first.setdefault(problem.file, []).append(problem)
         if not first:

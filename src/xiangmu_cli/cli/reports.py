@@ -1,4 +1,6 @@
-"""Reporting commands: `xm targets`, `xm overdue`, `xm score`, `xm list`, `xm report monthly`.
+"""Reporting commands: `xm targets`, `xm overdue`, `xm score`, `xm list`, `xm report monthly`,
+`xm recheck`, and the output machinery they share with `xm info`, `xm diff` and `xm log`
+(``--format``, ``-o``: :class:`OutputFormat`, :class:`Destination`, :func:`report`, :func:`emit`).
 
 Each loads the ledgers once, calls one library function and renders its rows.
 """
@@ -7,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -136,30 +138,36 @@ class Destination:
         chosen = infer_format(str(output) if output else None, fmt.value if fmt else None, tty)
         return cls(chosen, output, None if tty else 120, None if tty else False)
 
-    def render(self, doc: Document) -> str:
+    def emit(self, doc: Document) -> None:
+        """``doc`` rendered, on stdout or written to the file (xlsx, binary, only ever to a file:
+        one sheet per table)."""
+        if self.fmt == "xlsx":
+            from xiangmu_cli.output.xlsx import render_xlsx
+
+            self._write_file(render_xlsx(doc))
+            return
         from xiangmu_cli.output.formats import render
 
-        return render(doc, self.fmt, width=self.width, color=self.color)
-
-    def write(self, text: str) -> None:
-        from xiangmu_cli.base.fileio import write_atomic
-
+        text = render(doc, self.fmt, width=self.width, color=self.color)
         if self.path is None:
             sys.stdout.write(text)
-            return
+        else:
+            self._write_file(text.encode("utf-8"))
+
+    def _write_file(self, data: bytes) -> None:
+        from xiangmu_cli.base.fileio import write_atomic
+
+        assert self.path is not None  # only with -o (Destination.of refuses xlsx without it)
         try:
-            write_atomic(output_path(self.path), text.encode("utf-8"))
+            write_atomic(output_path(self.path), data)
         except OSError as exc:
             raise usage_error(f"无法写入 {self.path}：{exc.strerror or exc}") from None
         sys.stderr.write(f"已写入 {self.path}\n")
 
 
 def emit(doc: Document, fmt: OutputFormat | None, output: Path | None) -> None:
-    destination = Destination.of(fmt, output)
-    if destination.fmt == "xlsx":
-        _emit_xlsx(doc, destination.path)
-        return
-    destination.write(destination.render(doc))
+    """Render ``doc`` where ``--format`` and ``-o`` say (reports that are not cached)."""
+    Destination.of(fmt, output).emit(doc)
 
 
 def load_at(root: Path, rev: str) -> Repository:
@@ -175,7 +183,7 @@ def load_at(root: Path, rev: str) -> Repository:
 
 def report(
     command: str,
-    options: dict[str, object],
+    options: Mapping[str, object],
     ledgers: Path | None,
     fmt: OutputFormat | None,
     output: Path | None,
@@ -201,28 +209,12 @@ def report(
             root, {"command": command, "options": options}, lambda: build(root), encode_document, decode_document
         )
     _note(errors)
-    if destination.fmt == "xlsx":
-        _emit_xlsx(doc, destination.path)
-    else:
-        destination.write(destination.render(doc))
+    destination.emit(doc)
 
 
 def _note(errors: int) -> None:
     if errors:
         sys.stderr.write(f"注意：台账有 {errors} 个错误，有错误的项目未计入；运行 xm validate 查看。\n")
-
-
-def _emit_xlsx(doc: Document, output: Path | None) -> None:
-    """xlsx is binary: written only to a file (-o), one sheet per table."""
-    from xiangmu_cli.base.fileio import write_atomic
-    from xiangmu_cli.output.xlsx import render_xlsx
-
-    assert output is not None  # Destination.of refuses xlsx without -o
-    try:
-        write_atomic(output_path(output), render_xlsx(doc))
-    except OSError as exc:
-        raise usage_error(f"无法写入 {output}：{exc.strerror or exc}") from None
-    sys.stderr.write(f"已写入 {output}\n")
 
 
 @app.command("targets", cls=XmCommand)
@@ -245,7 +237,7 @@ def targets(
 
     def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region, rev=rev)
-        rows = [r for r in target_rows(ctx.repo, ctx.as_of) if region is None or r["地区"] == region]
+        rows = target_rows(ctx.repo, ctx.as_of, region=region)
         return targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
     report(
@@ -289,14 +281,14 @@ def overdue(
 
     def build(root: Path) -> tuple[Document, Repository]:
         ctx = _load(root, as_of, month, region, rev=rev)
-        rows = [
-            it
-            for it in overdue_items(ctx.repo, ctx.as_of)
-            if (region is None or it["地区"] == region)
-            and (kind is None or it["类型"] == kind.value)
-            and (leader is None or it["包保领导"] == leader)
-            and (secretary is None or it["项目秘书"] == secretary)
-        ]
+        rows = overdue_items(
+            ctx.repo,
+            ctx.as_of,
+            region=region,
+            kind=kind.value if kind else None,
+            leader=leader,
+            secretary=secretary,
+        )
         return overdue_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
     options = {

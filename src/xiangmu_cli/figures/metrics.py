@@ -1,7 +1,7 @@
 """The figures of docs/metrics.md, per region and for 全市, as of a date.
 
-Pure functions over a loaded :class:`~xiangmu_cli.loading.Repository`: they return rows (dicts
-keyed by the contract's exact metric names) and never print. Money is exact ``Decimal`` 万元;
+Pure functions over a loaded :class:`~xiangmu_cli.reading.records.Repository`: they return rows
+(keyed by the contract's exact metric names) and never print. Money is exact ``Decimal`` 万元;
 rates are ``Decimal`` fractions, or ``None`` when their denominator is zero; areas (m²) and
 投资强度 (元/m²) are rounded half-even to 2 places. Only projects that passed validation count.
 """
@@ -13,11 +13,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from xiangmu_cli.figures import stages
 from xiangmu_cli.figures.stages import month_key
 from xiangmu_cli.ledger.model import Config, StartedProject
+from xiangmu_cli.ledger.units import round_half_even
 from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Figures",
+    "FigureValue",
+    "TargetRow",
     "compute_metrics",
     "default_as_of",
     "resolve_as_of",
@@ -40,6 +43,7 @@ __all__ = [
     "completed_investment",
     "config_of",
     "reported_regions",
+    "region_positions",
     "INDUSTRY",
 ]
 
@@ -48,7 +52,24 @@ CENT = Decimal("0.01")
 INDUSTRY = "工业"
 ZERO = Decimal(0)
 
-Figures = dict[str, Any]
+#: One metric's value: a count (int), money or an area (Decimal), an exact rate (Fraction), or
+#: None for a rate whose denominator is zero.
+FigureValue = int | Decimal | Fraction | None
+#: Metric name (docs/metrics.md, in its order) → value, for one region or for 全市.
+Figures = dict[str, FigureValue]
+
+
+class TargetRow(TypedDict):
+    """One target of xiangmu.yaml 目标 against its actual (:func:`target_rows`)."""
+
+    地区: str
+    指标: str
+    目标: Decimal
+    实际: FigureValue
+    完成率: Fraction | None
+    是否完成: bool | None
+    序时进度: Fraction | None
+    进度差: Fraction | None
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -151,6 +172,12 @@ def records_of(repo: Repository, scope: str) -> list[Record]:
     return [r for r in repo.records if r.region == scope]
 
 
+def region_positions(config: Config) -> dict[str, int]:
+    """Each region's position in xiangmu.yaml, for sorting rows by region (a region that is not
+    listed sorts after every listed one: ``positions.get(name, len(positions))``)."""
+    return {name: i for i, name in enumerate(config.region_names)}
+
+
 def leaders_of(config: Config, region: str) -> list[str]:
     """包保领导 of a region: the leaders whose 包保地区 include it, in xiangmu.yaml order."""
     return [leader.name for leader in config.leaders if region in leader.regions]
@@ -174,10 +201,11 @@ def completed_investment(project: StartedProject, year: int, as_of: date) -> Dec
 
 
 def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope: str) -> Figures:
-    """Every metric of metrics.md over ``records`` (one region's, or all for 全市).
+    """Every metric of docs/metrics.md over ``records`` (one region's, or all for 全市).
 
-    Each project's stage is its stage at ``as_of``, from its dates (:mod:`stages`), never from
-    the file it sits in now: a past month's figures do not move when a project moves on.
+    Each project's stage is its stage at ``as_of``, from its dates
+    (:mod:`~xiangmu_cli.figures.stages`), never from the file it sits in now: a past month's
+    figures do not move when a project moves on.
     """
     year = config.year
     caliber = config.caliber
@@ -185,17 +213,13 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     month = month_key(as_of)
 
     go_records = started(records, as_of)
-    go: list[StartedProject] = [r.project for r in go_records]  # type: ignore[misc]
+    go = [r.project for r in go_records if isinstance(r.project, StartedProject)]  # all of them: started
     new = [p for p in go if p.nature == "新建" and p.start_date.year == year]
     planned = [r for r in records if stages.planned(r, as_of)]
-    year_start = date(year, 1, 1)
     # 招商签约: signed by as-of, except what landed before 年度 began (history); 落地: in 年度.
     signed = [
-        r
-        for r in records
-        if stages.signed(r.project, as_of)
-        and not (stages.landed(r.project, as_of) and r.project.land_date < year_start)
-    ]  # type: ignore[attr-defined]
+        r for r in records if stages.signed(r.project, as_of) and not stages.landed_before_year(r.project, year, as_of)
+    ]
     landed = [r for r in records if stages.landed_in_year(r.project, year, as_of)]
 
     done = sum((completed_investment(p, year, as_of) for p in go), ZERO)
@@ -209,9 +233,9 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
         r
         for r in records
         if stages.planned_or_started(r, as_of)
-        and getattr(r.project, "planned_start", None) is not None
-        and r.project.planned_start <= as_of
-    ]  # type: ignore[attr-defined]
+        and (start := stages.planned_start(r.project)) is not None
+        and start <= as_of
+    ]
     due_started = [r for r in due if stages.started(r, as_of)]
 
     continuing = [p for p in go if p.nature == "续建"]
@@ -233,9 +257,9 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
 
     industrial = [p for p in new if p.category == INDUSTRY]
     area = sum((p.land_area or ZERO for p in industrial), ZERO).quantize(CENT, ROUND_HALF_EVEN)
-    stated = [p for p in industrial if p.land_area is not None]
-    stated_area = sum((p.land_area for p in stated), ZERO)  # type: ignore[misc]
-    intensity = ratio(sum((p.total for p in stated), ZERO) * 10000, stated_area)
+    stated = [(p.total, p.land_area) for p in industrial if p.land_area is not None]  # (总投资, 用地面积)
+    stated_area = sum((land for _, land in stated), ZERO)
+    intensity = ratio(sum((total for total, _ in stated), ZERO) * 10000, stated_area)
 
     figures: Figures = {
         "在建项目数": len(go),
@@ -268,15 +292,10 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
         "秘书配备率": ratio(len(staffed), len(kept)),
         "走访达标率": ratio(len(visited), len(big)),
         "新开工用地面积": area,
-        "投资强度": None if intensity is None else _cents(intensity),
+        "投资强度": None if intensity is None else round_half_even(intensity, 2),  # 元/m²
     }
     assert list(figures) == list(METRIC_KINDS)
     return figures
-
-
-def _cents(value: Fraction) -> Decimal:
-    """An exact value rounded half-even to 2 places (投资强度, 元/m²)."""
-    return Decimal(round(value * 100)).scaleb(-2)
 
 
 def compute_metrics(repo: Repository, as_of: date) -> dict[str, Figures]:
@@ -288,22 +307,27 @@ def compute_metrics(repo: Repository, as_of: date) -> dict[str, Figures]:
 # --- targets -----------------------------------------------------------------------------------
 
 
-def target_rows(repo: Repository, as_of: date, figures: dict[str, Figures] | None = None) -> list[dict[str, Any]]:
-    """Each target of xiangmu.yaml 目标 (全市 first, then regions in order), against its actual.
+def target_rows(
+    repo: Repository, as_of: date, figures: dict[str, Figures] | None = None, *, region: str | None = None
+) -> list[TargetRow]:
+    """Each target of xiangmu.yaml 目标 (全市 first, then regions in order), against its actual;
+    only ``region``'s when given.
 
     Row keys: 地区, 指标, 目标, 实际, 完成率 (actual ÷ target), 是否完成 (actual ≥ target; None
     when the actual is absent), and for 年度投资 also 序时进度 and 进度差 (None otherwise).
     """
     config = config_of(repo)
     figures = figures or compute_metrics(repo, as_of)
-    rows = []
+    rows: list[TargetRow] = []
     for scope in [CITY, *config.region_names]:
+        if region is not None and scope != region:
+            continue
         for key, target in config.targets.get(scope, {}).items():
             if key != "年度投资" and key not in METRIC_KINDS:
                 continue  # an unknown key is a validation error (E209), not a target
             actual = figures[scope]["完成投资" if key == "年度投资" else key]
             rate = None if actual is None else ratio(actual, target)
-            progress = figures[scope]["序时进度"] if key == "年度投资" else None
+            progress = schedule_progress(as_of, config.year) if key == "年度投资" else None  # the figures' 序时进度
             rows.append(
                 {
                     "地区": scope,

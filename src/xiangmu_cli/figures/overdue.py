@@ -1,27 +1,45 @@
 """Overdue items (逾期事项) of docs/metrics.md: eight kinds, each with its due date, judged by stage at as-of.
 
 ``overdue_items(repo, as_of)`` returns rows, most overdue first; ties by region in
-xiangmu.yaml order, then 编号, then kind in the order of the table below, then position.
+xiangmu.yaml order, then 编号, then kind in the order of :data:`KINDS`, then position. It
+also selects: one region, one kind, one 包保领导 or one 项目秘书 (``xm overdue`` options).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from xiangmu_cli.figures import stages
-from xiangmu_cli.figures.metrics import config_of, month_end
+from xiangmu_cli.figures.metrics import config_of, month_end, region_positions
 from xiangmu_cli.ledger.model import StartedProject
 from xiangmu_cli.ledger.units import month_key
 
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record, Repository
 
-__all__ = ["KINDS", "overdue_items", "latest_complete_month"]
+__all__ = ["KINDS", "OverdueItem", "overdue_items", "latest_complete_month"]
 
 #: The kinds, in the contract's order.
 KINDS = ("未按期开工", "超期未入统", "签约未落地", "问题超期", "走访超期", "投资漏报", "超期未竣工", "手续超期")
+
+
+class OverdueItem(TypedDict):
+    """One overdue item; 事项 says which (an approval, an issue, a month) where a project can
+    have several of a kind, and 台账 is where the project was at as-of."""
+
+    类型: str
+    地区: str
+    编号: str
+    名称: str
+    事项: str | None
+    到期日期: date
+    逾期天数: int
+    包保领导: str | None
+    项目秘书: str | None
+    责任单位: str | None
+    台账: str
 
 
 def latest_complete_month(as_of: date) -> tuple[int, int]:
@@ -34,7 +52,7 @@ def latest_complete_month(as_of: date) -> tuple[int, int]:
 
 def _item(
     kind: str, rec: Record, due: date, as_of: date, department: str | None = None, detail: str | None = None
-) -> dict[str, Any]:
+) -> OverdueItem:
     p = rec.project
     return {
         "类型": kind,
@@ -51,7 +69,7 @@ def _item(
     }
 
 
-def _items(repo: Repository, as_of: date) -> Iterator[dict[str, Any]]:
+def _items(repo: Repository, as_of: date) -> Iterator[OverdueItem]:
     config = config_of(repo)
     caliber = config.caliber
     year, month = latest_complete_month(as_of)
@@ -62,7 +80,7 @@ def _items(repo: Repository, as_of: date) -> Iterator[dict[str, Any]]:
         p = rec.project
         # Stages at as-of come from dates (stages.py), not from the file the record is in now.
         if stages.planned(rec, as_of):
-            planned_start = getattr(p, "planned_start", None)
+            planned_start = stages.planned_start(p)
             if planned_start is not None and planned_start < as_of:
                 yield _item("未按期开工", rec, planned_start, as_of)
             for approval in getattr(p, "approvals", ()):
@@ -99,23 +117,34 @@ def _items(repo: Repository, as_of: date) -> Iterator[dict[str, Any]]:
         ):
             yield _item("签约未落地", rec, planned_land, as_of)
         for issue in p.issues:
-            if stages.issue_overdue(issue, as_of):
-                yield _item(
-                    "问题超期",
-                    rec,
-                    issue.deadline,
-                    as_of,
-                    department=issue.department,  # type: ignore[arg-type]
-                    detail=issue.content,
-                )
+            if issue.deadline is not None and stages.issue_overdue(issue, as_of):
+                yield _item("问题超期", rec, issue.deadline, as_of, department=issue.department, detail=issue.content)
 
 
-def overdue_items(repo: Repository, as_of: date) -> list[dict[str, Any]]:
-    """Every overdue item as of ``as_of``, most overdue first."""
+def overdue_items(
+    repo: Repository,
+    as_of: date,
+    *,
+    region: str | None = None,
+    kind: str | None = None,
+    leader: str | None = None,
+    secretary: str | None = None,
+) -> list[OverdueItem]:
+    """Every overdue item as of ``as_of``, most overdue first; only those of ``region``, of
+    ``kind``, of projects whose 包保领导 is ``leader`` or whose 项目秘书 is ``secretary``, when given."""
     config = config_of(repo)
-    order = {name: i for i, name in enumerate(config.region_names)}
-    kinds = {kind: i for i, kind in enumerate(KINDS)}
-    items = list(_items(repo, as_of))
+    positions = region_positions(config)
+    kinds = {name: i for i, name in enumerate(KINDS)}
+    items = [
+        it
+        for it in _items(repo, as_of)
+        if (region is None or it["地区"] == region)
+        and (kind is None or it["类型"] == kind)
+        and (leader is None or it["包保领导"] == leader)
+        and (secretary is None or it["项目秘书"] == secretary)
+    ]
     # Stable sort: items of one project keep the order they were found in (file order).
-    items.sort(key=lambda it: (-it["逾期天数"], order.get(it["地区"], len(order)), it["编号"], kinds[it["类型"]]))
+    items.sort(
+        key=lambda it: (-it["逾期天数"], positions.get(it["地区"], len(positions)), it["编号"], kinds[it["类型"]])
+    )
     return items

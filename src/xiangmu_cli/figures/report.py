@@ -1,28 +1,31 @@
 """The monthly dispatch report (月调度) and the project list, as data.
 
-``monthly_report(repo, as_of)`` gathers the sections of metrics.md in order — 全市总览, 分地区,
+``monthly_report(repo, as_of)`` gathers the sections of docs/metrics.md in order — 全市总览, 分地区,
 目标完成, 逾期事项, 本月变动, 考评 — from the functions that compute them; nothing is computed
 twice. ``project_rows`` is the data of ``xm list``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from xiangmu_cli.figures.metrics import (
     Figures,
+    FigureValue,
+    TargetRow,
     completed_investment,
     compute_metrics,
     config_of,
     leaders_of,
+    region_positions,
     reported_regions,
     target_rows,
 )
-from xiangmu_cli.figures.overdue import KINDS, overdue_items
-from xiangmu_cli.figures.scoring import evaluate
+from xiangmu_cli.figures.overdue import KINDS, OverdueItem, overdue_items
+from xiangmu_cli.figures.scoring import ScoreRow, evaluate
 from xiangmu_cli.figures.stages import ledger_at, month_key
 from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, StartedProject
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
@@ -30,28 +33,73 @@ from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record, Repository
 
-__all__ = ["MonthlyReport", "monthly_report", "month_changes", "CHANGE_KINDS", "project_rows", "region_rows"]
+__all__ = [
+    "MonthlyReport",
+    "monthly_report",
+    "month_changes",
+    "CHANGE_KINDS",
+    "ChangeRow",
+    "RegionRow",
+    "ProjectRow",
+    "project_rows",
+    "region_rows",
+]
 
 #: What 本月变动 lists, in this order.
 CHANGE_KINDS = ("新开工", "入统", "签约", "落地", "竣工", "问题提出", "问题解决")
 
+#: A row of 分地区: 地区, 包保领导 (a list of names), then every metric of :data:`Figures`.
+RegionRow = dict[str, FigureValue | str | list[str]]
+
+
+class ChangeRow(TypedDict):
+    """One event of 本月变动 (:func:`month_changes`)."""
+
+    类型: str
+    地区: str
+    编号: str
+    名称: str
+    日期: date
+    台账: str
+    事项: str | None
+
+
+class ProjectRow(TypedDict):
+    """One project of ``xm list`` (:func:`project_rows`): None where its ledger has no such field."""
+
+    地区: str
+    台账: str
+    编号: str
+    名称: str
+    类别: str | None
+    总投资: Decimal
+    年度计划投资: Decimal | None
+    完成投资: Decimal | None
+    建设性质: str | None
+    阶段: str | None
+    开工日期: date | None
+    计划开工日期: date | None
+    包保领导: str | None
+    项目秘书: str | None
+
 
 @dataclass
 class MonthlyReport:
+    """月调度: the sections of docs/metrics.md "Monthly report", for the city or one region."""
+
     name: str
     year: int
     as_of: date
     region: str | None
     overview: Figures
-    regions: list[dict[str, Any]]
-    targets: list[dict[str, Any]]
-    overdue: list[dict[str, Any]]
-    changes: list[dict[str, Any]]
-    evaluation: list[dict[str, Any]] | None
+    regions: list[RegionRow]
+    targets: list[TargetRow]
+    overdue: list[OverdueItem]
+    changes: list[ChangeRow]
+    evaluation: list[ScoreRow] | None
     errors: int = 0
     #: (regions that reported the as-of month, regions with any 完成投资): "已填报 12/13 个地区".
     reported: tuple[int, int] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data: the sections under their contract names."""
@@ -70,30 +118,38 @@ class MonthlyReport:
         }
 
 
-def region_rows(repo: Repository, figures: dict[str, Figures]) -> list[dict[str, Any]]:
-    """分地区: one row per region with its 包保领导 and every metric, by 投资完成率 (highest first).
+def region_rows(repo: Repository, figures: dict[str, Figures], region: str | None = None) -> list[RegionRow]:
+    """分地区: one row per region (only ``region``'s, when given) with its 包保领导 and every metric,
+    by 投资完成率 (highest first).
 
     Regions whose 投资完成率 is absent come last; ties keep xiangmu.yaml order.
     """
     config = config_of(repo)
-    rows = [{"地区": name, "包保领导": leaders_of(config, name), **figures[name]} for name in config.region_names]
-    rows.sort(key=lambda r: (r["投资完成率"] is None, -(r["投资完成率"] or Decimal(0))))
-    return rows
+
+    def by_completion(name: str) -> tuple[bool, FigureValue]:
+        completion = figures[name]["投资完成率"]
+        return completion is None, -(completion or Decimal(0))
+
+    names = [name for name in config.region_names if region is None or name == region]
+    return [
+        {"地区": name, "包保领导": leaders_of(config, name), **figures[name]}
+        for name in sorted(names, key=by_completion)
+    ]
 
 
-def month_changes(repo: Repository, as_of: date) -> list[dict[str, Any]]:
+def month_changes(repo: Repository, as_of: date, region: str | None = None) -> list[ChangeRow]:
     """本月变动: events dated from the first day of the as-of month to as-of, from the ledgers' dates.
 
     新开工 (开工日期), 入统 (入统日期), 签约 (签约日期), 落地 (落地日期; both from a record in any
     ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期); 台账 is where the record was at
-    as-of. Sorted by date, then region order, 编号 and kind.
+    as-of. Sorted by date, then region order, 编号 and kind. Only ``region``'s, when given.
     """
     config = config_of(repo)
     first = as_of.replace(day=1)
-    rows: list[dict[str, Any]] = []
+    rows: list[ChangeRow] = []
 
     def add(kind: str, rec: Record, day: date | None, detail: str | None = None) -> None:
-        if day is not None and first <= day <= as_of:
+        if day is not None and first <= day <= as_of and (region is None or rec.region == region):
             rows.append(
                 {
                     "类型": kind,
@@ -119,9 +175,9 @@ def month_changes(repo: Repository, as_of: date) -> list[dict[str, Any]]:
         for issue in p.issues:
             add("问题提出", rec, issue.raised, issue.content)
             add("问题解决", rec, issue.solved, issue.content)
-    order = {name: i for i, name in enumerate(config.region_names)}
+    positions = region_positions(config)
     kinds = {kind: i for i, kind in enumerate(CHANGE_KINDS)}
-    rows.sort(key=lambda r: (r["日期"], order.get(r["地区"], len(order)), r["编号"], kinds[r["类型"]]))
+    rows.sort(key=lambda r: (r["日期"], positions.get(r["地区"], len(positions)), r["编号"], kinds[r["类型"]]))
     return rows
 
 
@@ -129,23 +185,19 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
     """月调度 as of ``as_of``, for the whole city or for one region."""
     config = config_of(repo)
     figures = compute_metrics(repo, as_of)
-
-    def mine(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return rows if region is None else [r for r in rows if r["地区"] == region]
-
-    overdue = overdue_items(repo, as_of)
     kinds = {kind: i for i, kind in enumerate(KINDS)}
-    overdue = sorted(overdue, key=lambda it: kinds[it["类型"]])  # grouped by kind, each group in due order
+    # grouped by kind, each group in due order
+    overdue = sorted(overdue_items(repo, as_of, region=region), key=lambda it: kinds[it["类型"]])
     return MonthlyReport(
         name=config.name,
         year=config.year,
         as_of=as_of,
         region=region,
         overview=figures[region or CITY],
-        regions=mine(region_rows(repo, figures)),
-        targets=mine(target_rows(repo, as_of, figures)),
-        overdue=mine(overdue),
-        changes=mine(month_changes(repo, as_of)),
+        regions=region_rows(repo, figures, region),
+        targets=target_rows(repo, as_of, figures, region=region),
+        overdue=overdue,
+        changes=month_changes(repo, as_of, region),
         evaluation=evaluate(repo, as_of, figures) if config.evaluation is not None else None,
         errors=len(repo.errors),
         reported=reported_regions(repo, month_key(as_of)),
@@ -162,14 +214,14 @@ def project_rows(
     leader: str | None = None,
     secretary: str | None = None,
     category: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ProjectRow]:
     """``xm list``: the projects that match, in region, ledger and file order, with key figures."""
     config = config_of(repo)
-    order = {name: i for i, name in enumerate(config.region_names)}
-    rows = []
+    positions = region_positions(config)
+    rows: list[ProjectRow] = []
     for rec in sorted(
         repo.records,
-        key=lambda r: (order.get(r.region, len(order)), r.region, LEDGERS.index(r.ledger), r.file, r.index),
+        key=lambda r: (positions.get(r.region, len(positions)), r.region, LEDGERS.index(r.ledger), r.file, r.index),
     ):
         p = rec.project
         if (
@@ -181,7 +233,7 @@ def project_rows(
             or (category is not None and p.category != category)
         ):
             continue
-        row: dict[str, Any] = {
+        row: ProjectRow = {
             "地区": rec.region,
             "台账": rec.ledger.value,
             "编号": p.code,

@@ -14,18 +14,49 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
-from xiangmu_cli.figures.metrics import Figures, compute_metrics, config_of, ratio, schedule_progress
+from xiangmu_cli.figures.metrics import (
+    Figures,
+    FigureValue,
+    compute_metrics,
+    config_of,
+    ratio,
+    region_positions,
+    schedule_progress,
+)
+from xiangmu_cli.ledger.units import round_half_even
 from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
 
 if TYPE_CHECKING:
+    from xiangmu_cli.ledger.model import Config
     from xiangmu_cli.reading.records import Repository
 
-__all__ = ["PERIODS", "period_as_of", "evaluate"]
+__all__ = ["PERIODS", "ScoreDetail", "ScoreRow", "period_as_of", "evaluate"]
 
-CENT = Decimal("0.01")
 PERIODS = ("三季度", "年终")
+
+
+class ScoreDetail(TypedDict):
+    """One metric of a region's 考评: 比率 and 得分 are None when the metric is not scored."""
+
+    权重: Decimal
+    实际: FigureValue
+    目标: Fraction | Decimal | None
+    比率: Fraction | None
+    得分: Decimal | None
+
+
+class ScoreRow(TypedDict):
+    """One region's 考评 (:func:`evaluate`); 合计 and 总分 are None when nothing was scored."""
+
+    地区: str
+    指标: dict[str, ScoreDetail]
+    合计: Decimal | None
+    名次: int
+    加分: Decimal
+    总分: Decimal | None
+    减档: bool
 
 
 def period_as_of(repo: Repository, period: str) -> date:
@@ -38,12 +69,7 @@ def period_as_of(repo: Repository, period: str) -> date:
     raise ValueError(f"考评期「{period}」应为 三季度 或 年终")
 
 
-def _round(value: Fraction | Decimal) -> Decimal:
-    """An exact value rounded once, half-even, to 2 places (what is shown)."""
-    return Decimal(round(Fraction(value) * 100)).scaleb(-2)
-
-
-def _target(config: Any, region: str, key: str) -> Decimal | None:
+def _target(config: Config, region: str, key: str) -> Decimal | None:
     own = config.targets.get(region, {}).get(key)
     if own is not None or key == "年度投资" or METRIC_KINDS[key] != "rate":
         return own
@@ -51,7 +77,7 @@ def _target(config: Any, region: str, key: str) -> Decimal | None:
     return city if city is not None else Decimal(1)
 
 
-def evaluate(repo: Repository, as_of: date, figures: dict[str, Figures] | None = None) -> list[dict[str, Any]]:
+def evaluate(repo: Repository, as_of: date, figures: dict[str, Figures] | None = None) -> list[ScoreRow]:
     """One row per region, by rank (then xiangmu.yaml order).
 
     Row keys: 地区, 指标 (metric → {权重, 实际, 目标, 比率, 得分}; 比率 and 得分 are None when the
@@ -68,9 +94,9 @@ def evaluate(repo: Repository, as_of: date, figures: dict[str, Figures] | None =
     # An unknown metric is a validation error (E209); it is left out here, and out of W.
     weights = {k: w for k, w in evaluation.weights.items() if k == "年度投资" or k in METRIC_KINDS}
     all_weight = sum((Fraction(w) for w in weights.values()), Fraction(0))
-    rows = []
+    scored: list[tuple[str, dict[str, ScoreDetail], Decimal | None]] = []  # (地区, 指标, 合计)
     for region in config.region_names:
-        details: dict[str, dict[str, Any]] = {}
+        details: dict[str, ScoreDetail] = {}
         scored_sum, scored_weight = Fraction(0), Fraction(0)
         for key, weight in weights.items():
             actual = figures[region]["完成投资" if key == "年度投资" else key]
@@ -88,24 +114,31 @@ def evaluate(repo: Repository, as_of: date, figures: dict[str, Figures] | None =
                 "实际": actual,
                 "目标": target,
                 "比率": rate,
-                "得分": None if score is None else _round(score),
+                "得分": None if score is None else round_half_even(score, 2),
             }
-        total = None if scored_weight == 0 else _round(scored_sum * all_weight / scored_weight)
-        rows.append({"地区": region, "指标": details, "合计": total})
+        total = None if scored_weight == 0 else round_half_even(scored_sum * all_weight / scored_weight, 2)
+        scored.append((region, details, total))
 
-    ranked = sorted((r for r in rows if r["合计"] is not None), key=lambda r: -r["合计"])
-    for row in ranked:
-        row["名次"] = 1 + sum(other["合计"] > row["合计"] for other in ranked)
-    for row in rows:
-        if row["合计"] is None:
-            row["名次"] = len(ranked) + 1
+    # Rank by rounded total: one more than the number of regions ahead; the unscored rank last.
+    totals = [total for _, _, total in scored if total is not None]
     bonus_rank = evaluation.bonus.rank if evaluation.bonus is not None else 0
     bonus = evaluation.bonus.points if evaluation.bonus is not None else Decimal(0)
-    demoted_from = len(rows) - (evaluation.demotion.rank if evaluation.demotion is not None else 0)
-    for row in rows:
-        row["加分"] = bonus if row["合计"] is not None and row["名次"] <= bonus_rank else Decimal(0)
-        row["总分"] = None if row["合计"] is None else row["合计"] + row["加分"]
-        row["减档"] = evaluation.demotion is not None and row["名次"] > demoted_from
-    order = {name: i for i, name in enumerate(config.region_names)}
-    rows.sort(key=lambda r: (r["名次"], order[r["地区"]]))
+    demoted_from = len(scored) - (evaluation.demotion.rank if evaluation.demotion is not None else 0)
+    rows: list[ScoreRow] = []
+    for region, details, total in scored:
+        rank = len(totals) + 1 if total is None else 1 + sum(other > total for other in totals)
+        points = bonus if total is not None and rank <= bonus_rank else Decimal(0)
+        rows.append(
+            {
+                "地区": region,
+                "指标": details,
+                "合计": total,
+                "名次": rank,
+                "加分": points,
+                "总分": None if total is None else total + points,
+                "减档": evaluation.demotion is not None and rank > demoted_from,
+            }
+        )
+    positions = region_positions(config)
+    rows.sort(key=lambda r: (r["名次"], positions[r["地区"]]))
     return rows

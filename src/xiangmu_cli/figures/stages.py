@@ -11,7 +11,7 @@ as they stand now.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from xiangmu_cli.ledger import units
@@ -25,6 +25,8 @@ __all__ = [
     "signed",
     "landed",
     "landed_in_year",
+    "landed_before_year",
+    "planned_start",
     "started",
     "in_stats",
     "unstat",
@@ -35,6 +37,7 @@ __all__ = [
     "issue_raised",
     "issue_solved",
     "issue_overdue",
+    "visited_within",
     "visit_due",
     "month_key",
 ]
@@ -67,9 +70,28 @@ def landed_in_year(project: Project, year: int, as_of: date) -> bool:
     return day is not None and day.year == year and day <= as_of
 
 
+def landed_before_year(project: Project, year: int, as_of: date) -> bool:
+    """Landed by as-of, before 年度 began (history: not this year's 招商)."""
+    day = getattr(project, "land_date", None)
+    return day is not None and day.year < year and day <= as_of
+
+
+def planned_start(project: Project) -> date | None:
+    """计划开工日期 of a project that carries one (not a 招商 project)."""
+    day: date | None = getattr(project, "planned_start", None)
+    return day
+
+
+def _started_project(rec: Record) -> StartedProject | None:
+    """The project of a record in 在建 or 未入统 (always a StartedProject); None elsewhere."""
+    p = rec.project
+    return p if rec.ledger in _STARTED_LEDGERS and isinstance(p, StartedProject) else None
+
+
 def started(rec: Record, as_of: date) -> bool:
     """已开工: in 在建 or 未入统, and 开工日期 ≤ as-of."""
-    return rec.ledger in _STARTED_LEDGERS and rec.project.start_date <= as_of  # type: ignore[attr-defined]
+    p = _started_project(rec)
+    return p is not None and p.start_date <= as_of
 
 
 def in_stats(rec: Record, as_of: date) -> bool:
@@ -88,7 +110,8 @@ def unstat(rec: Record, as_of: date) -> bool:
 
 def finished(rec: Record, as_of: date) -> bool:
     """已竣工: started and 竣工日期 ≤ as-of."""
-    return started(rec, as_of) and _on_or_before(rec.project.finish_date, as_of)  # type: ignore[attr-defined]
+    p = _started_project(rec)
+    return p is not None and p.start_date <= as_of and _on_or_before(p.finish_date, as_of)
 
 
 def planned(rec: Record, as_of: date) -> bool:
@@ -145,6 +168,4 @@ def visited_within(project: Project, as_of: date, cycle_days: int) -> bool:
 
 def visit_due(project: StartedProject, as_of: date, cycle_days: int) -> date:
     """When the next 走访 is due: (latest 走访 ≤ as-of, else 开工日期) + 走访周期."""
-    from datetime import timedelta
-
     return (project.latest_visit(as_of) or project.start_date) + timedelta(days=cycle_days)

@@ -4,7 +4,7 @@ Projects are matched by 编号. Events: 新增, 移除, 开工 (计划开工 →
 在建), 落地 (招商 → elsewhere, or 阶段 → 落地), 签约 (阶段 洽谈 → 签约/落地), 竣工 (竣工日期 set),
 转移 (region changed) and 变更 (a field changed that no other event explains). Every changed field
 is listed old → new, amounts with their delta, 完成投资 month by month, problems raised and
-solved, visits added. Pure functions over two loaded repositories; git lives in history.py.
+solved, visits added. Pure functions over two loaded repositories; git lives in history/git.py.
 
 A project that is missing on one side is 新增 or 移除 only if its file was read there. When the
 project itself is invalid on that side, or the file (or its region folder) could not be read or
@@ -21,21 +21,88 @@ on both sides (it is unknown on one). The same reason is what ``xm diff`` and
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from xiangmu_cli.ledger.model import StartedProject
+from xiangmu_cli.ledger.model import StartedProject, key_order
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
     from xiangmu_cli.ledger.problems import Problem
     from xiangmu_cli.reading.records import Record, Repository
 
-__all__ = ["EVENTS", "DiffResult", "diff_repositories", "project_changes", "record_events", "blocking"]
+__all__ = [
+    "EVENTS",
+    "FieldChange",
+    "Change",
+    "ProjectDiff",
+    "RegionDelta",
+    "InvalidFile",
+    "DiffResult",
+    "diff_repositories",
+    "project_changes",
+    "record_events",
+    "blocking",
+    "describe",
+]
 
 EVENTS = ("新增", "移除", "开工", "入统", "落地", "签约", "竣工", "转移", "变更", "无法比较")
+#: The events counted per region (分地区).
+COUNTED = ("开工", "入统", "落地", "竣工", "新增", "移除")
+
+
+class FieldChange(TypedDict):
+    """One changed field, old → new: a field's values as the model gives them (amounts, dates,
+    text…), None where absent. 字段 names a sub-field too: "完成投资 2018-09", "问题 <内容> 时限"."""
+
+    字段: str
+    原值: object
+    新值: object
+
+
+class Change(FieldChange):
+    """A changed field with 差额 for an amount (an absent side counts as 0), else None."""
+
+    差额: Decimal | None
+
+
+class ProjectDiff(TypedDict):
+    """One project that changed (项目变动): where it is now (or was, when 移除) and was before."""
+
+    编号: str
+    名称: str
+    地区: str
+    台账: str
+    原地区: str | None
+    原台账: str | None
+    事件: list[str]
+    变更: list[Change]
+    #: Why the project is 无法比较 (its file or the project itself unreadable on one side).
+    说明: str | None
+
+
+class RegionDelta(TypedDict):
+    """分地区: Δ完成投资 (万元, all years) and how many projects had each counted event."""
+
+    地区: str
+    Δ完成投资: Decimal
+    开工: int
+    入统: int
+    落地: int
+    竣工: int
+    新增: int
+    移除: int
+
+
+class InvalidFile(TypedDict):
+    """A file with errors in one version (its invalid projects were not compared)."""
+
+    版本: str
+    文件: str
+    错误数: int
+
 
 #: Fields whose change an event explains (so it alone does not make a 变更).
 _IMPLIED: dict[str, set[str]] = {
@@ -81,17 +148,13 @@ def _fields(rec: Record) -> dict[str, Any]:
     return out
 
 
-def _aliases(rec: Record) -> list[str]:
-    return [f.alias or name for name, f in type(rec.project).model_fields.items()]
-
-
 def _delta(old: Any, new: Any) -> Decimal | None:
     old_n = old if isinstance(old, Decimal) else (Decimal(0) if old is None and isinstance(new, Decimal) else None)
     new_n = new if isinstance(new, Decimal) else (Decimal(0) if new is None and isinstance(old, Decimal) else None)
     return None if old_n is None or new_n is None else new_n - old_n
 
 
-def _change(name: str, old: Any, new: Any) -> dict[str, Any]:
+def _change(name: str, old: Any, new: Any) -> Change:
     return {"字段": name, "原值": old, "新值": new, "差额": _delta(old, new)}
 
 
@@ -99,11 +162,11 @@ def _issue_key(issue: dict[str, Any]) -> tuple[Any, Any]:
     return issue.get("提出日期"), issue.get("内容")
 
 
-def project_changes(old: Record, new: Record) -> list[dict[str, Any]]:
+def project_changes(old: Record, new: Record) -> list[Change]:
     """Every changed field of one project, old → new, in the contract's key order."""
     a, b = _fields(old), _fields(new)
-    changes: list[dict[str, Any]] = []
-    order = ["地区", "台账", *_aliases(new), *_aliases(old)]  # the contract's key order
+    changes: list[Change] = []
+    order = ["地区", "台账", *key_order(type(new.project)), *key_order(type(old.project))]
     keys = [k for k in dict.fromkeys(order) if k in a or k in b]
     for key in keys:
         va, vb = a.get(key), b.get(key)
@@ -144,7 +207,7 @@ def _visit_text(visit: dict[str, Any]) -> str:
     return f"{text} {visit['内容']}" if visit.get("内容") else text
 
 
-def _issue_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _issue_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
     changes = []
     before = {_issue_key(i): i for i in old}
     after = {_issue_key(i): i for i in new}
@@ -166,7 +229,7 @@ def _issue_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
     return changes
 
 
-def record_events(old: Record | None, new: Record | None, changes: list[dict[str, Any]]) -> list[str]:
+def record_events(old: Record | None, new: Record | None, changes: list[Change]) -> list[str]:
     """The business events of one project between two versions."""
     if old is None:
         return ["新增"]
@@ -203,11 +266,11 @@ def _root_field(name: str) -> str:
 class DiffResult:
     old_label: str
     new_label: str
-    projects: list[dict[str, Any]]
-    regions: list[dict[str, Any]]
-    invalid: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[ProjectDiff]
+    regions: list[RegionDelta]
+    invalid: list[InvalidFile] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return {
             "原版本": self.old_label,
             "新版本": self.new_label,
@@ -283,17 +346,14 @@ def diff_repositories(old: Repository, new: Repository, old_label: str, new_labe
     regions = [*(new.config.region_names if new.config else []), *(old.config.region_names if old.config else [])]
     order = {name: i for i, name in enumerate(dict.fromkeys(regions))}
 
-    rows = []
+    rows: list[ProjectDiff] = []
     for code in dict.fromkeys([*after, *before]):
         a, b = before.get(code), after.get(code)
-        note = (
-            new_unread.note(code, a, new_label)
-            if b is None
-            # type: ignore[arg-type]
-            else old_unread.note(code, b, old_label)
-            if a is None
-            else None
-        )
+        note = None
+        if a is not None and b is None:
+            note = new_unread.note(code, a, new_label)
+        elif a is None and b is not None:
+            note = old_unread.note(code, b, old_label)
         if note is not None:
             rows.append(_row(code, a, b, ["无法比较"], [], note))
             continue
@@ -303,43 +363,49 @@ def diff_repositories(old: Repository, new: Repository, old_label: str, new_labe
         rows.append(_row(code, a, b, record_events(a, b, changes), changes, None))
     rows.sort(key=lambda r: (order.get(r["地区"], len(order)), r["地区"], LEDGERS.index(Ledger(r["台账"])), r["编号"]))
 
-    totals: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"Δ完成投资": Decimal(0), "开工": 0, "入统": 0, "落地": 0, "竣工": 0, "新增": 0, "移除": 0}
-    )
+    delta: dict[str, Decimal] = defaultdict(Decimal)
     # A project that cannot be compared counts on neither side: its figures are unknown on one.
     unknown = {row["编号"] for row in rows if row["事件"] == ["无法比较"]}
     for rec in new.records:
         if rec.project.code not in unknown:
-            totals[rec.region]["Δ完成投资"] += _completed_total(rec)
+            delta[rec.region] += _completed_total(rec)
     for rec in old.records:
         if rec.project.code not in unknown:
-            totals[rec.region]["Δ完成投资"] -= _completed_total(rec)
+            delta[rec.region] -= _completed_total(rec)
+    events: dict[str, Counter[str]] = defaultdict(Counter)
     for row in rows:
-        for event in row["事件"]:
-            if event in ("开工", "入统", "落地", "竣工", "新增", "移除"):
-                totals[row["地区"]][event] += 1
-    region_rows = [
-        {"地区": name, **values}
-        for name, values in sorted(totals.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
-        if values["Δ完成投资"] or any(values[k] for k in ("开工", "入统", "落地", "竣工", "新增", "移除"))
+        events[row["地区"]].update(event for event in row["事件"] if event in COUNTED)
+    shown = [
+        name
+        for name in sorted({*delta, *events}, key=lambda name: (order.get(name, len(order)), name))
+        if delta.get(name) or events[name]
     ]
+    region_rows = [_region_delta(name, [name], delta, events) for name in shown]
     if region_rows:
-        city = {
-            "地区": CITY,
-            **{
-                k: sum((r[k] for r in region_rows), Decimal(0) if k == "Δ完成投资" else 0)
-                for k in ("Δ完成投资", "开工", "入统", "落地", "竣工", "新增", "移除")
-            },
-        }
-        region_rows.append(city)
+        region_rows.append(_region_delta(CITY, shown, delta, events))
 
-    invalid = []
+    invalid: list[InvalidFile] = []
     for label, repo in ((old_label, old), (new_label, new)):
-        counts: dict[str, int] = defaultdict(int)
-        for problem in repo.errors:
-            counts[problem.file] += 1
-        invalid += [{"版本": label, "文件": file, "错误数": n} for file, n in sorted(counts.items())]
+        errors = Counter(problem.file for problem in repo.errors)
+        invalid += [{"版本": label, "文件": file, "错误数": n} for file, n in sorted(errors.items())]
     return DiffResult(old_label, new_label, rows, region_rows, invalid)
+
+
+def _region_delta(
+    name: str, regions: list[str], delta: dict[str, Decimal], counts: dict[str, Counter[str]]
+) -> RegionDelta:
+    """The 分地区 row ``name`` of ``regions`` taken together (one region, or every one for 全市)."""
+    counted = sum((counts[r] for r in regions), Counter[str]())
+    return {
+        "地区": name,
+        "Δ完成投资": sum((delta.get(r, Decimal(0)) for r in regions), Decimal(0)),
+        "开工": counted["开工"],
+        "入统": counted["入统"],
+        "落地": counted["落地"],
+        "竣工": counted["竣工"],
+        "新增": counted["新增"],
+        "移除": counted["移除"],
+    }
 
 
 def _row(
@@ -347,9 +413,9 @@ def _row(
     old: Record | None,
     new: Record | None,
     events: list[str],
-    changes: list[dict[str, Any]],
+    changes: list[Change],
     note: str | None,
-) -> dict[str, Any]:
+) -> ProjectDiff:
     rec = new or old
     assert rec is not None
     return {
@@ -365,13 +431,13 @@ def _row(
     }
 
 
-def describe(change: dict[str, Any]) -> str:
-    """One change as text: ``总投资 12000 → 15000（+3000）``."""
+def describe(change: FieldChange) -> str:
+    """One change as text: ``总投资 12000 → 15000（+3000）`` (the delta when it is a Change with one)."""
     from xiangmu_cli.ledger.units import format_amount
     from xiangmu_cli.ledger.units import show_value as show
 
     text = f"{change['字段']} {show(change['原值'])} → {show(change['新值'])}"
-    if change.get("差额") is not None:
-        delta = change["差额"]
+    delta = change.get("差额")
+    if isinstance(delta, Decimal):
         text += f"（{'+' if delta > 0 else ''}{format_amount(delta)}）"
     return text

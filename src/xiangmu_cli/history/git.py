@@ -9,7 +9,7 @@ ordinary loader through :class:`TreePath`, a read-only stand-in for :class:`path
 Reading history is bounded like reading the disk (issue 12):
 
 - a blob's size is known from the listing before anything is read, and a blob above the
-  per-file limit (:func:`xiangmu_cli.limits.current`) is never read: ``TreePath.stat`` gives its
+  per-file limit (:func:`xiangmu_cli.base.limits.current`) is never read: ``TreePath.stat`` gives its
   size, so the loader reports the same E009 「文件过大」 as for such a file on disk;
 - only the files the loader reads (xiangmu.yaml and ``地区/<台账>.yaml``) are read, in one
   ``cat-file --batch`` streamed blob by blob, up to :func:`revision_budget` bytes per revision in
@@ -27,19 +27,25 @@ Reading history is bounded like reading the disk (issue 12):
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace, TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, TypedDict, cast
 
 from xiangmu_cli.base import limits
 from xiangmu_cli.base.fileio import TooLargeError
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS
+
+if TYPE_CHECKING:
+    from xiangmu_cli.history.diff import Change
+    from xiangmu_cli.reading.records import Repository
 
 __all__ = [
     "GitError",
@@ -47,6 +53,7 @@ __all__ = [
     "Tree",
     "TreePath",
     "Commit",
+    "LogRow",
     "WORKTREE",
     "load_revision",
     "project_log",
@@ -105,24 +112,23 @@ class _Process:
 
     def __init__(self, args: list[str], cwd: Path, stdin: bytes | None = None) -> None:
         self.args = args
-        self._err = tempfile.TemporaryFile()
-        source: IO[bytes] | int = subprocess.DEVNULL
-        if stdin is not None:
-            source = tempfile.TemporaryFile()
-            source.write(stdin)
-            source.seek(0)
-        try:
-            self.proc = subprocess.Popen(
-                ["git", *args], cwd=cwd, stdin=source, stdout=subprocess.PIPE, stderr=self._err, env=_env()
-            )
-        except FileNotFoundError:
-            self._err.close()
-            raise GitError("找不到 git 命令；请先安装 git") from None
-        finally:
-            if not isinstance(source, int):
-                source.close()
-        assert self.proc.stdout is not None
-        self.out: IO[bytes] = self.proc.stdout
+        with ExitStack() as kept:
+            self._err = kept.enter_context(tempfile.TemporaryFile())
+            with ExitStack() as given:  # the input file is git's once it has started
+                source: IO[bytes] | int = subprocess.DEVNULL
+                if stdin is not None:
+                    source = given.enter_context(tempfile.TemporaryFile())
+                    source.write(stdin)
+                    source.seek(0)
+                try:
+                    self.proc = subprocess.Popen(
+                        ["git", *args], cwd=cwd, stdin=source, stdout=subprocess.PIPE, stderr=self._err, env=_env()
+                    )
+                except FileNotFoundError:
+                    raise GitError("找不到 git 命令；请先安装 git") from None
+            self._close_err = kept.pop_all()  # git's messages are read after it ends (finish)
+        assert isinstance(self.proc.stdout, io.BufferedReader)  # a pipe, buffered (Popen's default)
+        self.out = self.proc.stdout
 
     def __enter__(self) -> _Process:
         return self
@@ -132,7 +138,7 @@ class _Process:
             self.proc.kill()
         self.out.close()
         self.proc.wait()
-        self._err.close()
+        self._close_err.close()
 
     def finish(self) -> None:
         """Once the output is read: GitError with git's message if the command failed."""
@@ -153,7 +159,7 @@ class _Process:
         pending = bytearray()
         cut = False
         while True:
-            chunk = self.out.read1(1 << 16)  # type: ignore[attr-defined]
+            chunk = self.out.read1(1 << 16)
             if not chunk:
                 break
             start = 0
@@ -391,10 +397,10 @@ class _Unread(OSError):
     def __init__(self, path: TreePath, message: str) -> None:
         super().__init__(message)
         self.filename = str(path)
-        self.strerror = message
+        self.strerror = self.message = message
 
     def __str__(self) -> str:
-        return self.strerror
+        return self.message
 
 
 class Tree:
@@ -508,7 +514,7 @@ class TreePath:
             raise FileNotFoundError(2, "No such file", str(self))
         limit = limits.current().max_file_bytes
         if tree.sizes[rel] > limit:
-            raise TooLargeError(self, tree.sizes[rel], limit)
+            raise TooLargeError(str(self), tree.sizes[rel], limit)
         raise _Unread(self, "xm 只读取 xiangmu.yaml 和地区文件夹中的台账文件，未读取此文件")
 
     def stat(self) -> Any:
@@ -522,14 +528,20 @@ class TreePath:
         raise FileNotFoundError(2, "No such file", str(self))
 
 
-def _load(tree: Tree) -> Any:
+def _as_path(path: TreePath) -> Path:
+    """A TreePath where the loader (and display_path) take a Path: it has every method of Path
+    that they use (see :class:`TreePath`), which the types cannot say."""
+    return cast("Path", path)
+
+
+def _load(tree: Tree) -> Repository:
     """The loader's repository of ``tree``, with what only the tree knows added to its problems."""
     from xiangmu_cli.base.fileio import display_path
     from xiangmu_cli.ledger.problems import Problem
     from xiangmu_cli.reading.loading import load
 
-    repo = load(tree.root())
-    root = display_path(tree.root())  # type: ignore[arg-type]
+    repo = load(_as_path(tree.root()))
+    root = display_path(_as_path(tree.root()))
     if tree.root_kind is not None:
         repo.problems.append(
             Problem(
@@ -550,7 +562,7 @@ def _load(tree: Tree) -> Any:
                 at="file",
             )
         )
-    over = {display_path(tree.root() / str(rel)) for rel in tree.unread}  # type: ignore[arg-type]
+    over = {display_path(_as_path(tree.root() / str(rel))) for rel in tree.unread}
     for problem in repo.problems:
         if problem.code == "E009" and problem.file in over:
             problem.hint = "同一版本的台账文件合计过大，不像是台账；检查该版本是否误提交了大文件"
@@ -558,7 +570,7 @@ def _load(tree: Tree) -> Any:
     return repo
 
 
-def load_revision(git: Git, ledgers: Path, revision: str | None) -> tuple[Any, str]:
+def load_revision(git: Git, ledgers: Path, revision: str | None) -> tuple[Repository, str]:
     """The repository at ``revision`` (None: the files on disk) and its label for reports."""
     from xiangmu_cli.reading.loading import load
 
@@ -569,7 +581,23 @@ def load_revision(git: Git, ledgers: Path, revision: str | None) -> tuple[Any, s
     return repo, f"{revision}（{sha[:8]}）" if revision != sha else sha[:8]
 
 
-def project_log(git: Git, ledgers: Path, code: str) -> list[dict[str, Any]]:
+class LogRow(TypedDict):
+    """A commit that changed a project (``xm log``): what changed, and where the project is after it."""
+
+    提交: str
+    日期: str
+    作者: str
+    说明: str
+    名称: str
+    事件: list[str]
+    变更: list[Change]
+    地区: str
+    台账: str
+    #: Why the commit's change is 无法比较 (see :func:`project_log`), else None.
+    备注: str | None
+
+
+def project_log(git: Git, ledgers: Path, code: str) -> list[LogRow]:
     """The commits that changed project ``code``, newest first, with what changed in each.
 
     Follows the project across files and regions: each commit's changed ledger files are loaded
@@ -582,7 +610,7 @@ def project_log(git: Git, ledgers: Path, code: str) -> list[dict[str, Any]]:
 
     prefix = git.prefix(ledgers)
     config = PurePosixPath(CONFIG_FILE)
-    rows = []
+    rows: list[LogRow] = []
     for commit in git.commits(prefix):
         parent = commit.parents[0] if commit.parents else None
         changed = git.changed_files(commit.sha, parent, prefix)

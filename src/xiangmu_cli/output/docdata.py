@@ -19,8 +19,8 @@ __all__ = ["encode_document", "decode_document"]
 
 # --- documents as typed JSON ----------------------------------------------------------------
 # Values are tagged so that a document read back is equal to the one stored: ["d", "1.50"] is a
-# Decimal, ["q", [1, 6]] an exact Fraction, ["t", "2018-09-30"] a date, ["l", […]] a list, ["m", [[k, v], …]] a mapping; strings,
-# whole numbers, booleans and null stand for themselves.
+# Decimal, ["q", [1, 6]] an exact Fraction, ["t", "2018-09-30"] a date, ["l", […]] a list, ["u", […]]
+# a tuple, ["m", [[k, v], …]] a mapping; strings, whole numbers, booleans and null stand for themselves.
 
 
 def _enc(value: Any) -> Any:
@@ -65,7 +65,7 @@ def _dec(value: Any) -> Any:
     raise ValueError(f"bad cached tag {tag!r}")
 
 
-def _enc_table(table: Any) -> dict[str, Any]:
+def _enc_table(table: Table) -> dict[str, Any]:
     return {
         "name": table.name,
         "columns": [_enc_fields(c) for c in table.columns],
@@ -74,7 +74,7 @@ def _enc_table(table: Any) -> dict[str, Any]:
     }
 
 
-def _enc_fields(obj: Any) -> dict[str, Any]:
+def _enc_fields(obj: Column | Chart) -> dict[str, Any]:
     return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 

@@ -1,10 +1,10 @@
 """Rendering of report rows to text: rich, md, plain, csv and json. Nothing here computes figures.
 
 The library hands over a :class:`Document`: a title, meta values and :class:`Table` s of rows
-(plain dicts keyed by the contract's metric names). Each :class:`Column` says which row key to
+(mappings keyed by the contract's metric names). Each :class:`Column` says which row key to
 show and how (its ``kind``); formatting is exact (Decimal or Fraction, never float) and every
-rounding is half-even and exact (:func:`units.round_half_even`). Every format is deterministic:
-same document, same bytes.
+rounding is half-even and exact (:func:`xiangmu_cli.ledger.units.round_half_even`). Every
+format is deterministic: same document, same bytes.
 
 Numbers written out (csv, json and xlsx alike, :func:`written_number`): amounts in 万元 exact
 with at least two decimals (``3416839.00``, ``12345.678``); rates and diffs as fractions rounded
@@ -19,14 +19,14 @@ to six decimals (``0.549346``); areas, 投资强度 and scores to two; counts an
 - ``md`` / ``plain``: tabulate pipe / simple tables, aligned by display width (wcwidth).
 - ``csv``: RFC 4180 quoting, ``\\n`` line ends, UTF-8 without BOM (the caller adds one when
   writing for Excel). Text cells that a spreadsheet would read as a formula (starting with
-  ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'`` (:mod:`safetext`); numbers never do.
+  ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'`` (:mod:`xiangmu_cli.base.safetext`); numbers never do.
   Values are machine-friendly: numbers written out by kind (``1234567.50``, ``0.750000``), ISO
   dates, empty for missing. A document of several tables writes, per table, its name, the header and the rows,
   with an empty line between tables.
 - ``json``: ``{"title", "meta", <table name>: [rows…]}`` with the library's rows as given (all
   keys), numbers as JSON numbers written out by kind (the column's, else the key's:
   :func:`value_kind`), never with an exponent, dates as ``YYYY-MM-DD``.
-- ``html``: one self-contained page (see :mod:`xiangmu_cli.html`): the document's highlights and
+- ``html``: one self-contained page (see :mod:`xiangmu_cli.output.html`): the document's highlights and
   :class:`Chart` s first, then every table, cells as in rich, md and plain.
 """
 
@@ -36,7 +36,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Context, Decimal
@@ -133,9 +133,12 @@ class Column:
 
 @dataclass
 class Table:
+    """A named table: ``rows`` are the library's, as given (keyed by the columns' keys, and
+    maybe more that only json shows); ``note`` is a line under the name."""
+
     name: str
     columns: list[Column]
-    rows: list[dict[str, Any]]
+    rows: Sequence[Mapping[str, Any]]
     note: str | None = None
 
 
@@ -221,7 +224,7 @@ def written_number(kind: str | None, value: Any) -> int | Decimal:
     fraction rounded half-even to six decimals (``0.549346``); area, intensity, number (scores):
     two decimals, half-even; count, days: an integer when whole. Any other kind keeps the exact
     value (a Fraction, which has no exact decimal, is rounded to six decimals like a rate).
-    Decimal or Fraction alike, the rounding is exact (:func:`units.round_half_even`).
+    Decimal or Fraction alike, the rounding is exact (:func:`xiangmu_cli.ledger.units.round_half_even`).
     """
     if kind == "amount":
         return at_least_places(value, AMOUNT_PLACES)
@@ -229,10 +232,16 @@ def written_number(kind: str | None, value: Any) -> int | Decimal:
         return round_half_even(value, WRITTEN_PLACES[kind])
     if isinstance(value, int):
         return value
-    number = round_half_even(value, 6) if isinstance(value, Fraction) else _decimal(value)
+    number = _kept_exact(value)
     if kind in ("count", "days") and number.is_finite() and number == number.to_integral_value():
         return int(number)
     return number
+
+
+def _kept_exact(value: Decimal | Fraction | float) -> Decimal:
+    """A number that is not an int as written when no kind says otherwise: exact, except that a
+    Fraction, which has no exact decimal, is rounded half-even to six decimals like a rate."""
+    return round_half_even(value, 6) if isinstance(value, Fraction) else _decimal(value)
 
 
 def _grouped(value: Decimal) -> str:
@@ -260,7 +269,7 @@ def _generic(value: Any) -> str:
     if isinstance(value, Enum):
         return _generic(value.value)
     if isinstance(value, (Decimal, float, Fraction)):
-        return _grouped(_normalized(written_number(None, value)))  # type: ignore[arg-type]
+        return _grouped(_normalized(_kept_exact(value)))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
@@ -637,7 +646,7 @@ def _console(width: int | None, color: bool | None) -> tuple[Console, io.StringI
             color_system=probe["colors"],
             no_color=probe["no_color"],
             **common,
-        )  # type: ignore[arg-type]
+        )
     elif color:
         console = Console(width=width or 80, force_terminal=True, color_system="standard", no_color=False, **common)
     else:

@@ -1,4 +1,4 @@
-"""Which columns each report shows, and how: library rows → :class:`tables.Document`.
+"""Which columns each report shows, and how: library rows → :class:`~xiangmu_cli.output.tables.Document`.
 
 Only presentation lives here (column choice, headers, kinds, priorities for narrow terminals).
 The rows are the library's, unchanged, so ``--format json`` prints exactly what the library
@@ -7,22 +7,34 @@ computed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from xiangmu_cli.figures.metrics import Figures
 from xiangmu_cli.figures.overdue import KINDS
-from xiangmu_cli.figures.report import MonthlyReport
-from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
+from xiangmu_cli.ledger.vocab import CITY, LEDGERS, METRIC_KINDS
 from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
 
+if TYPE_CHECKING:
+    from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow
+    from xiangmu_cli.figures.overdue import OverdueItem
+    from xiangmu_cli.figures.overview import Overview
+    from xiangmu_cli.figures.report import ChangeRow, MonthlyReport, ProjectRow, RegionRow
+    from xiangmu_cli.figures.scoring import ScoreRow
+    from xiangmu_cli.history.diff import DiffResult, FieldChange, ProjectDiff
+    from xiangmu_cli.history.git import LogRow
+    from xiangmu_cli.history.restate import Cause, Restated
+
 __all__ = [
+    "overview_document",
     "targets_document",
     "overdue_document",
     "score_document",
     "list_document",
     "monthly_document",
     "recheck_document",
+    "diff_document",
+    "log_document",
     "METRIC_DISPLAY",
 ]
 
@@ -41,19 +53,41 @@ _UNITS = {"amount": "（万元）", "area": "（平方米）", "intensity": "（
 
 
 def _meta(
-    name: str, year: int, as_of: date, progress: Any = None, errors: int = 0, reported: tuple[int, int] | None = None
-) -> dict[str, Any]:
-    meta: dict[str, Any] = {"名称": name, "年度": year, "截至": as_of}
+    name: str,
+    year: int,
+    as_of: date,
+    progress: FigureValue = None,
+    errors: int = 0,
+    reported: tuple[int, int] | None = None,
+) -> dict[str, object]:
+    meta: dict[str, object] = {"名称": name, "年度": year, "截至": as_of}
     if reported is not None and reported[1]:
         meta["已填报"] = f"{reported[0]}/{reported[1]} 个地区"  # of the regions with any 完成投资
     if progress is not None:
         meta["序时进度"] = format_value("rate", progress)
     if errors:
-        meta["未计入"] = f"{errors} 个错误涉及的项目未计入，运行 xm validate 查看"
+        meta["未计入"] = _uncounted(errors)
     return meta
 
 
-def _target_table(rows: list[dict[str, Any]], name: str = "目标完成") -> Table:
+def _uncounted(errors: int) -> str:
+    return f"{errors} 个错误涉及的项目未计入，运行 xm validate 查看"
+
+
+def overview_document(overview: Overview) -> Document:
+    """``xm info``: projects and 总投资 per region and ledger, 全市 last."""
+    title = overview.name if overview.year is None else f"{overview.name}（{overview.year} 年度）"
+    columns = [
+        Column("地区"),
+        *(Column(ledger.value, kind="count") for ledger in LEDGERS),
+        Column("项目数", kind="count"),
+        Column("总投资", header="总投资（万元）", kind="amount"),
+    ]
+    meta: dict[str, object] = {"未计入": _uncounted(overview.errors)} if overview.errors else {}
+    return Document(title, meta, [Table("分地区", columns, overview.rows)])
+
+
+def _target_table(rows: Sequence[TargetRow], name: str = "目标完成") -> Table:
     return Table(
         name,
         [
@@ -74,7 +108,7 @@ def targets_document(
     name: str,
     year: int,
     as_of: date,
-    rows: list[dict[str, Any]],
+    rows: list[TargetRow],
     errors: int = 0,
     reported: tuple[int, int] | None = None,
 ) -> Document:
@@ -83,7 +117,7 @@ def targets_document(
     )
 
 
-def _present(columns: list[Column], rows: list[dict[str, Any]]) -> list[Column]:
+def _present(columns: list[Column], rows: Sequence[Mapping[str, Any]]) -> list[Column]:
     """Drop secondary columns that are empty in every row (e.g. 事项 for 未按期开工)."""
     return [c for c in columns if c.priority == 0 or any(r.get(c.key) not in (None, [], "") for r in rows)]
 
@@ -108,7 +142,7 @@ def overdue_document(
     name: str,
     year: int,
     as_of: date,
-    rows: list[dict[str, Any]],
+    rows: list[OverdueItem],
     errors: int = 0,
     reported: tuple[int, int] | None = None,
 ) -> Document:
@@ -126,11 +160,11 @@ def overdue_document(
     )
 
 
-def _score_table(rows: list[dict[str, Any]]) -> Table:
+def _score_table(rows: list[ScoreRow]) -> Table:
     metrics = list(rows[0]["指标"]) if rows else []
     flat = []
     for row in rows:
-        out = {k: v for k, v in row.items() if k != "指标"}
+        out: dict[str, object] = {k: v for k, v in row.items() if k != "指标"}
         for metric, detail in row["指标"].items():
             out[f"{metric}得分"] = detail["得分"]
         flat.append(out)
@@ -158,7 +192,7 @@ def score_document(
     name: str,
     year: int,
     as_of: date,
-    rows: list[dict[str, Any]],
+    rows: list[ScoreRow],
     errors: int = 0,
     reported: tuple[int, int] | None = None,
 ) -> Document:
@@ -172,7 +206,7 @@ def list_document(
     name: str,
     year: int,
     as_of: date,
-    rows: list[dict[str, Any]],
+    rows: list[ProjectRow],
     errors: int = 0,
     reported: tuple[int, int] | None = None,
 ) -> Document:
@@ -207,7 +241,7 @@ def _overview_table(scope: str, figures: Figures) -> Table:
     return Table(f"{scope}总览", [Column("指标"), Column(scope, kind="text", align="right")], rows)
 
 
-def _region_table(rows: list[dict[str, Any]]) -> Table:
+def _region_table(rows: list[RegionRow]) -> Table:
     return Table(
         "分地区",
         [
@@ -227,7 +261,7 @@ def _region_table(rows: list[dict[str, Any]]) -> Table:
     )
 
 
-def _changes_table(rows: list[dict[str, Any]]) -> Table:
+def _changes_table(rows: list[ChangeRow]) -> Table:
     return Table(
         "本月变动",
         [
@@ -261,13 +295,13 @@ def _highlights(overview: Figures, overdue: int) -> Table:
     )
 
 
-def _overdue_summary(by_kind: dict[str, list[dict[str, Any]]]) -> Table:
-    rows = [{"类型": kind, "项数": len(by_kind.get(kind, []))} for kind in KINDS]
+def _overdue_summary(by_kind: dict[str, list[OverdueItem]]) -> Table:
+    counts = {kind: len(by_kind.get(kind, [])) for kind in KINDS}
     return Table(
         "逾期事项分类",
         [Column("类型"), Column("项数", kind="count")],
-        rows,
-        note=f"共 {sum(r['项数'] for r in rows)} 项",
+        [{"类型": kind, "项数": n} for kind, n in counts.items()],
+        note=f"共 {sum(counts.values())} 项",
     )
 
 
@@ -276,7 +310,7 @@ def monthly_document(report: MonthlyReport) -> Document:
     meta = _meta(report.name, report.year, report.as_of, report.overview["序时进度"], report.errors, report.reported)
     meta["报告月份"] = f"{report.as_of.year}年{report.as_of.month}月"
     tables = [_overview_table(scope, report.overview), _region_table(report.regions), _target_table(report.targets)]
-    by_kind: dict[str, list[dict[str, Any]]] = {}
+    by_kind: dict[str, list[OverdueItem]] = {}
     for item in report.overdue:
         by_kind.setdefault(item["类型"], []).append(item)
     tables.append(_overdue_summary(by_kind))
@@ -309,13 +343,13 @@ def monthly_document(report: MonthlyReport) -> Document:
     return doc
 
 
-def _changes_text(changes: list[dict[str, Any]]) -> str:
+def _changes_text(changes: Sequence[FieldChange]) -> str:
     from xiangmu_cli.history.diff import describe
 
     return "；".join(describe(c) for c in changes)
 
 
-def diff_document(name: str, result: Any) -> Document:
+def diff_document(name: str, result: DiffResult) -> Document:
     """``xm diff``: one row per changed project, per-region totals, files that were invalid."""
     display = [
         {**row, "位置": _moved(row), "详情": row["说明"] or _changes_text(row["变更"])} for row in result.projects
@@ -366,7 +400,7 @@ def diff_document(name: str, result: Any) -> Document:
     return doc
 
 
-def _moved(row: dict[str, Any]) -> str | None:
+def _moved(row: ProjectDiff) -> str | None:
     old = f"{row['原地区']}/{row['原台账']}" if row["原台账"] else None
     new = f"{row['地区']}/{row['台账']}"
     if old is None or old == new:
@@ -374,7 +408,7 @@ def _moved(row: dict[str, Any]) -> str | None:
     return f"{old} → {new}"
 
 
-def log_document(code: str, name: str | None, rows: list[dict[str, Any]]) -> Document:
+def log_document(code: str, name: str | None, rows: list[LogRow]) -> Document:
     display = [{**row, "详情": _changes_text(row["变更"])} for row in rows]
     table = Table(
         "提交",
@@ -394,7 +428,7 @@ def log_document(code: str, name: str | None, rows: list[dict[str, Any]]) -> Doc
     return doc
 
 
-def _cause_text(cause: dict[str, Any]) -> str:
+def _cause_text(cause: Cause) -> str:
     from xiangmu_cli.history.diff import describe
 
     if cause["编号"] is None:
@@ -403,7 +437,7 @@ def _cause_text(cause: dict[str, Any]) -> str:
     return head + ("：" + "，".join(describe(c) for c in cause["字段"]) if cause["字段"] else "")
 
 
-def recheck_document(name: str, published: str, as_of: date, rows: list[dict[str, Any]]) -> Document:
+def recheck_document(name: str, published: str, as_of: date, rows: list[Restated]) -> Document:
     """``xm recheck``: each sent figure that changed, old → new, with the projects that moved it."""
     display = [{**row, "原因说明": "；".join(_cause_text(c) for c in row["原因"])} for row in rows]
     note = (

@@ -3,13 +3,13 @@
 openpyxl is imported inside the functions (it is heavy; ``xm --help`` must stay fast).
 
 - Numbers are real numbers, written out as json and csv write them
-  (:func:`~xiangmu_cli.tables.written_number`: amounts exact, rates rounded half-even to 6
+  (:func:`~xiangmu_cli.output.tables.written_number`: amounts exact, rates rounded half-even to 6
   decimals, areas, 投资强度 and scores to 2, counts whole; Decimal or Fraction alike), with a
-  number format by :class:`~xiangmu_cli.tables.Column` kind (万元 ``#,##0.00``, counts ``#,##0``,
+  number format by :class:`~xiangmu_cli.output.tables.Column` kind (万元 ``#,##0.00``, counts ``#,##0``,
   rates ``0.0%``…); dates are real dates (``yyyy-mm-dd``); missing values are empty cells;
   是/否 and lists are text.
 - Text is typed as text (never a formula) and passed through
-  :func:`~xiangmu_cli.safetext.neutralise_formula`, like CSV output.
+  :func:`~xiangmu_cli.base.safetext.neutralise_formula`, like CSV output.
 - The header row is bold, frozen and carries an autofilter; column widths follow the display
   width of the contents (a Chinese character counts two), capped.
 - Deterministic: the document properties' created/modified times are a constant and the zip
