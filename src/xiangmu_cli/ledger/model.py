@@ -1,9 +1,10 @@
 """Pydantic models of xiangmu.yaml and the four ledgers (docs/ledger-format.md).
 
 Keys are Chinese (the aliases, as in the files); attributes are English. Scalars go through
-the parsers of :mod:`xiangmu_cli.units`, which raise problem codes; the loader turns pydantic's
-errors into :class:`~xiangmu_cli.problems.Problem` records. The models check shape and type
-only: rules that need other fields, other files or xiangmu.yaml live in :mod:`checks`.
+the parsers of :mod:`xiangmu_cli.ledger.units`, which raise problem codes; the loader turns
+pydantic's errors into :class:`~xiangmu_cli.ledger.problems.Problem` records. The models check
+shape and type only: rules that need other fields, other files or xiangmu.yaml live in
+:mod:`xiangmu_cli.reading.checks`.
 """
 
 from __future__ import annotations
@@ -156,12 +157,15 @@ def _text(value: Any) -> str:
             )
         return text
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # more than 4300 digits, which str() refuses: the digits all the same
+            return format(Decimal(value), "f")
     shown = "true" if value is True else "false" if value is False else type(value).__name__
     kind = {"list": "列表", "dict": "映射"}.get(type(value).__name__, shown)
     raise units.UnitError(
         "E103",
-        f"应为文字，实际为{kind}「{value}」" if kind == shown else f"应为文字，实际为{kind}",
+        f"应为文字，实际为{kind}「{units.as_text(value)}」" if kind == shown else f"应为文字，实际为{kind}",
         '如需写成文字，请加引号，例如 "true"' if isinstance(value, bool) else "写成一行文字",
     )
 
@@ -171,7 +175,9 @@ _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 def _project_id(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise units.UnitError("E108", f"编号被 YAML 读成了数字「{value}」", '给编号加引号，例如 编号: "010"')
+        raise units.UnitError(
+            "E108", f"编号被 YAML 读成了数字「{units.as_text(value)}」", '给编号加引号，例如 编号: "010"'
+        )
     if not isinstance(value, str):
         raise units.UnitError("E108", "编号应为文字", "编号由字母、数字、- 和 _ 组成，例如 CY-2018-001")
     if not _ID_RE.fullmatch(value):
@@ -185,14 +191,18 @@ def _int(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    raise units.UnitError("E103", f"应为整数，实际为「{value}」", "写一个整数，例如 15")
+        try:
+            return int(value.strip())
+        except ValueError:  # digits int() does not read (²), or more than 4300 of them
+            if value.strip().isdecimal():
+                raise units.UnitError("E109", f"整数「{value}」大得不合理", "写一个整数，例如 15") from None
+    raise units.UnitError("E103", f"应为整数，实际为「{units.as_text(value)}」", "写一个整数，例如 15")
 
 
 def _year(value: Any) -> int:
     year = _int(value)
     if not 1949 <= year <= 2200:
-        raise units.UnitError("E109", f"年度「{value}」不合理", "写四位年份，例如 2018")
+        raise units.UnitError("E109", f"年度「{units.as_text(value)}」不合理", "写四位年份，例如 2018")
     return year
 
 
@@ -200,7 +210,7 @@ def _choice(*options: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         if isinstance(value, str) and value.strip() in options:
             return value.strip()
-        raise units.UnitError("E109", f"「{value}」不是允许的取值", "应为 " + " 或 ".join(options))
+        raise units.UnitError("E109", f"「{units.as_text(value)}」不是允许的取值", "应为 " + " 或 ".join(options))
 
     return parse
 

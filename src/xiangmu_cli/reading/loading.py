@@ -22,6 +22,7 @@ from xiangmu_cli.base import limits
 from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, display_path, file_kind, read_regular
 from xiangmu_cli.ledger.model import INEXACT, PROJECT_MODELS, Config, Project, clean_errors
 from xiangmu_cli.ledger.problems import PathElem, Problem, suggest
+from xiangmu_cli.ledger.units import as_text
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
 from xiangmu_cli.reading.records import LedgerFile, Record, Repository, Validation
 from xiangmu_cli.reading.yamlread import PositionIndex, decode, parse_text
@@ -205,7 +206,7 @@ _TYPE_MESSAGES = {
 def _key_problem(
     key: Any, file: str, path: tuple[PathElem, ...], model: type[BaseModel], ledger: Ledger | None
 ) -> Problem:
-    shown = key if isinstance(key, str) else str(key) if isinstance(key, (int, float)) else "（列表或映射作键）"
+    shown = key if isinstance(key, str) else as_text(key) if isinstance(key, (int, float)) else "（列表或映射作键）"
     if shown == "<<":
         return Problem("E003", "不允许使用合并键「<<」", file, "把要合并的内容直接写出来", path=path, at="key")
     allowed = list(_aliases(model))
@@ -218,6 +219,17 @@ def _key_problem(
         close = _suggest(shown, allowed)
         hint = f"是否应为「{close}」？" if close else "允许的键：" + "、".join(allowed)
     return Problem("E101", f"未知的键「{shown}」", file, hint, path=path, at="key")
+
+
+def _path_key(key: Any) -> Any:
+    """A key of a file as a problem's path element: itself, unless it is an integer that str()
+    refuses (over 4300 digits), which neither locating, sorting nor JSON could then show."""
+    if isinstance(key, int):
+        try:
+            str(key)
+        except ValueError:
+            return as_text(key)
+    return key
 
 
 def problems_from_validation(
@@ -500,7 +512,7 @@ class _Loader:
         self.files.append(lf)
         for key in data:
             if key not in ("地区", "台账", "项目"):
-                problems.append(_key_problem(key, file, (key,), _FileHeader, None))
+                problems.append(_key_problem(key, file, (_path_key(key),), _FileHeader, None))
         for key, expected in (("地区", region), ("台账", ledger.value)):
             if key in data and data[key] != expected:
                 code = "E204" if key == "地区" else "E205"
@@ -508,7 +520,7 @@ class _Loader:
                 problems.append(
                     Problem(
                         code,
-                        f"{key}「{data[key]}」与{where}「{expected}」不一致",
+                        f"{key}「{as_text(data[key])}」与{where}「{expected}」不一致",
                         file,
                         f"改为 {key}: {expected}，或把文件移到正确的位置",
                         path=(key,),
