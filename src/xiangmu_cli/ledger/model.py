@@ -49,6 +49,7 @@ __all__ = [
     "RegionDef",
     "Evaluation",
     "INEXACT",
+    "READ_AS_NUMBER",
     "clean_errors",
     "key_order",
 ]
@@ -56,6 +57,8 @@ __all__ = [
 #: The error type raised for a float literal too long for a binary float; the loader re-reads
 #: that file's scalars from the source text.
 INEXACT = "inexact_float"
+#: The key, in a pydantic error's context, of :attr:`units.UnitError.read_as_number`.
+READ_AS_NUMBER = "read_as_number"
 
 
 def _parser(parse: Callable[[Any], Any], optional: bool) -> Callable[[Any], Any]:
@@ -67,7 +70,10 @@ def _parser(parse: Callable[[Any], Any], optional: bool) -> Callable[[Any], Any]
         try:
             return parse(value)
         except units.UnitError as exc:
-            raise PydanticCustomError(exc.code, "{message}", {"message": exc.message, "hint": exc.hint}) from None
+            context: dict[str, Any] = {"message": exc.message, "hint": exc.hint}
+            if exc.read_as_number:
+                context[READ_AS_NUMBER] = True
+            raise PydanticCustomError(exc.code, "{message}", context) from None
         except units.InexactFloat:
             raise PydanticCustomError(INEXACT, "inexact float") from None
 
@@ -176,7 +182,10 @@ _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 def _project_id(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise units.UnitError(
-            "E108", f"编号被 YAML 读成了数字「{units.as_text(value)}」", '给编号加引号，例如 编号: "010"'
+            "E108",
+            f"编号被 YAML 读成了数字「{units.as_text(value)}」",
+            '给编号加引号，例如 编号: "010"',
+            read_as_number=True,
         )
     if not isinstance(value, str):
         raise units.UnitError("E108", "编号应为文字", "编号由字母、数字、- 和 _ 组成，例如 CY-2018-001")

@@ -45,13 +45,18 @@ MAX_AMOUNT = Decimal(10) ** 12
 
 
 class UnitError(ValueError):
-    """A value that does not parse; ``code`` is the problem code from the catalogue."""
+    """A value that does not parse; ``code`` is the problem code from the catalogue.
 
-    def __init__(self, code: str, message: str, hint: str = "") -> None:
+    ``read_as_number``: the value was written without quotes and read as a number where text
+    was wanted (a 编号 such as 010), so a hint can show it quoted as it was written.
+    """
+
+    def __init__(self, code: str, message: str, hint: str = "", *, read_as_number: bool = False) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.hint = hint
+        self.read_as_number = read_as_number
 
 
 # --- numbers written out -------------------------------------------------------------------

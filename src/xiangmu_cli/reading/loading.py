@@ -13,6 +13,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +21,8 @@ from pydantic import BaseModel, ValidationError
 
 from xiangmu_cli.base import limits
 from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, display_path, file_kind, read_regular
-from xiangmu_cli.ledger.model import INEXACT, PROJECT_MODELS, Config, Project, clean_errors
-from xiangmu_cli.ledger.problems import PathElem, Problem, suggest
+from xiangmu_cli.ledger.model import INEXACT, PROJECT_MODELS, READ_AS_NUMBER, Config, Project, clean_errors
+from xiangmu_cli.ledger.problems import PathElem, Problem, clip, suggest
 from xiangmu_cli.ledger.units import as_text
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
 from xiangmu_cli.reading.records import LedgerFile, Record, Repository, Validation
@@ -268,6 +269,7 @@ def problems_from_validation(
                     ctx.get("hint", ""),
                     path=path,
                     at=at,
+                    read_as_number=bool(ctx.get(READ_AS_NUMBER)),
                 )
             )
         elif kind in _TYPE_MESSAGES:
@@ -587,12 +589,22 @@ class _Loader:
             elif isinstance(item, dict):
                 partial = _partial(model, item, found, i)
                 if partial is not None:
-                    self.partial.append(Record(project=partial, region=region, ledger=ledger, file=file, index=i))
+                    self.partial.append(
+                        Record(
+                            project=partial[0], region=region, ledger=ledger, file=file, index=i, stand_ins=partial[1]
+                        )
+                    )
             problems.extend(found)
         self.problems.extend(problems)
 
     def locate(self) -> None:
-        """Give every problem a line and column, composing positions once per file that needs it."""
+        """Give every problem a line and column, composing positions once per file that needs it.
+
+        A place a problem's message names (``Problem.related``) is located too, and the message
+        made again to show it; a value read as a number gets a hint quoting it as written.
+        """
+        from xiangmu_cli.reading.checks import RELATED_MESSAGES
+
         indexes: dict[str, PositionIndex | None] = {}
 
         def index_of(file: str) -> PositionIndex | None:
@@ -609,25 +621,34 @@ class _Loader:
             if index is None:
                 continue
             problem.line, problem.col = index.node(problem.path, problem.at)
-            if "first" in problem.extra:  # E206: say where the 编号 was first used
-                first_file, first_path = problem.extra.pop("first")
-                first_index = index_of(first_file)
-                if first_index is not None:
-                    line, col = first_index.node(first_path)
-                    problem.message = problem.message.replace(f"{first_file} ", f"{first_file}:{line}:{col} ", 1)
-            if problem.code == "E108" and problem.path and problem.path[-1] == "编号":
+            related = problem.related
+            if related is not None and related.line is None:
+                related_index = index_of(related.file)
+                if related_index is not None:
+                    line, col = related_index.node(related.path)
+                    problem.related = replace(related, line=line, col=col)
+                    problem.message = clip(RELATED_MESSAGES[problem.code](problem, problem.related))
+            if problem.read_as_number and problem.path and isinstance(problem.path[-1], str):
                 source = index.scalar_source(problem.path)
-                if source is not None and "数字" in problem.message:
-                    problem.hint = f'给编号加引号：编号: "{source}"'
+                if source is not None:
+                    key = problem.path[-1]
+                    problem.hint = f'给{key}加引号：{key}: "{source}"'
 
 
 #: Stand-ins for identity fields that failed validation, so the other checks can still run on
-#: the rest of the project. No check reasons about these two values.
-_IDENTITY_STANDINS = {"编号": lambda i: f"item-{i + 1}", "名称": lambda i: "（名称有误）"}
+#: the rest of the project. No check reasons about these two values, and none is ever shown: a
+#: problem names a partial project by ``Record.code``, None in place of a stand-in 编号.
+_IDENTITY_STANDINS: dict[str, Callable[[int], str]] = {
+    "编号": lambda i: f"item-{i + 1}",
+    "名称": lambda i: "（名称有误）",
+}
 
 
-def _partial(model: type[Project], item: dict[str, Any], problems: list[Problem], index: int) -> Project | None:
-    """The project without its invalid fields, when only optional or identity fields were wrong.
+def _partial(
+    model: type[Project], item: dict[str, Any], problems: list[Problem], index: int
+) -> tuple[Project, frozenset[str]] | None:
+    """The project without its invalid fields, when only optional or identity fields were wrong,
+    and the keys given stand-ins.
 
     Lets the repository checks report a project's other problems in the same run. Partial
     projects are checked but never counted in any figure.
@@ -636,11 +657,11 @@ def _partial(model: type[Project], item: dict[str, Any], problems: list[Problem]
     if not bad or any(isinstance(k, str) and p.code == "E102" for p in problems for k in p.path[2:3]):
         return None
     reduced = {k: v for k, v in item.items() if k not in bad}
-    for key, standin in _IDENTITY_STANDINS.items():
-        if key in bad:
-            reduced[key] = standin(index)
+    stand_ins = frozenset(key for key in _IDENTITY_STANDINS if key in bad)
+    for key in stand_ins:
+        reduced[key] = _IDENTITY_STANDINS[key](index)
     try:
-        return model.model_validate(reduced)
+        return model.model_validate(reduced), stand_ins
     except ValidationError:
         return None
 
