@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
@@ -67,11 +67,23 @@ def _suggest(word: str, options: Iterable[str], cutoff: float = 0.5) -> str | No
     return close[0] if close else None
 
 
-def _read(path: Path, file: str) -> tuple[str | None, list[Problem], str]:
+class _RevisionFile(Protocol):
+    """A file of a git revision (:class:`xiangmu_cli.history.git.TreePath`, which stands in for a
+    Path throughout the loader): its size from ``stat()``, its bytes already in memory."""
+
+    @property
+    def name(self) -> str: ...
+
+    def stat(self) -> Any: ...
+
+    def read_bytes(self) -> bytes: ...
+
+
+def _read(path: Path | _RevisionFile, file: str) -> tuple[str | None, list[Problem], str]:
     """(text, problems, digest of what was read) for one file, read at most up to the size limit.
 
     A file on disk is read only if it is a regular file (never a link, FIFO or device, see
-    :func:`fileio.read_regular`); a file of a git revision (history.TreePath) is already in memory.
+    :func:`xiangmu_cli.base.fileio.read_regular`); a file of a git revision is already in memory.
     """
     limit = limits.current().max_file_bytes
     try:
@@ -80,7 +92,7 @@ def _read(path: Path, file: str) -> tuple[str | None, list[Problem], str]:
         else:
             size = path.stat().st_size
             if size > limit:
-                raise TooLargeError(path, size, limit)
+                raise TooLargeError(str(path), size, limit)
             raw = path.read_bytes()
     except TooLargeError as exc:
         return None, [too_big(exc.size, file)], f"big:{exc.size}"
@@ -567,9 +579,9 @@ class _Loader:
                 )
                 break
             if isinstance(item, dict):
-                code = item.get("编号")
-                if isinstance(code, str):
-                    self.ids.append((code, file, i))
+                written_id = item.get("编号")
+                if isinstance(written_id, str):
+                    self.ids.append((written_id, file, i))
             elif item is not None:
                 problems.append(
                     Problem(
@@ -887,6 +899,7 @@ def _is_link(path: Path) -> bool:
 
 
 def _too_many_problems(file: str, shown: int, rest: str, path: tuple[PathElem, ...] = ()) -> Problem:
+    """E010; with a ``path`` (the first item not checked) it is located there, else at the file's start."""
     return Problem(
         "E010",
         f"问题过多：已列出 {shown} 个{rest}",
@@ -894,7 +907,8 @@ def _too_many_problems(file: str, shown: int, rest: str, path: tuple[PathElem, .
         "先改正上面列出的问题（常见原因：缩进错误、整段粘贴错位），再运行 xm validate",
         path=path,
         at="item",
-        **({} if path else {"line": 1, "col": 1}),
+        line=None if path else 1,
+        col=None if path else 1,
     )
 
 
