@@ -52,6 +52,8 @@ CASES: dict[str, tuple[bytes, str]] = {
     # integers str() refuses (over 4300 digits), as a value, inside a list and as a key
     "huge-integer": (("地区: " + "1" * 5000 + "\n项目: []\n").encode(), "E204"),
     "huge-integer-in-a-list": (("地区: [" + "1" * 5000 + "]\n项目: []\n").encode(), "E204"),
+    # ruamel's own parser asserts on a %YAML version other than 1.1 and 1.2 (an anchor sends the file to it)
+    "yaml-1.3-directive": ("%YAML 1.3\n---\n项目: &x []\n".encode(), "E001"),
     "huge-integer-key": (("? " + "1" * 5000 + "\n: 1\n项目: []\n").encode(), "E101"),
 }
 
