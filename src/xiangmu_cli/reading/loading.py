@@ -2,9 +2,9 @@
 
 ``load(root)`` reads xiangmu.yaml and every ledger file once, validates each project on its
 own (one broken project never hides the others), runs the repository checks of
-:mod:`~xiangmu_cli.reading.checks`, and finally gives every problem its line and column by composing a positional
-tree of only the files that have problems. It returns a :class:`Repository`; bad data never
-raises.
+:mod:`~xiangmu_cli.reading.checks`, and finally gives every problem its line and column by
+composing a positional tree of only the files that have problems. It returns a
+:class:`Repository`; bad data never raises.
 """
 
 from __future__ import annotations
