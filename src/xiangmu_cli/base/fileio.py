@@ -75,7 +75,7 @@ class FileChangedError(OSError):
 class NotRegularFileError(OSError):
     """The path is a symbolic link, a FIFO, a device or a socket: never opened for reading."""
 
-    def __init__(self, path: Path | str, kind: str) -> None:
+    def __init__(self, path: str | os.PathLike[str], kind: str) -> None:
         message = f"不是普通文件（{kind}），未读取"
         super().__init__(message)
         self.filename = str(path)
@@ -89,7 +89,7 @@ class NotRegularFileError(OSError):
 class TooLargeError(OSError):
     """The file is larger than the caller's limit: not read (``size`` is what was seen)."""
 
-    def __init__(self, path: Path | str, size: int, limit: int) -> None:
+    def __init__(self, path: str | os.PathLike[str], size: int, limit: int) -> None:
         message = f"文件过大（{size} 字节，上限 {limit} 字节），未读取"
         super().__init__(message)
         self.filename = str(path)
@@ -101,8 +101,11 @@ class TooLargeError(OSError):
         return self.message
 
 
-def display_path(path: Path) -> str:
-    """A path as users want to see it: relative to the current directory when below it."""
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as users want to see it: relative to the current directory when below it.
+
+    Any path-like object will do (a file of a git revision is one: history.git.TreePath).
+    """
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
