@@ -20,7 +20,10 @@ from .conftest import write_repo
 
 runner = CliRunner()
 CONFIG = "名称: 测试\n年度: 2018\n地区:\n  - {名称: 船营区, 类型: 区县}\n"
-PROJECT = "项目:\n  - 编号: A1\n    名称: 甲\n    总投资: 6000\n    项目秘书: 王芳\n    建设性质: 新建\n    开工日期: 2018-03-01\n    年度计划投资: 50\n"
+PROJECT = (
+    "项目:\n  - 编号: A1\n    名称: 甲\n    总投资: 6000\n    项目秘书: 王芳\n"
+    "    建设性质: 新建\n    开工日期: 2018-03-01\n    年度计划投资: 50\n"
+)
 
 
 def _validate(root: Path, *options: str, env: dict[str, str] | None = None) -> tuple[int, list[dict]]:

@@ -49,6 +49,12 @@ CASES: dict[str, tuple[bytes, str]] = {
     "document-end-then-more": ("项目: []\n...\n项目: []\n".encode(), "E006"),
     "control-character": ("项目:\n  - 编号: A1\n    名称: 碳\x07纤维\n".encode(), "E001"),
     "long-line": (("项目: []\n备注: " + "长" * 2_000_000 + "\n").encode(), "E101"),
+    # integers str() refuses (over 4300 digits), as a value, inside a list and as a key
+    "huge-integer": (("地区: " + "1" * 5000 + "\n项目: []\n").encode(), "E204"),
+    "huge-integer-in-a-list": (("地区: [" + "1" * 5000 + "]\n项目: []\n").encode(), "E204"),
+    # ruamel's own parser asserts on a %YAML version other than 1.1 and 1.2 (an anchor sends the file to it)
+    "yaml-1.3-directive": ("%YAML 1.3\n---\n项目: &x []\n".encode(), "E001"),
+    "huge-integer-key": (("? " + "1" * 5000 + "\n: 1\n项目: []\n").encode(), "E101"),
 }
 
 

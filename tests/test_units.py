@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -353,3 +354,51 @@ def test_the_schema_pattern_of_areas_accepts_what_the_parser_reads(text: str) ->
     except UnitError:
         readable = False
     assert bool(pattern.search(text)) == readable
+
+
+_NUMBERISH = st.text("0123456789０１２,，.．+-eE 亿万元平方米㎡m²2公顷亩年月日/:\t", max_size=12)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=0, max_value=6000).map(lambda n: 10**n),  # past str()'s 4300 digits too
+    st.floats(),
+    st.decimals(),
+    st.fractions(),
+    st.dates(),
+    st.datetimes(),
+    st.text(max_size=12),
+    _NUMBERISH,
+    st.sampled_from(["²", "١٢", "1" * 5000, " 2018-09 ", "2018年9月"]),
+)
+_ANY_VALUE = st.recursive(
+    _SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+)
+
+
+def _model_parsers() -> list[Any]:
+    from xiangmu_cli.ledger import model
+
+    return [
+        model._text,
+        model._project_id,
+        model._int,
+        model._year,
+        model._choice("新建", "续建"),
+        model._target_value,
+        model._month_key,
+        model._region_name,
+    ]
+
+
+@pytest.mark.parametrize("parse", [parse_amount, parse_area, parse_date, parse_month, parse_bool, *_model_parsers()])
+@given(value=_ANY_VALUE)
+def test_a_parser_raises_only_its_problem_whatever_the_value(parse: Any, value: object) -> None:
+    # As units.py promises: a UnitError, or for amounts and areas InexactFloat; nothing else (the
+    # loader would show any other exception's English words as a problem's message).
+    try:
+        parse(value)
+    except UnitError:
+        pass
+    except InexactFloat:
+        assert isinstance(value, float) and parse.__name__ in ("parse_amount", "parse_area", "_target_value")

@@ -8,7 +8,7 @@ the rename leaves the old file intact and, at worst, that hidden temporary file.
 Read-modify-writes of the ledgers run under :func:`ledger_lock`: an exclusive ``flock`` on
 ``<ledgers>/.xm.lock`` (a dotfile, which the loader skips). The event commands hold it from
 loading to the last rename, ``xm fmt`` from reading a file to writing it, and
-:func:`xiangmu_cli.edit.apply` (so also ``xm import``) from its last check to the last rename:
+:func:`xiangmu_cli.write.edit.apply` (so also ``xm import``) from its last check to the last rename:
 two commands on the same ledgers run one after the other instead of one overwriting the other's
 save. A second command says at once that it waits, waits up to ``XM_LOCK_WAIT`` seconds (default
 30; an edit of a province's whole ledger holds the lock ~10 s), then gives up with a message;
@@ -25,12 +25,16 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from enum import Enum
 from pathlib import Path
+from typing import Final
 
 try:
     import fcntl
+
+    _HAVE_FLOCK = True
 except ImportError:  # pragma: no cover - Windows: no advisory locks here, the compare-before-rename check remains
-    fcntl = None  # type: ignore[assignment]
+    _HAVE_FLOCK = False
 
 __all__ = [
     "write_atomic",
@@ -50,8 +54,13 @@ __all__ = [
     "LockNotRegularError",
 ]
 
+
+class _Unchecked(Enum):
+    UNCHECKED = "unchecked"
+
+
 #: ``expected`` default of :func:`write_atomic`: write whatever is on disk now.
-UNCHECKED = object()
+UNCHECKED: Final = _Unchecked.UNCHECKED
 
 
 class FileChangedError(OSError):
@@ -66,32 +75,37 @@ class FileChangedError(OSError):
 class NotRegularFileError(OSError):
     """The path is a symbolic link, a FIFO, a device or a socket: never opened for reading."""
 
-    def __init__(self, path: Path | str, kind: str) -> None:
-        super().__init__(f"不是普通文件（{kind}），未读取")
+    def __init__(self, path: str | os.PathLike[str], kind: str) -> None:
+        message = f"不是普通文件（{kind}），未读取"
+        super().__init__(message)
         self.filename = str(path)
         self.kind = kind
-        self.strerror = f"不是普通文件（{kind}），未读取"
+        self.strerror = self.message = message
 
     def __str__(self) -> str:
-        return self.strerror
+        return self.message
 
 
 class TooLargeError(OSError):
     """The file is larger than the caller's limit: not read (``size`` is what was seen)."""
 
-    def __init__(self, path: Path | str, size: int, limit: int) -> None:
-        super().__init__(f"文件过大（{size} 字节，上限 {limit} 字节），未读取")
+    def __init__(self, path: str | os.PathLike[str], size: int, limit: int) -> None:
+        message = f"文件过大（{size} 字节，上限 {limit} 字节），未读取"
+        super().__init__(message)
         self.filename = str(path)
         self.size = size
         self.limit = limit
-        self.strerror = f"文件过大（{size} 字节，上限 {limit} 字节），未读取"
+        self.strerror = self.message = message
 
     def __str__(self) -> str:
-        return self.strerror
+        return self.message
 
 
-def display_path(path: Path) -> str:
-    """A path as users want to see it: relative to the current directory when below it."""
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as users want to see it: relative to the current directory when below it.
+
+    Any path-like object will do (a file of a git revision is one: history.git.TreePath).
+    """
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
@@ -166,7 +180,7 @@ def unchanged(path: Path, expected: bytes | None) -> bool:
 
 
 def write_atomic(
-    path: Path, data: bytes, new_mode: int = 0o644, *, expected: bytes | object | None = UNCHECKED
+    path: Path, data: bytes, new_mode: int = 0o644, *, expected: bytes | _Unchecked | None = UNCHECKED
 ) -> None:
     """Replace ``path`` by ``data``: a temporary file beside it, fsync, rename, directory fsync.
 
@@ -187,7 +201,7 @@ def write_atomic(
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
-        if expected is not UNCHECKED and not unchanged(path, expected):  # type: ignore[arg-type]
+        if expected is not UNCHECKED and not unchanged(path, expected):
             raise FileChangedError(path)
         os.replace(tmp, path)
     except BaseException:
@@ -223,12 +237,7 @@ def lock_wait() -> float:
 
 def wait_message(lock: Path, wait: float) -> str:
     """What a command says (on stderr) when it starts waiting for the ledger lock."""
-    return f"台账正被另一个 xm 命令修改（锁文件 {_shown(lock)}），等待它完成，最多 {wait:g} 秒……"
-
-
-def _shown(path: Path) -> str:
-
-    return display_path(path)
+    return f"台账正被另一个 xm 命令修改（锁文件 {display_path(lock)}），等待它完成，最多 {wait:g} 秒……"
 
 
 class LockError(OSError):
@@ -238,10 +247,10 @@ class LockError(OSError):
         super().__init__(message)
         self.filename = str(path)
         self.path = path
-        self.strerror = message
+        self.strerror = self.message = message
 
     def __str__(self) -> str:
-        return self.strerror
+        return self.message
 
 
 class LockBusyError(LockError):
@@ -252,7 +261,8 @@ class LockBusyError(LockError):
             path,
             (
                 f"台账正被另一个 xm 命令修改，等待 {waited:g} 秒后仍未完成，未修改任何文件；请稍后重新运行命令"
-                f"（锁文件 {_shown(path)} 在那个命令结束时自动释放，不要删除；等待时间可用环境变量 XM_LOCK_WAIT 调整，单位秒）"
+                f"（锁文件 {display_path(path)} 在那个命令结束时自动释放，不要删除；"
+                "等待时间可用环境变量 XM_LOCK_WAIT 调整，单位秒）"
             ),
         )
         self.waited = waited
@@ -267,7 +277,7 @@ class LockUnavailableError(LockError):
         super().__init__(
             path,
             (
-                f"无法创建锁文件 {_shown(path)}（{reason}），未修改任何文件"
+                f"无法创建锁文件 {display_path(path)}（{reason}），未修改任何文件"
                 + (
                     "；台账目录是只读的（只读检出或没有写权限），不能在这里修改台账，--dry-run 可以只查看修改"
                     if readonly
@@ -282,7 +292,7 @@ class LockNotRegularError(LockError):
     """The lock file is a link, FIFO, device, socket or folder (e.g. committed by a hostile PR)."""
 
     def __init__(self, path: Path, kind: str) -> None:
-        shown = _shown(path)
+        shown = display_path(path)
         super().__init__(
             path,
             (
@@ -365,7 +375,7 @@ def ledger_lock(
     unlocked and gets None. Re-entrant within a process. Yields the lock file's path.
     """
     path = folder / LOCK_NAME
-    if fcntl is None:  # pragma: no cover
+    if not _HAVE_FLOCK:  # pragma: no cover
         yield None
         return
     try:

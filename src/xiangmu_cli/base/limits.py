@@ -1,7 +1,8 @@
 """Resource limits for reading ledgers, so hostile or broken input ends quickly, in bounded memory.
 
 The defaults are far above any real ledger repository (a province's whole ledger is ~50 files
-and ~15 MB, its largest file under 1 MB; a project is nested about 5 levels deep) and far below what would hurt a laptop.
+and ~15 MB, its largest file under 1 MB; a project is nested about 5 levels deep) and far below
+what would hurt a laptop.
 ``xm validate`` sets them from its options (``--max-file-mb``, ``--max-depth``, ``--max-files``,
 or the environment variables ``XM_MAX_FILE_MB``, ``XM_MAX_DEPTH``, ``XM_MAX_FILES``); every
 other command reads with the defaults. The library reads the active limits with

@@ -1,9 +1,10 @@
 """Pydantic models of xiangmu.yaml and the four ledgers (docs/ledger-format.md).
 
 Keys are Chinese (the aliases, as in the files); attributes are English. Scalars go through
-the parsers of :mod:`xiangmu_cli.units`, which raise problem codes; the loader turns pydantic's
-errors into :class:`~xiangmu_cli.problems.Problem` records. The models check shape and type
-only: rules that need other fields, other files or xiangmu.yaml live in :mod:`checks`.
+the parsers of :mod:`xiangmu_cli.ledger.units`, which raise problem codes; the loader turns
+pydantic's errors into :class:`~xiangmu_cli.ledger.problems.Problem` records. The models check
+shape and type only: rules that need other fields, other files or xiangmu.yaml live in
+:mod:`xiangmu_cli.reading.checks`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,18 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeAlias
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetPydanticSchema, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetPydanticSchema,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic_core import CoreSchema, PydanticCustomError
 from pydantic_core import core_schema as cs
 
@@ -39,6 +49,7 @@ __all__ = [
     "RegionDef",
     "Evaluation",
     "INEXACT",
+    "READ_AS_NUMBER",
     "clean_errors",
     "key_order",
 ]
@@ -46,6 +57,8 @@ __all__ = [
 #: The error type raised for a float literal too long for a binary float; the loader re-reads
 #: that file's scalars from the source text.
 INEXACT = "inexact_float"
+#: The key, in a pydantic error's context, of :attr:`units.UnitError.read_as_number`.
+READ_AS_NUMBER = "read_as_number"
 
 
 def _parser(parse: Callable[[Any], Any], optional: bool) -> Callable[[Any], Any]:
@@ -57,7 +70,10 @@ def _parser(parse: Callable[[Any], Any], optional: bool) -> Callable[[Any], Any]
         try:
             return parse(value)
         except units.UnitError as exc:
-            raise PydanticCustomError(exc.code, "{message}", {"message": exc.message, "hint": exc.hint}) from None
+            context: dict[str, Any] = {"message": exc.message, "hint": exc.hint}
+            if exc.read_as_number:
+                context[READ_AS_NUMBER] = True
+            raise PydanticCustomError(exc.code, "{message}", context) from None
         except units.InexactFloat:
             raise PydanticCustomError(INEXACT, "inexact float") from None
 
@@ -71,28 +87,38 @@ FAST_PATHS: list[tuple[Callable[[Any], Any], CoreSchema]] = []
 
 
 def _scalar_schema(parse: Callable[[Any], Any], fast: CoreSchema | None, optional: bool) -> GetPydanticSchema:
-    if fast is not None and not optional:
+    """The core schema of one scalar kind, required or optional (None allowed).
+
+    ``parse`` (a :mod:`~xiangmu_cli.ledger.units` parser) decides what a value means and
+    explains every error. For speed, ``fast`` may give a pydantic-core schema that validates the
+    common spelling in Rust without calling Python; it must accept only values on which it gives
+    exactly ``parse``'s result (tests/test_paths.py checks this, for every required kind with a
+    fast branch: they are listed in :data:`FAST_PATHS`), and anything it rejects goes on to
+    ``parse``. The loader drops the fast branch's errors (:func:`clean_errors`).
+    """
+    if fast is not None and not optional and (parse, fast) not in FAST_PATHS:
         FAST_PATHS.append((parse, fast))
     validator = cs.no_info_plain_validator_function(_parser(parse, optional))
     schema = validator if fast is None else cs.union_schema([(fast, _FAST), (validator, _PARSE)], mode="left_to_right")
     return GetPydanticSchema(lambda _source, _handler: schema)
 
 
-def _scalar(
-    parse: Callable[[Any], Any], schema: dict[str, Any], py: Any, description: str, fast: CoreSchema | None = None
-) -> tuple[Any, Any]:
-    """The required and the optional annotated type for one scalar kind.
+def _required(parse: Callable[[Any], Any], fast: CoreSchema | None = None) -> GetPydanticSchema:
+    return _scalar_schema(parse, fast, optional=False)
 
-    ``parse`` (a :mod:`units` parser) decides what a value means and explains every error. For
-    speed, ``fast`` may give a pydantic-core schema that validates the common spelling in Rust
-    without calling Python; it must accept only values on which it gives exactly ``parse``'s
-    result (tests/test_paths.py checks this), and anything it rejects goes on to ``parse``.
-    The loader drops the fast branch's errors (:func:`clean_errors`).
-    """
-    required = Annotated[py, _scalar_schema(parse, fast, False), WithJsonSchema({**schema, "description": description})]
-    nullable = {"anyOf": [schema, {"type": "null"}], "description": description}
-    optional = Annotated[py | None, _scalar_schema(parse, fast, True), WithJsonSchema(nullable)]
-    return required, optional
+
+def _optional(parse: Callable[[Any], Any], fast: CoreSchema | None = None) -> GetPydanticSchema:
+    return _scalar_schema(parse, fast, optional=True)
+
+
+def _json(schema: dict[str, Any], description: str) -> WithJsonSchema:
+    """The JSON Schema of a required scalar: ``schema`` with its description."""
+    return WithJsonSchema({**schema, "description": description})
+
+
+def _json_or_null(schema: dict[str, Any], description: str) -> WithJsonSchema:
+    """The JSON Schema of an optional scalar: ``schema`` or null, with its description."""
+    return WithJsonSchema({"anyOf": [schema, {"type": "null"}], "description": description})
 
 
 def clean_errors(errors: list[Any]) -> list[Any]:
@@ -137,12 +163,15 @@ def _text(value: Any) -> str:
             )
         return text
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # more than 4300 digits, which str() refuses: the digits all the same
+            return format(Decimal(value), "f")
     shown = "true" if value is True else "false" if value is False else type(value).__name__
     kind = {"list": "列表", "dict": "映射"}.get(type(value).__name__, shown)
     raise units.UnitError(
         "E103",
-        f"应为文字，实际为{kind}「{value}」" if kind == shown else f"应为文字，实际为{kind}",
+        f"应为文字，实际为{kind}「{units.as_text(value)}」" if kind == shown else f"应为文字，实际为{kind}",
         '如需写成文字，请加引号，例如 "true"' if isinstance(value, bool) else "写成一行文字",
     )
 
@@ -152,7 +181,12 @@ _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 def _project_id(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise units.UnitError("E108", f"编号被 YAML 读成了数字「{value}」", '给编号加引号，例如 编号: "010"')
+        raise units.UnitError(
+            "E108",
+            f"编号被 YAML 读成了数字「{units.as_text(value)}」",
+            '给编号加引号，例如 编号: "010"',
+            read_as_number=True,
+        )
     if not isinstance(value, str):
         raise units.UnitError("E108", "编号应为文字", "编号由字母、数字、- 和 _ 组成，例如 CY-2018-001")
     if not _ID_RE.fullmatch(value):
@@ -166,14 +200,18 @@ def _int(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    raise units.UnitError("E103", f"应为整数，实际为「{value}」", "写一个整数，例如 15")
+        try:
+            return int(value.strip())
+        except ValueError:  # digits int() does not read (²), or more than 4300 of them
+            if value.strip().isdecimal():
+                raise units.UnitError("E109", f"整数「{value}」大得不合理", "写一个整数，例如 15") from None
+    raise units.UnitError("E103", f"应为整数，实际为「{units.as_text(value)}」", "写一个整数，例如 15")
 
 
 def _year(value: Any) -> int:
     year = _int(value)
     if not 1949 <= year <= 2200:
-        raise units.UnitError("E109", f"年度「{value}」不合理", "写四位年份，例如 2018")
+        raise units.UnitError("E109", f"年度「{units.as_text(value)}」不合理", "写四位年份，例如 2018")
     return year
 
 
@@ -181,7 +219,7 @@ def _choice(*options: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         if isinstance(value, str) and value.strip() in options:
             return value.strip()
-        raise units.UnitError("E109", f"「{value}」不是允许的取值", "应为 " + " 或 ".join(options))
+        raise units.UnitError("E109", f"「{units.as_text(value)}」不是允许的取值", "应为 " + " 或 ".join(options))
 
     return parse
 
@@ -211,60 +249,91 @@ _AREA_SCHEMA: dict[str, Any] = {
 _DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _BOOL_SCHEMA = {"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}]}
 
-Amount, OptAmount = _scalar(
-    units.parse_amount, _AMOUNT_SCHEMA, Decimal, "金额（万元），可写 12000、1.2亿、5000万元", _FAST_AMOUNT
-)
-Area, OptArea = _scalar(
-    units.parse_area,
-    _AREA_SCHEMA,
-    Decimal,
-    "面积（平方米，读入时保留两位小数，四舍六入五成双），可写 35000、35000平米、35000㎡、82.1公顷、123亩",
-)
-Day, OptDay = _scalar(units.parse_date, _DATE_SCHEMA, date, "日期，YYYY-MM-DD", _FAST_DATE)
-Text, OptText = _scalar(_text, {"type": "string"}, str, "文字", _FAST_TEXT)
-Bool, OptBool = _scalar(units.parse_bool, _BOOL_SCHEMA, bool, "是/否", cs.bool_schema(strict=True))
-ProjectId, _ = _scalar(
-    _project_id,
-    {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"},
+# The scalar kinds, each a required and (where a field may be empty) an optional type: the
+# Python type mypy sees, the core schema that validates it, and the JSON Schema of ``xm schema``.
+
+_AMOUNT_TEXT = "金额（万元），可写 12000、1.2亿、5000万元"
+Amount: TypeAlias = Annotated[Decimal, _required(units.parse_amount, _FAST_AMOUNT), _json(_AMOUNT_SCHEMA, _AMOUNT_TEXT)]
+OptAmount: TypeAlias = Annotated[
+    Decimal | None, _optional(units.parse_amount, _FAST_AMOUNT), _json_or_null(_AMOUNT_SCHEMA, _AMOUNT_TEXT)
+]
+
+_AREA_TEXT = "面积（平方米，读入时保留两位小数，四舍六入五成双），可写 35000、35000平米、35000㎡、82.1公顷、123亩"
+OptArea: TypeAlias = Annotated[Decimal | None, _optional(units.parse_area), _json_or_null(_AREA_SCHEMA, _AREA_TEXT)]
+
+_DAY_TEXT = "日期，YYYY-MM-DD"
+Day: TypeAlias = Annotated[date, _required(units.parse_date, _FAST_DATE), _json(_DATE_SCHEMA, _DAY_TEXT)]
+OptDay: TypeAlias = Annotated[
+    date | None, _optional(units.parse_date, _FAST_DATE), _json_or_null(_DATE_SCHEMA, _DAY_TEXT)
+]
+
+_TEXT_SCHEMA: dict[str, Any] = {"type": "string"}
+Text: TypeAlias = Annotated[str, _required(_text, _FAST_TEXT), _json(_TEXT_SCHEMA, "文字")]
+OptText: TypeAlias = Annotated[str | None, _optional(_text, _FAST_TEXT), _json_or_null(_TEXT_SCHEMA, "文字")]
+
+_FAST_BOOL = cs.bool_schema(strict=True)
+Bool: TypeAlias = Annotated[bool, _required(units.parse_bool, _FAST_BOOL), _json(_BOOL_SCHEMA, "是/否")]
+OptBool: TypeAlias = Annotated[
+    bool | None, _optional(units.parse_bool, _FAST_BOOL), _json_or_null(_BOOL_SCHEMA, "是/否")
+]
+
+ProjectId: TypeAlias = Annotated[
     str,
-    "项目编号，全库唯一，例如 CY-2018-001；纯数字须加引号",
-    cs.str_schema(strict=True, pattern="^[A-Za-z0-9][A-Za-z0-9_-]*$"),
-)
-Int, OptInt = _scalar(_int, {"type": "integer", "minimum": 0}, int, "整数", cs.int_schema(strict=True))
-Year, _ = _scalar(
-    _year,
-    {"type": "integer", "minimum": 1949, "maximum": 2200},
+    _required(_project_id, cs.str_schema(strict=True, pattern="^[A-Za-z0-9][A-Za-z0-9_-]*$")),
+    _json(
+        {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"},
+        "项目编号，全库唯一，例如 CY-2018-001；纯数字须加引号",
+    ),
+]
+
+_INT_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 0}
+_FAST_INT = cs.int_schema(strict=True)
+Int: TypeAlias = Annotated[int, _required(_int, _FAST_INT), _json(_INT_SCHEMA, "整数")]
+
+# A value that may be written as null, which a validator of its model replaces by the field's
+# default before these see it (xiangmu.yaml 口径): never None once read.
+NullAmount: TypeAlias = Annotated[
+    Decimal, _required(units.parse_amount, _FAST_AMOUNT), _json_or_null(_AMOUNT_SCHEMA, _AMOUNT_TEXT)
+]
+NullInt: TypeAlias = Annotated[int, _required(_int, _FAST_INT), _json_or_null(_INT_SCHEMA, "整数")]
+
+Year: TypeAlias = Annotated[
     int,
-    "年度，例如 2018",
-    cs.int_schema(strict=True, ge=1949, le=2200),
-)
-Nature, OptNature = _scalar(
-    _choice("新建", "续建"),
-    {"enum": ["新建", "续建"]},
+    _required(_year, cs.int_schema(strict=True, ge=1949, le=2200)),
+    _json({"type": "integer", "minimum": 1949, "maximum": 2200}, "年度，例如 2018"),
+]
+
+_NATURES = ["新建", "续建"]
+_NATURE_TEXT = "建设性质：新建 或 续建"
+Nature: TypeAlias = Annotated[
+    str, _required(_choice(*_NATURES), cs.literal_schema(_NATURES)), _json({"enum": _NATURES}, _NATURE_TEXT)
+]
+OptNature: TypeAlias = Annotated[
+    str | None,
+    _optional(_choice(*_NATURES), cs.literal_schema(_NATURES)),
+    _json_or_null({"enum": _NATURES}, _NATURE_TEXT),
+]
+
+_STAGES = ["洽谈", "签约", "落地"]
+Stage: TypeAlias = Annotated[
+    str, _required(_choice(*_STAGES), cs.literal_schema(_STAGES)), _json({"enum": _STAGES}, "阶段：洽谈、签约 或 落地")
+]
+
+_REGION_KINDS = ["区县", "开发区"]
+RegionKind: TypeAlias = Annotated[
     str,
-    "建设性质：新建 或 续建",
-    cs.literal_schema(["新建", "续建"]),
-)
-Stage, _ = _scalar(
-    _choice("洽谈", "签约", "落地"),
-    {"enum": ["洽谈", "签约", "落地"]},
-    str,
-    "阶段：洽谈、签约 或 落地",
-    cs.literal_schema(["洽谈", "签约", "落地"]),
-)
-RegionKind, _ = _scalar(
-    _choice("区县", "开发区"),
-    {"enum": ["区县", "开发区"]},
-    str,
-    "类型：区县 或 开发区",
-    cs.literal_schema(["区县", "开发区"]),
-)
-TargetValue, _ = _scalar(
-    _target_value,
-    {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}]},
+    _required(_choice(*_REGION_KINDS), cs.literal_schema(_REGION_KINDS)),
+    _json({"enum": _REGION_KINDS}, "类型：区县 或 开发区"),
+]
+
+TargetValue: TypeAlias = Annotated[
     Decimal,
-    "目标值：个数、金额（万元）或比率（0.8 或 80%）",
-)
+    _required(_target_value),
+    _json(
+        {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}]},
+        "目标值：个数、金额（万元）或比率（0.8 或 80%）",
+    ),
+]
 
 
 def _month_key(value: Any) -> str:
@@ -272,9 +341,9 @@ def _month_key(value: Any) -> str:
     return units.month_key(year, month)
 
 
-MonthKey = Annotated[
+MonthKey: TypeAlias = Annotated[
     str,
-    _scalar_schema(_month_key, cs.str_schema(strict=True, pattern="^[0-9]{4}-(0[1-9]|1[0-2])$"), False),
+    _required(_month_key, cs.str_schema(strict=True, pattern="^[0-9]{4}-(0[1-9]|1[0-2])$")),
     WithJsonSchema({"type": "string"}),
 ]
 
@@ -481,18 +550,19 @@ FILE_KEYS = {"地区": "地区名称；如填写须与所在文件夹一致", "�
 class Caliber(_Model):
     """口径：门槛与周期。"""
 
-    threshold: OptAmount = _f("入库门槛", "万元；达到的项目须配备项目秘书（5000万元以上）", default=Decimal(5000))
-    yi: OptAmount = _f("亿元以上", "万元；“亿元以上”统计线", default=Decimal(10000))
-    leader_threshold: OptAmount = _f("领导包保门槛", "万元；达到的项目须落实包保领导", default=Decimal(100000))
-    visit_days: OptInt = _f("走访周期", "天；项目秘书至少每半月走访一次", default=15)
+    threshold: NullAmount = _f("入库门槛", "万元；达到的项目须配备项目秘书（5000万元以上）", default=Decimal(5000))
+    yi: NullAmount = _f("亿元以上", "万元；“亿元以上”统计线", default=Decimal(10000))
+    leader_threshold: NullAmount = _f("领导包保门槛", "万元；达到的项目须落实包保领导", default=Decimal(100000))
+    visit_days: NullInt = _f("走访周期", "天；项目秘书至少每半月走访一次", default=15)
     stats_deadline: OptDay = _f("入统时限", "未入统项目的缺省入统时限", default=None)
 
-    def model_post_init(self, _context: Any) -> None:
-        # An explicit null means "the default", like an absent key.
-        defaults = type(self).model_fields
-        for name in ("threshold", "yi", "leader_threshold", "visit_days"):
-            if getattr(self, name) is None:
-                object.__setattr__(self, name, defaults[name].default)
+    @field_validator("threshold", "yi", "leader_threshold", "visit_days", mode="before")
+    @classmethod
+    def _null_is_default(cls, value: Any, info: ValidationInfo) -> Any:
+        """An explicit null means "the default", like an absent key."""
+        if value is None and info.field_name is not None:
+            return cls.model_fields[info.field_name].default
+        return value
 
 
 class Leader(_Model):
@@ -526,12 +596,14 @@ def _region_name(value: Any) -> str:
     return name
 
 
-RegionName, _ = _scalar(
-    _region_name,
-    {"type": "string", "pattern": '^[^./\\\\:*?"<>|][^/\\\\:*?"<>|]*$'},
+RegionName: TypeAlias = Annotated[
     str,
-    '地区名称，与文件夹名一致（不含 / \\ : * ? " < > |，不以 . 开头）',
-)
+    _required(_region_name),
+    _json(
+        {"type": "string", "pattern": '^[^./\\\\:*?"<>|][^/\\\\:*?"<>|]*$'},
+        '地区名称，与文件夹名一致（不含 / \\ : * ? " < > |，不以 . 开头）',
+    ),
+]
 
 
 class RegionDef(_Model):

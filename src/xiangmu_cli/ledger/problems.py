@@ -1,18 +1,19 @@
 """Problems are data: every check returns a list of :class:`Problem`, nothing is raised.
 
 Each problem kind has a stable code. The catalogue below is the single list of codes with
-their severity and title; ``docs/problems.md`` and the fixtures in ``tests/errors/`` follow it.
+their severity and title; docs/ledger-format.md describes the rules behind them, and
+``tests/errors/`` holds a broken file for every code with the exact output it gives.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["Severity", "Problem", "CATALOGUE", "Location", "PathElem", "suggest"]
+__all__ = ["Severity", "Problem", "Place", "CATALOGUE", "PathElem", "suggest", "clip"]
 
 PathElem = str | int
 
@@ -111,11 +112,19 @@ def clip(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Location:
-    """Where in a file: 1-based line and column (column counts characters, not bytes)."""
+class Place:
+    """A place in the ledgers that a problem names besides its own (E206: where the 编号 was
+    first used): a file and a path in its data, and once the loader has located it, its 1-based
+    line and column (the column counts characters, not bytes)."""
 
-    line: int
-    col: int
+    file: str
+    path: tuple[PathElem, ...]
+    line: int | None = None
+    col: int | None = None
+
+    def __str__(self) -> str:
+        """``file:line:col`` once located, else ``file``: as a message shows the place."""
+        return self.file if self.line is None else f"{self.file}:{self.line}:{self.col}"
 
 
 @dataclass(slots=True)
@@ -125,7 +134,12 @@ class Problem:
     ``path`` is where in the file's data the problem is (``("项目", 3, "总投资")``); the loader
     turns it into ``line``/``col`` with a positional parse of only the files that have
     problems. ``at`` says which part of that place to point at: the ``key``, its ``value``, or
-    the enclosing ``item`` (for a missing key).
+    the enclosing ``item`` (for a missing key), or the ``file`` as a whole (never located).
+
+    ``related`` is another place the message names (E206); the loader locates it too and has
+    the message made again (:data:`xiangmu_cli.reading.checks.RELATED_MESSAGES`) to show its
+    line and column. ``read_as_number`` says the value was written without quotes and read as a number
+    (E108 for a 编号 such as 010): the loader's hint then shows it quoted, as written.
     """
 
     code: str
@@ -137,7 +151,8 @@ class Problem:
     line: int | None = None
     col: int | None = None
     project: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    related: Place | None = None
+    read_as_number: bool = False
 
     def __post_init__(self) -> None:
         # A message quotes what was written; a 50 MB value must not make a 50 MB message.

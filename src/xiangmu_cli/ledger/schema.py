@@ -46,6 +46,12 @@ def _draft07(node: Any) -> Any:
     return node
 
 
+def _draft07_document(schema: dict[str, Any]) -> dict[str, Any]:
+    converted = _draft07(schema)
+    assert isinstance(converted, dict)  # a mapping converts to a mapping
+    return converted
+
+
 def _ledger_schema(ledger: Ledger) -> dict[str, Any]:
     project = PROJECT_MODELS[ledger].model_json_schema(by_alias=True, mode="validation")
     definitions = project.pop("$defs", {})
@@ -63,7 +69,7 @@ def _ledger_schema(ledger: Ledger) -> dict[str, Any]:
         "additionalProperties": False,
         "$defs": definitions,
     }
-    converted = _draft07(schema)
+    converted = _draft07_document(schema)
     converted["title"] = f"{ledger.value}台账"
     return converted
 
@@ -71,7 +77,7 @@ def _ledger_schema(ledger: Ledger) -> dict[str, Any]:
 def _config_schema() -> dict[str, Any]:
     schema = Config.model_json_schema(by_alias=True, mode="validation")
     schema = {"$schema": DRAFT, **schema}
-    converted = _draft07(schema)
+    converted = _draft07_document(schema)
     converted["title"] = "xiangmu.yaml"
     return converted
 

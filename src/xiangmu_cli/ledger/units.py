@@ -2,7 +2,10 @@
 
 Every parser takes the value exactly as the YAML reader produced it (int, float, Decimal, str,
 bool, None…) and returns the normalised value or raises :class:`UnitError` carrying a problem
-code, a Chinese message and a hint. They never raise anything else, whatever the input.
+code, a Chinese message and a hint. They raise nothing else, whatever the input, but for one
+exception: :func:`parse_amount` and :func:`parse_area` raise :class:`InexactFloat` for a float
+literal longer than a binary float keeps, which the loader then re-reads from the source text
+(tests/test_units.py checks both on arbitrary values).
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from fractions import Fraction
 
 __all__ = [
     "UnitError",
+    "InexactFloat",
     "parse_amount",
     "parse_area",
     "parse_date",
@@ -23,6 +28,7 @@ __all__ = [
     "parse_bool",
     "format_amount",
     "show_value",
+    "as_text",
     "round_half_even",
     "at_least_places",
 ]
@@ -39,13 +45,18 @@ MAX_AMOUNT = Decimal(10) ** 12
 
 
 class UnitError(ValueError):
-    """A value that does not parse; ``code`` is the problem code from the catalogue."""
+    """A value that does not parse; ``code`` is the problem code from the catalogue.
 
-    def __init__(self, code: str, message: str, hint: str = "") -> None:
+    ``read_as_number``: the value was written without quotes and read as a number where text
+    was wanted (a 编号 such as 010), so a hint can show it quoted as it was written.
+    """
+
+    def __init__(self, code: str, message: str, hint: str = "", *, read_as_number: bool = False) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.hint = hint
+        self.read_as_number = read_as_number
 
 
 # --- numbers written out -------------------------------------------------------------------
@@ -119,14 +130,33 @@ def at_least_places(value: Exact | float, places: int) -> Decimal:
     return number.normalize(Context(prec=max(28, len(number.as_tuple().digits))))  # the digits it needs
 
 
+def _digits(value: int) -> str:
+    return f"一个 {len(format(Decimal(value), 'f'))} 位的整数"
+
+
+def as_text(value: object) -> str:
+    """``str(value)``, for quoting a value as written in a message; never raises.
+
+    ``str()`` refuses an integer of more than 4300 digits (a YAML reader gives one for a long
+    run of digits), alone or inside a list or mapping: such a value is described instead.
+    """
+    try:
+        return str(value)
+    except ValueError:
+        if isinstance(value, int):
+            return _digits(value)
+        kind = "列表" if isinstance(value, list) else "映射" if isinstance(value, dict) else type(value).__name__
+        return f"含有超长整数的{kind}"
+
+
 def _show(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int) and value.bit_length() > 1000:  # str() refuses > 4300 digits
-        return f"一个 {len(format(Decimal(value), 'f'))} 位的整数"
-    return str(value)
+    if isinstance(value, int) and value.bit_length() > 1000:  # a long message; str() refuses > 4300 digits
+        return _digits(value)
+    return as_text(value)
 
 
 def _normalise_text(text: str) -> str:
@@ -159,7 +189,7 @@ class InexactFloat(ValueError):
 
 
 def _number(
-    value: object, kind: str, regex: re.Pattern[str], units: dict[str, Decimal | Fraction], example: str
+    value: object, kind: str, regex: re.Pattern[str], units: Mapping[str, Decimal | Fraction], example: str
 ) -> Decimal | Fraction:
     """The exact value in the base unit: a Decimal, or a Fraction for a unit such as 亩."""
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict, tuple)):
@@ -359,4 +389,4 @@ def show_value(value: object) -> str:
         return value.isoformat()
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {show_value(v)}" for k, v in value.items() if v is not None) + "}"
-    return str(value)
+    return as_text(value)

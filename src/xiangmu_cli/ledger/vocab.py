@@ -1,4 +1,4 @@
-"""Fixed vocabulary of the contract: ledger names and metric names (exact, as in metrics.md)."""
+"""Fixed vocabulary of the contract: ledger names and metric names (exact, as in docs/metrics.md)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Ledger(str, Enum):
 
 LEDGERS: tuple[Ledger, ...] = tuple(Ledger)
 
-#: Every metric of metrics.md with its kind: "count" and "sum" targets are a region's own only,
+#: Every metric of docs/metrics.md with its kind: "count" and "sum" targets are a region's own only,
 #: "rate" targets fall back to 全市's (see the 考评 rules).
 METRIC_KINDS: dict[str, str] = {
     "在建项目数": "count",

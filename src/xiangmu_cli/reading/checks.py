@@ -2,8 +2,10 @@
 
 Every check has the same signature, ``check_x(repo) -> list[Problem]``, and the checks are
 lists: adding a check is adding a function to ``RECORD_CHECKS`` when it looks at one project
-at a time, else to ``REPOSITORY_CHECKS``. Checks see only projects that
-passed the model's shape and type validation, and never raise.
+at a time, else to ``REPOSITORY_CHECKS``. Checks never raise. They see the projects that passed
+the model's shape and type validation and the partial ones (``Repository.checkable``): those
+whose invalid fields were optional or identity fields, dropped or replaced by stand-ins; a
+problem names its project by ``Record.code``, which is None for a stand-in 编号.
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xiangmu_cli.ledger.model import InvestmentProject, StartedProject
-from xiangmu_cli.ledger.problems import Problem, suggest
+from xiangmu_cli.ledger.problems import Place, Problem, suggest
 from xiangmu_cli.ledger.units import format_amount, month_key
 from xiangmu_cli.ledger.vocab import CITY, TARGET_KEYS, Ledger
 
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record, Repository
 
-__all__ = ["CHECKS", "RECORD_CHECKS", "REPOSITORY_CHECKS", "run_checks"]
+__all__ = ["CHECKS", "RECORD_CHECKS", "REPOSITORY_CHECKS", "RELATED_MESSAGES", "run_checks"]
 
 
 def _close(word: str, options: list[str]) -> str:
@@ -32,6 +34,10 @@ def _close(word: str, options: list[str]) -> str:
 
 def _wan(amount: Decimal) -> str:
     return f"{format_amount(amount)} 万元"
+
+
+def _duplicate_message(code: str | None, first: Place) -> str:
+    return f"编号「{code}」重复：已在 {first} 使用"
 
 
 def check_unique_ids(repo: Repository) -> list[Problem]:
@@ -44,19 +50,27 @@ def check_unique_ids(repo: Repository) -> list[Problem]:
         if len(places) < 2:
             continue
         first_file, first_index = places[0]
+        first = Place(first_file, ("项目", first_index, "编号"))
         for file, index in places[1:]:
             problems.append(
                 Problem(
                     "E206",
-                    f"编号「{code}」重复：已在 {first_file} 使用",
+                    _duplicate_message(code, first),
                     file,
                     "一个项目只能在一本台账中出现一次；若是不同项目，请换一个编号",
                     path=("项目", index, "编号"),
                     project=code,
-                    extra={"first": (first_file, ("项目", first_index, "编号"))},
+                    related=first,
                 )
             )
     return problems
+
+
+#: How the message of a problem that names another place (``Problem.related``) is made, by
+#: code: the loader makes it again once it has located that place, to show its line and column.
+RELATED_MESSAGES: dict[str, Callable[[Problem, Place], str]] = {
+    "E206": lambda problem, first: _duplicate_message(problem.project, first),
+}
 
 
 def check_config_references(repo: Repository) -> list[Problem]:
@@ -132,7 +146,7 @@ def check_vocabulary(repo: Repository) -> list[Problem]:
                     rec.file,
                     hint,
                     path=(*rec.path, "包保领导"),
-                    project=p.code,
+                    project=rec.code,
                 )
             )
         if categories is not None and p.category is not None and p.category not in categories:
@@ -144,7 +158,7 @@ def check_vocabulary(repo: Repository) -> list[Problem]:
                     rec.file,
                     hint,
                     path=(*rec.path, "类别"),
-                    project=p.code,
+                    project=rec.code,
                 )
             )
     return problems
@@ -173,7 +187,7 @@ def check_months(repo: Repository) -> list[Problem]:
                         f"只记录 {year} 年各月的当月完成投资；以前年度的合计写在 以前年度完成投资",
                         path=(*rec.path, "完成投资", month),
                         at="key",
-                        project=p.code,
+                        project=rec.code,
                     )
                 )
             elif started_this_year and month < start_month:
@@ -185,7 +199,7 @@ def check_months(repo: Repository) -> list[Problem]:
                         "开工前不应有完成投资；核对开工日期或月份",
                         path=(*rec.path, "完成投资", month),
                         at="key",
-                        project=p.code,
+                        project=rec.code,
                     )
                 )
     return problems
@@ -208,7 +222,7 @@ def _order(
             rec.file,
             f"{later_key}不能早于{earlier_key}，请核对两个日期",
             path=(*rec.path, *path, later_key),
-            project=rec.project.code,
+            project=rec.code,
         )
     ]
 
@@ -254,7 +268,7 @@ def check_future_events(repo: Repository) -> list[Problem]:
                     rec.file,
                     f"核对{key}；尚未发生的事件不要提前登记（计划日期写在 计划… 或 时限 中）",
                     path=(*rec.path, *path),
-                    project=rec.project.code,
+                    project=rec.code,
                 )
             )
 
@@ -287,7 +301,7 @@ def check_future_events(repo: Repository) -> list[Problem]:
                         "只登记已经过去的月份的完成投资",
                         path=(*rec.path, "完成投资", key),
                         at="key",
-                        project=p.code,
+                        project=rec.code,
                     )
                 )
     return problems
@@ -311,7 +325,7 @@ def check_stage_fields(repo: Repository) -> list[Problem]:
                     "已经签约的改为 阶段: 签约；还在洽谈的删除签约日期",
                     path=(*rec.path, "签约日期"),
                     at="key",
-                    project=p.code,
+                    project=rec.code,
                 )
             )
         for key in needed:
@@ -324,7 +338,7 @@ def check_stage_fields(repo: Repository) -> list[Problem]:
                         f"添加 {key}: YYYY-MM-DD，或改正阶段",
                         path=(*rec.path, key),
                         at="item",
-                        project=p.code,
+                        project=rec.code,
                     )
                 )
     return problems
@@ -340,7 +354,7 @@ def check_resume_on_new(repo: Repository) -> list[Problem]:
             "新建项目只填开工日期；如是以前年度开工、本年复工的项目，建设性质应为 续建",
             path=(*rec.path, "复工日期"),
             at="key",
-            project=rec.project.code,
+            project=rec.code,
         )
         for rec in repo.checkable
         if isinstance(rec.project, StartedProject) and rec.project.nature == "新建" and rec.project.resume_date
@@ -365,7 +379,7 @@ def check_policy(repo: Repository) -> list[Problem]:
                     rec.file,
                     "核对总投资；确实低于门槛的项目不列入重点项目台账",
                     path=(*rec.path, "总投资"),
-                    project=p.code,
+                    project=rec.code,
                 )
             )
         if kept and p.total >= threshold and p.secretary is None:
@@ -377,7 +391,7 @@ def check_policy(repo: Repository) -> list[Problem]:
                     "添加 项目秘书: 姓名",
                     path=(*rec.path, "编号"),
                     at="key",
-                    project=p.code,
+                    project=rec.code,
                 )
             )
         if p.total >= leader_threshold and p.leader is None:
@@ -389,7 +403,7 @@ def check_policy(repo: Repository) -> list[Problem]:
                     "添加 包保领导: 姓名（须在 xiangmu.yaml 领导 中）",
                     path=(*rec.path, "编号"),
                     at="key",
-                    project=p.code,
+                    project=rec.code,
                 )
             )
         if isinstance(p, StartedProject):
@@ -402,7 +416,7 @@ def check_policy(repo: Repository) -> list[Problem]:
                         rec.file,
                         "总投资可能需要调整；或核对各月完成投资",
                         path=(*rec.path, "总投资"),
-                        project=p.code,
+                        project=rec.code,
                     )
                 )
     return problems

@@ -2,9 +2,9 @@
 
 ``load(root)`` reads xiangmu.yaml and every ledger file once, validates each project on its
 own (one broken project never hides the others), runs the repository checks of
-:mod:`checks`, and finally gives every problem its line and column by composing a positional
-tree of only the files that have problems. It returns a :class:`Repository`; bad data never
-raises.
+:mod:`~xiangmu_cli.reading.checks`, and finally gives every problem its line and column by
+composing a positional tree of only the files that have problems. It returns a
+:class:`Repository`; bad data never raises.
 """
 
 from __future__ import annotations
@@ -13,15 +13,17 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
 from xiangmu_cli.base import limits
 from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, display_path, file_kind, read_regular
-from xiangmu_cli.ledger.model import INEXACT, PROJECT_MODELS, Config, Project, clean_errors
-from xiangmu_cli.ledger.problems import PathElem, Problem, suggest
+from xiangmu_cli.ledger.model import INEXACT, PROJECT_MODELS, READ_AS_NUMBER, Config, Project, clean_errors
+from xiangmu_cli.ledger.problems import PathElem, Problem, clip, suggest
+from xiangmu_cli.ledger.units import as_text
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
 from xiangmu_cli.reading.records import LedgerFile, Record, Repository, Validation
 from xiangmu_cli.reading.yamlread import PositionIndex, decode, parse_text
@@ -65,11 +67,23 @@ def _suggest(word: str, options: Iterable[str], cutoff: float = 0.5) -> str | No
     return close[0] if close else None
 
 
-def _read(path: Path, file: str) -> tuple[str | None, list[Problem], str]:
+class _RevisionFile(Protocol):
+    """A file of a git revision (:class:`xiangmu_cli.history.git.TreePath`, which stands in for a
+    Path throughout the loader): its size from ``stat()``, its bytes already in memory."""
+
+    @property
+    def name(self) -> str: ...
+
+    def stat(self) -> Any: ...
+
+    def read_bytes(self) -> bytes: ...
+
+
+def _read(path: Path | _RevisionFile, file: str) -> tuple[str | None, list[Problem], str]:
     """(text, problems, digest of what was read) for one file, read at most up to the size limit.
 
     A file on disk is read only if it is a regular file (never a link, FIFO or device, see
-    :func:`fileio.read_regular`); a file of a git revision (history.TreePath) is already in memory.
+    :func:`xiangmu_cli.base.fileio.read_regular`); a file of a git revision is already in memory.
     """
     limit = limits.current().max_file_bytes
     try:
@@ -78,7 +92,7 @@ def _read(path: Path, file: str) -> tuple[str | None, list[Problem], str]:
         else:
             size = path.stat().st_size
             if size > limit:
-                raise TooLargeError(path, size, limit)
+                raise TooLargeError(str(path), size, limit)
             raw = path.read_bytes()
     except TooLargeError as exc:
         return None, [too_big(exc.size, file)], f"big:{exc.size}"
@@ -205,7 +219,7 @@ _TYPE_MESSAGES = {
 def _key_problem(
     key: Any, file: str, path: tuple[PathElem, ...], model: type[BaseModel], ledger: Ledger | None
 ) -> Problem:
-    shown = key if isinstance(key, str) else str(key) if isinstance(key, (int, float)) else "（列表或映射作键）"
+    shown = key if isinstance(key, str) else as_text(key) if isinstance(key, (int, float)) else "（列表或映射作键）"
     if shown == "<<":
         return Problem("E003", "不允许使用合并键「<<」", file, "把要合并的内容直接写出来", path=path, at="key")
     allowed = list(_aliases(model))
@@ -218,6 +232,17 @@ def _key_problem(
         close = _suggest(shown, allowed)
         hint = f"是否应为「{close}」？" if close else "允许的键：" + "、".join(allowed)
     return Problem("E101", f"未知的键「{shown}」", file, hint, path=path, at="key")
+
+
+def _path_key(key: Any) -> Any:
+    """A key of a file as a problem's path element: itself, unless it is an integer that str()
+    refuses (over 4300 digits), which neither locating, sorting nor JSON could then show."""
+    if isinstance(key, int):
+        try:
+            str(key)
+        except ValueError:
+            return as_text(key)
+    return key
 
 
 def problems_from_validation(
@@ -256,6 +281,7 @@ def problems_from_validation(
                     ctx.get("hint", ""),
                     path=path,
                     at=at,
+                    read_as_number=bool(ctx.get(READ_AS_NUMBER)),
                 )
             )
         elif kind in _TYPE_MESSAGES:
@@ -500,7 +526,7 @@ class _Loader:
         self.files.append(lf)
         for key in data:
             if key not in ("地区", "台账", "项目"):
-                problems.append(_key_problem(key, file, (key,), _FileHeader, None))
+                problems.append(_key_problem(key, file, (_path_key(key),), _FileHeader, None))
         for key, expected in (("地区", region), ("台账", ledger.value)):
             if key in data and data[key] != expected:
                 code = "E204" if key == "地区" else "E205"
@@ -508,7 +534,7 @@ class _Loader:
                 problems.append(
                     Problem(
                         code,
-                        f"{key}「{data[key]}」与{where}「{expected}」不一致",
+                        f"{key}「{as_text(data[key])}」与{where}「{expected}」不一致",
                         file,
                         f"改为 {key}: {expected}，或把文件移到正确的位置",
                         path=(key,),
@@ -553,9 +579,9 @@ class _Loader:
                 )
                 break
             if isinstance(item, dict):
-                code = item.get("编号")
-                if isinstance(code, str):
-                    self.ids.append((code, file, i))
+                written_id = item.get("编号")
+                if isinstance(written_id, str):
+                    self.ids.append((written_id, file, i))
             elif item is not None:
                 problems.append(
                     Problem(
@@ -575,12 +601,22 @@ class _Loader:
             elif isinstance(item, dict):
                 partial = _partial(model, item, found, i)
                 if partial is not None:
-                    self.partial.append(Record(project=partial, region=region, ledger=ledger, file=file, index=i))
+                    self.partial.append(
+                        Record(
+                            project=partial[0], region=region, ledger=ledger, file=file, index=i, stand_ins=partial[1]
+                        )
+                    )
             problems.extend(found)
         self.problems.extend(problems)
 
     def locate(self) -> None:
-        """Give every problem a line and column, composing positions once per file that needs it."""
+        """Give every problem a line and column, composing positions once per file that needs it.
+
+        A place a problem's message names (``Problem.related``) is located too, and the message
+        made again to show it; a value read as a number gets a hint quoting it as written.
+        """
+        from xiangmu_cli.reading.checks import RELATED_MESSAGES
+
         indexes: dict[str, PositionIndex | None] = {}
 
         def index_of(file: str) -> PositionIndex | None:
@@ -597,25 +633,34 @@ class _Loader:
             if index is None:
                 continue
             problem.line, problem.col = index.node(problem.path, problem.at)
-            if "first" in problem.extra:  # E206: say where the 编号 was first used
-                first_file, first_path = problem.extra.pop("first")
-                first_index = index_of(first_file)
-                if first_index is not None:
-                    line, col = first_index.node(first_path)
-                    problem.message = problem.message.replace(f"{first_file} ", f"{first_file}:{line}:{col} ", 1)
-            if problem.code == "E108" and problem.path and problem.path[-1] == "编号":
+            related = problem.related
+            if related is not None and related.line is None:
+                related_index = index_of(related.file)
+                if related_index is not None:
+                    line, col = related_index.node(related.path)
+                    problem.related = replace(related, line=line, col=col)
+                    problem.message = clip(RELATED_MESSAGES[problem.code](problem, problem.related))
+            if problem.read_as_number and problem.path and isinstance(problem.path[-1], str):
                 source = index.scalar_source(problem.path)
-                if source is not None and "数字" in problem.message:
-                    problem.hint = f'给编号加引号：编号: "{source}"'
+                if source is not None:
+                    key = problem.path[-1]
+                    problem.hint = f'给{key}加引号：{key}: "{source}"'
 
 
 #: Stand-ins for identity fields that failed validation, so the other checks can still run on
-#: the rest of the project. No check reasons about these two values.
-_IDENTITY_STANDINS = {"编号": lambda i: f"item-{i + 1}", "名称": lambda i: "（名称有误）"}
+#: the rest of the project. No check reasons about these two values, and none is ever shown: a
+#: problem names a partial project by ``Record.code``, None in place of a stand-in 编号.
+_IDENTITY_STANDINS: dict[str, Callable[[int], str]] = {
+    "编号": lambda i: f"item-{i + 1}",
+    "名称": lambda i: "（名称有误）",
+}
 
 
-def _partial(model: type[Project], item: dict[str, Any], problems: list[Problem], index: int) -> Project | None:
-    """The project without its invalid fields, when only optional or identity fields were wrong.
+def _partial(
+    model: type[Project], item: dict[str, Any], problems: list[Problem], index: int
+) -> tuple[Project, frozenset[str]] | None:
+    """The project without its invalid fields, when only optional or identity fields were wrong,
+    and the keys given stand-ins.
 
     Lets the repository checks report a project's other problems in the same run. Partial
     projects are checked but never counted in any figure.
@@ -624,11 +669,11 @@ def _partial(model: type[Project], item: dict[str, Any], problems: list[Problem]
     if not bad or any(isinstance(k, str) and p.code == "E102" for p in problems for k in p.path[2:3]):
         return None
     reduced = {k: v for k, v in item.items() if k not in bad}
-    for key, standin in _IDENTITY_STANDINS.items():
-        if key in bad:
-            reduced[key] = standin(index)
+    stand_ins = frozenset(key for key in _IDENTITY_STANDINS if key in bad)
+    for key in stand_ins:
+        reduced[key] = _IDENTITY_STANDINS[key](index)
     try:
-        return model.model_validate(reduced)
+        return model.model_validate(reduced), stand_ins
     except ValidationError:
         return None
 
@@ -854,6 +899,7 @@ def _is_link(path: Path) -> bool:
 
 
 def _too_many_problems(file: str, shown: int, rest: str, path: tuple[PathElem, ...] = ()) -> Problem:
+    """E010; with a ``path`` (the first item not checked) it is located there, else at the file's start."""
     return Problem(
         "E010",
         f"问题过多：已列出 {shown} 个{rest}",
@@ -861,7 +907,8 @@ def _too_many_problems(file: str, shown: int, rest: str, path: tuple[PathElem, .
         "先改正上面列出的问题（常见原因：缩进错误、整段粘贴错位），再运行 xm validate",
         path=path,
         at="item",
-        **({} if path else {"line": 1, "col": 1}),
+        line=None if path else 1,
+        col=None if path else 1,
     )
 
 

@@ -17,17 +17,25 @@ __all__ = ["Record", "LedgerFile", "Repository", "Validation"]
 
 @dataclass(slots=True)
 class Record:
-    """One valid project and where it lives."""
+    """One project and where it lives: a valid one, or a partial one (see ``Repository.partial``)."""
 
     project: Project
     region: str
     ledger: Ledger
     file: str
     index: int
+    #: Keys of a partial project whose invalid values were replaced by stand-ins (loading's
+    #: ``_IDENTITY_STANDINS``), which must never be shown.
+    stand_ins: frozenset[str] = frozenset()
 
     @property
     def path(self) -> tuple[PathElem, ...]:
         return ("项目", self.index)
+
+    @property
+    def code(self) -> str | None:
+        """The project's 编号 for a problem to name, None where it was invalid (a stand-in)."""
+        return None if "编号" in self.stand_ins else self.project.code
 
 
 @dataclass(slots=True)
@@ -49,7 +57,7 @@ class Repository:
     problems: list[Problem]
     #: Every 编号 written in a ledger, valid project or not: (编号, file, index).
     ids: list[tuple[str, str, int]] = field(default_factory=list)
-    #: Projects that failed validation in optional fields only, checked but never counted.
+    #: Projects that failed validation in optional or identity fields only, checked but never counted.
     partial: list[Record] = field(default_factory=list)
     #: How many files and project items were read (valid or not).
     files_read: int = 0

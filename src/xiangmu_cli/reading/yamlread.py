@@ -15,8 +15,9 @@ Nothing here raises on bad input: problems come back as :class:`Problem` records
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from xiangmu_cli.ledger.problems import PathElem, Problem
@@ -96,6 +97,12 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
 
 
 def _fast_load(text: str) -> Any:
+    """The data of ``text``, built by yaml_rs.
+
+    Raises ValueError (``yaml_rs.YAMLDecodeError``) for text that is not YAML yaml_rs reads
+    (syntax, duplicate keys, too many aliases, nesting), and TypeError for a mapping or list used
+    as a key inside a key (``? {a: [1]}``), which has no hashable Python value.
+    """
     import yaml_rs
 
     return yaml_rs.loads(
@@ -124,6 +131,7 @@ _SYNTAX_TRANSLATIONS = [
     ("recursion", "嵌套过深", "台账的层级不会这么深，检查括号"),
     ("nest", "嵌套过深", "台账的层级不会这么深，检查括号"),
     ("depth", "嵌套过深", "台账的层级不会这么深，检查括号"),
+    ("%yaml directive:", "文件开头的 %YAML 版本声明不受支持", "删除 %YAML 这一行：台账文件不需要它"),
 ]
 
 
@@ -195,13 +203,13 @@ def _nesting_problem(text: str, file: str) -> Problem | None:
         and re.search(rb"[\[{]{%d}" % flow, brackets) is None
     ):
         return None
-    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
     for pure in (False, True):  # libyaml (fast), else ruamel's own for YAML 1.2-only streams
         depth = 0
         try:
-            for event in YAML(typ="safe", pure=pure).parse(text):
+            for event in _ruamel_events(text, pure):
                 if isinstance(event, CollectionStartEvent):
                     depth += 1
                     if depth > limit:
@@ -218,7 +226,7 @@ def _nesting_problem(text: str, file: str) -> Problem | None:
                 elif isinstance(event, CollectionEndEvent):
                     depth -= 1
             return None
-        except Exception:
+        except YAMLError:
             continue  # a syntax error before the limit was reached: the fast parser reports it
     return None
 
@@ -239,7 +247,7 @@ def parse_text(text: str, file: str) -> ParsedFile:
     suspicious = "&" in text or "*" in text or "!" in text
     try:
         result.data = _fast_load(text)
-    except Exception as exc:  # yaml_rs raises YAMLDecodeError; anything else is a bug of theirs
+    except (ValueError, TypeError) as exc:  # not YAML that yaml_rs reads: see _fast_load
         result.broken = True
         found = _scan_constructs(text, file)[0] if suspicious else []
         result.problems = found or _locate_syntax_error(text, file, str(exc))
@@ -283,50 +291,91 @@ def _locate_syntax_error(text: str, file: str, detail: str) -> list[Problem]:
 
 
 def _ruamel_error_position(text: str, context: bool = False) -> tuple[int, int]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        for _ in YAML(typ="safe", pure=True).parse(text):
+        for _ in _ruamel_events(text, pure=True):
             pass
     except MarkedYAMLError as exc:
         mark = (exc.context_mark or exc.problem_mark) if context else (exc.problem_mark or exc.context_mark)
         if mark is not None:
             return mark.line + 1, mark.column + 1
-    except Exception:  # RecursionError on absurd nesting, and anything else: no position
+    except YAMLError:  # an error without a position (the reader's, an unsupported %YAML)
         pass
     return 1, 1
 
 
-def _compose_all(text: str) -> list[Any]:
+def _ruamel_events(text: str, pure: bool) -> Iterator[Any]:
+    """ruamel's event stream of ``text`` (``pure``: its own parser, else libyaml's), lazily.
+
+    Raises ruamel's YAMLError for text it cannot read, and nothing else for that reason (see
+    :func:`_unsupported_version`).
+    """
     from ruamel.yaml import YAML
 
     try:
-        return list(YAML(typ="safe", pure=False).compose_all(text))
-    except Exception:
-        return list(YAML(typ="safe", pure=True).compose_all(text))
+        yield from YAML(typ="safe", pure=pure).parse(text)
+    except (AssertionError, KeyError) as exc:
+        raise _unsupported_version(exc) from None
+
+
+def _ruamel_compose_all(text: str, pure: bool) -> list[Any]:
+    """ruamel's node trees of the documents of ``text``; raises as :func:`_ruamel_events`."""
+    from ruamel.yaml import YAML
+
+    try:
+        return list(YAML(typ="safe", pure=pure).compose_all(text))
+    except (AssertionError, KeyError) as exc:
+        raise _unsupported_version(exc) from None
+
+
+def _unsupported_version(exc: AssertionError | KeyError) -> Exception:
+    """A YAMLError for ruamel's own failure on a ``%YAML`` version other than 1.1 and 1.2.
+
+    YAML says to read a 1.3 (or 1.0) document, and yaml_rs does; ruamel's pure-Python parser
+    checks the version with ``assert`` (AssertionError), and its resolver looks the version up
+    in a table of 1.1 and 1.2 (KeyError). Fuzzing its parser and composer on the YAML test suite
+    and damaged copies of it found nothing else but YAMLError. As a YAMLError, such a failure is
+    reported like any other syntax error.
+    """
+    from ruamel.yaml.error import YAMLError
+
+    return YAMLError(f"%YAML directive: unsupported version ({exc})")
+
+
+def _compose_all(text: str) -> list[Any]:
+    """Node trees of the documents of ``text``: libyaml's when it accepts the text, else ruamel's
+    own (see :func:`_events`). Raises ruamel's YAMLError when neither can read it."""
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return _ruamel_compose_all(text, pure=False)
+    except YAMLError:
+        return _ruamel_compose_all(text, pure=True)
 
 
 def _events(text: str) -> list[Any]:
     """The YAML event stream: libyaml's (fast) when it accepts the text, else ruamel's own.
 
     libyaml is YAML 1.1 and rejects a few 1.2 streams that yaml_rs accepts (a bare document
-    after ``...``); the pure-Python parser reads those. Raises when neither can parse.
+    after ``...``); the pure-Python parser reads those. Raises ruamel's YAMLError when neither
+    can parse.
     """
-    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
     try:
-        return list(YAML(typ="safe", pure=False).parse(text))
-    except Exception:
-        return list(YAML(typ="safe", pure=True).parse(text))
+        return list(_ruamel_events(text, pure=False))
+    except YAMLError:
+        return list(_ruamel_events(text, pure=True))
 
 
 def _document_count(text: str) -> int:
+    from ruamel.yaml.error import YAMLError
     from ruamel.yaml.events import DocumentStartEvent
 
     try:
         return sum(isinstance(ev, DocumentStartEvent) for ev in _events(text))
-    except Exception:
+    except YAMLError:
         return 1
 
 
@@ -411,12 +460,13 @@ def _scalar_key(node: Any) -> Any:
 
 
 def _duplicates(text: str, file: str) -> list[Problem]:
+    from ruamel.yaml.error import YAMLError
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
     problems: list[Problem] = []
     try:
         docs = _compose_all(text)
-    except Exception:
+    except YAMLError:  # yaml_rs's message stands, with the position it gave
         return problems
     stack = [d for d in docs if d is not None]
     seen_nodes: set[int] = set()
@@ -459,12 +509,14 @@ class PositionIndex:
         self._composed = False
 
     def _tree(self) -> Any:
+        from ruamel.yaml.error import YAMLError
+
         if not self._composed:
             self._composed = True
             try:
                 docs = _compose_all(self._text)
                 self._root = docs[0] if docs else None
-            except Exception:
+            except YAMLError:  # no positions: every problem of the file is at 1:1
                 self._root = None
         return self._root
 
@@ -519,7 +571,7 @@ class PositionIndex:
                 raw = node.value.replace("_", "")
                 try:
                     dec = Decimal(raw)
-                except Exception:
+                except InvalidOperation:  # .inf, .nan, 0x…: not a decimal literal
                     return value
                 return dec if dec.is_finite() else value
             if isinstance(value, dict) and isinstance(node, MappingNode):
