@@ -507,6 +507,7 @@ class PositionIndex:
         self._text = text
         self._root: Any = None
         self._composed = False
+        self._items: _BlockItems | None = None
 
     def _tree(self) -> Any:
         from ruamel.yaml.error import YAMLError
@@ -523,8 +524,26 @@ class PositionIndex:
     def node(self, path: tuple[PathElem, ...], at: str = "value") -> tuple[int, int]:
         """Line and column (1-based) of ``path``; ``at`` is "key", "value" or "item".
 
-        Goes as deep as the path exists: a missing key is located at its parent mapping.
+        Goes as deep as the path exists: a missing key is located at its parent mapping. A project
+        or one of its keys in a block-style file is found by a scan of the lines
+        (:class:`_BlockItems`); anything the scan is not sure of is found in the composed tree.
         """
+        key = path[2] if len(path) == 3 else None
+        if (
+            self._composed is False
+            and len(path) in (2, 3)
+            and path[0] == "项目"
+            and isinstance(path[1], int)
+            and (key is None or isinstance(key, str))
+        ):
+            if self._items is None:
+                self._items = _BlockItems(self._text)
+            found = self._items.locate(path[1], key, at)
+            if found is not None:
+                return found
+        return self._node(path, at)
+
+    def _node(self, path: tuple[PathElem, ...], at: str) -> tuple[int, int]:
         from ruamel.yaml.nodes import MappingNode, SequenceNode
 
         node = self._tree()
@@ -585,6 +604,105 @@ class PositionIndex:
             return value
 
         return walk(data, self._tree())
+
+
+#: Characters that break lines for ruamel (or start a construct) and that the line scan leaves
+#: to the composer: lone CR, form feed, vertical tab, NEL, line and paragraph separators, tabs.
+_SCAN_UNSURE = re.compile("\r(?!\n)|[\t\x0b\x0c\x85\u2028\u2029]|^(---|\\.\\.\\.|%)", re.M)
+_KEY_LINE = re.compile(r"([^\s#'\"&*!|>%@`{\[?:-][^:#]*?):(?: +|$)")
+_NOT_TEXT_KEY = re.compile(r"[-+.0-9][-+._0-9a-fA-FxXoO:]*|(?i:true|false|yes|no|on|off|y|n|null)|~")
+_PLAIN_START = re.compile(r"[^\s#&*!|>%@`{\[\]}?,-]|-[^\s]")
+
+
+class _BlockItems:
+    """Lines and columns of the projects of a block-style ledger file, from one pass over its lines.
+
+    Knows ``项目:`` at column 1, its block-sequence items (``- 编号: …``), each item's keys at
+    the item's key indent, and a key's value when it is a scalar or flow collection starting on
+    the key's line. Whatever it cannot be sure of (no such structure, a quoted or complex key, an
+    empty value, a line break ruamel counts and Python does not) it answers None, and the caller
+    composes the file. tests/test_positions.py checks it against the composer on whole files.
+    """
+
+    def __init__(self, text: str) -> None:
+        #: Per item: line and column of its mapping, and its keys (key → line, key column, value
+        #: column or None), or None for an item the scan is unsure of.
+        self.items: list[tuple[int, int, dict[str, tuple[int, int, int | None]] | None]] | None = None
+        if _SCAN_UNSURE.search(text):
+            return
+        lines = text.split("\n")
+        start = next((i for i, ln in enumerate(lines) if ln.startswith("项目:") and _only_comment(ln[3:])), None)
+        if start is None:
+            return
+        items: list[tuple[int, int, dict[str, tuple[int, int, int | None]] | None]] = []
+        dash: int | None = None
+        key_indent = 0
+        for number in range(start + 1, len(lines)):
+            body = lines[number].rstrip("\r").lstrip(" ")
+            indent = len(lines[number].rstrip("\r")) - len(body)
+            if not body or body.startswith("#"):
+                continue
+            item = body == "-" or body.startswith("- ")
+            if dash is None:
+                if not item:
+                    return  # not a block sequence of items
+                dash = indent
+            if indent < dash or (indent == dash and not item):
+                break  # the sequence has ended (another top-level key)
+            if indent == dash:
+                rest = body[1:].lstrip(" ")
+                key_indent = indent + len(body) - len(rest)
+                first: dict[str, tuple[int, int, int | None]] = {}
+                sure = bool(rest) and not rest.startswith("#") and self._key(first, rest, number, key_indent)
+                # "- " alone, a flow item, an odd first key: the composer knows
+                items.append((number + 1, key_indent + 1, first if sure else None))
+                if not rest or rest.startswith("#"):
+                    items[-1] = (0, 0, None)  # where its mapping starts is on a later line
+                continue
+            known = items[-1][2]
+            if known is None or indent > key_indent:
+                continue  # inside a value, or an item already left to the composer
+            if indent < key_indent or not self._key(known, body, number, key_indent):
+                items[-1] = (items[-1][0], items[-1][1], None)
+        self.items = items
+
+    @staticmethod
+    def _key(found: dict[str, tuple[int, int, int | None]], body: str, number: int, indent: int) -> bool:
+        match = _KEY_LINE.match(body)
+        if (
+            match is None
+            or match.group(1) != match.group(1).rstrip()
+            or match.group(1) in found
+            or _NOT_TEXT_KEY.fullmatch(match.group(1))
+        ):
+            return False  # unsure: a key YAML reads as a number, boolean or null is not its text
+        after = body[match.end() :]
+        value_col = (
+            indent + match.end() + 1
+            if (after and not after.startswith("#") and _PLAIN_START.match(after)) or after[:1] in ("'", '"', "{", "[")
+            else None
+        )
+        found[match.group(1)] = (number + 1, indent + 1, value_col)
+        return True
+
+    def locate(self, index: int, key: str | None, at: str) -> tuple[int, int] | None:
+        """As PositionIndex.node for ("项目", index[, key]), or None when unsure."""
+        if self.items is None or not 0 <= index < len(self.items):
+            return None
+        line, col, keys = self.items[index]
+        if keys is None:
+            return None
+        if key is None or key not in keys:
+            return line, col  # the item's mapping (a missing key is located at its parent)
+        key_line, key_col, value_col = keys[key]
+        if at == "key":
+            return key_line, key_col
+        return (key_line, value_col) if value_col is not None else None
+
+
+def _only_comment(text: str) -> bool:
+    stripped = text.strip()
+    return not stripped or stripped.startswith("#")
 
 
 def _matches(key_node: Any, elem: PathElem) -> bool:

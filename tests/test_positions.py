@@ -1,0 +1,84 @@
+"""The line scan that locates projects and their keys (reading/yamlread._BlockItems) agrees with
+the composed tree on every project, key and kind of position of real and broken files, and is
+the one used when it is sure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xiangmu_cli.ledger.model import PROJECT_MODELS, key_order
+from xiangmu_cli.reading.yamlread import PositionIndex, _BlockItems
+
+from .conftest import ROOT
+
+KEYS = sorted({k for model in PROJECT_MODELS.values() for k in key_order(model)} | {"不存在的键"})
+
+
+def _files() -> list[Path]:
+    found = sorted((ROOT / "ledgers").rglob("*.yaml"))
+    found += sorted(p for p in (ROOT / "tests" / "corpus").rglob("*.yaml") if p.name != "expected.yaml")
+    found += sorted((ROOT / "tests" / "errors").glob("*.yaml"))
+    found += sorted((ROOT / "examples").rglob("*.yaml"))
+    return [p for p in found if p.is_file()]
+
+
+def _text(path: Path) -> str | None:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError:
+        return None
+
+
+@pytest.mark.parametrize("path", _files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_scan_agrees_with_the_composer(path: Path) -> None:
+    text = _text(path)
+    if text is None:
+        return
+    scan = _BlockItems(text)
+    exact = PositionIndex(text)
+    if exact._tree() is None:
+        return  # a file that does not parse is never located through an index (its E001 has its place)
+    for index in range(len(scan.items or []) + 1):
+        for key in [None, *KEYS]:
+            for at in ("key", "value", "item"):
+                quick = scan.locate(index, key, at)
+                if quick is None:
+                    continue
+                path_ = ("项目", index) if key is None else ("项目", index, key)
+                assert quick == exact._node(path_, at), (path_, at)
+
+
+def test_the_scan_knows_a_real_ledger_and_leaves_the_odd_to_the_composer() -> None:
+    text = (ROOT / "ledgers" / "船营区" / "在建.yaml").read_text(encoding="utf-8")
+    scan = _BlockItems(text)
+    assert scan.items and all(keys is not None for _, _, keys in scan.items)
+    index = PositionIndex(text)
+    index.node(("项目", 0, "总投资"))
+    index.node(("项目", 3, "编号"), "key")
+    assert index._composed is False  # answered without composing the file
+    odd = "项目:\n  -\n    编号: A\n  - {编号: B}\n  - 编号: C\n    名称: |\n      多行\n"
+    quick = _BlockItems(odd)
+    assert quick.locate(0, "编号", "key") is None and quick.locate(1, None, "value") is None
+    assert quick.locate(2, "编号", "key") == (5, 5) and quick.locate(2, "名称", "value") is None
+    assert _BlockItems("项目:\r  - 编号: A\r").items is None  # a lone CR: ruamel breaks lines there
+
+
+def test_the_scan_agrees_on_generated_ledgers() -> None:
+    # every spelling, flow and block items, comments, multi-line values (benchmarks/generate.py)
+    from .test_benchmark_generator import gen
+
+    for name, text in gen.build_files(600, 3, warnings=0.07, errors=2).items():
+        if "/" not in name:
+            continue
+        scan, exact = _BlockItems(text), PositionIndex(text)
+        assert scan.items is not None, name
+        for index in range(len(scan.items)):
+            for key in [None, *KEYS]:
+                for at in ("key", "value", "item"):
+                    quick = scan.locate(index, key, at)
+                    if quick is not None:
+                        path_ = ("项目", index) if key is None else ("项目", index, key)
+                        assert quick == exact._node(path_, at), (name, path_, at)
