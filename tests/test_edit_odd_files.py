@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
 from xiangmu_cli.reading.loading import load
-from xiangmu_cli.write import edit
+from xiangmu_cli.write import edit, verify
 
 from .conftest import write_repo
 from .test_edit import BUILDING, FILES, INVESTMENT, PLANNED, UNSTAT, _changes, _hashes
@@ -412,14 +412,14 @@ def test_edits_never_open_fifos_or_walk_stray_and_hidden_folders(
         for i in range(300):
             (folder / f"f{i}.yaml").write_text("x: 1\n", encoding="utf-8")
     seen: list[list[str]] = []
-    real_load = edit.load
+    real_load = verify.load
 
     def spying_load(where: Path, *args, **kwargs):
         if where != root:
             seen.append(sorted(p.relative_to(where).as_posix() for p in where.rglob("*")))
         return real_load(where, *args, **kwargs)
 
-    monkeypatch.setattr(edit, "load", spying_load)
+    monkeypatch.setattr(verify, "load", spying_load)
     plan = edit.visit(load(root), "CY-B1", "2018-09-30", "夜间巡查")
     edit.apply(plan)
     assert seen == [
