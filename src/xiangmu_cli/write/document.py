@@ -10,10 +10,10 @@ mapping's keys are in :mod:`~xiangmu_cli.write.pairs`, of a list's items in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import suppress
 from typing import Any
 
+from xiangmu_cli.write.comments import comment_columns, line_starts
 from xiangmu_cli.write.plan import EditError
 
 __all__ = ["Text", "Doc"]
@@ -122,6 +122,9 @@ class Doc(Text):
         from ruamel.yaml import nodes
 
         self.Scalar, self.Mapping, self.Sequence = nodes.ScalarNode, nodes.MappingNode, nodes.SequenceNode
+        self._lines: list[str] = []
+        self._starts: list[int] = []
+        self._columns: dict[int, int] | None = None  # where the comments are, found when first asked
 
     def is_empty(self, node: Any) -> bool:
         return isinstance(node, self.Scalar) and node.start_mark.index == node.end_mark.index and not node.style
@@ -198,31 +201,18 @@ class Doc(Text):
         pair's lines, so the comment (and blank) lines directly above the key are the pair's."""
         return self.field_end(mapping, *mapping.value[i - 1])
 
-    def comments(self, start: int, stop: int, node: Any) -> list[str]:
-        """The comments in the lines [start, stop) (outside ``node``'s quoted scalars), each as
-        the text from its ``#`` on."""
-        spans = [
-            (n.start_mark.index, n.end_mark.index) for n in _walk(node, self) if isinstance(n, self.Scalar) and n.style
-        ]
+    def comments(self, start: int, stop: int) -> list[str]:
+        """The comments in the lines [start, stop) (both line starts), each as the text from its
+        ``#`` on (:func:`~xiangmu_cli.write.comments.comment_columns`)."""
+        if self._columns is None:
+            self._lines = self.text.split("\n")
+            self._starts = line_starts(self._lines)
+            self._columns = comment_columns(self._lines, self._starts, self.root)
         out = []
-        pos = start
-        while pos < stop:
-            end = self.eol(pos)
-            content = self.text[pos:end].rstrip("\r\n")
-            for j, ch in enumerate(content):
-                if ch == "#" and (j == 0 or content[j - 1] in " \t") and not any(a <= pos + j < b for a, b in spans):
-                    out.append(content[j:].rstrip(" \t"))
-                    break
-            pos = end
+        number = self.text.count("\n", 0, start)
+        while number < len(self._lines) and self._starts[number] < stop:
+            col = self._columns.get(number)
+            if col is not None:
+                out.append(self._lines[number][col:].rstrip("\r\n").rstrip(" \t"))
+            number += 1
         return out
-
-
-def _walk(node: Any, doc: Doc) -> Iterator[Any]:
-    yield node
-    if isinstance(node, doc.Mapping):
-        for k, v in node.value:
-            yield from _walk(k, doc)
-            yield from _walk(v, doc)
-    elif isinstance(node, doc.Sequence):
-        for item in node.value:
-            yield from _walk(item, doc)

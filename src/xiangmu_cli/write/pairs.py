@@ -148,7 +148,7 @@ def delete_pair(doc: Doc, mapping: Any, key: str) -> list[str]:
         raise EditError(f"「{key}」与“- ”在同一行，无法删除；请手工修改")
     start, stop = doc.entry_start(mapping, i), doc.field_end(mapping, k, v)
     doc.replace(start, stop, "")
-    if not doc.comments(start, stop, v):
+    if not doc.comments(start, stop):
         return []
     first, last = doc.bol(k.start_mark.index), doc.eol(doc.value_end(k, v) - 1)
     col = doc.key_col(mapping)
@@ -158,7 +158,7 @@ def delete_pair(doc: Doc, mapping: Any, key: str) -> list[str]:
         line = doc.line(pos)
         own.append("# " + (line[col:] if not line[:col].strip(" ") else line.lstrip(" \t")))
         pos = doc.eol(pos)
-    return doc.comments(start, first, v) + own + doc.comments(last, stop, v)
+    return doc.comments(start, first) + own + doc.comments(last, stop)
 
 
 def _delete_flow_pair(doc: Doc, mapping: Any, i: int) -> None:

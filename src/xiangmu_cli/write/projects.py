@@ -11,18 +11,18 @@ projects by blank lines), or makes the destination with the standard header (:fu
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from dataclasses import replace as _with
 from typing import Any
 
 from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.write.document import Doc
+from xiangmu_cli.write.indent import reindent
 from xiangmu_cli.write.pairs import reorder
 from xiangmu_cli.write.plan import EditError
 from xiangmu_cli.write.scalars import scalar
 
-__all__ = ["Cut", "project_list", "item_at", "cut", "append", "new_file", "ordered", "reindent"]
+__all__ = ["Cut", "project_list", "item_at", "cut", "append", "new_file", "ordered"]
 
 
 def project_list(doc: Doc) -> tuple[Any, Any]:
@@ -104,19 +104,6 @@ def cut(doc: Doc, index: int) -> Cut:
     if not has_prev and not has_next:
         doc.insert(doc.colon(key) + 1, " []")
     return Cut(doc.result(), block, blocks.dash_col, separated)
-
-
-def reindent(block: str, delta: int) -> str:
-    out = []
-    for line in re.findall(r"[^\n]*\n|[^\n]+$", block):  # split at line feeds only (not at NEL, LS, PS)
-        if not line.strip() or delta == 0:
-            out.append(line)
-        elif delta > 0:
-            out.append(" " * delta + line)
-        else:
-            spaces = len(line) - len(line.lstrip(" "))
-            out.append(line[min(spaces, -delta) :])
-    return "".join(out)
 
 
 def append(doc: Doc, cut: Cut) -> str:
