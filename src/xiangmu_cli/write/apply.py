@@ -1,6 +1,6 @@
 """Writing a plan: :func:`apply` (atomic, under the ledger lock), and :func:`diff` for ``--dry-run``.
 
-Concurrency: :func:`apply` holds the ledger lock (:func:`fileio.ledger_lock`) while it checks that
+Concurrency: :func:`apply` holds the ledger lock (:func:`~xiangmu_cli.base.fileio.ledger_lock`) while it checks that
 every file is still what the plan was made from and renames the new versions in; the commands
 hold it from loading to writing, so a concurrent command waits instead of being refused.
 """
@@ -37,7 +37,7 @@ def apply(plan: EditPlan) -> list[Path]:
     """Write the plan's files atomically, in order; refuse if any changed since the plan was made.
 
     Holds the ledger lock (waiting for another command that holds it, see
-    :func:`fileio.ledger_lock`) from the check to the last rename, so two commands never both
+    :func:`~xiangmu_cli.base.fileio.ledger_lock`) from the check to the last rename, so two commands never both
     pass the check and overwrite each other. The commands already hold it from loading on.
     """
     if not plan.changes:

@@ -1,6 +1,6 @@
 """Reading a ledger file to edit, and writing its new text back in the file's own style.
 
-Files are read as regular files only, within the size limit (:func:`fileio.read_regular`), and
+Files are read as regular files only, within the size limit (:func:`~xiangmu_cli.base.fileio.read_regular`), and
 written as they are: a BOM, CRLF or lone-CR (old Mac) line breaks. A file mixing lone CRs with LF
 line breaks is refused with the hint to run ``xm fmt`` first.
 """

@@ -29,7 +29,7 @@ data and hold the same comments; otherwise :class:`FormatError` is raised and no
 Files that do not parse (syntax, duplicate keys, anchors, tags, several documents, encoding)
 raise :class:`FormatError` with the same located problems as ``xm validate``. Only regular files
 within the size limit are read (a symbolic link, FIFO or device is refused unopened), and a file
-is read, formatted and written under the ledger lock (:func:`fileio.ledger_lock`, the one the
+is read, formatted and written under the ledger lock (:func:`~xiangmu_cli.base.fileio.ledger_lock`, the one the
 edit commands hold), so ``xm fmt`` and an edit never overwrite each other.
 
 This module is the public face of ``xm fmt`` and reads and writes the files; the steps are

@@ -14,14 +14,15 @@ class EditPlan:
 
     changes: dict[Path, str]
     summary: str
-    #: The bytes each file had when the plan was made (None: the file is new); :func:`apply`
-    #: refuses to write over a file that changed since.
+    #: The bytes each file had when the plan was made (None: the file is new);
+    #: :func:`~xiangmu_cli.write.apply.apply` refuses to write over a file that changed since.
     originals: dict[Path, bytes | None] = field(default_factory=dict)
     #: Warnings of the edited project that the edit brings (shown, never a refusal).
     warnings: list[str] = field(default_factory=list)
     #: File mode for new files.
     new_mode: int = 0o644
-    #: The ledger folder, whose lock :func:`apply` holds while writing (None: the files' grandparent).
+    #: The ledger folder, whose lock :func:`~xiangmu_cli.write.apply.apply` holds while writing
+    #: (None: the files' grandparent).
     root: Path | None = None
 
 
