@@ -635,21 +635,23 @@ def _read_projects(
             result.issues += issues
             continue
         code = project.code
-        if code in known:
-            result.conflicts.append(
-                RowIssue(
-                    rownum,
-                    by_key["编号"],
-                    f"编号 {code} 已在 {known[code]} 中",
-                    "不会覆盖已有项目；请改用新编号，或先从表中删去这一行",
-                )
-            )
-        elif code in seen:
-            result.conflicts.append(RowIssue(rownum, by_key["编号"], f"编号 {code} 与第 {seen[code]} 行重复"))
+        result.conflicts += _conflicts(code, rownum, known, seen, by_key)
         seen.setdefault(code, rownum)
         data = project.model_dump(by_alias=True, exclude_none=True)
         groups.setdefault(row_region or region or "", []).append((rownum, data))  # one of them is set
     return groups
+
+
+def _conflicts(
+    code: str, rownum: int, known: dict[str, str], seen: dict[str, int], by_key: dict[str, str]
+) -> list[RowIssue]:
+    """A 编号 already in the ledgers (``known``: its file) or on an earlier row (``seen``)."""
+    if code in known:
+        exists = f"编号 {code} 已在 {known[code]} 中"
+        return [RowIssue(rownum, by_key["编号"], exists, "不会覆盖已有项目；请改用新编号，或先从表中删去这一行")]
+    if code in seen:
+        return [RowIssue(rownum, by_key["编号"], f"编号 {code} 与第 {seen[code]} 行重复")]
+    return []
 
 
 def _region_issues(
