@@ -703,7 +703,7 @@ def _open_workbook(raw: bytes) -> Any:
     """openpyxl's load_workbook(read_only=True, data_only=True, keep_links=False), chart sheets skipped."""
     from openpyxl.reader.excel import ExcelReader
 
-    class Reader(ExcelReader):  # type: ignore[misc]
+    class Reader(ExcelReader):  # type: ignore[misc]  # openpyxl has no type information: ExcelReader is Any
         def read_chartsheet(self, sheet: Any, rel: Any) -> None:
             """Chart sheets hold no data to import: not read (their drawings would be parsed whole)."""
 
