@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
+from xiangmu_cli.ledger.model import PROJECT_MODELS, key_order
 from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.reading.loading import load
-from xiangmu_cli.write import edit
+from xiangmu_cli.write import edit, verify
 from xiangmu_cli.write.edit import EditError
 
 from .conftest import ROOT, write_repo
@@ -985,14 +986,14 @@ def test_verification_refuses_other_changes(root: Path) -> None:
     intended = record.project.model_dump()
     path = root / "船营区/在建.yaml"
     with pytest.raises(EditError, match="其他项目（CY-B2）"):
-        edit._verify(
+        verify.verify(
             repo,
             {path: BUILDING.replace("总投资: 5500", "总投资: 5501")},
             {"CY-B1": ("船营区", Ledger.BUILDING, intended)},
             {"CY-B1": record},
         )
     with pytest.raises(EditError, match="与预期不符") as exc:
-        edit._verify(
+        verify.verify(
             repo,
             {path: BUILDING.replace("形象进度: 主体施工", "形象进度: 主体完工")},
             {"CY-B1": ("船营区", Ledger.BUILDING, intended)},
@@ -1131,7 +1132,9 @@ def test_moves_keep_every_comment_and_order_the_keys(
         if line.startswith("    ") and not line.startswith("     ") and not line.strip().startswith("#")
     ]
     want = [
-        k for k in edit._order(Ledger.UNSTAT) if k in dict(_MOVED_KEYS) or k in ("建设性质", "开工日期", "未入统原因")
+        k
+        for k in key_order(PROJECT_MODELS[Ledger.UNSTAT])
+        if k in dict(_MOVED_KEYS) or k in ("建设性质", "开工日期", "未入统原因")
     ]
     assert keys == [k for k in want if k not in ("编号", "开工条件")]
     for n, (key, _) in enumerate(_MOVED_KEYS):

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from xiangmu_cli.base import fileio
 from xiangmu_cli.cli import app
 from xiangmu_cli.reading.loading import load
-from xiangmu_cli.write import edit
+from xiangmu_cli.write import edit, files
 from xiangmu_cli.write.edit import EditError
 
 from .conftest import write_repo
@@ -57,7 +57,7 @@ def _slow_windows(delay: float) -> None:
     """Widen the two windows of a read-modify-write, as a slow disk or a busy machine does: between
     loading the ledgers and reading the file to edit, and between checking the file and renaming
     the new version over it."""
-    real_read, real_replace = edit._read, os.replace
+    real_read, real_replace = files.read, os.replace
 
     def slow_read(path: Path):
         time.sleep(delay)
@@ -67,7 +67,7 @@ def _slow_windows(delay: float) -> None:
         time.sleep(delay)
         return real_replace(src, dst, *args, **kwargs)
 
-    edit._read = slow_read
+    files.read = slow_read
     fileio.os.replace = slow_replace
 
 
@@ -328,19 +328,19 @@ def test_a_save_by_another_program_is_not_called_a_defect(
     """An editor (which takes no lock) saves the file between xm's loading the ledgers and its
     reading the file: refused as a concurrent change, not as xm's defect nor a missing project."""
     path = root / "船营区/在建.yaml"
-    real_read = edit._read
+    real_read = files.read
 
     def read_after_their_save(p: Path):
         if p == path and path.read_text(encoding="utf-8") != theirs:
             path.write_text(theirs, encoding="utf-8")
         return real_read(p)
 
-    monkeypatch.setattr(edit, "_read", read_after_their_save)
+    monkeypatch.setattr(files, "read", read_after_their_save)
     result = _cli(root, "visit", "CY-B1", "--date", "2018-09-30")
     assert result.exit_code == 1
     assert result.stderr == "错误：台账在读取之后被修改过（可能有人同时在编辑），未写入任何文件；请重新运行命令\n"
     assert path.read_text(encoding="utf-8") == theirs
-    monkeypatch.setattr(edit, "_read", real_read)
+    monkeypatch.setattr(files, "read", real_read)
     assert _cli(root, "visit", "CY-B1", "--date", "2018-09-30").exit_code == 0
 
 

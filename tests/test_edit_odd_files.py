@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
 from xiangmu_cli.reading.loading import load
-from xiangmu_cli.write import edit
+from xiangmu_cli.write import edit, verify
 
 from .conftest import write_repo
 from .test_edit import BUILDING, FILES, INVESTMENT, PLANNED, UNSTAT, _changes, _hashes
@@ -359,6 +359,70 @@ def test_tabs_and_unicode_breaks_are_edited_byte_for_byte(tmp_path: Path) -> Non
     assert {rel: data.decode() for rel, data in got.items()} == texts
 
 
+# --- block scalars in a moved project -----------------------------------------------------------
+
+#: A 计划开工 project written at column 0, with a literal 备注 whose middle line is two blanks of
+#: content (more than its indentation), and a dropped 开工条件 whose only comment is on its `|` line.
+BLOCK_PLANNED = """\
+地区: 船营区
+台账: 计划开工
+项目:
+- 编号: CY-P1
+  名称: 计划项目一
+  总投资: 8000
+  项目秘书: 王芳
+  计划开工日期: 2018-09-15
+  年度计划投资: 3000
+  备注: |
+    甲
+<six blanks>
+    乙
+  开工条件: |  # 国土局
+    用地待挂牌
+""".replace("<six blanks>", " " * 6)
+UNSTAT_AT_4 = """\
+地区: 船营区
+台账: 未入统
+项目:
+    - 编号: CY-U9
+      名称: 未入统项目九
+      总投资: 9000
+      项目秘书: 王芳
+      建设性质: 新建
+      开工日期: 2018-06-01
+      年度计划投资: 4000
+      未入统原因: 手续未全
+"""
+
+
+@pytest.mark.parametrize("destination", [None, UNSTAT_AT_4], ids=["new-file", "deeper-file"])
+def test_a_block_scalar_keeps_its_blank_content_when_the_project_moves_deeper(
+    tmp_path: Path, destination: str | None
+) -> None:
+    """Re-indenting a moved block shifts a line of blanks too: beyond the scalar's indentation
+    they are content (the edit used to be refused as not giving the intended data)."""
+    files = {"xiangmu.yaml": FILES["xiangmu.yaml"], "船营区/计划开工.yaml": BLOCK_PLANNED}
+    if destination is not None:
+        files["船营区/未入统.yaml"] = destination
+    root = _repo(tmp_path, files)
+    result = _cli(root, "start", "CY-P1", "--date", "2018-09-20")
+    assert result.exit_code == 0, result.stderr
+    assert _project(root, "CY-P1").project.model_dump(by_alias=True)["备注"] == "甲\n  \n乙"
+    moved = (root / "船营区/未入统.yaml").read_text(encoding="utf-8")
+    pad = "  " if destination is None else "    "
+    assert f"{pad}  备注: |\n{pad}    甲\n{pad}      \n{pad}    乙\n" in moved
+
+
+def test_a_comment_on_the_header_of_a_dropped_block_scalar_is_kept(tmp_path: Path) -> None:
+    """开工条件 is dropped by xm start; its comment, written on its `|` line, goes with it above 开工日期."""
+    root = _repo(tmp_path, {"xiangmu.yaml": FILES["xiangmu.yaml"], "船营区/计划开工.yaml": BLOCK_PLANNED})
+    result = _cli(root, "start", "CY-P1", "--date", "2018-09-20")
+    assert result.exit_code == 0, result.stderr
+    assert "连同注释改为注释行，放在 开工日期 上方" in result.stdout
+    moved = (root / "船营区/未入统.yaml").read_text(encoding="utf-8")
+    assert "    # 开工条件: |  # 国土局\n    #   用地待挂牌\n    开工日期: 2018-09-20\n" in moved
+
+
 # --- files that are not regular files -----------------------------------------------------------
 
 
@@ -412,14 +476,14 @@ def test_edits_never_open_fifos_or_walk_stray_and_hidden_folders(
         for i in range(300):
             (folder / f"f{i}.yaml").write_text("x: 1\n", encoding="utf-8")
     seen: list[list[str]] = []
-    real_load = edit.load
+    real_load = verify.load
 
     def spying_load(where: Path, *args, **kwargs):
         if where != root:
             seen.append(sorted(p.relative_to(where).as_posix() for p in where.rglob("*")))
         return real_load(where, *args, **kwargs)
 
-    monkeypatch.setattr(edit, "load", spying_load)
+    monkeypatch.setattr(verify, "load", spying_load)
     plan = edit.visit(load(root), "CY-B1", "2018-09-30", "夜间巡查")
     edit.apply(plan)
     assert seen == [

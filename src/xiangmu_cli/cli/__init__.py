@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import re
 import sys
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -19,7 +20,7 @@ from .. import __version__
 
 def _chinese_typer_words() -> None:
     """Typer's own words in help, in Chinese. Its rich formatting is imported only for help."""
-    rich_utils = rich_help()
+    rich_utils: Any = rich_help()  # a module whose settings are assigned, not declared
     rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
     rich_utils.OPTIONS_PANEL_TITLE = "选项"
     rich_utils.COMMANDS_PANEL_TITLE = "命令"
@@ -79,7 +80,7 @@ def rich_help() -> ModuleType:
     return rich_utils
 
 
-_USAGE_TRANSLATIONS = [
+_USAGE_TRANSLATIONS: list[tuple[str, Callable[[re.Match[str]], str]]] = [
     (
         r"No such option: (\S+)(?: Did you mean (.+)\?)?",
         lambda m: f"没有选项 {m[1]}" + (f"，是否应为 {m[2]}？" if m[2] else ""),
@@ -125,10 +126,11 @@ class XmGroup(TyperGroup):
 
     def main(
         self,
-        args: Any = None,
+        args: Sequence[str] | None = None,
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         from typer._click import exceptions as click_exc
@@ -136,7 +138,12 @@ class XmGroup(TyperGroup):
         self._chinese_help_options()
         try:
             result = super().main(
-                args=args, prog_name=prog_name or "xm", complete_var=complete_var, standalone_mode=False, **extra
+                args=args,
+                prog_name=prog_name or "xm",
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
             )
         except click_exc.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx is not None else "xm"
@@ -150,7 +157,7 @@ class XmGroup(TyperGroup):
         except KeyboardInterrupt:
             sys.stderr.write("已中止。\n")
             code = 130
-        except Exception as exc:  # never a traceback for a user
+        except Exception as exc:  # noqa: BLE001 - the last-resort handler: never a traceback for a user
             sys.stderr.write(
                 f"xm 内部错误：{type(exc).__name__}: {exc}\n这是 xm 的缺陷，请连同所用命令报告给维护者。\n"
             )

@@ -1,13 +1,13 @@
 """Event commands that edit the ledgers in place: `xm start`, `xm enter-stats`, `xm land`,
 `xm finish`, `xm invest`, `xm visit`, `xm problem add|solve`.
 
-Each builds one plan with the library (:mod:`xiangmu_cli.edit`), which verifies it, and writes it.
+Each builds one plan with the library (:mod:`xiangmu_cli.write.edit`), which verifies it, and writes it.
 Usage errors exit 2; refusals (unknown 编号, wrong ledger, ledgers with errors, an edit that
 would break validation, the ledgers locked by another command for too long, a read-only
 checkout) exit 1 and leave every file untouched.
 
 From loading to the last write a command holds the ledger lock (``<ledgers>/.xm.lock``, see
-:func:`xiangmu_cli.fileio.ledger_lock`): a second command on the same ledgers says it is waiting,
+:func:`xiangmu_cli.base.fileio.ledger_lock`): a second command on the same ledgers says it is waiting,
 waits up to ``XM_LOCK_WAIT`` seconds (default 30) and then runs on what the first one wrote, or
 gives up with a message. ``--dry-run`` writes nothing and takes no lock.
 """

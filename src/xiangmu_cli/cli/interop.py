@@ -1,10 +1,9 @@
 """Excel in and out: `xm import xlsx|csv`, `xm export xlsx`.
 
-The library does the work (:mod:`xiangmu_cli.importer`, :mod:`xiangmu_cli.importfile`,
-:mod:`xiangmu_cli.interop`); these
-commands load the ledgers, call it, print the outcome and write. Exit codes: 0 everything
-imported; 1 rows not imported (the others are written), a 编号 conflict or a refused edit
-(nothing written); 2 usage.
+The library does the work (:mod:`xiangmu_cli.office.importer`,
+:mod:`xiangmu_cli.office.importfile`, :mod:`xiangmu_cli.office.interop`); these commands load the
+ledgers, call it, print the outcome and write. Exit codes: 0 everything imported; 1 rows not
+imported (the others are written), a 编号 conflict or a refused edit (nothing written); 2 usage.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -20,6 +20,11 @@ from . import XmCommand, XmGroup, app
 from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers, usage_error
 from .edit import waiting
 from .reports import LedgerName
+
+if TYPE_CHECKING:
+    from xiangmu_cli.office.importer import ImportResult
+    from xiangmu_cli.office.importfile import ImportLimits
+    from xiangmu_cli.write.edit import EditPlan
 
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
 
@@ -72,29 +77,18 @@ def _import_locked(
     region: str | None,
     sheet: str | None,
     header_map: Path | None,
-    limits: object,
+    limits: ImportLimits,
     dry_run: bool,
 ) -> None:
-    from xiangmu_cli.base.fileio import display_path
     from xiangmu_cli.ledger.vocab import Ledger
     from xiangmu_cli.office.importer import plan_import
-    from xiangmu_cli.office.importfile import shown
-    from xiangmu_cli.write.edit import EditError, apply, diff
+    from xiangmu_cli.write.edit import EditError
 
     try:
         result = plan_import(
             load_repository(root), file, Ledger(ledger.value) if ledger else None, region, sheet, header_map, limits
-        )  # type: ignore[arg-type]
-        say = sys.stdout.write
-        say(
-            f"读取 {shown(file.name)}"
-            + ("" if file.suffix.lower() == ".csv" else f" 工作表「{result.sheet}」")
-            + f"（{result.ledger.value}台账），表头在第 {result.header_row} 行\n"
         )
-        if result.ignored:
-            say(f"未导入的列：{'、'.join(result.ignored)}\n")
-        if result.skipped:
-            say("跳过：" + "，".join(f"{why} {n} 行" for why, n in sorted(result.skipped.items())) + "\n")
+        _say_what_was_read(file, result)
         if result.conflicts:
             sys.stderr.write(
                 "错误：以下编号已存在或重复，未写入任何文件：\n" + "".join(f"  {c}\n" for c in result.conflicts)
@@ -102,21 +96,8 @@ def _import_locked(
             raise typer.Exit(1)
         if result.issues:
             rows = len({i.row for i in result.issues})
-            say(f"未导入的行（{rows} 行）：\n" + "".join(f"  {i}\n" for i in result.issues))
-        plan = result.plan
-        if plan is None:
-            say("没有可导入的项目\n")
-        else:
-            if dry_run:
-                say(diff(plan))
-            else:
-                apply(plan)
-            say(plan.summary + "\n")
-            for warning in plan.warnings:
-                say(f"注意：{warning}\n")
-            new = {p for p, before in plan.originals.items() if before is None}
-            files = "、".join(display_path(p) + ("（新建）" if p in new else "") for p in plan.changes)
-            say(f"{'将修改' if dry_run else '已修改'}：{files}\n")
+            sys.stdout.write(f"未导入的行（{rows} 行）：\n" + "".join(f"  {i}\n" for i in result.issues))
+        _write(result.plan, dry_run)
     except EditError as exc:
         if exc.code == 2:
             raise usage_error(exc.message) from None
@@ -124,6 +105,42 @@ def _import_locked(
         raise typer.Exit(1) from None
     if result.issues:
         raise typer.Exit(1)
+
+
+def _say_what_was_read(file: Path, result: ImportResult) -> None:
+    from xiangmu_cli.office.importfile import shown
+
+    say = sys.stdout.write
+    say(
+        f"读取 {shown(file.name)}"
+        + ("" if file.suffix.lower() == ".csv" else f" 工作表「{result.sheet}」")
+        + f"（{result.ledger.value}台账），表头在第 {result.header_row} 行\n"
+    )
+    if result.ignored:
+        say(f"未导入的列：{'、'.join(result.ignored)}\n")
+    if result.skipped:
+        say("跳过：" + "，".join(f"{why} {n} 行" for why, n in sorted(result.skipped.items())) + "\n")
+
+
+def _write(plan: EditPlan | None, dry_run: bool) -> None:
+    """Write the import's plan (or show it, with --dry-run), and say what was written."""
+    from xiangmu_cli.base.fileio import display_path
+    from xiangmu_cli.write.edit import apply, diff
+
+    say = sys.stdout.write
+    if plan is None:
+        say("没有可导入的项目\n")
+        return
+    if dry_run:
+        say(diff(plan))
+    else:
+        apply(plan)
+    say(plan.summary + "\n")
+    for warning in plan.warnings:
+        say(f"注意：{warning}\n")
+    new = {p for p, before in plan.originals.items() if before is None}
+    files = "、".join(display_path(p) + ("（新建）" if p in new else "") for p in plan.changes)
+    say(f"{'将修改' if dry_run else '已修改'}：{files}\n")
 
 
 FileArg = typer.Argument(..., metavar="文件", help="要导入的 .xlsx 或 .csv 文件（按扩展名判断）", show_default=False)
@@ -173,7 +190,7 @@ def import_xlsx(
     过大的文件、解压后过大或压缩比异常的 .xlsx、单元格过多的工作表、过大的合并单元格都在读取前拒绝，上限见 --max-file-mb、--max-cells。
 
     示例：xm import xlsx 船营区台账.xlsx --ledger 在建 --region 船营区
-    """
+    """  # noqa: E501 - typer shows each line of the help as written: a paragraph stays on one line
     _import(file, ledger, region, sheet, header_map, ledgers, dry_run, max_file_mb, max_cells)
 
 

@@ -17,6 +17,7 @@ class ProblemFormat(str, Enum):
     github = "github"
 
 
+# Long only by its options (typer declares them in the signature) and its help text.
 @app.command("validate", cls=XmCommand)
 def validate(
     ledgers: Path | None = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False),

@@ -3,9 +3,9 @@
 :func:`plan_import` reads the sheet, finds the header row, maps the columns onto the ledger's
 fields, converts every cell, validates each row as a project, and returns an
 :class:`ImportResult`: the rows it could not map (row, column, Chinese reason), the conflicts
-with existing 编号, and an :class:`~xiangmu_cli.edit.EditPlan` appending the good rows to the
+with existing 编号, and an :class:`~xiangmu_cli.write.edit.EditPlan` appending the good rows to the
 ledger files (``ledgers/<地区>/<台账>.yaml``, created when absent), verified by reloading the
-repository (:func:`xiangmu_cli.edit.add_projects`). Nothing is written here.
+repository (:func:`xiangmu_cli.write.edit.add_projects`). Nothing is written here.
 
 Headers: spaces, full-width characters and brackets (NFKC), ``*`` markers and a unit in brackets
 are tolerated: ``项目名称``/``名称``, ``总投资（万元）``/``总投资(亿元)``/``计划总投资``; month columns
@@ -420,7 +420,7 @@ def _items(key: str, value: Any, epoch: datetime) -> list[Any]:
             continue
         try:
             out.append(yaml_rs.loads(line, parse_datetime=False))
-        except Exception:
+        except ValueError:  # yaml_rs.YAMLDecodeError (or UnicodeEncodeError for a lone surrogate)
             example = (
                 "{提出日期: 2018-09-01, 内容: 用地未落实}" if key == "问题" else "{名称: 立项, 计划办结: 2018-05-17}"
             )
@@ -540,10 +540,8 @@ def plan_import(
     ``ledger`` defaults to the sheet's name when it is a ledger name; ``region`` may be left out
     when the sheet has a 地区 column (each row then goes to its own region's file; with both,
     rows of other regions are skipped). The file is read within ``limits``
-    (:mod:`xiangmu_cli.importfile`). Usage errors raise EditError with code 2, a bad file code 1.
+    (:mod:`xiangmu_cli.office.importfile`). Usage errors raise EditError with code 2, a bad file code 1.
     """
-    from openpyxl.utils import get_column_letter
-
     if repo.config is None:
         raise EditError(f"{repo.config_file} 缺失或有错误，无法导入；请先运行 xm validate 并改正")
     regions = repo.config.region_names
@@ -558,71 +556,9 @@ def plan_import(
             raise _usage(
                 f"请用 --ledger 指定导入哪本台账（在建、未入统、计划开工、招商）；工作表名「{table.name}」不是台账名"
             ) from None
-    year = repo.config.year
-    head = _find_header(table, ledger, year, hmap)
-    targets, ignored = _column_targets(table.rows[head], ledger, year, hmap, strict=True)
-    if not any(t.key == "名称" for t in targets.values()):
-        raise EditError(f"第 {head + 1} 行的表头中没有项目名称列；用 --map 给出表头映射，格式见 docs/interop.md")
-    if not any(t.key == REGION for t in targets.values()) and region is None:
-        raise _usage("表中没有 地区 列：请用 --region 指定导入到哪个地区")
-    labels = {i: f"{get_column_letter(i + 1)} 列「{shown(str(table.rows[head][i]).strip())}」" for i in targets}
-    by_key = {(f"完成投资:{t.month}" if t.month else t.key): labels[i] for i, t in targets.items()}
-    result = ImportResult(table.name, head + 1, ledger, None, ignored=ignored)
-    known = {code: file for code, file, _ in repo.ids}
-    seen: dict[str, int] = {}
-    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    for index in range(head + 1, len(table.rows)):
-        row, rownum = table.rows[index], index + 1
-        reason = _skip_reason(row, index, table)
-        if reason:
-            result.skipped[reason] += 1
-            continue
-        data, row_region, issues = _row_data(row, rownum, targets, labels, table.epoch)
-        if row_region is not None and row_region not in regions:
-            issues.append(
-                RowIssue(
-                    rownum, by_key[REGION], f"地区「{row_region}」不在 xiangmu.yaml 中", "地区为：" + "、".join(regions)
-                )
-            )
-        elif region is not None and row_region not in (None, region):
-            result.skipped["其他地区的行"] += 1
-            continue
-        elif region is None and row_region is None:
-            issues.append(RowIssue(rownum, by_key[REGION], "没有地区", "填写地区，或用 --region 指定"))
-        if issues:
-            result.issues += issues
-            continue
-        if "编号" not in data:
-            result.issues.append(
-                RowIssue(
-                    rownum,
-                    by_key.get("编号", ""),
-                    "没有编号",
-                    "给每个项目填写编号，例如 CY-2018-001"
-                    if "编号" in by_key
-                    else "在表中加一列 编号，给每个项目填写编号，例如 CY-2018-001",
-                )
-            )
-            continue
-        project, issues = _validate(data, ledger, rownum, by_key)
-        if issues:
-            result.issues += issues
-            continue
-        code = project.code
-        if code in known:
-            result.conflicts.append(
-                RowIssue(
-                    rownum,
-                    by_key["编号"],
-                    f"编号 {code} 已在 {known[code]} 中",
-                    "不会覆盖已有项目；请改用新编号，或先从表中删去这一行",
-                )
-            )
-        elif code in seen:
-            result.conflicts.append(RowIssue(rownum, by_key["编号"], f"编号 {code} 与第 {seen[code]} 行重复"))
-        seen.setdefault(code, rownum)
-        data = project.model_dump(by_alias=True, exclude_none=True)
-        groups.setdefault(row_region or region or "", []).append((rownum, data))  # one of them is set
+    columns = _columns(table, ledger, repo.config.year, hmap, region)
+    result = ImportResult(table.name, columns.head + 1, ledger, None, ignored=columns.ignored)
+    groups = _read_projects(repo, table, columns, ledger, region, regions, result)
     if result.conflicts:
         return result
     source = f"{shown(path.name)} " + ("" if path.suffix.lower() == ".csv" else f"工作表「{table.name}」")
@@ -636,3 +572,103 @@ def plan_import(
         count = len(result.imported)
         result.plan = add_projects(repo, plan_groups, f"从 {source}导入 {count} 个项目到{ledger.value}台账")
     return result
+
+
+@dataclass
+class _Columns:
+    """The sheet's header row and what its columns are."""
+
+    head: int  # 0-based row of the header
+    targets: dict[int, Target]
+    ignored: list[str]
+    labels: dict[int, str]  # column → "E 列「开工日期」"
+    by_key: dict[str, str]  # ledger key (完成投资:YYYY-MM for a month) → its column's label
+
+
+def _columns(table: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, region: str | None) -> _Columns:
+    from openpyxl.utils import get_column_letter
+
+    head = _find_header(table, ledger, year, hmap)
+    targets, ignored = _column_targets(table.rows[head], ledger, year, hmap, strict=True)
+    if not any(t.key == "名称" for t in targets.values()):
+        raise EditError(f"第 {head + 1} 行的表头中没有项目名称列；用 --map 给出表头映射，格式见 docs/interop.md")
+    if not any(t.key == REGION for t in targets.values()) and region is None:
+        raise _usage("表中没有 地区 列：请用 --region 指定导入到哪个地区")
+    labels = {i: f"{get_column_letter(i + 1)} 列「{shown(str(table.rows[head][i]).strip())}」" for i in targets}
+    by_key = {(f"完成投资:{t.month}" if t.month else t.key): labels[i] for i, t in targets.items()}
+    return _Columns(head, targets, ignored, labels, by_key)
+
+
+def _read_projects(
+    repo: Repository,
+    table: Sheet,
+    columns: _Columns,
+    ledger: Ledger,
+    region: str | None,
+    regions: list[str],
+    result: ImportResult,
+) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    """The projects of the rows below the header, by region: (sheet row, data by alias) each. The
+    rows skipped, the rows' issues and the 编号 conflicts go to ``result``."""
+    by_key = columns.by_key
+    known = {code: file for code, file, _ in repo.ids}
+    seen: dict[str, int] = {}
+    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for index in range(columns.head + 1, len(table.rows)):
+        row, rownum = table.rows[index], index + 1
+        reason = _skip_reason(row, index, table)
+        if reason:
+            result.skipped[reason] += 1
+            continue
+        data, row_region, issues = _row_data(row, rownum, columns.targets, columns.labels, table.epoch)
+        if region is not None and row_region in regions and row_region != region:
+            result.skipped["其他地区的行"] += 1
+            continue
+        issues += _region_issues(rownum, row_region, region, regions, by_key)
+        if not issues and "编号" not in data:
+            issues = [_no_code(rownum, by_key)]
+        if issues:
+            result.issues += issues
+            continue
+        project, issues = _validate(data, ledger, rownum, by_key)
+        if issues:
+            result.issues += issues
+            continue
+        code = project.code
+        result.conflicts += _conflicts(code, rownum, known, seen, by_key)
+        seen.setdefault(code, rownum)
+        data = project.model_dump(by_alias=True, exclude_none=True)
+        groups.setdefault(row_region or region or "", []).append((rownum, data))  # one of them is set
+    return groups
+
+
+def _conflicts(
+    code: str, rownum: int, known: dict[str, str], seen: dict[str, int], by_key: dict[str, str]
+) -> list[RowIssue]:
+    """A 编号 already in the ledgers (``known``: its file) or on an earlier row (``seen``)."""
+    if code in known:
+        exists = f"编号 {code} 已在 {known[code]} 中"
+        return [RowIssue(rownum, by_key["编号"], exists, "不会覆盖已有项目；请改用新编号，或先从表中删去这一行")]
+    if code in seen:
+        return [RowIssue(rownum, by_key["编号"], f"编号 {code} 与第 {seen[code]} 行重复")]
+    return []
+
+
+def _region_issues(
+    rownum: int, row_region: str | None, region: str | None, regions: list[str], by_key: dict[str, str]
+) -> list[RowIssue]:
+    if row_region is not None and row_region not in regions:
+        found = f"地区「{row_region}」不在 xiangmu.yaml 中"
+        return [RowIssue(rownum, by_key[REGION], found, "地区为：" + "、".join(regions))]
+    if region is None and row_region is None:
+        return [RowIssue(rownum, by_key[REGION], "没有地区", "填写地区，或用 --region 指定")]
+    return []
+
+
+def _no_code(rownum: int, by_key: dict[str, str]) -> RowIssue:
+    hint = (
+        "给每个项目填写编号，例如 CY-2018-001"
+        if "编号" in by_key
+        else "在表中加一列 编号，给每个项目填写编号，例如 CY-2018-001"
+    )
+    return RowIssue(rownum, by_key.get("编号", ""), "没有编号", hint)

@@ -5,7 +5,7 @@ runs before the costly step it protects, so hostile input is refused quickly and
 memory, with a Chinese message naming the file (and the sheet, cell or range) and exit code 1;
 a path that is not a file, or a ``--map`` file that is not a header map, is a usage error (2).
 
-1. The file and the ``--map`` file: regular files only (:func:`xiangmu_cli.fileio.read_regular`:
+1. The file and the ``--map`` file: regular files only (:func:`xiangmu_cli.base.fileio.read_regular`:
    a FIFO, device or directory is never opened; a link named on the command line is followed,
    as ``cat`` would, and its target checked the same way), of at most ``max_file_bytes``
    (``--max-file-mb``, default 50 MB) and :data:`MAP_FILE_BYTES`, checked before reading.
@@ -138,7 +138,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 def shown(text: str) -> str:
     """Text taken from a file, safe to print: control characters (terminal escapes, line breaks)
-    as ``\\xNN``, and at most :func:`~xiangmu_cli.problems.clip`'s length."""
+    as ``\\xNN``, and at most :func:`~xiangmu_cli.ledger.problems.clip`'s length."""
     return clip(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
 
 
@@ -286,7 +286,9 @@ def _open_zip(raw: bytes, path: Path, limits: ImportLimits) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         infos = archive.infolist()
-    except Exception:  # BadZipFile, but also struct, overflow and encoding errors on a hostile directory
+    # Broad on purpose: only zipfile runs here, on a hostile directory: BadZipFile, but also struct,
+    # overflow, encoding and other errors of its parsing, each meaning a broken file.
+    except Exception:  # noqa: BLE001
         raise _fail(f"{name} 不是有效的 .xlsx 文件（文件不完整或不是 Excel 工作簿）；{_RESAVE}") from None
     if len(infos) > MAX_MEMBERS:
         raise _fail(f"{name} 中的部件过多（{len(infos)} 个，上限 {MAX_MEMBERS}），不像 Excel 工作簿，未读取")
@@ -329,7 +331,8 @@ def _expat_reason(exc: Exception) -> str:
     from xml.parsers.expat import errors
 
     reasons = {errors.codes[getattr(errors, constant)]: reason for constant, reason in _EXPAT_REASONS.items()}
-    reason = reasons.get(getattr(exc, "code", None), "格式错误")
+    code = getattr(exc, "code", None)
+    reason = reasons.get(code, "格式错误") if isinstance(code, int) else "格式错误"
     line, col = getattr(exc, "lineno", None), getattr(exc, "offset", None)
     return f"XML {reason}" + (f"，第 {line} 行第 {col + 1} 列" if line is not None and col is not None else "")
 
@@ -357,6 +360,8 @@ class _Row:
 
 class _Scan:
     """One streaming pass of expat over an XML part, counting what openpyxl will build from it.
+
+    (A long class on purpose: expat's handlers and the counts they share, one state machine.)
 
     ``mode`` says how openpyxl reads the part: ``tree`` (built whole: every element is kept);
     ``strings`` (the shared strings: each ``si`` is cleared once read, so what is below it is
@@ -418,6 +423,8 @@ class _Scan:
         if encoding is not None and encoding.lower() not in ("utf-8", "utf8", "us-ascii", "ascii"):
             raise self.refuse(f"{self._part()}的 XML 使用 {shown(encoding)} 编码（只读取 UTF-8）")
 
+    # Long on purpose: expat calls it for every element (millions in a large sheet), so the checks
+    # are inline rather than in helper calls.
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         stack = self.stack
         if self.inside:  # below a cleared element: transient (cells, values, a string's runs)
@@ -437,7 +444,7 @@ class _Scan:
                 raise self.refuse(f"{self._part()}的 XML 元素过多（超过 {self.transient_cap} 个）")
             if self.sheet and name == _ROW:
                 raise self._nested_row()
-            if top.__class__ is list and (name == _VALUE or name == _INLINE):
+            if top.__class__ is list and name in (_VALUE, _INLINE):
                 top[1] = True  # the cell has a value
             if len(stack) >= MAX_NESTING:
                 raise self._too_deep()
@@ -516,7 +523,7 @@ class _Scan:
                 plain = _PLAIN_CELL.fullmatch(ref)  # "AB12": the common case, quick
                 try:
                     col = column_index_from_string(plain[1]) if plain else coordinate_to_tuple(ref)[1]
-                except Exception:
+                except ValueError:  # not a column name, or no row number
                     raise self.refuse(f"的单元格坐标「{shown(ref)}」无效，文件已损坏") from None
             else:
                 col += 1
@@ -598,9 +605,11 @@ def _workbook_part(manifest: Any) -> str | None:
     for content_type in types:
         part = manifest.find(content_type)
         if part:
-            return part.PartName[1:]
+            name: str = part.PartName[1:]
+            return name
     if {p.ContentType for p in manifest.Default} & set(types):
-        return ARC_WORKBOOK
+        workbook: str = ARC_WORKBOOK
+        return workbook
     return None
 
 
@@ -672,11 +681,17 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None, limits: ImportLimits) 
         warnings.simplefilter("ignore")  # openpyxl warns in English about what it drops
         try:
             scan = _check_parts(archive, name, sheet, limits)
-            merges = _merged_ranges(scan, limits)
-            wb = _open_workbook(raw)
         except EditError:
             raise
-        except Exception as exc:  # anything openpyxl or zipfile raise on a broken file
+        # Broad on purpose: openpyxl parses the hostile parts here (its manifest, workbook and relationships)
+        # and zipfile unpacks them (CRC, compression): whatever they raise on a broken file is reported
+        # as one. The scan's own refusals are EditErrors, re-raised above.
+        except Exception as exc:  # noqa: BLE001
+            raise _broken(name, exc) from None
+        merges = _merged_ranges(scan, limits)
+        try:
+            wb = _open_workbook(raw)
+        except Exception as exc:  # noqa: BLE001 - as above: openpyxl reading the hostile workbook
             raise _broken(name, exc) from None
         try:
             return _read_sheet(wb, scan, merges, name)
@@ -688,7 +703,7 @@ def _open_workbook(raw: bytes) -> Any:
     """openpyxl's load_workbook(read_only=True, data_only=True, keep_links=False), chart sheets skipped."""
     from openpyxl.reader.excel import ExcelReader
 
-    class Reader(ExcelReader):  # type: ignore[misc]
+    class Reader(ExcelReader):  # type: ignore[misc]  # openpyxl has no type information: ExcelReader is Any
         def read_chartsheet(self, sheet: Any, rel: Any) -> None:
             """Chart sheets hold no data to import: not read (their drawings would be parsed whole)."""
 
@@ -709,7 +724,8 @@ def _read_sheet(wb: Any, scan: _Scan, merges: list[tuple[int, int, int, int]], n
         try:
             for values in ws.iter_rows(min_row=1, max_row=height, min_col=1, max_col=width, values_only=True):
                 rows.append(list(values))
-        except Exception as exc:
+        # Broad on purpose: only openpyxl runs here, reading a hostile sheet: whatever it raises means a broken file.
+        except Exception as exc:  # noqa: BLE001
             raise _broken(name, exc, f"工作表「{title}」第 {len(rows) + 1} 行（或其后）") from None
     merged_rows: set[int] = set()
     for min_col, min_row, max_col, max_row in merges:
@@ -735,7 +751,7 @@ def _merged_ranges(scan: _Scan, limits: ImportLimits) -> list[tuple[int, int, in
     for ref in scan.merges:
         try:
             bounds = range_boundaries(ref)
-        except Exception:
+        except ValueError:  # not a range
             bounds = (None, None, None, None)
         min_col, min_row, max_col, max_row = bounds
         if None in bounds or not (1 <= min_col <= max_col <= EXCEL_COLUMNS and 1 <= min_row <= max_row <= EXCEL_ROWS):

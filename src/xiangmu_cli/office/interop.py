@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from xiangmu_cli.ledger.model import PROJECT_MODELS
+from xiangmu_cli.ledger.model import PROJECT_MODELS, key_order
 from xiangmu_cli.ledger.vocab import LEDGERS, Ledger
 from xiangmu_cli.reading.records import Repository
-from xiangmu_cli.write.edit import flow_mapping, yaml_value
+from xiangmu_cli.write.scalars import flow_mapping, yaml_value
 
 __all__ = ["FIELD_KINDS", "REGION", "field_header", "month_header", "ledger_fields", "export_workbook"]
 
@@ -67,7 +67,7 @@ _SHEET_KINDS = {"amount": "amount", "area": "area", "date": "date", "monthly": "
 
 def ledger_fields(ledger: Ledger) -> list[str]:
     """The ledger's keys, in the model's order."""
-    return [f.alias or name for name, f in PROJECT_MODELS[ledger].model_fields.items()]
+    return key_order(PROJECT_MODELS[ledger])
 
 
 def field_header(name: str) -> str:
