@@ -85,3 +85,22 @@ def test_tables_columns_types_and_values(tmp_path: Path) -> None:
     again = tmp_path / "again"
     export_parquet(repo, again)
     assert all((out / n).read_bytes() == (again / n).read_bytes() for n in PARQUET_FILES)
+
+
+def test_cli_writes_the_folder_and_refuses_a_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from xiangmu_cli.cli import app
+
+    from .conftest import ROOT
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["export", "parquet", "-o", str(tmp_path / "out"), "--ledgers", str(ROOT / "ledgers")])
+    assert result.exit_code == 0, result.output
+    assert "在建.parquet 234 行" in result.stderr
+    assert pq.read_table(tmp_path / "out" / "在建.parquet").num_rows == 234
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    refused = runner.invoke(
+        app, ["export", "parquet", "-o", str(tmp_path / "file"), "--ledgers", str(ROOT / "ledgers")]
+    )
+    assert refused.exit_code == 2 and "应为文件夹" in refused.stderr

@@ -239,3 +239,38 @@ def export_xlsx(
     except OSError as exc:
         raise usage_error(f"无法写入 {output}：{exc.strerror or exc}") from None
     sys.stderr.write(f"已写入 {output}（{len(repo.records)} 个项目）\n")
+
+
+@export_app.command("parquet", cls=XmCommand)
+def export_parquet(
+    output: Path = typer.Option(
+        ..., "--output", "-o", help="写入的文件夹（每本台账一个 .parquet 文件）", show_default=False
+    ),
+    ledgers: Path | None = LedgersOpt,
+) -> None:
+    """整个台账库导出为 Parquet 表，供 DuckDB、Spark、Polars 跨多个台账库查询分析。
+
+    每本台账一个表（在建、未入统、计划开工、招商），另有 完成投资 按月一表；金额为精确小数 DECIMAL(18,4)，
+    日期为 DATE。需要可选依赖：pip install 'xiangmu-cli[parquet]'。列的说明见 docs/interop.md。
+
+    示例：xm export parquet -o 吉林市台账/
+    """
+    from xiangmu_cli.office.parquet import ParquetUnavailable
+    from xiangmu_cli.office.parquet import export_parquet as export
+
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        raise usage_error(f"{output} 应为文件夹（不能是文件或符号链接）")
+    repo = load_repository(resolve_ledgers(ledgers))
+    if repo.config is None:
+        sys.stderr.write("xiangmu.yaml 缺失或有错误，无法导出；运行 xm validate 查看。\n")
+        raise typer.Exit(1)
+    if repo.errors:
+        sys.stderr.write(f"注意：台账有 {len(repo.errors)} 个错误，有错误的项目未导出；运行 xm validate 查看。\n")
+    try:
+        rows = export(repo, output)
+    except ParquetUnavailable as exc:
+        raise usage_error(str(exc)) from None
+    except OSError as exc:
+        raise usage_error(f"无法写入 {output}：{exc.strerror or exc}") from None
+    counts = "，".join(f"{name} {n} 行" for name, n in rows.items())
+    sys.stderr.write(f"已写入 {output}：{counts}\n")
