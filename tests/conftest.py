@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
+#: Whether the test run itself is in CI (read once: the tests run with CI unset, see _no_cache).
+IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
@@ -27,7 +31,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     report = yield
     if (
         report.skipped
-        and os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+        and IN_CI
         and item.get_closest_marker("may_skip_in_ci") is None
         and not hasattr(report, "wasxfail")
     ):
@@ -40,6 +44,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 def _no_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes xm's cache unless it is about the cache (the ``cache_on`` fixture):
     a cache hit would let a test compare a result with a stored copy of itself."""
+    monkeypatch.delenv("CI", raising=False)  # xm behaves differently in CI; tests about that set it
     monkeypatch.setenv("XM_CACHE", "0")
     monkeypatch.setenv("XM_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "no-cache-expected"))
 
