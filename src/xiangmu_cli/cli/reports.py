@@ -76,9 +76,9 @@ class Context:
     @property
     def reported(self) -> tuple[int, int]:
         from xiangmu_cli.figures.metrics import reported_regions
-        from xiangmu_cli.figures.stages import month_key
+        from xiangmu_cli.figures.stages import month_of
 
-        return reported_regions(self.repo, month_key(self.as_of))
+        return reported_regions(self.repo, month_of(self.as_of))
 
 
 def _load(

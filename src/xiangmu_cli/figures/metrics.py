@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, TypedDict
 
 from xiangmu_cli.figures import stages
-from xiangmu_cli.figures.stages import month_key
+from xiangmu_cli.figures.stages import month_of
 from xiangmu_cli.ledger.model import Config, StartedProject
 from xiangmu_cli.ledger.units import round_half_even
 from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
@@ -195,7 +195,7 @@ def completed_investment(project: StartedProject, year: int, as_of: date) -> Dec
     """Σ 完成投资 of the months of 年度 up to and including the as-of month."""
     if as_of.year < year:
         return ZERO
-    last = month_key(as_of) if as_of.year == year else f"{year:04d}-12"
+    last = month_of(as_of) if as_of.year == year else f"{year:04d}-12"
     prefix = f"{year:04d}-"
     return sum((v for m, v in project.monthly.items() if m.startswith(prefix) and m <= last), ZERO)
 
@@ -210,7 +210,7 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     year = config.year
     caliber = config.caliber
     threshold, yi = caliber.threshold, caliber.yi
-    month = month_key(as_of)
+    month = month_of(as_of)
 
     go_records = started(records, as_of)
     go = [r.project for r in go_records if isinstance(r.project, StartedProject)]  # all of them: started

@@ -26,7 +26,7 @@ from xiangmu_cli.figures.metrics import (
 )
 from xiangmu_cli.figures.overdue import KINDS, OverdueItem, overdue_items
 from xiangmu_cli.figures.scoring import ScoreRow, evaluate
-from xiangmu_cli.figures.stages import ledger_at, month_key
+from xiangmu_cli.figures.stages import ledger_at, month_of
 from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, StartedProject
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
@@ -200,7 +200,7 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
         changes=month_changes(repo, as_of, region),
         evaluation=evaluate(repo, as_of, figures) if config.evaluation is not None else None,
         errors=len(repo.errors),
-        reported=reported_regions(repo, month_key(as_of)),
+        reported=reported_regions(repo, month_of(as_of)),
     )
 
 

@@ -39,13 +39,13 @@ __all__ = [
     "issue_overdue",
     "visited_within",
     "visit_due",
-    "month_key",
+    "month_of",
 ]
 
 _STARTED_LEDGERS = (Ledger.BUILDING, Ledger.UNSTAT)
 
 
-def month_key(day: date) -> str:
+def month_of(day: date) -> str:
     """``YYYY-MM`` of a date: the key of 完成投资."""
     return units.month_key(day.year, day.month)
 

@@ -20,7 +20,7 @@ from xiangmu_cli.ledger.vocab import LEDGERS, Ledger
 from xiangmu_cli.reading.records import Repository
 from xiangmu_cli.write.scalars import flow_mapping, yaml_value
 
-__all__ = ["FIELD_KINDS", "REGION", "field_header", "month_header", "ledger_fields", "export_workbook"]
+__all__ = ["FIELD_KINDS", "REGION", "field_header", "month_header", "ledger_fields", "export_workbook", "list_cell"]
 
 REGION = "地区"
 #: Cell kind of every ledger field: text, id, amount, area, date, bool, monthly, list.
@@ -79,7 +79,8 @@ def month_header(month: str) -> str:
     return f"{int(month[:4])}年{int(month[5:])}月完成投资（万元）"
 
 
-def _list_cell(name: str, items: list[dict[str, Any]]) -> str | None:
+def list_cell(name: str, items: list[dict[str, Any]]) -> str | None:
+    """问题, 走访 or 前期手续 as one cell: one item per line, in the ledger's flow style."""
     lines = [
         yaml_value(item["日期"]) if name == "走访" and item.get("内容") is None else flow_mapping(item)
         for item in items
@@ -115,7 +116,7 @@ def export_workbook(repo: Repository) -> bytes:
                 if FIELD_KINDS[name] == "monthly":
                     row += [(value or {}).get(m) for m in months]
                 elif FIELD_KINDS[name] == "list":
-                    row.append(_list_cell(name, value or []))
+                    row.append(list_cell(name, value or []))
                 elif FIELD_KINDS[name] == "bool" and value is not None:
                     row.append("是" if value else "否")
                 else:

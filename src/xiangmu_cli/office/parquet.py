@@ -26,8 +26,7 @@ from xiangmu_cli.base.fileio import write_atomic
 from xiangmu_cli.ledger.model import PROJECT_MODELS, key_order
 from xiangmu_cli.ledger.units import round_half_even
 from xiangmu_cli.ledger.vocab import LEDGERS, Ledger
-from xiangmu_cli.office.interop import FIELD_KINDS
-from xiangmu_cli.office.interop import _list_cell as list_cell  # the xlsx export's spelling of a list
+from xiangmu_cli.office.interop import FIELD_KINDS, list_cell
 from xiangmu_cli.reading.records import Repository
 
 __all__ = ["PARQUET_FILES", "columns", "export_parquet", "ParquetUnavailable"]
