@@ -116,6 +116,8 @@ def _items(repo: Repository, as_of: date) -> Iterator[OverdueItem]:
             and planned_land < as_of
         ):
             yield _item("签约未落地", rec, planned_land, as_of)
+        if stages.reserved(rec, as_of):
+            continue  # a 谋划 project's 问题 are not among the key projects' (metrics.md)
         for issue in p.issues:
             if issue.deadline is not None and stages.issue_overdue(issue, as_of):
                 yield _item("问题超期", rec, issue.deadline, as_of, department=issue.department, detail=issue.content)

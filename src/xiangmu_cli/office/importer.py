@@ -554,7 +554,8 @@ def plan_import(
             ledger = Ledger(table.name.strip())
         except ValueError:
             raise _usage(
-                f"请用 --ledger 指定导入哪本台账（在建、未入统、计划开工、招商）；工作表名「{table.name}」不是台账名"
+                "请用 --ledger 指定导入哪本台账（在建、未入统、计划开工、招商、谋划）；"
+                f"工作表名「{table.name}」不是台账名"
             ) from None
     columns = _columns(table, ledger, repo.config.year, hmap, region)
     result = ImportResult(table.name, columns.head + 1, ledger, None, ignored=columns.ignored)
