@@ -538,3 +538,27 @@ def test_cli_list_info_and_report(root: Path) -> None:
     assert [r["地区"] for r in data["谋划储备"]] == ["船营区", "高新区", "全市"]
     plain = runner.invoke(app, ["report", "monthly", "--month", "2018-09", "--format", "plain", "--ledgers", str(root)])
     assert "谋划储备" in plain.stdout and "其中亿元以上" in plain.stdout
+
+
+def test_cli_import_csv_into_the_reserve(root: Path, tmp_path: Path) -> None:
+    # the headers a 发改局 sheet uses (synonyms), the 地区 given on the command line
+    sheet = tmp_path / "储备库.csv"
+    sheet.write_text(
+        "项目编号,项目名称,总投资,储备阶段,入储备库日期,预计开工年份,入国家库日期\n"
+        "CY-MH-9,松花江滨江步道工程,1.5亿,储备,2018/3/5,2019,\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["import", "csv", str(sheet), "--ledger", "谋划", "--region", "船营区", "--ledgers", str(root)]
+    )
+    assert result.exit_code == 0, result.output
+    rec = next(r for r in load(root).records if r.project.code == "CY-MH-9")
+    p = rec.project
+    assert (rec.region, rec.ledger) == ("船营区", Ledger.RESERVE)
+    assert (p.total, p.reserve_stage, p.reserve_date, p.expected_year, p.national_date) == (  # type: ignore[attr-defined]
+        D(15000),
+        "储备",
+        date(2018, 3, 5),
+        2019,
+        None,
+    )

@@ -94,6 +94,12 @@ SYNONYMS: dict[str, str] = {
     **{word: "计划落地日期" for word in ("计划落地时间",)},
     **{word: "落地日期" for word in ("落地时间",)},
     **{word: "重点" for word in ("是否重点", "重点项目", "是否重点项目")},
+    # 谋划 (the project reserve), and what a converted project keeps from it
+    **{word: "谋划阶段" for word in ("储备阶段", "谋划进展")},
+    **{word: "谋划日期" for word in ("谋划时间", "入储备库日期", "入储备库时间", "储备日期")},
+    **{word: "预计开工年度" for word in ("预计开工年份", "计划开工年度", "计划开工年份")},
+    **{word: "入国家库" for word in ("入国家库日期", "入国家库时间", "纳入国家重大建设项目库")},
+    **{word: "转化日期" for word in ("转化时间",)},
     **{word: REGION for word in ("县(市)区", "县市区", "区县", "县区", "所属地区", "所在地区")},
 }
 _ALWAYS_IGNORED = {"序号", "排序", "编号序号"}

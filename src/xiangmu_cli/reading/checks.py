@@ -232,8 +232,8 @@ def check_date_order(repo: Repository) -> list[Problem]:
     pair when both are present).
 
     A record keeps its dates when it moves (签约 and 落地 from 招商, 谋划 and 转化 from 谋划, 开工,
-    入统), so the order is
-    checked in every ledger: the dates are its history, and figures for past months read them.
+    入统), so the order is checked in every ledger: the dates are its history, and figures for
+    past months read them.
     """
     problems = []
     for rec in repo.checkable:
