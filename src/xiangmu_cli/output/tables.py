@@ -444,7 +444,7 @@ def _json_number(value: Any, kind: str | None) -> str:
 
 #: JSON of a string, exactly as ``json.dumps(text, ensure_ascii=False)`` (the C encoder, called
 #: directly: a report of 20,000 rows has half a million strings).
-_json_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
 _JSON_CONSTANTS: dict[Any, str] = {None: "null", True: "true", False: "false"}
 
 
