@@ -232,10 +232,11 @@ def targets(
 
     示例：xm targets --month 2018-09 --region 船营区
     """
-    from xiangmu_cli.figures.metrics import target_rows
-    from xiangmu_cli.output.views import targets_document
 
     def build(root: Path) -> tuple[Document, Repository]:
+        from xiangmu_cli.figures.metrics import target_rows
+        from xiangmu_cli.output.views import targets_document
+
         ctx = _load(root, as_of, month, region, rev=rev)
         rows = target_rows(ctx.repo, ctx.as_of, region=region)
         return targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
@@ -276,10 +277,11 @@ def overdue(
 
     示例：xm overdue --secretary 王芳
     """
-    from xiangmu_cli.figures.overdue import overdue_items
-    from xiangmu_cli.output.views import overdue_document
 
     def build(root: Path) -> tuple[Document, Repository]:
+        from xiangmu_cli.figures.overdue import overdue_items
+        from xiangmu_cli.output.views import overdue_document
+
         ctx = _load(root, as_of, month, region, rev=rev)
         rows = overdue_items(
             ctx.repo,
@@ -364,10 +366,8 @@ def list_(
 
     示例：xm list --region 经开区 --min 1亿
     """
-    from xiangmu_cli.figures.report import project_rows
     from xiangmu_cli.ledger.units import UnitError, parse_amount
     from xiangmu_cli.ledger.vocab import Ledger
-    from xiangmu_cli.output.views import list_document
 
     floor = None
     if minimum is not None:
@@ -377,6 +377,9 @@ def list_(
             raise usage_error(f"--min：{exc.message}（{exc.hint}）") from None
 
     def build(root: Path) -> tuple[Document, Repository]:
+        from xiangmu_cli.figures.report import project_rows
+        from xiangmu_cli.output.views import list_document
+
         ctx = _load(root, as_of, month, region, rev=rev)
         rows = project_rows(
             ctx.repo,
@@ -425,10 +428,11 @@ def monthly(
 
     示例：xm report monthly --month 2018-09
     """
-    from xiangmu_cli.figures.report import monthly_report
-    from xiangmu_cli.output.views import monthly_document
 
     def build(root: Path) -> tuple[Document, Repository]:
+        from xiangmu_cli.figures.report import monthly_report
+        from xiangmu_cli.output.views import monthly_document
+
         ctx = _load(root, as_of, month, region, rev=rev)
         return monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), ctx.repo
 
