@@ -562,3 +562,38 @@ def test_cli_import_csv_into_the_reserve(root: Path, tmp_path: Path) -> None:
         2019,
         None,
     )
+
+
+def test_a_conversion_after_a_sent_month_leaves_it_as_it_was_and_log_follows_it(tmp_path: Path) -> None:
+    """August is sent (tag), MH-2 is converted on 09-20 and started on 09-26 with the commands:
+    the August figures recheck unchanged, xm log MH-2 shows 新增, 转化, 开工."""
+    from .gitrepo import Repo
+
+    (tmp_path / "repo").mkdir()
+    repo = Repo(tmp_path / "repo")
+    repo.commit("初始台账", FILES)
+    repo.git("tag", "2018-08月报")
+    ledgers = str(repo.root / "ledgers")
+    for command in (
+        ["convert", "MH-2", "--date", "2018-09-20", "--planned-start", "2018-09-25"],
+        ["start", "MH-2", "--date", "2018-09-26", "--plan", "3000"],
+    ):
+        result = runner.invoke(app, [*command, "--ledgers", ledgers])
+        assert result.exit_code == 0, result.output
+        repo.commit(command[0])
+    recheck = runner.invoke(app, ["recheck", "2018-08月报", "--month", "2018-08", "--ledgers", ledgers, "-f", "json"])
+    assert recheck.exit_code == 0, recheck.output
+    assert json.loads(recheck.stdout)["变化"] == []
+    log = runner.invoke(app, ["log", "MH-2", "--ledgers", ledgers, "-f", "json"])
+    assert log.exit_code == 0, log.output
+    assert [(c["说明"], c["事件"], c["台账"]) for c in json.loads(log.stdout)["提交"]] == [
+        ("start", ["开工"], "未入统"),
+        ("convert", ["转化"], "计划开工"),
+        ("初始台账", ["新增"], "谋划"),
+    ]
+    # September was not sent: there MH-2 moved (2 → 1 in 船营区's 储备库), as the recheck says
+    september = runner.invoke(app, ["recheck", "2018-08月报", "--month", "2018-09", "--ledgers", ledgers, "-f", "json"])
+    assert september.exit_code == 1
+    moved = {(c["地区"], c["指标"]): (c["原值"], c["新值"]) for c in json.loads(september.stdout)["变化"]}
+    assert moved[("船营区", "谋划项目数")] == (2, 1)
+    assert moved[("船营区", "在建项目数")] == (1, 2)  # MH-5, and MH-2 from 09-26
