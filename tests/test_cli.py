@@ -329,3 +329,20 @@ def test_a_report_freezes_the_loaded_projects_only_while_it_runs(
     assert result.exit_code == 0, result.output
     assert frozen and frozen[0] > 0  # the collector skipped the loaded repository during the report
     assert gc.get_freeze_count() == 0  # and got it back when the command ended
+
+
+def test_help_wraps_chinese_at_80_columns_and_names_types_in_chinese() -> None:
+    # A long Chinese description is wrapped, never cut with "…"; flags show no type, numbers
+    # show their bound in Chinese (issue 18).
+    import os
+
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
+    for args in (["--help"], ["validate", "--help"], ["overdue", "--help"]):
+        result = CliRunner().invoke(app, args, env=env, terminal_width=80)
+        assert result.exit_code == 0, result.output
+        assert "…" not in result.output, result.output
+        assert "<bool>" not in result.output and "range" not in result.output and "x>=" not in result.output
+    top = CliRunner().invoke(app, ["--help"], env=env, terminal_width=80).output
+    assert "投资等。" in top and "超期、投资漏报" in top.replace("\n", "").replace("│", "").replace(" ", "")
+    validate = CliRunner().invoke(app, ["validate", "--help"], env=env, terminal_width=80).output
+    assert "<整数>（≥1）" in validate and "<路径>" in validate

@@ -30,6 +30,83 @@ def _chinese_typer_words() -> None:
     rich_utils.DEFAULT_STRING = "[默认：{}]"
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+    rich_utils.RANGE_STRING = "{}"
+    _fold_long_lines(rich_utils)
+    _chinese_types()
+
+
+#: How an option's value is described in help: typer's English type names, in Chinese.
+_TYPE_WORDS = {
+    "<text>": "<文字>",
+    "<int>": "<整数>",
+    "<int range>": "<整数>",
+    "<float>": "<数>",
+    "<path>": "<路径>",
+    "<file>": "<文件>",
+    "<directory>": "<目录>",
+}
+
+
+def _range_words(text: str | None) -> str | None:
+    """typer's ``x>=1``, ``0<=x<=9`` as ``（≥1）``, ``（0～9）``."""
+    if not text:
+        return None
+    both = re.fullmatch(r"(-?\d+)<=x<=(-?\d+)", text)
+    if both:
+        return f"（{both[1]}～{both[2]}）"
+    one = re.fullmatch(r"x(>=|<=|>|<)(-?\d+)", text)
+    if one:
+        return f"（{_RELATIONS[one[1]]}{one[2]}）"
+    return f"（{text}）"
+
+
+_RELATIONS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+
+
+def _chinese_types() -> None:
+    """Option types in help as Chinese words; a flag (``--strict``) shows none: it takes no value."""
+    from typer.core import TyperArgument, TyperOption
+
+    for cls in (TyperOption, TyperArgument):
+        shown = cls.display_type_rich
+        if getattr(shown, "_xm_chinese", False):
+            continue
+
+        def display(self: Any, ctx: Any, _shown: Any = shown) -> str | None:
+            if getattr(self, "is_flag", False):
+                return None
+            label = _shown(self, ctx)
+            return _TYPE_WORDS.get(label, label) if label is not None else None
+
+        display._xm_chinese = True  # type: ignore[attr-defined]
+        cls.display_type_rich = display  # type: ignore[method-assign]
+        ranged = cls._get_number_range_help_str
+
+        def range_help(self: Any, _ranged: Any = ranged) -> str | None:
+            return _range_words(_ranged(self))
+
+        cls._get_number_range_help_str = range_help  # type: ignore[method-assign]
+
+
+def _fold_long_lines(rich_utils: Any) -> None:
+    """Help text that wraps Chinese instead of cutting it with "…".
+
+    rich wraps at spaces, and a run of Chinese has none: as one "word" wider than its column it
+    was cropped (the column's overflow is "ellipsis"). Folded, it breaks between characters,
+    by display width, once it reaches the edge.
+    """
+    make = rich_utils._make_rich_text
+    if getattr(make, "_xm_folds", False):
+        return
+
+    def folding(*, text: str, style: str = "", markup_mode: Any) -> Any:
+        result = make(text=text, style=style, markup_mode=markup_mode)
+        if hasattr(result, "overflow"):
+            result.overflow = "fold"
+        return result
+
+    folding._xm_folds = True  # type: ignore[attr-defined]
+    rich_utils._make_rich_text = folding
 
 
 #: Modules that typer.rich_utils imports at its top for one class each, and uses only for what xm

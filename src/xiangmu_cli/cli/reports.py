@@ -406,7 +406,12 @@ def list_(
     report("list", options, ledgers, fmt, output, no_cache, build)
 
 
-report_app = typer.Typer(cls=XmGroup, help="报告。\n\n示例：xm report monthly", no_args_is_help=True)
+report_app = typer.Typer(
+    cls=XmGroup,
+    help="报告：月调度报告（monthly），汇总全市与各地区的完成投资、目标、逾期事项、本月变动和考评。\n\n"
+    "示例：xm report monthly --month 2018-09",
+    no_args_is_help=True,
+)
 app.add_typer(report_app, name="report")
 
 
