@@ -346,3 +346,24 @@ def test_help_wraps_chinese_at_80_columns_and_names_types_in_chinese() -> None:
     assert "投资等。" in top and "超期、投资漏报" in top.replace("\n", "").replace("│", "").replace(" ", "")
     validate = CliRunner().invoke(app, ["validate", "--help"], env=env, terminal_width=80).output
     assert "<整数>（≥1）" in validate and "<路径>" in validate
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["overdue", "--kind", "走访"], "「走访」不是可选的值，是否应为「走访超期」？"),
+        (["validate", "--jobs", "x"], "选项 '--jobs' / '-j'（环境变量 XM_JOBS）的值无效：应为整数"),
+        (["validate", "--jobs", "-3"], "的值无效：应不小于 0"),
+        (["validate", "a", "b"], "多余的参数：a b"),
+        (["validate", "--strct"], "没有选项 --strct，是否应为 --strict？"),
+    ],
+)
+def test_usage_errors_have_no_english(args: list[str], message: str) -> None:
+    # Click's and pydantic's English ("Value error, '走访' is not one of …") comes out in Chinese.
+    import re
+
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.stderr, result.stderr
+    words = re.sub(r"--?[\w-]+|XM_\w+|'[^']*'|\bxm\b", "", result.stderr)
+    assert not re.search(r"[A-Za-z]{3,}", words), result.stderr

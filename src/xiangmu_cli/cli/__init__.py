@@ -5,6 +5,7 @@ Commands import the library inside their functions so that `xm --help` stays fas
 
 from __future__ import annotations
 
+import difflib
 import gc
 import re
 import sys
@@ -159,21 +160,41 @@ def rich_help() -> ModuleType:
 
 _USAGE_TRANSLATIONS: list[tuple[str, Callable[[re.Match[str]], str]]] = [
     (
-        r"No such option: (\S+)(?: Did you mean (.+)\?)?",
-        lambda m: f"没有选项 {m[1]}" + (f"，是否应为 {m[2]}？" if m[2] else ""),
+        r"No such option: (\S+)(?: Did you mean (.+)\?| \(Possible options: (.+)\))?",
+        lambda m: f"没有选项 {m[1]}" + (f"，是否应为 {m[2] or m[3]}？" if m[2] or m[3] else ""),
     ),
     (r"No such command '(.+?)'\.?", lambda m: f"没有命令「{m[1]}」"),
     (r"Option '(.+?)' requires an argument\.?", lambda m: f"选项 {m[1]} 需要一个值"),
     (r"Missing option '(.+?)'\.?", lambda m: f"缺少选项 {m[1]}"),
     (r"Missing argument '(.+?)'\.?", lambda m: f"缺少参数 {m[1]}"),
-    (r"Got unexpected extra arguments? \((.+)\)", lambda m: f"多余的参数：{m[1]}"),
-    (r"Invalid value for (.+?): (.+)", lambda m: f"选项 {m[1]} 的值无效：{m[2]}"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", lambda m: f"多余的参数：{m[1]}"),
+    (
+        r"Invalid value for (.+?)(?: \(env var: '(.+?)'\))?: (.+)",
+        lambda m: (
+            f"选项 {m[1]}" + (f"（环境变量 {m[2]}）" if m[2] else " ") + f"的值无效：{_chinese_usage_error(m[3])}"
+        ),
+    ),
+    (r"(?:Value error, )?'(.*?)' is not one of (.+?)\.?", lambda m: _not_a_choice(m[1], m[2])),
+    (r"(?:Value error, )?'(.*?)' is not a valid integer(?: range)?\.?", lambda m: f"「{m[1]}」不是整数"),
+    (r"Input should be a valid integer.*", lambda m: "应为整数"),
+    (r"Input should be a valid number.*", lambda m: "应为数字"),
+    (r"Input should be greater than or equal to (\S+?)\.?", lambda m: f"应不小于 {m[1]}"),
+    (r"Input should be less than or equal to (\S+?)\.?", lambda m: f"应不大于 {m[1]}"),
+    (r"Input should be greater than (\S+?)\.?", lambda m: f"应大于 {m[1]}"),
+    (r"Input should be less than (\S+?)\.?", lambda m: f"应小于 {m[1]}"),
 ]
+
+
+def _not_a_choice(value: str, options: str) -> str:
+    choices = re.findall(r"'((?:[^']|'')*)'", options)
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.3)
+    hint = f"，是否应为「{close[0]}」？" if close else ""
+    return f"「{value}」不是可选的值{hint}（可选：{'、'.join(choices)}）"
 
 
 def _chinese_usage_error(message: str) -> str:
     for pattern, make in _USAGE_TRANSLATIONS:
-        match = re.match(pattern, message, re.S)
+        match = re.fullmatch(pattern, message.strip(), re.S)
         if match:
             return make(match)
     return message
