@@ -367,3 +367,17 @@ def test_usage_errors_have_no_english(args: list[str], message: str) -> None:
     assert message in result.stderr, result.stderr
     words = re.sub(r"--?[\w-]+|XM_\w+|'[^']*'|\bxm\b", "", result.stderr)
     assert not re.search(r"[A-Za-z]{3,}", words), result.stderr
+
+
+def test_a_nested_value_is_named_by_its_whole_path(tmp_path: Path) -> None:
+    # 走访 第 2 项 的 日期, 完成投资 2018-05: the message says where in the project (issue 18).
+    root = _repo(
+        tmp_path,
+        "项目:\n  - 编号: A\n    名称: 甲\n    总投资: 9000\n    项目秘书: 王芳\n    建设性质: 新建\n"
+        "    开工日期: 2018-03-01\n    年度计划投资: 100\n    完成投资: {2018-05: -3}\n"
+        "    走访: [2018-09-01, {日期: 九月三日}]\n",
+    )
+    result = runner.invoke(app, ["validate", "--ledgers", str(root), "--format", "json"])
+    messages = {p["code"]: p["message"] for p in json.loads(result.stdout)}
+    assert messages["E105"].startswith("「完成投资 2018-05」：")
+    assert messages["E106"] == "「走访 第 2 项 的 日期」：日期「九月三日」格式不对"
