@@ -39,6 +39,7 @@ def _chinese_typer_words() -> None:
 #: How an option's value is described in help: typer's English type names, in Chinese.
 _TYPE_WORDS = {
     "<text>": "<文字>",
+    "<str>": "<文字>",
     "<int>": "<整数>",
     "<int range>": "<整数>",
     "<float>": "<数>",
