@@ -230,7 +230,7 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
         overdue=overdue,
         changes=month_changes(repo, as_of, region),
         reserve=reserve_rows(repo, figures, region),
-        evaluation=evaluate(repo, as_of, figures) if config.evaluation is not None else None,
+        evaluation=evaluate(repo, as_of, figures, region) if config.evaluation is not None else None,
         errors=len(repo.errors),
         reported=reported_regions(repo, month_of(as_of)),
     )
