@@ -271,9 +271,9 @@ def _changes_table(rows: list[ChangeRow]) -> Table:
             Column("日期", kind="date"),
             Column("类型"),
             Column("地区"),
-            Column("编号", priority=2),
+            Column("编号", priority=3),  # on a narrow terminal 编号 goes before 事项, as in 逾期事项
             Column("名称"),
-            Column("事项", priority=3),
+            Column("事项", priority=2),
         ],
         rows,
         note=f"共 {len(rows)} 项（据台账中的日期）",
