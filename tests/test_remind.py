@@ -124,7 +124,12 @@ def test_ledger_text_cannot_format_or_mention(tmp_path: Path) -> None:
             body = body_bytes(payload).decode("utf-8")
             assert "[点我]" not in body and "<@all>" not in body and "<at" not in body and "\\t" not in body
             assert shown in body
-    assert "[点我](http://evil.example) <@all>" in render_reminders(rem, "text")  # plain text stays as written
+    # text keeps the value as written, but for the brackets of 企业微信's and 飞书's mention tags
+    assert "[点我](http://evil.example) ＜@all＞ ＜at id=all＞＜/at＞ **粗**" in render_reminders(rem, "text")
+    for key in PLATFORMS:
+        for payload in payloads(rem, PLATFORMS[key], "text"):
+            body = body_bytes(payload).decode("utf-8")
+            assert "<@all>" not in body and "<at" not in body and "\\t" not in body
 
 
 # --- messages and payloads --------------------------------------------------------------------

@@ -5,7 +5,8 @@ Everything from a ledger is untrusted text: control characters are shown as esca
 in markdown the characters that would make a value a link, an image, emphasis, a heading, a
 quote, a table cell or a mention (钉钉 ``@``手机号 needs the ``at`` field; 企业微信 ``<@userid>``;
 飞书 ``<at …>``) are replaced by their full-width forms (``[`` → ``［``, ``<`` → ``＜``, ``*`` →
-``＊`` …), which read the same in Chinese text and mean nothing to any of the three renderers.
+``＊`` …), which read the same in Chinese text and mean nothing to any of the three renderers. In
+text, only ``<`` and ``>`` are (企业微信 and 飞书 read mention tags in text messages too).
 
 :func:`pack` cuts the digests into messages that each satisfy a size predicate (a chat
 platform's limit, output/webhook.py): whole digests where they fit, a digest longer than one
@@ -55,10 +56,16 @@ _ALSO = {"项目秘书": (), "包保领导": ("项目秘书",), "责任单位": 
 _NOBODY = {"项目秘书": "未配备项目秘书的事项", "包保领导": "未落实包保领导的事项", "责任单位": "未明确责任单位的事项"}
 
 
+#: In text too, the brackets of the mention tags that 企业微信 (``<@userid>``) and 飞书 (``<at …>``)
+#: read in a text message's content.
+_TEXT = str.maketrans({"<": "＜", ">": "＞"})
+
+
 def safe_text(value: object) -> str:
-    """A value on one line: control characters as escapes, tabs and line breaks as spaces."""
+    """A value on one line: control characters as escapes, tabs and line breaks as spaces, ``<``
+    and ``>`` in their full-width forms (no mention tag)."""
     text = visible(str(value), newlines=False)
-    return " ".join(text.replace("\t", " ").split())
+    return " ".join(text.replace("\t", " ").split()).translate(_TEXT)
 
 
 def markdown_text(value: object) -> str:
