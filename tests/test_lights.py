@@ -296,3 +296,48 @@ def test_stage_as_of_an_earlier_date(repo: Repository) -> None:
     were planned, their starts months away; CY-10's August figures do not count yet."""
     lights = _lights(repo, date(2018, 6, 25))
     assert lights["CY-3"] == "绿" and lights["CY-6"] == "绿" and lights["CY-8"] == "绿"
+
+
+# --- where the lights are shown ---------------------------------------------------------------
+
+
+def test_list_and_monthly_report_show_the_lights(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from xiangmu_cli.cli import app
+
+    from .conftest import write_repo
+
+    root = str(write_repo(tmp_path, FILES))
+    runner = CliRunner()
+    listed = runner.invoke(app, ["list", "--ledgers", root, "--as-of", "2018-09-20", "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    assert {row["编号"]: row["亮灯"] for row in json.loads(listed.stdout)["项目"]} == EXPECTED
+    plain = runner.invoke(app, ["list", "--ledgers", root, "--as-of", "2018-09-20", "--format", "plain"]).stdout
+    assert "红灯 3 个，黄灯 5 个，绿灯 4 个" in plain and "亮灯" in plain
+    monthly = runner.invoke(app, ["report", "monthly", "--ledgers", root, "--as-of", "2018-09-20", "--format", "json"])
+    report = json.loads(monthly.stdout)
+    assert report["亮灯情况"][-1] == {"地区": "全市", "红灯": 3, "黄灯": 5, "绿灯": 4, "项目数": 12}
+    assert [row["编号"] for row in report["红灯项目"]] == ["CY-1", "CY-4", "CY-9"]
+    one = runner.invoke(
+        app, ["report", "monthly", "--ledgers", root, "--as-of", "2018-09-20", "--region", "高新区", "--format", "json"]
+    )
+    assert json.loads(one.stdout)["亮灯情况"] == [{"地区": "高新区", "红灯": 0, "黄灯": 1, "绿灯": 1, "项目数": 2}]
+    md = runner.invoke(app, ["report", "monthly", "--ledgers", root, "--as-of", "2018-09-20", "--format", "md"]).stdout
+    assert md.index("## 亮灯情况") > md.index("## 本月变动") and "## 红灯项目" in md  # after the contract's sections
+
+
+def test_light_cells_are_coloured() -> None:
+    from xiangmu_cli.output.html import render_html
+    from xiangmu_cli.output.tables import Column, Document, Table, render_text
+
+    rows = [{"编号": "A", "亮灯": "红"}, {"编号": "B", "亮灯": "黄"}, {"编号": "C", "亮灯": "绿"}]
+    doc = Document("t", {}, [Table("x", [Column("编号"), Column("亮灯", kind="light")], rows)])
+    rich = render_text(doc, "rich", width=60, color=True)
+    assert "\x1b[31m红\x1b[0m" in rich and "\x1b[33m黄\x1b[0m" in rich and "\x1b[32m绿\x1b[0m" in rich
+    html = render_html(doc)
+    assert '<td class="nowrap behind">红</td>' in html and '<td class="nowrap due">黄</td>' in html
+    assert '<td class="nowrap ahead">绿</td>' in html
+    assert render_text(doc, "csv").splitlines()[1:] == ["A,红", "B,黄", "C,绿"]
