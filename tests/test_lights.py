@@ -341,3 +341,20 @@ def test_light_cells_are_coloured() -> None:
     assert '<td class="nowrap behind">红</td>' in html and '<td class="nowrap due">黄</td>' in html
     assert '<td class="nowrap ahead">绿</td>' in html
     assert render_text(doc, "csv").splitlines()[1:] == ["A,红", "B,黄", "C,绿"]
+
+
+@pytest.mark.parametrize("region", [None, "船营区", "龙潭区"])
+def test_monthly_overdue_section_is_xm_overdue(region: str | None) -> None:
+    """The monthly report takes its 逾期事项 from the lights (one pass); they are exactly
+    ``xm overdue``'s items, grouped by kind, on the demo ledgers."""
+    from xiangmu_cli.figures.overdue import KINDS
+    from xiangmu_cli.figures.report import monthly_report
+    from xiangmu_cli.reading.loading import load
+
+    from .conftest import ROOT
+
+    demo = load(ROOT / "ledgers")
+    for day in (date(2018, 9, 30), date(2018, 7, 12)):
+        kinds = {kind: i for i, kind in enumerate(KINDS)}
+        expected = sorted(overdue_items(demo, day, region=region), key=lambda it: kinds[it["类型"]])
+        assert monthly_report(demo, day, region).overdue == expected

@@ -31,6 +31,7 @@ __all__ = [
     "OverdueItem",
     "DueSoonItem",
     "overdue_items",
+    "most_overdue_first",
     "due_soon_items",
     "record_items",
     "record_split",
@@ -253,11 +254,14 @@ def overdue_items(
 ) -> list[OverdueItem]:
     """Every overdue item as of ``as_of``, most overdue first; only those of ``region``, of
     ``kind``, of projects whose 包保领导 is ``leader`` or whose 项目秘书 is ``secretary``, when given."""
-    config = config_of(repo)
+    return most_overdue_first(_selected(_items(repo, as_of), region, kind, leader, secretary), config_of(repo))
+
+
+def most_overdue_first(items: list[OverdueItem], config: Config) -> list[OverdueItem]:
+    """``items`` sorted as :func:`overdue_items` returns them: most overdue first; ties by region
+    in xiangmu.yaml order, 编号, kind; then the order given (a stable sort: file order)."""
     positions = region_positions(config)
     kinds = {name: i for i, name in enumerate(KINDS)}
-    items = _selected(_items(repo, as_of), region, kind, leader, secretary)
-    # Stable sort: items of one project keep the order they were found in (file order).
     items.sort(
         key=lambda it: (-it["逾期天数"], positions.get(it["地区"], len(positions)), it["编号"], kinds[it["类型"]])
     )

@@ -33,7 +33,7 @@ from xiangmu_cli.figures.metrics import (
     reported_regions,
     target_rows,
 )
-from xiangmu_cli.figures.overdue import KINDS, OverdueItem, overdue_items
+from xiangmu_cli.figures.overdue import KINDS, OverdueItem, most_overdue_first
 from xiangmu_cli.figures.scoring import ScoreRow, evaluate
 from xiangmu_cli.figures.stages import ledger_at, month_of
 from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, StartedProject
@@ -203,9 +203,11 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
     config = config_of(repo)
     figures = compute_metrics(repo, as_of)
     kinds = {kind: i for i, kind in enumerate(KINDS)}
-    # grouped by kind, each group in due order
-    overdue = sorted(overdue_items(repo, as_of, region=region), key=lambda it: kinds[it["类型"]])
     lights = project_lights(repo, as_of, [r for r in repo.records if region is None or r.region == region])
+    # the lights hold every overdue item (one pass over the records for both); grouped by kind,
+    # each group in due order, as overdue_items(repo, as_of, region=region) orders them
+    found = most_overdue_first([item for light in lights for item in light["逾期事项"]], config)
+    overdue = sorted(found, key=lambda it: kinds[it["类型"]])
     return MonthlyReport(
         name=config.name,
         year=config.year,
