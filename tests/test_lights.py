@@ -358,3 +358,25 @@ def test_monthly_overdue_section_is_xm_overdue(region: str | None) -> None:
         kinds = {kind: i for i, kind in enumerate(KINDS)}
         expected = sorted(overdue_items(demo, day, region=region), key=lambda it: kinds[it["类型"]])
         assert monthly_report(demo, day, region).overdue == expected
+
+
+def test_decimal_test_agrees_with_fractions() -> None:
+    """The bulk test (exact decimals, cross-multiplied) gives the light that the fractions give
+    (完成率 − 序时进度 < −红灯进度差), for every demo project at several dates and margins."""
+    from decimal import Decimal
+
+    from xiangmu_cli.reading.loading import load
+
+    from .conftest import ROOT
+
+    demo = load(ROOT / "ledgers")
+    assert demo.config is not None
+    for margin in (Decimal("0.1"), Decimal("0.05"), Decimal("0.123456789")):
+        demo.config.caliber.red_margin = margin
+        for day in (date(2018, 3, 31), date(2018, 9, 30), date(2018, 11, 15), date(2019, 1, 10)):
+            detailed = project_lights(demo, day, detail=True)
+            bulk = project_lights(demo, day)
+            assert [b["亮灯"] for b in bulk] == [d["亮灯"] for d in detailed]
+            for light in detailed:
+                gap = light["进度差"]
+                assert light["落后序时"] == (gap is not None and gap < -Fraction(margin))

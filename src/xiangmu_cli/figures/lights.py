@@ -21,11 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Context, Decimal, Inexact, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING, TypedDict
 
 from xiangmu_cli.figures import stages
-from xiangmu_cli.figures.metrics import completed_investment, config_of, ratio, schedule_progress
+from xiangmu_cli.figures.metrics import completed_investment, config_of, schedule_progress
 from xiangmu_cli.figures.overdue import DUE_NAMES, DueSoonItem, OverdueItem, record_split
 from xiangmu_cli.ledger.model import Config, StartedProject
 from xiangmu_cli.ledger.units import round_half_even
@@ -89,20 +91,38 @@ class LightCount(TypedDict):
     项目数: int
 
 
+@lru_cache(maxsize=64)
+def _schedule(as_of: date, year: int, start: date) -> tuple[int, int]:
+    """项目序时进度 as (numerator, denominator), whole numbers (see :func:`project_schedule`)."""
+    if as_of.year == year and start.year == year:
+        return max(as_of.month - start.month + 1, 0), 12 - start.month + 1
+    progress = schedule_progress(as_of, year)
+    return progress.numerator, progress.denominator
+
+
 def project_schedule(project: StartedProject, as_of: date, year: int) -> Fraction:
     """A started project's 序时进度 at as-of: the contract's when it started before 年度, else
     counted from its start month (see the module's docstring); 0 before 年度, 1 after it."""
-    if as_of.year != year or project.start_date.year != year:
-        return schedule_progress(as_of, year)
-    first = project.start_date.month
-    return Fraction(max(as_of.month - first + 1, 0), 12 - first + 1)
+    return Fraction(*_schedule(as_of, year, project.start_date))
 
 
-def record_light(rec: Record, config: Config, as_of: date) -> ProjectLight:
-    """The light of one record as of ``as_of`` (rules in the module's docstring)."""
+#: Exact decimal arithmetic for the progress test: any rounding would raise (it never happens
+#: with amounts of the ledgers' size; the precision holds 200 digits).
+_EXACT = Context(prec=200, traps=[Inexact, InvalidOperation])
+
+
+def record_light(rec: Record, config: Config, as_of: date, detail: bool = True) -> ProjectLight:
+    """The light of one record as of ``as_of`` (rules in the module's docstring).
+
+    完成率, 序时进度 and 进度差 are given for every project judged on its progress; with
+    ``detail`` False (many projects at once) only for those behind, whose reasons need them: the
+    test itself is exact decimal arithmetic, cheaper than fractions.
+    """
     overdue, soon = record_split(rec, config, as_of, config.caliber.due_days)
-    soon.sort(key=lambda it: it["剩余天数"])  # stable: file order within a day
-    overdue.sort(key=lambda it: -it["逾期天数"])
+    if len(soon) > 1:
+        soon.sort(key=lambda it: it["剩余天数"])  # stable: file order within a day
+    if len(overdue) > 1:
+        overdue.sort(key=lambda it: -it["逾期天数"])
     p = rec.project
     done = schedule = gap = None
     behind = False
@@ -112,11 +132,17 @@ def record_light(rec: Record, config: Config, as_of: date) -> ProjectLight:
         and not stages.finished(rec, as_of)
         and p.annual_plan > 0
     ):
-        done = ratio(completed_investment(p, config.year, as_of), p.annual_plan)
-        schedule = project_schedule(p, as_of, config.year)
-        assert done is not None
-        gap = done - schedule
-        behind = -gap > Fraction(config.caliber.red_margin)
+        completed = completed_investment(p, config.year, as_of)
+        num, den = _schedule(as_of, config.year, p.start_date)
+        # behind: num/den − completed/plan > margin ⟺ completed × den < (num − margin × den) × plan
+        limit = _EXACT.multiply(
+            _EXACT.subtract(Decimal(num), _EXACT.multiply(config.caliber.red_margin, den)), p.annual_plan
+        )
+        behind = _EXACT.multiply(completed, den) < limit
+        if detail or behind:
+            done = Fraction(completed) / Fraction(p.annual_plan)
+            schedule = Fraction(num, den)
+            gap = done - schedule
     light = RED if overdue or behind else AMBER if soon else GREEN
     return {
         "地区": rec.region,
@@ -135,11 +161,13 @@ def record_light(rec: Record, config: Config, as_of: date) -> ProjectLight:
     }
 
 
-def project_lights(repo: Repository, as_of: date, records: Iterable[Record] | None = None) -> list[ProjectLight]:
+def project_lights(
+    repo: Repository, as_of: date, records: Iterable[Record] | None = None, detail: bool = False
+) -> list[ProjectLight]:
     """The light of every valid project (or of ``records``), in the order given (the repository's:
-    region folders, ledgers, file order)."""
+    region folders, ledgers, file order); progress figures as :func:`record_light` with ``detail``."""
     config = config_of(repo)
-    return [record_light(rec, config, as_of) for rec in (repo.records if records is None else records)]
+    return [record_light(rec, config, as_of, detail) for rec in (repo.records if records is None else records)]
 
 
 def project_light(repo: Repository, code: str, as_of: date) -> ProjectLight | None:

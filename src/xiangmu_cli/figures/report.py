@@ -276,7 +276,7 @@ def project_rows(
             "计划开工日期": None,
             "包保领导": p.leader,
             "项目秘书": p.secretary,
-            "亮灯": record_light(rec, config, as_of)["亮灯"],
+            "亮灯": record_light(rec, config, as_of, detail=False)["亮灯"],
         }
         if isinstance(p, StartedProject):
             row.update(
