@@ -300,7 +300,15 @@ NullInt: TypeAlias = Annotated[int, _required(_int, _FAST_INT), _json_or_null(_I
 NullRate: TypeAlias = Annotated[
     Decimal,
     _required(_target_value),
-    _json_or_null({"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}]}, "比率：0.1 或 10%"),
+    _json_or_null(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": rf"^\s*{_NUMBER_PATTERN}\s*[%％]?\s*$"},
+            ]
+        },
+        "比率：0.1 或 10%",
+    ),
 ]
 
 Year: TypeAlias = Annotated[
