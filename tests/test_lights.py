@@ -380,3 +380,18 @@ def test_decimal_test_agrees_with_fractions() -> None:
             for light in detailed:
                 gap = light["进度差"]
                 assert light["落后序时"] == (gap is not None and gap < -Fraction(margin))
+
+
+def test_behind_schedule_exactly() -> None:
+    from decimal import Decimal
+
+    from xiangmu_cli.figures.lights import behind_schedule
+
+    # 3/4 − 640/1000 = 0.11 > 0.1; 3/4 − 650/1000 = 0.10, not more
+    assert behind_schedule(Decimal(640), Decimal(1000), (3, 4), Decimal("0.1"))
+    assert not behind_schedule(Decimal(650), Decimal(1000), (3, 4), Decimal("0.1"))
+    # a value with more digits than any decimal context keeps: decided by fractions, exactly
+    above = Decimal("650." + "0" * 300 + "1")  # written out: Decimal arithmetic would round it
+    below = Decimal("649." + "9" * 301)
+    assert not behind_schedule(above, Decimal(1000), (3, 4), Decimal("0.1"))
+    assert behind_schedule(below, Decimal(1000), (3, 4), Decimal("0.1"))

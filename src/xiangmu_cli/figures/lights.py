@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import Context, Decimal, Inexact, InvalidOperation
+from decimal import Context, Decimal, DecimalException, Inexact, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypedDict
@@ -48,6 +48,7 @@ __all__ = [
     "project_light",
     "light_counts",
     "project_schedule",
+    "behind_schedule",
     "reasons",
     "RedRow",
     "red_rows",
@@ -106,9 +107,21 @@ def project_schedule(project: StartedProject, as_of: date, year: int) -> Fractio
     return Fraction(*_schedule(as_of, year, project.start_date))
 
 
-#: Exact decimal arithmetic for the progress test: any rounding would raise (it never happens
-#: with amounts of the ledgers' size; the precision holds 200 digits).
+#: Exact decimal arithmetic for the progress test: any rounding raises (amounts of the ledgers'
+#: size never need it: 200 digits), and the test is then made with fractions.
 _EXACT = Context(prec=200, traps=[Inexact, InvalidOperation])
+
+
+def behind_schedule(completed: Decimal, plan: Decimal, schedule: tuple[int, int], margin: Decimal) -> bool:
+    """Whether num/den − completed/plan > margin (``schedule`` = (num, den), plan > 0), exactly:
+    completed × den < (num − margin × den) × plan, in decimals, or in fractions should a decimal
+    need rounding."""
+    num, den = schedule
+    try:
+        limit = _EXACT.multiply(_EXACT.subtract(Decimal(num), _EXACT.multiply(margin, den)), plan)
+        return _EXACT.multiply(completed, den) < limit
+    except DecimalException:
+        return Fraction(num, den) - Fraction(completed) / Fraction(plan) > Fraction(margin)
 
 
 def record_light(rec: Record, config: Config, as_of: date, detail: bool = True) -> ProjectLight:
@@ -134,11 +147,7 @@ def record_light(rec: Record, config: Config, as_of: date, detail: bool = True) 
     ):
         completed = completed_investment(p, config.year, as_of)
         num, den = _schedule(as_of, config.year, p.start_date)
-        # behind: num/den − completed/plan > margin ⟺ completed × den < (num − margin × den) × plan
-        limit = _EXACT.multiply(
-            _EXACT.subtract(Decimal(num), _EXACT.multiply(config.caliber.red_margin, den)), p.annual_plan
-        )
-        behind = _EXACT.multiply(completed, den) < limit
+        behind = behind_schedule(completed, p.annual_plan, (num, den), config.caliber.red_margin)
         if detail or behind:
             done = Fraction(completed) / Fraction(p.annual_plan)
             schedule = Fraction(num, den)
