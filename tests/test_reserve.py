@@ -269,8 +269,8 @@ def test_stage_of_a_converted_record_as_of_a_date(repo: Repository) -> None:
 
 def test_adding_reserve_ledgers_moves_no_existing_figure(tmp_path: Path) -> None:
     """test_metrics's main fixture, with and without this fixture's two 谋划.yaml files: every
-    figure but the four of the 储备库, every overdue item and every 本月变动 row but the 储备库's
-    are the same at every month end of 年度 (MH-1's unsolved, overdue 问题 included)."""
+    figure but the four of the 储备库, every overdue item, the lights and every 本月变动 row but the
+    储备库's are the same at every month end of 年度 (MH-1's unsolved, overdue 问题 included)."""
     without = load_repo(tmp_path / "a", test_metrics.MAIN, test_metrics.MAIN_WARNINGS)
     with_reserve = {**test_metrics.MAIN, "船营区/谋划.yaml": CY_RESERVE, "高新区/谋划.yaml": GX_RESERVE}
     added = load_repo(tmp_path / "b", with_reserve, test_metrics.MAIN_WARNINGS)
@@ -283,6 +283,8 @@ def test_adding_reserve_ledgers_moves_no_existing_figure(tmp_path: Path) -> None
                 k: v for k, v in b[scope].items() if k not in RESERVE_KEYS
             }, (scope, as_of)
         assert overdue_items(without, as_of) == overdue_items(added, as_of)
+        plain, more = monthly_report(without, as_of), monthly_report(added, as_of)
+        assert (plain.lights, plain.red) == (more.lights, more.red)  # 亮灯情况 and 红灯项目
         assert month_changes(without, as_of) == [
             r for r in month_changes(added, as_of) if r["类型"] not in reserve_kinds
         ]
