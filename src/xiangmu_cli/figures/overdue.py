@@ -1,4 +1,4 @@
-"""Overdue items (逾期事项) of docs/metrics.md: eight kinds, each with its due date, judged by stage at as-of.
+"""Overdue items (逾期事项) of docs/metrics.md: nine kinds, each with its due date, judged by stage at as-of.
 
 ``overdue_items(repo, as_of)`` returns rows, most overdue first; ties by region in
 xiangmu.yaml order, then 编号, then kind in the order of :data:`KINDS`, then position. It
@@ -22,7 +22,17 @@ if TYPE_CHECKING:
 __all__ = ["KINDS", "OverdueItem", "overdue_items", "latest_complete_month"]
 
 #: The kinds, in the contract's order.
-KINDS = ("未按期开工", "超期未入统", "签约未落地", "问题超期", "走访超期", "投资漏报", "超期未竣工", "手续超期")
+KINDS = (
+    "未按期开工",
+    "超期未入统",
+    "签约未落地",
+    "问题超期",
+    "走访超期",
+    "投资漏报",
+    "超期未竣工",
+    "手续超期",
+    "超期未投产",
+)
 
 
 class OverdueItem(TypedDict):
@@ -108,6 +118,12 @@ def _items(repo: Repository, as_of: date) -> Iterator[OverdueItem]:
                 yield _item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资")
             if p.planned_finish is not None and p.planned_finish < as_of and not stages.finished(rec, as_of):
                 yield _item("超期未竣工", rec, p.planned_finish, as_of)
+            if (
+                p.planned_operation is not None
+                and p.planned_operation < as_of
+                and not stages.in_operation(rec, as_of)
+            ):
+                yield _item("超期未投产", rec, p.planned_operation, as_of)
         planned_land = getattr(p, "planned_land", None)
         if (
             stages.signed(p, as_of)

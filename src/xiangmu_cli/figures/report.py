@@ -1,17 +1,18 @@
 """The monthly dispatch report (月调度) and the project list, as data.
 
 ``monthly_report(repo, as_of)`` gathers the sections of docs/metrics.md in order — 全市总览, 分地区,
-目标完成, 逾期事项, 本月变动, 考评 — from the functions that compute them; nothing is computed
+分类别, 目标完成, 逾期事项, 本月变动, 考评 — from the functions that compute them; nothing is computed
 twice. ``project_rows`` is the data of ``xm list``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from xiangmu_cli.figures.categories import CategoryRow, category_rows
 from xiangmu_cli.figures.metrics import (
     Figures,
     FigureValue,
@@ -97,6 +98,8 @@ class MonthlyReport:
     overdue: list[OverdueItem]
     changes: list[ChangeRow]
     evaluation: list[ScoreRow] | None
+    #: 分类别 (issue 16): one row per 类别.
+    categories: list[CategoryRow] = field(default_factory=list)
     errors: int = 0
     #: (regions that reported the as-of month, regions with any 完成投资): "已填报 12/13 个地区".
     reported: tuple[int, int] | None = None
@@ -111,6 +114,7 @@ class MonthlyReport:
             "未计入的错误数": self.errors,
             "全市总览" if self.region is None else "地区总览": self.overview,
             "分地区": self.regions,
+            "分类别": self.categories,
             "目标完成": self.targets,
             "逾期事项": self.overdue,
             "本月变动": self.changes,
@@ -199,6 +203,7 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
         overdue=overdue,
         changes=month_changes(repo, as_of, region),
         evaluation=evaluate(repo, as_of, figures) if config.evaluation is not None else None,
+        categories=category_rows(repo, as_of, region, figures[region or CITY]),
         errors=len(repo.errors),
         reported=reported_regions(repo, month_of(as_of)),
     )

@@ -16,6 +16,7 @@ from xiangmu_cli.ledger.vocab import CITY, LEDGERS, METRIC_KINDS
 from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
 
 if TYPE_CHECKING:
+    from xiangmu_cli.figures.categories import CategoryRow
     from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow
     from xiangmu_cli.figures.overdue import OverdueItem
     from xiangmu_cli.figures.overview import Overview
@@ -261,6 +262,26 @@ def _region_table(rows: list[RegionRow]) -> Table:
     )
 
 
+def _category_table(rows: list[CategoryRow]) -> Table:
+    """分类别 (issue 16): counts, 总投资, 完成投资 and the share of new starts per 类别."""
+    columns = [
+        Column("类别"),
+        Column("产业", kind="bool", priority=3),
+        Column("在建项目数", header="在建", kind="count"),
+        Column("亿元以上项目数", header="亿元以上", kind="count", priority=2),
+        Column("新开工项目数", header="新开工", kind="count"),
+        Column("新开工占比", kind="rate", priority=1),
+        Column("总投资", header="总投资（万元）", kind="amount", priority=2),
+        Column("完成投资", header="完成投资（万元）", kind="amount"),
+    ]
+    return Table(
+        "分类别",
+        _present(columns, rows),
+        rows,
+        note="在建、新开工、完成投资的口径同总览；新开工占比 = 该类别新开工项目数 ÷ 全部新开工项目数",
+    )
+
+
 def _changes_table(rows: list[ChangeRow]) -> Table:
     return Table(
         "本月变动",
@@ -309,7 +330,10 @@ def monthly_document(report: MonthlyReport) -> Document:
     scope = report.region or CITY
     meta = _meta(report.name, report.year, report.as_of, report.overview["序时进度"], report.errors, report.reported)
     meta["报告月份"] = f"{report.as_of.year}年{report.as_of.month}月"
-    tables = [_overview_table(scope, report.overview), _region_table(report.regions), _target_table(report.targets)]
+    tables = [_overview_table(scope, report.overview), _region_table(report.regions)]
+    if report.categories:
+        tables.append(_category_table(report.categories))
+    tables.append(_target_table(report.targets))
     by_kind: dict[str, list[OverdueItem]] = {}
     for item in report.overdue:
         by_kind.setdefault(item["类型"], []).append(item)
