@@ -118,11 +118,7 @@ def _items(repo: Repository, as_of: date) -> Iterator[OverdueItem]:
                 yield _item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资")
             if p.planned_finish is not None and p.planned_finish < as_of and not stages.finished(rec, as_of):
                 yield _item("超期未竣工", rec, p.planned_finish, as_of)
-            if (
-                p.planned_operation is not None
-                and p.planned_operation < as_of
-                and not stages.in_operation(rec, as_of)
-            ):
+            if p.planned_operation is not None and p.planned_operation < as_of and not stages.in_operation(rec, as_of):
                 yield _item("超期未投产", rec, p.planned_operation, as_of)
         planned_land = getattr(p, "planned_land", None)
         if (

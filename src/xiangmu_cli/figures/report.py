@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from xiangmu_cli.figures.categories import CategoryRow, category_rows
 from xiangmu_cli.figures.metrics import (
@@ -66,20 +66,28 @@ class ChangeRow(TypedDict):
 
 
 class ProjectRow(TypedDict):
-    """One project of ``xm list`` (:func:`project_rows`): None where its ledger has no such field."""
+    """One project of ``xm list`` (:func:`project_rows`): None where its ledger has no such field.
+
+    The repository's extension fields (xiangmu.yaml 扩展字段) follow under their own names.
+    """
 
     地区: str
     台账: str
     编号: str
     名称: str
+    项目代码: str | None
     类别: str | None
+    级别: str | None
     总投资: Decimal
+    资金来源: str | None
     年度计划投资: Decimal | None
     完成投资: Decimal | None
     建设性质: str | None
     阶段: str | None
     开工日期: date | None
     计划开工日期: date | None
+    计划投产日期: date | None
+    投产日期: date | None
     包保领导: str | None
     项目秘书: str | None
 
@@ -243,14 +251,19 @@ def project_rows(
             "台账": rec.ledger.value,
             "编号": p.code,
             "名称": p.name,
+            "项目代码": p.national_code,
             "类别": p.category,
+            "级别": p.grade,
             "总投资": p.total,
+            "资金来源": p.funding,
             "年度计划投资": None,
             "完成投资": None,
             "建设性质": None,
             "阶段": None,
             "开工日期": None,
             "计划开工日期": None,
+            "计划投产日期": None,
+            "投产日期": None,
             "包保领导": p.leader,
             "项目秘书": p.secretary,
         }
@@ -262,6 +275,8 @@ def project_rows(
                     "建设性质": p.nature,
                     "开工日期": p.start_date,
                     "计划开工日期": p.planned_start,
+                    "计划投产日期": p.planned_operation,
+                    "投产日期": p.operation_date,
                 }
             )
         elif isinstance(p, PlannedProject):
@@ -270,5 +285,6 @@ def project_rows(
             )
         elif isinstance(p, InvestmentProject):
             row["阶段"] = p.stage
+        cast(dict[str, Any], row).update(p.extension_values())  # keys never clash (RESERVED_KEYS)
         rows.append(row)
     return rows

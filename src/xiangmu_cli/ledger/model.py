@@ -301,7 +301,9 @@ ProjectId: TypeAlias = Annotated[
 #: 中央业务指导部门), 2 (项目类型), 6 (流水号; since GB/T 40058-2021 随机码 and 校验码).
 PROJECT_CODE_PATTERN = "^[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}$"
 _PROJECT_CODE_RE = re.compile(PROJECT_CODE_PATTERN)
-_PROJECT_CODE_HINT = "项目代码为在线审批监管平台赋予的 24 位代码，例如 2018-220204-13-03-012345（4-6-2-2-6 位数字，以 - 连接）"
+_PROJECT_CODE_HINT = (
+    "项目代码为在线审批监管平台赋予的 24 位代码，例如 2018-220204-13-03-012345（4-6-2-2-6 位数字，以 - 连接）"
+)
 
 
 def _national_code(value: Any) -> str:
@@ -316,7 +318,10 @@ def _national_code(value: Any) -> str:
 OptProjectCode: TypeAlias = Annotated[
     str | None,
     _optional(_national_code, cs.str_schema(strict=True, pattern=PROJECT_CODE_PATTERN)),
-    _json_or_null({"type": "string", "pattern": PROJECT_CODE_PATTERN}, "项目代码（在线审批监管平台），例如 2018-220204-13-03-012345"),
+    _json_or_null(
+        {"type": "string", "pattern": PROJECT_CODE_PATTERN},
+        "项目代码（在线审批监管平台），例如 2018-220204-13-03-012345",
+    ),
 ]
 
 #: 走访 方式 (003: 每半个月到现场踏查, 每周沟通、走访): how the secretary was in touch.
@@ -740,7 +745,9 @@ class Config(_Model):
     industries: list[Text] | None = _f(
         "产业类别", "类别中算作产业项目的（新开工产业项目占比）；须在 类别 中", default=None
     )
-    grades: list[Text] | None = _f("级别", "项目级别词表，例如 [省重点, 市重点]；设置后项目的级别须在其中", default=None)
+    grades: list[Text] | None = _f(
+        "级别", "项目级别词表，例如 [省重点, 市重点]；设置后项目的级别须在其中", default=None
+    )
     issue_kinds: list[Text] | None = _f("问题分类", "问题分类词表；设置后问题的分类须在其中", default=None)
     extensions: Annotated[list[Extension], BeforeValidator(_none_as_empty_list)] = _f(
         "扩展字段", "本台账库另加的项目字段：{名称, 类型, 选项, 说明}；每本台账的项目都可填写", default_factory=list
@@ -768,9 +775,7 @@ class Config(_Model):
 #: Keys an extension field may not take: every key of a ledger's projects and of a ledger file,
 #: and the head columns of the exports (仓库, 年度, 地区, 台账, 月份).
 RESERVED_KEYS: frozenset[str] = frozenset(
-    {key for model in PROJECT_MODELS.values() for key in key_order(model)}
-    | set(FILE_KEYS)
-    | {"仓库", "年度", "月份"}
+    {key for model in PROJECT_MODELS.values() for key in key_order(model)} | set(FILE_KEYS) | {"仓库", "年度", "月份"}
 )
 
 #: One usable extension field: (name, type, options, description).

@@ -32,6 +32,8 @@ __all__ = [
     "overdue_document",
     "score_document",
     "list_document",
+    "list_columns",
+    "choose_list_columns",
     "monthly_document",
     "recheck_document",
     "diff_document",
@@ -203,6 +205,59 @@ def score_document(
     return doc
 
 
+_LIST_COLUMNS = [
+    Column("地区", priority=1),
+    Column("台账", priority=1),
+    Column("编号", priority=2),
+    Column("名称"),
+    Column("类别", priority=4),
+    Column("总投资", header="总投资（万元）", kind="amount"),
+    Column("年度计划投资", header="年度计划", kind="amount", priority=3),
+    Column("完成投资", header="完成投资", kind="amount", priority=2),
+    Column("建设性质", priority=5),
+    Column("阶段", priority=5),
+    Column("开工日期", kind="date", priority=4),
+    Column("计划开工日期", kind="date", priority=5),
+    Column("包保领导", priority=3),
+    Column("项目秘书", priority=3),
+]
+#: Columns ``xm list --columns`` may ask for besides the default ones (issue 16).
+_MORE_LIST_COLUMNS = [
+    Column("项目代码", priority=4),
+    Column("级别", priority=4),
+    Column("资金来源", priority=5),
+    Column("计划投产日期", kind="date", priority=5),
+    Column("投产日期", kind="date", priority=5),
+]
+#: The column kind of an extension field's type (xiangmu.yaml 扩展字段).
+_EXTENSION_COLUMN_KINDS = {"文字": "text", "金额": "amount", "日期": "date", "是否": "bool", "选项": "text"}
+
+
+def list_columns(extensions: Sequence[tuple[str, str]] = ()) -> dict[str, Column]:
+    """Every column ``xm list`` can show, by key: the default ones, the other fields of a row,
+    then the repository's extension fields ((name, type) each, in declaration order)."""
+    columns = {c.key: c for c in (*_LIST_COLUMNS, *_MORE_LIST_COLUMNS)}
+    for name, kind in extensions:
+        unit = "（万元）" if kind == "金额" else ""
+        columns[name] = Column(name, header=name + unit, kind=_EXTENSION_COLUMN_KINDS[kind], priority=5)
+    return columns
+
+
+def choose_list_columns(names: Sequence[str], extensions: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """The keys of ``xm list --columns``, checked: ValueError (in Chinese) naming an unknown one."""
+    from xiangmu_cli.ledger.problems import suggest
+
+    known = list_columns(extensions)
+    for name in names:
+        if name not in known:
+            close = suggest(name, list(known))
+            hint = f"是否应为「{close[0]}」？" if close else "可用的列：" + "、".join(known)
+            raise ValueError(f"没有「{name}」这一列；{hint}")
+    if len(set(names)) < len(names):
+        raise ValueError("--columns 中有重复的列")
+    return list(names)
+
+
 def list_document(
     name: str,
     year: int,
@@ -210,27 +265,21 @@ def list_document(
     rows: list[ProjectRow],
     errors: int = 0,
     reported: tuple[int, int] | None = None,
+    columns: Sequence[str] | None = None,
+    extensions: Sequence[tuple[str, str]] = (),
 ) -> Document:
-    columns = [
-        Column("地区", priority=1),
-        Column("台账", priority=1),
-        Column("编号", priority=2),
-        Column("名称"),
-        Column("类别", priority=4),
-        Column("总投资", header="总投资（万元）", kind="amount"),
-        Column("年度计划投资", header="年度计划", kind="amount", priority=3),
-        Column("完成投资", header="完成投资", kind="amount", priority=2),
-        Column("建设性质", priority=5),
-        Column("阶段", priority=5),
-        Column("开工日期", kind="date", priority=4),
-        Column("计划开工日期", kind="date", priority=5),
-        Column("包保领导", priority=3),
-        Column("项目秘书", priority=3),
-    ]
+    """``xm list``: the default columns, or exactly ``columns`` (``--columns``: checked by
+    :func:`choose_list_columns`), whose rows then hold only those keys."""
+    shown = list(_LIST_COLUMNS)
+    table_rows: Sequence[Mapping[str, Any]] = rows
+    if columns is not None:
+        known = list_columns(extensions)
+        shown = [known[key] for key in columns]
+        table_rows = [{key: row.get(key) for key in columns} for row in rows]
     return Document(
         f"{name} 项目清单",
         _meta(name, year, as_of, errors=errors, reported=reported),
-        [Table("项目", columns, rows, note=f"共 {len(rows)} 个项目")],
+        [Table("项目", shown, table_rows, note=f"共 {len(rows)} 个项目")],
     )
 
 

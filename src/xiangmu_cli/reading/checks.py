@@ -508,7 +508,8 @@ def check_policy(repo: Repository) -> list[Problem]:
                     f"（“{format_amount(threshold)}万元以上”重点项目的统计线）",
                     rec.file,
                     "核对总投资（单位为万元）。门槛以下的项目可以留在台账中调度，照常计入项目数和投资，"
-                    "但不计入入统率、秘书配备率和走访达标率，也不列走访超期；不需要此提示时在 xiangmu.yaml 口径 中写 低于门槛提示: 否",
+                    "但不计入入统率、秘书配备率和走访达标率，也不列走访超期；"
+                    "不需要此提示时在 xiangmu.yaml 口径 中写 低于门槛提示: 否",
                     path=(*rec.path, "总投资"),
                     project=rec.code,
                 )

@@ -905,9 +905,7 @@ def _check_parallel(
 
 #: A worker's answer for one file: problems, 编号s, items read, digests of what it read, torn,
 #: 项目代码s.
-_FileResult = tuple[
-    list[Problem], list[tuple[str, str, int]], int, dict[str, str], bool, list[tuple[str, str, int]]
-]
+_FileResult = tuple[list[Problem], list[tuple[str, str, int]], int, dict[str, str], bool, list[tuple[str, str, int]]]
 
 
 def _check_file(i: int) -> _FileResult:
