@@ -53,6 +53,7 @@ __all__ = [
     "Extension",
     "EXTENSION_KINDS",
     "VISIT_MODES",
+    "REMOTE_MODES",
     "ISSUE_LEVELS",
     "RESERVED_KEYS",
     "project_model",
@@ -326,6 +327,8 @@ OptProjectCode: TypeAlias = Annotated[
 
 #: 走访 方式 (003: 每半个月到现场踏查, 每周沟通、走访): how the secretary was in touch.
 VISIT_MODES = ["现场", "电话", "座谈", "视频"]
+#: 方式 of a remote contact, which 走访周期 (the visit to the site every half month) does not count.
+REMOTE_MODES = ("电话", "视频")
 #: A problem's 层级, in escalation order (003: 联席会议确定不了的，提交市政府专题会议或市政府常务会议).
 ISSUE_LEVELS = ["联席会议", "专题会议", "常务会议"]
 
@@ -506,7 +509,9 @@ class Project(_Model):
         return {key: getattr(self, attr) for key, attr in self.EXTENSIONS}
 
     def latest_visit(self, as_of: date) -> date | None:
-        days = [v.day for v in self.visits if v.day <= as_of]
+        """The latest visit on or before as-of that 走访周期 counts: not a remote one (方式 电话
+        or 视频: 003's weekly contact, not the half-monthly visit to the site)."""
+        days = [v.day for v in self.visits if v.day <= as_of and v.mode not in REMOTE_MODES]
         return max(days) if days else None
 
 
@@ -749,11 +754,11 @@ class Config(_Model):
         "级别", "项目级别词表，例如 [省重点, 市重点]；设置后项目的级别须在其中", default=None
     )
     issue_kinds: list[Text] | None = _f("问题分类", "问题分类词表；设置后问题的分类须在其中", default=None)
-    extensions: Annotated[list[Extension], BeforeValidator(_none_as_empty_list)] = _f(
-        "扩展字段", "本台账库另加的项目字段：{名称, 类型, 选项, 说明}；每本台账的项目都可填写", default_factory=list
-    )
     caliber: Annotated[Caliber, BeforeValidator(_none_as_empty_dict)] = _f(
         "口径", "门槛与周期", default_factory=Caliber
+    )
+    extensions: Annotated[list[Extension], BeforeValidator(_none_as_empty_list)] = _f(
+        "扩展字段", "本台账库另加的项目字段：{名称, 类型, 选项, 说明}；每本台账的项目都可填写", default_factory=list
     )
     leaders: Annotated[list[Leader], BeforeValidator(_none_as_empty_list)] = _f(
         "领导", "可担任包保领导的领导", default_factory=list

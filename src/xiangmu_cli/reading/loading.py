@@ -50,6 +50,7 @@ __all__ = [
     "check",
     "fingerprint",
     "find_ledgers",
+    "load_config",
     "display_path",
 ]
 
@@ -715,6 +716,15 @@ def load(root: Path, progress: Callable[[int, int], None] | None = None, locate:
     tree of a file with warnings (most of a cold load on real ledgers, issue 15).
     """
     return _load(root, progress, locate)
+
+
+def load_config(root: Path) -> tuple[Config | None, list[Problem]]:
+    """xiangmu.yaml of the ledgers at ``root`` alone (None when it is missing or invalid), and its
+    problems (not located): for commands that need the configuration but no ledger, such as
+    ``xm schema`` (its 扩展字段)."""
+    loader = _Loader(root, None)
+    config, _file = loader.load_config()
+    return config, loader.problems
 
 
 def fingerprint(root: Path) -> str | None:
