@@ -1625,7 +1625,9 @@ def structured_visit(rec: dict, region: Region) -> None:
     on = dt.date(YEAR, int(month), int(day_))
     at = next(i for i, v in enumerate(rec["走访"]) if (v["日期"] if isinstance(v, dict) else v) == on)
     visitor = rec.get("包保领导", region.leader) if who == "包保市领导" else who
-    rec["走访"][at] = {"日期": on, "走访人": visitor, "方式": "现场", "内容": what.lstrip("，")}
+    before = rec["走访"][at].get("内容") if isinstance(rec["走访"][at], dict) else None
+    said = "，".join(x for x in (what.lstrip("，"), before) if x)
+    rec["走访"][at] = {"日期": on, "走访人": visitor, "方式": "现场", "内容": said}
     del rec["#"]["走访"]
 
 
