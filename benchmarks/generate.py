@@ -92,7 +92,13 @@ _STARTED_ORDER = [
 ]
 _LANDED_ORDER = ["投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]
 #: xiangmu.yaml 扩展字段 of the generated repositories: one of each type.
-EXTENSIONS = [("上争资金", "金额"), ("入库日期", "日期"), ("入国家重大项目库", "是否"), ("牵头部门", "选项"), ("储备状态", "文字")]
+EXTENSIONS = [
+    ("上争资金", "金额"),
+    ("入库日期", "日期"),
+    ("入国家重大项目库", "是否"),
+    ("牵头部门", "选项"),
+    ("储备状态", "文字"),
+]
 FIELD_ORDER = {
     "在建": COMMON_ORDER + _STARTED_ORDER + ["入统日期", "入统时限"] + _LANDED_ORDER + [n for n, _ in EXTENSIONS],
     "未入统": COMMON_ORDER + _STARTED_ORDER + ["未入统原因", "入统时限"] + _LANDED_ORDER + [n for n, _ in EXTENSIONS],

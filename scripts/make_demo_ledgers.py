@@ -1566,7 +1566,9 @@ def funding_of(rec: dict, public: bool) -> str:
     if "棚户区" in rec["名称"]:
         return "棚改专项贷款、财政资金"
     if public:
-        return frng.choice(["中央预算内投资、地方政府专项债券", "地方政府专项债券、银行贷款", "中央预算内投资、财政资金"])
+        return frng.choice(
+            ["中央预算内投资、地方政府专项债券", "地方政府专项债券、银行贷款", "中央预算内投资、财政资金"]
+        )
     return frng.choice(["企业自筹", "企业自筹、银行贷款", "企业自筹、银行贷款", "企业自筹、产业投资基金"])
 
 

@@ -155,7 +155,12 @@ def test_schemas_are_up_to_date(demo: Repository) -> None:
 
     # schemas/ is the demo's: its ledger schemas know the demo's 扩展字段 (as `xm schema` writes them)
     assert write_schemas(ROOT / "schemas", check=True, config=demo.config) == []
-    assert write_schemas(ROOT / "schemas", check=True) == ["在建.schema.json", "未入统.schema.json", "计划开工.schema.json", "招商.schema.json"]
+    assert write_schemas(ROOT / "schemas", check=True) == [
+        "在建.schema.json",
+        "未入统.schema.json",
+        "计划开工.schema.json",
+        "招商.schema.json",
+    ]
 
 
 def test_check_jsonschema_accepts_the_demo_ledgers() -> None:
