@@ -542,3 +542,13 @@ def test_visit_and_problem_options_on_the_command_line(repo: Repository) -> None
     assert [(i.kind, i.level) for i in a2.issues] == [("用地", "联席会议")]
     # the site visit of 09-28 counts again for 走访周期: A-2 is no longer overdue
     assert [it["编号"] for it in overdue_items(load(repo.root), SEP30, kind="走访超期")].count("A-2") == 0
+
+
+def test_the_diff_lists_a_changed_extension_field(repo: Repository, tmp_path: Path) -> None:
+    from xiangmu_cli.history.diff import project_changes
+
+    raised = CY_BUILDING.replace("上争资金: 1.2亿", "上争资金: 15000")
+    after = load(write_repo(tmp_path / "after", {**FILES, "船营区/在建.yaml": raised}))
+    old, new = (next(r for r in rp.records if r.project.code == "A-1") for rp in (repo, after))
+    # 1.2亿 = 12000 万元 → 15000: Δ 3000
+    assert project_changes(old, new) == [{"字段": "上争资金", "原值": D(12000), "新值": D(15000), "差额": D(3000)}]
