@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -308,8 +308,17 @@ def problems_from_validation(
 
 
 def _label(loc: tuple[Any, ...]) -> str:
-    names = [str(e) for e in loc if isinstance(e, str)]
-    return names[-1] if names else "项目"
+    """The field a problem is about, by its whole path in the project: 总投资, 完成投资 2018-05,
+    走访 第 2 项 的 日期 (a list item counted from 1, as a secretary counts them)."""
+    label = ""
+    for elem in loc:
+        if isinstance(elem, int) and not isinstance(elem, bool):
+            label += f" 第 {elem + 1} 项"
+        elif label.endswith("项"):
+            label += f" 的 {elem}"
+        else:
+            label += f" {elem}" if label else str(elem)
+    return label or "项目"
 
 
 def _validate(
@@ -797,8 +806,8 @@ def _load_files(
     from xiangmu_cli.reading.checks import CHECKS, run_checks
 
     loader.config = config
-    for done, (path, region, ledger) in enumerate(todo, 1):
-        loader.load_ledger(path, region, ledger, loader.parse(path, display_path(path)))
+    for done, ((path, region, ledger), parsed) in enumerate(zip(todo, _parsed_ahead(loader, todo)), 1):
+        loader.load_ledger(path, region, ledger, parsed)
         if loader.progress is not None:
             loader.progress(done, len(todo))
     repo = Repository(
@@ -820,6 +829,45 @@ def _load_files(
     repo.problems = cap_problems(repo.problems, _problem_order(list(loader.sources)))
     repo.fingerprint = loader.fingerprint()
     return repo
+
+
+#: Files parsed ahead of the one being validated (bounds the parse trees held at once).
+READ_AHEAD = 2
+
+
+def _parsed_ahead(
+    loader: _Loader, todo: list[tuple[Path, str, Ledger]]
+) -> Iterator[tuple[Any, str | None, list[Problem], bool]]:
+    """Each file of ``todo`` read and parsed, in order; the next few are parsed by a second
+    thread meanwhile.
+
+    yaml_rs releases the GIL for much of a parse, so a cold load keeps a second core busy while
+    this one validates projects (issue 15: the reports load in one process; pickling models from
+    worker processes costs more than it saves). At most READ_AHEAD parse trees wait at a time.
+    The thread runs in a copy of the caller's context, so it sees the same limits.
+    """
+    if len(todo) < 2 or _cores() < 2:
+        for path, _region, _ledger in todo:
+            yield loader.parse(path, display_path(path))
+        return
+    import contextvars
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(1, thread_name_prefix="xm-parse") as pool:
+        waiting: deque[Future[tuple[Any, str | None, list[Problem], bool]]] = deque()
+        ahead = iter(todo)
+        try:
+            for path, _region, _ledger in ahead:
+                waiting.append(pool.submit(context.run, loader.parse, path, display_path(path)))
+                if len(waiting) > READ_AHEAD:
+                    yield waiting.popleft().result()
+            while waiting:
+                yield waiting.popleft().result()
+        finally:
+            for future in waiting:
+                future.cancel()
 
 
 def _cores() -> int:
