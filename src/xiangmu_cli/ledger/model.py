@@ -495,7 +495,7 @@ class Project(_Model):
     land_area: OptArea = _f("用地面积", "用地面积（平方米），可写 35000、35000平米、82.1公顷、123亩", default=None)
     issues: Annotated[list[Issue], BeforeValidator(_none_as_empty_list)] = _f("问题", "问题清单", default_factory=list)
     visits: Annotated[list[VisitItem], BeforeValidator(_none_as_empty_list)] = _f(
-        "走访", "项目秘书走访记录：日期，或 {日期, 内容}", default_factory=list
+        "走访", "走访记录：日期，或 {日期, 走访人, 方式, 内容}", default_factory=list
     )
     note: OptText = _f("备注", "备注", default=None)
 
