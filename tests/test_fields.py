@@ -552,3 +552,25 @@ def test_the_diff_lists_a_changed_extension_field(repo: Repository, tmp_path: Pa
     old, new = (next(r for r in rp.records if r.project.code == "A-1") for rp in (repo, after))
     # 1.2亿 = 12000 万元 → 15000: Δ 3000
     assert project_changes(old, new) == [{"字段": "上争资金", "原值": D(12000), "新值": D(15000), "差额": D(3000)}]
+
+
+def test_fmt_puts_extension_fields_after_the_contracts_keys(repo: Repository) -> None:
+    path = repo.root / "船营区" / "在建.yaml"
+    moved = CY_BUILDING.replace("    牵头部门: 工信\n", "").replace(
+        "    项目秘书: 王芳\n", "    牵头部门: 工信\n    项目秘书: 王芳\n", 1
+    )
+    path.write_text(moved, encoding="utf-8")
+    assert runner.invoke(app, ["fmt", "--ledgers", str(repo.root)]).exit_code == 0
+    keys = [
+        line.split(":")[0].strip() for line in path.read_text(encoding="utf-8").split("  - 编号: A-2")[0].splitlines()
+    ]
+    # 牵头部门 leaves the contract's keys and goes first of the extension keys (the order written)
+    assert [k for k in keys if k][-6:] == [
+        "完成投资",
+        "牵头部门",
+        "上争资金",
+        "入库日期",
+        "入国家重大项目库",
+        "储备状态",
+    ]
+    assert load(repo.root).errors == []
