@@ -574,3 +574,20 @@ def test_fmt_puts_extension_fields_after_the_contracts_keys(repo: Repository) ->
         "储备状态",
     ]
     assert load(repo.root).errors == []
+
+
+def test_a_flood_of_extension_fields_is_cut_at_the_limit(tmp_path: Path) -> None:
+    from xiangmu_cli.ledger.model import MAX_EXTENSIONS
+
+    many = "".join(f"  - {{名称: 字段{i}, 类型: 文字}}\n" for i in range(MAX_EXTENSIONS + 50))
+    config = CONFIG.split("扩展字段:\n")[0] + "扩展字段:\n" + many + "地区:" + CONFIG.split("地区:")[1]
+    ledger = "项目:\n  - {编号: X-1, 名称: 某项目, 总投资: 9000, 阶段: 洽谈, 投资方: 某公司, 字段0: 甲, 字段120: 乙}\n"
+    found = _problems(tmp_path, {"xiangmu.yaml": config, "船营区/招商.yaml": ledger})
+    # one E215 for the flood; 字段0 is a field, 字段120 (past the first 100) is not: E101
+    assert [(code, message) for code, message, _ in found] == [
+        (
+            "E215",
+            f"扩展字段有 {MAX_EXTENSIONS + 50} 个，超过上限 {MAX_EXTENSIONS} 个；第 {MAX_EXTENSIONS} 个以后的未启用",
+        ),
+        ("E101", "未知的键「字段120」"),
+    ]

@@ -56,6 +56,8 @@ __all__ = [
     "REMOTE_MODES",
     "ISSUE_LEVELS",
     "RESERVED_KEYS",
+    "MAX_EXTENSIONS",
+    "MAX_EXTENSION_OPTIONS",
     "project_model",
     "INEXACT",
     "READ_AS_NUMBER",
@@ -785,20 +787,27 @@ RESERVED_KEYS: frozenset[str] = frozenset(
 
 #: One usable extension field: (name, type, options, description).
 ExtensionSpec = tuple[str, str, tuple[str, ...], str | None]
+#: At most this many extension fields, each 选项 field with at most this many 选项 (xiangmu.yaml
+#: is untrusted input too: a model of 100,000 fields would take minutes to build).
+MAX_EXTENSIONS, MAX_EXTENSION_OPTIONS = 100, 1000
 
 
 def extension_specs(config: Config | None) -> tuple[ExtensionSpec, ...]:
     """The declared extension fields that can be fields, in declaration order.
 
     Left out (each is an error of xiangmu.yaml, E215, see reading/checks.py): a name that is a
-    built-in key (:data:`RESERVED_KEYS`) or declared before, and a 选项 field without 选项.
+    built-in key (:data:`RESERVED_KEYS`) or declared before, a 选项 field without 选项 or with
+    more than :data:`MAX_EXTENSION_OPTIONS`, and every field after the first :data:`MAX_EXTENSIONS`.
     """
     if config is None:
         return ()
     specs: list[ExtensionSpec] = []
     seen: set[str] = set()
-    for ext in config.extensions:
-        if ext.name in RESERVED_KEYS or ext.name in seen or (ext.kind == "选项" and not ext.options):
+    for ext in config.extensions[:MAX_EXTENSIONS]:
+        choices = ext.options or []
+        if ext.kind == "选项" and not 0 < len(set(choices)) <= MAX_EXTENSION_OPTIONS:
+            continue
+        if ext.name in RESERVED_KEYS or ext.name in seen:
             continue
         seen.add(ext.name)
         options = tuple(dict.fromkeys(ext.options or ())) if ext.kind == "选项" else ()

@@ -16,7 +16,13 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from xiangmu_cli.ledger.model import RESERVED_KEYS, InvestmentProject, StartedProject
+from xiangmu_cli.ledger.model import (
+    MAX_EXTENSION_OPTIONS,
+    MAX_EXTENSIONS,
+    RESERVED_KEYS,
+    InvestmentProject,
+    StartedProject,
+)
 from xiangmu_cli.ledger.problems import Place, Problem, suggest
 from xiangmu_cli.ledger.units import format_amount, month_key
 from xiangmu_cli.ledger.vocab import CITY, TARGET_KEYS, Ledger
@@ -233,7 +239,19 @@ def check_extensions(repo: Repository) -> list[Problem]:
     file = repo.config_file
     problems = []
     seen: set[str] = set()
-    for i, ext in enumerate(config.extensions):
+    if len(config.extensions) > MAX_EXTENSIONS:
+        problems.append(
+            Problem(
+                "E215",
+                f"扩展字段有 {len(config.extensions)} 个，超过上限 {MAX_EXTENSIONS} 个；"
+                f"第 {MAX_EXTENSIONS} 个以后的未启用",
+                file,
+                "只声明台账真正需要的字段",
+                path=("扩展字段", MAX_EXTENSIONS),
+                at="item",
+            )
+        )
+    for i, ext in enumerate(config.extensions[:MAX_EXTENSIONS]):
         where = ("扩展字段", i)
         if ext.name in RESERVED_KEYS:
             problems.append(
@@ -261,6 +279,17 @@ def check_extensions(repo: Repository) -> list[Problem]:
                     "添加 选项: [取值1, 取值2]",
                     path=where,
                     at="item",
+                )
+            )
+        elif ext.kind == "选项" and len(set(ext.options or [])) > MAX_EXTENSION_OPTIONS:
+            problems.append(
+                Problem(
+                    "E215",
+                    f"扩展字段「{ext.name}」的选项超过 {MAX_EXTENSION_OPTIONS} 个",
+                    file,
+                    "选项太多的字段请改用 文字 类型",
+                    path=(*where, "选项"),
+                    at="key",
                 )
             )
         elif ext.kind != "选项" and ext.options is not None:
