@@ -1364,6 +1364,27 @@ def _degrade(files: dict[str, str], rng: random.Random, warnings: float, errors:
     return out
 
 
+def add_extensions_to_schemas(folder: Path) -> None:
+    """The ledger schemas copied from the repository, told about this generator's 扩展字段 (as
+    ``xm schema`` would write them for its xiangmu.yaml), so check-jsonschema accepts the files.
+    Each type takes the schema of a contract key of that kind, which every ledger has."""
+    import json
+
+    like = {"金额": "总投资", "日期": "签约日期", "是否": "重点"}
+    for ledger in LEDGERS:
+        path = folder / f"{ledger}.schema.json"
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        props = schema["definitions"]["项目"]["properties"]
+        for name, kind in EXTENSIONS:
+            if kind in like:
+                props[name] = props[like[kind]]
+            elif kind == "选项":
+                props[name] = {"anyOf": [{"enum": ["发改", "工信", "住建"]}, {"type": "null"}]}
+            else:
+                props[name] = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+        path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def generate(
     projects: int,
     seed: int,
@@ -1389,6 +1410,7 @@ def generate(
         path.write_bytes(data)
         size += len(data)
     shutil.copytree(schemas, out / "schemas")
+    add_extensions_to_schemas(out / "schemas")
     summary = {
         "projects": projects,
         "seed": seed,
