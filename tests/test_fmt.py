@@ -132,6 +132,8 @@ def test_key_order_is_the_contracts() -> None:
         "走访周期",
         "入统时限",
         "低于门槛提示",
+        "红灯进度差",
+        "临期天数",
     )
     assert config.fields["扩展字段"].each.keys == ("名称", "类型", "选项", "说明")
     assert config.fields["领导"].each.keys == ("姓名", "职务", "包保地区")
