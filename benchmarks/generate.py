@@ -4,7 +4,7 @@
     python benchmarks/generate.py --projects 20000 --seed 1 --out /tmp/bench-20k
 
 writes ``OUT/ledgers/`` (xiangmu.yaml and one folder per region holding 在建, 未入统, 计划开工
-and 招商) and ``OUT/schemas/`` (a copy of the repository's schemas, so the files' modelines
+and 招商, and in every third region 谋划, the project reserve) and ``OUT/schemas/`` (a copy of the repository's schemas, so the files' modelines
 ``$schema=../../schemas/在建.schema.json`` resolve and check-jsonschema can be run on them).
 
 The files read like the demo ledgers (scripts/make_demo_ledgers.py): hand-written YAML with
@@ -16,7 +16,8 @@ styles). Records carry the history their moves left (ledger-format.md revision 2
 history"): started projects keep the 计划开工日期 and 前期手续 they had while planned, 在建 ones their
 入统日期 and now and then 入统时限, and projects an investor brought keep in 计划开工/未入统/在建
 what they had in 招商 (投资方, 来源地, 签约日期, 计划落地日期, 落地日期, 重点), with dates in order:
-签约 ≤ 落地 ≤ 开工 ≤ 入统. The repository validates clean (``xm validate`` reports no error and no
+签约 ≤ 落地 ≤ 开工 ≤ 入统; and a few planned and started projects came from the 储备库 (谋划日期, 入国家库,
+转化日期: 谋划 ≤ 转化 ≤ 开工). The repository validates clean (``xm validate`` reports no error and no
 warning).
 
 Size: about 820 bytes a project; one region per ~1500 projects (at least 2, at most 300), so a
@@ -50,10 +51,12 @@ SOURCE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 YEAR = 2018
 AS_OF = dt.date(YEAR, 9, 30)
 PROJECTS_PER_REGION = 1500
-LEDGERS = ("在建", "未入统", "计划开工", "招商")
+LEDGERS = ("在建", "未入统", "计划开工", "招商", "谋划")
 #: Share of each ledger in a region (the demo's 吉林市 2018 mix before its landed 招商 projects moved
-#: on: 234 / 80 / 49 / 55).
-LEDGER_SHARE = {"在建": 0.56, "未入统": 0.19, "计划开工": 0.12, "招商": 0.13}
+#: on: 234 / 80 / 49 / 55; and a 储备库 of ~30 in the regions that keep one).
+LEDGER_SHARE = {"在建": 0.56, "未入统": 0.19, "计划开工": 0.12, "招商": 0.13, "谋划": 0.07}
+#: Every RESERVE_EVERY-th region keeps a 谋划.yaml (a 20k repository stays at ~60 files).
+RESERVE_EVERY = 3
 CATEGORIES = ["工业", "基础设施", "民生", "服务业", "农业", "文旅"]
 
 # --- issue 16: the fields real offices keep --------------------------------------------------------
@@ -484,6 +487,7 @@ LEDGER_HEAD = {
     "未入统": ("已开工未入统项目台账", "已开工但未入统计库的项目，逐项写明原因，确保9月底前入统"),
     "计划开工": ("计划开工项目台账（开复工时间表）", "每个项目倒排前期手续，按计划开工日期调度"),
     "招商": ("招商引资项目台账（洽谈→签约→落地）", "招商活动签约项目；亿元以上重点项目由省领导包保"),
+    "谋划": ("谋划项目储备库（谋划→储备→前期）", "滚动谋划储备的项目；成熟后转化进入计划开工台账"),
 }
 
 # Every spelling of an amount the contract allows; the first ones written cycle through all of
@@ -661,16 +665,19 @@ class Generator:
                     "mix": ZONE if kind == "开发区" else URBAN if name.endswith("区") else COUNTY,
                     "pace": rng.uniform(0.6, 0.9),
                     "weight": rng.uniform(0.6, 1.4),
+                    "reserve": i % RESERVE_EVERY == 0,
                 }
             )
         return regions
 
     def split(self, regions: list[dict]) -> list[dict[str, int]]:
-        """How many projects each region's four ledgers hold; the counts add up to N exactly."""
+        """How many projects each region's ledgers hold; the counts add up to N exactly."""
         rng = self.rng
         cells, weights = [], []
         for r in regions:
             share = {lg: s * rng.uniform(0.8, 1.2) for lg, s in LEDGER_SHARE.items()}
+            if not r["reserve"]:
+                share["谋划"] = 0
             total = sum(share.values())
             for lg in LEDGERS:
                 cells.append((r["name"], lg))
@@ -875,6 +882,9 @@ class Generator:
                 self.note(rec, "未入统原因", "9月下旬发改、统计部门联合踏查确认")
         if landed:
             self.kept_from_investment(region, rec, ledger, landed, total)
+        elif new and "计划开工日期" in rec and self.chance(0.12, f"{ledger}/转化"):
+            edge = min(start, rec["计划开工日期"]) - dt.timedelta(days=20)
+            self.converted(rec, ledger, self.day(edge - dt.timedelta(days=300), edge))
         if self.chance(0.06, "inline comment"):
             self.note(rec, "总投资", f"{rng.choice((5, 6, 7, 8))}月调整概算", inline=True)
         return rec
@@ -979,6 +989,52 @@ class Generator:
                 min(first - dt.timedelta(days=3), AS_OF - dt.timedelta(days=1)),
             )
             self.kept_from_investment(region, rec, "计划开工", landed, total)
+        elif self.chance(0.15, "计划开工/转化"):  # it came from the 储备库
+            last = min(start - dt.timedelta(days=30), AS_OF - dt.timedelta(days=1))
+            self.converted(rec, "计划开工", self.day(dt.date(YEAR - 1, 6, 1), last))
+        return rec
+
+    def converted(self, rec: dict, ledger: str, day: dt.date) -> None:
+        """What a project converted from the 储备库 (转化) keeps: 谋划日期, 入国家库 and 转化日期, last."""
+        rng = self.rng
+        entered = day - dt.timedelta(days=rng.randint(60, 500))
+        rec["谋划日期"] = entered
+        if self.chance(0.3, f"{ledger}/入国家库"):
+            rec["入国家库"] = self.day(entered + dt.timedelta(days=10), min(AS_OF, day + dt.timedelta(days=90)))
+        if rng.random() < 0.2:
+            self.note(rec, "转化日期", "由谋划项目储备库转入")
+        rec["转化日期"] = day
+
+    def reserve(self, region: dict, secretaries: list[str]) -> dict:
+        """A project of the 储备库 (谋划): 谋划阶段, 谋划日期, 预计开工年度, 入国家库, 前期手续."""
+        rng = self.rng
+        cat = self.pick(region["mix"])
+        total = self.total(0.1, 0.1)
+        stage = rng.choices(("谋划", "储备", "前期"), (40, 35, 25))[0]
+        since = self.day(dt.date(YEAR - 2, 1, 10), AS_OF - dt.timedelta(days=3))
+        rec = self.common(region, cat, self.new_id(f"{region['code']}-MH", since.year), total, secretaries)
+        if stage == "谋划" and rng.random() < 0.7:  # a secretary once it is worked on
+            del rec["项目秘书"]
+        if "包保领导" not in rec and self.chance(0.05, "谋划/包保领导"):  # a leader's 谋划 project
+            self.put_after(rec, "总投资", "包保领导", region["leader"])
+        if stage != "谋划" and self.chance(0.1, "谋划/问题"):
+            rec["问题"] = self.problems(region, since)
+        if self.chance(0.1, "谋划/走访"):
+            rec["走访"] = self.visits(since, EARLY_VISITS)
+        if self.chance(0.1, "谋划/备注"):
+            rec["备注"] = rng.choice(NOTES)
+        rec["谋划阶段"] = stage
+        rec["谋划日期"] = since
+        if self.chance(0.7, "谋划/预计开工年度"):
+            rec["预计开工年度"] = rng.choice((YEAR, YEAR + 1, YEAR + 1, YEAR + 2))
+        if stage != "谋划" and self.chance(0.35, "谋划/入国家库"):
+            rec["入国家库"] = self.day(since + dt.timedelta(days=1), AS_OF)
+        if stage == "前期" or self.chance(0, "谋划/前期手续"):
+            done = self.day(since, AS_OF)
+            rec["前期手续"] = [
+                {"名称": "立项", "计划办结": done + dt.timedelta(days=rng.choice((-10, 0, 5))), "办结日期": done},
+                {"名称": "规划选址", "计划办结": self.day(dt.date(YEAR, 10, 1), dt.date(YEAR + 1, 3, 31))},
+            ]
         return rec
 
     def investment(self, region: dict, secretaries: list[str]) -> dict:
@@ -1282,11 +1338,13 @@ class Generator:
                 "未入统": [self.started(region, "未入统", secretaries) for _ in range(count["未入统"])],
                 "计划开工": [self.planned(region, secretaries) for _ in range(count["计划开工"])],
                 "招商": [self.investment(region, secretaries) for _ in range(count["招商"])],
+                "谋划": [self.reserve(region, secretaries) for _ in range(count["谋划"])],
             }
             for ledger in ("在建", "未入统"):
                 mine[ledger].sort(key=lambda r: (r["建设性质"] != "新建", r["编号"]))
             mine["计划开工"].sort(key=lambda r: r["编号"])
             mine["招商"].sort(key=lambda r: ({"落地": 0, "签约": 1, "洽谈": 2}[r["阶段"]], r["编号"]))
+            mine["谋划"].sort(key=lambda r: (r["谋划日期"], r["编号"]))
             records[region["name"]] = mine
         files = {"xiangmu.yaml": self.config_text(regions, records)}
         self.office_fields(regions, records)
@@ -1294,8 +1352,8 @@ class Generator:
         for region in regions:
             for ledger in LEDGERS:
                 recs = records[region["name"]][ledger]
-                if not recs and rng.random() < 0.5:
-                    continue  # every ledger file is optional
+                if not recs and (ledger == "谋划" or rng.random() < 0.5):
+                    continue  # every ledger file is optional; 谋划 only where the region keeps one
                 files[f"{region['name']}/{ledger}.yaml"] = self.ledger_text(region, ledger, recs, index)
                 index += 1
         return files

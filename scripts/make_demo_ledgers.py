@@ -815,11 +815,17 @@ STARTED = [
 ]
 LANDED = ["投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]
 EXTENSIONS = ["上争资金", "入国家重大项目库"]  # xiangmu.yaml 扩展字段: after the contract's keys
+CONVERTED = ["谋划日期", "入国家库", "转化日期"]  # kept from 谋划 (the 储备库), after what 招商 left
 ORDER = {
-    "在建": COMMON + STARTED + LANDED + EXTENSIONS,
-    "未入统": COMMON + STARTED + LANDED + EXTENSIONS,
-    "计划开工": COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED + EXTENSIONS,
+    "在建": COMMON + STARTED + LANDED + CONVERTED + EXTENSIONS,
+    "未入统": COMMON + STARTED + LANDED + CONVERTED + EXTENSIONS,
+    "计划开工": COMMON
+    + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"]
+    + LANDED
+    + CONVERTED
+    + EXTENSIONS,
     "招商": COMMON + ["阶段"] + LANDED + EXTENSIONS,
+    "谋划": COMMON + ["谋划阶段", "谋划日期", "预计开工年度", "入国家库", "前期手续"],
 }
 
 
@@ -1270,6 +1276,157 @@ def kept_history(region: Region, mine: dict[str, list[dict]]) -> None:
                     note(rec, "落地日期", f"{YEAR - 1}年落地，不计入本年招商落地")
 
 
+# --- the project reserve (谋划, 储备库) -------------------------------------------------------------
+# 长春 2018 (seed 004) asks for 市、县两级项目储备库 and 滚动谋划储备; 吉林 2018 (seed 001) for 加快谋划
+# 一批重大项目 and 成熟的项目及时入国家重大建设项目库. Seven regions keep a 谋划.yaml of projects
+# planned before they are scheduled, each with its 谋划阶段, 谋划日期 (when it entered the 储备库),
+# 预计开工年度 and, for some, 入国家库; and a few of their planned and new started projects came from
+# the 储备库 (转化): they keep 谋划日期 and 转化日期 (all on or before 2018-09-30, so the figures of
+# that date do not move). Drawn last, from a third rng: every record drawn above stays as it was.
+plan_rng = random.Random(20180316)
+# region code → (名称, 类别, 总投资 万元, 谋划阶段, 建设单位 or None, 预计开工年度)
+RESERVE = {
+    "JK": [
+        ("吉林化纤3万吨大丝束碳纤维原丝项目", "工业", 350000, "前期", HUAXIAN, 2019),
+        ("碳纤维复合材料轨道交通车体部件项目", "工业", 80000, "储备", None, 2019),
+        ("碳纤维风电叶片主梁项目", "工业", 120000, "储备", None, 2019),
+        ("经开北区危险化学品仓储物流中心项目", "服务业", 45000, "谋划", None, 2020),
+        ("吉林北站站前物流园项目", "服务业", 60000, "谋划", None, 2020),
+        ("九站热电厂供热管网扩建工程", "基础设施", 28000, "前期", None, 2019),
+    ],
+    "GX": [
+        ("吉林高新区智能网联汽车测试场项目", "服务业", 90000, "谋划", None, 2020),
+        ("高新区光电子信息产业园二期项目", "工业", 150000, "储备", None, 2019),
+        ("吉林高新区生物医药创新研发中心项目", "服务业", 40000, "前期", None, 2019),
+        ("高新北区工业污水处理厂项目", "基础设施", 22000, "前期", None, 2019),
+        ("新能源汽车动力电池系统集成项目", "工业", 65000, "谋划", None, 2020),
+    ],
+    "CY": [
+        ("北山历史文化旅游区综合提升项目", "文旅", 50000, "储备", None, 2019),
+        ("船营区江北片区棚户区改造二期项目", "民生", 130000, "前期", None, 2019),
+        ("船营区中药饮片产业园项目", "工业", 30000, "谋划", None, 2020),
+        ("松花江船营段生态廊道工程", "基础设施", 40000, "储备", None, 2019),
+        ("北极街社区居家养老服务中心项目", "民生", 6000, "谋划", None, 2019),
+    ],
+    "ZX": [
+        ("中新食品区30万吨玉米精深加工二期项目", "工业", 120000, "储备", None, 2019),
+        ("中新食品区冷链物流及农产品交易中心项目", "服务业", 35000, "谋划", None, 2020),
+        ("梅花鹿全产业链精深加工项目", "工业", 25000, "前期", None, 2019),
+        ("岔路河生态水系综合治理工程", "基础设施", 18000, "谋划", None, 2020),
+    ],
+    "PS": [
+        ("磐石明城石墨新材料产业园二期项目", "工业", 100000, "储备", None, 2019),
+        ("红旗岭镍钴新材料项目", "工业", 80000, "谋划", None, 2020),
+        ("磐石市城区供热管网改造工程", "基础设施", 15000, "前期", None, 2019),
+        ("烟筒山镇农村生活污水处理工程", "基础设施", 8000, "谋划", None, 2020),
+    ],
+    "BDH": [
+        ("北大壶冰雪运动装备产业园项目", "工业", 60000, "谋划", None, 2020),
+        ("北大壶滑雪度假区三期项目", "文旅", 280000, "储备", BEIDAHU, 2019),
+        ("五家山冰雪温泉小镇项目", "文旅", 150000, "谋划", None, 2020),
+    ],
+    "JH": [
+        ("拉法山冰雪旅游度假区项目", "文旅", 100000, "谋划", None, 2020),
+        ("蛟河市食用菌精深加工产业园项目", "工业", 22000, "前期", None, 2019),
+        ("天岗石材产业园升级改造项目", "工业", 30000, "储备", None, 2019),
+    ],
+}
+RESERVE_NOTES = [
+    "拟争取中央预算内投资",
+    "纳入全市“十三五”规划重大项目",
+    "拟申报地方政府专项债券",
+    "已编制项目建议书",
+    "与省直部门对接中",
+]
+#: 谋划日期 by 谋划阶段: the further a project has got, the longer it has been in the 储备库.
+RESERVE_SINCE = {
+    "谋划": (dt.date(YEAR, 2, 20), dt.date(YEAR, 9, 26)),
+    "储备": (dt.date(YEAR - 1, 5, 10), dt.date(YEAR, 5, 31)),
+    "前期": (dt.date(YEAR - 2, 9, 1), dt.date(YEAR - 1, 12, 20)),
+}
+
+
+def plan_day(a: dt.date, b: dt.date) -> dt.date:
+    return a + days(plan_rng.randint(0, (b - a).days))
+
+
+def reserve_record(region: Region, entry: tuple, secretaries: list[str]) -> dict:
+    """One project of the 储备库 (谋划.yaml), numbered later (in the order they entered it)."""
+    name, cat, total, stage, owner, year = entry
+    since = plan_day(*RESERVE_SINCE[stage])
+    rec: dict = {"编号": "", "名称": name}
+    if owner:
+        rec["建设单位"] = owner
+    rec.update({"类别": cat, "总投资": total})
+    if total >= 100000:  # 10亿 and more: a city leader 包保 it already while it is planned
+        rec["包保领导"] = region.leader
+    if stage == "前期" or (stage == "储备" and plan_rng.random() < 0.5):
+        rec["项目秘书"] = plan_rng.choice(secretaries)
+    rec["责任单位"] = dept(region, "发改局")
+    if stage != "谋划" and plan_rng.random() < 0.25:
+        raised = plan_day(dt.date(YEAR, 4, 1), dt.date(YEAR, 9, 10))
+        text, who, _fix = plan_rng.choice([p for p in PROBLEMS if "用地" in p[0] or "规划" in p[0]])
+        rec["问题"] = [{"提出日期": raised, "内容": text, "责任单位": who, "时限": raised + days(60)}]
+    if plan_rng.random() < 0.3:
+        rec["备注"] = plan_rng.choice(RESERVE_NOTES)
+    rec["谋划阶段"] = stage
+    rec["谋划日期"] = since
+    if stage == "前期" and plan_rng.random() < 0.4:
+        note(rec, "谋划阶段", f"{since.year}年完成可研，转入前期工作")
+    rec["预计开工年度"] = year
+    if stage != "谋划" and plan_rng.random() < 0.45:
+        rec["入国家库"] = plan_day(since + days(30), dt.date(YEAR, 9, 28))
+    if stage == "前期":  # 立项 done, the rest on their way
+        done = plan_day(max(since + days(40), dt.date(YEAR, 1, 15)), dt.date(YEAR, 7, 31))
+        rec["前期手续"] = [
+            {"名称": "立项", "计划办结": done + days(plan_rng.choice([-10, 0, 5])), "办结日期": done},
+            {"名称": "规划选址", "计划办结": plan_day(dt.date(YEAR, 10, 15), dt.date(YEAR, 12, 20))},
+            {"名称": "用地", "计划办结": plan_day(dt.date(YEAR + 1, 1, 15), dt.date(YEAR + 1, 3, 31))},
+        ]
+    return rec
+
+
+def convert_history(region: Region, mine: dict[str, list[dict]]) -> None:
+    """Planned and new started records that came from the 储备库: 谋划日期 and 转化日期 (and now and
+    then 入国家库), none of them landed from 招商; one planned record of the region converted in
+    September (this month's 本月变动)."""
+    planned = [r for r in mine["计划开工"] if "落地日期" not in r and r["建设性质"] == "新建"]
+    started = [
+        r
+        for ledger in ("在建", "未入统")
+        for r in mine[ledger]
+        if "落地日期" not in r and r["建设性质"] == "新建" and "计划开工日期" in r
+    ]
+    chosen = plan_rng.sample(planned, min(2, len(planned))) + plan_rng.sample(started, min(2, len(started)))
+    for i, rec in enumerate(chosen):
+        if "开工日期" in rec:
+            edge = min(rec["开工日期"], rec["计划开工日期"]) - days(20)
+            converted = plan_day(edge - days(300), edge)
+        elif i == 0 and rec["计划开工日期"] >= dt.date(YEAR, 10, 15):
+            converted = plan_day(dt.date(YEAR, 9, 3), dt.date(YEAR, 9, 28))
+        else:
+            converted = plan_day(dt.date(YEAR, 1, 10), min(rec["计划开工日期"] - days(30), dt.date(YEAR, 8, 31)))
+        rec["谋划日期"] = converted - days(plan_rng.randint(90, 500))
+        if plan_rng.random() < 0.3:
+            rec["入国家库"] = plan_day(rec["谋划日期"] + days(30), min(converted + days(60), AS_OF))
+        rec["转化日期"] = converted
+        if plan_rng.random() < 0.3:
+            note(rec, "转化日期", "由谋划项目储备库转入，谋划日期保留备查")
+
+
+def reserve(region: Region, mine: dict[str, list[dict]]) -> None:
+    """The region's 谋划.yaml and the converted history, for the regions in :data:`RESERVE`."""
+    if region.code not in RESERVE:
+        return
+    secretaries = sorted({r["项目秘书"] for ledger in ("在建", "计划开工") for r in mine[ledger] if "项目秘书" in r})
+    entries = RESERVE[region.code]
+    records = sorted((reserve_record(region, entry, secretaries) for entry in entries), key=lambda r: r["谋划日期"])
+    for n, rec in enumerate(records, start=1):
+        rec["编号"] = f"{region.code}-MH-{n:03d}"  # the 储备库's own numbers, kept when converted
+    mine["谋划"] = records
+    convert_history(region, mine)
+
+
 # --- writing YAML by hand ------------------------------------------------------------------------
 PLAIN_UNSAFE = re.compile(
     r"^[-?:,\[\]{}#&*!|>'\"%@`\s]|: |\s#|\s$|^(true|false|null|~|yes|no|on|off)$"
@@ -1325,6 +1482,10 @@ LEDGER_HEAD = {
     "招商": (
         "招商引资项目台账（洽谈→签约→落地）",
         "省、市招商活动签约项目；亿元以上重点项目由市领导包保；落地后转入计划开工或在建台账，招商信息随项目保留",
+    ),
+    "谋划": (
+        "谋划项目储备库（谋划→储备→前期）",
+        "滚动谋划储备的项目，尚未列入开工计划；成熟后转化进入计划开工台账，谋划日期随项目保留",
     ),
 }
 
@@ -1706,6 +1867,7 @@ def build() -> tuple[dict, dict]:
         mine["计划开工"].sort(key=lambda r: r["编号"])
         move_landed(region, mine)
         kept_history(region, mine)
+        reserve(region, mine)
         records[region.name] = mine
     goals = targets(records)
     office_fields(records)

@@ -71,7 +71,7 @@ def demo_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_export_round_trips_through_import(demo_xlsx: Path, tmp_path: Path) -> None:
     root = _empty_copy(tmp_path)
-    for sheet in ("在建", "未入统", "计划开工", "招商"):  # the 地区 column sends each row to its region
+    for sheet in ("在建", "未入统", "计划开工", "招商", "谋划"):  # the 地区 column sends each row to its region
         result = runner.invoke(app, ["import", "xlsx", str(demo_xlsx), "--sheet", sheet, "--ledgers", str(root)])
         assert result.exit_code == 0, result.output
         assert "未导入的行" not in result.stdout
@@ -84,7 +84,7 @@ def test_export_round_trips_through_import(demo_xlsx: Path, tmp_path: Path) -> N
 
 def test_export_layout(demo_xlsx: Path) -> None:
     wb = load_workbook(demo_xlsx)
-    assert wb.sheetnames == ["在建", "未入统", "计划开工", "招商"]
+    assert wb.sheetnames == ["在建", "未入统", "计划开工", "招商", "谋划"]
     ws = wb["在建"]
     header = [c.value for c in ws[1]]
     assert header[:10] == [
@@ -634,7 +634,7 @@ def _json_rows(data: dict[str, Any], name: str) -> list[dict[str, Any]] | None:
     kind into sheets); None for 全市总览 and 考评, whose JSON is structured differently."""
     if name.startswith("逾期事项："):
         return [r for r in data["逾期事项"] if r["类型"] == name.split("：")[1]]
-    return data[name] if name in ("分地区", "分类别", "目标完成", "本月变动") else None
+    return data[name] if name in ("分地区", "分类别", "目标完成", "本月变动", "谋划储备") else None
 
 
 def test_monthly_report_xlsx_has_one_sheet_per_table_with_the_json_values(tmp_path: Path) -> None:

@@ -73,6 +73,8 @@ STARTED = [
 ]
 #: Kept from 招商 by a landing (revision 2), after the ledger's own keys, in 招商's order.
 LANDED = ["投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]
+#: Kept from 谋划 by a conversion (转化, issue 16), at the very end.
+CONVERTED = ["谋划日期", "入国家库", "转化日期"]
 
 
 def test_key_order_is_the_contracts() -> None:
@@ -80,12 +82,13 @@ def test_key_order_is_the_contracts() -> None:
         return shape_for(kind).fields["项目"].each
 
     assert shape_for("在建").keys == ("地区", "台账", "项目")
-    assert list(project("在建").keys) == COMMON + STARTED + ["入统日期", "入统时限"] + LANDED
-    assert list(project("未入统").keys) == COMMON + STARTED + ["未入统原因", "入统时限"] + LANDED
+    assert list(project("在建").keys) == COMMON + STARTED + ["入统日期", "入统时限"] + LANDED + CONVERTED
+    assert list(project("未入统").keys) == COMMON + STARTED + ["未入统原因", "入统时限"] + LANDED + CONVERTED
     assert (
         list(project("计划开工").keys)
-        == COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED
+        == COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED + CONVERTED
     )
+    assert list(project("谋划").keys) == COMMON + ["谋划阶段", "谋划日期", "预计开工年度", "入国家库", "前期手续"]
     assert list(project("招商").keys) == COMMON + [
         "阶段",
         "投资方",

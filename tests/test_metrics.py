@@ -306,6 +306,11 @@ def test_every_metric_of_chuanying_as_of_sep30(main_repo: Repository) -> None:
         # started with 总投资 ≥ 5000: CY-1 在建, CY-2 在建, CY-4 未入统 (CY-3 4000 below) → 2/3
         "入统率": F(2, 3),
         "招商落地率": F(1, 3),
+        # no 谋划 ledger here (the 储备库 is tested in test_reserve.py): none in it, 0 ÷ 0 for 转化率
+        "谋划项目数": 0,
+        "谋划亿元以上项目数": 0,
+        "谋划总投资": D(0),
+        "转化率": None,
         # 提出 ≤ 09-30: CY-1 ×2, CY-2 ×1, CY-4 ×1, CY-5 ×1, CY-11 ×1 = 6 (CY-6's is raised 10-05)
         "问题数": 6,
         # solved by 09-30: CY-1 (04-20), CY-11 (08-01); CY-5 solved 10-01 is after as-of
@@ -355,6 +360,10 @@ def test_every_metric_of_gaoxin_as_of_sep30(main_repo: Repository) -> None:
         "复工率": F(0, 1),  # GX-4 复工 10-01 is after as-of: 0, not None
         "入统率": F(3, 4),  # all four ≥ 5000; GX-1..3 在建, GX-4 未入统
         "招商落地率": None,  # nothing signed: 0 ÷ 0
+        "谋划项目数": 0,  # no 谋划 ledger
+        "谋划亿元以上项目数": 0,
+        "谋划总投资": D(0),
+        "转化率": None,  # 0 ÷ 0
         "问题数": 0,
         "已解决问题数": 0,
         "超期问题数": 0,
@@ -397,6 +406,10 @@ def test_every_metric_of_the_city_as_of_sep30(main_repo: Repository) -> None:
         "复工率": F(1, 3),  # (1 + 0) / (2 + 1)
         "入统率": F(5, 7),  # (2 + 3) / (3 + 4)
         "招商落地率": F(1, 3),
+        "谋划项目数": 0,  # no 谋划 ledger anywhere
+        "谋划亿元以上项目数": 0,
+        "谋划总投资": D(0),
+        "转化率": None,
         "问题数": 6,
         "已解决问题数": 2,
         "超期问题数": 2,
@@ -426,12 +439,14 @@ def test_empty_region_counts_zero_sums_zero_rates_absent(main_repo: Repository) 
         "新开工十亿元以上项目数",
         "招商签约项目数",
         "招商落地项目数",
+        "谋划项目数",
+        "谋划亿元以上项目数",
         "问题数",
         "已解决问题数",
         "超期问题数",
     ]
     assert {k: m[k] for k in counts} == dict.fromkeys(counts, 0)
-    sums = ["年度计划投资", "完成投资", "当月完成投资", "新开工用地面积"]
+    sums = ["年度计划投资", "完成投资", "当月完成投资", "谋划总投资", "新开工用地面积"]
     assert {k: m[k] for k in sums} == dict.fromkeys(sums, D(0))
     rates = [
         "投资完成率",
@@ -440,6 +455,7 @@ def test_empty_region_counts_zero_sums_zero_rates_absent(main_repo: Repository) 
         "复工率",
         "入统率",
         "招商落地率",
+        "转化率",
         "问题解决率",
         "秘书配备率",
         "走访达标率",

@@ -287,7 +287,8 @@ class XmGroup(TyperGroup):
 app = typer.Typer(
     cls=XmGroup,
     name="xm",
-    help="重点项目建设台账工具。\n\n用 git 管理在建、未入统、计划开工、招商四本台账：检查、统计、调度、考评。\n\n"
+    help="重点项目建设台账工具。\n\n"
+    "用 git 管理在建、未入统、计划开工、招商四本台账和谋划（项目储备库）台账：检查、统计、调度、考评。\n\n"
     "示例：xm validate",
     no_args_is_help=True,
     add_completion=False,

@@ -1,5 +1,5 @@
 """Event commands that edit the ledgers in place: `xm start`, `xm enter-stats`, `xm land`,
-`xm finish`, `xm invest`, `xm visit`, `xm problem add|solve`.
+`xm convert`, `xm finish`, `xm invest`, `xm visit`, `xm problem add|solve`.
 
 Each builds one plan with the library (:mod:`xiangmu_cli.write.edit`), which verifies it, and writes it.
 Usage errors exit 2; refusals (unknown 编号, wrong ledger, ledgers with errors, an edit that
@@ -134,6 +134,27 @@ def land(
     from xiangmu_cli.write import edit
 
     _run(ledgers, dry_run, lambda repo: edit.land(repo, code, date, planned_start))
+
+
+@app.command("convert", cls=XmCommand)
+def convert(
+    code: str = CodeArg,
+    date: str = DateOpt,
+    planned_start: str = typer.Option(..., "--planned-start", help="计划开工日期 YYYY-MM-DD", show_default=False),
+    ledgers: Path | None = LedgersOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
+    """转化：把谋划台账（项目储备库）中的项目移到 计划开工，写上转化日期和计划开工日期。
+
+    保留谋划日期、入国家库、前期手续和共有字段（谋划日期、入国家库、转化日期排在最后）。
+
+    谋划阶段、预计开工年度不再保留（有注释时连同注释改为注释行，放在转化日期上方）。转化日期不能早于谋划日期。
+
+    示例：xm convert CY-MH-001 --date 2018-09-20 --planned-start 2019-04-15
+    """
+    from xiangmu_cli.write import edit
+
+    _run(ledgers, dry_run, lambda repo: edit.convert(repo, code, date, planned_start))
 
 
 @app.command("finish", cls=XmCommand)

@@ -352,6 +352,7 @@ class LedgerName(str, Enum):
     未入统 = "未入统"
     计划开工 = "计划开工"
     招商 = "招商"
+    谋划 = "谋划"
 
 
 @app.command("list", cls=XmCommand)

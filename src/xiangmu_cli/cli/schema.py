@@ -23,7 +23,7 @@ def schema(
 ) -> None:
     """生成 JSON Schema，供编辑器补全、检查中文键，供 CI 使用。
 
-    写出 xiangmu.schema.json 和每本台账一个 schema（在建、未入统、计划开工、招商）。台账目录的
+    写出 xiangmu.schema.json 和每本台账一个 schema（在建、未入统、计划开工、招商、谋划）。台账目录的
     xiangmu.yaml 定义了扩展字段时，台账的 schema 也包含这些字段。
 
     示例：xm schema --check

@@ -245,7 +245,10 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     big = [r for r in go_records if r.project.total >= threshold]
     in_stats = [r for r in big if stages.in_stats(r, as_of)]
 
-    issues = [i for r in records for i in r.project.issues if stages.issue_raised(i, as_of)]
+    # 问题 of the four ledgers' projects: not of one at the 谋划 stage at as-of.
+    issues = [
+        i for r in records if not stages.reserved(r, as_of) for i in r.project.issues if stages.issue_raised(i, as_of)
+    ]
     solved = [i for i in issues if stages.issue_solved(i, as_of)]
     late = [i for i in issues if stages.issue_overdue(i, as_of)]
 
@@ -265,6 +268,11 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     stated = [(p.total, p.land_area) for p in industrial if p.land_area is not None]  # (总投资, 用地面积)
     stated_area = sum((land for _, land in stated), ZERO)
     intensity = ratio(sum((total for total, _ in stated), ZERO) * 10000, stated_area)
+
+    # 谋划 (储备库): in it at as-of; 转化率 over what was in it during 年度 up to as-of.
+    reserve = [r.project for r in records if stages.in_reserve(r, as_of)]
+    reserve_year = [r for r in records if stages.in_reserve_during_year(r, year, as_of)]
+    converted = [r for r in reserve_year if stages.converted_in_year(r, year, as_of)]
 
     figures: Figures = {
         "在建项目数": len(go),
@@ -297,6 +305,10 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
         "复工率": ratio(len(resumed), len(continuing)),
         "入统率": ratio(len(in_stats), len(big)),
         "招商落地率": ratio(len(landed), len(signed)),
+        "谋划项目数": len(reserve),
+        "谋划亿元以上项目数": sum(p.total >= yi for p in reserve),
+        "谋划总投资": sum((p.total for p in reserve), ZERO),
+        "转化率": ratio(len(converted), len(reserve_year)),
         "问题数": len(issues),
         "已解决问题数": len(solved),
         "超期问题数": len(late),

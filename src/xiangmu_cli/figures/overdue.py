@@ -209,6 +209,8 @@ def _scan(rec: Record, config: Config, as_of: date, window: _Window) -> Iterator
     planned_land = getattr(p, "planned_land", None)
     if stages.signed(p, as_of) and not stages.landed(p, as_of) and due(planned_land):
         yield found("签约未落地", planned_land)
+    if stages.reserved(rec, as_of):
+        return  # a 谋划 project's 问题 are not among the key projects' (metrics.md)
     for issue in p.issues:
         if stages.issue_open(issue, as_of) and due(issue.deadline):
             yield found("问题超期", issue.deadline, department=issue.department, detail=issue.content)

@@ -36,8 +36,8 @@ from xiangmu_cli.figures.metrics import (
 )
 from xiangmu_cli.figures.overdue import KINDS, OverdueItem, most_overdue_first
 from xiangmu_cli.figures.scoring import ScoreRow, evaluate
-from xiangmu_cli.figures.stages import ledger_at, month_of
-from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, StartedProject
+from xiangmu_cli.figures.stages import ledger_at, month_of, reserved
+from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, ReserveProject, StartedProject
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
@@ -53,13 +53,22 @@ __all__ = [
     "ProjectRow",
     "project_rows",
     "region_rows",
+    "ReserveRow",
+    "RESERVE_METRICS",
+    "reserve_rows",
 ]
 
 #: What 本月变动 lists, in this order.
-CHANGE_KINDS = ("新开工", "入统", "签约", "落地", "竣工", "问题提出", "问题解决")
+CHANGE_KINDS = ("新开工", "入统", "签约", "落地", "竣工", "问题提出", "问题解决", "谋划入库", "入国家库", "转化")
 
 #: A row of 分地区: 地区, 包保领导 (a list of names), then every metric of :data:`Figures`.
 RegionRow = dict[str, FigureValue | str | list[str]]
+
+
+#: The figures of the project reserve (谋划, 储备库), in 谋划储备.
+RESERVE_METRICS = ("谋划项目数", "谋划亿元以上项目数", "谋划总投资", "转化率")
+#: A row of 谋划储备: 地区, then each of :data:`RESERVE_METRICS`.
+ReserveRow = dict[str, FigureValue | str]
 
 
 class ChangeRow(TypedDict):
@@ -119,6 +128,8 @@ class MonthlyReport:
     evaluation: list[ScoreRow] | None
     #: 分类别 (issue 16): one row per 类别.
     categories: list[CategoryRow] = field(default_factory=list)
+    #: 谋划储备 (:func:`reserve_rows`): empty when nothing was in the 储备库 during 年度.
+    reserve: list[ReserveRow] = field(default_factory=list)
     errors: int = 0
     #: (regions that reported the as-of month, regions with any 完成投资): "已填报 12/13 个地区".
     reported: tuple[int, int] | None = None
@@ -141,6 +152,7 @@ class MonthlyReport:
             "目标完成": self.targets,
             "逾期事项": self.overdue,
             "本月变动": self.changes,
+            "谋划储备": self.reserve,
             "考评": self.evaluation,
             "亮灯情况": self.lights,
             "红灯项目": self.red,
@@ -166,12 +178,25 @@ def region_rows(repo: Repository, figures: dict[str, Figures], region: str | Non
     ]
 
 
+def reserve_rows(repo: Repository, figures: dict[str, Figures], region: str | None = None) -> list[ReserveRow]:
+    """谋划储备: the 储备库's figures per region in xiangmu.yaml order, then 全市 (only ``region``'s,
+    when given); none when nothing was in the 储备库 during 年度 up to as-of (转化率 absent and no
+    谋划项目 in the scope)."""
+    scope = figures[region or CITY]
+    if scope["谋划项目数"] == 0 and scope["转化率"] is None:
+        return []
+    names = [region] if region is not None else [*config_of(repo).region_names, CITY]
+    return [{"地区": name, **{k: figures[name][k] for k in RESERVE_METRICS}} for name in names]
+
+
 def month_changes(repo: Repository, as_of: date, region: str | None = None) -> list[ChangeRow]:
     """本月变动: events dated from the first day of the as-of month to as-of, from the ledgers' dates.
 
     新开工 (开工日期), 入统 (入统日期), 签约 (签约日期), 落地 (落地日期; both from a record in any
-    ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期); 台账 is where the record was at
-    as-of. Sorted by date, then region order, 编号 and kind. Only ``region``'s, when given.
+    ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期) of a project not at the 谋划
+    stage at as-of, and the 储备库's 谋划入库 (谋划日期), 入国家库 and 转化 (转化日期), from a record
+    in any ledger; 台账 is where the record was at as-of. Sorted by date, then region order, 编号
+    and kind. Only ``region``'s, when given.
     """
     config = config_of(repo)
     first = as_of.replace(day=1)
@@ -201,6 +226,12 @@ def month_changes(repo: Repository, as_of: date, region: str | None = None) -> l
         # 签约 and 落地 from any ledger: a landed project keeps its dates when it moves on
         add("签约", rec, getattr(p, "sign_date", None), getattr(p, "investor", None))
         add("落地", rec, getattr(p, "land_date", None), getattr(p, "investor", None))
+        # the 储备库, from a record in any ledger: a converted project keeps its dates
+        add("谋划入库", rec, getattr(p, "reserve_date", None), getattr(p, "reserve_stage", None))
+        add("入国家库", rec, getattr(p, "national_date", None))
+        add("转化", rec, getattr(p, "convert_date", None))
+        if reserved(rec, as_of):
+            continue  # a 谋划 project's 问题 are not among the key projects'
         for issue in p.issues:
             add("问题提出", rec, issue.raised, issue.content)
             add("问题解决", rec, issue.solved, issue.content)
@@ -215,7 +246,9 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
     config = config_of(repo)
     figures = compute_metrics(repo, as_of)
     kinds = {kind: i for i, kind in enumerate(KINDS)}
-    lights = project_lights(repo, as_of, [r for r in repo.records if region is None or r.region == region])
+    # the four ledgers' projects: one at the 谋划 stage is not yet a key project (no light counted)
+    judged = [r for r in repo.records if (region is None or r.region == region) and not reserved(r, as_of)]
+    lights = project_lights(repo, as_of, judged)
     # the lights hold every overdue item (one pass over the records for both); grouped by kind,
     # each group in due order, as overdue_items(repo, as_of, region=region) orders them
     found = most_overdue_first([item for light in lights for item in light["逾期事项"]], config)
@@ -230,6 +263,7 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
         targets=target_rows(repo, as_of, figures, region=region),
         overdue=overdue,
         changes=month_changes(repo, as_of, region),
+        reserve=reserve_rows(repo, figures, region),
         evaluation=evaluate(repo, as_of, figures, region) if config.evaluation is not None else None,
         categories=category_rows(repo, as_of, region, figures[region or CITY]),
         errors=len(repo.errors),
@@ -314,6 +348,8 @@ def project_rows(
             )
         elif isinstance(p, InvestmentProject):
             row["阶段"] = p.stage
+        elif isinstance(p, ReserveProject):
+            row["阶段"] = p.reserve_stage
         cast(dict[str, Any], row).update(p.extension_values())  # keys never clash (RESERVED_KEYS)
         rows.append(row)
     return rows

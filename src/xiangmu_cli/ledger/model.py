@@ -1,4 +1,4 @@
-"""Pydantic models of xiangmu.yaml and the four ledgers (docs/ledger-format.md).
+"""Pydantic models of xiangmu.yaml and the five ledgers (docs/ledger-format.md).
 
 Keys are Chinese (the aliases, as in the files); attributes are English. Scalars go through
 the parsers of :mod:`xiangmu_cli.ledger.units`, which raise problem codes; the loader turns
@@ -44,6 +44,7 @@ __all__ = [
     "UnstatProject",
     "PlannedProject",
     "InvestmentProject",
+    "ReserveProject",
     "PROJECT_MODELS",
     "Config",
     "Caliber",
@@ -379,6 +380,11 @@ Year: TypeAlias = Annotated[
     _required(_year, cs.int_schema(strict=True, ge=1949, le=2200)),
     _json({"type": "integer", "minimum": 1949, "maximum": 2200}, "年度，例如 2018"),
 ]
+OptYear: TypeAlias = Annotated[
+    int | None,
+    _optional(_year, cs.int_schema(strict=True, ge=1949, le=2200)),
+    _json_or_null({"type": "integer", "minimum": 1949, "maximum": 2200}, "年度，例如 2019"),
+]
 
 _NATURES = ["新建", "续建"]
 _NATURE_TEXT = "建设性质：新建 或 续建"
@@ -394,6 +400,13 @@ OptNature: TypeAlias = Annotated[
 _STAGES = ["洽谈", "签约", "落地"]
 Stage: TypeAlias = Annotated[
     str, _required(_choice(*_STAGES), cs.literal_schema(_STAGES)), _json({"enum": _STAGES}, "阶段：洽谈、签约 或 落地")
+]
+
+_RESERVE_STAGES = ["谋划", "储备", "前期"]
+ReserveStage: TypeAlias = Annotated[
+    str,
+    _required(_choice(*_RESERVE_STAGES), cs.literal_schema(_RESERVE_STAGES)),
+    _json({"enum": _RESERVE_STAGES}, "谋划阶段：谋划、储备 或 前期"),
 ]
 
 _REGION_KINDS = ["区县", "开发区"]
@@ -492,7 +505,7 @@ class Approval(_Model):
 
 
 class Project(_Model):
-    """四本台账共有的字段。"""
+    """各本台账共有的字段。"""
 
     code: ProjectId = _f("编号", "项目编号，全库唯一；项目在台账之间移动时保持不变")
     name: Text = _f("名称", "项目名称")
@@ -567,12 +580,23 @@ class _Landed(_Model):
     key: OptBool = _f("重点", "是否为市领导包保的重点招商项目（从招商台账转入时保留）", default=None)
 
 
+class _Converted(_Model):
+    """What a project that came from 谋划 keeps when it is converted (转化 keeps its dated history).
+
+    Listed last, after a ledger's own keys and those kept from 招商.
+    """
+
+    reserve_date: OptDay = _f("谋划日期", "列入项目储备库（谋划台账）的日期（转化时保留）", default=None)
+    national_date: OptDay = _f("入国家库", "纳入国家重大建设项目库的日期（转化时保留）", default=None)
+    convert_date: OptDay = _f("转化日期", "从谋划台账转入计划开工台账的日期（xm convert 写入）", default=None)
+
+
 class _Building(StartedProject):
     stats_date: OptDay = _f("入统日期", "入统计库日期（xm enter-stats 写入；以前的记录可能没有）", default=None)
     stats_deadline: OptDay = _f("入统时限", "入统时限（从未入统台账转入时保留）", default=None)
 
 
-class BuildingProject(_Landed, _Building):
+class BuildingProject(_Converted, _Landed, _Building):
     """在建台账：已开工、已入统计库的项目。"""
 
     LEDGER: ClassVar[Ledger | None] = Ledger.BUILDING
@@ -583,7 +607,7 @@ class _Unstat(StartedProject):
     stats_deadline: OptDay = _f("入统时限", "入统时限；缺省为 xiangmu.yaml 口径.入统时限", default=None)
 
 
-class UnstatProject(_Landed, _Unstat):
+class UnstatProject(_Converted, _Landed, _Unstat):
     """未入统台账：已开工、尚未入统计库的项目。"""
 
     LEDGER: ClassVar[Ledger | None] = Ledger.UNSTAT
@@ -599,7 +623,7 @@ class _Planned(Project):
     conditions: OptText = _f("开工条件", "开工前还需解决的条件", default=None)
 
 
-class PlannedProject(_Landed, _Planned):
+class PlannedProject(_Converted, _Landed, _Planned):
     """计划开工台账：开工时间表与前期手续。"""
 
     LEDGER: ClassVar[Ledger | None] = Ledger.PLANNED
@@ -622,6 +646,19 @@ class InvestmentProject(Project):
     key: OptBool = _f("重点", "是否为市领导包保的重点招商项目", default=None)
 
 
+class ReserveProject(Project):
+    """谋划台账（项目储备库）：谋划、储备、前期阶段的项目，尚未列入开工计划；转化后进入计划开工台账。"""
+
+    LEDGER: ClassVar[Ledger | None] = Ledger.RESERVE
+    reserve_stage: ReserveStage = _f("谋划阶段", "谋划、储备 或 前期")
+    reserve_date: Day = _f("谋划日期", "列入项目储备库的日期")
+    expected_year: OptYear = _f("预计开工年度", "预计开工的年度，例如 2019", default=None)
+    national_date: OptDay = _f("入国家库", "纳入国家重大建设项目库的日期", default=None)
+    approvals: Annotated[list[Approval], BeforeValidator(_none_as_empty_list)] = _f(
+        "前期手续", "前期手续：{名称, 计划办结, 办结日期}（转化时保留）", default_factory=list
+    )
+
+
 def key_order(model: type[BaseModel]) -> list[str]:
     """The keys of a model as written in a file, in the contract's order (its fields' order).
 
@@ -636,6 +673,7 @@ PROJECT_MODELS: dict[Ledger, type[Project]] = {
     Ledger.UNSTAT: UnstatProject,
     Ledger.PLANNED: PlannedProject,
     Ledger.INVESTMENT: InvestmentProject,
+    Ledger.RESERVE: ReserveProject,
 }
 
 #: Keys of a ledger file's top level.

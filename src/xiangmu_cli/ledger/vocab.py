@@ -12,12 +12,15 @@ CITY = "全市"
 
 
 class Ledger(str, Enum):
-    """The four ledgers, in the order they are listed everywhere."""
+    """The five ledgers, in the order they are listed everywhere: the four of the key projects
+    (重点项目) of the year, then the project reserve (谋划, 储备库), whose projects are not yet
+    among them."""
 
     BUILDING = "在建"  # started, in the statistics database
     UNSTAT = "未入统"  # started, not yet in it
     PLANNED = "计划开工"
     INVESTMENT = "招商"
+    RESERVE = "谋划"  # the 储备库: planned before being scheduled (转化 → 计划开工)
 
     @property
     def filename(self) -> str:
@@ -59,6 +62,11 @@ METRIC_KINDS: dict[str, str] = {
     "复工率": "rate",
     "入统率": "rate",
     "招商落地率": "rate",
+    # the project reserve (谋划, 储备库); no other figure counts a project at the 谋划 stage
+    "谋划项目数": "count",
+    "谋划亿元以上项目数": "count",
+    "谋划总投资": "sum",
+    "转化率": "rate",
     "问题数": "count",
     "已解决问题数": "count",
     "超期问题数": "count",

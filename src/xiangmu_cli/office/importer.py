@@ -102,6 +102,12 @@ SYNONYMS: dict[str, str] = {
     **{word: "计划落地日期" for word in ("计划落地时间",)},
     **{word: "落地日期" for word in ("落地时间",)},
     **{word: "重点" for word in ("是否重点", "重点项目", "是否重点项目")},
+    # 谋划 (the project reserve), and what a converted project keeps from it
+    **{word: "谋划阶段" for word in ("储备阶段", "谋划进展")},
+    **{word: "谋划日期" for word in ("谋划时间", "入储备库日期", "入储备库时间", "储备日期")},
+    **{word: "预计开工年度" for word in ("预计开工年份", "计划开工年度", "计划开工年份")},
+    **{word: "入国家库" for word in ("入国家库日期", "入国家库时间", "纳入国家重大建设项目库")},
+    **{word: "转化日期" for word in ("转化时间",)},
     **{word: REGION for word in ("县(市)区", "县市区", "区县", "县区", "所属地区", "所在地区")},
 }
 _ALWAYS_IGNORED = {"序号", "排序", "编号序号"}
@@ -572,7 +578,8 @@ def plan_import(
             ledger = Ledger(table.name.strip())
         except ValueError:
             raise _usage(
-                f"请用 --ledger 指定导入哪本台账（在建、未入统、计划开工、招商）；工作表名「{table.name}」不是台账名"
+                "请用 --ledger 指定导入哪本台账（在建、未入统、计划开工、招商、谋划）；"
+                f"工作表名「{table.name}」不是台账名"
             ) from None
     columns = _columns(table, ledger, repo.config.year, hmap, region, repo.config)
     result = ImportResult(table.name, columns.head + 1, ledger, None, ignored=columns.ignored)

@@ -5,7 +5,7 @@ the kind of its type, :func:`field_kinds`); a sheet has one column per field of 
 model, in the model's order (the extension fields last), preceded by 地区:
 
 - amounts in 万元 (header ``总投资（万元）``), areas in m² (``用地面积（平方米）``): numbers;
-- dates: real dates; 重点: 是/否; text: text;
+- dates: real dates; 重点: 是/否; text and 预计开工年度 (a year): text;
 - 完成投资: one column per month reported in that ledger anywhere in the repository, headed
   ``2018年9月完成投资（万元）``; an empty cell is a month not reported, 0 a reported zero;
 - 问题, 走访, 前期手续: one item per line, written as in the ledger's flow style
@@ -34,7 +34,8 @@ __all__ = [
 ]
 
 REGION = "地区"
-#: Cell kind of every ledger field: text, id, amount, area, date, bool, monthly, list.
+#: Cell kind of every ledger field: text, id, amount, area, date, bool, monthly, list, year (an
+#: integer, written as text in a sheet: 2019, not 2,019).
 FIELD_KINDS: dict[str, str] = {
     "编号": "id",
     "名称": "text",
@@ -76,6 +77,12 @@ FIELD_KINDS: dict[str, str] = {
     "计划落地日期": "date",
     "落地日期": "date",
     "重点": "bool",
+    # 谋划 (the project reserve), and what a converted record keeps from it
+    "谋划阶段": "text",
+    "谋划日期": "date",
+    "预计开工年度": "year",
+    "入国家库": "date",
+    "转化日期": "date",
 }
 _UNITS = {"amount": "万元", "area": "平方米"}
 #: The tables.KINDS kind a cell of each field kind is written with.
@@ -117,7 +124,7 @@ def list_cell(name: str, items: list[dict[str, Any]]) -> str | None:
 
 
 def export_workbook(repo: Repository) -> bytes:
-    """Every valid project, one sheet per ledger (在建, 未入统, 计划开工, 招商), regions in
+    """Every valid project, one sheet per ledger (在建, 未入统, 计划开工, 招商, 谋划), regions in
     xiangmu.yaml order then file order."""
     from xiangmu_cli.output.xlsx import SheetColumn, add_sheet, new_workbook, workbook_bytes
 

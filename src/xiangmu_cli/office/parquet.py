@@ -1,9 +1,9 @@
 """The ledgers as Parquet tables, for an analysis engine (DuckDB, Spark, Polars) over many repositories.
 
-``xm export parquet -o DIR`` writes five files (the optional dependency pyarrow, installed with
+``xm export parquet -o DIR`` writes six files (the optional dependency pyarrow, installed with
 ``pip install 'xiangmu-cli[parquet]'``):
 
-- ``在建.parquet``, ``未入统.parquet``, ``计划开工.parquet``, ``招商.parquet``: one row per valid
+- ``在建.parquet``, ``未入统.parquet``, ``计划开工.parquet``, ``招商.parquet``, ``谋划.parquet``: one row per valid
   project, columns 仓库 (xiangmu.yaml 名称), 年度, 地区, then the ledger's keys in the contract's
   order (docs/ledger-format.md) except 完成投资, then the repository's extension fields
   (xiangmu.yaml 扩展字段) typed as their type says;
@@ -11,7 +11,7 @@
   (``YYYY-MM``), 完成投资.
 
 Types: text and 编号 string; amounts (万元) and 用地面积 (m²) DECIMAL(18,4), exact (a value with
-more than four decimals is rounded half-even); dates DATE; 重点 BOOLEAN; 问题, 走访 and 前期手续
+more than four decimals is rounded half-even); dates DATE; 重点 BOOLEAN; 预计开工年度 INT32; 问题, 走访 and 前期手续
 string, one item per line in the ledger's flow style (as in the xlsx export). A missing value is
 null. The files of many repositories can be queried together, e.g. in DuckDB
 ``SELECT 地区, sum(完成投资) FROM read_parquet('*/完成投资.parquet') GROUP BY ALL``.
@@ -56,9 +56,13 @@ def columns(ledger: Ledger, config: Config | None = None) -> list[str]:
 
 
 def _type(pa: Any, kind: str) -> Any:
-    return {"amount": pa.decimal128(18, 4), "area": pa.decimal128(18, 4), "date": pa.date32(), "bool": pa.bool_()}.get(
-        kind, pa.string()
-    )
+    return {
+        "amount": pa.decimal128(18, 4),
+        "area": pa.decimal128(18, 4),
+        "date": pa.date32(),
+        "bool": pa.bool_(),
+        "year": pa.int32(),
+    }.get(kind, pa.string())
 
 
 def _cell(name: str, kind: str, value: Any) -> Any:
@@ -68,7 +72,7 @@ def _cell(name: str, kind: str, value: Any) -> Any:
         return round_half_even(Decimal(value), 4)
     if kind == "list":
         return list_cell(name, value)
-    if kind in ("date", "bool"):
+    if kind in ("date", "bool", "year"):
         return value
     return str(value)
 
@@ -81,7 +85,7 @@ def _schema(pa: Any, ledger: Ledger, config: Config | None) -> Any:
 
 
 def export_parquet(repo: Repository, out: Path) -> dict[str, int]:
-    """Write the five tables into the folder ``out`` (made if needed); {file: rows}.
+    """Write the six tables into the folder ``out`` (made if needed); {file: rows}.
 
     Raises :class:`ParquetUnavailable` without pyarrow, OSError when a file cannot be written.
     """

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow
     from xiangmu_cli.figures.overdue import OverdueItem
     from xiangmu_cli.figures.overview import Overview
-    from xiangmu_cli.figures.report import ChangeRow, MonthlyReport, ProjectRow, RegionRow
+    from xiangmu_cli.figures.report import ChangeRow, MonthlyReport, ProjectRow, RegionRow, ReserveRow
     from xiangmu_cli.figures.scoring import ScoreRow
     from xiangmu_cli.history.diff import DiffResult, FieldChange, ProjectDiff
     from xiangmu_cli.history.git import LogRow
@@ -50,6 +50,7 @@ METRIC_DISPLAY: dict[str, str] = {
     "年度计划投资": "amount",
     "完成投资": "amount",
     "当月完成投资": "amount",
+    "谋划总投资": "amount",
     "进度差": "diff",
     "新开工用地面积": "area",
     "投资强度": "intensity",
@@ -87,9 +88,11 @@ def overview_document(overview: Overview) -> Document:
         *(Column(ledger.value, kind="count") for ledger in LEDGERS),
         Column("项目数", kind="count"),
         Column("总投资", header="总投资（万元）", kind="amount"),
+        Column("谋划总投资", header="谋划总投资（万元）", kind="amount", priority=1),
     ]
     meta: dict[str, object] = {"未计入": _uncounted(overview.errors)} if overview.errors else {}
-    return Document(title, meta, [Table("分地区", columns, overview.rows)])
+    note = "项目数、总投资为在建、未入统、计划开工、招商四本台账之和；谋划（储备库）项目另计"
+    return Document(title, meta, [Table("分地区", columns, overview.rows, note=note)])
 
 
 def _target_table(rows: Sequence[TargetRow], name: str = "目标完成") -> Table:
@@ -379,12 +382,27 @@ def _changes_table(rows: list[ChangeRow]) -> Table:
             Column("日期", kind="date"),
             Column("类型"),
             Column("地区"),
-            Column("编号", priority=2),
+            Column("编号", priority=3),  # on a narrow terminal 编号 goes before 事项, as in 逾期事项
             Column("名称"),
-            Column("事项", priority=3),
+            Column("事项", priority=2),
         ],
         rows,
         note=f"共 {len(rows)} 项（据台账中的日期）",
+    )
+
+
+def _reserve_table(rows: list[ReserveRow]) -> Table:
+    return Table(
+        "谋划储备",
+        [
+            Column("地区"),
+            Column("谋划项目数", kind="count"),
+            Column("谋划亿元以上项目数", header="其中亿元以上", kind="count"),
+            Column("谋划总投资", header="谋划总投资（万元）", kind="amount"),
+            Column("转化率", kind="rate", priority=1),
+        ],
+        rows,
+        note="项目储备库（谋划台账）：截至日期在库的项目；转化率 = 年内转入计划开工的 ÷ 年初在库和年内入库的",
     )
 
 
@@ -441,6 +459,8 @@ def monthly_document(report: MonthlyReport) -> Document:
                 )
             )
     tables.append(_changes_table(report.changes))
+    if report.reserve:
+        tables.append(_reserve_table(report.reserve))
     if report.evaluation is not None:
         tables.append(_score_table(report.evaluation))
     tables += [_lights_table(report.lights), _red_table(report.red)]  # after the contract's sections

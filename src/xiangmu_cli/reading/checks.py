@@ -382,17 +382,22 @@ def _order(
 
 
 def check_date_order(repo: Repository) -> list[Problem]:
-    """签约 ≤ 落地 ≤ 开工 ≤ 入统, 开工 ≤ 竣工, 开工 ≤ 复工, 提出 ≤ 解决 (each pair when both are present).
+    """签约 ≤ 落地 ≤ 开工 ≤ 入统, 谋划 ≤ 转化 ≤ 开工, 开工 ≤ 竣工, 开工 ≤ 复工, 提出 ≤ 解决 (each
+    pair when both are present).
 
-    A record keeps its dates when it moves (签约 and 落地 from 招商, 开工, 入统), so the order is
-    checked in every ledger: the dates are its history, and figures for past months read them.
+    A record keeps its dates when it moves (签约 and 落地 from 招商, 谋划 and 转化 from 谋划, 开工,
+    入统), so the order is checked in every ledger: the dates are its history, and figures for
+    past months read them.
     """
     problems = []
     for rec in repo.checkable:
         p = rec.project
         sign, land = getattr(p, "sign_date", None), getattr(p, "land_date", None)
         problems += _order(rec, land, "落地日期", sign, "签约日期")
+        reserve, convert = getattr(p, "reserve_date", None), getattr(p, "convert_date", None)
+        problems += _order(rec, convert, "转化日期", reserve, "谋划日期")
         if isinstance(p, StartedProject):
+            problems += _order(rec, p.start_date, "开工日期", convert, "转化日期")
             problems += _order(rec, p.start_date, "开工日期", land, "落地日期")
             problems += _order(rec, getattr(p, "stats_date", None), "入统日期", p.start_date, "开工日期")
             problems += _order(rec, p.finish_date, "竣工日期", p.start_date, "开工日期")
@@ -437,6 +442,9 @@ def check_future_events(repo: Repository) -> list[Problem]:
             ("落地日期", "land_date"),
             ("竣工日期", "finish_date"),
             ("投产日期", "operation_date"),
+            ("谋划日期", "reserve_date"),
+            ("入国家库", "national_date"),
+            ("转化日期", "convert_date"),
         ):
             later(getattr(p, attr, None), key, (key,), rec)
         for i, visit in enumerate(p.visits):
@@ -500,6 +508,33 @@ def check_stage_fields(repo: Repository) -> list[Problem]:
     return problems
 
 
+def check_converted(repo: Repository) -> list[Problem]:
+    """A record that left 谋划 keeps both 谋划日期 and 转化日期 (转化 writes the one and keeps the
+    other): one without the other outside 谋划 leaves its time in the 储备库 unknown."""
+    problems = []
+    for rec in repo.checkable:
+        if rec.ledger is Ledger.RESERVE:
+            continue
+        p = rec.project
+        reserve, convert = getattr(p, "reserve_date", None), getattr(p, "convert_date", None)
+        if (reserve is None) == (convert is None):
+            continue
+        present, missing = ("谋划日期", "转化日期") if convert is None else ("转化日期", "谋划日期")
+        problems.append(
+            Problem(
+                "E307",
+                f"有{present}，缺少{missing}",
+                rec.file,
+                f"从谋划台账转出的项目同时保留 谋划日期 和 转化日期（xm convert 会写上）；添加 {missing}: YYYY-MM-DD，"
+                f"或删除 {present}",
+                path=(*rec.path, present),
+                at="key",
+                project=rec.code,
+            )
+        )
+    return problems
+
+
 def check_resume_on_new(repo: Repository) -> list[Problem]:
     """复工日期 belongs to 续建 projects only."""
     return [
@@ -528,7 +563,7 @@ def check_policy(repo: Repository) -> list[Problem]:
     problems = []
     for rec in repo.checkable:
         p = rec.project
-        kept = rec.ledger is not Ledger.INVESTMENT
+        kept = rec.ledger not in (Ledger.INVESTMENT, Ledger.RESERVE)  # not the 招商 and 谋划 ledgers
         if kept and below_warning and p.total < threshold:
             problems.append(
                 Problem(
@@ -600,6 +635,7 @@ RECORD_CHECKS: list[Check] = [
     check_months,
     check_date_order,
     check_stage_fields,
+    check_converted,
     check_resume_on_new,
     check_policy,
     check_future_events,
