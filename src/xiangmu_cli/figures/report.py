@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from xiangmu_cli.base.fileio import display_path
+from xiangmu_cli.figures.growth import Comparison, with_growth
 from xiangmu_cli.figures.metrics import (
     Figures,
     FigureValue,
@@ -31,6 +33,7 @@ from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, StartedP
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
+    from xiangmu_cli.reading.archive import Archive
     from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = [
@@ -100,6 +103,10 @@ class MonthlyReport:
     errors: int = 0
     #: (regions that reported the as-of month, regions with any 完成投资): "已填报 12/13 个地区".
     reported: tuple[int, int] | None = None
+    #: 同比: what the figures were compared with (None: no archive of the previous year).
+    comparison: Comparison | None = None
+    #: Why last year's archive was not used, or what to know about it (shown in the header).
+    archive_note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data: the sections under their contract names."""
@@ -115,6 +122,7 @@ class MonthlyReport:
             "逾期事项": self.overdue,
             "本月变动": self.changes,
             "考评": self.evaluation,
+            **({"同比": self.comparison.as_dict()} if self.comparison is not None else {}),
         }
 
 
@@ -181,10 +189,18 @@ def month_changes(repo: Repository, as_of: date, region: str | None = None) -> l
     return rows
 
 
-def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> MonthlyReport:
-    """月调度 as of ``as_of``, for the whole city or for one region."""
+def monthly_report(
+    repo: Repository, as_of: date, region: str | None = None, archive: Archive | None = None
+) -> MonthlyReport:
+    """月调度 as of ``as_of``, for the whole city or for one region; with 同比 when ``archive`` (the
+    previous year's, :mod:`xiangmu_cli.reading.archive`) can be used."""
     config = config_of(repo)
-    figures = compute_metrics(repo, as_of)
+    figures, comparison = with_growth(
+        compute_metrics(repo, as_of),
+        archive.repo if archive is not None else None,
+        as_of,
+        display_path(archive.path) if archive is not None else "",
+    )
     kinds = {kind: i for i, kind in enumerate(KINDS)}
     # grouped by kind, each group in due order
     overdue = sorted(overdue_items(repo, as_of, region=region), key=lambda it: kinds[it["类型"]])
@@ -201,6 +217,8 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
         evaluation=evaluate(repo, as_of, figures) if config.evaluation is not None else None,
         errors=len(repo.errors),
         reported=reported_regions(repo, month_of(as_of)),
+        comparison=comparison,
+        archive_note=archive.note if archive is not None else None,
     )
 
 
