@@ -87,8 +87,8 @@ def archive_of(path: Path, year: int, repo: Repository | None) -> Archive:
         note = f"{shown} 的年度为 {repo.config.year}，不是 {year}，未计算同比"
         return Archive(path, year, None, note, state)
     errors = len(repo.errors)
-    note = f"{shown} 有 {errors} 个错误，有错误的项目未计入上年同期" if errors else None
-    return Archive(path, year, repo, note, state)
+    counted = f"{shown} 有 {errors} 个错误，有错误的项目未计入上年同期" if errors else None
+    return Archive(path, year, repo, counted, state)
 
 
 def open_archive(ledgers: Path, year: int) -> Archive:
