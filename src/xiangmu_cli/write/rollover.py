@@ -464,34 +464,35 @@ def apply_rollover(plan: Rollover) -> list[Path]:
             raise EditError(f"无法归档：{refused}")
         if archive.exists():
             raise EditError(f"归档 {display_path(archive)} 已经存在（在此期间被创建？），未写入任何文件")
+        made = not archive.parent.exists()  # 归档 itself is made now: removed again on failure
         try:
             archive.parent.mkdir(exist_ok=True)
             staging = Path(tempfile.mkdtemp(dir=archive.parent, prefix=f".{archive.name}.", suffix=".tmp"))
         except OSError as exc:
             raise EditError(f"无法创建归档目录 {display_path(archive.parent)}：{exc.strerror or exc}") from None
         temps: list[tuple[Path, Path]] = []
+
+        def undo() -> None:
+            for _, tmp in temps:
+                with suppress(OSError):
+                    tmp.unlink()
+            shutil.rmtree(staging, ignore_errors=True)
+            if made:
+                with suppress(OSError):
+                    archive.parent.rmdir()
+
         try:
-            os.rmdir(staging)
+            os.rmdir(staging)  # made again by _write_tree with the usual mode (mkdtemp's is 0700)
             _write_tree(staging, plan.archive_files)
             for path, text in plan.edits.changes.items():
                 temps.append((path, _stage(path, text.encode("utf-8"))))
             _check_unchanged(plan.edits.originals)
+            os.rename(staging, archive)
         except BaseException as exc:
-            for _, tmp in temps:
-                with suppress(OSError):
-                    tmp.unlink()
-            shutil.rmtree(staging, ignore_errors=True)
+            undo()
             if isinstance(exc, OSError):
                 raise EditError(f"写入失败：{exc.strerror or exc}；未改动任何文件") from None
             raise
-        try:
-            os.rename(staging, archive)
-        except OSError as exc:
-            for _, tmp in temps:
-                with suppress(OSError):
-                    tmp.unlink()
-            shutil.rmtree(staging, ignore_errors=True)
-            raise EditError(f"无法创建归档 {display_path(archive)}：{exc.strerror or exc}；未改动任何文件") from None
         _sync_folder(archive.parent)
         done: list[Path] = []
         for path, tmp in temps:
