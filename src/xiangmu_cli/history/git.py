@@ -261,6 +261,8 @@ class Git:
                 except (UnicodeDecodeError, ValueError):
                     raise GitError(f"无法识别 git ls-tree 的输出：{meta[:80]!r}") from None
                 path = PurePosixPath(name.decode("utf-8", errors="replace"))
+                if str(prefix) not in ("", ".") and path != prefix and prefix not in path.parents:
+                    continue  # a folder above a nested prefix (归档/2018), which -t lists too
                 rel = _under(path, prefix)
                 if not rel.parts:
                     if kind != "tree":  # the ledgers folder itself is a link, a file or a submodule
