@@ -293,7 +293,10 @@ def test_the_summary_says_what_was_done(root: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "年度结转：2018 → 2019"
-    assert "xiangmu.yaml：年度 2018 → 2019；目标已清空（3 项，原目标见归档）；口径.入统时限 2018-09-30 → 2019-09-30" in lines
+    assert (
+        "xiangmu.yaml：年度 2018 → 2019；目标已清空（3 项，原目标见归档）；口径.入统时限 2018-09-30 → 2019-09-30"
+        in lines
+    )
     # carried: CY-1, CY-3, CY-4, GX-1, GX-2; summed 1300.5 + 3000.25 + 30 + 700 = 5030.75 over 3+2+2+2 months;
     # 新建 → 续建: CY-1, CY-4, GX-1; 复工日期 dropped: CY-3; 入统时限 written: GX-1
     assert (
@@ -357,7 +360,7 @@ def test_a_file_changed_after_planning_stops_everything(root: Path) -> None:
     plan = plan_rollover(load(root))
     (root / "船营区" / "计划开工.yaml").write_text(PLANNED + "# 有人刚保存\n", encoding="utf-8")
     before = _bytes(root)
-    with pytest.raises(EditError, match="计划开工.yaml 在此期间被修改过，未写入任何文件"):
+    with pytest.raises(EditError, match=r"计划开工\.yaml 在此期间被修改过，未写入任何文件"):
         apply_rollover(plan)
     assert _bytes(root) == before
     assert not (root.parent / "归档").exists()  # made for the archive, removed again
