@@ -200,6 +200,7 @@ def test_help_is_chinese_with_an_example() -> None:
         "problem",
         "recheck",
         "report",
+        "rollover",
         "schema",
         "score",
         "start",
