@@ -17,10 +17,11 @@ What changes (docs/ledger-format.md, "Year rollover"):
 
 Everything else stays byte for byte: 计划开工 and 招商 records, 问题 and 走访 (dated history),
 年度计划投资 (required; the new year's plan replaces it when it is issued), every other key and
-comment. A dropped key that had comments is commented out where it was, with its comment lines
-(``# 完成投资:`` / ``#   2018-09: 1808  # 待核``), as the moves do; one without goes (its values
-are in the archive, and in git). ``目标`` whose lines held a comment is commented out above
-``目标: {}`` the same way.
+comment. A dropped key that had comments is commented out, with its comment lines, as the moves
+do: 完成投资 directly above 以前年度完成投资, which now holds it (``# 完成投资:`` / ``#
+2018-09: 1808  # 待核``; the next ``xm invest`` writes the new year's 完成投资 below it), 复工日期
+where it was; one without comments just goes (its values are in the archive, and in git).
+``目标`` whose lines held a comment is commented out above ``目标: {}`` the same way.
 
 The plan is verified before anything is written: the repository is loaded from a temporary copy
 with the new texts and must have no error the old one had not, every kept project's data must be
@@ -329,8 +330,8 @@ def _roll_project(
     if project.monthly:
         summed = _exact_sum(project.monthly.values())
         total = _exact_sum([project.prior_invest or Decimal(0), summed])
-        _drop(doc, item, _MONTHLY)
-        set_scalar(doc, item, _PRIOR, _amount_text(total), order, skip={_MONTHLY})
+        dropped = delete_pair(doc, item, _MONTHLY)  # its comments go above 以前年度完成投资, which holds it now
+        set_scalar(doc, item, _PRIOR, _amount_text(total), order, skip={_MONTHLY}, comments=dropped)
         data[_PRIOR] = total
         data.pop(_MONTHLY, None)
         tally.summed = _exact_sum([tally.summed, summed])
@@ -356,7 +357,7 @@ def _roll_project(
 
 def _drop(doc: Doc, item: Any, key: str) -> None:
     """Remove ``key`` from the project; if its lines held a comment, they stay where they were,
-    commented out (:func:`~xiangmu_cli.write.pairs.delete_pair`)."""
+    commented out (:func:`~xiangmu_cli.write.pairs.delete_pair`): 复工日期 next to 开工日期."""
     found = doc.get(item, key)
     if found is None:
         return
