@@ -649,7 +649,11 @@ class Config(_Model):
     targets: Annotated[
         dict[str, Annotated[dict[str, TargetValue], BeforeValidator(_none_as_empty_dict)]],
         BeforeValidator(_none_as_empty_dict),
-    ] = _f("目标", "按 全市 或地区名称设定的目标：年度投资 或 metrics.md 中的指标名", default_factory=dict)
+    ] = _f(
+        "目标",
+        "按 全市 或地区名称设定的目标：年度投资、metrics.md 中的指标名，或同比增长（如 完成投资同比增长: 0.1）",
+        default_factory=dict,
+    )
     evaluation: Evaluation | None = _f("考评", "考评设置", default=None)
 
     @property

@@ -304,11 +304,14 @@ def _changes_table(rows: list[ChangeRow]) -> Table:
 
 
 def _highlights(overview: Figures, overdue: int) -> Table:
-    """The key figures a leader reads first (html cards), from the overview."""
+    """The key figures a leader reads first (html cards), from the overview (完成投资's 同比增长 when
+    last year's archive was there)."""
+    growth = growth_key("完成投资")
     return Table(
         "要点",
         [
             Column("完成投资", header="完成投资（万元）", kind="amount"),
+            *([Column(growth, header="完成投资同比增长", kind="diff")] if growth in overview else []),
             Column("投资完成率", kind="rate", compare="序时进度"),
             Column("进度差", kind="diff"),
             Column("当月完成投资", header="当月完成投资（万元）", kind="amount"),
