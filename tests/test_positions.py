@@ -48,7 +48,7 @@ def test_the_scan_agrees_with_the_composer(path: Path) -> None:
                 if quick is None:
                     continue
                 path_ = ("项目", index) if key is None else ("项目", index, key)
-                assert quick == exact._node(path_, at), (path_, at)
+                assert quick == exact._full_node(path_, at), (path_, at)
 
 
 def test_the_scan_knows_a_real_ledger_and_leaves_the_odd_to_the_composer() -> None:
@@ -81,4 +81,64 @@ def test_the_scan_agrees_on_generated_ledgers() -> None:
                     quick = scan.locate(index, key, at)
                     if quick is not None:
                         path_ = ("项目", index) if key is None else ("项目", index, key)
-                        assert quick == exact._node(path_, at), (name, path_, at)
+                        assert quick == exact._full_node(path_, at), (name, path_, at)
+
+
+def _paths(value: object, prefix: tuple[object, ...]) -> list[tuple[object, ...]]:
+    """Every path into ``value`` (keys and list indexes), ``prefix`` first."""
+    found = [prefix]
+    if len(prefix) > 6:  # deep enough for any field of the format (the corpus has hostile nesting)
+        return found
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += _paths(child, (*prefix, key))
+        found.append((*prefix, "不存在的键"))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            found += _paths(child, (*prefix, i))
+    return found
+
+
+def _fragment_cases() -> list[tuple[str, str]]:
+    from .test_benchmark_generator import gen
+
+    cases = [(str(p.relative_to(ROOT)), t) for p in _files() if (t := _text(p)) is not None]
+    cases += [(n, t) for n, t in gen.build_files(300, 5, warnings=0.07, errors=2).items() if "/" in n]
+    return cases
+
+
+def test_a_project_composed_alone_has_the_positions_of_the_whole_file() -> None:
+    # Deep paths (a 走访 entry's 日期, a month of 完成投资) are located by composing only the
+    # project's lines (PositionIndex._item_node); every path of every project must come out
+    # where the composer of the whole file puts it.
+    import yaml_rs
+
+    checked = 0
+    for name, text in _fragment_cases():
+        whole = PositionIndex(text)
+        if whole._tree() is None:
+            continue
+        try:
+            data = yaml_rs.loads(text, parse_datetime=False)
+        except Exception:  # a file only ruamel reads: nothing to compare item by item
+            continue
+        items = data.get("项目") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            fresh = PositionIndex(text)
+            for path in _paths(item, ("项目", i)):
+                for at in ("key", "value"):
+                    quick = fresh._item_node(i, path[2:], at)
+                    if quick is not None:
+                        checked += 1
+                        assert quick == whole._full_node(path, at), (name, path, at)
+    assert checked > 10000  # the comparison really ran on the corpus
+
+
+def test_a_project_that_does_not_compose_alone_is_found_in_the_whole_file() -> None:
+    text = "项目:\n  - 编号: A\n    名称: &n 甲\n  - 编号: B\n    名称: *n\n    总投资: -1\n"
+    index = PositionIndex(text)
+    assert index._item_node(1, ("总投资",), "value") is None  # the alias's anchor is in project A
+    assert index.node(("项目", 1, "总投资")) == (6, 10)
+    assert index._item_node(0, ("名称",), "value") == (3, 9)

@@ -278,13 +278,14 @@ def targets(
 
     示例：xm targets --month 2018-09 --region 船营区
     """
-    from xiangmu_cli.base.fileio import display_path
-    from xiangmu_cli.figures.growth import compared_targets, wants_growth
-    from xiangmu_cli.output.views import targets_document
 
     archives = Archives(rev)
 
     def build(root: Path) -> tuple[Document, Repository]:
+        from xiangmu_cli.base.fileio import display_path
+        from xiangmu_cli.figures.growth import compared_targets, wants_growth
+        from xiangmu_cli.output.views import targets_document
+
         ctx = _load(root, as_of, month, region, rev=rev)
         archive = archives.previous(root, ctx.repo) if wants_growth(ctx.repo) else None
         previous = archive.repo if archive is not None else None
@@ -329,10 +330,11 @@ def overdue(
 
     示例：xm overdue --secretary 王芳
     """
-    from xiangmu_cli.figures.overdue import overdue_items
-    from xiangmu_cli.output.views import overdue_document
 
     def build(root: Path) -> tuple[Document, Repository]:
+        from xiangmu_cli.figures.overdue import overdue_items
+        from xiangmu_cli.output.views import overdue_document
+
         ctx = _load(root, as_of, month, region, rev=rev)
         rows = overdue_items(
             ctx.repo,
@@ -416,10 +418,8 @@ def list_(
 
     示例：xm list --region 经开区 --min 1亿
     """
-    from xiangmu_cli.figures.report import project_rows
     from xiangmu_cli.ledger.units import UnitError, parse_amount
     from xiangmu_cli.ledger.vocab import Ledger
-    from xiangmu_cli.output.views import list_document
 
     floor = None
     if minimum is not None:
@@ -429,6 +429,9 @@ def list_(
             raise usage_error(f"--min：{exc.message}（{exc.hint}）") from None
 
     def build(root: Path) -> tuple[Document, Repository]:
+        from xiangmu_cli.figures.report import project_rows
+        from xiangmu_cli.output.views import list_document
+
         ctx = _load(root, as_of, month, region, rev=rev)
         rows = project_rows(
             ctx.repo,
@@ -477,12 +480,13 @@ def monthly(
 
     示例：xm report monthly --month 2018-09
     """
-    from xiangmu_cli.figures.report import monthly_report
-    from xiangmu_cli.output.views import monthly_document
 
     archives = Archives(rev)
 
     def build(root: Path) -> tuple[Document, Repository]:
+        from xiangmu_cli.figures.report import monthly_report
+        from xiangmu_cli.output.views import monthly_document
+
         ctx = _load(root, as_of, month, region, rev=rev)
         archive = archives.previous(root, ctx.repo)
         return monthly_document(monthly_report(ctx.repo, ctx.as_of, region, archive)), ctx.repo

@@ -41,8 +41,13 @@ def _enc(value: Any) -> Any:
     raise TypeError(f"not cacheable: {type(value).__name__}")
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _dec(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, str, int)):
+    if type(value) in _PLAIN:  # most values of a report (exact types: a str subclass is not JSON's)
+        return value
+    if isinstance(value, (bool, str, int)):
         return value
     if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], str):
         raise ValueError("bad cached value")
@@ -55,11 +60,11 @@ def _dec(value: Any) -> Any:
         if tag == "q":
             return Fraction(int(body[0]), int(body[1]))
         if tag == "l":
-            return [_dec(v) for v in body]
+            return [v if type(v) in _PLAIN else _dec(v) for v in body]
         if tag == "u":
             return tuple(_dec(v) for v in body)
         if tag == "m":
-            return {_dec(k): _dec(v) for k, v in body}
+            return {(k if type(k) in _PLAIN else _dec(k)): (v if type(v) in _PLAIN else _dec(v)) for k, v in body}
     except (InvalidOperation, TypeError, ZeroDivisionError, IndexError) as exc:
         raise ValueError("bad cached value") from exc
     raise ValueError(f"bad cached tag {tag!r}")

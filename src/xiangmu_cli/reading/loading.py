@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -766,8 +766,8 @@ def _load_files(
     (unless ``locate`` is False)."""
     from xiangmu_cli.reading.checks import CHECKS, run_checks
 
-    for done, (path, region, ledger) in enumerate(todo, 1):
-        loader.load_ledger(path, region, ledger, loader.parse(path, display_path(path)))
+    for done, ((path, region, ledger), parsed) in enumerate(zip(todo, _parsed_ahead(loader, todo)), 1):
+        loader.load_ledger(path, region, ledger, parsed)
         if loader.progress is not None:
             loader.progress(done, len(todo))
     repo = Repository(
@@ -788,6 +788,45 @@ def _load_files(
     repo.problems = cap_problems(repo.problems, _problem_order(list(loader.sources)))
     repo.fingerprint = loader.fingerprint()
     return repo
+
+
+#: Files parsed ahead of the one being validated (bounds the parse trees held at once).
+READ_AHEAD = 2
+
+
+def _parsed_ahead(
+    loader: _Loader, todo: list[tuple[Path, str, Ledger]]
+) -> Iterator[tuple[Any, str | None, list[Problem], bool]]:
+    """Each file of ``todo`` read and parsed, in order; the next few are parsed by a second
+    thread meanwhile.
+
+    yaml_rs releases the GIL for much of a parse, so a cold load keeps a second core busy while
+    this one validates projects (issue 15: the reports load in one process; pickling models from
+    worker processes costs more than it saves). At most READ_AHEAD parse trees wait at a time.
+    The thread runs in a copy of the caller's context, so it sees the same limits.
+    """
+    if len(todo) < 2 or _cores() < 2:
+        for path, _region, _ledger in todo:
+            yield loader.parse(path, display_path(path))
+        return
+    import contextvars
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(1, thread_name_prefix="xm-parse") as pool:
+        waiting: deque[Future[tuple[Any, str | None, list[Problem], bool]]] = deque()
+        ahead = iter(todo)
+        try:
+            for path, _region, _ledger in ahead:
+                waiting.append(pool.submit(context.run, loader.parse, path, display_path(path)))
+                if len(waiting) > READ_AHEAD:
+                    yield waiting.popleft().result()
+            while waiting:
+                yield waiting.popleft().result()
+        finally:
+            for future in waiting:
+                future.cancel()
 
 
 def _cores() -> int:

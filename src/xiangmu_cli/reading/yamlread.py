@@ -508,6 +508,8 @@ class PositionIndex:
         self._root: Any = None
         self._composed = False
         self._items: _BlockItems | None = None
+        #: Per project index: its first line and its composed node, or None (see _item_node).
+        self._fragments: dict[int, tuple[int, Any] | None] = {}
 
     def _tree(self) -> Any:
         from ruamel.yaml.error import YAMLError
@@ -544,11 +546,51 @@ class PositionIndex:
         return self._node(path, at)
 
     def _node(self, path: tuple[PathElem, ...], at: str) -> tuple[int, int]:
-        from ruamel.yaml.nodes import MappingNode, SequenceNode
+        """The composer's answer: from the project's own lines when the scan knows where they
+        are (composing 30 lines, not the whole file), else from the tree of the whole file."""
+        if self._composed is False and len(path) >= 2 and path[0] == "项目" and isinstance(path[1], int):
+            found = self._item_node(path[1], path[2:], at)
+            if found is not None:
+                return found
+        return self._full_node(path, at)
 
+    def _item_node(self, index: int, path: tuple[PathElem, ...], at: str) -> tuple[int, int] | None:
+        """As :meth:`_full_node` for ``("项目", index, *path)``, composing only that project's
+        lines; None when the scan does not know them or they do not compose alone (an alias to
+        an anchor elsewhere, say)."""
+        from ruamel.yaml.error import YAMLError
+        from ruamel.yaml.nodes import SequenceNode
+
+        if self._items is None:
+            self._items = _BlockItems(self._text)
+        if index not in self._fragments:
+            span = self._items.span(index)
+            node = None
+            if span is not None:
+                try:
+                    docs = _compose_all(span[1])
+                except YAMLError:
+                    docs = []
+                if len(docs) == 1 and isinstance(docs[0], SequenceNode) and len(docs[0].value) == 1:
+                    node = (span[0], docs[0].value[0])
+            self._fragments[index] = node
+        found = self._fragments[index]
+        if found is None:
+            return None
+        first, item = found
+        line, col = self._walk(item, path, at)
+        return line + first, col
+
+    def _full_node(self, path: tuple[PathElem, ...], at: str) -> tuple[int, int]:
         node = self._tree()
         if node is None:
             return 1, 1
+        return self._walk(node, path, at)
+
+    @staticmethod
+    def _walk(node: Any, path: tuple[PathElem, ...], at: str) -> tuple[int, int]:
+        from ruamel.yaml.nodes import MappingNode, SequenceNode
+
         mark = node.start_mark
         for depth, elem in enumerate(path):
             last = depth == len(path) - 1
@@ -608,63 +650,131 @@ class PositionIndex:
 
 #: Characters that break lines for ruamel (or start a construct) and that the line scan leaves
 #: to the composer: lone CR, form feed, vertical tab, NEL, line and paragraph separators, tabs.
-_SCAN_UNSURE = re.compile("\r(?!\n)|[\t\x0b\x0c\x85\u2028\u2029]|^(---|\\.\\.\\.|%)", re.M)
+_UNSURE_CHARS = re.compile("[\t\x0b\x0c\x85\u2028\u2029]")
+_LONE_CR = re.compile("\r(?!\n)")
+_UNSURE_LINE = re.compile(r"\n(?:---|\.\.\.|%)")
+
+
+def _scan_unsure(text: str) -> bool:
+    """Whether ``text`` has anything the line scan leaves to the composer (three searches in C:
+    one combined pattern with ``^`` in multi-line mode takes several times as long)."""
+    return bool(
+        _UNSURE_CHARS.search(text)
+        or ("\r" in text and _LONE_CR.search(text))
+        or text.startswith(("---", "...", "%"))
+        or _UNSURE_LINE.search(text)
+    )
+
+
 _KEY_LINE = re.compile(r"([^\s#'\"&*!|>%@`{\[?:-][^:#]*?):(?: +|$)")
 _NOT_TEXT_KEY = re.compile(r"[-+.0-9][-+._0-9a-fA-FxXoO:]*|(?i:true|false|yes|no|on|off|y|n|null)|~")
 _PLAIN_START = re.compile(r"[^\s#&*!|>%@`{\[\]}?,-]|-[^\s]")
+#: ``项目:`` at column 1, followed by nothing but a comment.
+_ITEMS_KEY = re.compile(r"^项目:[ ]*(?:#[^\n]*)?\r?$", re.M)
+#: The first line with content (not blank, not a comment): its indent and its text.
+_FIRST_CONTENT = re.compile(r"^( *)([^ \n#\r][^\n\r]*)", re.M)
 
 
 class _BlockItems:
-    """Lines and columns of the projects of a block-style ledger file, from one pass over its lines.
+    """Lines and columns of the projects of a block-style ledger file, without a parser.
 
     Knows ``项目:`` at column 1, its block-sequence items (``- 编号: …``), each item's keys at
     the item's key indent, and a key's value when it is a scalar or flow collection starting on
     the key's line. Whatever it cannot be sure of (no such structure, a quoted or complex key, an
     empty value, a line break ruamel counts and Python does not) it answers None, and the caller
-    composes the file. tests/test_positions.py checks it against the composer on whole files.
+    composes (:class:`PositionIndex`). tests/test_positions.py checks it against the composer on
+    whole files.
+
+    Cheap for a large file with a few problems: one regular-expression pass finds where each item
+    starts (a line at the sequence's indent), and only the items asked about are scanned line by
+    line, once each.
     """
 
     def __init__(self, text: str) -> None:
-        #: Per item: line and column of its mapping, and its keys (key → line, key column, value
-        #: column or None), or None for an item the scan is unsure of.
-        self.items: list[tuple[int, int, dict[str, tuple[int, int, int | None]] | None]] | None = None
-        if _SCAN_UNSURE.search(text):
+        self._text = text
+        #: Per item: its first line (0-based) and the text offsets of its lines; None when the
+        #: file is not a block sequence of items the scan can follow.
+        self.spans: list[tuple[int, int, int]] | None = None
+        self._keys: dict[int, tuple[int, int, dict[str, tuple[int, int, int | None]] | None]] = {}
+        self._dash = 0
+        if _scan_unsure(text):
             return
-        lines = text.split("\n")
-        start = next((i for i, ln in enumerate(lines) if ln.startswith("项目:") and _only_comment(ln[3:])), None)
-        if start is None:
+        head = _ITEMS_KEY.search(text)
+        if head is None:
             return
-        items: list[tuple[int, int, dict[str, tuple[int, int, int | None]] | None]] = []
-        dash: int | None = None
-        key_indent = 0
-        for number in range(start + 1, len(lines)):
-            body = lines[number].rstrip("\r").lstrip(" ")
-            indent = len(lines[number].rstrip("\r")) - len(body)
+        first = _FIRST_CONTENT.search(text, head.end())
+        if first is None:
+            return
+        dash = len(first.group(1))
+        body = first.group(2)
+        if not (body == "-" or body.startswith("- ")):
+            return  # not a block sequence of items
+        self._dash = dash
+        line = text.count("\n", 0, first.start())
+        spans: list[tuple[int, int, int]] = []
+        pos = first.start()
+        end = len(text)
+        for match in re.compile(rf"^ {{0,{dash}}}(?=[^ \n#\r])", re.M).finditer(text, first.start()):
+            line += text.count("\n", pos, match.start())
+            pos = match.start()
+            stop = text.find("\n", match.end())
+            rest = text[match.end() : end if stop < 0 else stop].rstrip("\r")
+            if spans:
+                spans[-1] = (spans[-1][0], spans[-1][1], pos)
+            if match.end() - pos == dash and (rest == "-" or rest.startswith("- ")):
+                spans.append((line, pos, end))
+            else:
+                break  # the sequence has ended (another top-level key)
+        self.spans = spans
+
+    @property
+    def items(self) -> list[tuple[int, int, dict[str, tuple[int, int, int | None]] | None]] | None:
+        """Every item, scanned: line and column of its mapping and its keys (key → line, key
+        column, value column or None), or (0, 0, None) for an item the scan is unsure of."""
+        if self.spans is None:
+            return None
+        return [self._item(i) for i in range(len(self.spans))]
+
+    def span(self, index: int) -> tuple[int, str] | None:
+        """The first line (0-based) and the text of item ``index``, or None when unknown."""
+        if self.spans is None or not 0 <= index < len(self.spans):
+            return None
+        line, start, end = self.spans[index]
+        return line, self._text[start:end]
+
+    def _item(self, index: int) -> tuple[int, int, dict[str, tuple[int, int, int | None]] | None]:
+        if index in self._keys:
+            return self._keys[index]
+        assert self.spans is not None
+        first, start, end = self.spans[index]
+        lines = self._text[start:end].split("\n")
+        dash = self._dash
+        body = lines[0].rstrip("\r").lstrip(" ")
+        rest = body[1:].lstrip(" ")
+        key_indent = dash + len(body) - len(rest)
+        keys: dict[str, tuple[int, int, int | None]] | None = {}
+        if not rest or rest.startswith("#"):
+            found: tuple[int, int, dict[str, tuple[int, int, int | None]] | None] = (0, 0, None)
+            self._keys[index] = found  # where its mapping starts is on a later line
+            return found
+        assert keys is not None
+        if not self._key(keys, rest, first, key_indent):
+            keys = None  # a flow item, an odd first key: the composer knows
+        for offset in range(1, len(lines)):
+            if keys is None:
+                break
+            raw = lines[offset].rstrip("\r")
+            body = raw.lstrip(" ")
             if not body or body.startswith("#"):
                 continue
-            item = body == "-" or body.startswith("- ")
-            if dash is None:
-                if not item:
-                    return  # not a block sequence of items
-                dash = indent
-            if indent < dash or (indent == dash and not item):
-                break  # the sequence has ended (another top-level key)
-            if indent == dash:
-                rest = body[1:].lstrip(" ")
-                key_indent = indent + len(body) - len(rest)
-                first: dict[str, tuple[int, int, int | None]] = {}
-                sure = bool(rest) and not rest.startswith("#") and self._key(first, rest, number, key_indent)
-                # "- " alone, a flow item, an odd first key: the composer knows
-                items.append((number + 1, key_indent + 1, first if sure else None))
-                if not rest or rest.startswith("#"):
-                    items[-1] = (0, 0, None)  # where its mapping starts is on a later line
-                continue
-            known = items[-1][2]
-            if known is None or indent > key_indent:
-                continue  # inside a value, or an item already left to the composer
-            if indent < key_indent or not self._key(known, body, number, key_indent):
-                items[-1] = (items[-1][0], items[-1][1], None)
-        self.items = items
+            indent = len(raw) - len(body)
+            if indent > key_indent:
+                continue  # inside a value
+            if indent < key_indent or not self._key(keys, body, first + offset, key_indent):
+                keys = None
+        found = (first + 1, key_indent + 1, keys)
+        self._keys[index] = found
+        return found
 
     @staticmethod
     def _key(found: dict[str, tuple[int, int, int | None]], body: str, number: int, indent: int) -> bool:
@@ -687,9 +797,9 @@ class _BlockItems:
 
     def locate(self, index: int, key: str | None, at: str) -> tuple[int, int] | None:
         """As PositionIndex.node for ("项目", index[, key]), or None when unsure."""
-        if self.items is None or not 0 <= index < len(self.items):
+        if self.spans is None or not 0 <= index < len(self.spans):
             return None
-        line, col, keys = self.items[index]
+        line, col, keys = self._item(index)
         if keys is None:
             return None
         if key is None or key not in keys:
