@@ -108,7 +108,8 @@ def cut(doc: Doc, index: int) -> Cut:
 
 
 def cut_all(doc: Doc, indices: Collection[int]) -> str:
-    """The text of ``doc`` without the projects at ``indices`` (xm rollover's retired projects).
+    """The text of ``doc`` without the projects at ``indices`` (xm rollover's retired projects),
+    with the edits already made in ``doc`` (none may overlap the blocks cut).
 
     Each run of consecutive projects goes as one block, with its separator lines, as :func:`cut`
     takes one (the file keeps its spacing); a list left without projects gets ``项目: []``.

@@ -315,8 +315,10 @@ def _roll_file(
         if data is not None:
             intended[project.code] = (rec.region, rec.ledger, as_intended(rec.ledger, data))
             sources[project.code] = rec
-    text = doc.result()
-    return cut_all(Doc(text), gone) if gone else text
+    # The retired blocks go in the same pass (their spans touch no kept project's edit; an overlap
+    # would be refused by Doc.result): each file is composed once (ruamel's composer is most of a
+    # rollover's time).
+    return cut_all(doc, gone)
 
 
 def _roll_project(

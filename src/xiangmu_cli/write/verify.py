@@ -153,17 +153,26 @@ def _refuse_unintended(
 
 
 def _new_warnings(repo: Repository, new: Repository, intended: Intended, sources: dict[str, Record]) -> list[str]:
-    def project_warnings(r: Repository, rec: Record | None) -> Counter[tuple[str, str]]:
-        if rec is None:
-            return Counter()
-        return Counter(
-            (p.code, p.message) for p in r.warnings if p.file == rec.file and p.path[:2] == ("项目", rec.index)
-        )
+    # Indexed once: an edit of many projects (xm rollover, xm import) stays linear.
+    def by_project(r: Repository) -> dict[tuple[str, object], Counter[tuple[str, str]]]:
+        found: dict[tuple[str, object], Counter[tuple[str, str]]] = {}
+        for p in r.warnings:
+            if p.path[:1] == ("项目",) and len(p.path) > 1:
+                found.setdefault((p.file, p.path[1]), Counter())[(p.code, p.message)] += 1
+        return found
 
+    def project_warnings(
+        found: dict[tuple[str, object], Counter[tuple[str, str]]], rec: Record | None
+    ) -> Counter[tuple[str, str]]:
+        return Counter() if rec is None else found.get((rec.file, rec.index), Counter())
+
+    new_records: dict[str, Record] = {}
+    for rec in new.records:
+        new_records.setdefault(rec.project.code, rec)
+    old_found, new_found = by_project(repo), by_project(new)
     out = []
     for code in intended:
-        moved = next((rec for rec in new.records if rec.project.code == code), None)
-        fresh = project_warnings(new, moved) - project_warnings(repo, sources.get(code))
+        fresh = project_warnings(new_found, new_records.get(code)) - project_warnings(old_found, sources.get(code))
         out += [(f"{code}：" if len(intended) > 1 else "") + f"{c} {message}" for c, message in fresh.elements()]
     return out
 
