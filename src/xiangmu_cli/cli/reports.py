@@ -191,33 +191,18 @@ class Archives:
         self.states: dict[str, str | None] = {}
 
     def previous(self, root: Path, repo: Repository) -> Archive | None:
+        from xiangmu_cli.history.git import archive_at
         from xiangmu_cli.reading.archive import open_archive
 
         if repo.config is None:
             return None
         year = repo.config.year - 1
-        archive = open_archive(root, year) if self.rev is None else self._at_revision(root, year, self.rev)
+        archive = open_archive(root, year) if self.rev is None else archive_at(root, year, self.rev)
         self.states[str(archive.path)] = archive.state
         return archive
 
     def read(self) -> dict[str, str | None]:
         return dict(self.states)
-
-    @staticmethod
-    def _at_revision(root: Path, year: int, rev: str) -> Archive:
-        """The archive as it was at ``rev``, in the same git repository as the ledgers (absent when
-        it was not there then)."""
-        from xiangmu_cli.history.git import Git, GitError, load_revision
-        from xiangmu_cli.reading.archive import Archive, archive_of, archive_path
-
-        path = archive_path(root, year)
-        try:
-            archived = load_revision(Git(root), path, rev)[0]
-        except GitError as exc:
-            return Archive(path, year, None, f"未按版本 {rev} 读取（{exc}），未计算同比", None)
-        if archived.config is None and not archived.files and all(p.code == "E201" for p in archived.problems):
-            return Archive(path, year)  # not in that revision
-        return archive_of(path, year, archived)
 
 
 def report(
