@@ -506,3 +506,24 @@ def test_retired_projects_keep_their_places_in_the_archive(tmp_path: Path) -> No
         rec = archived[retired.code]
         assert (rec.region, rec.ledger.value, rec.project.name) == (retired.region, retired.ledger, retired.name)
         assert rec.ledger in (Ledger.BUILDING, Ledger.UNSTAT)
+
+
+def test_cut_all_takes_runs_of_projects_with_their_separators() -> None:
+    """Projects 2 and 3 (a run) and 5 (the last) go: each run with the blank line after it, the
+    last with the blank line before it, as xm start takes one project; the comment directly above
+    a project goes with it, the one separated by a blank line stays."""
+    from xiangmu_cli.write.projects import cut_all
+
+    text = (
+        "项目:\n"
+        "  - 编号: P1\n    名称: 一\n\n"
+        "  # 二的注释\n  - 编号: P2\n    名称: 二\n\n"
+        "  - 编号: P3\n    名称: 三\n    # 三的尾注\n\n"
+        "  # 分组注释\n\n"
+        "  - 编号: P4\n    名称: 四\n\n"
+        "  - 编号: P5\n    名称: 五\n"
+        "# 文件尾注释\n"
+    )
+    expected = "项目:\n  - 编号: P1\n    名称: 一\n\n  # 分组注释\n\n  - 编号: P4\n    名称: 四\n# 文件尾注释\n"
+    assert cut_all(Doc(text), [1, 2, 4]) == expected
+    assert cut_all(Doc(text), range(5)) == "项目: []\n# 文件尾注释\n"
