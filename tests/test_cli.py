@@ -202,6 +202,7 @@ def test_help_is_chinese_with_an_example() -> None:
         "recheck",
         "remind",
         "report",
+        "rollover",
         "schema",
         "score",
         "start",

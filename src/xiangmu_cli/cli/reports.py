@@ -23,6 +23,7 @@ from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers,
 
 if TYPE_CHECKING:
     from xiangmu_cli.output.tables import Document
+    from xiangmu_cli.reading.archive import Archive
     from xiangmu_cli.reading.records import Repository
 
 
@@ -181,6 +182,29 @@ def load_at(root: Path, rev: str) -> Repository:
         raise usage_error(str(exc)) from None
 
 
+class Archives:
+    """The previous year's archive (归档, for 同比) of the ledgers a report reads: on disk, or at the
+    git revision ``rev``; and, for the cache, what was read of it (:meth:`read`)."""
+
+    def __init__(self, rev: str | None) -> None:
+        self.rev = rev
+        self.states: dict[str, str | None] = {}
+
+    def previous(self, root: Path, repo: Repository) -> Archive | None:
+        from xiangmu_cli.history.git import archive_at
+        from xiangmu_cli.reading.archive import open_archive
+
+        if repo.config is None:
+            return None
+        year = repo.config.year - 1
+        archive = open_archive(root, year) if self.rev is None else archive_at(root, year, self.rev)
+        self.states[str(archive.path)] = archive.state
+        return archive
+
+    def read(self) -> dict[str, str | None]:
+        return dict(self.states)
+
+
 def report(
     command: str,
     options: Mapping[str, object],
@@ -189,12 +213,14 @@ def report(
     output: Path | None,
     no_cache: bool,
     build: Callable[[Path], tuple[Document, Repository]],
+    read_also: Callable[[], dict[str, str | None]] | None = None,
 ) -> None:
     """Render ``build(root)`` (a document and the repository it was computed from), through the cache.
 
     ``options`` are the command's options that ``build`` depends on. A cache hit is the document
-    the same command computed for exactly the same ledger bytes, code, options and day; it is
-    rendered here exactly like a fresh one (never stored text).
+    the same command computed for exactly the same ledger bytes, code, options and day (and, for
+    the folders ``read_also`` names after a build, the same state of those: last year's archive);
+    it is rendered here exactly like a fresh one (never stored text).
     """
     from xiangmu_cli.output.docdata import decode_document, encode_document
     from xiangmu_cli.reading.cache import cached_document, enabled
@@ -206,7 +232,12 @@ def report(
         errors = len(repo.errors)
     else:
         doc, errors = cached_document(
-            root, {"command": command, "options": options}, lambda: build(root), encode_document, decode_document
+            root,
+            {"command": command, "options": options},
+            lambda: build(root),
+            encode_document,
+            decode_document,
+            read_also,
         )
     _note(errors)
     destination.emit(doc)
@@ -233,17 +264,24 @@ def targets(
     示例：xm targets --month 2018-09 --region 船营区
     """
 
+    archives = Archives(rev)
+
     def build(root: Path) -> tuple[Document, Repository]:
-        from xiangmu_cli.figures.metrics import target_rows
+        from xiangmu_cli.base.fileio import display_path
+        from xiangmu_cli.figures.growth import compared_targets, wants_growth
         from xiangmu_cli.output.views import targets_document
 
         ctx = _load(root, as_of, month, region, rev=rev)
-        rows = target_rows(ctx.repo, ctx.as_of, region=region)
-        return targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
+        archive = archives.previous(root, ctx.repo) if wants_growth(ctx.repo) else None
+        previous = archive.repo if archive is not None else None
+        source = display_path(archive.path) if archive is not None else ""
+        rows, comparison = compared_targets(ctx.repo, ctx.as_of, previous, source, region=region)
+        note = archive.note if archive is not None else None
+        doc = targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported, comparison, note)
+        return doc, ctx.repo
 
-    report(
-        "targets", {"as_of": as_of, "month": month, "region": region, "rev": rev}, ledgers, fmt, output, no_cache, build
-    )
+    options = {"as_of": as_of, "month": month, "region": region, "rev": rev}
+    report("targets", options, ledgers, fmt, output, no_cache, build, archives.read)
 
 
 class OverdueKind(str, Enum):
@@ -464,12 +502,15 @@ def monthly(
     示例：xm report monthly --month 2018-09
     """
 
+    archives = Archives(rev)
+
     def build(root: Path) -> tuple[Document, Repository]:
         from xiangmu_cli.figures.report import monthly_report
         from xiangmu_cli.output.views import monthly_document
 
         ctx = _load(root, as_of, month, region, rev=rev)
-        return monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), ctx.repo
+        archive = archives.previous(root, ctx.repo)
+        return monthly_document(monthly_report(ctx.repo, ctx.as_of, region, archive)), ctx.repo
 
     report(
         "report monthly",
@@ -479,6 +520,7 @@ def monthly(
         output,
         no_cache,
         build,
+        archives.read,
     )
 
 

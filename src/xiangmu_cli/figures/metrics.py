@@ -19,7 +19,7 @@ from xiangmu_cli.figures import stages
 from xiangmu_cli.figures.stages import month_of
 from xiangmu_cli.ledger.model import Config, StartedProject
 from xiangmu_cli.ledger.units import round_half_even
-from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
+from xiangmu_cli.ledger.vocab import CITY, GROWTH_KEYS, METRIC_KINDS
 
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record, Repository
@@ -338,7 +338,10 @@ def target_rows(
     only ``region``'s when given.
 
     Row keys: 地区, 指标, 目标, 实际, 完成率 (actual ÷ target), 是否完成 (actual ≥ target; None
-    when the actual is absent), and for 年度投资 also 序时进度 and 进度差 (None otherwise).
+    when the actual is absent), and for 年度投资 also 序时进度 and 进度差 (None otherwise). A
+    同比增长 target (``完成投资同比增长``) reads its actual from ``figures`` (see
+    :func:`~xiangmu_cli.figures.growth.with_growth`; absent without last year's archive) and
+    has no 完成率.
     """
     config = config_of(repo)
     figures = figures or compute_metrics(repo, as_of)
@@ -347,10 +350,12 @@ def target_rows(
         if region is not None and scope != region:
             continue
         for key, target in config.targets.get(scope, {}).items():
-            if key != "年度投资" and key not in METRIC_KINDS:
+            grows = key in GROWTH_KEYS  # a 同比增长: in ``figures`` only with last year's archive
+            if key != "年度投资" and key not in METRIC_KINDS and not grows:
                 continue  # an unknown key is a validation error (E209), not a target
-            actual = figures[scope]["完成投资" if key == "年度投资" else key]
-            rate = None if actual is None else ratio(actual, target)
+            actual = figures[scope].get("完成投资" if key == "年度投资" else key)
+            # a growth may be negative or zero: no 完成率 (actual ÷ target), only whether it is met
+            rate = None if actual is None or grows else ratio(actual, target)
             progress = schedule_progress(as_of, config.year) if key == "年度投资" else None  # the figures' 序时进度
             rows.append(
                 {

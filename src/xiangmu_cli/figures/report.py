@@ -12,7 +12,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
+from xiangmu_cli.base.fileio import display_path
 from xiangmu_cli.figures.categories import CategoryRow, category_rows
+from xiangmu_cli.figures.growth import Comparison, with_growth
 from xiangmu_cli.figures.lights import (
     LightCount,
     ProjectLight,
@@ -41,6 +43,7 @@ from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, ReserveP
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
+    from xiangmu_cli.reading.archive import Archive
     from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = [
@@ -133,6 +136,10 @@ class MonthlyReport:
     errors: int = 0
     #: (regions that reported the as-of month, regions with any 完成投资): "已填报 12/13 个地区".
     reported: tuple[int, int] | None = None
+    #: 同比: what the figures were compared with (None: no archive of the previous year).
+    comparison: Comparison | None = None
+    #: Why last year's archive was not used, or what to know about it (shown in the header).
+    archive_note: str | None = None
     #: 亮灯情况: 红灯/黄灯/绿灯 projects per region and 全市 (figures/lights.py).
     lights: list[LightCount] = field(default_factory=list)
     #: 红灯项目: each red project with its reasons.
@@ -154,6 +161,7 @@ class MonthlyReport:
             "本月变动": self.changes,
             "谋划储备": self.reserve,
             "考评": self.evaluation,
+            **({"同比": self.comparison.as_dict()} if self.comparison is not None else {}),
             "亮灯情况": self.lights,
             "红灯项目": self.red,
         }
@@ -241,10 +249,18 @@ def month_changes(repo: Repository, as_of: date, region: str | None = None) -> l
     return rows
 
 
-def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> MonthlyReport:
-    """月调度 as of ``as_of``, for the whole city or for one region."""
+def monthly_report(
+    repo: Repository, as_of: date, region: str | None = None, archive: Archive | None = None
+) -> MonthlyReport:
+    """月调度 as of ``as_of``, for the whole city or for one region; with 同比 when ``archive`` (the
+    previous year's, :mod:`xiangmu_cli.reading.archive`) can be used."""
     config = config_of(repo)
-    figures = compute_metrics(repo, as_of)
+    figures, comparison = with_growth(
+        compute_metrics(repo, as_of),
+        archive.repo if archive is not None else None,
+        as_of,
+        display_path(archive.path) if archive is not None else "",
+    )
     kinds = {kind: i for i, kind in enumerate(KINDS)}
     # the four ledgers' projects: one at the 谋划 stage is not yet a key project (no light counted)
     judged = [r for r in repo.records if (region is None or r.region == region) and not reserved(r, as_of)]
@@ -268,6 +284,8 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
         categories=category_rows(repo, as_of, region, figures[region or CITY]),
         errors=len(repo.errors),
         reported=reported_regions(repo, month_of(as_of)),
+        comparison=comparison,
+        archive_note=archive.note if archive is not None else None,
         lights=light_counts(repo, lights, region),
         red=red_rows(_ordered(repo, lights)),
     )

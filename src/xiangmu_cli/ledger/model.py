@@ -839,7 +839,11 @@ class Config(_Model):
     targets: Annotated[
         dict[str, Annotated[dict[str, TargetValue], BeforeValidator(_none_as_empty_dict)]],
         BeforeValidator(_none_as_empty_dict),
-    ] = _f("目标", "按 全市 或地区名称设定的目标：年度投资 或指标名（见 docs/指标参考.md）", default_factory=dict)
+    ] = _f(
+        "目标",
+        "按 全市 或地区名称设定的目标：年度投资、指标名或同比增长（如 完成投资同比增长: 0.1），见 docs/指标参考.md",
+        default_factory=dict,
+    )
     evaluation: Evaluation | None = _f("考评", "考评设置", default=None)
 
     @property

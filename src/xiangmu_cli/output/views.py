@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from xiangmu_cli.figures.lights import LIGHTS
 from xiangmu_cli.figures.overdue import KINDS
-from xiangmu_cli.ledger.vocab import CITY, LEDGERS, METRIC_KINDS
+from xiangmu_cli.ledger.vocab import CITY, GROWTH_METRICS, LEDGERS, METRIC_KINDS, growth_key, last_year_key
 from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
 
 if TYPE_CHECKING:
     from xiangmu_cli.figures.categories import CategoryRow
+    from xiangmu_cli.figures.growth import Comparison
     from xiangmu_cli.figures.lights import LightCount, RedRow
     from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow
     from xiangmu_cli.figures.overdue import OverdueItem
@@ -65,6 +66,8 @@ def _meta(
     progress: FigureValue = None,
     errors: int = 0,
     reported: tuple[int, int] | None = None,
+    comparison: Comparison | None = None,
+    archive_note: str | None = None,
 ) -> dict[str, object]:
     meta: dict[str, object] = {"名称": name, "年度": year, "截至": as_of}
     if reported is not None and reported[1]:
@@ -73,6 +76,10 @@ def _meta(
         meta["序时进度"] = format_value("rate", progress)
     if errors:
         meta["未计入"] = _uncounted(errors)
+    if comparison is not None:
+        meta["同比"] = f"与 {comparison.year} 年同期（截至 {comparison.as_of.isoformat()}，{comparison.source}）比较"
+    if archive_note is not None:
+        meta["上年归档"] = archive_note
     return meta
 
 
@@ -119,10 +126,11 @@ def targets_document(
     rows: list[TargetRow],
     errors: int = 0,
     reported: tuple[int, int] | None = None,
+    comparison: Comparison | None = None,
+    archive_note: str | None = None,
 ) -> Document:
-    return Document(
-        f"{name} 目标完成情况", _meta(name, year, as_of, errors=errors, reported=reported), [_target_table(rows)]
-    )
+    meta = _meta(name, year, as_of, errors=errors, reported=reported, comparison=comparison, archive_note=archive_note)
+    return Document(f"{name} 目标完成情况", meta, [_target_table(rows)])
 
 
 def _present(columns: list[Column], rows: Sequence[Mapping[str, Any]]) -> list[Column]:
@@ -327,15 +335,32 @@ def _red_table(rows: list[RedRow]) -> Table:
     )
 
 
+#: The 同比 figures (:mod:`xiangmu_cli.figures.growth`), shown as columns of their metric's row.
+_COMPARED = {*(growth_key(m) for m in GROWTH_METRICS), *(last_year_key(m) for m in GROWTH_METRICS)}
+
+
 def _overview_table(scope: str, figures: Figures) -> Table:
-    rows = [
-        {"指标": metric + _UNITS.get(METRIC_DISPLAY[metric], ""), scope: format_value(METRIC_DISPLAY[metric], value)}
-        for metric, value in figures.items()
-    ]
-    return Table(f"{scope}总览", [Column("指标"), Column(scope, kind="text", align="right")], rows)
+    compared = growth_key(GROWTH_METRICS[0]) in figures  # with last year's archive
+    rows = []
+    for metric, value in figures.items():
+        if metric in _COMPARED:
+            continue
+        kind = METRIC_DISPLAY[metric]
+        row = {"指标": metric + _UNITS.get(kind, ""), scope: format_value(kind, value)}
+        if compared:  # blank for a metric without 同比 (a dash says "no figure")
+            grows = metric in GROWTH_METRICS
+            row["上年同期"] = format_value(kind, figures[last_year_key(metric)]) if grows else ""
+            row["同比增长"] = format_value("diff", figures[growth_key(metric)]) if grows else ""
+        rows.append(row)
+    columns = [Column("指标"), Column(scope, kind="text", align="right")]
+    if compared:
+        columns += [Column("上年同期", kind="text", align="right"), Column("同比增长", kind="text", align="right")]
+    return Table(f"{scope}总览", columns, rows)
 
 
 def _region_table(rows: list[RegionRow]) -> Table:
+    key = growth_key("完成投资")
+    growth = [Column(key, header="同比增长", kind="diff", priority=2)] if rows and key in rows[0] else []
     return Table(
         "分地区",
         [
@@ -344,6 +369,7 @@ def _region_table(rows: list[RegionRow]) -> Table:
             Column("在建项目数", header="在建", kind="count", priority=2),
             Column("新开工项目数", header="新开工", kind="count", priority=2),
             Column("完成投资", header="完成投资（万元）", kind="amount"),
+            *growth,
             Column("投资完成率", kind="rate", compare="序时进度"),
             Column("进度差", kind="diff", priority=1),
             Column("开工率", kind="rate", priority=4),
@@ -407,11 +433,14 @@ def _reserve_table(rows: list[ReserveRow]) -> Table:
 
 
 def _highlights(overview: Figures, overdue: int) -> Table:
-    """The key figures a leader reads first (html cards), from the overview."""
+    """The key figures a leader reads first (html cards), from the overview (完成投资's 同比增长 when
+    last year's archive was there)."""
+    growth = growth_key("完成投资")
     return Table(
         "要点",
         [
             Column("完成投资", header="完成投资（万元）", kind="amount"),
+            *([Column(growth, header="完成投资同比增长", kind="diff")] if growth in overview else []),
             Column("投资完成率", kind="rate", compare="序时进度"),
             Column("进度差", kind="diff"),
             Column("当月完成投资", header="当月完成投资（万元）", kind="amount"),
@@ -436,7 +465,16 @@ def _overdue_summary(by_kind: dict[str, list[OverdueItem]]) -> Table:
 
 def monthly_document(report: MonthlyReport) -> Document:
     scope = report.region or CITY
-    meta = _meta(report.name, report.year, report.as_of, report.overview["序时进度"], report.errors, report.reported)
+    meta = _meta(
+        report.name,
+        report.year,
+        report.as_of,
+        report.overview["序时进度"],
+        report.errors,
+        report.reported,
+        report.comparison,
+        report.archive_note,
+    )
     meta["报告月份"] = f"{report.as_of.year}年{report.as_of.month}月"
     tables = [_overview_table(scope, report.overview), _region_table(report.regions)]
     if report.categories:

@@ -25,7 +25,7 @@ from xiangmu_cli.ledger.model import (
 )
 from xiangmu_cli.ledger.problems import Place, Problem, suggest
 from xiangmu_cli.ledger.units import format_amount, month_key
-from xiangmu_cli.ledger.vocab import CITY, TARGET_KEYS, Ledger
+from xiangmu_cli.ledger.vocab import CITY, EVALUATION_KEYS, GROWTH_KEYS, TARGET_KEYS, Ledger
 
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record, Repository
@@ -138,8 +138,19 @@ def check_config_references(repo: Repository) -> list[Problem]:
                 )
     if config.evaluation is not None:
         for key in config.evaluation.weights:
-            if key not in TARGET_KEYS:
-                hint = _close(key, list(TARGET_KEYS)) or "考评指标为 年度投资 或 metrics.md 中的指标名"
+            if key in GROWTH_KEYS:  # a growth may be negative: no ratio to a target to score
+                problems.append(
+                    Problem(
+                        "E209",
+                        f"考评指标「{key}」是同比增长，不能用于考评",
+                        file,
+                        "同比增长可为负数，无法按 实际 ÷ 目标 计分；把它写在 目标 中，用 xm targets 查看是否完成",
+                        path=("考评", "指标", key),
+                        at="key",
+                    )
+                )
+            elif key not in EVALUATION_KEYS:
+                hint = _close(key, list(EVALUATION_KEYS)) or "考评指标为 年度投资 或 metrics.md 中的指标名"
                 problems.append(
                     Problem(
                         "E209", f"考评指标「{key}」不是已知的指标", file, hint, path=("考评", "指标", key), at="key"
