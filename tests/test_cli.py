@@ -185,6 +185,7 @@ def test_help_is_chinese_with_an_example() -> None:
     top = runner.invoke(app, ["--help"])
     assert top.exit_code == 0 and "重点项目建设台账" in top.stdout and "示例" in top.stdout
     assert _commands() == [
+        "dept",
         "diff",
         "enter-stats",
         "export",
@@ -194,14 +195,18 @@ def test_help_is_chinese_with_an_example() -> None:
         "info",
         "invest",
         "land",
+        "leader",
         "list",
         "log",
+        "next-id",
         "overdue",
         "problem",
+        "problems",
         "recheck",
         "report",
         "schema",
         "score",
+        "show",
         "start",
         "targets",
         "textconv",

@@ -7,7 +7,7 @@ also selects: one region, one kind, one 包保领导 or one 项目秘书 (``xm o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
@@ -69,14 +69,14 @@ def _item(
     }
 
 
-def _items(repo: Repository, as_of: date) -> Iterator[OverdueItem]:
+def _items(repo: Repository, as_of: date, records: Iterable[Record] | None = None) -> Iterator[OverdueItem]:
     config = config_of(repo)
     caliber = config.caliber
     year, month = latest_complete_month(as_of)
     m_key = month_key(year, month)
     m_first, m_last = date(year, month, 1), month_end(year, month)
 
-    for rec in repo.records:
+    for rec in repo.records if records is None else records:
         p = rec.project
         # Stages at as-of come from dates (stages.py), not from the file the record is in now.
         if stages.planned(rec, as_of):
@@ -129,15 +129,17 @@ def overdue_items(
     kind: str | None = None,
     leader: str | None = None,
     secretary: str | None = None,
+    records: Iterable[Record] | None = None,
 ) -> list[OverdueItem]:
     """Every overdue item as of ``as_of``, most overdue first; only those of ``region``, of
-    ``kind``, of projects whose 包保领导 is ``leader`` or whose 项目秘书 is ``secretary``, when given."""
+    ``kind``, of projects whose 包保领导 is ``leader`` or whose 项目秘书 is ``secretary``, of the
+    projects ``records`` (e.g. one project's card), when given."""
     config = config_of(repo)
     positions = region_positions(config)
     kinds = {name: i for i, name in enumerate(KINDS)}
     items = [
         it
-        for it in _items(repo, as_of)
+        for it in _items(repo, as_of, records)
         if (region is None or it["地区"] == region)
         and (kind is None or it["类型"] == kind)
         and (leader is None or it["包保领导"] == leader)

@@ -7,6 +7,7 @@ twice. ``project_rows`` is the data of ``xm list``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -137,15 +138,24 @@ def region_rows(repo: Repository, figures: dict[str, Figures], region: str | Non
     ]
 
 
-def month_changes(repo: Repository, as_of: date, region: str | None = None) -> list[ChangeRow]:
-    """本月变动: events dated from the first day of the as-of month to as-of, from the ledgers' dates.
+def month_changes(
+    repo: Repository,
+    as_of: date,
+    region: str | None = None,
+    *,
+    since: date | None = None,
+    records: Iterable[Record] | None = None,
+) -> list[ChangeRow]:
+    """本月变动: events dated from the first day of the as-of month (or from ``since``) to as-of,
+    from the ledgers' dates.
 
     新开工 (开工日期), 入统 (入统日期), 签约 (签约日期), 落地 (落地日期; both from a record in any
     ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期); 台账 is where the record was at
-    as-of. Sorted by date, then region order, 编号 and kind. Only ``region``'s, when given.
+    as-of. Sorted by date, then region order, 编号 and kind. Only ``region``'s, or those of
+    ``records``, when given.
     """
     config = config_of(repo)
-    first = as_of.replace(day=1)
+    first = as_of.replace(day=1) if since is None else since
     rows: list[ChangeRow] = []
 
     def add(kind: str, rec: Record, day: date | None, detail: str | None = None) -> None:
@@ -162,7 +172,7 @@ def month_changes(repo: Repository, as_of: date, region: str | None = None) -> l
                 }
             )
 
-    for rec in repo.records:
+    for rec in repo.records if records is None else records:
         p = rec.project
         if isinstance(p, StartedProject):
             add("新开工", rec, p.start_date, p.nature)
