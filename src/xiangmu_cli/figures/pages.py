@@ -10,6 +10,7 @@ Every figure comes from the functions the reports use (metrics, overdue items, t
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -22,12 +23,13 @@ from xiangmu_cli.figures.lookup import find_department, find_leader
 from xiangmu_cli.figures.metrics import (
     Figures,
     completed_investment,
-    compute_metrics,
     config_of,
     ratio,
+    records_of,
     region_positions,
     reported_regions,
     schedule_progress,
+    scope_metrics,
 )
 from xiangmu_cli.figures.overdue import OverdueItem, overdue_items
 from xiangmu_cli.figures.problems import OVERDUE, SOLVED, ProblemRow, problem_rows, problem_view
@@ -98,8 +100,10 @@ def page_projects(repo: Repository, records: list[Record], as_of: date, since: d
     positions = region_positions(config)
     year = config.year
     progress = schedule_progress(as_of, year)
-    items = overdue_items(repo, as_of, records=records)
-    problems = problem_rows(repo, as_of, records=records)
+    items = Counter(it["编号"] for it in overdue_items(repo, as_of, records=records))
+    problems: dict[str, list[ProblemRow]] = {}
+    for row in problem_rows(repo, as_of, records=records):
+        problems.setdefault(row["编号"], []).append(row)
     before_period = since - timedelta(days=1)
     rows: list[PageProject] = []
     ordered = sorted(
@@ -115,7 +119,7 @@ def page_projects(repo: Repository, records: list[Record], as_of: date, since: d
             done = completed_investment(p, year, as_of)
             in_period = done - completed_investment(p, year, before_period)
         rate = ratio(done, plan) if done is not None else None
-        mine = [r for r in problems if r["编号"] == p.code]
+        mine = problems.get(p.code, [])
         rows.append(
             {
                 "地区": record.region,
@@ -133,7 +137,7 @@ def page_projects(repo: Repository, records: list[Record], as_of: date, since: d
                 "形象进度": getattr(p, "progress", None),
                 "未解决问题": len(mine),
                 "超期问题": sum(r["状态"] == OVERDUE for r in mine),
-                "逾期事项": sum(it["编号"] == p.code for it in items),
+                "逾期事项": items[p.code],
                 "包保领导": p.leader,
                 "项目秘书": p.secretary,
                 "责任单位": p.department,
@@ -191,10 +195,10 @@ def leader_page(repo: Repository, name: str, as_of: date, period: str = "月") -
     config = config_of(repo)
     leader = find_leader(repo, name)
     since = period_start(as_of, period)
-    figures = compute_metrics(repo, as_of)
     items = overdue_items(repo, as_of)
+    per_region = Counter(it["地区"] for it in items)
     regions = [
-        _region_row(region, figures[region], sum(it["地区"] == region for it in items))
+        _region_row(region, scope_metrics(records_of(repo, region), config, as_of, region), per_region[region])
         for region in config.region_names
         if region in leader.regions
     ]
