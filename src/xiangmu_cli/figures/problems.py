@@ -2,7 +2,7 @@
 
 ``problem_rows(repo, as_of)`` gives one row per problem of the valid projects: where it is, its
 number N (the one ``xm problem solve 编号 N`` takes: its position in the project's 问题 list,
-from 1), who must solve it, its 分类 and 层级 when the model has those fields, its state as of
+from 1), who must solve it, its 分类 when the model has the field, its 层级 as of the date, its state as of
 the as-of date, the days it has been open and the days left to its 时限. ``problem_view``
 selects the rows of one of the monthly cycle's views (docs/metrics.md, "The problem list"), and
 ``problem_summary`` counts them by 责任单位, 分类, 层级, region or 包保领导.
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from xiangmu_cli.figures import stages
 from xiangmu_cli.figures.metrics import config_of, region_positions
-from xiangmu_cli.ledger.model import Issue, key_order
+from xiangmu_cli.ledger.model import ISSUE_LEVELS, Issue, key_order
 
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record, Repository
@@ -52,7 +52,7 @@ STATES = (OVERDUE, OPEN, SOLVED)
 #: ``--status``: the open ones (超期 or 未解决, the default), the overdue, the solved, or all.
 STATUS_FILTERS = ("未解决", "超期", "已解决", "全部")
 #: The meetings a problem goes up through (seed 003: 联席会议确定不了的，提交市政府专题会议或常务会议).
-LEVELS = ("联席会议", "专题会议", "常务会议")
+LEVELS = tuple(ISSUE_LEVELS)
 #: The views of the monthly cycle (seed 004: 每月10日前报，15日前分发至责任部门，25日前召开联席会议).
 VIEWS = ("清单", "本月新增", "分发", "联席会议", "专题会议", "常务会议")
 #: What ``problem_summary`` groups by.
@@ -62,16 +62,15 @@ UNSET = "（未填）"
 
 
 def issue_keys() -> list[str]:
-    """The keys a problem may have (the model's, in its order): 分类 and 层级 only once the
-    model has them."""
+    """The keys a problem may have (the model's, in its order): 分类 only once the model has it."""
     return key_order(Issue)
 
 
 def level_at(issue: Issue, as_of: date) -> str | None:
     """The problem's 层级 as of ``as_of``: the latest 升级 dated on or before it, else the 层级 it
     was raised at (None: with the department, not yet at any meeting)."""
-    level: str | None = getattr(issue, "level", None)
-    for step in getattr(issue, "escalations", None) or ():
+    level: str | None = getattr(issue, "level", None)  # 层级 (issue 16), when the model has it
+    for step in issue.escalations or ():
         if step.day <= as_of:
             level = step.level
     return level
@@ -80,7 +79,7 @@ def level_at(issue: Issue, as_of: date) -> str | None:
 def escalated_on(issue: Issue, as_of: date) -> date | None:
     """When the problem reached its level as of ``as_of`` by a 升级 (None: raised at it)."""
     day = None
-    for step in getattr(issue, "escalations", None) or ():
+    for step in issue.escalations or ():
         if step.day <= as_of:
             day = step.day
     return day
@@ -92,8 +91,9 @@ def responsible(issue: Issue, record: Record) -> str | None:
 
 
 class ProblemRow(TypedDict):
-    """One problem as of a date. 分类, 层级 and 升级日期 are there only when the model has the
-    fields (issue 16 adds them to 问题)."""
+    """One problem as of a date. 分类 is there only when the model has the field (issue 16 adds it
+    to 问题); 层级 is the level as of the date (:func:`level_at`), 升级日期 the day it got there by
+    a 升级 (None: it was raised at it, or is at no meeting)."""
 
     地区: str
     编号: str
@@ -103,8 +103,8 @@ class ProblemRow(TypedDict):
     内容: str
     分类: NotRequired[str | None]
     责任单位: str | None
-    层级: NotRequired[str | None]
-    升级日期: NotRequired[date | None]
+    层级: str | None
+    升级日期: date | None
     时限: date | None
     状态: str
     已开天数: int | None
@@ -145,6 +145,8 @@ def problem_row(record: Record, number: int, issue: Issue, as_of: date) -> Probl
         "提出日期": issue.raised,
         "内容": issue.content,
         "责任单位": responsible(issue, record),
+        "层级": level_at(issue, as_of),
+        "升级日期": escalated_on(issue, as_of),
         "时限": issue.deadline,
         "状态": state,
         "已开天数": days,
@@ -157,9 +159,6 @@ def problem_row(record: Record, number: int, issue: Issue, as_of: date) -> Probl
     }
     if "分类" in keys:
         row["分类"] = getattr(issue, "kind", None)
-    if "层级" in keys:
-        row["层级"] = level_at(issue, as_of)
-        row["升级日期"] = escalated_on(issue, as_of)
     return row
 
 
@@ -257,10 +256,10 @@ def problem_view(repo: Repository, as_of: date, view: str = "清单", **filters:
         return rows
     open_rows = problem_rows(repo, as_of, status="未解决", **filters)
     if view == "联席会议":
-        rows = [r for r in open_rows if r.get("层级") == view or (r.get("层级") is None and r["状态"] == OVERDUE)]
+        rows = [r for r in open_rows if r.get("层级") == view or (r["层级"] is None and r["状态"] == OVERDUE)]
         rows.sort(key=lambda r: (r.get("分类") is None, r.get("分类") or "", *_urgency(r)))
         return rows
-    rows = [r for r in open_rows if r.get("层级") == view]
+    rows = [r for r in open_rows if r["层级"] == view]
     rows.sort(key=_urgency)
     return rows
 

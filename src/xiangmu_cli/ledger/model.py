@@ -34,6 +34,8 @@ from xiangmu_cli.ledger.vocab import Ledger
 
 __all__ = [
     "Issue",
+    "Escalation",
+    "ISSUE_LEVELS",
     "Visit",
     "Approval",
     "Project",
@@ -375,6 +377,25 @@ def _f(alias: str, description: str, **kwargs: Any) -> Any:
     return Field(alias=alias, description=description, **kwargs)
 
 
+# --- issue 17: a problem's escalation (升级) --------------------------------------------------
+
+#: A problem's 层级, in escalation order (seed 003: 联席会议确定不了的，提交市政府专题会议或常务会议).
+#: The same list as issue 16's (fields): keep one of the two when both are in.
+ISSUE_LEVELS = ["联席会议", "专题会议", "常务会议"]
+IssueLevel: TypeAlias = Annotated[
+    str,
+    _required(_choice(*ISSUE_LEVELS), cs.literal_schema(ISSUE_LEVELS)),
+    _json({"enum": ISSUE_LEVELS}, "协调层级（逐级提交）：" + " → ".join(ISSUE_LEVELS)),
+]
+
+
+class Escalation(_Model):
+    """升级：问题提交到更高一级会议协调，何时提交到哪一级。"""
+
+    level: IssueLevel = _f("层级", "提交到的层级：" + "、".join(ISSUE_LEVELS))
+    day: Day = _f("日期", "提交日期")
+
+
 class Issue(_Model):
     """问题：项目问题清单中的一条。"""
 
@@ -382,6 +403,9 @@ class Issue(_Model):
     content: Text = _f("内容", "问题内容：什么卡住了项目")
     department: OptText = _f("责任单位", "负责解决的部门", default=None)
     deadline: OptDay = _f("时限", "解决时限", default=None)
+    escalations: list[Escalation] | None = _f(
+        "升级", "逐级提交协调的记录：[{层级, 日期}, …]，层级逐次升高（xm problem escalate 写入）", default=None
+    )
     solved: OptDay = _f("解决日期", "解决日期，不早于提出日期", default=None)
     solution: OptText = _f("解决情况", "如何解决的", default=None)
 

@@ -487,7 +487,8 @@ def _key_values(name: str, values: Mapping[str, Any], note: str | None = None) -
 
 
 def _problem_columns(with_project: bool = True) -> list[Column]:
-    """The problem list's columns: 分类 and 层级 only when the model has them (issue 16)."""
+    """The problem list's columns: 分类 only when the model has it (issue 16); 层级 and 升级日期
+    where any row has one (as every secondary column)."""
     from xiangmu_cli.figures.problems import issue_keys
 
     keys = issue_keys()
@@ -498,7 +499,8 @@ def _problem_columns(with_project: bool = True) -> list[Column]:
         Column("内容"),
         *([Column("分类", priority=3)] if "分类" in keys else []),
         Column("责任单位", priority=1),
-        *([Column("层级", priority=2), Column("升级日期", kind="date", priority=5)] if "层级" in keys else []),
+        Column("层级", priority=2),
+        Column("升级日期", kind="date", priority=5),
         Column("提出日期", kind="date", priority=4),
         Column("时限", kind="date", priority=1),
         Column("状态"),
