@@ -261,19 +261,25 @@ def test_card_of_a_started_project(repo: Repository) -> None:
         ("入统", None, date(2018, 4, 1), "已完成"),
     ]
     # Months from the start month (March) to September; none reported before July.
-    # Σ: 0, 0, 0, 0, 1000, 2500, 3000; ÷ 年度计划 5000; 序时 = month ÷ 12
+    # Σ: 0, 0, 0, 0, 1000, 2500, 3000; ÷ 年度计划 5000; the project's 序时 counts from March:
+    # (month − 3 + 1) ÷ (12 − 3 + 1)
     assert [(m["月份"], m["当月完成投资"], m["完成投资"], m["投资完成率"], m["序时进度"]) for m in card.months] == [
-        ("2018-03", None, 0, Fraction(0), Fraction(3, 12)),
-        ("2018-04", None, 0, Fraction(0), Fraction(4, 12)),
-        ("2018-05", None, 0, Fraction(0), Fraction(5, 12)),
-        ("2018-06", None, 0, Fraction(0), Fraction(6, 12)),
-        ("2018-07", 1000, 1000, Fraction(1, 5), Fraction(7, 12)),
-        ("2018-08", 1500, 2500, Fraction(1, 2), Fraction(8, 12)),
-        ("2018-09", 500, 3000, Fraction(3, 5), Fraction(9, 12)),
+        ("2018-03", None, 0, Fraction(0), Fraction(1, 10)),
+        ("2018-04", None, 0, Fraction(0), Fraction(2, 10)),
+        ("2018-05", None, 0, Fraction(0), Fraction(3, 10)),
+        ("2018-06", None, 0, Fraction(0), Fraction(4, 10)),
+        ("2018-07", 1000, 1000, Fraction(1, 5), Fraction(5, 10)),
+        ("2018-08", 1500, 2500, Fraction(1, 2), Fraction(6, 10)),
+        ("2018-09", 500, 3000, Fraction(3, 5), Fraction(7, 10)),
     ]
     assert card.investment is not None
-    # 3000 ÷ 5000 = 0.6 against 0.75: 进度差 −0.15; 累计 = 以前年度 (none) + 3000
-    assert card.investment["投资完成率"] == Fraction(3, 5) and card.investment["进度差"] == Fraction(-3, 20)
+    # 3000 ÷ 5000 = 0.6 against 0.7: 进度差 −0.1; 累计 = 以前年度 (none) + 3000
+    assert card.investment["投资完成率"] == Fraction(3, 5) and card.investment["进度差"] == Fraction(-1, 10)
+    # 红: problem 1 is overdue (the lag, 0.1, is not more than 口径.红灯进度差 0.1); the next visit
+    # (09-20 + 15 = 10-05) falls due within 7 days
+    assert card.light == "红"
+    assert card.reasons == ["问题超期：用地指标，2018-08-31 到期，已逾期 30 天", "临期·走访：2018-10-05 到期，还有 5 天"]
+    assert [(d["类型"], d["剩余天数"]) for d in card.due_soon] == [("走访超期", 5)]
     assert card.investment["当月完成投资"] == 500 and card.investment["累计完成投资"] == 3000
     # every problem, numbered as xm problem solve numbers them, the 4th raised after as-of
     assert [(p["序号"], p["状态"]) for p in card.problems] == [
@@ -296,7 +302,8 @@ def test_card_months_show_a_missing_month(repo: Repository) -> None:
         ("2018-08", None, 4500),
         ("2018-09", 2500, 7000),
     ]
-    assert card.months[-1]["投资完成率"] == Fraction(7, 10)
+    # 7000 ÷ 10000 against the 序时 from May: (9 − 5 + 1) ÷ (12 − 5 + 1) = 5/8
+    assert (card.months[-1]["投资完成率"], card.months[-1]["序时进度"]) == (Fraction(7, 10), Fraction(5, 8))
     # 在建 without 入统日期 (written before revision 2): 入统 from its start
     assert card.events[-1] == {"事件": "入统", "计划日期": None, "日期": None, "状态": "已完成（未记日期）"}
 
@@ -388,11 +395,13 @@ def test_leader_page_month(repo: Repository) -> None:
     projects = {p["编号"]: p for p in page.projects}
     assert list(projects) == ["GX-1", "CY-2"]
     gx = projects["GX-1"]
-    # 3000 ÷ 5000 = 0.6; 序时 0.75; September's 500; problems 1 (超期) and 2 open; one overdue item
-    assert (gx["完成投资"], gx["投资完成率"], gx["进度差"], gx["当期完成投资"]) == (
+    # 3000 ÷ 5000 = 0.6; its 序时 7/10 (from March); September's 500; problems 1 (超期) and 2
+    # open; one overdue item: 红
+    assert (gx["亮灯"], gx["完成投资"], gx["投资完成率"], gx["进度差"], gx["当期完成投资"]) == (
+        "红",
         3000,
         Fraction(3, 5),
-        Fraction(-3, 20),
+        Fraction(-1, 10),
         500,
     )
     assert (gx["未解决问题"], gx["超期问题"], gx["逾期事项"]) == (2, 1, 1)
@@ -495,9 +504,10 @@ def test_show_json_is_the_card(tmp_path: Path) -> None:
         "当月完成投资": Decimal("500.00"),
         "完成投资": Decimal("3000.00"),
         "投资完成率": Decimal("0.600000"),
-        "序时进度": Decimal("0.750000"),
-        "进度差": Decimal("-0.150000"),
+        "序时进度": Decimal("0.700000"),
+        "进度差": Decimal("-0.100000"),
     }
+    assert data["亮灯"] == "红" and len(data["亮灯原因"]) == 2
 
 
 def test_show_plain_names_the_problem_numbers(tmp_path: Path) -> None:

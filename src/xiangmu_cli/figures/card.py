@@ -2,24 +2,26 @@
 
 Its stage and the dated history of its events (签约 → 落地 → 开工 → 入统 → 竣工), its amounts,
 the 完成投资 of each month of 年度 against 序时进度, its numbered problems (the N of ``xm problem
-solve``), visits, approvals and overdue items, and where it is written (file:line). Every state
-comes from :mod:`~xiangmu_cli.figures.stages`, the overdue items from
-:mod:`~xiangmu_cli.figures.overdue` and the problems from :mod:`~xiangmu_cli.figures.problems`:
-nothing is computed here that a report computes elsewhere.
+solve``), visits, approvals, overdue items and its traffic light, and where it is written
+(file:line). Every state comes from :mod:`~xiangmu_cli.figures.stages`, the light, the project's
+序时进度 and the overdue and due items from :mod:`~xiangmu_cli.figures.lights` and
+:mod:`~xiangmu_cli.figures.overdue`, the problems from :mod:`~xiangmu_cli.figures.problems`: nothing
+is computed here that a report computes elsewhere.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from xiangmu_cli.figures import stages
+from xiangmu_cli.figures.lights import project_schedule, reasons, record_light
 from xiangmu_cli.figures.lookup import find_record
-from xiangmu_cli.figures.metrics import completed_investment, config_of, month_end, ratio, schedule_progress
-from xiangmu_cli.figures.overdue import OverdueItem, overdue_items
+from xiangmu_cli.figures.metrics import completed_investment, config_of, month_end, ratio
+from xiangmu_cli.figures.overdue import DueSoonItem, OverdueItem, most_overdue_first
 from xiangmu_cli.figures.problems import ProblemRow, problem_row
 from xiangmu_cli.ledger.model import InvestmentProject, StartedProject, Visit, key_order
 from xiangmu_cli.ledger.units import month_key
@@ -144,7 +146,8 @@ def event_rows(record: Record, config: Config, as_of: date) -> list[EventRow]:
 
 class MonthRow(TypedDict):
     """One month of 年度 for a started project: 当月完成投资 (None: not reported, 漏报), 1–N月累计,
-    投资完成率 (累计 ÷ 年度计划投资), 序时进度 (N ÷ 12) and 进度差."""
+    投资完成率 (累计 ÷ 年度计划投资), the project's 序时进度 at that month's end (the traffic lights':
+    N ÷ 12, or counted from the start month for a project started during 年度) and 进度差."""
 
     月份: str
     当月完成投资: Decimal | None
@@ -166,7 +169,7 @@ def month_rows(project: StartedProject, year: int, as_of: date) -> list[MonthRow
         end = month_end(year, month)
         done = completed_investment(project, year, end)
         rate = ratio(done, project.annual_plan)
-        progress = schedule_progress(end, year)
+        progress = project_schedule(project, end, year)
         rows.append(
             {
                 "月份": month_key(year, month),
@@ -234,6 +237,11 @@ class ProjectCard:
     visits: list[dict[str, Any]]
     approvals: list[ApprovalRow]
     overdue: list[OverdueItem]
+    #: The traffic light (红/黄/绿, figures/lights.py), why (one line a reason), and the items
+    #: falling due (临期事项) that can make it 黄.
+    light: str = ""
+    reasons: list[str] = field(default_factory=list)
+    due_soon: list[DueSoonItem] = field(default_factory=list)
     errors: int = 0
 
     @property
@@ -250,6 +258,8 @@ class ProjectCard:
             "位置": self.place,
             "截至": self.as_of,
             "阶段": self.stage,
+            "亮灯": self.light,
+            "亮灯原因": self.reasons,
             "截至时所在台账": self.ledger_at,
             "基本情况": self.details,
             "投资": self.investment,
@@ -259,18 +269,20 @@ class ProjectCard:
             "走访": self.visits,
             "前期手续": self.approvals,
             "逾期事项": self.overdue,
+            "临期事项": self.due_soon,
         }
 
 
 def _investment(record: Record, config: Config, as_of: date) -> dict[str, Any] | None:
     """The year's figures of a started project: 年度计划投资, 完成投资 (1–N月), 当月完成投资,
-    投资完成率 against 序时进度, 以前年度完成投资 and 累计完成投资 (以前年度 + 完成投资)."""
+    投资完成率 against the project's 序时进度 (the traffic lights'), 以前年度完成投资 and 累计完成投资
+    (以前年度 + 完成投资)."""
     p = record.project
     if not isinstance(p, StartedProject):
         return None
     done = completed_investment(p, config.year, as_of) if stages.started(record, as_of) else Decimal(0)
     rate = ratio(done, p.annual_plan)
-    progress = schedule_progress(as_of, config.year)
+    progress = project_schedule(p, as_of, config.year)
     month = stages.month_of(as_of)
     return {
         "年度计划投资": p.annual_plan,
@@ -291,6 +303,7 @@ def project_card(repo: Repository, code: str, as_of: date) -> ProjectCard:
     record = find_record(repo, code)
     p = record.project
     started = isinstance(p, StartedProject) and stages.started(record, as_of)
+    light = record_light(record, config, as_of)
     return ProjectCard(
         name=config.name,
         year=config.year,
@@ -310,7 +323,10 @@ def project_card(repo: Repository, code: str, as_of: date) -> ProjectCard:
         problems=[problem_row(record, n, issue, as_of) for n, issue in enumerate(p.issues, 1)],
         visits=[_visit(v) for v in p.visits],
         approvals=_approval_rows(p, as_of),
-        overdue=overdue_items(repo, as_of, records=[record]),
+        overdue=most_overdue_first(list(light["逾期事项"]), config),
+        light=light["亮灯"],
+        reasons=reasons(light),
+        due_soon=light["临期事项"],
         errors=len(repo.errors),
     )
 

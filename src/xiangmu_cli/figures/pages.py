@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from xiangmu_cli.figures import stages
 from xiangmu_cli.figures.card import stage_label
+from xiangmu_cli.figures.lights import project_schedule, record_light
 from xiangmu_cli.figures.lookup import find_department, find_leader
 from xiangmu_cli.figures.metrics import (
     Figures,
@@ -73,11 +74,12 @@ class PageProject(TypedDict):
     编号: str
     名称: str
     阶段: str
+    亮灯: str
     总投资: Decimal
     年度计划投资: Decimal | None
     完成投资: Decimal | None
     投资完成率: Fraction | None
-    序时进度: Fraction
+    序时进度: Fraction | None
     进度差: Fraction | None
     当期完成投资: Decimal | None
     形象进度: str | None
@@ -92,15 +94,14 @@ class PageProject(TypedDict):
 def page_projects(repo: Repository, records: list[Record], as_of: date, since: date) -> list[PageProject]:
     """``records`` as page rows, in region, ledger and file order.
 
-    完成投资 is 1–N月 (metrics.md); 投资完成率 = 完成投资 ÷ the project's 年度计划投资 against 序时进度;
-    当期完成投资 the 完成投资 of the months from ``since``'s to the as-of month; 未解决问题 and 超期问题
-    the problem list's, 逾期事项 the overdue items'.
+    亮灯 is the traffic light; 完成投资 is 1–N月 (metrics.md); 投资完成率 = 完成投资 ÷ the project's
+    年度计划投资 against its 序时进度 (the traffic lights'); 当期完成投资 the 完成投资 of the months
+    from ``since``'s to the as-of month; 未解决问题 and 超期问题 the problem list's, 逾期事项 the
+    overdue items' (the light's).
     """
     config = config_of(repo)
     positions = region_positions(config)
     year = config.year
-    progress = schedule_progress(as_of, year)
-    items = Counter(it["编号"] for it in overdue_items(repo, as_of, records=records))
     problems: dict[str, list[ProblemRow]] = {}
     for row in problem_rows(repo, as_of, records=records):
         problems.setdefault(row["编号"], []).append(row)
@@ -112,12 +113,15 @@ def page_projects(repo: Repository, records: list[Record], as_of: date, since: d
     )
     for record in ordered:
         p = record.project
+        light = record_light(record, config, as_of, detail=False)
         done: Decimal | None = None
         in_period: Decimal | None = None
+        progress: Fraction | None = None
         plan = getattr(p, "annual_plan", None)
         if isinstance(p, StartedProject) and stages.started(record, as_of):
             done = completed_investment(p, year, as_of)
             in_period = done - completed_investment(p, year, before_period)
+            progress = project_schedule(p, as_of, year)
         rate = ratio(done, plan) if done is not None else None
         mine = problems.get(p.code, [])
         rows.append(
@@ -127,17 +131,18 @@ def page_projects(repo: Repository, records: list[Record], as_of: date, since: d
                 "编号": p.code,
                 "名称": p.name,
                 "阶段": stage_label(record, as_of),
+                "亮灯": light["亮灯"],
                 "总投资": p.total,
                 "年度计划投资": plan,
                 "完成投资": done,
                 "投资完成率": rate,
                 "序时进度": progress,
-                "进度差": None if rate is None else rate - progress,
+                "进度差": None if rate is None or progress is None else rate - progress,
                 "当期完成投资": in_period,
                 "形象进度": getattr(p, "progress", None),
                 "未解决问题": len(mine),
                 "超期问题": sum(r["状态"] == OVERDUE for r in mine),
-                "逾期事项": items[p.code],
+                "逾期事项": len(light["逾期事项"]),
                 "包保领导": p.leader,
                 "项目秘书": p.secretary,
                 "责任单位": p.department,

@@ -11,12 +11,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from xiangmu_cli.figures.lights import LIGHTS
 from xiangmu_cli.figures.overdue import KINDS
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, METRIC_KINDS
 from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
 
 if TYPE_CHECKING:
     from xiangmu_cli.figures.card import ProjectCard
+    from xiangmu_cli.figures.lights import LightCount, RedRow
     from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow
     from xiangmu_cli.figures.overdue import OverdueItem
     from xiangmu_cli.figures.overview import Overview
@@ -137,7 +139,7 @@ def _overdue_columns(with_kind: bool = True) -> list[Column]:
         Column("地区"),
         Column("编号", priority=2),
         Column("名称"),
-        Column("事项", priority=4),
+        Column("事项", priority=1),
         Column("到期日期", kind="date", priority=1),
         Column("逾期天数", kind="days"),
         Column("包保领导", priority=3),
@@ -223,6 +225,7 @@ def list_document(
         Column("台账", priority=1),
         Column("编号", priority=2),
         Column("名称"),
+        Column("亮灯", kind="light", priority=1),
         Column("类别", priority=4),
         Column("总投资", header="总投资（万元）", kind="amount"),
         Column("年度计划投资", header="年度计划", kind="amount", priority=3),
@@ -237,7 +240,45 @@ def list_document(
     return Document(
         f"{name} 项目清单",
         _meta(name, year, as_of, errors=errors, reported=reported),
-        [Table("项目", columns, rows, note=f"共 {len(rows)} 个项目")],
+        [Table("项目", columns, rows, note=f"共 {len(rows)} 个项目；{_lights_note(rows)}")],
+    )
+
+
+def _lights_note(rows: Sequence[Mapping[str, Any]]) -> str:
+    shown = [r.get("亮灯") for r in rows]
+    counts = "，".join(f"{light}灯 {shown.count(light)} 个" for light in LIGHTS)
+    return f"{counts}（亮灯规则见 docs/metrics.md）"
+
+
+def _lights_table(rows: list[LightCount]) -> Table:
+    return Table(
+        "亮灯情况",
+        [
+            Column("地区"),
+            Column("红灯", kind="count"),
+            Column("黄灯", kind="count"),
+            Column("绿灯", kind="count"),
+            Column("项目数", kind="count", priority=1),
+        ],
+        rows,
+        note="红灯：有逾期事项，或完成投资落后序时进度超过口径.红灯进度差；黄灯：口径.临期天数内有事项到期；其余绿灯",
+    )
+
+
+def _red_table(rows: list[RedRow]) -> Table:
+    shown = [{**row, "原因": "；".join(row["原因"])} for row in rows]
+    return Table(
+        "红灯项目",
+        [
+            Column("地区"),
+            Column("编号", priority=2),
+            Column("名称"),
+            Column("原因"),
+            Column("包保领导", priority=3),
+            Column("项目秘书", priority=1),
+        ],
+        shown,
+        note=f"共 {len(rows)} 个；原因为其逾期事项和落后序时进度的情况",
     )
 
 
@@ -337,6 +378,7 @@ def monthly_document(report: MonthlyReport) -> Document:
     tables.append(_changes_table(report.changes))
     if report.evaluation is not None:
         tables.append(_score_table(report.evaluation))
+    tables += [_lights_table(report.lights), _red_table(report.red)]  # after the contract's sections
     doc = Document(f"{report.name} 月调度（{report.as_of.year}年{report.as_of.month}月）", meta, tables)
     doc.json_data = report.as_dict()
     doc.highlights = _highlights(report.overview, len(report.overdue))
@@ -530,11 +572,19 @@ def _event_table(card: ProjectCard) -> Table:
 def card_document(card: ProjectCard) -> Document:
     """``xm show``: one project as a card, every table of it; json is the card's own data."""
     meta = _meta(card.name, card.year, card.as_of, errors=card.errors)
-    meta.update({"地区": card.region, "台账": card.ledger, "阶段": card.stage, "位置": card.place})
+    meta.update({"地区": card.region, "台账": card.ledger, "阶段": card.stage, "亮灯": card.light, "位置": card.place})
     if card.ledger_at != card.ledger:
         meta["截至时所在台账"] = card.ledger_at
-    # The traffic light (红/黄/绿, issue 17.4) goes into meta here once figures/ computes it.
-    tables = [_key_values("基本情况", card.details), _event_table(card)]
+    tables = [
+        Table(
+            "亮灯",
+            [Column("亮灯", kind="light"), Column("原因")],
+            [{"亮灯": card.light, "原因": line} for line in card.reasons] or [{"亮灯": card.light, "原因": None}],
+            note="红灯：有逾期事项，或完成投资落后序时进度超过口径.红灯进度差；黄灯：口径.临期天数内有事项到期；其余绿灯",
+        ),
+        _key_values("基本情况", card.details),
+        _event_table(card),
+    ]
     if card.investment is not None:
         tables.append(
             Table(
@@ -550,7 +600,8 @@ def card_document(card: ProjectCard) -> Document:
                     Column("累计完成投资", header="累计完成（万元）", kind="amount", priority=3),
                 ],
                 [card.investment],
-                note="投资完成率 = 1至本月完成投资 ÷ 年度计划投资；累计 = 以前年度 + 本年",
+                note="投资完成率 = 1至本月完成投资 ÷ 年度计划投资；序时进度为项目的（年内开工的从开工月份算起）；"
+                "累计 = 以前年度 + 本年",
             )
         )
     if card.months:
@@ -593,6 +644,17 @@ def card_document(card: ProjectCard) -> Document:
             note=f"共 {len(card.overdue)} 项" if card.overdue else "无逾期事项",
         )
     )
+    if card.due_soon:
+        due_columns = [
+            Column("类型"),
+            Column("事项", priority=2),
+            Column("到期日期", kind="date"),
+            Column("剩余天数", kind="days"),
+            Column("责任单位", priority=1),
+        ]
+        tables.append(
+            Table("临期事项", _present(due_columns, card.due_soon), card.due_soon, note=f"共 {len(card.due_soon)} 项")
+        )
     doc = Document(f"{card.code} {card.title}", meta, tables)
     doc.json_data = card.as_dict()
     return doc
@@ -660,6 +722,7 @@ def _page_project_table(rows: Sequence[Mapping[str, Any]], in_period: str, name:
             Column("编号", priority=3),
             Column("名称"),
             Column("阶段", priority=2),
+            Column("亮灯", kind="light", priority=1),
             Column("总投资", header="总投资（万元）", kind="amount", priority=3),
             Column("年度计划投资", header="年度计划", kind="amount", priority=2),
             Column("完成投资", header="完成投资", kind="amount"),
@@ -672,7 +735,7 @@ def _page_project_table(rows: Sequence[Mapping[str, Any]], in_period: str, name:
             Column("项目秘书", priority=4),
         ],
         rows,
-        note=f"共 {len(rows)} 个项目；投资完成率 = 1至本月完成投资 ÷ 年度计划投资，红色为落后于序时进度",
+        note=f"共 {len(rows)} 个项目；投资完成率 = 1至本月完成投资 ÷ 年度计划投资，红色为落后于项目的序时进度",
     )
 
 
