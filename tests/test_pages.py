@@ -278,7 +278,10 @@ def test_card_of_a_started_project(repo: Repository) -> None:
     # 红: problem 1 is overdue (the lag, 0.1, is not more than 口径.红灯进度差 0.1); the next visit
     # (09-20 + 15 = 10-05) falls due within 7 days
     assert card.light == "红"
-    assert card.reasons == ["问题超期：用地指标，2018-08-31 到期，已逾期 30 天", "临期·走访：2018-10-05 到期，还有 5 天"]
+    assert card.reasons == [
+        "问题超期：用地指标，2018-08-31 到期，已逾期 30 天",
+        "临期·走访：2018-10-05 到期，还有 5 天",
+    ]
     assert [(d["类型"], d["剩余天数"]) for d in card.due_soon] == [("走访超期", 5)]
     assert card.investment["当月完成投资"] == 500 and card.investment["累计完成投资"] == 3000
     # every problem, numbered as xm problem solve numbers them, the 4th raised after as-of
