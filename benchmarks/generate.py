@@ -741,9 +741,25 @@ class Generator:
             solved = raised + dt.timedelta(days=rng.randint(4, 50))
             if rng.random() < 0.6 and solved <= AS_OF:
                 p["解决日期"], p["解决情况"] = solved, fix
+            else:
+                self.escalate(p)
             out.append(p)
         out.sort(key=lambda p: p["提出日期"])
         return out
+
+    def escalate(self, p: dict) -> None:
+        """升级 of an open problem long past its 时限 (issue 17): to 联席会议 30 days after it, now
+        and then to 专题会议 60 days later. Decided from the problem's own dates (no draw from the
+        generator, so every other value stays what it was), and always the first time it can be."""
+        first = "问题/升级" not in self.seen
+        joint = p["时限"] + dt.timedelta(days=30)
+        if joint > AS_OF or not (first or p["提出日期"].day % 3 == 0):
+            return
+        self.seen.add("问题/升级")
+        p["升级"] = [{"层级": "联席会议", "日期": joint}]
+        topical = joint + dt.timedelta(days=60)
+        if topical <= AS_OF and p["提出日期"].day % 2 == 0:
+            p["升级"].append({"层级": "专题会议", "日期": topical})
 
     def visits(self, since: dt.date, notes: list[str]) -> list:
         rng = self.rng
@@ -1210,7 +1226,12 @@ class Generator:
                 for p in v:
                     first_key = True
                     for k, x in p.items():
-                        out.append(f"      {'- ' if first_key else '  '}{k}: {scalar(x)}")
+                        if isinstance(x, list):  # 升级: [{层级, 日期}, …]
+                            steps = ("{" + ", ".join(f"{a}: {scalar(b, True)}" for a, b in y.items()) + "}" for y in x)
+                            text = "[" + ", ".join(steps) + "]"
+                        else:
+                            text = scalar(x)
+                        out.append(f"      {'- ' if first_key else '  '}{k}: {text}")
                         first_key = False
             elif key == "走访" and all(isinstance(x, dt.date) for x in v) and self.chance(0.15, "flow visits"):
                 out.append(f"{lead}{key}: [" + ", ".join(map(str, v)) + "]" + tail)  # flow sequence

@@ -105,6 +105,7 @@ def _ref(node: dict[str, Any]) -> str | None:
 #: Sub-models by the name the reference gives their table.
 _ENTRY_NAMES = {
     "Issue": "问题 的每一项",
+    "Escalation": "升级 的每一项",
     "Visit": "走访 的每一项",
     "Approval": "前期手续 的每一项",
     "Caliber": "口径",

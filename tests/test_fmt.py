@@ -106,9 +106,11 @@ def test_key_order_is_the_contracts() -> None:
         "责任单位",
         "层级",
         "时限",
+        "升级",
         "解决日期",
         "解决情况",
     )
+    assert started.fields["问题"].each.fields["升级"].each.keys == ("层级", "日期")  # issue 17
     assert started.fields["走访"].each.keys == ("日期", "走访人", "方式", "内容")
     assert started.fields["完成投资"].months
     assert project("计划开工").fields["前期手续"].each.keys == ("名称", "计划办结", "办结日期")

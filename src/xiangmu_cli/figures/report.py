@@ -7,6 +7,7 @@ twice. ``project_rows`` is the data of ``xm list``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -197,17 +198,25 @@ def reserve_rows(repo: Repository, figures: dict[str, Figures], region: str | No
     return [{"地区": name, **{k: figures[name][k] for k in RESERVE_METRICS}} for name in names]
 
 
-def month_changes(repo: Repository, as_of: date, region: str | None = None) -> list[ChangeRow]:
-    """本月变动: events dated from the first day of the as-of month to as-of, from the ledgers' dates.
+def month_changes(
+    repo: Repository,
+    as_of: date,
+    region: str | None = None,
+    *,
+    since: date | None = None,
+    records: Iterable[Record] | None = None,
+) -> list[ChangeRow]:
+    """本月变动: events dated from the first day of the as-of month (or from ``since``) to as-of,
+    from the ledgers' dates.
 
     新开工 (开工日期), 入统 (入统日期), 签约 (签约日期), 落地 (落地日期; both from a record in any
     ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期) of a project not at the 谋划
     stage at as-of, and the 储备库's 谋划入库 (谋划日期), 入国家库 and 转化 (转化日期), from a record
     in any ledger; 台账 is where the record was at as-of. Sorted by date, then region order, 编号
-    and kind. Only ``region``'s, when given.
+    and kind. Only ``region``'s, or those of ``records``, when given.
     """
     config = config_of(repo)
-    first = as_of.replace(day=1)
+    first = as_of.replace(day=1) if since is None else since
     rows: list[ChangeRow] = []
 
     def add(kind: str, rec: Record, day: date | None, detail: str | None = None) -> None:
@@ -224,7 +233,7 @@ def month_changes(repo: Repository, as_of: date, region: str | None = None) -> l
                 }
             )
 
-    for rec in repo.records:
+    for rec in repo.records if records is None else records:
         p = rec.project
         if isinstance(p, StartedProject):
             add("新开工", rec, p.start_date, p.nature)

@@ -223,7 +223,7 @@ def _issue_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
         elif prior != issue:
             if not prior.get("解决日期") and issue.get("解决日期"):
                 changes.append(_change("问题解决", None, f"{issue['内容']}（{issue['解决日期']}）"))
-            for sub in ("分类", "责任单位", "层级", "时限", "解决日期", "解决情况"):
+            for sub in ("分类", "责任单位", "层级", "时限", "升级", "解决日期", "解决情况"):
                 if prior.get(sub) != issue.get(sub) and not (sub == "解决日期" and not prior.get(sub)):
                     changes.append(_change(f"问题 {issue['内容']} {sub}", prior.get(sub), issue.get(sub)))
     for key, issue in before.items():

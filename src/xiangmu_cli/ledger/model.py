@@ -36,6 +36,8 @@ from xiangmu_cli.ledger.vocab import Ledger
 
 __all__ = [
     "Issue",
+    "Escalation",
+    "ISSUE_LEVELS",
     "Visit",
     "Approval",
     "Project",
@@ -55,7 +57,6 @@ __all__ = [
     "EXTENSION_KINDS",
     "VISIT_MODES",
     "REMOTE_MODES",
-    "ISSUE_LEVELS",
     "RESERVED_KEYS",
     "MAX_EXTENSIONS",
     "MAX_EXTENSION_OPTIONS",
@@ -465,6 +466,24 @@ def _f(alias: str, description: str, **kwargs: Any) -> Any:
     return Field(alias=alias, description=description, **kwargs)
 
 
+# --- issue 17: a problem's escalation (升级) --------------------------------------------------
+
+#: A problem's 层级 is in escalation order (ISSUE_LEVELS; seed 003: 联席会议确定不了的，提交市政府
+#: 专题会议或常务会议).
+IssueLevel: TypeAlias = Annotated[
+    str,
+    _required(_choice(*ISSUE_LEVELS), cs.literal_schema(ISSUE_LEVELS)),
+    _json({"enum": ISSUE_LEVELS}, "协调层级（逐级提交）：" + " → ".join(ISSUE_LEVELS)),
+]
+
+
+class Escalation(_Model):
+    """升级：问题提交到更高一级会议协调，何时提交到哪一级。"""
+
+    level: IssueLevel = _f("层级", "提交到的层级：" + "、".join(ISSUE_LEVELS))
+    day: Day = _f("日期", "提交日期")
+
+
 class Issue(_Model):
     """问题：项目问题清单中的一条。"""
 
@@ -474,6 +493,9 @@ class Issue(_Model):
     department: OptText = _f("责任单位", "负责解决的部门", default=None)
     level: OptIssueLevel = _f("层级", _LEVEL_TEXT, default=None)
     deadline: OptDay = _f("时限", "解决时限", default=None)
+    escalations: list[Escalation] | None = _f(
+        "升级", "逐级提交协调的记录：[{层级, 日期}, …]，层级逐次升高（xm problem escalate 写入）", default=None
+    )
     solved: OptDay = _f("解决日期", "解决日期，不早于提出日期", default=None)
     solution: OptText = _f("解决情况", "如何解决的", default=None)
 

@@ -76,6 +76,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E305": (Severity.ERROR, "新建项目不应有复工日期"),
     "E306": (Severity.ERROR, "洽谈阶段不应有签约日期"),
     "E307": (Severity.ERROR, "谋划转出的项目缺少谋划日期或转化日期"),
+    "E308": (Severity.ERROR, "问题升级的日期或层级顺序不对"),  # issue 17
     # W1xx: policy gaps (fail only with --strict)
     "W101": (Severity.WARNING, "总投资低于入库门槛"),
     "W102": (Severity.WARNING, "入库项目未配备项目秘书"),

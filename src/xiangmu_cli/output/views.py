@@ -17,12 +17,15 @@ from xiangmu_cli.ledger.vocab import CITY, GROWTH_METRICS, LEDGERS, METRIC_KINDS
 from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
 
 if TYPE_CHECKING:
+    from xiangmu_cli.figures.card import ProjectCard
     from xiangmu_cli.figures.categories import CategoryRow
     from xiangmu_cli.figures.growth import Comparison
     from xiangmu_cli.figures.lights import LightCount, RedRow
     from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow
     from xiangmu_cli.figures.overdue import OverdueItem
     from xiangmu_cli.figures.overview import Overview
+    from xiangmu_cli.figures.pages import DepartmentPage, LeaderPage
+    from xiangmu_cli.figures.problems import ProblemRow, SummaryRow
     from xiangmu_cli.figures.report import ChangeRow, MonthlyReport, ProjectRow, RegionRow, ReserveRow
     from xiangmu_cli.figures.scoring import ScoreRow
     from xiangmu_cli.history.diff import DiffResult, FieldChange, ProjectDiff
@@ -42,6 +45,11 @@ __all__ = [
     "diff_document",
     "log_document",
     "METRIC_DISPLAY",
+    # issue 17: one project, the problem list, a leader's and a department's page
+    "card_document",
+    "problems_document",
+    "leader_document",
+    "department_document",
 ]
 
 #: How each metric is displayed.
@@ -632,4 +640,313 @@ def recheck_document(name: str, published: str, as_of: date, rows: list[Restated
     )
     doc = Document(f"{name} 已报数字复核", {"报送版本": published, "截至": as_of}, [table])
     doc.json_data = {"报送版本": published, "截至": as_of, "变化": rows}
+    return doc
+
+
+# --- issue 17: one project (xm show), the problem list (xm problems), pages (xm leader, xm dept) ---
+
+#: How a value of a project's own fields is shown on its card, by key (others by their type).
+_DETAIL_KINDS = {"总投资": "amount", "年度计划投资": "amount", "以前年度完成投资": "amount", "用地面积": "area"}
+
+
+def _key_values(name: str, values: Mapping[str, Any], note: str | None = None) -> Table:
+    """A table of 项目/内容 pairs (a card's fields): each value formatted as its kind, the unit
+    in the name (json carries the exact values, see the documents' ``json_data``)."""
+    rows = []
+    for key, value in values.items():
+        kind = _DETAIL_KINDS.get(key, "text")
+        rows.append({"项目": key + _UNITS.get(kind, ""), "内容": format_value(kind, value)})
+    return Table(name, [Column("项目"), Column("内容")], rows, note=note)
+
+
+def _problem_columns(with_project: bool = True) -> list[Column]:
+    """The problem list's columns: 分类 only when the model has it (issue 16); 层级 and 升级日期
+    where any row has one (as every secondary column)."""
+    from xiangmu_cli.figures.problems import issue_keys
+
+    keys = issue_keys()
+    project = [Column("地区", priority=2), Column("编号"), Column("名称", priority=4)] if with_project else []
+    return [
+        *project,
+        Column("序号", header="N", kind="count"),
+        Column("内容"),
+        *([Column("分类", priority=3)] if "分类" in keys else []),
+        Column("责任单位", priority=1),
+        Column("层级", priority=2),
+        Column("升级日期", kind="date", priority=5),
+        Column("提出日期", kind="date", priority=4),
+        Column("时限", kind="date", priority=1),
+        Column("状态"),
+        Column("已开天数", kind="days", priority=2),
+        Column("距时限天数", kind="days"),
+        Column("解决日期", kind="date", priority=3),
+        Column("解决情况", priority=5),
+        *([Column("包保领导", priority=5)] if with_project else []),
+    ]
+
+
+_PROBLEM_NOTE = (
+    "N 即 xm problem solve 编号 N 中的 N；已开天数 = 截至日期 − 提出日期（已解决的为解决用时）；"
+    "距时限天数 = 时限 − 截至日期（负数为已超期天数）"
+)
+
+
+def _event_table(card: ProjectCard) -> Table:
+    return Table(
+        "阶段历程",
+        [Column("事件"), Column("计划日期", kind="date"), Column("日期", kind="date"), Column("状态")],
+        card.events,
+        note="签约 → 落地 → 开工 → 入统 → 竣工；按截至日期判断，截至日期之后的日期尚未发生",
+    )
+
+
+def card_document(card: ProjectCard) -> Document:
+    """``xm show``: one project as a card, every table of it; json is the card's own data."""
+    meta = _meta(card.name, card.year, card.as_of, errors=card.errors)
+    meta.update({"地区": card.region, "台账": card.ledger, "阶段": card.stage, "亮灯": card.light, "位置": card.place})
+    if card.ledger_at != card.ledger:
+        meta["截至时所在台账"] = card.ledger_at
+    tables = [
+        Table(
+            "亮灯",
+            [Column("亮灯", kind="light"), Column("原因")],
+            [{"亮灯": card.light, "原因": line} for line in card.reasons] or [{"亮灯": card.light, "原因": None}],
+            note="红灯：有逾期事项，或完成投资落后序时进度超过口径.红灯进度差；黄灯：口径.临期天数内有事项到期；其余绿灯",
+        ),
+        _key_values("基本情况", card.details),
+        _event_table(card),
+    ]
+    if card.investment is not None:
+        tables.append(
+            Table(
+                "投资",
+                [
+                    Column("年度计划投资", header="年度计划（万元）", kind="amount"),
+                    Column("完成投资", header="1至本月完成（万元）", kind="amount"),
+                    Column("当月完成投资", header="当月完成（万元）", kind="amount", priority=1),
+                    Column("投资完成率", kind="rate", compare="序时进度"),
+                    Column("序时进度", kind="rate", priority=2),
+                    Column("进度差", kind="diff", priority=1),
+                    Column("以前年度完成投资", header="以前年度（万元）", kind="amount", priority=3),
+                    Column("累计完成投资", header="累计完成（万元）", kind="amount", priority=3),
+                ],
+                [card.investment],
+                note="投资完成率 = 1至本月完成投资 ÷ 年度计划投资；序时进度为项目的（年内开工的从开工月份算起）；"
+                "累计 = 以前年度 + 本年",
+            )
+        )
+    if card.months:
+        tables.append(
+            Table(
+                "完成投资（按月）",
+                [
+                    Column("月份"),
+                    Column("当月完成投资", header="当月完成（万元）", kind="amount"),
+                    Column("完成投资", header="累计完成（万元）", kind="amount"),
+                    Column("投资完成率", kind="rate", compare="序时进度"),
+                    Column("序时进度", kind="rate", priority=1),
+                    Column("进度差", kind="diff"),
+                ],
+                card.months,
+                note="当月完成为 — 的月份未填报（漏报）；红色为落后于序时进度",
+            )
+        )
+    tables.append(
+        Table("问题", _present(_problem_columns(with_project=False), card.problems), card.problems, note=_PROBLEM_NOTE)
+    )
+    from xiangmu_cli.ledger.model import Visit, key_order
+
+    visit_columns = [Column(k, kind="date" if k == "日期" else "text") for k in key_order(Visit)]
+    tables.append(Table("走访", _present(visit_columns, card.visits), card.visits, note=f"共 {len(card.visits)} 次"))
+    if card.approvals:
+        tables.append(
+            Table(
+                "前期手续",
+                [Column("名称"), Column("计划办结", kind="date"), Column("办结日期", kind="date"), Column("状态")],
+                card.approvals,
+            )
+        )
+    overdue_columns = [c for c in _overdue_columns() if c.key not in ("地区", "编号", "名称", "包保领导", "项目秘书")]
+    tables.append(
+        Table(
+            "逾期事项",
+            _present(overdue_columns, card.overdue),
+            card.overdue,
+            note=f"共 {len(card.overdue)} 项" if card.overdue else "无逾期事项",
+        )
+    )
+    if card.due_soon:
+        due_columns = [
+            Column("类型"),
+            Column("事项", priority=2),
+            Column("到期日期", kind="date"),
+            Column("剩余天数", kind="days"),
+            Column("责任单位", priority=1),
+        ]
+        tables.append(
+            Table("临期事项", _present(due_columns, card.due_soon), card.due_soon, note=f"共 {len(card.due_soon)} 项")
+        )
+    doc = Document(f"{card.code} {card.title}", meta, tables)
+    doc.json_data = card.as_dict()
+    return doc
+
+
+_VIEW_TITLES = {
+    "清单": "问题清单",
+    "本月新增": "本月新增问题",
+    "分发": "本月各责任单位应解决的问题",
+    "联席会议": "提交联席会议的问题",
+    "专题会议": "提交市政府专题会议的问题",
+    "常务会议": "提交市政府常务会议的问题",
+}
+_VIEW_NOTES = {
+    "清单": "截至日期尚未解决的问题",
+    "本月新增": "本月 1 日至截至日期提出的问题（各地区每月 10 日前报送）",
+    "分发": "本月内未解决过的问题，按责任单位，时限最近的在前（每月 15 日前分发至责任单位）；已解决的为本月解决",
+    "联席会议": "层级为联席会议、以及已超时限且尚未提交会议的未解决问题，按分类（每月 25 日前召开联席会议）",
+    "专题会议": "层级为专题会议的未解决问题",
+    "常务会议": "层级为常务会议的未解决问题",
+}
+
+
+def problems_document(
+    name: str,
+    year: int,
+    as_of: date,
+    view: str,
+    by: str,
+    rows: list[ProblemRow],
+    summary: list[SummaryRow],
+    errors: int = 0,
+    reported: tuple[int, int] | None = None,
+    status: str | None = None,
+) -> Document:
+    """``xm problems``: a summary by ``by`` and the rows of the view."""
+    title = _VIEW_TITLES[view]
+    note = _VIEW_NOTES[view] if view != "清单" or status in (None, "未解决") else f"状态：{status}"
+    meta = _meta(name, year, as_of, errors=errors, reported=reported)
+    summary_table = Table(
+        f"按{by}汇总",
+        [
+            Column("分组", header=by),
+            Column("问题数", kind="count"),
+            Column("超期", kind="count"),
+            Column("未解决", header="未超期", kind="count"),
+            Column("已解决", kind="count", priority=1),
+            Column("无时限", kind="count", priority=2),
+            Column("最长已开天数", kind="days", priority=1),
+        ],
+        summary,
+        note="未超期：未解决、未过时限；无时限：未解决且没有时限",
+    )
+    detail = Table(title, _present(_problem_columns(), rows), rows, note=f"{note}；共 {len(rows)} 个。{_PROBLEM_NOTE}")
+    doc = Document(f"{name} {title}", meta, [summary_table, detail])
+    doc.json_data = {f"按{by}汇总": summary, title: rows}
+    return doc
+
+
+def _page_project_table(rows: Sequence[Mapping[str, Any]], in_period: str, name: str) -> Table:
+    return Table(
+        name,
+        [
+            Column("地区", priority=2),
+            Column("编号", priority=3),
+            Column("名称"),
+            Column("阶段", priority=2),
+            Column("亮灯", kind="light", priority=1),
+            Column("总投资", header="总投资（万元）", kind="amount", priority=3),
+            Column("年度计划投资", header="年度计划", kind="amount", priority=2),
+            Column("完成投资", header="完成投资", kind="amount"),
+            Column("投资完成率", kind="rate", compare="序时进度"),
+            Column("进度差", kind="diff", priority=1),
+            Column("当期完成投资", header=in_period, kind="amount", priority=1),
+            Column("未解决问题", kind="count", priority=1),
+            Column("超期问题", kind="count", priority=2),
+            Column("逾期事项", kind="count", priority=1),
+            Column("项目秘书", priority=4),
+        ],
+        rows,
+        note=f"共 {len(rows)} 个项目；投资完成率 = 1至本月完成投资 ÷ 年度计划投资，红色为落后于项目的序时进度",
+    )
+
+
+def leader_document(page: LeaderPage) -> Document:
+    """``xm leader``: the leader's regions, projects, overdue items, open problems and the period's events."""
+    leader = page.leader
+    quarter = page.period == "季"
+    when = (
+        f"{page.as_of.year}年第{(page.as_of.month - 1) // 3 + 1}季度"
+        if quarter
+        else f"{page.as_of.year}年{page.as_of.month}月"
+    )
+    title = f"{page.name} 包保领导 {leader['姓名']} {'季度专报' if quarter else '月调度'}（{when}）"
+    meta = _meta(page.name, page.year, page.as_of, page.progress, page.errors, page.reported)
+    meta.update({"职务": leader["职务"], "包保地区": leader["包保地区"], "期间": f"{page.since} 至 {page.as_of}"})
+    in_period = "本季完成（万元）" if quarter else "本月完成（万元）"
+    regions = Table(
+        "包保地区",
+        [
+            Column("地区"),
+            Column("在建项目数", header="在建", kind="count", priority=2),
+            Column("新开工项目数", header="新开工", kind="count", priority=2),
+            Column("完成投资", header="完成投资（万元）", kind="amount"),
+            Column("投资完成率", kind="rate", compare="序时进度"),
+            Column("进度差", kind="diff", priority=1),
+            Column("开工率", kind="rate", priority=3),
+            Column("入统率", kind="rate", priority=3),
+            Column("逾期事项", kind="count", priority=1),
+            Column("未解决问题数", header="未解决问题", kind="count", priority=1),
+            Column("超期问题数", header="超期问题", kind="count", priority=2),
+        ],
+        page.regions,
+        note="各地区全部项目的数字（不只是该领导包保的项目）" if page.regions else "xiangmu.yaml 中未登记包保地区",
+    )
+    overdue = [c for c in _overdue_columns() if c.key != "包保领导"]
+    changes = _changes_table(page.changes)
+    changes.name = "本季变动" if quarter else "本月变动"
+    tables = [
+        regions,
+        _page_project_table(page.projects, in_period, "包保项目"),
+        Table(
+            "逾期事项",
+            _present(overdue, page.overdue),
+            page.overdue,
+            note=f"包保项目的逾期事项，共 {len(page.overdue)} 项",
+        ),
+        Table(
+            "未解决问题",
+            _present([c for c in _problem_columns() if c.key != "包保领导"], page.problems),
+            page.problems,
+            note=f"包保项目的未解决问题，共 {len(page.problems)} 个",
+        ),
+        changes,
+    ]
+    doc = Document(title, meta, tables)
+    doc.json_data = page.as_dict()
+    return doc
+
+
+def department_document(page: DepartmentPage) -> Document:
+    """``xm dept``: what a 责任单位 must answer, and its projects."""
+    meta = _meta(page.name, page.year, page.as_of, errors=page.errors, reported=page.reported)
+    counts = page.counts
+    tables = [
+        Table("汇总", [Column(k, kind="count") for k in counts], [counts]),
+        Table(
+            "应解决问题",
+            _present(_problem_columns(), page.problems),
+            page.problems,
+            note=f"责任单位为{page.department}（问题未填责任单位时看项目的）、本月内未解决过的问题，时限最近的在前；"
+            + _PROBLEM_NOTE,
+        ),
+        _page_project_table(page.projects, "本月完成（万元）", "负责项目"),
+        Table(
+            "逾期事项",
+            _present(_overdue_columns(), page.overdue),
+            page.overdue,
+            note=f"由{page.department}负责的逾期事项，共 {len(page.overdue)} 项",
+        ),
+    ]
+    doc = Document(f"{page.name} 责任单位 {page.department}", meta, tables)
+    doc.json_data = page.as_dict()
     return doc

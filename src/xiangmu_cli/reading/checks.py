@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xiangmu_cli.ledger.model import (
+    ISSUE_LEVELS,
     MAX_EXTENSION_OPTIONS,
     MAX_EXTENSIONS,
     RESERVED_KEYS,
@@ -419,6 +420,46 @@ def check_date_order(repo: Repository) -> list[Problem]:
     return problems
 
 
+def check_escalations(repo: Repository) -> list[Problem]:
+    """E308 (issue 17): a problem's 升级 go up in date order: each 日期 on or after 提出日期 and
+    the 升级 before it, not after 解决日期; each 层级 above the one before it (at first, above the
+    层级 the problem was raised at, when one is written). A level may be skipped (seed 003:
+    提交市政府专题会议或市政府常务会议)."""
+    problems = []
+    for rec in repo.checkable:
+        for i, issue in enumerate(rec.project.issues):
+            raised_at: str | None = getattr(issue, "level", None)  # 层级 (issue 16), when the model has it
+            rank = ISSUE_LEVELS.index(raised_at) if raised_at in ISSUE_LEVELS else -1
+            since, since_key = issue.raised, "提出日期"
+            for j, step in enumerate(issue.escalations or ()):
+                path = (*rec.path, "问题", i, "升级", j)
+                wrong: tuple[str, str, str] | None = None
+                if step.day < since:
+                    wrong = (
+                        "日期",
+                        f"升级日期 {step.day} 早于{since_key} {since}",
+                        "升级在提出之后，逐次按日期先后登记",
+                    )
+                elif issue.solved is not None and step.day > issue.solved:
+                    wrong = (
+                        "日期",
+                        f"升级日期 {step.day} 晚于解决日期 {issue.solved}",
+                        "已解决的问题不再升级；核对两个日期",
+                    )
+                elif ISSUE_LEVELS.index(step.level) <= rank:
+                    wrong = (
+                        "层级",
+                        f"升级到「{step.level}」，但问题此前已在「{ISSUE_LEVELS[rank]}」",
+                        "升级逐级向上：" + " → ".join(ISSUE_LEVELS),
+                    )
+                if wrong is not None:
+                    key, message, hint = wrong
+                    problems.append(Problem("E308", message, rec.file, hint, path=(*path, key), project=rec.code))
+                rank = max(rank, ISSUE_LEVELS.index(step.level))
+                since, since_key = max(since, step.day), "上一次升级日期"
+    return problems
+
+
 def _today() -> date:
     """Today on the machine that runs xm (a function, so tests can fix it)."""
     return date.today()
@@ -463,6 +504,8 @@ def check_future_events(repo: Repository) -> list[Problem]:
         for i, issue in enumerate(p.issues):
             later(issue.raised, "提出日期", ("问题", i, "提出日期"), rec)
             later(issue.solved, "解决日期", ("问题", i, "解决日期"), rec)
+            for j, step in enumerate(issue.escalations or ()):
+                later(step.day, "升级日期", ("问题", i, "升级", j, "日期"), rec)
         for i, approval in enumerate(getattr(p, "approvals", ())):
             later(approval.done, "办结日期", ("前期手续", i, "办结日期"), rec)
         year_prefix = f"{repo.config.year:04d}-" if repo.config is not None else ""
@@ -645,6 +688,7 @@ RECORD_CHECKS: list[Check] = [
     check_vocabulary,
     check_months,
     check_date_order,
+    check_escalations,
     check_stage_fields,
     check_converted,
     check_resume_on_new,

@@ -52,6 +52,7 @@ __all__ = [
     "find_ledgers",
     "load_config",
     "display_path",
+    "read_text",
 ]
 
 
@@ -133,6 +134,12 @@ def _read(path: Path | _RevisionFile, file: str) -> tuple[str | None, list[Probl
         )
     text, problems = decode(raw, file)
     return text, problems, hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def read_text(path: Path, file: str) -> str | None:
+    """A ledger file's text as the loader reads it (a regular file within the size limit, or a
+    file of a git revision); None when it cannot be read."""
+    return _read(path, file)[0]
 
 
 def too_big(size: int, file: str) -> Problem:
