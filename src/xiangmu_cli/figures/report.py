@@ -1,13 +1,14 @@
 """The monthly dispatch report (月调度) and the project list, as data.
 
 ``monthly_report(repo, as_of)`` gathers the sections of docs/metrics.md in order — 全市总览, 分地区,
-目标完成, 逾期事项, 本月变动, 考评 — from the functions that compute them; nothing is computed
+目标完成, 逾期事项, 本月变动, 考评 — from the functions that compute them, and the 通报's 综述,
+红黑榜 and 逾期事项分地区 from those (:mod:`~xiangmu_cli.figures.tongbao`); nothing is computed
 twice. ``project_rows`` is the data of ``xm list``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -27,7 +28,15 @@ from xiangmu_cli.figures.metrics import (
 from xiangmu_cli.figures.overdue import KINDS, OverdueItem, overdue_items
 from xiangmu_cli.figures.scoring import ScoreRow, evaluate
 from xiangmu_cli.figures.stages import ledger_at, month_of
-from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, StartedProject
+from xiangmu_cli.figures.tongbao import (
+    HonourRow,
+    OverdueRegionRow,
+    honour_rows,
+    honour_sizes,
+    overdue_by_region,
+    summary_paragraphs,
+)
+from xiangmu_cli.ledger.model import Config, InvestmentProject, PlannedProject, StartedProject
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
@@ -37,6 +46,7 @@ __all__ = [
     "MonthlyReport",
     "monthly_report",
     "month_changes",
+    "changes_between",
     "CHANGE_KINDS",
     "ChangeRow",
     "RegionRow",
@@ -100,6 +110,15 @@ class MonthlyReport:
     errors: int = 0
     #: (regions that reported the as-of month, regions with any 完成投资): "已填报 12/13 个地区".
     reported: tuple[int, int] | None = None
+    # --- the 通报 (figures/tongbao.py) ---
+    #: 综述: the figures in a few paragraphs.
+    summary: list[str] = field(default_factory=list)
+    #: 红黑榜: the regions ahead and behind, by 投资完成率 and by 考评 (the city's report only).
+    honours: list[HonourRow] = field(default_factory=list)
+    #: 逾期事项分地区: the overdue items counted by region and kind.
+    overdue_regions: list[OverdueRegionRow] = field(default_factory=list)
+    #: How many regions the 红榜 and the 黑榜 name (:func:`~xiangmu_cli.figures.tongbao.honour_sizes`).
+    honour_size: tuple[int, int] = (3, 3)
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data: the sections under their contract names."""
@@ -115,6 +134,9 @@ class MonthlyReport:
             "逾期事项": self.overdue,
             "本月变动": self.changes,
             "考评": self.evaluation,
+            "综述": self.summary,
+            "红黑榜": self.honours,
+            "逾期事项分地区": self.overdue_regions,
         }
 
 
@@ -138,14 +160,19 @@ def region_rows(repo: Repository, figures: dict[str, Figures], region: str | Non
 
 
 def month_changes(repo: Repository, as_of: date, region: str | None = None) -> list[ChangeRow]:
-    """本月变动: events dated from the first day of the as-of month to as-of, from the ledgers' dates.
+    """本月变动: events dated from the first day of the as-of month to as-of (:func:`changes_between`)."""
+    return changes_between(repo, as_of.replace(day=1), as_of, region)
+
+
+def changes_between(repo: Repository, first: date, as_of: date, region: str | None = None) -> list[ChangeRow]:
+    """Events dated from ``first`` to ``as_of`` (both included), from the ledgers' dates: 本月变动,
+    and the quarter's changes of 季分析.
 
     新开工 (开工日期), 入统 (入统日期), 签约 (签约日期), 落地 (落地日期; both from a record in any
     ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期); 台账 is where the record was at
     as-of. Sorted by date, then region order, 编号 and kind. Only ``region``'s, when given.
     """
     config = config_of(repo)
-    first = as_of.replace(day=1)
     rows: list[ChangeRow] = []
 
     def add(kind: str, rec: Record, day: date | None, detail: str | None = None) -> None:
@@ -188,7 +215,7 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
     kinds = {kind: i for i, kind in enumerate(KINDS)}
     # grouped by kind, each group in due order
     overdue = sorted(overdue_items(repo, as_of, region=region), key=lambda it: kinds[it["类型"]])
-    return MonthlyReport(
+    report = MonthlyReport(
         name=config.name,
         year=config.year,
         as_of=as_of,
@@ -201,6 +228,30 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
         evaluation=evaluate(repo, as_of, figures) if config.evaluation is not None else None,
         errors=len(repo.errors),
         reported=reported_regions(repo, month_of(as_of)),
+    )
+    add_tongbao(report, config)
+    return report
+
+
+def add_tongbao(report: MonthlyReport, config: Config) -> None:
+    """The 通报 sections of ``report`` from its own figures: 综述, 红黑榜 (the city's report only) and
+    逾期事项分地区 (:mod:`xiangmu_cli.figures.tongbao`)."""
+    scope = report.region or CITY
+    city = report.region is None
+    report.honour_size = honour_sizes(config)
+    report.honours = honour_rows(config, report.regions, report.evaluation) if city else []
+    report.overdue_regions = overdue_by_region(report.overdue, config.region_names if city else [scope])
+    report.summary = summary_paragraphs(
+        scope=scope,
+        year=report.year,
+        as_of=report.as_of,
+        figures=report.overview,
+        target=config.targets.get(scope, {}).get("年度投资"),
+        changes=report.changes,
+        overdue=report.overdue,
+        regions=report.regions if city else (),
+        honours=report.honours,
+        honour_size=report.honour_size,
     )
 
 

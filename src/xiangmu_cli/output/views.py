@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from xiangmu_cli.figures.overview import Overview
     from xiangmu_cli.figures.report import ChangeRow, MonthlyReport, ProjectRow, RegionRow
     from xiangmu_cli.figures.scoring import ScoreRow
+    from xiangmu_cli.figures.tongbao import HonourRow, OverdueRegionRow
     from xiangmu_cli.history.diff import DiffResult, FieldChange, ProjectDiff
     from xiangmu_cli.history.git import LogRow
     from xiangmu_cli.history.restate import Cause, Restated
@@ -32,6 +33,7 @@ __all__ = [
     "score_document",
     "list_document",
     "monthly_document",
+    "summary_table",
     "recheck_document",
     "diff_document",
     "log_document",
@@ -305,15 +307,56 @@ def _overdue_summary(by_kind: dict[str, list[OverdueItem]]) -> Table:
     )
 
 
+# --- the 通报 (figures/tongbao.py) -------------------------------------------------------------
+
+
+def summary_table(paragraphs: Sequence[str], name: str = "综述") -> Table:
+    """The 综述 as a prose section: one paragraph a row (csv, json and xlsx keep the rows)."""
+    return Table(name, [Column("内容")], [{"内容": p} for p in paragraphs], prose=True)
+
+
+def _honour_table(rows: Sequence[HonourRow], sizes: tuple[int, int]) -> Table:
+    columns = [
+        Column("榜单"),
+        Column("依据"),
+        Column("名次", kind="count"),
+        Column("地区"),
+        Column("投资完成率", kind="rate"),
+        Column("进度差", kind="diff"),
+        Column("总分", header="考评总分", kind="number", priority=1),
+    ]
+    red, black = sizes
+    return Table(
+        "红黑榜",
+        _present(columns, rows),
+        rows,
+        note=f"红榜为投资完成率、考评总分排名前 {red} 位的地区，黑榜为排名后 {black} 位的地区（考评的黑榜即减档地区）",
+    )
+
+
+def _overdue_region_table(rows: Sequence[OverdueRegionRow]) -> Table:
+    return Table(
+        "逾期事项分地区",
+        [Column("地区"), *(Column(kind, kind="count") for kind in KINDS), Column("合计", kind="count")],
+        rows,
+        note="各地区各类逾期事项的项数，明细见下",
+    )
+
+
 def monthly_document(report: MonthlyReport) -> Document:
     scope = report.region or CITY
     meta = _meta(report.name, report.year, report.as_of, report.overview["序时进度"], report.errors, report.reported)
     meta["报告月份"] = f"{report.as_of.year}年{report.as_of.month}月"
-    tables = [_overview_table(scope, report.overview), _region_table(report.regions), _target_table(report.targets)]
+    tables = [summary_table(report.summary)] if report.summary else []
+    if report.region is None:
+        tables.append(_honour_table(report.honours, report.honour_size))
+    tables += [_overview_table(scope, report.overview), _region_table(report.regions), _target_table(report.targets)]
     by_kind: dict[str, list[OverdueItem]] = {}
     for item in report.overdue:
         by_kind.setdefault(item["类型"], []).append(item)
     tables.append(_overdue_summary(by_kind))
+    if report.region is None and report.overdue:
+        tables.append(_overdue_region_table(report.overdue_regions))
     if not report.overdue:
         tables.append(Table("逾期事项", _overdue_columns(), [], note="无逾期事项"))
     for kind in KINDS:

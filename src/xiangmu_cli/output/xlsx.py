@@ -176,9 +176,10 @@ def render_xlsx(doc: Document) -> bytes:
     meta = _meta_line(doc.meta) if doc.meta else ""
     for table in doc.tables:
         heading = [doc.title, meta, table.note or ""]
-        columns = [SheetColumn(c.title, c.kind) for c in table.columns]
+        # a prose section (the 综述): one paragraph a row, wrapped in a wide column
+        columns = [SheetColumn(c.title, "wrap" if table.prose else c.kind) for c in table.columns]
         rows = [[row.get(c.key) for c in table.columns] for row in table.rows]
-        kinds = [[c.kind_for(row) for c in table.columns] for row in table.rows]
+        kinds = [["wrap" if table.prose else c.kind_for(row) for c in table.columns] for row in table.rows]
         add_sheet(wb, table.name, columns, rows, kinds, heading)
     if not doc.tables:
         add_sheet(wb, doc.title, [], [], heading=[doc.title, meta])
