@@ -34,6 +34,7 @@ class OutputFormat(str, Enum):
     json = "json"
     html = "html"
     xlsx = "xlsx"
+    docx = "docx"
 
 
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
@@ -45,14 +46,15 @@ FormatOpt = typer.Option(
     "--format",
     "-f",
     show_default=False,
-    help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）、xlsx（须给 -o）",
+    help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）、xlsx（须给 -o）、"
+    "docx（Word 公文格式，须给 -o）",
 )
 OutputOpt = typer.Option(
     None,
     "--output",
     "-o",
     show_default=False,
-    help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx）",
+    help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx .docx）",
 )
 RevOpt = typer.Option(
     None,
@@ -128,25 +130,27 @@ class Destination:
 
     @classmethod
     def of(cls, fmt: OutputFormat | None, output: Path | None) -> Destination:
-        from xiangmu_cli.output.formats import infer_format
+        from xiangmu_cli.output.formats import binary_format, infer_format
 
-        if fmt is OutputFormat.xlsx or (fmt is None and output is not None and output.suffix.lower() == ".xlsx"):
+        binary = binary_format(str(output) if output is not None else None, fmt.value if fmt else None)
+        if binary is not None:
             if output is None or str(output) == "-":
-                raise usage_error("xlsx 是二进制格式，不能输出到终端或管道；请用 -o 指定文件，例如 -o 报告.xlsx")
-            return cls("xlsx", output, None, False)
+                raise usage_error(
+                    f"{binary} 是二进制格式，不能输出到终端或管道；请用 -o 指定文件，例如 -o 报告.{binary}"
+                )
+            return cls(binary, output, None, False)
         tty = output is None and sys.stdout.isatty()
         chosen = infer_format(str(output) if output else None, fmt.value if fmt else None, tty)
         return cls(chosen, output, None if tty else 120, None if tty else False)
 
     def emit(self, doc: Document) -> None:
-        """``doc`` rendered, on stdout or written to the file (xlsx, binary, only ever to a file:
-        one sheet per table)."""
-        if self.fmt == "xlsx":
-            from xiangmu_cli.output.xlsx import render_xlsx
+        """``doc`` rendered, on stdout or written to the file (xlsx and docx, binary, only ever to
+        a file)."""
+        from xiangmu_cli.output.formats import BINARY_FORMATS, render, render_binary
 
-            self._write_file(render_xlsx(doc))
+        if self.fmt in BINARY_FORMATS:
+            self._write_file(render_binary(doc, self.fmt))
             return
-        from xiangmu_cli.output.formats import render
 
         text = render(doc, self.fmt, width=self.width, color=self.color)
         if self.path is None:
@@ -157,7 +161,7 @@ class Destination:
     def _write_file(self, data: bytes) -> None:
         from xiangmu_cli.base.fileio import write_atomic
 
-        assert self.path is not None  # only with -o (Destination.of refuses xlsx without it)
+        assert self.path is not None  # only with -o (Destination.of refuses a binary format without it)
         try:
             write_atomic(output_path(self.path), data)
         except OSError as exc:

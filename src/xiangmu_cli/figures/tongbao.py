@@ -355,7 +355,10 @@ def _projects(figures: Mapping[str, FigureValue], changes: Sequence[ChangeRow]) 
 
 
 def _problems(
-    when: str, figures: Mapping[str, FigureValue], overdue: Sequence[OverdueItem], regions: Sequence[Mapping[str, object]]
+    when: str,
+    figures: Mapping[str, FigureValue],
+    overdue: Sequence[OverdueItem],
+    regions: Sequence[Mapping[str, object]],
 ) -> str:
     text = ""
     if figures["问题数"]:

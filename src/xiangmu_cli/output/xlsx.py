@@ -29,7 +29,7 @@ from typing import Any
 from xiangmu_cli.base.safetext import neutralise_formula
 from xiangmu_cli.output.tables import NUMBER_TYPES, Document, format_value, written_number
 
-__all__ = ["render_xlsx", "SheetColumn", "add_sheet", "new_workbook", "workbook_bytes", "NUMBER_FORMATS"]
+__all__ = ["render_xlsx", "SheetColumn", "add_sheet", "new_workbook", "workbook_bytes", "fixed_zip", "NUMBER_FORMATS"]
 
 #: Number formats by column kind (tables.KINDS); kinds not listed are written as text.
 NUMBER_FORMATS = {
@@ -158,6 +158,12 @@ def workbook_bytes(wb: Any) -> bytes:
     wb.properties.creator = wb.properties.lastModifiedBy = "xm"
     raw = io.BytesIO()
     ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()  # save() closes the zip
+    return fixed_zip(raw)
+
+
+def fixed_zip(raw: io.BytesIO) -> bytes:
+    """An Office file (a zip) rewritten with a fixed timestamp and mode on every entry, in the same
+    order: the same content gives the same bytes (xlsx here, docx in :mod:`docx`)."""
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
