@@ -1,5 +1,5 @@
 """Reporting commands: `xm targets`, `xm overdue`, `xm score`, `xm list`, `xm report monthly`,
-`xm recheck`, and the output machinery they share with `xm info`, `xm diff` and `xm log`
+`xm report quarterly`, `xm recheck`, and the output machinery they share with `xm info`, `xm diff` and `xm log`
 (``--format``, ``-o``: :class:`OutputFormat`, :class:`Destination`, :func:`report`, :func:`emit`).
 
 Each loads the ledgers once, calls one library function and renders its rows.
@@ -410,7 +410,9 @@ def list_(
     report("list", options, ledgers, fmt, output, no_cache, build)
 
 
-report_app = typer.Typer(cls=XmGroup, help="报告。\n\n示例：xm report monthly", no_args_is_help=True)
+report_app = typer.Typer(
+    cls=XmGroup, help="报告：月调度（monthly）、季分析（quarterly）。\n\n示例：xm report monthly", no_args_is_help=True
+)
 app.add_typer(report_app, name="report")
 
 
@@ -442,6 +444,61 @@ def monthly(
     report(
         "report monthly",
         {"month": month, "as_of": as_of, "region": region, "rev": rev},
+        ledgers,
+        fmt,
+        output,
+        no_cache,
+        build,
+    )
+
+
+@report_app.command("quarterly", cls=XmCommand)
+def quarterly(
+    ledgers: Path | None = LedgersOpt,
+    quarter: str | None = typer.Option(
+        None, "--quarter", "-q", help="季度 YYYYQn，例如 2018Q3；缺省为最近填报完整的季度", show_default=False
+    ),
+    month: str | None = typer.Option(
+        None, "--month", help="季末月份 YYYY-MM（3、6、9、12 月），即该季度", show_default=False
+    ),
+    region: str | None = RegionOpt,
+    fmt: OutputFormat | None = FormatOpt,
+    output: Path | None = OutputOpt,
+    rev: str | None = RevOpt,
+    no_cache: bool = NoCacheOpt,
+) -> None:
+    """季分析：本季度完成投资与季度目标（年度目标 × 3/12）、累计完成与序时进度、
+    可按时间分摊的目标的季度与序时完成情况、各地区本季度变动。
+
+    示例：xm report quarterly --quarter 2018Q3 -o 三季度分析.docx
+    """
+    if quarter is not None and month is not None:
+        raise usage_error("--quarter 和 --month 只能给一个")
+
+    def build(root: Path) -> tuple[Document, Repository]:
+        from xiangmu_cli.figures.metrics import parse_month
+        from xiangmu_cli.figures.quarterly import default_quarter, parse_quarter, quarter_of_month, quarterly_report
+        from xiangmu_cli.output.views import quarterly_document
+
+        ctx = _load(root, region=region, rev=rev)
+        year = ctx.header[1]
+        try:
+            if quarter is not None:
+                chosen = parse_quarter(quarter)
+            elif month is not None:
+                end = parse_month(month)
+                chosen = end.year, quarter_of_month(end)
+            else:
+                chosen = default_quarter(ctx.repo)
+        except ValueError as exc:
+            raise usage_error(f"{'--quarter' if quarter is not None else '--month'}：{exc}") from None
+        if chosen[0] != year:
+            raise usage_error(f"{chosen[0]}Q{chosen[1]} 不在报告年度 {year} 内；季分析只分析本年度的季度")
+        return quarterly_document(quarterly_report(ctx.repo, chosen[0], chosen[1], region)), ctx.repo
+
+    report(
+        "report quarterly",
+        {"quarter": quarter, "month": month, "region": region, "rev": rev},
         ledgers,
         fmt,
         output,

@@ -431,11 +431,17 @@ KEY_KINDS: dict[str, str] = {
     "加分": "number",
     "总分": "number",
     "逾期天数": "days",
+    # 季分析 (figures/quarterly.py)
+    "季度完成投资": "amount",
+    "年度目标": "amount",
+    "季度目标": "amount",
+    "季度完成率": "rate",
+    "序时完成率": "rate",
 }
-#: Keys whose kind is that of a metric named elsewhere: in a row of 目标完成 (or of xm recheck)
-#: the row's 指标, in a 考评 detail the metric it details; in a change (xm diff, xm log) the
-#: changed 字段.
-_METRIC_VALUES = ("目标", "实际")
+#: Keys whose kind is that of a metric named elsewhere: in a row of 目标完成 (or of xm recheck,
+#: or 季度目标完成) the row's 指标, in a 考评 detail the metric it details (else KEY_KINDS); in a
+#: change (xm diff, xm log) the changed 字段.
+_METRIC_VALUES = ("目标", "实际", "年度目标", "季度目标", "季度实际", "序时目标", "累计实际")
 _CHANGE_VALUES = ("原值", "新值", "差额")
 
 KindOf = Callable[[str, Mapping[str, Any], str | None], str | None]
@@ -450,7 +456,7 @@ def value_kind(key: str, row: Mapping[str, Any], parent: str | None = None) -> s
     if key in _METRIC_VALUES or key in _CHANGE_VALUES:
         metric = row.get("指标")
         name = metric if isinstance(metric, str) else parent
-        return metric_kind(name) if name is not None else None
+        return (metric_kind(name) if name is not None else None) or KEY_KINDS.get(key)
     return KEY_KINDS.get(key) or metric_kind(key)
 
 

@@ -12,13 +12,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from xiangmu_cli.figures.overdue import KINDS
+from xiangmu_cli.figures.report import CHANGE_KINDS
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, METRIC_KINDS
-from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
+from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value, metric_kind
 
 if TYPE_CHECKING:
     from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow
     from xiangmu_cli.figures.overdue import OverdueItem
     from xiangmu_cli.figures.overview import Overview
+    from xiangmu_cli.figures.quarterly import QuarterChangeRow, QuarterlyReport, QuarterRow, QuarterTargetRow
     from xiangmu_cli.figures.report import ChangeRow, MonthlyReport, ProjectRow, RegionRow
     from xiangmu_cli.figures.scoring import ScoreRow
     from xiangmu_cli.figures.tongbao import HonourRow, OverdueRegionRow
@@ -34,6 +36,7 @@ __all__ = [
     "list_document",
     "monthly_document",
     "summary_table",
+    "quarterly_document",
     "recheck_document",
     "diff_document",
     "log_document",
@@ -263,9 +266,9 @@ def _region_table(rows: list[RegionRow]) -> Table:
     )
 
 
-def _changes_table(rows: list[ChangeRow]) -> Table:
+def _changes_table(rows: list[ChangeRow], name: str = "本月变动") -> Table:
     return Table(
-        "本月变动",
+        name,
         [
             Column("日期", kind="date"),
             Column("类型"),
@@ -383,6 +386,96 @@ def monthly_document(report: MonthlyReport) -> Document:
     ]
     if report.evaluation is not None:
         doc.charts.append(RANKING_CHART)
+    return doc
+
+
+# --- 季分析 (figures/quarterly.py) --------------------------------------------------------------
+
+
+def _quarter_investment_table(rows: Sequence[QuarterRow], months: str) -> Table:
+    return Table(
+        "季度投资",
+        [
+            Column("地区"),
+            Column("季度完成投资", header="季度完成投资（万元）", kind="amount"),
+            Column("季度目标", header="季度目标（万元）", kind="amount", priority=2),
+            Column("季度完成率", kind="rate"),
+            Column("完成投资", header=f"{months}累计（万元）", kind="amount", priority=1),
+            Column("年度目标", header="年度目标（万元）", kind="amount", priority=3),
+            Column("投资完成率", kind="rate", compare="序时进度"),
+            Column("序时进度", kind="rate", priority=2),
+            Column("进度差", kind="diff", priority=1),
+        ],
+        rows,
+        note="季度目标 = 年度目标 × 3/12（未设年度投资目标的按年度计划投资）；全市在前，各地区按季度完成率排序",
+    )
+
+
+def _quarter_target_table(rows: Sequence[QuarterTargetRow]) -> Table:
+    # a share of a count target may be fractional (7 × 3/12 = 1.75): shown with two decimals
+    display = [{**row, "份额指标": row["指标"] if metric_kind(row["指标"]) != "count" else ""} for row in rows]
+    return Table(
+        "季度目标完成",
+        [
+            Column("地区"),
+            Column("指标"),
+            Column("年度目标", kind_from="指标", priority=3),
+            Column("季度目标", kind="number", kind_from="份额指标"),
+            Column("季度实际", kind_from="指标"),
+            Column("季度完成率", kind="rate"),
+            Column("序时目标", kind="number", kind_from="份额指标", priority=1),
+            Column("累计实际", kind_from="指标", priority=1),
+            Column("序时完成率", kind="rate"),
+            Column("是否达到序时", kind="bool", priority=2),
+        ],
+        display,
+        note=(
+            "季度目标 = 年度目标 × 3/12，序时目标 = 年度目标 × 季末月份/12；"
+            "只列可按时间分摊的目标（年度投资与累计类指标）"
+        ),
+    )
+
+
+def _quarter_changes_by_region(rows: Sequence[QuarterChangeRow]) -> Table:
+    return Table(
+        "季度变动分地区",
+        [Column("地区"), *(Column(kind, kind="count") for kind in CHANGE_KINDS), Column("合计", kind="count")],
+        rows,
+        note="本季度各地区的项目变动（据台账中的日期），明细见下",
+    )
+
+
+def quarterly_document(report: QuarterlyReport) -> Document:
+    """季分析: 综述, 季度投资, 季度目标完成, 季度变动分地区 and 季度变动."""
+    from xiangmu_cli.figures.tongbao import numeral
+
+    progress = report.investment[0]["序时进度"] if report.investment else None
+    meta = _meta(report.name, report.year, report.as_of, progress, report.errors, report.reported)
+    meta["季度"] = f"{report.label}（{report.first.isoformat()} 至 {report.as_of.isoformat()}）"
+    months = f"1—{report.quarter * 3}月"
+    tables = [summary_table(report.summary)] if report.summary else []
+    tables += [
+        _quarter_investment_table(report.investment, months),
+        _quarter_target_table(report.targets),
+        _quarter_changes_by_region(report.change_counts),
+        _changes_table(report.changes, "季度变动"),
+    ]
+    title = f"{report.name} 季分析（{report.year}年{numeral(report.quarter)}季度）"
+    doc = Document(title, meta, tables)
+    doc.json_data = report.as_dict()
+    if report.investment:
+        doc.highlights = Table(
+            "要点",
+            [
+                Column("季度完成投资", header="季度完成投资（万元）", kind="amount"),
+                Column("季度完成率", kind="rate"),
+                Column("完成投资", header=f"{months}累计（万元）", kind="amount"),
+                Column("投资完成率", kind="rate", compare="序时进度"),
+                Column("进度差", kind="diff"),
+            ],
+            [report.investment[0]],
+        )
+    doc.charts = [Chart("季度完成率", "季度投资", "地区", "季度完成率", note="季度完成投资 ÷ 季度目标")]
     return doc
 
 
