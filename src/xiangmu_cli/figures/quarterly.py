@@ -369,5 +369,8 @@ def quarter_summary(report: QuarterlyReport, figures: Figures, target: Decimal |
             size = min(HONOUR_SIZE, len(ranked) // 2) or 1
             top = "、".join(r["地区"] for r in ranked[:size])
             bottom = "、".join(r["地区"] for r in ranked[-size:])
-            paragraphs.append(f"从季度投资完成率看，{top}居前{numeral(size)}位；{bottom}居后{numeral(size)}位。")
+            if size == 1:
+                paragraphs.append(f"从季度投资完成率看，{top}居首位，{bottom}居末位。")
+            else:
+                paragraphs.append(f"从季度投资完成率看，{top}居前{numeral(size)}位；{bottom}居后{numeral(size)}位。")
     return paragraphs
