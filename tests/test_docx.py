@@ -125,6 +125,7 @@ def test_fonts_and_sizes_of_gbt_9704(demo_docx: Path) -> None:
 
 def test_page_is_a4_with_official_margins_and_numbered(demo_docx: Path) -> None:
     section = open_docx(str(demo_docx)).sections[0]
+
     def mm(length: object) -> float:  # Word stores twentieths of a point: within 0.05 mm
         return round(length.mm, 1)  # type: ignore[attr-defined]
 
