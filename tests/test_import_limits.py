@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 import resource
 import struct
 import subprocess
@@ -126,28 +127,18 @@ def book_bytes(rows: list[list[object]] | None = None, title: str = "在建") ->
         ws.append(row)
     out = io.BytesIO()
     wb.save(out)
-    return _literal_text(out.getvalue())
-
-
-def _literal_text(data: bytes) -> bytes:
-    """The workbook with non-ASCII text written as UTF-8 in every XML part: openpyxl writes it so
-    with the standard library's XML writer, as character references (&#26032;) when lxml is
-    installed (python-docx brings it); the tests patch the parts by their text."""
-    import re
-
-    def literal(match: re.Match[bytes]) -> bytes:
-        code = int(match.group(1))
-        return chr(code).encode() if code > 127 else match.group(0)
-
-    files = members(data)
-    return pack(
-        {name: re.sub(rb"&#(\d+);", literal, part) if name.endswith(".xml") else part for name, part in files.items()}
-    )
+    return out.getvalue()
 
 
 def members(data: bytes) -> dict[str, bytes]:
+    """The parts of a workbook, non-ASCII text as UTF-8: openpyxl writes it so without lxml and
+    as character references (``&#26032;``) with it, and the tests patch the text itself."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return {i.filename: z.read(i) for i in z.infolist()}
+        return {i.filename: _unreference(z.read(i)) for i in z.infolist()}
+
+
+def _unreference(xml: bytes) -> bytes:
+    return re.sub(rb"&#(\d+);", lambda m: chr(int(m[1])).encode() if int(m[1]) > 127 else m[0], xml)
 
 
 def pack(files: dict[str, bytes]) -> bytes:
@@ -516,7 +507,7 @@ def _fuzz_base() -> tuple[tuple[str, bytes], ...]:
     ws.merge_cells("A4:F4")
     out = io.BytesIO()
     wb.save(out)
-    files = members(with_shared_strings(SST.replace(b"&lol9;", "名称".encode()), _literal_text(out.getvalue())))
+    files = members(with_shared_strings(SST.replace(b"&lol9;", "名称".encode()), out.getvalue()))
     inline = '<c r="B2" t="inlineStr"><is><t>名称</t></is></c>'.encode()
     assert inline in files[SHEET]
     files[SHEET] = files[SHEET].replace(inline, b'<c r="B2" t="s"><v>0</v></c>')

@@ -623,7 +623,7 @@ class Demotion(_Model):
 
 
 class Evaluation(_Model):
-    """考评：指标权重与加减分规则（metrics.md）。"""
+    """考评：指标权重与加减分规则（见 docs/指标参考.md）。"""
 
     weights: Annotated[dict[str, TargetValue], BeforeValidator(_none_as_empty_dict)] = _f(
         "指标", "指标名 → 权重", default_factory=dict
@@ -649,7 +649,7 @@ class Config(_Model):
     targets: Annotated[
         dict[str, Annotated[dict[str, TargetValue], BeforeValidator(_none_as_empty_dict)]],
         BeforeValidator(_none_as_empty_dict),
-    ] = _f("目标", "按 全市 或地区名称设定的目标：年度投资 或 metrics.md 中的指标名", default_factory=dict)
+    ] = _f("目标", "按 全市 或地区名称设定的目标：年度投资 或指标名（见 docs/指标参考.md）", default_factory=dict)
     evaluation: Evaluation | None = _f("考评", "考评设置", default=None)
 
     @property

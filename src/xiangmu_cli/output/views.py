@@ -134,7 +134,7 @@ def _overdue_columns(with_kind: bool = True) -> list[Column]:
         Column("地区"),
         Column("编号", priority=2),
         Column("名称"),
-        Column("事项", priority=4),
+        Column("事项", priority=1),
         Column("到期日期", kind="date", priority=1),
         Column("逾期天数", kind="days"),
         Column("包保领导", priority=3),
