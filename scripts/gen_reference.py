@@ -58,6 +58,8 @@ def kind_of(node: dict[str, Any], definitions: dict[str, Any]) -> str:
         return "是/否（也可写 true/false）"
     if "亿元" in patterns:
         return "金额（万元；可写 1.2亿、5000万元）"
+    if "%" in patterns:
+        return "比率（小数或百分数：0.1 或 10%）"
     if "平方米" in patterns or "公顷" in patterns:
         return "面积（平方米；可写 公顷、亩）"
     if r"\d{4}-\d{2}-\d{2}" in patterns and len(options) == 1:

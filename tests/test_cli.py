@@ -199,6 +199,7 @@ def test_help_is_chinese_with_an_example() -> None:
         "overdue",
         "problem",
         "recheck",
+        "remind",
         "report",
         "schema",
         "score",

@@ -296,6 +296,20 @@ NullAmount: TypeAlias = Annotated[
     Decimal, _required(units.parse_amount, _FAST_AMOUNT), _json_or_null(_AMOUNT_SCHEMA, _AMOUNT_TEXT)
 ]
 NullInt: TypeAlias = Annotated[int, _required(_int, _FAST_INT), _json_or_null(_INT_SCHEMA, "整数")]
+#: A rate written as a fraction or a percentage (``0.1``, ``10%``), or null for the default.
+NullRate: TypeAlias = Annotated[
+    Decimal,
+    _required(_target_value),
+    _json_or_null(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": rf"^\s*{_NUMBER_PATTERN}\s*[%％]?\s*$"},
+            ]
+        },
+        "比率：0.1 或 10%",
+    ),
+]
 
 Year: TypeAlias = Annotated[
     int,
@@ -560,6 +574,24 @@ class Caliber(_Model):
     @classmethod
     def _null_is_default(cls, value: Any, info: ValidationInfo) -> Any:
         """An explicit null means "the default", like an absent key."""
+        if value is None and info.field_name is not None:
+            return cls.model_fields[info.field_name].default
+        return value
+
+    # 红黄绿灯 and reminders (docs/metrics.md "Traffic lights", "Reminders").
+    red_margin: NullRate = _f(
+        "红灯进度差",
+        "比率；在建项目本年完成投资率落后序时进度超过此值（不含）亮红灯，缺省 0.1（10 个百分点），可写 10%",
+        default=Decimal("0.1"),
+    )
+    due_days: NullInt = _f(
+        "临期天数", "天；截至日期起此天数内（含）到期的事项为临期，亮黄灯并列入提醒，缺省 7", default=7
+    )
+
+    @field_validator("red_margin", "due_days", mode="before")
+    @classmethod
+    def _null_is_default_lights(cls, value: Any, info: ValidationInfo) -> Any:
+        """An explicit null means "the default" here too."""
         if value is None and info.field_name is not None:
             return cls.model_fields[info.field_name].default
         return value

@@ -74,7 +74,21 @@ __all__ = [
     "paragraphs",
 ]
 
-KINDS = ("text", "count", "amount", "number", "rate", "diff", "date", "days", "area", "intensity", "bool", "list")
+KINDS = (
+    "text",
+    "count",
+    "amount",
+    "number",
+    "rate",
+    "diff",
+    "date",
+    "days",
+    "area",
+    "intensity",
+    "bool",
+    "list",
+    "light",
+)
 NUMERIC_KINDS = frozenset({"count", "amount", "number", "rate", "diff", "days", "area", "intensity"})
 MISSING = "—"
 BAR_CELLS = 8
@@ -300,7 +314,7 @@ def format_value(kind: str, value: Any) -> str:
     """
     if value is None:
         return MISSING
-    if isinstance(value, bool) or kind in ("text", "bool", "list", "date"):
+    if isinstance(value, bool) or kind in ("text", "bool", "list", "date", "light"):
         return _generic(value)
     if isinstance(value, str):
         return value
@@ -560,11 +574,18 @@ def _bar(value: Decimal | Fraction, cells: int = BAR_CELLS) -> str:
     return "█" * filled + "░" * (cells - filled)
 
 
-def cell_tone(row: Mapping[str, Any], column: Column) -> Literal["behind", "ahead"] | None:
+#: The tone of each traffic light (a "light" cell: 红, 黄, 绿).
+LIGHT_TONES: dict[str, Literal["behind", "due", "ahead"]] = {"红": "behind", "黄": "due", "绿": "ahead"}
+
+
+def cell_tone(row: Mapping[str, Any], column: Column) -> Literal["behind", "due", "ahead"] | None:
     """A rate against its ``compare`` value, or a diff against zero: "behind" (shown red) when
-    lower, "ahead" (green) otherwise; None for other cells and missing values."""
+    lower, "ahead" (green) otherwise; a traffic light by its colour ("due": yellow); None for
+    other cells and missing values."""
     kind = column.kind_for(row)
     value = row.get(column.key)
+    if kind == "light":
+        return LIGHT_TONES.get(value) if isinstance(value, str) else None
     if value is None or isinstance(value, (str, bool)) or kind not in ("rate", "diff"):
         return None
     other = (row.get(column.compare) if column.compare else None) if kind == "rate" else 0
@@ -573,7 +594,7 @@ def cell_tone(row: Mapping[str, Any], column: Column) -> Literal["behind", "ahea
     return "behind" if _exact(value) < _exact(other) else "ahead"
 
 
-_TONE_STYLES = {"behind": "red", "ahead": "green", None: ""}
+_TONE_STYLES = {"behind": "red", "due": "yellow", "ahead": "green", None: ""}
 
 
 def _rich_cell(row: Mapping[str, Any], column: Column, bars: int) -> Text:
