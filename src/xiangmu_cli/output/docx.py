@@ -10,8 +10,8 @@ Any :class:`~xiangmu_cli.output.tables.Document` is laid out as a 党政机关�
 - Tables with a grid, the header row in 黑体 repeated at the top of every page it runs onto
   (``w:tblHeader``), rows never split across pages; cells in 仿宋_GB2312, 小四 (12 pt) for narrow
   tables down to 小五 (9 pt) for wide ones; numbers right-aligned; a rate behind its reference or
-  a negative 进度差 in red, ahead in green (as in rich and html). Cell texts are those of
-  :func:`~xiangmu_cli.output.tables.format_value`, as in md and plain.
+  a negative 进度差 in red, ahead in green, a traffic light in its colour (as in rich and html).
+  Cell texts are those of :func:`~xiangmu_cli.output.tables.format_value`, as in md and plain.
 - Page numbers in the footer, centred, ``— 1 —`` (宋体 四号), from a PAGE field.
 
 Chinese fonts are set as the East Asian font of each run (``w:rFonts w:eastAsia``), Latin text and
@@ -67,7 +67,8 @@ PAGE_MM = (210, 297)
 LINE_PT = 28.0
 #: Document properties written into docProps/core.xml (fixed: the same document, the same bytes).
 FIXED_TIME = datetime(2000, 1, 1)
-_TONES = {"behind": (0xC0, 0x00, 0x00), "ahead": (0x00, 0x80, 0x3C)}
+#: Cell text colours by tone (tables.cell_tone): behind red, due (a yellow light) amber, ahead green.
+_TONES = {"behind": (0xC0, 0x00, 0x00), "due": (0xB0, 0x70, 0x00), "ahead": (0x00, 0x80, 0x3C)}
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_TC, _W_P, _W_T = f"{_W}tc", f"{_W}p", f"{_W}t"
 
@@ -331,7 +332,7 @@ def _table(word: WordDocument, table: Table) -> None:
     for row, texts in zip(table.rows, cells):
         tr = deepcopy(row_xml)
         for tc, column, text in zip(tr.iterchildren(_W_TC), columns, texts):
-            run = deepcopy(runs[cell_tone(row, column)])
+            run = deepcopy(runs.get(cell_tone(row, column), runs[None]))
             run.find(_W_T).text = _printable(text)
             tc.find(_W_P).append(run)
         tbl.append(tr)
