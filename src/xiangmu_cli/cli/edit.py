@@ -173,16 +173,18 @@ def visit(
     code: str = CodeArg,
     date: str = DateOpt,
     note: str | None = typer.Option(None, "--note", help="走访内容", show_default=False),
+    by: str | None = typer.Option(None, "--by", help="走访人（姓名或单位）", show_default=False),
+    mode: str | None = typer.Option(None, "--mode", help="走访方式：现场、电话、座谈 或 视频", show_default=False),
     ledgers: Path | None = LedgersOpt,
     dry_run: bool = DryRunOpt,
 ) -> None:
-    """走访：在项目的 走访 列表末尾加一次走访（只有日期，或 {日期, 内容}）。
+    """走访：在项目的 走访 列表末尾加一次走访（只有日期，或 {日期, 走访人, 方式, 内容}）。
 
-    示例：xm visit CY-2018-001 --date 2018-09-03 --note 协调用地
+    示例：xm visit CY-2018-001 --date 2018-09-03 --by 王芳 --mode 现场 --note 协调用地
     """
     from xiangmu_cli.write import edit
 
-    _run(ledgers, dry_run, lambda repo: edit.visit(repo, code, date, note))
+    _run(ledgers, dry_run, lambda repo: edit.visit(repo, code, date, note, by, mode))
 
 
 problem_app = typer.Typer(
@@ -200,16 +202,24 @@ def problem_add(
     content: str = typer.Option(..., "--content", "-c", help="问题内容", show_default=False),
     department: str | None = typer.Option(None, "--department", help="负责解决的责任单位", show_default=False),
     deadline: str | None = typer.Option(None, "--deadline", help="解决时限 YYYY-MM-DD", show_default=False),
+    kind: str | None = typer.Option(None, "--kind", help="问题分类（xiangmu.yaml 问题分类 中的）", show_default=False),
+    level: str | None = typer.Option(
+        None, "--level", help="协调层级：联席会议、专题会议 或 常务会议", show_default=False
+    ),
     ledgers: Path | None = LedgersOpt,
     dry_run: bool = DryRunOpt,
 ) -> None:
     """新增问题：在项目的 问题 列表末尾加一条。
 
-    示例：xm problem add CY-2018-001 --date 2018-09-03 --content 施工用电不足 --department 供电公司
+    示例：xm problem add CY-2018-001 --date 2018-09-03 --content 施工用电不足 --department 供电公司 --kind 要素保障
     """
     from xiangmu_cli.write import edit
 
-    _run(ledgers, dry_run, lambda repo: edit.add_problem(repo, code, date, content, department, deadline))
+    _run(
+        ledgers,
+        dry_run,
+        lambda repo: edit.add_problem(repo, code, date, content, department, deadline, kind, level),
+    )
 
 
 @problem_app.command("solve", cls=XmCommand)

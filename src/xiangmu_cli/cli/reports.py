@@ -259,6 +259,7 @@ class OverdueKind(str, Enum):
     投资漏报 = "投资漏报"
     超期未竣工 = "超期未竣工"
     手续超期 = "手续超期"
+    超期未投产 = "超期未投产"
 
 
 @app.command("overdue", cls=XmCommand)
@@ -275,7 +276,7 @@ def overdue(
     rev: str | None = RevOpt,
     no_cache: bool = NoCacheOpt,
 ) -> None:
-    """逾期事项：未按期开工、超期未入统、签约未落地、问题超期、走访超期、投资漏报、超期未竣工、手续超期。
+    """逾期事项：未按期开工、超期未入统、签约未落地、问题超期、走访超期、投资漏报、超期未竣工、手续超期、超期未投产。
 
     按逾期天数从多到少排列，列出包保领导、项目秘书和责任单位。
 
@@ -366,6 +367,13 @@ def list_(
     leader: str | None = typer.Option(None, "--leader", help="包保领导", show_default=False),
     secretary: str | None = typer.Option(None, "--secretary", help="项目秘书", show_default=False),
     category: str | None = typer.Option(None, "--category", help="类别", show_default=False),
+    columns: str | None = typer.Option(
+        None,
+        "--columns",
+        help="只显示这些列，按给出的顺序，以逗号或顿号分隔；除默认的列外还可选 项目代码、级别、资金来源、"
+        "计划投产日期、投产日期 和 xiangmu.yaml 扩展字段",
+        show_default=False,
+    ),
     as_of: str | None = AsOfOpt,
     month: str | None = MonthOpt,
     fmt: OutputFormat | None = FormatOpt,
@@ -375,10 +383,16 @@ def list_(
 ) -> None:
     """项目清单：符合条件的项目，每个一行，列出总投资、年度计划、完成投资等。
 
-    示例：xm list --region 经开区 --min 1亿
+    示例：xm list --region 经开区 --min 1亿 --columns 编号,名称,项目代码,上争资金
     """
+    import re
+
     from xiangmu_cli.ledger.units import UnitError, parse_amount
     from xiangmu_cli.ledger.vocab import Ledger
+
+    names = [n for n in re.split(r"[,，、\s]+", columns) if n] if columns is not None else None
+    if names is not None and not names:
+        raise usage_error("--columns 没有列名；例如 --columns 编号,名称,总投资")
 
     floor = None
     if minimum is not None:
@@ -389,7 +403,8 @@ def list_(
 
     def build(root: Path) -> tuple[Document, Repository]:
         from xiangmu_cli.figures.report import project_rows
-        from xiangmu_cli.output.views import list_document
+        from xiangmu_cli.ledger.model import extension_specs
+        from xiangmu_cli.output.views import choose_list_columns, list_document
 
         ctx = _load(root, as_of, month, region, rev=rev)
         rows = project_rows(
@@ -402,7 +417,13 @@ def list_(
             secretary=secretary,
             category=category,
         )
-        return list_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
+        extensions = [(name, kind) for name, kind, _options, _text in extension_specs(ctx.repo.config)]
+        try:
+            chosen = choose_list_columns(names, extensions) if names is not None else None
+        except ValueError as exc:
+            raise usage_error(f"--columns：{exc}") from None
+        doc = list_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported, chosen, extensions)
+        return doc, ctx.repo
 
     options = {
         "ledger": ledger.value if ledger else None,
@@ -411,6 +432,7 @@ def list_(
         "leader": leader,
         "secretary": secretary,
         "category": category,
+        "columns": names,
         "as_of": as_of,
         "month": month,
         "rev": rev,

@@ -1,8 +1,8 @@
 """The monthly dispatch report (月调度) and the project list, as data.
 
 ``monthly_report(repo, as_of)`` gathers the sections of docs/metrics.md in order — 全市总览, 分地区,
-目标完成, 逾期事项, 本月变动, 考评 — from the functions that compute them, and the 通报's 综述,
-红黑榜 and 逾期事项分地区 from those (:mod:`~xiangmu_cli.figures.tongbao`); nothing is computed
+分类别, 目标完成, 逾期事项, 本月变动, 考评 — from the functions that compute them, and the 通报's
+综述, 红黑榜 and 逾期事项分地区 from those (:mod:`~xiangmu_cli.figures.tongbao`); nothing is computed
 twice. ``project_rows`` is the data of ``xm list``.
 """
 
@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
+from xiangmu_cli.figures.categories import CategoryRow, category_rows
 from xiangmu_cli.figures.lights import (
     LightCount,
     ProjectLight,
@@ -84,20 +85,28 @@ class ChangeRow(TypedDict):
 
 
 class ProjectRow(TypedDict):
-    """One project of ``xm list`` (:func:`project_rows`): None where its ledger has no such field."""
+    """One project of ``xm list`` (:func:`project_rows`): None where its ledger has no such field.
+
+    The repository's extension fields (xiangmu.yaml 扩展字段) follow under their own names.
+    """
 
     地区: str
     台账: str
     编号: str
     名称: str
+    项目代码: str | None
     类别: str | None
+    级别: str | None
     总投资: Decimal
+    资金来源: str | None
     年度计划投资: Decimal | None
     完成投资: Decimal | None
     建设性质: str | None
     阶段: str | None
     开工日期: date | None
     计划开工日期: date | None
+    计划投产日期: date | None
+    投产日期: date | None
     包保领导: str | None
     项目秘书: str | None
     #: 红, 黄 or 绿 as of the list's date (figures/lights.py).
@@ -118,6 +127,8 @@ class MonthlyReport:
     overdue: list[OverdueItem]
     changes: list[ChangeRow]
     evaluation: list[ScoreRow] | None
+    #: 分类别 (issue 16): one row per 类别.
+    categories: list[CategoryRow] = field(default_factory=list)
     errors: int = 0
     #: (regions that reported the as-of month, regions with any 完成投资): "已填报 12/13 个地区".
     reported: tuple[int, int] | None = None
@@ -145,6 +156,7 @@ class MonthlyReport:
             "未计入的错误数": self.errors,
             "全市总览" if self.region is None else "地区总览": self.overview,
             "分地区": self.regions,
+            "分类别": self.categories,
             "目标完成": self.targets,
             "逾期事项": self.overdue,
             "本月变动": self.changes,
@@ -246,6 +258,7 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
         overdue=overdue,
         changes=month_changes(repo, as_of, region),
         evaluation=evaluate(repo, as_of, figures, region) if config.evaluation is not None else None,
+        categories=category_rows(repo, as_of, region, figures[region or CITY]),
         errors=len(repo.errors),
         reported=reported_regions(repo, month_of(as_of)),
         lights=light_counts(repo, lights, region),
@@ -317,14 +330,19 @@ def project_rows(
             "台账": rec.ledger.value,
             "编号": p.code,
             "名称": p.name,
+            "项目代码": p.national_code,
             "类别": p.category,
+            "级别": p.grade,
             "总投资": p.total,
+            "资金来源": p.funding,
             "年度计划投资": None,
             "完成投资": None,
             "建设性质": None,
             "阶段": None,
             "开工日期": None,
             "计划开工日期": None,
+            "计划投产日期": None,
+            "投产日期": None,
             "包保领导": p.leader,
             "项目秘书": p.secretary,
             "亮灯": record_light(rec, config, as_of, detail=False)["亮灯"],
@@ -337,6 +355,8 @@ def project_rows(
                     "建设性质": p.nature,
                     "开工日期": p.start_date,
                     "计划开工日期": p.planned_start,
+                    "计划投产日期": p.planned_operation,
+                    "投产日期": p.operation_date,
                 }
             )
         elif isinstance(p, PlannedProject):
@@ -345,5 +365,6 @@ def project_rows(
             )
         elif isinstance(p, InvestmentProject):
             row["阶段"] = p.stage
+        cast(dict[str, Any], row).update(p.extension_values())  # keys never clash (RESERVED_KEYS)
         rows.append(row)
     return rows

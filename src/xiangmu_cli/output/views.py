@@ -18,6 +18,7 @@ from xiangmu_cli.ledger.vocab import CITY, LEDGERS, METRIC_KINDS
 from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value, metric_kind
 
 if TYPE_CHECKING:
+    from xiangmu_cli.figures.categories import CategoryRow
     from xiangmu_cli.figures.lights import LightCount, RedRow
     from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow
     from xiangmu_cli.figures.overdue import OverdueItem
@@ -36,6 +37,8 @@ __all__ = [
     "overdue_document",
     "score_document",
     "list_document",
+    "list_columns",
+    "choose_list_columns",
     "monthly_document",
     "summary_table",
     "quarterly_document",
@@ -209,6 +212,60 @@ def score_document(
     return doc
 
 
+_LIST_COLUMNS = [
+    Column("地区", priority=1),
+    Column("台账", priority=1),
+    Column("编号", priority=2),
+    Column("名称"),
+    Column("亮灯", kind="light", priority=1),
+    Column("类别", priority=4),
+    Column("总投资", header="总投资（万元）", kind="amount"),
+    Column("年度计划投资", header="年度计划", kind="amount", priority=3),
+    Column("完成投资", header="完成投资", kind="amount", priority=2),
+    Column("建设性质", priority=5),
+    Column("阶段", priority=5),
+    Column("开工日期", kind="date", priority=4),
+    Column("计划开工日期", kind="date", priority=5),
+    Column("包保领导", priority=3),
+    Column("项目秘书", priority=3),
+]
+#: Columns ``xm list --columns`` may ask for besides the default ones (issue 16).
+_MORE_LIST_COLUMNS = [
+    Column("项目代码", priority=4),
+    Column("级别", priority=4),
+    Column("资金来源", priority=5),
+    Column("计划投产日期", kind="date", priority=5),
+    Column("投产日期", kind="date", priority=5),
+]
+#: The column kind of an extension field's type (xiangmu.yaml 扩展字段).
+_EXTENSION_COLUMN_KINDS = {"文字": "text", "金额": "amount", "日期": "date", "是否": "bool", "选项": "text"}
+
+
+def list_columns(extensions: Sequence[tuple[str, str]] = ()) -> dict[str, Column]:
+    """Every column ``xm list`` can show, by key: the default ones, the other fields of a row,
+    then the repository's extension fields ((name, type) each, in declaration order)."""
+    columns = {c.key: c for c in (*_LIST_COLUMNS, *_MORE_LIST_COLUMNS)}
+    for name, kind in extensions:
+        unit = "（万元）" if kind == "金额" else ""
+        columns[name] = Column(name, header=name + unit, kind=_EXTENSION_COLUMN_KINDS[kind], priority=5)
+    return columns
+
+
+def choose_list_columns(names: Sequence[str], extensions: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """The keys of ``xm list --columns``, checked: ValueError (in Chinese) naming an unknown one."""
+    from xiangmu_cli.ledger.problems import suggest
+
+    known = list_columns(extensions)
+    for name in names:
+        if name not in known:
+            close = suggest(name, list(known))
+            hint = f"是否应为「{close[0]}」？" if close else "可用的列：" + "、".join(known)
+            raise ValueError(f"没有「{name}」这一列；{hint}")
+    if len(set(names)) < len(names):
+        raise ValueError("--columns 中有重复的列")
+    return list(names)
+
+
 def list_document(
     name: str,
     year: int,
@@ -216,28 +273,21 @@ def list_document(
     rows: list[ProjectRow],
     errors: int = 0,
     reported: tuple[int, int] | None = None,
+    columns: Sequence[str] | None = None,
+    extensions: Sequence[tuple[str, str]] = (),
 ) -> Document:
-    columns = [
-        Column("地区", priority=1),
-        Column("台账", priority=1),
-        Column("编号", priority=2),
-        Column("名称"),
-        Column("亮灯", kind="light", priority=1),
-        Column("类别", priority=4),
-        Column("总投资", header="总投资（万元）", kind="amount"),
-        Column("年度计划投资", header="年度计划", kind="amount", priority=3),
-        Column("完成投资", header="完成投资", kind="amount", priority=2),
-        Column("建设性质", priority=5),
-        Column("阶段", priority=5),
-        Column("开工日期", kind="date", priority=4),
-        Column("计划开工日期", kind="date", priority=5),
-        Column("包保领导", priority=3),
-        Column("项目秘书", priority=3),
-    ]
+    """``xm list``: the default columns, or exactly ``columns`` (``--columns``: checked by
+    :func:`choose_list_columns`), whose rows then hold only those keys."""
+    shown = list(_LIST_COLUMNS)
+    table_rows: Sequence[Mapping[str, Any]] = rows
+    if columns is not None:
+        known = list_columns(extensions)
+        shown = [known[key] for key in columns]
+        table_rows = [{key: row.get(key) for key in columns} for row in rows]
     return Document(
         f"{name} 项目清单",
         _meta(name, year, as_of, errors=errors, reported=reported),
-        [Table("项目", columns, rows, note=f"共 {len(rows)} 个项目；{_lights_note(rows)}")],
+        [Table("项目", shown, table_rows, note=f"共 {len(rows)} 个项目；{_lights_note(rows)}")],
     )
 
 
@@ -304,6 +354,26 @@ def _region_table(rows: list[RegionRow]) -> Table:
         ],
         rows,
         note="按投资完成率排序；红色为落后于序时进度，绿色为达到或超过",
+    )
+
+
+def _category_table(rows: list[CategoryRow]) -> Table:
+    """分类别 (issue 16): counts, 总投资, 完成投资 and the share of new starts per 类别."""
+    columns = [
+        Column("类别"),
+        Column("产业", kind="bool", priority=3),
+        Column("在建项目数", header="在建", kind="count"),
+        Column("亿元以上项目数", header="亿元以上", kind="count", priority=2),
+        Column("新开工项目数", header="新开工", kind="count"),
+        Column("新开工占比", kind="rate", priority=1),
+        Column("总投资", header="总投资（万元）", kind="amount", priority=2),
+        Column("完成投资", header="完成投资（万元）", kind="amount"),
+    ]
+    return Table(
+        "分类别",
+        _present(columns, rows),
+        rows,
+        note="在建、新开工、完成投资的口径同总览；新开工占比 = 该类别新开工项目数 ÷ 全部新开工项目数",
     )
 
 
@@ -394,7 +464,10 @@ def monthly_document(report: MonthlyReport) -> Document:
     tables = [summary_table(report.summary)] if report.summary else []
     if report.region is None:
         tables.append(_honour_table(report.honours, report.honour_size))
-    tables += [_overview_table(scope, report.overview), _region_table(report.regions), _target_table(report.targets)]
+    tables += [_overview_table(scope, report.overview), _region_table(report.regions)]
+    if report.categories:
+        tables.append(_category_table(report.categories))
+    tables.append(_target_table(report.targets))
     by_kind: dict[str, list[OverdueItem]] = {}
     for item in report.overdue:
         by_kind.setdefault(item["类型"], []).append(item)

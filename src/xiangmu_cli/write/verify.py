@@ -21,7 +21,7 @@ from typing import Any
 
 from xiangmu_cli.base import limits
 from xiangmu_cli.base.fileio import display_path, read_regular
-from xiangmu_cli.ledger.model import PROJECT_MODELS, Project
+from xiangmu_cli.ledger.model import Config, Project, project_model
 from xiangmu_cli.ledger.problems import Problem
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
 from xiangmu_cli.reading.loading import load
@@ -40,9 +40,10 @@ def _dump(project: Project) -> dict[str, Any]:
     return project.model_dump()
 
 
-def as_intended(ledger: Ledger, data: dict[str, Any]) -> dict[str, Any]:
-    """The model dump of ``data`` (by alias) as a project of ``ledger``: what the edit must give."""
-    return _dump(PROJECT_MODELS[ledger].model_validate(data))
+def as_intended(ledger: Ledger, data: dict[str, Any], config: Config | None) -> dict[str, Any]:
+    """The model dump of ``data`` (by alias) as a project of ``ledger`` in a repository of
+    ``config`` (its 扩展字段 are fields): what the edit must give."""
+    return _dump(project_model(ledger, config).model_validate(data))
 
 
 def make_plan(
