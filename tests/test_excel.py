@@ -631,10 +631,14 @@ def _cell_matches(cell: Any, value: Any) -> bool:
 
 def _json_rows(data: dict[str, Any], name: str) -> list[dict[str, Any]] | None:
     """The rows of a sheet in the JSON of `xm report monthly` (逾期事项 is one list there, split by
-    kind into sheets); None for 全市总览 and 考评, whose JSON is structured differently."""
+    kind into sheets); None for 全市总览, 考评 and 综述, whose JSON is structured differently."""
     if name.startswith("逾期事项："):
         return [r for r in data["逾期事项"] if r["类型"] == name.split("：")[1]]
-    return data[name] if name in ("分地区", "分类别", "目标完成", "本月变动", "谋划储备") else None
+    return (
+        data[name]
+        if name in ("分地区", "分类别", "目标完成", "本月变动", "谋划储备", "红黑榜", "逾期事项分地区")
+        else None
+    )
 
 
 def test_monthly_report_xlsx_has_one_sheet_per_table_with_the_json_values(tmp_path: Path) -> None:
