@@ -316,8 +316,10 @@ from . import fmt as _fmt  # noqa: E402,F401
 from . import history as _history  # noqa: E402,F401
 from . import info as _info  # noqa: E402,F401
 from . import interop as _interop  # noqa: E402,F401
+from . import pages as _pages  # noqa: E402,F401
 from . import remind as _remind  # noqa: E402,F401
 from . import reports as _reports  # noqa: E402,F401
+from . import rollover as _rollover  # noqa: E402,F401
 from . import schema as _schema  # noqa: E402,F401
 from . import validate as _validate  # noqa: E402,F401  (registers the commands)
 

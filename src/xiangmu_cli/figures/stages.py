@@ -35,6 +35,7 @@ __all__ = [
     "in_stats",
     "unstat",
     "finished",
+    "in_operation",
     "planned",
     "planned_or_started",
     "ledger_at",
@@ -121,6 +122,12 @@ def finished(rec: Record, as_of: date) -> bool:
     """已竣工: started and 竣工日期 ≤ as-of."""
     p = _started_project(rec)
     return p is not None and p.start_date <= as_of and _on_or_before(p.finish_date, as_of)
+
+
+def in_operation(rec: Record, as_of: date) -> bool:
+    """已投产: started and 投产日期 ≤ as-of."""
+    p = _started_project(rec)
+    return p is not None and p.start_date <= as_of and _on_or_before(p.operation_date, as_of)
 
 
 def planned(rec: Record, as_of: date) -> bool:

@@ -205,8 +205,9 @@ def project_changes(old: Record, new: Record) -> list[Change]:
 
 
 def _visit_text(visit: dict[str, Any]) -> str:
-    text = visit["日期"].isoformat()
-    return f"{text} {visit['内容']}" if visit.get("内容") else text
+    """``2018-09-06``, followed by whatever else the visit says (走访人, 方式, 内容)."""
+    said = [str(visit[key]) for key in ("走访人", "方式", "内容") if visit.get(key)]
+    return " ".join([visit["日期"].isoformat(), *said])
 
 
 def _issue_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
@@ -222,7 +223,7 @@ def _issue_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
         elif prior != issue:
             if not prior.get("解决日期") and issue.get("解决日期"):
                 changes.append(_change("问题解决", None, f"{issue['内容']}（{issue['解决日期']}）"))
-            for sub in ("责任单位", "时限", "解决日期", "解决情况"):
+            for sub in ("分类", "责任单位", "层级", "时限", "升级", "解决日期", "解决情况"):
                 if prior.get(sub) != issue.get(sub) and not (sub == "解决日期" and not prior.get(sub)):
                     changes.append(_change(f"问题 {issue['内容']} {sub}", prior.get(sub), issue.get(sub)))
     for key, issue in before.items():

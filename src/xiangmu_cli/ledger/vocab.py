@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["Ledger", "LEDGERS", "CONFIG_FILE", "METRIC_KINDS", "TARGET_KEYS", "CITY"]
+__all__ = [
+    "Ledger",
+    "LEDGERS",
+    "CONFIG_FILE",
+    "METRIC_KINDS",
+    "TARGET_KEYS",
+    "EVALUATION_KEYS",
+    "CITY",
+    "ARCHIVE_FOLDER",
+    "GROWTH_METRICS",
+    "GROWTH_KEYS",
+    "growth_key",
+    "last_year_key",
+]
 
 CONFIG_FILE = "xiangmu.yaml"
 #: The name used for the whole city in 目标 and in every table.
@@ -38,13 +51,18 @@ LEDGERS: tuple[Ledger, ...] = tuple(Ledger)
 METRIC_KINDS: dict[str, str] = {
     "在建项目数": "count",
     "亿元以上项目数": "count",
+    "十亿元以上项目数": "count",
     "新建项目数": "count",
     "续建项目数": "count",
     "新开工项目数": "count",
     "新开工亿元以上项目数": "count",
+    "新开工十亿元以上项目数": "count",
+    "新开工产业项目数": "count",
+    "新开工产业项目占比": "rate",
     "计划开工项目数": "count",
     "未入统项目数": "count",
     "竣工项目数": "count",
+    "投产项目数": "count",
     "招商签约项目数": "count",
     "招商落地项目数": "count",
     "年度计划投资": "sum",
@@ -72,6 +90,33 @@ METRIC_KINDS: dict[str, str] = {
     "投资强度": "sum",
 }
 
-#: Keys allowed in xiangmu.yaml 目标 and 考评.指标: the metrics, and 年度投资 (the year's
-#: investment target, whose actual is 完成投资).
-TARGET_KEYS: tuple[str, ...] = ("年度投资", *METRIC_KINDS)
+# --- 同比 and the archive (issue 16) ---------------------------------------------------------
+
+#: The folder beside the ledgers folder that holds each closed year (xm rollover): 归档/2018/ is
+#: the ledgers of 年度 2018 as they were when the year was closed.
+ARCHIVE_FOLDER = "归档"
+
+#: The metrics compared with the same as-of a year earlier (同比), where a growth target makes sense.
+GROWTH_METRICS: tuple[str, ...] = ("完成投资", "新开工项目数", "新开工亿元以上项目数", "在建项目数", "当月完成投资")
+
+
+def growth_key(metric: str) -> str:
+    """The name of a metric's 同比增长 (a figure, a column and a 目标 key): 完成投资同比增长."""
+    return f"{metric}同比增长"
+
+
+def last_year_key(metric: str) -> str:
+    """The name of a metric's 上年同期 (a figure and a column): 完成投资上年同期."""
+    return f"{metric}上年同期"
+
+
+#: The 同比增长 names, which 目标 may set (``完成投资同比增长: 0.10``).
+GROWTH_KEYS: tuple[str, ...] = tuple(growth_key(m) for m in GROWTH_METRICS)
+
+# ---------------------------------------------------------------------------------------------
+
+#: Keys allowed in 考评.指标: the metrics, and 年度投资 (the year's investment target, whose
+#: actual is 完成投资).
+EVALUATION_KEYS: tuple[str, ...] = ("年度投资", *METRIC_KINDS)
+#: Keys allowed in xiangmu.yaml 目标: those of 考评, and the 同比增长 of :data:`GROWTH_METRICS`.
+TARGET_KEYS: tuple[str, ...] = (*EVALUATION_KEYS, *GROWTH_KEYS)

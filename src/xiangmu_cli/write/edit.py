@@ -14,6 +14,7 @@ Events (function — command — what it does):
 - :func:`visit` — ``xm visit 编号 --date D [--note T]`` — a 走访 appended
 - :func:`add_problem` — ``xm problem add 编号 --date D --content T`` — a 问题 appended
 - :func:`solve_problem` — ``xm problem solve 编号 N --date D [--how T]`` — 解决日期 (and 解决情况)
+- :func:`escalate_problem` — ``xm problem escalate 编号 N [--to 层级] [--date D]`` — a 升级 appended
 
 and :func:`add_projects` for ``xm import``. This module is the public face of the edits; each
 step lives in a module of :mod:`xiangmu_cli.write`, whose docstring says the rules:
@@ -49,6 +50,7 @@ from __future__ import annotations
 
 from xiangmu_cli.write.apply import apply, diff
 from xiangmu_cli.write.args import check_amount, month_key, parse_day
+from xiangmu_cli.write.escalate import escalate_problem
 from xiangmu_cli.write.in_place import add_problem, finish, solve_problem, visit
 from xiangmu_cli.write.invest import invest
 from xiangmu_cli.write.moves import DEFAULT_REASON, convert, enter_stats, land, start
@@ -70,6 +72,7 @@ __all__ = [
     "visit",
     "add_problem",
     "solve_problem",
+    "escalate_problem",
     "parse_day",
     "check_amount",
     "month_key",

@@ -34,7 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xiangmu_cli.ledger.model import PROJECT_MODELS, key_order
+from xiangmu_cli.ledger.model import key_order, project_model
 from xiangmu_cli.ledger.units import parse_amount
 from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.reading.records import Record, Repository
@@ -74,7 +74,7 @@ def _move(
     :func:`~xiangmu_cli.write.pairs.delete_pair`."""
     dest_path = path_of(repo, record).parent / target.filename
     src, doc, item = open_project(repo, record, (dest_path,))
-    order = key_order(PROJECT_MODELS[target])
+    order = key_order(project_model(target, repo.config))
     drop = [k.value for k, _ in doc.pairs(item) if k.value not in order]
     moved: list[str] = []
     noted: list[str] = []
@@ -99,10 +99,11 @@ def _move(
     return make_plan(repo, record, edited, new_files, target, intended, summary)
 
 
-def _kept(record: Record, target: Ledger) -> tuple[dict[str, Any], list[str]]:
-    """The record's data that the target ledger accepts, and the keys it does not (dropped)."""
+def _kept(repo: Repository, record: Record, target: Ledger) -> tuple[dict[str, Any], list[str]]:
+    """The record's data that the target ledger accepts, and the keys it does not (dropped);
+    the repository's 扩展字段 are accepted by every ledger."""
     data = record.project.model_dump(by_alias=True, exclude_unset=True)
-    order = key_order(PROJECT_MODELS[target])
+    order = key_order(project_model(target, repo.config))
     return {k: v for k, v in data.items() if k in order}, [k for k in data if k not in order]
 
 
@@ -127,7 +128,7 @@ def start(
     project: Any = record.project
     nature = project.nature or "新建"
     _check_start(record, nature, day, plan, first)
-    data, dropped = _kept(record, Ledger.UNSTAT)
+    data, dropped = _kept(repo, record, Ledger.UNSTAT)
     sets = _start_sets(data, nature, day, plan, reason, first)
     what = f"复工日期 {day}，开工日期 {first}" if first else f"开工日期 {day}"
     if plan is not None:
@@ -139,7 +140,7 @@ def start(
         record,
         Ledger.UNSTAT,
         sets,
-        as_intended(Ledger.UNSTAT, data),
+        as_intended(Ledger.UNSTAT, data, repo.config),
         summary,
         anchor="复工日期" if first is not None else "开工日期",
     )
@@ -192,7 +193,7 @@ def enter_stats(repo: Repository, code: str, day: date | str) -> EditPlan:
     project: Any = record.project
     if day < project.start_date:
         raise EditError(f"入统日期 {day} 早于开工日期 {project.start_date}")
-    data, dropped = _kept(record, Ledger.BUILDING)
+    data, dropped = _kept(repo, record, Ledger.BUILDING)
     data["入统日期"] = day
     summary = f"{label(record)}：未入统 → 在建（入统日期 {day}）" + _dropped(Ledger.UNSTAT, dropped)
     return _move(
@@ -200,7 +201,7 @@ def enter_stats(repo: Repository, code: str, day: date | str) -> EditPlan:
         record,
         Ledger.BUILDING,
         [("入统日期", day.isoformat(), False)],
-        as_intended(Ledger.BUILDING, data),
+        as_intended(Ledger.BUILDING, data, repo.config),
         summary,
         anchor="入统日期",
     )
@@ -225,13 +226,14 @@ def land(repo: Repository, code: str, day: date | str, planned_start: date | str
             f"招商台账记录的落地日期为 {project.land_date}，与 --date {day} 不一致；"
             f"请用 --date {project.land_date}，或先改正招商台账"
         )
-    data, dropped = _kept(record, Ledger.PLANNED)
+    data, dropped = _kept(repo, record, Ledger.PLANNED)
     data.update({"计划开工日期": planned, "落地日期": day})
     summary = f"{label(record)}：招商 → 计划开工（落地日期 {day}，计划开工日期 {planned}）" + _dropped(
         Ledger.INVESTMENT, dropped
     )
     sets = [("计划开工日期", planned.isoformat(), False), ("落地日期", day.isoformat(), False)]
-    return _move(repo, record, Ledger.PLANNED, sets, as_intended(Ledger.PLANNED, data), summary, anchor="落地日期")
+    intended = as_intended(Ledger.PLANNED, data, repo.config)
+    return _move(repo, record, Ledger.PLANNED, sets, intended, summary, anchor="落地日期")
 
 
 def convert(repo: Repository, code: str, day: date | str, planned_start: date | str) -> EditPlan:
@@ -243,10 +245,11 @@ def convert(repo: Repository, code: str, day: date | str, planned_start: date | 
     project: Any = record.project
     if day < project.reserve_date:
         raise EditError(f"转化日期 {day} 早于谋划日期 {project.reserve_date}")
-    data, dropped = _kept(record, Ledger.PLANNED)
+    data, dropped = _kept(repo, record, Ledger.PLANNED)
     data.update({"计划开工日期": planned, "转化日期": day})
     summary = f"{label(record)}：谋划 → 计划开工（转化日期 {day}，计划开工日期 {planned}）" + _dropped(
         Ledger.RESERVE, dropped
     )
     sets = [("计划开工日期", planned.isoformat(), False), ("转化日期", day.isoformat(), False)]
-    return _move(repo, record, Ledger.PLANNED, sets, as_intended(Ledger.PLANNED, data), summary, anchor="转化日期")
+    intended = as_intended(Ledger.PLANNED, data, repo.config)
+    return _move(repo, record, Ledger.PLANNED, sets, intended, summary, anchor="转化日期")
