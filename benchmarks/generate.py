@@ -102,14 +102,29 @@ EXTENSIONS = [
     ("牵头部门", "选项"),
     ("储备状态", "文字"),
 ]
+#: Kept from 谋划 by 转化 (the 储备库), after what a record kept from 招商.
+_CONVERTED_ORDER = ["谋划日期", "入国家库", "转化日期"]
+_EXTENSION_ORDER = [n for n, _ in EXTENSIONS]
 FIELD_ORDER = {
-    "在建": COMMON_ORDER + _STARTED_ORDER + ["入统日期", "入统时限"] + _LANDED_ORDER + [n for n, _ in EXTENSIONS],
-    "未入统": COMMON_ORDER + _STARTED_ORDER + ["未入统原因", "入统时限"] + _LANDED_ORDER + [n for n, _ in EXTENSIONS],
+    "在建": COMMON_ORDER
+    + _STARTED_ORDER
+    + ["入统日期", "入统时限"]
+    + _LANDED_ORDER
+    + _CONVERTED_ORDER
+    + _EXTENSION_ORDER,
+    "未入统": COMMON_ORDER
+    + _STARTED_ORDER
+    + ["未入统原因", "入统时限"]
+    + _LANDED_ORDER
+    + _CONVERTED_ORDER
+    + _EXTENSION_ORDER,
     "计划开工": COMMON_ORDER
     + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"]
     + _LANDED_ORDER
-    + [n for n, _ in EXTENSIONS],
-    "招商": COMMON_ORDER + ["阶段", *_LANDED_ORDER] + [n for n, _ in EXTENSIONS],
+    + _CONVERTED_ORDER
+    + _EXTENSION_ORDER,
+    "招商": COMMON_ORDER + ["阶段", *_LANDED_ORDER] + _EXTENSION_ORDER,
+    "谋划": COMMON_ORDER + ["谋划阶段", "谋划日期", "预计开工年度", "入国家库", "前期手续"] + _EXTENSION_ORDER,
 }
 ISSUE_ORDER = ["提出日期", "内容", "分类", "责任单位", "层级", "时限", "解决日期", "解决情况"]
 VISIT_ORDER = ["日期", "走访人", "方式", "内容"]
@@ -1154,7 +1169,8 @@ class Generator:
                     for issue in rec.get("问题", []):
                         if self.fchance(0.5, "问题/分类"):
                             put_in_order(issue, "分类", frng.choice(ISSUE_KINDS), ISSUE_ORDER)
-                        if "解决日期" not in issue and self.fchance(0.1, "问题/层级"):
+                        # 层级 where it was raised: below any 升级 (E308), so not on an escalated one
+                        if "解决日期" not in issue and "升级" not in issue and self.fchance(0.1, "问题/层级"):
                             level = frng.choice(("联席会议", "联席会议", "专题会议", "常务会议"))
                             put_in_order(issue, "层级", level, ISSUE_ORDER)
                     visits = rec.get("走访", [])
@@ -1299,6 +1315,8 @@ class Generator:
             "  走访周期: 15             # 天；项目秘书每半个月至少到现场踏查一次",
             f"  入统时限: {YEAR}-09-30     # 未入统项目“确保9月底前入统”",
             "  低于门槛提示: 是",
+            "  红灯进度差: 10%          # 落后序时进度超过10个百分点亮红灯",
+            "  临期天数: 7              # 7天内到期的事项亮黄灯、列入提醒",
             "",
             "# 本省另加的项目字段",
             "扩展字段:",
@@ -1446,17 +1464,18 @@ def _degrade(files: dict[str, str], rng: random.Random, warnings: float, errors:
 def add_extensions_to_schemas(folder: Path) -> None:
     """The ledger schemas copied from the repository, told about this generator's 扩展字段 (as
     ``xm schema`` would write them for its xiangmu.yaml), so check-jsonschema accepts the files.
-    Each type takes the schema of a contract key of that kind, which every ledger has."""
+    Each type takes the schema of a contract key of that kind in 在建 (谋划 has no 签约日期 or 重点)."""
     import json
 
     like = {"金额": "总投资", "日期": "签约日期", "是否": "重点"}
+    building = json.loads((folder / "在建.schema.json").read_text(encoding="utf-8"))["definitions"]["项目"]
     for ledger in LEDGERS:
         path = folder / f"{ledger}.schema.json"
         schema = json.loads(path.read_text(encoding="utf-8"))
         props = schema["definitions"]["项目"]["properties"]
         for name, kind in EXTENSIONS:
             if kind in like:
-                props[name] = props[like[kind]]
+                props[name] = building["properties"][like[kind]]
             elif kind == "选项":
                 props[name] = {"anyOf": [{"enum": ["发改", "工信", "住建"]}, {"type": "null"}]}
             else:
