@@ -161,26 +161,36 @@ def overdue_document(
 
 
 def _score_table(rows: list[ScoreRow]) -> Table:
+    """名次, 地区, 总分 and 减档 first (what a leader reads, also on a phone), then per metric the
+    比率 the score came from and the 得分 under a header carrying the weight, then 合计 and 加分."""
     metrics = list(rows[0]["指标"]) if rows else []
     flat = []
     for row in rows:
         out: dict[str, object] = {k: v for k, v in row.items() if k != "指标"}
         for metric, detail in row["指标"].items():
+            out[f"{metric}比率"] = detail["比率"]
             out[f"{metric}得分"] = detail["得分"]
         flat.append(out)
-    columns = [Column("名次", kind="count"), Column("地区")]
-    columns += [Column(f"{m}得分", header=f"{m}", kind="number", priority=2) for m in metrics]
-    columns += [
-        Column("合计", kind="number"),
-        Column("加分", kind="number", priority=1),
+    weights = {m: rows[0]["指标"][m]["权重"] for m in metrics}
+    columns = [
+        Column("名次", kind="count"),
+        Column("地区"),
         Column("总分", kind="number"),
         Column("减档", kind="bool"),
     ]
+    for m in metrics:
+        columns += [
+            Column(f"{m}比率", header="比率", kind="rate", priority=3, group=m),
+            Column(f"{m}得分", header=f"得分（权重 {format_value('number', weights[m]).removesuffix('.00')}）",
+                   kind="number", priority=2, group=m),
+        ]
+    columns += [Column("合计", kind="number", priority=1), Column("加分", kind="number", priority=1)]
     return Table(
         "考评",
         columns,
         flat,
-        note="各指标得分 = 权重 × min(实际 ÷ 目标, 封顶)；未设目标的指标不计分，合计按已计分权重折算",
+        note="得分 = 权重 × min(比率, 封顶)，比率 = 实际 ÷ 目标（投资完成率的目标乘以序时进度）；"
+        "未设目标的指标不计分，合计按已计分权重折算；总分 = 合计 + 加分",
     )
 
 
@@ -234,11 +244,13 @@ def list_document(
 
 
 def _overview_table(scope: str, figures: Figures) -> Table:
+    """One row per metric: its name (with the unit) and value, formatted by the metric's kind
+    (the row's 口径), so csv and xlsx get numbers, not text."""
     rows = [
-        {"指标": metric + _UNITS.get(METRIC_DISPLAY[metric], ""), scope: format_value(METRIC_DISPLAY[metric], value)}
+        {"指标": metric + _UNITS.get(METRIC_DISPLAY[metric], ""), "口径": METRIC_DISPLAY[metric], scope: value}
         for metric, value in figures.items()
     ]
-    return Table(f"{scope}总览", [Column("指标"), Column(scope, kind="text", align="right")], rows)
+    return Table(f"{scope}总览", [Column("指标"), Column(scope, kind="text", kind_from="口径", align="right")], rows)
 
 
 def _region_table(rows: list[RegionRow]) -> Table:
