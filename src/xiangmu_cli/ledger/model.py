@@ -44,6 +44,7 @@ __all__ = [
     "InvestmentProject",
     "PROJECT_MODELS",
     "Config",
+    "Bulletin",
     "Caliber",
     "Leader",
     "RegionDef",
@@ -633,6 +634,15 @@ class Evaluation(_Model):
     demotion: Demotion | None = _f("后列减档", "{名次}", default=None)
 
 
+class Bulletin(_Model):
+    """通报：印在报告页眉的发文单位和期数（html 打印、docx）。"""
+
+    issuer: OptText = _f("发文单位", "发文单位，印在每页页眉左侧，例如 吉林市发展和改革委员会", default=None)
+    issue: OptText = _f(
+        "期数", "期数，印在每页页眉右侧；{年}、{月} 换成报告的年、月，例如 {年}年第{月}期", default=None
+    )
+
+
 class Config(_Model):
     """xiangmu.yaml：台账库的配置。"""
 
@@ -651,6 +661,7 @@ class Config(_Model):
         BeforeValidator(_none_as_empty_dict),
     ] = _f("目标", "按 全市 或地区名称设定的目标：年度投资 或 metrics.md 中的指标名", default_factory=dict)
     evaluation: Evaluation | None = _f("考评", "考评设置", default=None)
+    bulletin: Bulletin | None = _f("通报", "报告页眉：发文单位、期数", default=None)
 
     @property
     def region_names(self) -> list[str]:

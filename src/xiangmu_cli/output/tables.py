@@ -196,6 +196,8 @@ class Document:
 
     ``highlights`` (key figures, one card per column and row) and ``charts`` are shown by the
     html format only, before the tables; the other formats show the tables alone.
+    ``letterhead`` (发文单位, 期数 of xiangmu.yaml 通报) is printed in the page margins (html's
+    print, xlsx's page header); it is not part of the text formats or json.
     """
 
     title: str
@@ -204,6 +206,7 @@ class Document:
     json_data: dict[str, Any] | None = None
     highlights: Table | None = None
     charts: list[Chart] = field(default_factory=list)
+    letterhead: dict[str, str] = field(default_factory=dict)
 
 
 def metric_kind(name: str) -> str | None:

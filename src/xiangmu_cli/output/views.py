@@ -16,6 +16,7 @@ from xiangmu_cli.ledger.vocab import CITY, LEDGERS, METRIC_KINDS
 from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
 
 if TYPE_CHECKING:
+    from xiangmu_cli.ledger.model import Bulletin
     from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow
     from xiangmu_cli.figures.overdue import OverdueItem
     from xiangmu_cli.figures.overview import Overview
@@ -36,6 +37,7 @@ __all__ = [
     "diff_document",
     "log_document",
     "METRIC_DISPLAY",
+    "letterhead",
 ]
 
 #: How each metric is displayed.
@@ -72,6 +74,22 @@ def _meta(
 
 def _uncounted(errors: int) -> str:
     return f"{errors} 个错误涉及的项目未计入，运行 xm validate 查看"
+
+
+def letterhead(bulletin: Bulletin | None, as_of: date | None) -> dict[str, str]:
+    """发文单位 and 期数 of xiangmu.yaml 通报, for the page margins; in 期数, 「{年}」 and 「{月}」
+    become the report's year and month (plain replacement: no other brace means anything)."""
+    out: dict[str, str] = {}
+    if bulletin is None:
+        return out
+    if bulletin.issuer:
+        out["发文单位"] = bulletin.issuer
+    if bulletin.issue:
+        issue = bulletin.issue
+        if as_of is not None:
+            issue = issue.replace("{年}", str(as_of.year)).replace("{月}", str(as_of.month))
+        out["期数"] = issue
+    return out
 
 
 def overview_document(overview: Overview) -> Document:
@@ -181,7 +199,7 @@ def _score_table(rows: list[ScoreRow]) -> Table:
     for m in metrics:
         columns += [
             Column(f"{m}比率", header="比率", kind="rate", priority=3, group=m),
-            Column(f"{m}得分", header=f"得分（权重 {format_value('number', weights[m]).removesuffix('.00')}）",
+            Column(f"{m}得分", header=f"得分（权重 {format_value('text', weights[m])}）",
                    kind="number", priority=2, group=m),
         ]
     columns += [Column("合计", kind="number", priority=1), Column("加分", kind="number", priority=1)]
