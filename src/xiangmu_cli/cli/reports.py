@@ -149,7 +149,9 @@ class Destination:
             raise usage_error(str(exc)) from None
         yi = unit is Unit.亿元
         if yi and chosen == "json":
-            raise usage_error("json 的金额始终以万元输出（数据口径）；--unit 亿元 用于 rich、md、plain、csv、html、xlsx")
+            raise usage_error(
+                "json 的金额始终以万元输出（数据口径）；--unit 亿元 用于 rich、md、plain、csv、html、xlsx"
+            )
         if chosen in BINARY_FORMATS:
             if output is None or str(output) == "-":
                 raise usage_error(

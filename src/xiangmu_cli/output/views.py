@@ -199,8 +199,13 @@ def _score_table(rows: list[ScoreRow]) -> Table:
     for m in metrics:
         columns += [
             Column(f"{m}比率", header="比率", kind="rate", priority=3, group=m),
-            Column(f"{m}得分", header=f"得分（权重 {format_value('text', weights[m])}）",
-                   kind="number", priority=2, group=m),
+            Column(
+                f"{m}得分",
+                header=f"得分（权重 {format_value('text', weights[m])}）",
+                kind="number",
+                priority=2,
+                group=m,
+            ),
         ]
     columns += [Column("合计", kind="number", priority=1), Column("加分", kind="number", priority=1)]
     return Table(
