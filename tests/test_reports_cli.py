@@ -175,7 +175,9 @@ def test_output_file_format_follows_the_extension(tmp_path: Path) -> None:
     target = tmp_path / "targets.csv"
     result = runner.invoke(app, ["targets", "--ledgers", DEMO, "-o", str(target)])
     assert result.exit_code == 0
-    lines = target.read_text(encoding="utf-8").splitlines()
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # a csv file for Excel starts with a BOM
+    lines = data.decode("utf-8-sig").splitlines()
     assert lines[0] == "地区,指标,目标,实际,完成率,是否完成,序时进度,进度差"
     assert lines[1].startswith("全市,年度投资,4700000.00,3510982.00,0.747017,")
     out = tmp_path / "report.json"
@@ -232,3 +234,18 @@ def test_colour_marks_regions_behind_schedule(demo) -> None:  # type: ignore[no-
     behind = next(line for line in text.splitlines() if line.lstrip().startswith("北大壶开发区") and "54.7%" in line)
     ahead = next(line for line in text.splitlines() if line.lstrip().startswith("经开区") and "90.5%" in line)
     assert "\x1b[31m" in behind and "\x1b[32m" in ahead
+
+
+@pytest.mark.parametrize("name", ["月报.pdf", "月报"])
+def test_an_unknown_output_extension_writes_nothing(tmp_path: Path, name: str) -> None:
+    target = tmp_path / name
+    result = runner.invoke(app, ["report", "monthly", "--ledgers", DEMO, "-o", str(target)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "无法从" in result.stderr and "判断输出格式" in result.stderr
+    assert not target.exists()
+
+
+def test_csv_on_stdout_has_no_bom() -> None:
+    """The BOM is for Excel opening a file; a pipeline reading stdout gets plain UTF-8."""
+    result = runner.invoke(app, ["targets", "--ledgers", DEMO, "--format", "csv"])
+    assert result.exit_code == 0 and result.stdout.startswith("地区,指标,")

@@ -44,7 +44,8 @@ class Unit(str, Enum):
 UnitOpt = typer.Option(
     Unit.万元,
     "--unit",
-    help="金额单位：万元（缺省）或 亿元（万元 ÷ 10000 精确换算，显示两位小数，写入 csv、xlsx 的数字不舍入）；json 始终为万元",
+    help="金额单位：万元（缺省）或 亿元（万元 ÷ 10000 精确换算，显示两位小数，"
+    "写入 csv、xlsx 的数字不舍入）；json 始终为万元",
 )
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
 AsOfOpt = typer.Option(None, "--as-of", help="截至日期 YYYY-MM-DD；缺省为最近填报月份的月末", show_default=False)

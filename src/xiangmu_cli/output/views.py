@@ -16,7 +16,6 @@ from xiangmu_cli.ledger.vocab import CITY, LEDGERS, METRIC_KINDS
 from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
 
 if TYPE_CHECKING:
-    from xiangmu_cli.ledger.model import Bulletin
     from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow
     from xiangmu_cli.figures.overdue import OverdueItem
     from xiangmu_cli.figures.overview import Overview
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from xiangmu_cli.history.diff import DiffResult, FieldChange, ProjectDiff
     from xiangmu_cli.history.git import LogRow
     from xiangmu_cli.history.restate import Cause, Restated
+    from xiangmu_cli.ledger.model import Bulletin
 
 __all__ = [
     "overview_document",
