@@ -690,4 +690,4 @@ def test_phone_and_desktop_layout(tmp_path: Path, command: list[str]) -> None:
             across = 2 if width < 600 else 4
             tops = Counter(round(top) for _, top, _, _ in cards)
             assert len(cards) == 8 and set(tops.values()) == {across}
-            assert all(0 <= left and right <= m["client"] for left, _, right, _ in cards)
+            assert all(left >= 0 and right <= m["client"] for left, _, right, _ in cards)

@@ -36,6 +36,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from xiangmu_cli.base.safetext import neutralise_formula
@@ -253,7 +254,7 @@ def _margin_text(text: str) -> str:
     """Text for a page header: ``&`` starts a header code there, so it is doubled."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", text).replace("&", "&&")
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text)).replace("&", "&&")
 
 
 def workbook_bytes(wb: Any) -> bytes:
@@ -327,7 +328,9 @@ def _tone_rules(ws: Any, table: Table, first: int) -> None:
     index = {c.key: j for j, c in enumerate(table.columns, start=1)}
     for j, column in enumerate(table.columns, start=1):
         letter = get_column_letter(j)
-        diffs, rates, refs = [], [], {}
+        diffs: list[int] = []
+        rates: list[int] = []
+        refs: dict[int | Decimal, list[int]] = {}
         for i, row in enumerate(table.rows, start=first):
             if not _is_number(row.get(column.key)):
                 continue
