@@ -100,7 +100,13 @@ def test_export_layout(demo_xlsx: Path) -> None:
     assert row["开工日期"].value == datetime(2018, 6, 2) and row["开工日期"].number_format == "yyyy-mm-dd"
     assert row["2018年9月完成投资（万元）"].value == 7271
     assert row["2018年1月完成投资（万元）"].value is None  # not reported
-    assert row["走访"].value == "2018-08-24\n{日期: 2018-09-17, 内容: 协调用地}"
+    # lists as numbered lines a reader can read (read back exactly: test_export_round_trips_through_import)
+    assert row["走访"].value == "1. 2018-08-24\n2. 日期：2018-09-17；内容：协调用地"
+    assert row["走访"].alignment.wrap_text
+    # printed: A4 landscape, one page wide, the header row on every page, page numbers
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页" and ws["A2"].font.name == "等线"
     assert ws.column_dimensions["C"].width >= 2 * len("吉林市中心医院江北院区建设项目")  # Chinese: two cells each
     assert wb["招商"]["A1"].value == "地区" and "重点" in [c.value for c in wb["招商"][1]]
 

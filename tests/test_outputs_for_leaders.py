@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -270,3 +273,44 @@ def test_libreoffice_prints_the_report_with_page_numbers(tmp_path: Path) -> None
 
     first = unicodedata.normalize("NFKC", pages[0].extract_text()).replace("\u2eda", "页")  # see test_html
     assert f"第 1 页 共 {len(pages)} 页" in first and "在建项目数" in first
+
+
+# --- 问题, 走访, 前期手续 in the exported workbook: numbered lines, read back exactly ----------------
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
+    lambda t: t.strip() == t
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(content=_TEXT, unit=st.one_of(st.none(), _TEXT), day=st.dates(date(2000, 1, 1), date(2030, 12, 31)))
+def test_list_lines_read_back_as_the_flow_style_does(content: str, unit: str | None, day: date) -> None:
+    """Whatever a text holds (；：quotes, #, braces, digits that YAML would read as a number), the
+    numbered line reads back to what the ledger's flow style reads back to."""
+    import yaml_rs
+
+    from xiangmu_cli.office.interop import list_lines, read_list_line, strip_item_number
+    from xiangmu_cli.write.scalars import flow_mapping
+
+    item = {"提出日期": day, "内容": content, "责任单位": unit}
+    cell = list_lines("问题", [item, item])
+    assert cell is not None
+    first, second = cell.split("\n")
+    assert first.startswith("1. ") and second.startswith("2. ")
+    expected = yaml_rs.loads(flow_mapping(item), parse_datetime=False)
+    assert read_list_line(strip_item_number(first)) == expected
+
+
+def test_list_lines_by_hand() -> None:
+    from xiangmu_cli.office.interop import list_lines, read_list_line, strip_item_number
+
+    items = [{"日期": date(2018, 9, 3)}, {"日期": date(2018, 9, 17), "内容": "协调用地；落实资金：500万元"}]
+    cell = list_lines("走访", items)
+    assert cell == '1. 2018-09-03\n2. 日期：2018-09-17；内容："协调用地；落实资金：500万元"'
+    line = strip_item_number(cell.split("\n")[1])
+    assert read_list_line(line) == {"日期": "2018-09-17", "内容": "协调用地；落实资金：500万元"}
+    assert strip_item_number("2018.9.3") == "2018.9.3"  # a date is not an item number
+    assert strip_item_number("12、名称：立项") == "名称：立项"
+    for bad in ("名称", "名称：'未闭合", "名称：立项；", '名称："a" b'):
+        with pytest.raises(ValueError):
+            read_list_line(bad)
