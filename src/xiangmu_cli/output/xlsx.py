@@ -70,6 +70,8 @@ NUMBER_FORMATS = {
 FIXED_TIME = datetime(2000, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MIN_WIDTH, MAX_WIDTH = 6, 60
+#: A header wider than this (display cells) wraps; list cells (问题, 走访, 前期手续) wrap at this width.
+HEADER_WIDTH, WRAP_WIDTH = 16, 40
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 #: The font of every cell, and its character set (134: GB2312, Simplified Chinese).
 FONT, CHARSET, FONT_SIZE = "等线", 134, 11
@@ -176,7 +178,8 @@ def add_sheet(
     taken = {ws.title.lower() for ws in wb.worksheets}
     ws = wb.create_sheet(_sheet_name(name, taken))
     top = len(heading) + 1 if heading else 1
-    widths = [_display_width(c.header) for c in columns]
+    # a long header wraps (「2018年9月完成投资（万元）」 on two lines) rather than widening its column
+    widths = [min(_display_width(c.header), HEADER_WIDTH) for c in columns]
     head = _font(bold=True)
     fill = PatternFill("solid", fgColor=HEAD_FILL)
     rule = Border(bottom=Side(style="thin", color="9AA5AE"))
@@ -191,9 +194,12 @@ def add_sheet(
             number_format = formats[i - top - 1][j - 1] if formats is not None else None
             shown = _put(ws.cell(row=i, column=j), value, kind, number_format)
             widths[j - 1] = max(widths[j - 1], _display_width(shown))
-    sheet_widths = [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]
+    caps = [WRAP_WIDTH if c.kind == "wrap" else MAX_WIDTH for c in columns]  # lists wrap anyway
+    sheet_widths = [min(max(width + 2, MIN_WIDTH), cap) for width, cap in zip(widths, caps)]
     for j, width in enumerate(sheet_widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
+    header_lines = max([-(-_display_width(c.header) // max(w - 2, 1)) for c, w in zip(columns, sheet_widths)] or [1])
+    ws.row_dimensions[top].height = 15 * max(header_lines, 1)
     span, width = max(len(columns), 1), sum(sheet_widths)
     while heading and width < HEADING_WIDTH:  # a narrow table: its headings span empty columns too
         span, width = span + 1, width + EMPTY_WIDTH
