@@ -182,7 +182,9 @@ def _cards(highlights: Table | None) -> list[dict[str, Any]]:
 
 def _table_view(table: Table) -> dict[str, Any]:
     """Headers and cells with their classes: num (right-aligned), nowrap (numbers, dates and
-    columns of short texts such as 编号 and 地区, which read badly broken), behind / ahead, and
+    columns of short texts such as 编号 and 地区, which read badly broken) or wrap (longer texts,
+    at least 7 characters wide so that a table squeezed on a phone does not stack them one
+    character a line), behind / ahead, and
     sticky for the first text column (kept in view when the table scrolls sideways on a phone).
     Grouped columns (:attr:`Column.group`) get a first header row with the group's name."""
     columns: list[Column] = table.columns
@@ -197,7 +199,7 @@ def _table_view(table: Table) -> dict[str, Any]:
     fixed = [
         classes(
             "num" if c.justify == "right" else None,
-            "nowrap" if keep else None,
+            "nowrap" if keep else "wrap",
             "sticky" if i == sticky else None,
         )
         for i, (c, keep) in enumerate(zip(columns, nowrap))
