@@ -199,6 +199,7 @@ def test_help_is_chinese_with_an_example() -> None:
         "overdue",
         "problem",
         "recheck",
+        "remind",
         "report",
         "schema",
         "score",
@@ -329,3 +330,55 @@ def test_a_report_freezes_the_loaded_projects_only_while_it_runs(
     assert result.exit_code == 0, result.output
     assert frozen and frozen[0] > 0  # the collector skipped the loaded repository during the report
     assert gc.get_freeze_count() == 0  # and got it back when the command ended
+
+
+def test_help_wraps_chinese_at_80_columns_and_names_types_in_chinese() -> None:
+    # A long Chinese description is wrapped, never cut with "…"; flags show no type, numbers
+    # show their bound in Chinese (issue 18).
+    import os
+
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
+    for args in (["--help"], ["validate", "--help"], ["overdue", "--help"]):
+        result = CliRunner().invoke(app, args, env=env, terminal_width=80)
+        assert result.exit_code == 0, result.output
+        assert "…" not in result.output, result.output
+        assert "<bool>" not in result.output and "range" not in result.output and "x>=" not in result.output
+    top = CliRunner().invoke(app, ["--help"], env=env, terminal_width=80).output
+    assert "投资等。" in top and "超期、投资漏报" in top.replace("\n", "").replace("│", "").replace(" ", "")
+    validate = CliRunner().invoke(app, ["validate", "--help"], env=env, terminal_width=80).output
+    assert "<整数>（≥1）" in validate and "<路径>" in validate
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["overdue", "--kind", "走访"], "「走访」不是可选的值，是否应为「走访超期」？"),
+        (["validate", "--jobs", "x"], "选项 '--jobs' / '-j'（环境变量 XM_JOBS）的值无效：应为整数"),
+        (["validate", "--jobs", "-3"], "的值无效：应不小于 0"),
+        (["validate", "a", "b"], "多余的参数：a b"),
+        (["validate", "--strct"], "没有选项 --strct，是否应为 --strict？"),
+    ],
+)
+def test_usage_errors_have_no_english(args: list[str], message: str) -> None:
+    # Click's and pydantic's English ("Value error, '走访' is not one of …") comes out in Chinese.
+    import re
+
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.stderr, result.stderr
+    words = re.sub(r"--?[\w-]+|XM_\w+|'[^']*'|\bxm\b", "", result.stderr)
+    assert not re.search(r"[A-Za-z]{3,}", words), result.stderr
+
+
+def test_a_nested_value_is_named_by_its_whole_path(tmp_path: Path) -> None:
+    # 走访 第 2 项 的 日期, 完成投资 2018-05: the message says where in the project (issue 18).
+    root = _repo(
+        tmp_path,
+        "项目:\n  - 编号: A\n    名称: 甲\n    总投资: 9000\n    项目秘书: 王芳\n    建设性质: 新建\n"
+        "    开工日期: 2018-03-01\n    年度计划投资: 100\n    完成投资: {2018-05: -3}\n"
+        "    走访: [2018-09-01, {日期: 九月三日}]\n",
+    )
+    result = runner.invoke(app, ["validate", "--ledgers", str(root), "--format", "json"])
+    messages = {p["code"]: p["message"] for p in json.loads(result.stdout)}
+    assert messages["E105"].startswith("「完成投资 2018-05」：")
+    assert messages["E106"] == "「走访 第 2 项 的 日期」：日期「九月三日」格式不对"

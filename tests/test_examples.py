@@ -65,3 +65,29 @@ def test_minimal_example_is_clean(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     result = runner.invoke(app, ["validate", "--ledgers", "examples/minimal/ledgers", "--strict"])
     assert result.exit_code == 0, result.stdout
+
+
+def test_ci_examples_install_the_tagged_version_from_git() -> None:
+    # examples/ci: xm is not on PyPI, so the workflow installs it from its git repository at a
+    # version tag, and pre-commit pins the same tag; the hooks it names exist (issue 18).
+    import re
+    import subprocess
+    import tomllib
+
+    from ruamel.yaml import YAML
+
+    version = "v" + tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    yaml = YAML(typ="safe")
+    workflow = yaml.load((ROOT / "examples/ci/github-workflow.yml").read_text(encoding="utf-8"))
+    install = next(s for s in workflow["jobs"]["validate"]["steps"] if s.get("id") == "install")
+    assert install["env"]["XM_VERSION"] == version
+    assert 'pip install "xiangmu-cli @ git+${XM_REPOSITORY}@${XM_VERSION}"' in install["run"]
+    assert re.fullmatch(r"https://\S+\.git", install["env"]["XM_REPOSITORY"])
+    config = yaml.load((ROOT / "examples/ci/.pre-commit-config.yaml").read_text(encoding="utf-8"))
+    remote = config["repos"][0]
+    assert remote["rev"] == version and remote["repo"] == install["env"]["XM_REPOSITORY"]
+    hooks = {h["id"] for h in yaml.load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert {h["id"] for h in remote["hooks"]} <= hooks
+    tags = subprocess.run(["git", "-C", str(ROOT), "tag", "--list"], capture_output=True, text=True)
+    if tags.returncode == 0 and tags.stdout.strip():  # a checkout with its tags (CI's may have none)
+        assert version in tags.stdout.split(), f"the examples pin {version}, which is not a tag"

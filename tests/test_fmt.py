@@ -96,7 +96,15 @@ def test_key_order_is_the_contracts() -> None:
     assert project("计划开工").fields["前期手续"].each.keys == ("名称", "计划办结", "办结日期")
     config = shape_for(CONFIG)
     assert config.keys == ("名称", "年度", "类别", "口径", "领导", "地区", "目标", "考评", "通报")
-    assert config.fields["口径"].keys == ("入库门槛", "亿元以上", "领导包保门槛", "走访周期", "入统时限")
+    assert config.fields["口径"].keys == (
+        "入库门槛",
+        "亿元以上",
+        "领导包保门槛",
+        "走访周期",
+        "入统时限",
+        "红灯进度差",
+        "临期天数",
+    )
     assert config.fields["领导"].each.keys == ("姓名", "职务", "包保地区")
     assert config.fields["地区"].each.keys == ("名称", "类型")
     assert config.fields["考评"].keys == ("指标", "封顶", "前列加分", "后列减档")

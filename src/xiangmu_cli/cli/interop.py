@@ -35,7 +35,10 @@ import_app = typer.Typer(
     "示例：xm import xlsx 船营区台账.xlsx --ledger 在建 --region 船营区",
 )
 export_app = typer.Typer(
-    cls=XmGroup, no_args_is_help=True, help="把台账导出为 Excel。\n\n示例：xm export xlsx -o 台账.xlsx"
+    cls=XmGroup,
+    no_args_is_help=True,
+    help="把台账导出为 Excel（xlsx，每本台账一张表），或 Parquet（供 DuckDB、Spark、Polars 跨仓库分析）。\n\n"
+    "示例：xm export xlsx -o 台账.xlsx",
 )
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")

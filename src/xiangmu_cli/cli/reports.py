@@ -361,6 +361,10 @@ def score(
     ledgers: Path | None = LedgersOpt,
     period: str | None = typer.Option(None, "--period", "-p", help="考评期：三季度 或 年终", show_default=False),
     as_of: str | None = AsOfOpt,
+    month: str | None = MonthOpt,
+    region: str | None = typer.Option(
+        None, "--region", "-r", help="只看一个地区的得分（名次仍是在全市的名次）", show_default=False
+    ),
     fmt: OutputFormat | None = FormatOpt,
     output: Path | None = OutputOpt,
     rev: str | None = RevOpt,
@@ -368,25 +372,29 @@ def score(
 ) -> None:
     """考评：各地区各指标得分、合计、名次，前列加分，后列减档。
 
-    示例：xm score --period 三季度
+    截至日期缺省为最近填报月份的月末；--month、--as-of 或 --period 三者只能给一个。
+
+    示例：xm score --period 三季度 --region 船营区
     """
     from xiangmu_cli.figures.scoring import PERIODS, evaluate, period_as_of
     from xiangmu_cli.output.views import score_document
 
-    if period is not None and as_of is not None:
-        raise usage_error("--period 和 --as-of 只能给一个")
+    if period is not None and (as_of is not None or month is not None):
+        raise usage_error("--period 与 --as-of、--month 只能给一个")
     if period is not None and period not in PERIODS:
         raise usage_error(f"考评期「{period}」应为 三季度 或 年终")
 
     def build(root: Path) -> tuple[Document, Repository]:
-        ctx = _load(root, as_of, rev=rev)
+        ctx = _load(root, as_of, month, region, rev=rev)
         if ctx.repo.config is not None and ctx.repo.config.evaluation is None:
             raise usage_error("xiangmu.yaml 中没有 考评 设置")
         if period is not None:
             ctx.as_of = period_as_of(ctx.repo, period)
-        return score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors), ctx.reported), ctx.repo
+        rows = evaluate(ctx.repo, ctx.as_of, region=region)
+        return score_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
-    report("score", {"period": period, "as_of": as_of, "rev": rev}, ledgers, fmt, output, no_cache, build)
+    options = {"period": period, "as_of": as_of, "month": month, "region": region, "rev": rev}
+    report("score", options, ledgers, fmt, output, no_cache, build)
 
 
 class LedgerName(str, Enum):
@@ -458,7 +466,12 @@ def list_(
     report("list", options, ledgers, fmt, output, no_cache, build, unit)
 
 
-report_app = typer.Typer(cls=XmGroup, help="报告。\n\n示例：xm report monthly", no_args_is_help=True)
+report_app = typer.Typer(
+    cls=XmGroup,
+    help="报告：月调度报告（monthly），汇总全市与各地区的完成投资、目标、逾期事项、本月变动和考评。\n\n"
+    "示例：xm report monthly --month 2018-09",
+    no_args_is_help=True,
+)
 app.add_typer(report_app, name="report")
 
 

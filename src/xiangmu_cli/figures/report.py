@@ -7,11 +7,20 @@ twice. ``project_rows`` is the data of ``xm list``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from xiangmu_cli.figures.lights import (
+    LightCount,
+    ProjectLight,
+    RedRow,
+    light_counts,
+    project_lights,
+    record_light,
+    red_rows,
+)
 from xiangmu_cli.figures.metrics import (
     Figures,
     FigureValue,
@@ -24,7 +33,7 @@ from xiangmu_cli.figures.metrics import (
     reported_regions,
     target_rows,
 )
-from xiangmu_cli.figures.overdue import KINDS, OverdueItem, overdue_items
+from xiangmu_cli.figures.overdue import KINDS, OverdueItem, most_overdue_first
 from xiangmu_cli.figures.scoring import ScoreRow, evaluate
 from xiangmu_cli.figures.stages import ledger_at, month_of
 from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, StartedProject
@@ -81,6 +90,8 @@ class ProjectRow(TypedDict):
     计划开工日期: date | None
     包保领导: str | None
     项目秘书: str | None
+    #: 红, 黄 or 绿 as of the list's date (figures/lights.py).
+    亮灯: str
 
 
 @dataclass
@@ -100,6 +111,10 @@ class MonthlyReport:
     errors: int = 0
     #: (regions that reported the as-of month, regions with any 完成投资): "已填报 12/13 个地区".
     reported: tuple[int, int] | None = None
+    #: 亮灯情况: 红灯/黄灯/绿灯 projects per region and 全市 (figures/lights.py).
+    lights: list[LightCount] = field(default_factory=list)
+    #: 红灯项目: each red project with its reasons.
+    red: list[RedRow] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data: the sections under their contract names."""
@@ -115,6 +130,8 @@ class MonthlyReport:
             "逾期事项": self.overdue,
             "本月变动": self.changes,
             "考评": self.evaluation,
+            "亮灯情况": self.lights,
+            "红灯项目": self.red,
         }
 
 
@@ -186,8 +203,11 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
     config = config_of(repo)
     figures = compute_metrics(repo, as_of)
     kinds = {kind: i for i, kind in enumerate(KINDS)}
-    # grouped by kind, each group in due order
-    overdue = sorted(overdue_items(repo, as_of, region=region), key=lambda it: kinds[it["类型"]])
+    lights = project_lights(repo, as_of, [r for r in repo.records if region is None or r.region == region])
+    # the lights hold every overdue item (one pass over the records for both); grouped by kind,
+    # each group in due order, as overdue_items(repo, as_of, region=region) orders them
+    found = most_overdue_first([item for light in lights for item in light["逾期事项"]], config)
+    overdue = sorted(found, key=lambda it: kinds[it["类型"]])
     return MonthlyReport(
         name=config.name,
         year=config.year,
@@ -198,10 +218,18 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
         targets=target_rows(repo, as_of, figures, region=region),
         overdue=overdue,
         changes=month_changes(repo, as_of, region),
-        evaluation=evaluate(repo, as_of, figures) if config.evaluation is not None else None,
+        evaluation=evaluate(repo, as_of, figures, region) if config.evaluation is not None else None,
         errors=len(repo.errors),
         reported=reported_regions(repo, month_of(as_of)),
+        lights=light_counts(repo, lights, region),
+        red=red_rows(_ordered(repo, lights)),
     )
+
+
+def _ordered(repo: Repository, lights: list[ProjectLight]) -> list[ProjectLight]:
+    """Lights in region order (xiangmu.yaml), then 编号."""
+    positions = region_positions(config_of(repo))
+    return sorted(lights, key=lambda light: (positions.get(light["地区"], len(positions)), light["编号"]))
 
 
 def project_rows(
@@ -248,6 +276,7 @@ def project_rows(
             "计划开工日期": None,
             "包保领导": p.leader,
             "项目秘书": p.secretary,
+            "亮灯": record_light(rec, config, as_of, detail=False)["亮灯"],
         }
         if isinstance(p, StartedProject):
             row.update(

@@ -37,6 +37,7 @@ __all__ = [
     "issue_raised",
     "issue_solved",
     "issue_overdue",
+    "issue_open",
     "visited_within",
     "visit_due",
     "month_of",
@@ -158,6 +159,11 @@ def issue_overdue(issue: Issue, as_of: date) -> bool:
         and issue.deadline < as_of
         and not _on_or_before(issue.solved, as_of)
     )
+
+
+def issue_open(issue: Issue, as_of: date) -> bool:
+    """Open at as-of: raised by as-of and not solved by as-of (whatever its 时限)."""
+    return issue_raised(issue, as_of) and not _on_or_before(issue.solved, as_of)
 
 
 def visited_within(project: Project, as_of: date, cycle_days: int) -> bool:

@@ -297,6 +297,20 @@ NullAmount: TypeAlias = Annotated[
     Decimal, _required(units.parse_amount, _FAST_AMOUNT), _json_or_null(_AMOUNT_SCHEMA, _AMOUNT_TEXT)
 ]
 NullInt: TypeAlias = Annotated[int, _required(_int, _FAST_INT), _json_or_null(_INT_SCHEMA, "整数")]
+#: A rate written as a fraction or a percentage (``0.1``, ``10%``), or null for the default.
+NullRate: TypeAlias = Annotated[
+    Decimal,
+    _required(_target_value),
+    _json_or_null(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": rf"^\s*{_NUMBER_PATTERN}\s*[%％]?\s*$"},
+            ]
+        },
+        "比率：0.1 或 10%",
+    ),
+]
 
 Year: TypeAlias = Annotated[
     int,
@@ -565,6 +579,24 @@ class Caliber(_Model):
             return cls.model_fields[info.field_name].default
         return value
 
+    # 红黄绿灯 and reminders (docs/metrics.md "Traffic lights", "Reminders").
+    red_margin: NullRate = _f(
+        "红灯进度差",
+        "比率；在建项目本年完成投资率落后序时进度超过此值（不含）亮红灯，缺省 0.1（10 个百分点），可写 10%",
+        default=Decimal("0.1"),
+    )
+    due_days: NullInt = _f(
+        "临期天数", "天；截至日期起此天数内（含）到期的事项为临期，亮黄灯并列入提醒，缺省 7", default=7
+    )
+
+    @field_validator("red_margin", "due_days", mode="before")
+    @classmethod
+    def _null_is_default_lights(cls, value: Any, info: ValidationInfo) -> Any:
+        """An explicit null means "the default" here too."""
+        if value is None and info.field_name is not None:
+            return cls.model_fields[info.field_name].default
+        return value
+
 
 class Leader(_Model):
     """包保领导。"""
@@ -624,7 +656,7 @@ class Demotion(_Model):
 
 
 class Evaluation(_Model):
-    """考评：指标权重与加减分规则（metrics.md）。"""
+    """考评：指标权重与加减分规则（见 docs/指标参考.md）。"""
 
     weights: Annotated[dict[str, TargetValue], BeforeValidator(_none_as_empty_dict)] = _f(
         "指标", "指标名 → 权重", default_factory=dict
@@ -659,7 +691,7 @@ class Config(_Model):
     targets: Annotated[
         dict[str, Annotated[dict[str, TargetValue], BeforeValidator(_none_as_empty_dict)]],
         BeforeValidator(_none_as_empty_dict),
-    ] = _f("目标", "按 全市 或地区名称设定的目标：年度投资 或 metrics.md 中的指标名", default_factory=dict)
+    ] = _f("目标", "按 全市 或地区名称设定的目标：年度投资 或指标名（见 docs/指标参考.md）", default_factory=dict)
     evaluation: Evaluation | None = _f("考评", "考评设置", default=None)
     bulletin: Bulletin | None = _f("通报", "报告页眉：发文单位、期数", default=None)
 

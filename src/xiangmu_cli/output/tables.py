@@ -88,12 +88,16 @@ KINDS = (
     "intensity",
     "bool",
     "list",
+    "light",
 )
 NUMERIC_KINDS = frozenset({"count", "amount", "yi", "number", "rate", "diff", "days", "area", "intensity"})
 MISSING = "—"
 BAR_CELLS = 8
-#: Text columns may be wrapped down to this many cells before rows are shown stacked instead.
-MIN_TEXT_CELLS = 8
+#: Bars of a table a little too wide for BAR_CELLS (four cells still show a quarter at a glance).
+SHORT_BAR_CELLS = 4
+#: Text columns may be wrapped down to this many cells (six Chinese characters) before a column is
+#: left out, and after that before rows are shown stacked instead.
+MIN_TEXT_CELLS = 12
 #: A terminal shows at most this many rows of a table (rich renders ~0.1 ms a cell: a report of
 #: 10,000 overdue items would take seconds to scroll past); a note says how to see them all.
 MAX_RICH_ROWS = 500
@@ -321,7 +325,7 @@ def format_value(kind: str, value: Any) -> str:
     """
     if value is None:
         return MISSING
-    if isinstance(value, bool) or kind in ("text", "bool", "list", "date"):
+    if isinstance(value, bool) or kind in ("text", "bool", "list", "date", "light"):
         return _generic(value)
     if isinstance(value, str):
         return value
@@ -611,17 +615,24 @@ def _render_json(doc: Document) -> str:
 # --- rich --------------------------------------------------------------------------------------
 
 
-def _bar(value: Decimal | Fraction) -> str:
+def _bar(value: Decimal | Fraction, cells: int = BAR_CELLS) -> str:
     share = min(max(value, Decimal(0)), Decimal(1))
-    filled = int(round_half_even(share * BAR_CELLS, 0))
-    return "█" * filled + "░" * (BAR_CELLS - filled)
+    filled = int(round_half_even(share * cells, 0))
+    return "█" * filled + "░" * (cells - filled)
 
 
-def cell_tone(row: Mapping[str, Any], column: Column) -> Literal["behind", "ahead"] | None:
+#: The tone of each traffic light (a "light" cell: 红, 黄, 绿).
+LIGHT_TONES: dict[str, Literal["behind", "due", "ahead"]] = {"红": "behind", "黄": "due", "绿": "ahead"}
+
+
+def cell_tone(row: Mapping[str, Any], column: Column) -> Literal["behind", "due", "ahead"] | None:
     """A rate against its ``compare`` value, or a diff against zero: "behind" (shown red) when
-    lower, "ahead" (green) otherwise; None for other cells and missing values."""
+    lower, "ahead" (green) otherwise; a traffic light by its colour ("due": yellow); None for
+    other cells and missing values."""
     kind = column.kind_for(row)
     value = row.get(column.key)
+    if kind == "light":
+        return LIGHT_TONES.get(value) if isinstance(value, str) else None
     if value is None or isinstance(value, (str, bool)) or kind not in ("rate", "diff"):
         return None
     other = (row.get(column.compare) if column.compare else None) if kind == "rate" else 0
@@ -630,15 +641,16 @@ def cell_tone(row: Mapping[str, Any], column: Column) -> Literal["behind", "ahea
     return "behind" if _exact(value) < _exact(other) else "ahead"
 
 
-_TONE_STYLES = {"behind": "red", "ahead": "green", None: ""}
+_TONE_STYLES = {"behind": "red", "due": "yellow", "ahead": "green", None: ""}
 
 
-def _rich_cell(row: Mapping[str, Any], column: Column, bars: bool) -> Text:
+def _rich_cell(row: Mapping[str, Any], column: Column, bars: int) -> Text:
+    """A cell; a rate with a bar of ``bars`` cells (none when 0)."""
     kind = column.kind_for(row)
     value = row.get(column.key)
     text = _one_line(format_cell(row, column))
     if bars and kind == "rate" and value is not None and not isinstance(value, (str, bool)):
-        text = f"{text:>6} {_bar(_exact(value))}"
+        text = f"{text:>6} {_bar(_exact(value), bars)}"
     return Text(text, style=_TONE_STYLES[cell_tone(row, column)])
 
 
@@ -653,14 +665,14 @@ class _RichCells:
 
     def __init__(self, table: Table) -> None:
         self.table = table
-        self._rows: dict[bool, list[list[Text]]] = {}
+        self._rows: dict[int, list[list[Text]]] = {}
 
-    def rows(self, bars: bool) -> list[list[Text]]:
+    def rows(self, bars: int) -> list[list[Text]]:
         if bars not in self._rows:
             self._rows[bars] = [[_rich_cell(row, c, bars) for c in self.table.columns] for row in self.table.rows]
         return self._rows[bars]
 
-    def table_for(self, columns: list[Column], bars: bool, widest_only: bool = False, fixed: bool = False) -> RichTable:
+    def table_for(self, columns: list[Column], bars: int, widest_only: bool = False, fixed: bool = False) -> RichTable:
         """The rich table of ``columns``: all rows, or for measuring only the widest cells; with
         ``fixed`` each column is given its natural width so that rich need not measure it."""
         index = [self.table.columns.index(c) for c in columns]
@@ -689,7 +701,7 @@ def _stacked(table: Table) -> list[Text]:
         if i:
             lines.append(Text())
         lines += [
-            Text.assemble((f"{c.title}：", "bold"), " ", _rich_cell(row, c, bars=False), overflow="fold")
+            Text.assemble((f"{c.title}：", "bold"), " ", _rich_cell(row, c, bars=0), overflow="fold")
             for c in table.columns
         ]
     return lines
@@ -700,29 +712,41 @@ def _natural_width(console: Console, table: RichTable) -> int:
 
 
 def _fit(console: Console, table: Table, width: int) -> tuple[RichTable | list[Text], list[Column]]:
-    """The rich table for ``width`` and the columns left out to make it fit."""
+    """The rich table for ``width`` and the columns left out to make it fit.
+
+    In order: the table as it is, with bars by its rates; with short bars; without bars; with its
+    text wrapped (a column of text no narrower than MIN_TEXT_CELLS); only then without the
+    columns of highest ``priority``, one at a time, text still wrapped; and when even that is too
+    wide, each row as a card of "名称：值" lines. A detail is wrapped before it is left out.
+    """
     cells = _RichCells(table)
     columns = list(table.columns)
-    for bars in (True, False):
+    for bars in (BAR_CELLS, SHORT_BAR_CELLS, 0):
         if _natural_width(console, cells.table_for(columns, bars, widest_only=True)) <= width:
             return cells.table_for(columns, bars, fixed=True), []
     dropped: list[Column] = []
-    while _natural_width(console, cells.table_for(columns, False, widest_only=True)) > width:
+    while not _wraps_into(console, cells, table, columns, width):
         droppable = [c for c in columns if c.priority > 0]
         if not droppable:
-            break
+            return _stacked(table), []
         victim = max(reversed(droppable), key=lambda c: c.priority)  # highest, rightmost first
         columns.remove(victim)
         dropped.append(victim)
-    natural = _natural_width(console, cells.table_for(columns, False, widest_only=True))
-    if natural > width:
-        texts = _cells(table, columns)
-        content = [max([cell_len(c.title)] + [cell_len(r[i]) for r in texts]) for i, c in enumerate(columns)]
-        squeezed = [w if c.rigid else min(w, MIN_TEXT_CELLS) for w, c in zip(content, columns)]
-        if natural - sum(content) + sum(squeezed) > width:  # even wrapped text would not fit
-            return _stacked(table), []
-        return cells.table_for(columns, False), [c for c in table.columns if c in dropped]
-    return cells.table_for(columns, False, fixed=True), [c for c in table.columns if c in dropped]
+    left_out = [c for c in table.columns if c in dropped]
+    if _natural_width(console, cells.table_for(columns, 0, widest_only=True)) <= width:
+        return cells.table_for(columns, 0, fixed=True), left_out
+    return cells.table_for(columns, 0), left_out
+
+
+def _wraps_into(console: Console, cells: _RichCells, table: Table, columns: list[Column], width: int) -> bool:
+    """Whether ``columns`` fit in ``width`` once their text wraps (rigid columns never do)."""
+    natural = _natural_width(console, cells.table_for(columns, 0, widest_only=True))
+    if natural <= width:
+        return True
+    texts = _cells(table, columns)
+    content = [max([cell_len(c.title)] + [cell_len(r[i]) for r in texts]) for i, c in enumerate(columns)]
+    squeezed = [w if c.rigid else min(w, MIN_TEXT_CELLS) for w, c in zip(content, columns)]
+    return natural - sum(content) + sum(squeezed) <= width
 
 
 def terminal_settings() -> dict[str, Any]:

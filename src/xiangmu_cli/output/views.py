@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from xiangmu_cli.figures.lights import LIGHTS
 from xiangmu_cli.figures.overdue import KINDS
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, METRIC_KINDS
 from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
 
 if TYPE_CHECKING:
+    from xiangmu_cli.figures.lights import LightCount, RedRow
     from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow
     from xiangmu_cli.figures.overdue import OverdueItem
     from xiangmu_cli.figures.overview import Overview
@@ -147,7 +149,7 @@ def _overdue_columns(with_kind: bool = True) -> list[Column]:
         Column("地区"),
         Column("编号", priority=2),
         Column("名称"),
-        Column("事项", priority=4),
+        Column("事项", priority=1),
         Column("到期日期", kind="date", priority=1),
         Column("逾期天数", kind="days"),
         Column("包保领导", priority=3),
@@ -248,6 +250,7 @@ def list_document(
         Column("台账", priority=1),
         Column("编号", priority=2),
         Column("名称"),
+        Column("亮灯", kind="light", priority=1),
         Column("类别", priority=4),
         Column("总投资", header="总投资（万元）", kind="amount"),
         Column("年度计划投资", header="年度计划", kind="amount", priority=3),
@@ -262,7 +265,45 @@ def list_document(
     return Document(
         f"{name} 项目清单",
         _meta(name, year, as_of, errors=errors, reported=reported),
-        [Table("项目", columns, rows, note=f"共 {len(rows)} 个项目")],
+        [Table("项目", columns, rows, note=f"共 {len(rows)} 个项目；{_lights_note(rows)}")],
+    )
+
+
+def _lights_note(rows: Sequence[Mapping[str, Any]]) -> str:
+    shown = [r.get("亮灯") for r in rows]
+    counts = "，".join(f"{light}灯 {shown.count(light)} 个" for light in LIGHTS)
+    return f"{counts}（亮灯规则见 docs/metrics.md）"
+
+
+def _lights_table(rows: list[LightCount]) -> Table:
+    return Table(
+        "亮灯情况",
+        [
+            Column("地区"),
+            Column("红灯", kind="count"),
+            Column("黄灯", kind="count"),
+            Column("绿灯", kind="count"),
+            Column("项目数", kind="count", priority=1),
+        ],
+        rows,
+        note="红灯：有逾期事项，或完成投资落后序时进度超过口径.红灯进度差；黄灯：口径.临期天数内有事项到期；其余绿灯",
+    )
+
+
+def _red_table(rows: list[RedRow]) -> Table:
+    shown = [{**row, "原因": "；".join(row["原因"])} for row in rows]
+    return Table(
+        "红灯项目",
+        [
+            Column("地区"),
+            Column("编号", priority=2),
+            Column("名称"),
+            Column("原因"),
+            Column("包保领导", priority=3),
+            Column("项目秘书", priority=1),
+        ],
+        shown,
+        note=f"共 {len(rows)} 个；原因为其逾期事项和落后序时进度的情况",
     )
 
 
@@ -364,6 +405,7 @@ def monthly_document(report: MonthlyReport) -> Document:
     tables.append(_changes_table(report.changes))
     if report.evaluation is not None:
         tables.append(_score_table(report.evaluation))
+    tables += [_lights_table(report.lights), _red_table(report.red)]  # after the contract's sections
     doc = Document(f"{report.name} 月调度（{report.as_of.year}年{report.as_of.month}月）", meta, tables)
     doc.json_data = report.as_dict()
     doc.highlights = _highlights(report.overview, len(report.overdue))

@@ -293,8 +293,17 @@ def problems_from_validation(
 
 
 def _label(loc: tuple[Any, ...]) -> str:
-    names = [str(e) for e in loc if isinstance(e, str)]
-    return names[-1] if names else "项目"
+    """The field a problem is about, by its whole path in the project: 总投资, 完成投资 2018-05,
+    走访 第 2 项 的 日期 (a list item counted from 1, as a secretary counts them)."""
+    label = ""
+    for elem in loc:
+        if isinstance(elem, int) and not isinstance(elem, bool):
+            label += f" 第 {elem + 1} 项"
+        elif label.endswith("项"):
+            label += f" 的 {elem}"
+        else:
+            label += f" {elem}" if label else str(elem)
+    return label or "项目"
 
 
 def _validate(
