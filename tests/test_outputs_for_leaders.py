@@ -314,3 +314,19 @@ def test_list_lines_by_hand() -> None:
     for bad in ("名称", "名称：'未闭合", "名称：立项；", '名称："a" b'):
         with pytest.raises(ValueError):
             read_list_line(bad)
+
+
+def test_traffic_lights_are_coloured_by_rules(tmp_path: Path) -> None:
+    out = tmp_path / "清单.xlsx"
+    assert runner.invoke(app, ["list", "--ledgers", DEMO, "-o", str(out)]).exit_code == 0
+    ws = load_workbook(out)["项目"]
+    column = [c.value for c in ws[4]].index("亮灯") + 1
+    letter = ws.cell(row=4, column=column).column_letter
+    rules = {
+        r.formula[0]: r.dxf.font.color.rgb
+        for cf in ws.conditional_formatting
+        if str(cf.sqref).startswith(letter)
+        for r in cf.rules
+    }
+    assert rules == {'"红"': "00C0392B", '"黄"': "00B7791F", '"绿"': "001E8A57"}
+    assert {ws.cell(row=r, column=column).value for r in range(5, ws.max_row + 1)} <= {"红", "黄", "绿"}

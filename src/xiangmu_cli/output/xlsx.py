@@ -81,7 +81,7 @@ PORTRAIT_WIDTH = 95
 #: Headings span at least this width (empty columns are this wide), so that the title of a narrow
 #: table is not broken into a column of short lines.
 HEADING_WIDTH, EMPTY_WIDTH = 60, 9
-RED, GREEN, HEAD_FILL = "C0392B", "1E8A57", "EEF1F4"
+RED, AMBER, GREEN, HEAD_FILL = "C0392B", "B7791F", "1E8A57", "EEF1F4"
 #: The page header's font (a header/footer code: bold off, 9 pt).
 _MARGIN_FONT = '&"-,Regular"&9'
 
@@ -324,7 +324,8 @@ def _ranges(letter: str, rows: list[int]) -> str:
 
 def _tone_rules(ws: Any, table: Table, first: int) -> None:
     """Conditional formatting, as :func:`~xiangmu_cli.output.tables.cell_tone` colours cells:
-    a diff below zero red, else green; a rate below its reference red, at or above it green. The
+    a diff below zero red, else green; a rate below its reference red, at or above it green; a
+    traffic light 红, 黄, 绿 in its colour. The
     reference is the row's cell of the ``compare`` column when the sheet shows it (a formula, so
     a corrected 序时进度 recolours), else the value itself (one rule per distinct value)."""
     from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -337,6 +338,13 @@ def _tone_rules(ws: Any, table: Table, first: int) -> None:
         diffs: list[int] = []
         rates: list[int] = []
         refs: dict[int | Decimal, list[int]] = {}
+        lights = [i for i, row in enumerate(table.rows, start=first) if column.kind_for(row) == "light"]
+        if lights:  # a traffic light (红/黄/绿) in its colour
+            where = _ranges(letter, lights)
+            for word, colour in (("红", RED), ("黄", AMBER), ("绿", GREEN)):
+                rule = CellIsRule(operator="equal", formula=[f'"{word}"'], font=_font(color=colour, bold=True))
+                ws.conditional_formatting.add(where, rule)
+            continue
         for i, row in enumerate(table.rows, start=first):
             if not _is_number(row.get(column.key)):
                 continue
