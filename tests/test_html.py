@@ -572,7 +572,9 @@ def test_prints_on_a4(tmp_path: Path, fixture_root: Path) -> None:
         for number, (_, _, text) in enumerate(pages, start=1):  # page numbers in the margin of each page
             assert f"第 {number} 页 共 {len(pages)} 页" in text
         if name == "fixture":
-            assert len(pages) <= 3  # key figures, two charts and eight short tables
+            # key figures, two charts and ten short tables (亮灯情况 and 红灯项目 too) in 10 pt text: page 3
+            # is full when 红灯项目, kept whole, goes to page 4
+            assert len(pages) <= 4
         else:
             assert len(pages) > 2
             # the 考评 table (16 columns) prints on a landscape page; the first pages are portrait

@@ -66,6 +66,7 @@ SHORT_TABLE = 8
 #: of table text at 10 pt takes (a CJK character is two cells, 10 pt), plus a cell's padding: a
 #: table estimated wider prints on landscape pages.
 PORTRAIT_PT = 527
+WRAPPED_CELLS = 20
 CELL_PT = 5
 PADDING_PT = 9
 _RATE_STEP = Decimal("0.25")  # 25%, 50%, 75% (序时进度 of each quarter), 100%
@@ -216,10 +217,8 @@ def _table_view(table: Table) -> dict[str, Any]:
         else:
             top.append({"group": c.group, "text": c.group or c.own_title, "span": 1, "cls": cls})
     # estimated print width: the widest cell (or header, which may wrap to two lines) of each column
-    estimate = sum(
-        min(w, max(w // 2, 8)) * CELL_PT + PADDING_PT if not keep else w * CELL_PT + PADDING_PT
-        for w, keep in zip(widest, nowrap)
-    )
+    # (a text that wraps counts WRAPPED_CELLS at most: a long 原因 wraps, it does not need landscape)
+    estimate = sum((w if keep else min(w, WRAPPED_CELLS)) * CELL_PT + PADDING_PT for w, keep in zip(widest, nowrap))
     return {
         "name": table.name,
         "note": table.note,
