@@ -128,6 +128,7 @@ def test_key_order_is_the_contracts() -> None:
         "地区",
         "目标",
         "考评",
+        "通报",
     )
     assert config.fields["口径"].keys == (
         "入库门槛",

@@ -49,6 +49,7 @@ __all__ = [
     "ReserveProject",
     "PROJECT_MODELS",
     "Config",
+    "Bulletin",
     "Caliber",
     "Leader",
     "RegionDef",
@@ -835,6 +836,15 @@ class Extension(_Model):
     description: OptText = _f("说明", "字段的说明（显示在编辑器中）", default=None)
 
 
+class Bulletin(_Model):
+    """通报：印在报告页眉的发文单位和期数（html 打印、docx）。"""
+
+    issuer: OptText = _f("发文单位", "发文单位，印在每页页眉左侧，例如 吉林市发展和改革委员会", default=None)
+    issue: OptText = _f(
+        "期数", "期数，印在每页页眉右侧；{年}、{月} 换成报告的年、月，例如 {年}年第{月}期", default=None
+    )
+
+
 class Config(_Model):
     """xiangmu.yaml：台账库的配置。"""
 
@@ -867,6 +877,7 @@ class Config(_Model):
         default_factory=dict,
     )
     evaluation: Evaluation | None = _f("考评", "考评设置", default=None)
+    bulletin: Bulletin | None = _f("通报", "报告页眉：发文单位、期数", default=None)
 
     @property
     def region_names(self) -> list[str]:

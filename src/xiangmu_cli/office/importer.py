@@ -40,7 +40,14 @@ from xiangmu_cli.ledger.model import Config
 from xiangmu_cli.ledger.units import UnitError, month_key, parse_amount, parse_area, parse_bool
 from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.office.importfile import SUFFIXES, ImportLimits, Sheet, read_header_map_text, read_rows, shown
-from xiangmu_cli.office.interop import FIELD_KINDS, REGION, field_kinds, ledger_fields
+from xiangmu_cli.office.interop import (
+    FIELD_KINDS,
+    REGION,
+    field_kinds,
+    ledger_fields,
+    read_list_line,
+    strip_item_number,
+)
 from xiangmu_cli.reading.records import Repository
 from xiangmu_cli.write.edit import EditError, EditPlan, add_projects
 
@@ -422,24 +429,25 @@ def _bool(value: Any) -> bool:
 
 
 def _items(key: str, value: Any, epoch: datetime) -> list[Any]:
-    """A 问题/走访/前期手续 cell: one item per line, as in the ledger (``{日期: …, 内容: …}``);
-    走访 may also list dates separated by 、，；."""
+    """A 问题/走访/前期手续 cell: one item per line, numbered or not, as ``xm export xlsx`` writes it
+    (``1. 日期：2018-09-17；内容：协调用地``, :func:`~xiangmu_cli.office.interop.read_list_line`) or
+    as in the ledger (``{日期: …, 内容: …}``); 走访 may also list dates separated by 、，；."""
     import yaml_rs
 
     if key == "走访" and not isinstance(value, str):
         return [_date(value, epoch).isoformat()]
     out: list[Any] = []
-    for n, line in enumerate((ln.strip() for ln in str(value).splitlines()), start=1):
+    for n, line in enumerate((strip_item_number(ln.strip()) for ln in str(value).splitlines()), start=1):
         if not line:
             continue
-        if key == "走访" and not line.startswith("{"):
+        if key == "走访" and not line.startswith("{") and "：" not in line:
             out += [_date(part, epoch).isoformat() for part in re.split(r"[、,，;；\s]+", line) if part]
             continue
         try:
-            out.append(yaml_rs.loads(line, parse_datetime=False))
+            out.append(yaml_rs.loads(line, parse_datetime=False) if line.startswith("{") else read_list_line(line))
         except ValueError:  # yaml_rs.YAMLDecodeError (or UnicodeEncodeError for a lone surrogate)
             example = (
-                "{提出日期: 2018-09-01, 内容: 用地未落实}" if key == "问题" else "{名称: 立项, 计划办结: 2018-05-17}"
+                "1. 提出日期：2018-09-01；内容：用地未落实" if key == "问题" else "1. 名称：立项；计划办结：2018-05-17"
             )
             raise UnitError("E103", f"第 {n} 项「{line}」无法读取", f"每行写一项，例如 {example}") from None
     return out

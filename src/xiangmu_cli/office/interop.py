@@ -8,12 +8,19 @@ model, in the model's order (the extension fields last), preceded by 地区:
 - dates: real dates; 重点: 是/否; text and 预计开工年度 (a year): text;
 - 完成投资: one column per month reported in that ledger anywhere in the repository, headed
   ``2018年9月完成投资（万元）``; an empty cell is a month not reported, 0 a reported zero;
-- 问题, 走访, 前期手续: one item per line, written as in the ledger's flow style
-  (``2018-09-03`` or ``{日期: 2018-09-17, 内容: 协调用地}``), so they come back exactly.
+- 问题, 走访, 前期手续: one numbered item per line, its keys and values as 「键：值」 separated by
+  「；」 (``1. 2018-09-03``, ``2. 日期：2018-09-17；内容：协调用地``), so a reader sees a list rather
+  than YAML, and :func:`read_list_line` reads each back exactly: a value is written as in YAML
+  (quoted where YAML would read it as something else), and also quoted (YAML's double quotes)
+  when it holds 「；」 or 「：」. The import still reads the flow style of earlier exports
+  (``{日期: 2018-09-17, 内容: 协调用地}``). ``xm export parquet`` keeps the flow style
+  (:func:`list_cell`), a format for programs.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +38,9 @@ __all__ = [
     "ledger_fields",
     "export_workbook",
     "list_cell",
+    "list_lines",
+    "read_list_line",
+    "strip_item_number",
 ]
 
 REGION = "地区"
@@ -123,6 +133,88 @@ def list_cell(name: str, items: list[dict[str, Any]]) -> str | None:
     return "\n".join(lines) or None
 
 
+#: The number in front of an item of a list cell: 「1. 」, 「1．」 or 「1、」 (one to three digits, so a
+#: date such as 2018.9.3 is not taken for one).
+_ITEM_NUMBER = re.compile(r"\s*\d{1,3}(?:[.．]\s+|、\s*)")
+_PAIR, _KEY = "；", "："
+_KEY_RE = re.compile(r"\s*([^：；\s\"'{}]+)\s*：\s*")
+
+
+def _item_value(value: Any) -> str:
+    """A value of an item as YAML would write it, double-quoted also when it holds 「；」 or 「：」
+    (which separate the pairs of a line)."""
+    text = yaml_value(value)
+    if text[:1] in ("'", '"'):
+        return text
+    return json.dumps(str(value), ensure_ascii=False) if _PAIR in text or _KEY in text else text
+
+
+def list_lines(name: str, items: list[dict[str, Any]]) -> str | None:
+    """问题, 走访 or 前期手续 as one cell for a reader: ``1. 提出日期：2018-09-01；内容：用地未落实``,
+    one numbered item per line; a visit that has only a date is its date (``2. 2018-09-03``)."""
+    lines = []
+    for n, item in enumerate(items, start=1):
+        values = {k: v for k, v in item.items() if v is not None}
+        if name == "走访" and set(values) == {"日期"}:
+            text = yaml_value(values["日期"])
+        else:
+            text = _PAIR.join(f"{k}{_KEY}{_item_value(v)}" for k, v in values.items())
+        lines.append(f"{n}. {text}")
+    return "\n".join(lines) or None
+
+
+def strip_item_number(line: str) -> str:
+    """A line of a list cell without its item number (「1. 」, 「1、」)."""
+    match = _ITEM_NUMBER.match(line)
+    return line[match.end() :] if match else line
+
+
+def _quoted_end(line: str, start: int) -> int:
+    """The index after the YAML quoted scalar that starts at ``start`` (ValueError if unclosed)."""
+    quote, i = line[start], start + 1
+    while i < len(line):
+        if quote == '"' and line[i] == "\\":
+            i += 2
+            continue
+        if line[i] == quote:
+            if quote == "'" and line[i + 1 : i + 2] == "'":
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    raise ValueError("unclosed quote")
+
+
+def read_list_line(line: str) -> dict[str, Any]:
+    """An item written by :func:`list_lines` (without its number): 「键：值」 pairs separated by
+    「；」, each value read as YAML reads it (dates stay text, as in a flow mapping read with
+    ``parse_datetime=False``). ValueError when the line is not such pairs."""
+    import yaml_rs
+
+    out: dict[str, Any] = {}
+    pos = 0
+    while True:
+        match = _KEY_RE.match(line, pos)
+        if match is None:
+            raise ValueError(f"no 「键：值」 at {pos}")
+        key, pos = match.group(1), match.end()
+        if line[pos : pos + 1] in ("'", '"'):
+            end = _quoted_end(line, pos)
+        else:
+            end = line.find(_PAIR, pos)
+            end = len(line) if end < 0 else end
+        text = line[pos:end].strip()
+        out[key] = yaml_rs.loads(text, parse_datetime=False) if text else None
+        pos = end
+        while line[pos : pos + 1].isspace():
+            pos += 1
+        if pos >= len(line):
+            return out
+        if line[pos] != _PAIR:
+            raise ValueError(f"「{_PAIR}」 expected at {pos}")
+        pos += 1
+
+
 def export_workbook(repo: Repository) -> bytes:
     """Every valid project, one sheet per ledger (在建, 未入统, 计划开工, 招商, 谋划), regions in
     xiangmu.yaml order then file order."""
@@ -153,7 +245,7 @@ def export_workbook(repo: Repository) -> bytes:
                 if kinds[name] == "monthly":
                     row += [(value or {}).get(m) for m in months]
                 elif kinds[name] == "list":
-                    row.append(list_cell(name, value or []))
+                    row.append(list_lines(name, value or []))
                 elif kinds[name] == "bool" and value is not None:
                     row.append("是" if value else "否")
                 else:
