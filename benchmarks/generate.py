@@ -111,7 +111,7 @@ FIELD_ORDER = {
     + [n for n, _ in EXTENSIONS],
     "招商": COMMON_ORDER + ["阶段", *_LANDED_ORDER] + [n for n, _ in EXTENSIONS],
 }
-ISSUE_ORDER = ["提出日期", "内容", "分类", "责任单位", "层级", "时限", "解决日期", "解决情况"]
+ISSUE_ORDER = ["提出日期", "内容", "分类", "责任单位", "层级", "时限", "升级", "解决日期", "解决情况"]
 VISIT_ORDER = ["日期", "走访人", "方式", "内容"]
 ISSUE_KINDS = ["前期手续", "用地", "征收拆迁", "资金", "要素保障", "入统", "其他"]
 FUNDING = ["企业自筹", "企业自筹、银行贷款", "中央预算内投资、地方政府专项债券", "地方政府专项债券、银行贷款"]
@@ -1126,6 +1126,8 @@ class Generator:
         for i, region in enumerate(regions):
             division = f"22{i % 99 + 1:02d}{i // 99 % 100:02d}"
             for ledger in LEDGERS:
+                if ledger not in FIELD_ORDER:
+                    continue  # 谋划: the 储备库 keeps its own few keys (issue 16.3), not the offices' fields
                 order = FIELD_ORDER[ledger]
                 for rec in records[region["name"]][ledger]:
                     total = _value(rec["总投资"])
@@ -1156,7 +1158,12 @@ class Generator:
                             put_in_order(issue, "分类", frng.choice(ISSUE_KINDS), ISSUE_ORDER)
                         if "解决日期" not in issue and self.fchance(0.1, "问题/层级"):
                             level = frng.choice(("联席会议", "联席会议", "专题会议", "常务会议"))
-                            put_in_order(issue, "层级", level, ISSUE_ORDER)
+                            if "升级" in issue:  # raised below the first 升级 (E308 otherwise)
+                                levels = ["联席会议", "专题会议", "常务会议"]
+                                first = levels.index(issue["升级"][0]["层级"])
+                                level = levels[first - 1] if first > 0 else None
+                            if level is not None:
+                                put_in_order(issue, "层级", level, ISSUE_ORDER)
                     visits = rec.get("走访", [])
                     if visits and self.fchance(0.05, "走访/走访人"):
                         at = frng.randrange(len(visits))
@@ -1299,6 +1306,8 @@ class Generator:
             "  走访周期: 15             # 天；项目秘书每半个月至少到现场踏查一次",
             f"  入统时限: {YEAR}-09-30     # 未入统项目“确保9月底前入统”",
             "  低于门槛提示: 是",
+            "  红灯进度差: 0.1          # 完成投资落后序时进度超过10个百分点亮红灯",
+            "  临期天数: 7              # 7天内到期的事项亮黄灯、列入提醒（xm remind）",
             "",
             "# 本省另加的项目字段",
             "扩展字段:",
@@ -1459,7 +1468,8 @@ def add_extensions_to_schemas(folder: Path) -> None:
         props = schema["definitions"]["项目"]["properties"]
         for name, kind in EXTENSIONS:
             if kind in like:
-                props[name] = props[like[kind]]
+                # 谋划 has no 签约日期 and no 重点: a date takes 谋划日期's schema there
+                props[name] = props.get(like[kind]) or props.get("谋划日期" if kind == "日期" else "重点") or {}
             elif kind == "选项":
                 props[name] = {"anyOf": [{"enum": ["发改", "工信", "住建"]}, {"type": "null"}]}
             else:
