@@ -104,6 +104,7 @@ def _items(repo: Repository, as_of: date) -> Iterator[OverdueItem]:
                 and p.start_date <= m_last
                 and not (p.finish_date is not None and p.finish_date < m_first)
                 and m_key not in p.monthly
+                and not (p.prior_months is not None and p.prior_months.counted(year, m_key))
             ):
                 yield _item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资")
             if p.planned_finish is not None and p.planned_finish < as_of and not stages.finished(rec, as_of):

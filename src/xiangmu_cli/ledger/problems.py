@@ -68,6 +68,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E304": (Severity.ERROR, "招商阶段缺少必填日期"),
     "E305": (Severity.ERROR, "新建项目不应有复工日期"),
     "E306": (Severity.ERROR, "洽谈阶段不应有签约日期"),
+    # issue 18 (import): 以前月份完成投资
+    "E310": (Severity.ERROR, "以前月份完成投资与逐月登记的完成投资重复"),
     # W1xx: policy gaps (fail only with --strict)
     "W101": (Severity.WARNING, "总投资低于入库门槛"),
     "W102": (Severity.WARNING, "入库项目未配备项目秘书"),

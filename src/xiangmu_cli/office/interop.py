@@ -7,12 +7,15 @@ ledger's model, in the model's order, preceded by 地区:
 - dates: real dates; 重点: 是/否; text: text;
 - 完成投资: one column per month reported in that ledger anywhere in the repository, headed
   ``2018年9月完成投资（万元）``; an empty cell is a month not reported, 0 a reported zero;
+- 以前月份完成投资: one cumulative column per 截至 in that ledger, ``2018年1-8月完成投资（万元）``,
+  holding what the project completed in those months (its 金额 and the months listed up to 截至);
 - 问题, 走访, 前期手续: one item per line, written as in the ledger's flow style
   (``2018-09-03`` or ``{日期: 2018-09-17, 内容: 协调用地}``), so they come back exactly.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from xiangmu_cli.ledger.model import PROJECT_MODELS, key_order
@@ -20,10 +23,20 @@ from xiangmu_cli.ledger.vocab import LEDGERS, Ledger
 from xiangmu_cli.reading.records import Repository
 from xiangmu_cli.write.scalars import flow_mapping, yaml_value
 
-__all__ = ["FIELD_KINDS", "REGION", "field_header", "month_header", "ledger_fields", "export_workbook", "list_cell"]
+__all__ = [
+    "FIELD_KINDS",
+    "REGION",
+    "field_header",
+    "month_header",
+    "cumulative_header",
+    "cumulative_value",
+    "ledger_fields",
+    "export_workbook",
+    "list_cell",
+]
 
 REGION = "地区"
-#: Cell kind of every ledger field: text, id, amount, area, date, bool, monthly, list.
+#: Cell kind of every ledger field: text, id, amount, area, date, bool, monthly, lump, list.
 FIELD_KINDS: dict[str, str] = {
     "编号": "id",
     "名称": "text",
@@ -45,6 +58,7 @@ FIELD_KINDS: dict[str, str] = {
     "竣工日期": "date",
     "年度计划投资": "amount",
     "以前年度完成投资": "amount",
+    "以前月份完成投资": "lump",
     "完成投资": "monthly",
     "形象进度": "text",
     "入统日期": "date",
@@ -79,6 +93,22 @@ def month_header(month: str) -> str:
     return f"{int(month[:4])}年{int(month[5:])}月完成投资（万元）"
 
 
+def cumulative_header(through: str) -> str:
+    """The header of a cumulative column, 1–N月 of a year: ``2018年1-8月完成投资（万元）``."""
+    return f"{int(through[:4])}年1-{int(through[5:])}月完成投资（万元）"
+
+
+def cumulative_value(data: dict[str, Any], through: str) -> Any:
+    """What a project (a model dump by alias) completed in 1–N月 when its 以前月份完成投资 runs to
+    ``through``: that amount and the months listed up to it (None for another 截至). Read back by
+    ``xm import``, the column gives the same 以前月份完成投资 (docs/interop.md)."""
+    lump = data.get("以前月份完成投资")
+    if not lump or lump["截至"] != through:
+        return None
+    months = data.get("完成投资") or {}
+    return lump["金额"] + sum((v for m, v in months.items() if m[:4] == through[:4] and m <= through), Decimal(0))
+
+
 def list_cell(name: str, items: list[dict[str, Any]]) -> str | None:
     """问题, 走访 or 前期手续 as one cell: one item per line, in the ledger's flow style."""
     lines = [
@@ -101,11 +131,14 @@ def export_workbook(repo: Repository) -> bytes:
         )  # stable: file order within a region
         dumps = [r.project.model_dump(by_alias=True, exclude_none=True) for r in records]
         months = sorted({m for d in dumps for m in d.get("完成投资", {})})
+        lumps = sorted({d["以前月份完成投资"]["截至"] for d in dumps if d.get("以前月份完成投资")})
         columns = [SheetColumn(REGION)]
         for name in ledger_fields(ledger):
             kind = _SHEET_KINDS.get(FIELD_KINDS[name], "text")
             if FIELD_KINDS[name] == "monthly":
                 columns += [SheetColumn(month_header(m), kind) for m in months]
+            elif FIELD_KINDS[name] == "lump":
+                columns += [SheetColumn(cumulative_header(t), "amount") for t in lumps]
             else:
                 columns.append(SheetColumn(field_header(name), kind))
         rows = []
@@ -115,6 +148,8 @@ def export_workbook(repo: Repository) -> bytes:
                 value = data.get(name)
                 if FIELD_KINDS[name] == "monthly":
                     row += [(value or {}).get(m) for m in months]
+                elif FIELD_KINDS[name] == "lump":
+                    row += [cumulative_value(data, t) for t in lumps]
                 elif FIELD_KINDS[name] == "list":
                     row.append(list_cell(name, value or []))
                 elif FIELD_KINDS[name] == "bool" and value is not None:
