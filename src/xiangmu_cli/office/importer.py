@@ -467,7 +467,7 @@ def _month_only(y: int, m: int, written: str, notes: Notes | None, ambiguous: bo
     message = f"「{written}」只有年月，按 {day} 导入"
     if ambiguous:  # the number 2018.1 is also what Excel makes of 2018.10
         message = f"数字「{written}」只有年月，按 {y} 年 {m} 月（{day}）导入；若是 {y} 年 10 月，请改正"
-    notes.append((message, "如知道具体日期，在表中写出（例如 2018-09-30）"))
+    notes.append((message, "如知道具体日期，在表中写出，例如 2018-09-30"))
     return day
 
 

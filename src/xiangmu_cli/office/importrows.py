@@ -169,8 +169,9 @@ def split_row(
     r: RowData, known: dict[str, Decimal], more: list[Span], year: int, start: Any = None
 ) -> tuple[list[RowIssue], list[RowIssue]]:
     """The row's month and cumulative columns as its 完成投资 and 以前月份完成投资 (monthsplit),
-    with the months ``known`` besides (--update: the ledger's) and the spans ``more``; the notes
-    and the problems of the split. ``start``: the project's 开工日期 (default: the row's)."""
+    with the months ``known`` besides (--update: the ledger's) and the spans ``more`` (the ledger's
+    以前月份完成投资: with one, what becomes of it is a change shown, not a note); the notes and the
+    problems of the split. ``start``: the project's 开工日期 (default: the row's)."""
     if not r.months and not r.spans:
         return [], []
     start = r.data.get("开工日期") if start is None else start
@@ -185,7 +186,8 @@ def split_row(
         through, amount, label = got.lump
         r.data["以前月份完成投资"] = {"截至": through, "金额": amount}
         r.origin["以前月份完成投资"] = label
-    notes = [RowIssue(r.number, label, message, hint) for label, message, hint in got.notes]
+    said = [*got.notes, *([got.lump_note] if got.lump_note is not None and not more else [])]
+    notes = [RowIssue(r.number, label, message, hint) for label, message, hint in said]
     problems = [RowIssue(r.number, label, message, hint) for label, message, hint in got.problems]
     return notes, problems
 

@@ -46,6 +46,9 @@ class Split:
     derived: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
     #: (截至, 金额, label): 以前月份完成投资, when a span is left that is one.
     lump: tuple[str, Decimal, str] | None = None
+    #: (label, message, hint): what the lump is, for a note (not among ``notes``: a caller that
+    #: had one before shows the change instead).
+    lump_note: tuple[str, str, str] | None = None
     #: (label, message, hint): shown; the row is imported.
     notes: list[tuple[str, str, str]] = field(default_factory=list)
     #: (label, message, hint): the row is not imported.
@@ -133,13 +136,13 @@ def _take_nested(open_: list[_Open], out: Split) -> bool:
         for j, b in enumerate(open_):
             if i == j or not a.months <= b.months:
                 continue
-            if a.months == b.months:
+            if a.months == b.months:  # the first one is kept: the sheet's, before the ledger's
                 if a.total != b.total:
                     out.notes.append(
                         (
-                            b.span.label,
-                            f"{describe_months(b.months)} 合计 {_wan(b.total)}，与 {a.span.label} 的 "
-                            f"{_wan(a.total)}不符，按后者导入",
+                            a.span.label,
+                            f"{describe_months(a.months)} 合计 {_wan(a.total)}，与{b.span.label}（{_wan(b.total)}）"
+                            "不符，按表中的数导入",
                             "核对两处的数",
                         )
                     )
@@ -157,13 +160,11 @@ def _lump_or_left_out(open_: list[_Open], known: dict[str, Decimal], first: str,
         unknown = {m for m in month_range(year, start, end) if m not in known}
         if out.lump is None and o.months == unknown:
             out.lump = (last, o.total, o.span.label)
-            out.notes.append(
-                (
-                    o.span.label,
-                    f"其中 {describe_months(o.months)} 的 {_wan(o.total)}没有分月的数，"
-                    f"记为 以前月份完成投资（截至 {last}），不分到各月",
-                    "表中补上这些月份各月的数后再导入，可分月登记",
-                )
+            out.lump_note = (
+                o.span.label,
+                f"其中 {describe_months(o.months)} 的 {_wan(o.total)}没有分月的数，"
+                f"记为 以前月份完成投资（截至 {last}），不分到各月",
+                "表中补上这些月份各月的数后再导入，可分月登记",
             )
             continue
         out.notes.append(

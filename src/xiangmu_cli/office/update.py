@@ -138,7 +138,7 @@ def _update(
     ledger_months = dict(project.monthly)
     spans: list[Span] = []
     old_lump = project.prior_months
-    if old_lump is not None and not _superseded(row.spans, old_lump.through):
+    if old_lump is not None:
         unlisted = frozenset(
             m for m in _months_to(old_lump.through, project.start_date, year) if m not in ledger_months
         )
@@ -179,12 +179,6 @@ def _update(
     update = ProjectUpdate(project.code, months, lump_set, lump, progress)
     after = Record(new, record.region, record.ledger, record.file, record.index)
     return update, [], row.notes + notes + warned, project_changes(record, after)
-
-
-def _superseded(spans: list[Span], through: str) -> bool:
-    """A cumulative column from January (or the start) up to 截至 or later gives anew what the
-    ledger's 以前月份完成投资 held."""
-    return any(max(s.months) >= through and min(s.months)[5:] == "01" for s in spans)
 
 
 def _months_to(through: str, start: object, year: int) -> list[str]:
