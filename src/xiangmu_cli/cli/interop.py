@@ -156,7 +156,8 @@ def _say_updates(result: ImportResult, dry_run: bool) -> None:
     for project in result.updated:
         say(f"  {project.label}（第 {project.row} 行，{project.file}）\n")
         for change in project.changes:
-            old = "未报" if change["原值"] is None else show_value(change["原值"])
+            absent = "未报" if change["字段"].startswith("完成投资") else "（无）"
+            old = absent if change["原值"] is None else show_value(change["原值"])
             new = "（删除）" if change["新值"] is None else show_value(change["新值"])
             say(f"    {change['字段']}：{old} → {new}\n")
 

@@ -302,8 +302,9 @@ def _header_parts(sheet_rows: list[list[Any]], header: Header, i: int) -> list[s
 
 def _resolve_pair(upper: str, lower: str, year: int) -> Target | str | None:
     """A sub-header under a group header: itself, in the group's year and unit (``2018年投资情况
-    （万元）`` / ``9月完成``); group and sub joined either way (``计划`` / ``开工时间`` → 计划开工时间);
-    or 年度计划投资 for 计划 under a group about investment."""
+    （万元）`` / ``9月完成``); 年度计划投资 for 计划 under a group about investment; a month (or months)
+    under one about completion (``投资完成情况`` / ``9月``); group and sub joined either way
+    (``开工时间`` / ``计划`` → 计划开工时间)."""
     group = normal(upper)
     found = re.search(r"(\d{4})年", group)
     context = int(found[1]) if found else year
@@ -314,6 +315,8 @@ def _resolve_pair(upper: str, lower: str, year: int) -> Target | str | None:
     candidates: list[Target | str | None] = [resolve_header(sub + unit, context)]
     if "投资" in base and "总投资" not in base and sub.strip("*※:：") in _PLAN_WORDS:
         candidates.append(resolve_header("年度计划投资" + unit, context))
+    if "完成" in base and re.fullmatch(r"[\d\-~～至到—–月份]+", sub):  # 投资完成情况 over 9月 or 1-9月
+        candidates.append(resolve_header(sub + "完成投资" + unit, context))
     candidates += [resolve_header(base + sub + unit, context), resolve_header(sub + base + unit, context)]
     found_target = next((c for c in candidates if isinstance(c, Target)), None)
     if found_target is not None:
