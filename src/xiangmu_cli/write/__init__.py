@@ -23,6 +23,7 @@ The edits (``edit`` is their public face: the event functions, ``apply``, ``diff
     ``in_place``      竣工, 走访, 问题: edits where the project is
     ``invest``        完成投资 of a month
     ``new_projects``  new projects appended (xm import)
+    ``updates``       完成投资, 以前月份完成投资 and 形象进度 of many projects (xm import --update)
     ``edit``          the public face
 
 xm fmt (``fmt`` is its public face: files, ``format_text``, ``FormatError``)
