@@ -18,19 +18,18 @@ the result holds the verified :class:`~xiangmu_cli.write.edit.EditPlan`.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xiangmu_cli.history.diff import Change
 from xiangmu_cli.ledger.vocab import Ledger
-from xiangmu_cli.office.importer import Header, HeaderMap, header_score, load_header_map, skip_reason
+from xiangmu_cli.office.importer import HeaderMap, header_score, load_header_map, skip_reason
 from xiangmu_cli.office.importfile import ImportLimits, Sheet, read_rows, shown
 from xiangmu_cli.office.importrows import (
     Columns,
+    ImportResult,
     RowData,
     RowIssue,
+    UpdatedProject,
     issues_of,
     other_sheet,
     read_columns,
@@ -39,44 +38,9 @@ from xiangmu_cli.office.importrows import (
 )
 from xiangmu_cli.office.rowcheck import check_project
 from xiangmu_cli.reading.records import Repository
-from xiangmu_cli.write.edit import EditError, EditPlan, add_projects
+from xiangmu_cli.write.edit import EditError, add_projects
 
 __all__ = ["ImportResult", "UpdatedProject", "plan_import", "ImportLimits", "RowIssue"]
-
-
-@dataclass
-class UpdatedProject:
-    """A project ``--update`` changes: the row it comes from and each change (history.diff's)."""
-
-    row: int
-    label: str  # 编号（名称）
-    file: str
-    changes: list[Change]
-
-
-@dataclass
-class ImportResult:
-    sheet: str
-    header: Header
-    ledger: Ledger | None  # None for --update (在建 and 未入统 alike)
-    plan: EditPlan | None
-    #: (sheet row, region, 编号) of every row to be written.
-    imported: list[tuple[int, str, str]] = field(default_factory=list)
-    #: Problems: their rows are not imported (every problem of a row, in column order).
-    issues: list[RowIssue] = field(default_factory=list)
-    #: Notes on rows that are imported (a month without a day, a cumulative column kept whole, a warning).
-    notes: list[RowIssue] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
-    #: Columns not imported, each "F「联系电话」" with the reason when there is one.
-    ignored: list[str] = field(default_factory=list)
-    #: --update: the projects changed, and the rows whose 编号 is not in the ledgers (not added).
-    updated: list[UpdatedProject] = field(default_factory=list)
-    unknown: list[RowIssue] = field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def rows_not_imported(self) -> int:
-        return len({i.row for i in self.issues} | {i.row for i in self.unknown})
 
 
 def _usage(message: str) -> EditError:

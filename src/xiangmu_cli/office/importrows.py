@@ -10,6 +10,7 @@ months and the 以前月份完成投资 derived from a cumulative column.
 from __future__ import annotations
 
 import shlex
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from xiangmu_cli.base.safetext import restore_formula
+from xiangmu_cli.history.diff import Change
 from xiangmu_cli.ledger.problems import PathElem, Problem
 from xiangmu_cli.ledger.units import UnitError
 from xiangmu_cli.ledger.vocab import Ledger
@@ -34,9 +36,11 @@ from xiangmu_cli.office.importer import (
 from xiangmu_cli.office.importfile import ImportLimits, Sheet, read_rows, shown
 from xiangmu_cli.office.interop import REGION
 from xiangmu_cli.office.monthsplit import Span, month_range, split
-from xiangmu_cli.write.edit import EditError
+from xiangmu_cli.write.edit import EditError, EditPlan
 
 __all__ = [
+    "ImportResult",
+    "UpdatedProject",
     "RowIssue",
     "Columns",
     "RowData",
@@ -96,6 +100,41 @@ class RowData:
     failed: set[str] = field(default_factory=set)
     #: Where each month and 以前月份完成投资 came from (a month derived from a cumulative column: that column).
     origin: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class UpdatedProject:
+    """A project ``--update`` changes: the row it comes from and each change (history.diff's)."""
+
+    row: int
+    label: str  # 编号（名称）
+    file: str
+    changes: list[Change]
+
+
+@dataclass
+class ImportResult:
+    sheet: str
+    header: Header
+    ledger: Ledger | None  # None for --update (在建 and 未入统 alike)
+    plan: EditPlan | None
+    #: (sheet row, region, 编号) of every row to be written.
+    imported: list[tuple[int, str, str]] = field(default_factory=list)
+    #: Problems: their rows are not imported (every problem of a row, in column order).
+    issues: list[RowIssue] = field(default_factory=list)
+    #: Notes on rows that are imported (a month without a day, a cumulative column kept whole, a warning).
+    notes: list[RowIssue] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    #: Columns not imported, each "F「联系电话」" with the reason when there is one.
+    ignored: list[str] = field(default_factory=list)
+    #: --update: the projects changed, and the rows whose 编号 is not in the ledgers (not added).
+    updated: list[UpdatedProject] = field(default_factory=list)
+    unknown: list[RowIssue] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def rows_not_imported(self) -> int:
+        return len({i.row for i in self.issues} | {i.row for i in self.unknown})
 
 
 def read_columns(

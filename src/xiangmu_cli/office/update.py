@@ -25,8 +25,17 @@ from xiangmu_cli.ledger.model import StartedProject
 from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.office.importer import HeaderMap, skip_reason
 from xiangmu_cli.office.importfile import Sheet, shown
-from xiangmu_cli.office.importplan import ImportResult, UpdatedProject
-from xiangmu_cli.office.importrows import Columns, RowData, RowIssue, issues_of, read_columns, read_row, split_row
+from xiangmu_cli.office.importrows import (
+    Columns,
+    ImportResult,
+    RowData,
+    RowIssue,
+    UpdatedProject,
+    issues_of,
+    read_columns,
+    read_row,
+    split_row,
+)
 from xiangmu_cli.office.interop import REGION
 from xiangmu_cli.office.monthsplit import Span
 from xiangmu_cli.office.rowcheck import check_project
