@@ -3,8 +3,8 @@
 Shared by the import of new projects (:mod:`~xiangmu_cli.office.importplan`) and ``--update``
 (:mod:`~xiangmu_cli.office.update`). Every problem and note of a row names its cell: ``第 12 行 L 列
 「开工时间」：…``; a problem found in the project the row makes (a path such as ``("完成投资",
-"2018-02")``) is taken back to the column it came from (:meth:`Columns.locate`), including the
-months and the 以前月份完成投资 derived from a cumulative column.
+"2018-02")``) is taken back to the column it came from (:func:`issues_of`), including the
+months and the 以前月份完成投资 derived from a cumulative column (``RowData.origin``).
 """
 
 from __future__ import annotations
