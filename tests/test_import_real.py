@@ -394,8 +394,8 @@ UPDATED = (
 )
 
 
-def _october(tmp_path: Path) -> tuple[Path, Path]:
-    root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": LEDGER, "船营区/计划开工.yaml": PLANNED})
+def _october(tmp_path: Path, ledger: str = LEDGER) -> tuple[Path, Path]:
+    root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": ledger, "船营区/计划开工.yaml": PLANNED})
     assert load(root).errors == []
     wb = Workbook()
     wb.active.title = "10月调度"
@@ -443,20 +443,40 @@ def test_update_dry_run_lists_each_project_s_changes_and_writes_nothing(tmp_path
     assert "将修改：" in out
 
 
-def test_update_writes_only_those_values(tmp_path: Path) -> None:
-    root, book = _october(tmp_path)
+#: A tab before a comment: the line scan leaves the file to the composer, which edits it whole
+#: (else each project's own text is composed alone); the same edits either way.
+TAB = ("    名称: 碳纤维原丝扩能项目\n", "    名称: 碳纤维原丝扩能项目\t# 制表符\n")
+
+
+@pytest.mark.parametrize("tab", [False, True], ids=["each-project", "whole-file"])
+def test_update_writes_only_those_values(tmp_path: Path, tab: bool) -> None:
+    ledger, updated = (LEDGER.replace(*TAB), UPDATED.replace(*TAB)) if tab else (LEDGER, UPDATED)
+    root, book = _october(tmp_path, ledger)
     planned = (root / "船营区/计划开工.yaml").read_bytes()
     result = runner.invoke(app, ["import", "xlsx", str(book), "--update", "--ledgers", str(root)])
     assert result.exit_code == 1, result.output
     assert "已修改：" in result.stdout
-    assert (root / "船营区/在建.yaml").read_text(encoding="utf-8") == UPDATED
+    assert (root / "船营区/在建.yaml").read_text(encoding="utf-8") == updated
     assert (root / "船营区/计划开工.yaml").read_bytes() == planned
     got = _dump(root)
     assert got["CY-U-002"]["完成投资"] == {"2018-09": Decimal(300), "2018-10": Decimal(500)}
     # a second run finds nothing to change
     again = runner.invoke(app, ["import", "xlsx", str(book), "--update", "--ledgers", str(root)])
     assert "无变化：3 个项目\n" in again.stdout and "没有要更新的项目\n" in again.stdout
-    assert (root / "船营区/在建.yaml").read_text(encoding="utf-8") == UPDATED
+    assert (root / "船营区/在建.yaml").read_text(encoding="utf-8") == updated
+
+
+def test_item_spans_are_the_projects_texts() -> None:
+    from xiangmu_cli.reading.yamlread import item_spans
+
+    spans = item_spans(LEDGER)
+    assert spans is not None and [LEDGER[a:b].split("\n", 1)[0] for a, b in spans] == [
+        "  - 编号: CY-U-001   # 行尾注释",
+        "  - {编号: CY-U-002, 名称: 江北供热管网改造, 总投资: 8000, 项目秘书: 李强, 建设性质: 新建, 开工日期: 2018-03-01, "
+        "年度计划投资: 3000, 以前月份完成投资: {截至: 2018-08, 金额: 1200}, 完成投资: {2018-09: 300}}",
+        "  - 编号: CY-U-004",
+    ]
+    assert spans[-1][1] == len(LEDGER) and item_spans(LEDGER.replace(*TAB)) is None
 
 
 def test_update_replaces_a_revised_month_and_checks_the_result(tmp_path: Path) -> None:

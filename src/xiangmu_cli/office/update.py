@@ -161,6 +161,13 @@ def _update(
     was = (old_lump.through, old_lump.amount) if old_lump is not None else None
     # Without a month or cumulative column it stays as it is; else it is what the split leaves.
     lump_set = bool(row.months or row.spans) and lump != was
+    if lump_set and lump is None and old_lump is not None and old_lump.amount == 0:
+        # A 以前月份完成投资 of 0 that the split turns into a 0 for each of its months says the
+        # same: left as it is (a sheet giving its months other amounts changes it as usual).
+        zeros = {m for m, v in months.items() if m in spans[0].months and v == 0}
+        if zeros == spans[0].months:
+            months = {m: v for m, v in months.items() if m not in zeros}
+            lump_set = False
     progress = row.data.get("形象进度")
     progress = progress if progress is not None and progress != project.progress else None
     if months:

@@ -22,7 +22,7 @@ from typing import Any
 from xiangmu_cli.base import limits
 from xiangmu_cli.base.fileio import display_path, read_regular
 from xiangmu_cli.ledger.model import PROJECT_MODELS, Project
-from xiangmu_cli.ledger.problems import Problem
+from xiangmu_cli.ledger.problems import PathElem, Problem
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
 from xiangmu_cli.reading.loading import load
 from xiangmu_cli.reading.records import Record, Repository
@@ -133,17 +133,28 @@ def _refuse_unintended(repo: Repository, new: Repository, intended: Intended) ->
 
 
 def _new_warnings(repo: Repository, new: Repository, intended: Intended, sources: dict[str, Record]) -> list[str]:
-    def project_warnings(r: Repository, rec: Record | None) -> Counter[tuple[str, str]]:
-        if rec is None:
-            return Counter()
-        return Counter(
-            (p.code, p.message) for p in r.warnings if p.file == rec.file and p.path[:2] == ("项目", rec.index)
-        )
+    """Each edited project's warnings after the edit less those it had before. Indexed once (an
+    import of 11,000 projects looked each one up among all records and warnings: 99 s, now 0.1 s)."""
 
+    def by_project(r: Repository) -> dict[tuple[str, PathElem], Counter[tuple[str, str]]]:
+        out: dict[tuple[str, PathElem], Counter[tuple[str, str]]] = {}
+        for p in r.warnings:
+            if len(p.path) >= 2 and p.path[0] == "项目":
+                out.setdefault((p.file, p.path[1]), Counter())[(p.code, p.message)] += 1
+        return out
+
+    def project_warnings(
+        index: dict[tuple[str, PathElem], Counter[tuple[str, str]]], rec: Record | None
+    ) -> Counter[tuple[str, str]]:
+        return Counter() if rec is None else index.get((rec.file, rec.index), Counter())
+
+    after, before = by_project(new), by_project(repo)
+    records: dict[str, Record] = {}
+    for rec in new.records:
+        records.setdefault(rec.project.code, rec)  # the first, as a scan would find
     out = []
     for code in intended:
-        moved = next((rec for rec in new.records if rec.project.code == code), None)
-        fresh = project_warnings(new, moved) - project_warnings(repo, sources.get(code))
+        fresh = project_warnings(after, records.get(code)) - project_warnings(before, sources.get(code))
         out += [(f"{code}：" if len(intended) > 1 else "") + f"{c} {message}" for c, message in fresh.elements()]
     return out
 
