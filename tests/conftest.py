@@ -9,7 +9,6 @@ import pytest
 from xiangmu_cli.reading.loading import Repository, load
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 
 
 #: Whether the test run itself is in CI (read once: the tests run with CI unset, see _no_cache).

@@ -110,3 +110,16 @@ def test_fine_cases_are_fine_and_broken_ones_located() -> None:
             code, where = line.split(" ", 2)[:2]
             file_level = code in ("E202", "E203", "E201") or (code == "E009" and "超过" in line)
             assert file_level or where.count(":") == 2, f"{case}: not located: {line}"
+
+
+def test_syntax_errors_are_explained_in_chinese_only() -> None:
+    # The parsers' English ("while parsing a block collection") chooses the explanation and is
+    # never shown (issue 18).
+    import re
+
+    text = (CORPUS / "expected.yaml").read_text(encoding="utf-8")
+    messages = [line for line in text.splitlines() if '"E001 ' in line]
+    assert len(messages) >= 8
+    for line in messages:
+        message = line.split("YAML 语法错误：", 1)[1]
+        assert not re.search(r"[A-Za-z]{3,}", message.replace("Tab", "").replace("YAML", "")), line

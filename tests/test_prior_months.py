@@ -144,3 +144,16 @@ def test_fmt_diff_and_textconv_keep_it(tmp_path: Path) -> None:
     ]
     view = textconv(LEDGER.encode(), "船营区/在建.yaml")
     assert "[CY-1] 以前月份完成投资 截至 2018-08: 4190\n" in view
+
+
+def test_rollover_adds_it_to_the_prior_years(tmp_path: Path) -> None:
+    from xiangmu_cli.write.rollover import plan_rollover
+
+    root = _repo(tmp_path)
+    plan = plan_rollover(load(root))
+    text = next(t for p, t in plan.edits.changes.items() if p.name == "在建.yaml")
+    # CY-1: 4190 (1-8月) + 1010 (9月) = 5200 into 以前年度完成投资; both keys dropped, and the
+    # comment of 以前月份完成投资 kept above it
+    assert "    # 以前月份完成投资: {截至: 2018-08, 金额: 4190}   # 1-8月合计，未分月\n" in text
+    assert "    以前年度完成投资: 5200\n" in text
+    assert "以前月份完成投资: {" not in text.replace("# 以前月份完成投资: {", "")

@@ -232,3 +232,42 @@ def test_colour_marks_regions_behind_schedule(demo) -> None:  # type: ignore[no-
     behind = next(line for line in text.splitlines() if line.lstrip().startswith("北大壶开发区") and "54.7%" in line)
     ahead = next(line for line in text.splitlines() if line.lstrip().startswith("经开区") and "90.5%" in line)
     assert "\x1b[31m" in behind and "\x1b[32m" in ahead
+
+
+def test_score_for_one_region_keeps_its_place_in_the_city() -> None:
+    # --region shows the region's own row; its 名次 is its place among all regions, the same as in
+    # the city's table for the same month (issue 18: --region printed the whole city).
+    demo = str(ROOT / "ledgers")
+    whole = json.loads(runner.invoke(app, ["score", "--ledgers", demo, "--month", "2018-08", "-f", "json"]).stdout)
+    rows = {row["地区"]: row for row in whole["考评"]}
+    assert len(rows) == 13
+    for region in ("船营区", "北大壶开发区"):
+        result = runner.invoke(
+            app, ["score", "--ledgers", demo, "--month", "2018-08", "--region", region, "-f", "json"]
+        )
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["考评"] == [rows[region]]
+    monthly = runner.invoke(app, ["report", "monthly", "--ledgers", demo, "--region", "船营区", "-f", "json"])
+    assert [row["地区"] for row in json.loads(monthly.stdout)["考评"]] == ["船营区"]
+    both = runner.invoke(app, ["score", "--ledgers", demo, "--month", "2018-08", "--period", "三季度"])
+    assert both.exit_code == 2
+
+
+def _monthly_at(width: int) -> str:
+    repo = load(ROOT / "ledgers")
+    from xiangmu_cli.figures.metrics import resolve_as_of
+
+    return render(monthly_document(monthly_report(repo, resolve_as_of(repo, None, None))), "rich", width=width)
+
+
+def test_narrow_terminals_wrap_details_before_leaving_them_out() -> None:
+    # Issue 18: at 120 columns the overdue tables lost 事项 and the rates their bars (shown only at
+    # 130+). Now text wraps before a column is left out, and short bars fit at 120.
+    wide = _monthly_at(120)
+    assert "窄屏省略" not in wide
+    assert "████" in wide or "███░" in wide
+    narrow = _monthly_at(80)
+    for line in narrow.splitlines():
+        assert wcswidth(line) <= 80, line
+        if "窄屏省略" in line:
+            assert "事项" not in line  # 编号, 包保领导, 责任单位 go first

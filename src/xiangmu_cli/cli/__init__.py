@@ -5,6 +5,7 @@ Commands import the library inside their functions so that `xm --help` stays fas
 
 from __future__ import annotations
 
+import difflib
 import gc
 import re
 import sys
@@ -30,6 +31,84 @@ def _chinese_typer_words() -> None:
     rich_utils.DEFAULT_STRING = "[默认：{}]"
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+    rich_utils.RANGE_STRING = "{}"
+    _fold_long_lines(rich_utils)
+    _chinese_types()
+
+
+#: How an option's value is described in help: typer's English type names, in Chinese.
+_TYPE_WORDS = {
+    "<text>": "<文字>",
+    "<str>": "<文字>",
+    "<int>": "<整数>",
+    "<int range>": "<整数>",
+    "<float>": "<数>",
+    "<path>": "<路径>",
+    "<file>": "<文件>",
+    "<directory>": "<目录>",
+}
+
+
+def _range_words(text: str | None) -> str | None:
+    """typer's ``x>=1``, ``0<=x<=9`` as ``（≥1）``, ``（0～9）``."""
+    if not text:
+        return None
+    both = re.fullmatch(r"(-?\d+)<=x<=(-?\d+)", text)
+    if both:
+        return f"（{both[1]}～{both[2]}）"
+    one = re.fullmatch(r"x(>=|<=|>|<)(-?\d+)", text)
+    if one:
+        return f"（{_RELATIONS[one[1]]}{one[2]}）"
+    return f"（{text}）"
+
+
+_RELATIONS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+
+
+def _chinese_types() -> None:
+    """Option types in help as Chinese words; a flag (``--strict``) shows none: it takes no value."""
+    from typer.core import TyperArgument, TyperOption
+
+    for cls in (TyperOption, TyperArgument):
+        shown = cls.display_type_rich
+        if getattr(shown, "_xm_chinese", False):
+            continue
+
+        def display(self: Any, ctx: Any, _shown: Any = shown) -> str | None:
+            if getattr(self, "is_flag", False):
+                return None
+            label = _shown(self, ctx)
+            return _TYPE_WORDS.get(label, label) if label is not None else None
+
+        display._xm_chinese = True  # type: ignore[attr-defined]
+        cls.display_type_rich = display  # type: ignore[method-assign]
+        ranged = cls._get_number_range_help_str
+
+        def range_help(self: Any, _ranged: Any = ranged) -> str | None:
+            return _range_words(_ranged(self))
+
+        cls._get_number_range_help_str = range_help  # type: ignore[method-assign]
+
+
+def _fold_long_lines(rich_utils: Any) -> None:
+    """Help text that wraps Chinese instead of cutting it with "…".
+
+    rich wraps at spaces, and a run of Chinese has none: as one "word" wider than its column it
+    was cropped (the column's overflow is "ellipsis"). Folded, it breaks between characters,
+    by display width, once it reaches the edge.
+    """
+    make = rich_utils._make_rich_text
+    if getattr(make, "_xm_folds", False):
+        return
+
+    def folding(*, text: str, style: str = "", markup_mode: Any) -> Any:
+        result = make(text=text, style=style, markup_mode=markup_mode)
+        if hasattr(result, "overflow"):
+            result.overflow = "fold"
+        return result
+
+    folding._xm_folds = True  # type: ignore[attr-defined]
+    rich_utils._make_rich_text = folding
 
 
 #: Modules that typer.rich_utils imports at its top for one class each, and uses only for what xm
@@ -82,21 +161,41 @@ def rich_help() -> ModuleType:
 
 _USAGE_TRANSLATIONS: list[tuple[str, Callable[[re.Match[str]], str]]] = [
     (
-        r"No such option: (\S+)(?: Did you mean (.+)\?)?",
-        lambda m: f"没有选项 {m[1]}" + (f"，是否应为 {m[2]}？" if m[2] else ""),
+        r"No such option: (\S+)(?: Did you mean (.+)\?| \(Possible options: (.+)\))?",
+        lambda m: f"没有选项 {m[1]}" + (f"，是否应为 {m[2] or m[3]}？" if m[2] or m[3] else ""),
     ),
     (r"No such command '(.+?)'\.?", lambda m: f"没有命令「{m[1]}」"),
     (r"Option '(.+?)' requires an argument\.?", lambda m: f"选项 {m[1]} 需要一个值"),
     (r"Missing option '(.+?)'\.?", lambda m: f"缺少选项 {m[1]}"),
     (r"Missing argument '(.+?)'\.?", lambda m: f"缺少参数 {m[1]}"),
-    (r"Got unexpected extra arguments? \((.+)\)", lambda m: f"多余的参数：{m[1]}"),
-    (r"Invalid value for (.+?): (.+)", lambda m: f"选项 {m[1]} 的值无效：{m[2]}"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", lambda m: f"多余的参数：{m[1]}"),
+    (
+        r"Invalid value for (.+?)(?: \(env var: '(.+?)'\))?: (.+)",
+        lambda m: (
+            f"选项 {m[1]}" + (f"（环境变量 {m[2]}）" if m[2] else " ") + f"的值无效：{_chinese_usage_error(m[3])}"
+        ),
+    ),
+    (r"(?:Value error, )?'(.*?)' is not one of (.+?)\.?", lambda m: _not_a_choice(m[1], m[2])),
+    (r"(?:Value error, )?'(.*?)' is not a valid integer(?: range)?\.?", lambda m: f"「{m[1]}」不是整数"),
+    (r"Input should be a valid integer.*", lambda m: "应为整数"),
+    (r"Input should be a valid number.*", lambda m: "应为数字"),
+    (r"Input should be greater than or equal to (\S+?)\.?", lambda m: f"应不小于 {m[1]}"),
+    (r"Input should be less than or equal to (\S+?)\.?", lambda m: f"应不大于 {m[1]}"),
+    (r"Input should be greater than (\S+?)\.?", lambda m: f"应大于 {m[1]}"),
+    (r"Input should be less than (\S+?)\.?", lambda m: f"应小于 {m[1]}"),
 ]
+
+
+def _not_a_choice(value: str, options: str) -> str:
+    choices = re.findall(r"'((?:[^']|'')*)'", options)
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.3)
+    hint = f"，是否应为「{close[0]}」？" if close else ""
+    return f"「{value}」不是可选的值{hint}（可选：{'、'.join(choices)}）"
 
 
 def _chinese_usage_error(message: str) -> str:
     for pattern, make in _USAGE_TRANSLATIONS:
-        match = re.match(pattern, message, re.S)
+        match = re.fullmatch(pattern, message.strip(), re.S)
         if match:
             return make(match)
     return message
@@ -188,7 +287,8 @@ class XmGroup(TyperGroup):
 app = typer.Typer(
     cls=XmGroup,
     name="xm",
-    help="重点项目建设台账工具。\n\n用 git 管理在建、未入统、计划开工、招商四本台账：检查、统计、调度、考评。\n\n"
+    help="重点项目建设台账工具。\n\n"
+    "用 git 管理在建、未入统、计划开工、招商四本台账和谋划（项目储备库）台账：检查、统计、调度、考评。\n\n"
     "示例：xm validate",
     no_args_is_help=True,
     add_completion=False,
@@ -216,7 +316,10 @@ from . import fmt as _fmt  # noqa: E402,F401
 from . import history as _history  # noqa: E402,F401
 from . import info as _info  # noqa: E402,F401
 from . import interop as _interop  # noqa: E402,F401
+from . import pages as _pages  # noqa: E402,F401
+from . import remind as _remind  # noqa: E402,F401
 from . import reports as _reports  # noqa: E402,F401
+from . import rollover as _rollover  # noqa: E402,F401
 from . import schema as _schema  # noqa: E402,F401
 from . import validate as _validate  # noqa: E402,F401  (registers the commands)
 

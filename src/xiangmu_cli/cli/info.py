@@ -21,7 +21,7 @@ def info(
     output: Path | None = OutputOpt,
     no_cache: bool = NoCacheOpt,
 ) -> None:
-    """按地区列出四本台账的项目数和总投资（万元），先看一眼台账全貌。
+    """按地区列出各本台账的项目数和总投资（万元），先看一眼台账全貌。
 
     只统计通过检查的项目；有问题的项目请先用 xm validate 修正。
 

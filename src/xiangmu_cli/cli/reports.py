@@ -1,5 +1,5 @@
 """Reporting commands: `xm targets`, `xm overdue`, `xm score`, `xm list`, `xm report monthly`,
-`xm recheck`, and the output machinery they share with `xm info`, `xm diff` and `xm log`
+`xm report quarterly`, `xm recheck`, and the output machinery they share with `xm info`, `xm diff` and `xm log`
 (``--format``, ``-o``: :class:`OutputFormat`, :class:`Destination`, :func:`report`, :func:`emit`).
 
 Each loads the ledgers once, calls one library function and renders its rows.
@@ -23,6 +23,7 @@ from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers,
 
 if TYPE_CHECKING:
     from xiangmu_cli.output.tables import Document
+    from xiangmu_cli.reading.archive import Archive
     from xiangmu_cli.reading.records import Repository
 
 
@@ -34,6 +35,7 @@ class OutputFormat(str, Enum):
     json = "json"
     html = "html"
     xlsx = "xlsx"
+    docx = "docx"
 
 
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
@@ -45,14 +47,15 @@ FormatOpt = typer.Option(
     "--format",
     "-f",
     show_default=False,
-    help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）、xlsx（须给 -o）",
+    help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）、xlsx（须给 -o）、"
+    "docx（Word 公文格式，须给 -o）",
 )
 OutputOpt = typer.Option(
     None,
     "--output",
     "-o",
     show_default=False,
-    help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx）",
+    help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx .docx）",
 )
 RevOpt = typer.Option(
     None,
@@ -128,25 +131,27 @@ class Destination:
 
     @classmethod
     def of(cls, fmt: OutputFormat | None, output: Path | None) -> Destination:
-        from xiangmu_cli.output.formats import infer_format
+        from xiangmu_cli.output.formats import binary_format, infer_format
 
-        if fmt is OutputFormat.xlsx or (fmt is None and output is not None and output.suffix.lower() == ".xlsx"):
+        binary = binary_format(str(output) if output is not None else None, fmt.value if fmt else None)
+        if binary is not None:
             if output is None or str(output) == "-":
-                raise usage_error("xlsx 是二进制格式，不能输出到终端或管道；请用 -o 指定文件，例如 -o 报告.xlsx")
-            return cls("xlsx", output, None, False)
+                raise usage_error(
+                    f"{binary} 是二进制格式，不能输出到终端或管道；请用 -o 指定文件，例如 -o 报告.{binary}"
+                )
+            return cls(binary, output, None, False)
         tty = output is None and sys.stdout.isatty()
         chosen = infer_format(str(output) if output else None, fmt.value if fmt else None, tty)
         return cls(chosen, output, None if tty else 120, None if tty else False)
 
     def emit(self, doc: Document) -> None:
-        """``doc`` rendered, on stdout or written to the file (xlsx, binary, only ever to a file:
-        one sheet per table)."""
-        if self.fmt == "xlsx":
-            from xiangmu_cli.output.xlsx import render_xlsx
+        """``doc`` rendered, on stdout or written to the file (xlsx and docx, binary, only ever to
+        a file)."""
+        from xiangmu_cli.output.formats import BINARY_FORMATS, render, render_binary
 
-            self._write_file(render_xlsx(doc))
+        if self.fmt in BINARY_FORMATS:
+            self._write_file(render_binary(doc, self.fmt))
             return
-        from xiangmu_cli.output.formats import render
 
         text = render(doc, self.fmt, width=self.width, color=self.color)
         if self.path is None:
@@ -157,7 +162,7 @@ class Destination:
     def _write_file(self, data: bytes) -> None:
         from xiangmu_cli.base.fileio import write_atomic
 
-        assert self.path is not None  # only with -o (Destination.of refuses xlsx without it)
+        assert self.path is not None  # only with -o (Destination.of refuses a binary format without it)
         try:
             write_atomic(output_path(self.path), data)
         except OSError as exc:
@@ -181,6 +186,29 @@ def load_at(root: Path, rev: str) -> Repository:
         raise usage_error(str(exc)) from None
 
 
+class Archives:
+    """The previous year's archive (归档, for 同比) of the ledgers a report reads: on disk, or at the
+    git revision ``rev``; and, for the cache, what was read of it (:meth:`read`)."""
+
+    def __init__(self, rev: str | None) -> None:
+        self.rev = rev
+        self.states: dict[str, str | None] = {}
+
+    def previous(self, root: Path, repo: Repository) -> Archive | None:
+        from xiangmu_cli.history.git import archive_at
+        from xiangmu_cli.reading.archive import open_archive
+
+        if repo.config is None:
+            return None
+        year = repo.config.year - 1
+        archive = open_archive(root, year) if self.rev is None else archive_at(root, year, self.rev)
+        self.states[str(archive.path)] = archive.state
+        return archive
+
+    def read(self) -> dict[str, str | None]:
+        return dict(self.states)
+
+
 def report(
     command: str,
     options: Mapping[str, object],
@@ -189,12 +217,14 @@ def report(
     output: Path | None,
     no_cache: bool,
     build: Callable[[Path], tuple[Document, Repository]],
+    read_also: Callable[[], dict[str, str | None]] | None = None,
 ) -> None:
     """Render ``build(root)`` (a document and the repository it was computed from), through the cache.
 
     ``options`` are the command's options that ``build`` depends on. A cache hit is the document
-    the same command computed for exactly the same ledger bytes, code, options and day; it is
-    rendered here exactly like a fresh one (never stored text).
+    the same command computed for exactly the same ledger bytes, code, options and day (and, for
+    the folders ``read_also`` names after a build, the same state of those: last year's archive);
+    it is rendered here exactly like a fresh one (never stored text).
     """
     from xiangmu_cli.output.docdata import decode_document, encode_document
     from xiangmu_cli.reading.cache import cached_document, enabled
@@ -206,7 +236,12 @@ def report(
         errors = len(repo.errors)
     else:
         doc, errors = cached_document(
-            root, {"command": command, "options": options}, lambda: build(root), encode_document, decode_document
+            root,
+            {"command": command, "options": options},
+            lambda: build(root),
+            encode_document,
+            decode_document,
+            read_also,
         )
     _note(errors)
     destination.emit(doc)
@@ -233,17 +268,24 @@ def targets(
     示例：xm targets --month 2018-09 --region 船营区
     """
 
+    archives = Archives(rev)
+
     def build(root: Path) -> tuple[Document, Repository]:
-        from xiangmu_cli.figures.metrics import target_rows
+        from xiangmu_cli.base.fileio import display_path
+        from xiangmu_cli.figures.growth import compared_targets, wants_growth
         from xiangmu_cli.output.views import targets_document
 
         ctx = _load(root, as_of, month, region, rev=rev)
-        rows = target_rows(ctx.repo, ctx.as_of, region=region)
-        return targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
+        archive = archives.previous(root, ctx.repo) if wants_growth(ctx.repo) else None
+        previous = archive.repo if archive is not None else None
+        source = display_path(archive.path) if archive is not None else ""
+        rows, comparison = compared_targets(ctx.repo, ctx.as_of, previous, source, region=region)
+        note = archive.note if archive is not None else None
+        doc = targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported, comparison, note)
+        return doc, ctx.repo
 
-    report(
-        "targets", {"as_of": as_of, "month": month, "region": region, "rev": rev}, ledgers, fmt, output, no_cache, build
-    )
+    options = {"as_of": as_of, "month": month, "region": region, "rev": rev}
+    report("targets", options, ledgers, fmt, output, no_cache, build, archives.read)
 
 
 class OverdueKind(str, Enum):
@@ -255,6 +297,7 @@ class OverdueKind(str, Enum):
     投资漏报 = "投资漏报"
     超期未竣工 = "超期未竣工"
     手续超期 = "手续超期"
+    超期未投产 = "超期未投产"
 
 
 @app.command("overdue", cls=XmCommand)
@@ -271,7 +314,7 @@ def overdue(
     rev: str | None = RevOpt,
     no_cache: bool = NoCacheOpt,
 ) -> None:
-    """逾期事项：未按期开工、超期未入统、签约未落地、问题超期、走访超期、投资漏报、超期未竣工、手续超期。
+    """逾期事项：未按期开工、超期未入统、签约未落地、问题超期、走访超期、投资漏报、超期未竣工、手续超期、超期未投产。
 
     按逾期天数从多到少排列，列出包保领导、项目秘书和责任单位。
 
@@ -310,6 +353,10 @@ def score(
     ledgers: Path | None = LedgersOpt,
     period: str | None = typer.Option(None, "--period", "-p", help="考评期：三季度 或 年终", show_default=False),
     as_of: str | None = AsOfOpt,
+    month: str | None = MonthOpt,
+    region: str | None = typer.Option(
+        None, "--region", "-r", help="只看一个地区的得分（名次仍是在全市的名次）", show_default=False
+    ),
     fmt: OutputFormat | None = FormatOpt,
     output: Path | None = OutputOpt,
     rev: str | None = RevOpt,
@@ -317,25 +364,29 @@ def score(
 ) -> None:
     """考评：各地区各指标得分、合计、名次，前列加分，后列减档。
 
-    示例：xm score --period 三季度
+    截至日期缺省为最近填报月份的月末；--month、--as-of 或 --period 三者只能给一个。
+
+    示例：xm score --period 三季度 --region 船营区
     """
     from xiangmu_cli.figures.scoring import PERIODS, evaluate, period_as_of
     from xiangmu_cli.output.views import score_document
 
-    if period is not None and as_of is not None:
-        raise usage_error("--period 和 --as-of 只能给一个")
+    if period is not None and (as_of is not None or month is not None):
+        raise usage_error("--period 与 --as-of、--month 只能给一个")
     if period is not None and period not in PERIODS:
         raise usage_error(f"考评期「{period}」应为 三季度 或 年终")
 
     def build(root: Path) -> tuple[Document, Repository]:
-        ctx = _load(root, as_of, rev=rev)
+        ctx = _load(root, as_of, month, region, rev=rev)
         if ctx.repo.config is not None and ctx.repo.config.evaluation is None:
             raise usage_error("xiangmu.yaml 中没有 考评 设置")
         if period is not None:
             ctx.as_of = period_as_of(ctx.repo, period)
-        return score_document(*ctx.header, evaluate(ctx.repo, ctx.as_of), len(ctx.repo.errors), ctx.reported), ctx.repo
+        rows = evaluate(ctx.repo, ctx.as_of, region=region)
+        return score_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
 
-    report("score", {"period": period, "as_of": as_of, "rev": rev}, ledgers, fmt, output, no_cache, build)
+    options = {"period": period, "as_of": as_of, "month": month, "region": region, "rev": rev}
+    report("score", options, ledgers, fmt, output, no_cache, build)
 
 
 class LedgerName(str, Enum):
@@ -343,6 +394,7 @@ class LedgerName(str, Enum):
     未入统 = "未入统"
     计划开工 = "计划开工"
     招商 = "招商"
+    谋划 = "谋划"
 
 
 @app.command("list", cls=XmCommand)
@@ -354,6 +406,13 @@ def list_(
     leader: str | None = typer.Option(None, "--leader", help="包保领导", show_default=False),
     secretary: str | None = typer.Option(None, "--secretary", help="项目秘书", show_default=False),
     category: str | None = typer.Option(None, "--category", help="类别", show_default=False),
+    columns: str | None = typer.Option(
+        None,
+        "--columns",
+        help="只显示这些列，按给出的顺序，以逗号或顿号分隔；除默认的列外还可选 项目代码、级别、资金来源、"
+        "计划投产日期、投产日期 和 xiangmu.yaml 扩展字段",
+        show_default=False,
+    ),
     as_of: str | None = AsOfOpt,
     month: str | None = MonthOpt,
     fmt: OutputFormat | None = FormatOpt,
@@ -363,10 +422,16 @@ def list_(
 ) -> None:
     """项目清单：符合条件的项目，每个一行，列出总投资、年度计划、完成投资等。
 
-    示例：xm list --region 经开区 --min 1亿
+    示例：xm list --region 经开区 --min 1亿 --columns 编号,名称,项目代码,上争资金
     """
+    import re
+
     from xiangmu_cli.ledger.units import UnitError, parse_amount
     from xiangmu_cli.ledger.vocab import Ledger
+
+    names = [n for n in re.split(r"[,，、\s]+", columns) if n] if columns is not None else None
+    if names is not None and not names:
+        raise usage_error("--columns 没有列名；例如 --columns 编号,名称,总投资")
 
     floor = None
     if minimum is not None:
@@ -377,7 +442,8 @@ def list_(
 
     def build(root: Path) -> tuple[Document, Repository]:
         from xiangmu_cli.figures.report import project_rows
-        from xiangmu_cli.output.views import list_document
+        from xiangmu_cli.ledger.model import extension_specs
+        from xiangmu_cli.output.views import choose_list_columns, list_document
 
         ctx = _load(root, as_of, month, region, rev=rev)
         rows = project_rows(
@@ -390,7 +456,13 @@ def list_(
             secretary=secretary,
             category=category,
         )
-        return list_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
+        extensions = [(name, kind) for name, kind, _options, _text in extension_specs(ctx.repo.config)]
+        try:
+            chosen = choose_list_columns(names, extensions) if names is not None else None
+        except ValueError as exc:
+            raise usage_error(f"--columns：{exc}") from None
+        doc = list_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported, chosen, extensions)
+        return doc, ctx.repo
 
     options = {
         "ledger": ledger.value if ledger else None,
@@ -399,6 +471,7 @@ def list_(
         "leader": leader,
         "secretary": secretary,
         "category": category,
+        "columns": names,
         "as_of": as_of,
         "month": month,
         "rev": rev,
@@ -406,7 +479,13 @@ def list_(
     report("list", options, ledgers, fmt, output, no_cache, build)
 
 
-report_app = typer.Typer(cls=XmGroup, help="报告。\n\n示例：xm report monthly", no_args_is_help=True)
+report_app = typer.Typer(
+    cls=XmGroup,
+    help="报告：月调度报告（monthly），汇总全市与各地区的完成投资、目标、逾期事项、本月变动和考评，"
+    "开头是综述和红黑榜；季分析（quarterly），本季度完成投资与季度目标、累计与序时进度、各地区本季度变动。\n\n"
+    "示例：xm report monthly --month 2018-09",
+    no_args_is_help=True,
+)
 app.add_typer(report_app, name="report")
 
 
@@ -428,16 +507,75 @@ def monthly(
     示例：xm report monthly --month 2018-09
     """
 
+    archives = Archives(rev)
+
     def build(root: Path) -> tuple[Document, Repository]:
         from xiangmu_cli.figures.report import monthly_report
         from xiangmu_cli.output.views import monthly_document
 
         ctx = _load(root, as_of, month, region, rev=rev)
-        return monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), ctx.repo
+        archive = archives.previous(root, ctx.repo)
+        return monthly_document(monthly_report(ctx.repo, ctx.as_of, region, archive)), ctx.repo
 
     report(
         "report monthly",
         {"month": month, "as_of": as_of, "region": region, "rev": rev},
+        ledgers,
+        fmt,
+        output,
+        no_cache,
+        build,
+        archives.read,
+    )
+
+
+@report_app.command("quarterly", cls=XmCommand)
+def quarterly(
+    ledgers: Path | None = LedgersOpt,
+    quarter: str | None = typer.Option(
+        None, "--quarter", "-q", help="季度 YYYYQn，例如 2018Q3；缺省为最近填报完整的季度", show_default=False
+    ),
+    month: str | None = typer.Option(
+        None, "--month", help="季末月份 YYYY-MM（3、6、9、12 月），即该季度", show_default=False
+    ),
+    region: str | None = RegionOpt,
+    fmt: OutputFormat | None = FormatOpt,
+    output: Path | None = OutputOpt,
+    rev: str | None = RevOpt,
+    no_cache: bool = NoCacheOpt,
+) -> None:
+    """季分析：本季度完成投资与季度目标（年度目标 × 3/12）、累计完成与序时进度、
+    可按时间分摊的目标的季度与序时完成情况、各地区本季度变动。
+
+    示例：xm report quarterly --quarter 2018Q3 -o 三季度分析.docx
+    """
+    if quarter is not None and month is not None:
+        raise usage_error("--quarter 和 --month 只能给一个")
+
+    def build(root: Path) -> tuple[Document, Repository]:
+        from xiangmu_cli.figures.metrics import parse_month
+        from xiangmu_cli.figures.quarterly import default_quarter, parse_quarter, quarter_of_month, quarterly_report
+        from xiangmu_cli.output.views import quarterly_document
+
+        ctx = _load(root, region=region, rev=rev)
+        year = ctx.header[1]
+        try:
+            if quarter is not None:
+                chosen = parse_quarter(quarter)
+            elif month is not None:
+                end = parse_month(month)
+                chosen = end.year, quarter_of_month(end)
+            else:
+                chosen = default_quarter(ctx.repo)
+        except ValueError as exc:
+            raise usage_error(f"{'--quarter' if quarter is not None else '--month'}：{exc}") from None
+        if chosen[0] != year:
+            raise usage_error(f"{chosen[0]}Q{chosen[1]} 不在报告年度 {year} 内；季分析只分析本年度的季度")
+        return quarterly_document(quarterly_report(ctx.repo, chosen[0], chosen[1], region)), ctx.repo
+
+    report(
+        "report quarterly",
+        {"quarter": quarter, "month": month, "region": region, "rev": rev},
         ledgers,
         fmt,
         output,

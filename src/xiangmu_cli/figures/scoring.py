@@ -77,13 +77,17 @@ def _target(config: Config, region: str, key: str) -> Decimal | None:
     return city if city is not None else Decimal(1)
 
 
-def evaluate(repo: Repository, as_of: date, figures: dict[str, Figures] | None = None) -> list[ScoreRow]:
-    """One row per region, by rank (then xiangmu.yaml order).
+def evaluate(
+    repo: Repository, as_of: date, figures: dict[str, Figures] | None = None, region: str | None = None
+) -> list[ScoreRow]:
+    """One row per region, by rank (then xiangmu.yaml order); only ``region``'s row when given
+    (ranked among all regions: its 名次 is its place in the city).
 
     Row keys: 地区, 指标 (metric → {权重, 实际, 目标, 比率, 得分}; 比率 and 得分 are None when the
     metric is not scored), 合计 (None when nothing was scored), 名次, 加分, 总分, 减档.
     Returns [] when 考评 is not configured.
     """
+    only = region  # the loops below name each region
     config = config_of(repo)
     evaluation = config.evaluation
     if evaluation is None or not evaluation.weights:
@@ -141,4 +145,4 @@ def evaluate(repo: Repository, as_of: date, figures: dict[str, Figures] | None =
         )
     positions = region_positions(config)
     rows.sort(key=lambda r: (r["名次"], positions[r["地区"]]))
-    return rows
+    return [row for row in rows if only is None or row["地区"] == only]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -29,10 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from xiangmu_cli.base.fileio import display_path
+from xiangmu_cli.ledger.model import Config
 from xiangmu_cli.ledger.units import UnitError, month_key, parse_amount, parse_area, parse_bool
 from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.office.importfile import Sheet, read_header_map_text, shown
-from xiangmu_cli.office.interop import FIELD_KINDS, REGION, ledger_fields
+from xiangmu_cli.office.interop import FIELD_KINDS, REGION, field_kinds, ledger_fields
 from xiangmu_cli.write.edit import EditError
 
 __all__ = [
@@ -57,7 +59,13 @@ IGNORE = "忽略"
 
 #: Header words (after normalisation) → ledger key; every ledger key also maps to itself.
 SYNONYMS: dict[str, str] = {
-    **{word: "编号" for word in ("项目编号", "项目代码", "项目编码", "编码")},
+    **{word: "编号" for word in ("项目编号", "项目编码", "编码")},
+    **{word: "项目代码" for word in ("国家项目代码", "投资项目代码", "项目代码(在线平台)", "在线平台项目代码")},
+    **{word: "建设内容" for word in ("建设内容及规模", "建设规模及内容", "主要建设内容", "建设规模", "规模及内容")},
+    **{word: "级别" for word in ("项目级别", "重点项目级别")},
+    **{word: "资金来源" for word in ("资金筹措", "资金来源及构成", "资金渠道")},
+    **{word: "计划投产日期" for word in ("计划投产时间",)},
+    **{word: "投产日期" for word in ("投产时间", "实际投产日期", "实际投产时间")},
     **{word: "名称" for word in ("项目名称", "项目")},
     **{word: "建设单位" for word in ("项目单位", "业主单位", "项目业主", "建设主体", "实施主体", "项目建设单位")},
     **{word: "类别" for word in ("项目类别", "行业类别", "产业类别", "所属行业", "行业")},
@@ -90,6 +98,12 @@ SYNONYMS: dict[str, str] = {
     **{word: "计划落地日期" for word in ("计划落地时间",)},
     **{word: "落地日期" for word in ("落地时间",)},
     **{word: "重点" for word in ("是否重点", "重点项目", "是否重点项目")},
+    # 谋划 (the project reserve), and what a converted project keeps from it
+    **{word: "谋划阶段" for word in ("储备阶段", "谋划进展")},
+    **{word: "谋划日期" for word in ("谋划时间", "入储备库日期", "入储备库时间", "储备日期")},
+    **{word: "预计开工年度" for word in ("预计开工年份", "计划开工年度", "计划开工年份")},
+    **{word: "入国家库" for word in ("入国家库日期", "入国家库时间", "纳入国家重大建设项目库")},
+    **{word: "转化日期" for word in ("转化时间",)},
     **{word: REGION for word in ("县(市)区", "县市区", "区县", "县区", "所属地区", "所在地区")},
 }
 _ALWAYS_IGNORED = {"序号", "排序", "编号序号"}
@@ -165,9 +179,10 @@ def normal(text: Any) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)).translate(_BRACKETS))
 
 
-def resolve_header(text: Any, year: int) -> Target | str | None:
+def resolve_header(text: Any, year: int, kinds: Mapping[str, str] = FIELD_KINDS) -> Target | str | None:
     """The column's target; a reason (str) when it is recognised but cannot be imported; None
-    when it is not a ledger column at all."""
+    when it is not a ledger column at all. ``kinds`` are the fields known (:func:`field_kinds`:
+    with a repository's extension fields)."""
     t = normal(text).strip("*※:：")
     if not t:
         return None
@@ -184,7 +199,7 @@ def resolve_header(text: Any, year: int) -> Target | str | None:
     if unit is None:
         for word in (*_AMOUNT_UNITS, *_AREA_UNITS):
             stem = base[: -len(word)].rstrip("/") if base.endswith(word) else ""
-            if stem and (_key(stem) or any(p.fullmatch(stem) for p in (*_MONTH_HEADERS, *_CUMULATIVE_HEADERS))):
+            if stem and (_key(stem, kinds) or any(p.fullmatch(stem) for p in (*_MONTH_HEADERS, *_CUMULATIVE_HEADERS))):
                 base, unit = stem, word
                 break
     joined = base + "".join(rest)
@@ -194,7 +209,7 @@ def resolve_header(text: Any, year: int) -> Target | str | None:
             month = int(match["m"])
             if not 1 <= month <= 12:
                 return f"月份 {month} 不存在"
-            return _with_unit(Target("完成投资", unit, month_key(int(match["y"] or year), month)))
+            return _with_unit(Target("完成投资", unit, month_key(int(match["y"] or year), month)), kinds)
     for pattern in _CUMULATIVE_HEADERS:
         match = pattern.fullmatch(joined)
         if match:
@@ -202,25 +217,25 @@ def resolve_header(text: Any, year: int) -> Target | str | None:
             if not 1 <= first <= last <= 12:
                 return f"月份 {first}–{last} 不存在"
             y = int(match["y"] or year)
-            return _with_unit(Target("完成投资", unit, span=(month_key(y, first), month_key(y, last))))
-    key = _key(base)
+            return _with_unit(Target("完成投资", unit, span=(month_key(y, first), month_key(y, last))), kinds)
+    key = _key(base, kinds)
     if key is None and _CUMULATIVE.search(joined):
         return "累计数的月份无法识别，未导入"
     if key is None:
         return IGNORE if base in _ALWAYS_IGNORED else None
-    return _with_unit(Target(key, unit))
+    return _with_unit(Target(key, unit), kinds)
 
 
-def _key(base: str) -> str | None:
-    if base in FIELD_KINDS or base == REGION:
+def _key(base: str, kinds: Mapping[str, str]) -> str | None:
+    if base in kinds or base == REGION:
         return base
     if _YEAR_PLAN.fullmatch(base):
         return "年度计划投资"
     return SYNONYMS.get(base)
 
 
-def _with_unit(target: Target) -> Target | str:
-    kind = "amount" if target.month or target.span else FIELD_KINDS.get(target.key, "text")
+def _with_unit(target: Target, kinds: Mapping[str, str]) -> Target | str:
+    kind = "amount" if target.month or target.span else kinds.get(target.key, "text")
     if target.unit is None:
         return target
     if (kind == "amount" and target.unit in _AMOUNT_UNITS) or (kind == "area" and target.unit in _AREA_UNITS):
@@ -300,7 +315,7 @@ def _header_parts(sheet_rows: list[list[Any]], header: Header, i: int) -> list[s
     return texts
 
 
-def _resolve_pair(upper: str, lower: str, year: int) -> Target | str | None:
+def _resolve_pair(upper: str, lower: str, year: int, kinds: Mapping[str, str]) -> Target | str | None:
     """A sub-header under a group header: itself, in the group's year and unit (``2018年投资情况
     （万元）`` / ``9月完成``); 年度计划投资 for 计划 under a group about investment; a month (or months)
     under one about completion (``投资完成情况`` / ``9月``); group and sub joined either way
@@ -312,12 +327,12 @@ def _resolve_pair(upper: str, lower: str, year: int) -> Target | str | None:
     base = re.sub(r"\([^()]*\)", "", group)
     sub = normal(lower)
     unit = f"({units[0]})" if units and "(" not in sub else ""
-    candidates: list[Target | str | None] = [resolve_header(sub + unit, context)]
+    candidates: list[Target | str | None] = [resolve_header(sub + unit, context, kinds)]
     if "投资" in base and "总投资" not in base and sub.strip("*※:：") in _PLAN_WORDS:
-        candidates.append(resolve_header("年度计划投资" + unit, context))
+        candidates.append(resolve_header("年度计划投资" + unit, context, kinds))
     if "完成" in base and re.fullmatch(r"[\d\-~～至到—–月份]+", sub):  # 投资完成情况 over 9月 or 1-9月
-        candidates.append(resolve_header(sub + "完成投资" + unit, context))
-    candidates += [resolve_header(base + sub + unit, context), resolve_header(sub + base + unit, context)]
+        candidates.append(resolve_header(sub + "完成投资" + unit, context, kinds))
+    candidates += [resolve_header(base + sub + unit, context, kinds), resolve_header(sub + base + unit, context, kinds)]
     found_target = next((c for c in candidates if isinstance(c, Target)), None)
     if found_target is not None:
         return found_target
@@ -325,12 +340,20 @@ def _resolve_pair(upper: str, lower: str, year: int) -> Target | str | None:
 
 
 def column_targets(
-    sheet_rows: list[list[Any]], header: Header, ledger: Ledger, year: int, hmap: HeaderMap, strict: bool
+    sheet_rows: list[list[Any]],
+    header: Header,
+    ledger: Ledger,
+    year: int,
+    hmap: HeaderMap,
+    strict: bool,
+    config: Config | None = None,
 ) -> tuple[dict[int, Target], list[str], dict[int, str]]:
-    """Column index → target; the ignored columns (with reasons); column index → header as written."""
+    """Column index → target; the ignored columns (with reasons); column index → header as
+    written. ``config``'s extension fields are columns too."""
     from openpyxl.utils import get_column_letter
 
-    allowed = set(ledger_fields(ledger)) | {REGION}
+    kinds = field_kinds(config)
+    allowed = set(ledger_fields(ledger, config)) | {REGION}
     targets: dict[int, Target] = {}
     ignored: list[str] = []
     texts: dict[int, str] = {}
@@ -349,13 +372,13 @@ def column_targets(
             mapped = hmap.columns[mapped_key]
             if mapped is None or mapped == IGNORE:
                 continue
-            target = resolve_header(mapped, year)
+            target = resolve_header(mapped, year, kinds)
             if not isinstance(target, Target) and strict:
                 raise _usage(f"表头映射中「{shown(text)}」对应的「{shown(str(mapped))}」不是台账字段")
         elif len(parts) == 2:
-            target = _resolve_pair(parts[0], parts[1], year)
+            target = _resolve_pair(parts[0], parts[1], year, kinds)
         else:
-            target = resolve_header(text, year)
+            target = resolve_header(text, year, kinds)
         if target == IGNORE:
             continue
         if target is None:
@@ -373,7 +396,9 @@ def column_targets(
     return targets, ignored, texts
 
 
-def header_score(sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap) -> tuple[Header | None, int]:
+def header_score(
+    sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, config: Config | None = None
+) -> tuple[Header | None, int]:
     """The header of the sheet (the one or two rows among the first :data:`HEADER_SCAN_ROWS` that
     map the most columns, 名称 among them; one row preferred on a tie) and how many columns it maps."""
     found: list[tuple[int, int, int, Header]] = []
@@ -381,7 +406,7 @@ def header_score(sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap) -> tu
         for header in (Header(i), Header(i, 2)):
             if header.first_data_row > len(sheet.rows):
                 continue
-            targets, _, _ = column_targets(sheet.rows, header, ledger, year, hmap, strict=False)
+            targets, _, _ = column_targets(sheet.rows, header, ledger, year, hmap, False, config)
             if len(targets) >= 2 and any(t.key == "名称" for t in targets.values()):
                 found.append((-len(targets), header.rows, header.row, header))
     if not found:
@@ -390,13 +415,13 @@ def header_score(sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap) -> tu
     return best, -score
 
 
-def find_header(sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap) -> Header:
+def find_header(sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, config: Config | None = None) -> Header:
     if hmap.rows is not None:
         first, count = hmap.rows
         if first + count - 1 > len(sheet.rows):
             raise _usage(f"表头映射的 表头行 {first} 超出了工作表（共 {len(sheet.rows)} 行）")
         return Header(first - 1, count)
-    best, _ = header_score(sheet, ledger, year, hmap)
+    best, _ = header_score(sheet, ledger, year, hmap, config)
     if best is None:
         raise EditError(
             f"工作表「{sheet.name}」前 {HEADER_SCAN_ROWS} 行中找不到表头（至少要有 名称 和另一个台账字段）；"
@@ -542,10 +567,10 @@ def _items(key: str, value: Any, epoch: datetime) -> list[Any]:
     return out
 
 
-def convert(target: Target, value: Any, epoch: datetime, notes: Notes) -> Any:
+def convert(target: Target, value: Any, epoch: datetime, notes: Notes, kinds: Mapping[str, str] = FIELD_KINDS) -> Any:
     """A cell's value for its column's target; UnitError when it cannot be read, ``notes`` for
-    what was read but not quite as written (a month without a day)."""
-    kind = "amount" if target.month or target.span else FIELD_KINDS.get(target.key, "text")
+    what was read but not quite as written (a month without a day). ``kinds``: :func:`field_kinds`."""
+    kind = "amount" if target.month or target.span else kinds.get(target.key, "text")
     if kind == "amount":
         return _amount(value, target.unit)
     if kind == "area":

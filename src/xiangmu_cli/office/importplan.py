@@ -21,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from xiangmu_cli.ledger.model import Config
 from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.office.importer import HeaderMap, header_score, load_header_map, skip_reason
 from xiangmu_cli.office.importfile import ImportLimits, Sheet, read_rows, shown
@@ -74,19 +75,20 @@ def plan_import(
     if update:
         from xiangmu_cli.office.update import plan_update
 
-        _header_or_other_sheet(path, table, Ledger.BUILDING, year, hmap, sheet, limits)
+        _header_or_other_sheet(path, table, Ledger.BUILDING, repo.config, hmap, sheet, limits)
         return plan_update(repo, path, table, region, hmap)
     if ledger is None:
         try:
             ledger = Ledger(table.name.strip())
         except ValueError:
-            hint = other_sheet(path, table, None, year, hmap, limits) if sheet is None else ""
+            hint = other_sheet(path, table, None, repo.config, hmap, limits) if sheet is None else ""
+            no_header = header_score(table, Ledger.BUILDING, year, hmap, repo.config)[0] is None
             raise _usage(
-                f"请用 --ledger 指定导入哪本台账（在建、未入统、计划开工、招商）；工作表名「{table.name}」不是台账名"
-                + (f"；{hint}" if hint and header_score(table, Ledger.BUILDING, year, hmap)[0] is None else "")
+                "请用 --ledger 指定导入哪本台账（在建、未入统、计划开工、招商、谋划）；"
+                f"工作表名「{table.name}」不是台账名" + (f"；{hint}" if hint and no_header else "")
             ) from None
-    _header_or_other_sheet(path, table, ledger, year, hmap, sheet, limits)
-    columns = read_columns(table, ledger, year, hmap, region)
+    _header_or_other_sheet(path, table, ledger, repo.config, hmap, sheet, limits)
+    columns = read_columns(table, ledger, repo.config, hmap, region)
     result = ImportResult(table.name, columns.header, ledger, None, ignored=columns.ignored)
     groups = _read_projects(repo, table, columns, ledger, region, result)
     source = f"{shown(path.name)} " + ("" if path.suffix.lower() == ".csv" else f"工作表「{table.name}」")
@@ -105,13 +107,19 @@ def plan_import(
 
 
 def _header_or_other_sheet(
-    path: Path, table: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, sheet: str | None, limits: ImportLimits | None
+    path: Path,
+    table: Sheet,
+    ledger: Ledger,
+    config: Config,
+    hmap: HeaderMap,
+    sheet: str | None,
+    limits: ImportLimits | None,
 ) -> None:
     """A sheet without a recognisable header, chosen by default (a 填报说明 first): the error names
     the sheet that has one."""
-    if sheet is not None or hmap.rows is not None or header_score(table, ledger, year, hmap)[0] is not None:
+    if sheet is not None or hmap.rows is not None or header_score(table, ledger, config.year, hmap, config)[0]:
         return
-    hint = other_sheet(path, table, ledger, year, hmap, limits)
+    hint = other_sheet(path, table, ledger, config, hmap, limits)
     if hint:
         raise EditError(f"工作表「{table.name}」中找不到表头（至少要有 名称 和另一个台账字段）；{hint}")
 

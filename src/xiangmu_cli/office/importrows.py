@@ -19,6 +19,7 @@ from typing import Any
 
 from xiangmu_cli.base.safetext import restore_formula
 from xiangmu_cli.history.diff import Change
+from xiangmu_cli.ledger.model import Config
 from xiangmu_cli.ledger.problems import PathElem, Problem
 from xiangmu_cli.ledger.units import UnitError
 from xiangmu_cli.ledger.vocab import Ledger
@@ -34,7 +35,7 @@ from xiangmu_cli.office.importer import (
     is_empty,
 )
 from xiangmu_cli.office.importfile import ImportLimits, Sheet, read_rows, shown
-from xiangmu_cli.office.interop import REGION
+from xiangmu_cli.office.interop import FIELD_KINDS, REGION, field_kinds
 from xiangmu_cli.office.monthsplit import Span, month_range, split
 from xiangmu_cli.write.edit import EditError, EditPlan
 
@@ -80,6 +81,7 @@ class Columns:
     ignored: list[str]
     labels: dict[int, str]  # column → "E 列「开工时间」"
     by_field: dict[str, str]  # Target.field → its column's label
+    kinds: dict[str, str] = field(default_factory=dict)  # field → cell kind (interop.field_kinds)
 
     def has(self, key: str) -> bool:
         return any(t.key == key for t in self.targets.values())
@@ -138,14 +140,20 @@ class ImportResult:
 
 
 def read_columns(
-    table: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, region: str | None, keep: set[str] | None = None
+    table: Sheet,
+    ledger: Ledger,
+    config: Config,
+    hmap: HeaderMap,
+    region: str | None,
+    keep: set[str] | None = None,
 ) -> Columns:
-    """The header and its columns. ``keep``: only these keys are imported (``--update``); the
-    other recognised columns are listed as not imported."""
+    """The header and its columns (``config``'s extension fields among them). ``keep``: only
+    these keys are imported (``--update``); the other recognised columns are listed as not imported."""
     from openpyxl.utils import get_column_letter
 
-    header = find_header(table, ledger, year, hmap)
-    targets, ignored, texts = column_targets(table.rows, header, ledger, year, hmap, strict=True)
+    year = config.year
+    header = find_header(table, ledger, year, hmap, config)
+    targets, ignored, texts = column_targets(table.rows, header, ledger, year, hmap, True, config)
     if not any(t.key == "名称" for t in targets.values()) and keep is None:
         raise EditError(
             f"{header.describe()}的表头中没有项目名称列；用 --map 给出表头映射，格式见 docs/interop.md", code=1
@@ -160,7 +168,7 @@ def read_columns(
         raise EditError("表中没有 地区 列：请用 --region 指定导入到哪个地区", code=2)
     labels = {i: f"{get_column_letter(i + 1)} 列「{shown(texts[i])}」" for i in targets}
     by_field = {t.field: labels[i] for i, t in targets.items()}
-    return Columns(header, dict(sorted(targets.items())), ignored, labels, by_field)
+    return Columns(header, dict(sorted(targets.items())), ignored, labels, by_field, field_kinds(config))
 
 
 def read_row(row: list[Any], number: int, columns: Columns, epoch: datetime) -> RowData:
@@ -176,7 +184,7 @@ def read_row(row: list[Any], number: int, columns: Columns, epoch: datetime) -> 
         label = columns.labels[i]
         notes: Notes = []
         try:
-            converted = convert(target, value, epoch, notes)
+            converted = convert(target, value, epoch, notes, columns.kinds or FIELD_KINDS)
         except UnitError as exc:
             out.issues.append(RowIssue(number, label, exc.message, exc.hint))
             out.failed.add(target.key)
@@ -264,7 +272,7 @@ def _locate(path: tuple[PathElem, ...], row: RowData, columns: Columns) -> str:
 
 
 def other_sheet(
-    path: Path, table: Sheet, ledger: Ledger | None, year: int, hmap: HeaderMap, limits: ImportLimits | None
+    path: Path, table: Sheet, ledger: Ledger | None, config: Config, hmap: HeaderMap, limits: ImportLimits | None
 ) -> str:
     """When the sheet read has no header (a 填报说明 first): the sheet of the workbook that has the
     best one, as a hint naming it, the header row and how many columns it maps ("" when none has).
@@ -279,7 +287,7 @@ def other_sheet(
         except EditError:
             continue
         for lg in ledgers:
-            found, score = header_score(sheet, lg, year, hmap)
+            found, score = header_score(sheet, lg, config.year, hmap, config)
             named = 0 if lg.value in title else 1  # a sheet named after the ledger first, on a tie
             if found is not None and (best is None or (-score, named) < (-best[0], best[1])):
                 best = (score, named, title, found, lg)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xiangmu_cli.ledger.model import PROJECT_MODELS, Config, Project
+from xiangmu_cli.ledger.model import Config, Project, project_model
 from xiangmu_cli.ledger.problems import Problem
 from xiangmu_cli.ledger.vocab import Ledger
 
@@ -51,7 +51,7 @@ def check_project(
 
     from xiangmu_cli.reading.loading import problems_from_validation
 
-    model = PROJECT_MODELS[ledger]
+    model = project_model(ledger, config)
     try:
         project: Project | None = model.model_validate(data)
         problems: list[Problem] = []

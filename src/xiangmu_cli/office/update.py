@@ -53,7 +53,7 @@ _LEDGER_LUMP = "台账中的以前月份完成投资"
 def plan_update(repo: Repository, path: Path, table: Sheet, region: str | None, hmap: HeaderMap) -> ImportResult:
     """The plan of ``xm import --update`` (see the module docstring)."""
     assert repo.config is not None
-    columns = read_columns(table, Ledger.BUILDING, repo.config.year, hmap, region, keep=KEEP)
+    columns = read_columns(table, Ledger.BUILDING, repo.config, hmap, region, keep=KEEP)
     result = ImportResult(table.name, columns.header, None, None, ignored=columns.ignored)
     rows: list[RowData] = []
     for index in range(columns.header.first_data_row, len(table.rows)):

@@ -76,6 +76,7 @@ def _enc_table(table: Table) -> dict[str, Any]:
         "columns": [_enc_fields(c) for c in table.columns],
         "rows": [_enc(r) for r in table.rows],
         "note": table.note,
+        "prose": table.prose,
     }
 
 
@@ -107,6 +108,7 @@ def decode_document(data: dict[str, Any]) -> Document:
             columns=[Column(**c) for c in t["columns"]],
             rows=rows,
             note=t["note"] if isinstance(t["note"], str) else None,
+            prose=t.get("prose") is True,
         )
 
     meta, json_data = _dec(data["meta"]), _dec(data["json_data"])

@@ -10,9 +10,11 @@ import os
 
 from xiangmu_cli.output.tables import Document, render_text
 
-__all__ = ["FORMATS", "render", "infer_format"]
+__all__ = ["FORMATS", "BINARY_FORMATS", "render", "render_binary", "binary_format", "infer_format"]
 
 FORMATS = ("rich", "md", "plain", "csv", "json", "html")
+#: Formats that are files, never text on a terminal or a pipe: written only with ``-o``.
+BINARY_FORMATS = ("xlsx", "docx")
 _EXTENSIONS = {
     ".md": "md",
     ".markdown": "md",
@@ -36,6 +38,31 @@ def render(doc: Document, fmt: str, width: int | None = None, color: bool | None
     if fmt not in FORMATS:
         raise ValueError(f"未知的输出格式「{fmt}」，可选：{'、'.join(FORMATS)}")
     return render_text(doc, fmt, width, color)
+
+
+def render_binary(doc: Document, fmt: str) -> bytes:
+    """The document as a file in ``fmt`` (one of BINARY_FORMATS): xlsx (one sheet per table) or
+    docx (the Word document of a 通报, :mod:`docx`)."""
+    if fmt == "xlsx":
+        from xiangmu_cli.output.xlsx import render_xlsx
+
+        return render_xlsx(doc)
+    if fmt == "docx":
+        from xiangmu_cli.output.docx import render_docx
+
+        return render_docx(doc)
+    raise ValueError(f"未知的文件格式「{fmt}」，可选：{'、'.join(BINARY_FORMATS)}")
+
+
+def binary_format(path: str | None, explicit: str | None) -> str | None:
+    """The binary format asked for: by ``--format``, else by the ``-o`` file's extension; None for
+    a text format."""
+    if explicit is not None:
+        return explicit if explicit in BINARY_FORMATS else None
+    if path and path != "-":
+        ext = os.path.splitext(path)[1].lower().lstrip(".")
+        return ext if ext in BINARY_FORMATS else None
+    return None
 
 
 def infer_format(path: str | None, explicit: str | None, stdout_is_tty: bool) -> str:

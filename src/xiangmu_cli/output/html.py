@@ -18,7 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 from wcwidth import wcswidth
 
-from xiangmu_cli.output.tables import Chart, Column, Document, Table, _cells, _decimal, cell_tone, format_value
+from xiangmu_cli.output.tables import (
+    Chart,
+    Column,
+    Document,
+    Table,
+    _cells,
+    _decimal,
+    cell_tone,
+    format_value,
+    paragraphs,
+)
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -162,6 +172,7 @@ def _table_view(table: Table) -> dict[str, Any]:
         "note": table.note,
         "headers": [(c.title, cls) for c, cls in zip(columns, fixed)],
         "rows": rows,
+        "paragraphs": paragraphs(table) if table.prose else [],
     }
 
 
@@ -181,13 +192,18 @@ def _template() -> Template:
 
 
 def render_html(doc: Document) -> str:
-    """The document as one HTML page (UTF-8 text, no external resource)."""
+    """The document as one HTML page (UTF-8 text, no external resource). Prose sections (the 综述)
+    that open the document come first, before the highlights and charts."""
+    lead = 0
+    while lead < len(doc.tables) and doc.tables[lead].prose and doc.tables[lead].rows:
+        lead += 1
     return _template().render(
         title=doc.title,
         meta=[(key, format_value("text", value)) for key, value in doc.meta.items()],
+        lead=[_table_view(table) for table in doc.tables[:lead]],
         cards=_cards(doc.highlights),
         charts=[_chart_view(doc, chart) for chart in doc.charts],
-        tables=[_table_view(table) for table in doc.tables],
+        tables=[_table_view(table) for table in doc.tables[lead:]],
         width=WIDTH,
         bar_height=BAR,
         row=ROW,

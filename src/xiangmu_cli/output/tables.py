@@ -17,6 +17,8 @@ to six decimals (``0.549346``); areas, 投资强度 and scores to two; counts an
   of more than ``MAX_RICH_ROWS`` rows shows its first rows and says how many there are and how
   to see them all (every other format has every row).
 - ``md`` / ``plain``: tabulate pipe / simple tables, aligned by display width (wcwidth).
+- A ``prose`` table (:class:`Table`) is shown as paragraphs in rich, md, plain, html and docx,
+  and as a table of one column in csv, json and xlsx.
 - ``csv``: RFC 4180 quoting, ``\\n`` line ends, UTF-8 without BOM (the caller adds one when
   writing for Excel). Text cells that a spreadsheet would read as a formula (starting with
   ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'`` (:mod:`xiangmu_cli.base.safetext`); numbers never do.
@@ -53,7 +55,7 @@ from rich.text import Text
 
 from xiangmu_cli.base.safetext import neutralise_formula, visible
 from xiangmu_cli.ledger.units import at_least_places, round_half_even
-from xiangmu_cli.ledger.vocab import METRIC_KINDS
+from xiangmu_cli.ledger.vocab import GROWTH_METRICS, METRIC_KINDS, growth_key, last_year_key
 
 __all__ = [
     "Column",
@@ -69,14 +71,32 @@ __all__ = [
     "metric_kind",
     "cell_tone",
     "terminal_settings",
+    "paragraphs",
 ]
 
-KINDS = ("text", "count", "amount", "number", "rate", "diff", "date", "days", "area", "intensity", "bool", "list")
+KINDS = (
+    "text",
+    "count",
+    "amount",
+    "number",
+    "rate",
+    "diff",
+    "date",
+    "days",
+    "area",
+    "intensity",
+    "bool",
+    "list",
+    "light",
+)
 NUMERIC_KINDS = frozenset({"count", "amount", "number", "rate", "diff", "days", "area", "intensity"})
 MISSING = "—"
 BAR_CELLS = 8
-#: Text columns may be wrapped down to this many cells before rows are shown stacked instead.
-MIN_TEXT_CELLS = 8
+#: Bars of a table a little too wide for BAR_CELLS (four cells still show a quarter at a glance).
+SHORT_BAR_CELLS = 4
+#: Text columns may be wrapped down to this many cells (six Chinese characters) before a column is
+#: left out, and after that before rows are shown stacked instead.
+MIN_TEXT_CELLS = 12
 #: A terminal shows at most this many rows of a table (rich renders ~0.1 ms a cell: a report of
 #: 10,000 overdue items would take seconds to scroll past); a note says how to see them all.
 MAX_RICH_ROWS = 500
@@ -134,12 +154,18 @@ class Column:
 @dataclass
 class Table:
     """A named table: ``rows`` are the library's, as given (keyed by the columns' keys, and
-    maybe more that only json shows); ``note`` is a line under the name."""
+    maybe more that only json shows); ``note`` is a line under the name.
+
+    A ``prose`` table is a section of text (the 综述 of a 通报): each row's first column is a
+    paragraph. rich, md, plain, html and docx show the paragraphs as text; csv, json and xlsx,
+    which hold data, keep it a table of one column (:func:`paragraphs`).
+    """
 
     name: str
     columns: list[Column]
     rows: Sequence[Mapping[str, Any]]
     note: str | None = None
+    prose: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,11 +204,21 @@ class Document:
 
 
 def metric_kind(name: str) -> str | None:
-    """The display kind of a metric name of the contract (or 年度投资); None when unknown."""
+    """The display kind of a metric name of the contract (or 年度投资, or a 同比 name: a 同比增长 is
+    signed like a diff, a 上年同期 is its metric's kind); None when unknown."""
     special = {"年度投资": "amount", "进度差": "diff", "新开工用地面积": "area", "投资强度": "intensity"}
     if name in special:
         return special[name]
+    if name in _COMPARED:
+        return _COMPARED[name]
     return {"count": "count", "sum": "amount", "rate": "rate"}.get(METRIC_KINDS.get(name, ""))
+
+
+#: 同比 names → their display kind (see :func:`metric_kind`).
+_COMPARED = {
+    **{growth_key(m): "diff" for m in GROWTH_METRICS},
+    **{last_year_key(m): {"count": "count", "sum": "amount"}[METRIC_KINDS[m]] for m in GROWTH_METRICS},
+}
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -288,7 +324,7 @@ def format_value(kind: str, value: Any) -> str:
     """
     if value is None:
         return MISSING
-    if isinstance(value, bool) or kind in ("text", "bool", "list", "date"):
+    if isinstance(value, bool) or kind in ("text", "bool", "list", "date", "light"):
         return _generic(value)
     if isinstance(value, str):
         return value
@@ -332,6 +368,15 @@ def _cells(table: Table, columns: list[Column]) -> list[list[str]]:
     return [[_one_line(format_value(c.kind_for(row), row.get(c.key))) for c in columns] for row in table.rows]
 
 
+def paragraphs(table: Table) -> list[str]:
+    """The paragraphs of a ``prose`` table: each row's first column, on one line, every control
+    character shown as an escape."""
+    if not table.columns:
+        return []
+    column = table.columns[0]
+    return [_one_line(format_value(column.kind_for(row), row.get(column.key))) for row in table.rows]
+
+
 # --- md and plain (tabulate) -------------------------------------------------------------------
 
 
@@ -360,7 +405,10 @@ def _render_tabulated(doc: Document, markdown: bool) -> str:
     blocks = [sep.join(head)]
     for table in doc.tables:
         parts = [f"## {table.name}" if markdown else table.name] + ([table.note] if table.note else [])
-        parts.append(_tabulated(table, "pipe" if markdown else "simple", markdown) if table.rows else "（无）")
+        if table.prose and table.rows:
+            parts += paragraphs(table)
+        else:
+            parts.append(_tabulated(table, "pipe" if markdown else "simple", markdown) if table.rows else "（无）")
         blocks.append(sep.join(parts))
     return "\n\n".join(blocks) + "\n"
 
@@ -410,11 +458,17 @@ KEY_KINDS: dict[str, str] = {
     "加分": "number",
     "总分": "number",
     "逾期天数": "days",
+    # 季分析 (figures/quarterly.py)
+    "季度完成投资": "amount",
+    "年度目标": "amount",
+    "季度目标": "amount",
+    "季度完成率": "rate",
+    "序时完成率": "rate",
 }
-#: Keys whose kind is that of a metric named elsewhere: in a row of 目标完成 (or of xm recheck)
-#: the row's 指标, in a 考评 detail the metric it details; in a change (xm diff, xm log) the
-#: changed 字段.
-_METRIC_VALUES = ("目标", "实际")
+#: Keys whose kind is that of a metric named elsewhere: in a row of 目标完成 (or of xm recheck,
+#: or 季度目标完成) the row's 指标, in a 考评 detail the metric it details (else KEY_KINDS); in a
+#: change (xm diff, xm log) the changed 字段.
+_METRIC_VALUES = ("目标", "实际", "年度目标", "季度目标", "季度实际", "序时目标", "累计实际")
 _CHANGE_VALUES = ("原值", "新值", "差额")
 
 KindOf = Callable[[str, Mapping[str, Any], str | None], str | None]
@@ -429,7 +483,7 @@ def value_kind(key: str, row: Mapping[str, Any], parent: str | None = None) -> s
     if key in _METRIC_VALUES or key in _CHANGE_VALUES:
         metric = row.get("指标")
         name = metric if isinstance(metric, str) else parent
-        return metric_kind(name) if name is not None else None
+        return (metric_kind(name) if name is not None else None) or KEY_KINDS.get(key)
     return KEY_KINDS.get(key) or metric_kind(key)
 
 
@@ -524,17 +578,24 @@ def _render_json(doc: Document) -> str:
 # --- rich --------------------------------------------------------------------------------------
 
 
-def _bar(value: Decimal | Fraction) -> str:
+def _bar(value: Decimal | Fraction, cells: int = BAR_CELLS) -> str:
     share = min(max(value, Decimal(0)), Decimal(1))
-    filled = int(round_half_even(share * BAR_CELLS, 0))
-    return "█" * filled + "░" * (BAR_CELLS - filled)
+    filled = int(round_half_even(share * cells, 0))
+    return "█" * filled + "░" * (cells - filled)
 
 
-def cell_tone(row: Mapping[str, Any], column: Column) -> Literal["behind", "ahead"] | None:
+#: The tone of each traffic light (a "light" cell: 红, 黄, 绿).
+LIGHT_TONES: dict[str, Literal["behind", "due", "ahead"]] = {"红": "behind", "黄": "due", "绿": "ahead"}
+
+
+def cell_tone(row: Mapping[str, Any], column: Column) -> Literal["behind", "due", "ahead"] | None:
     """A rate against its ``compare`` value, or a diff against zero: "behind" (shown red) when
-    lower, "ahead" (green) otherwise; None for other cells and missing values."""
+    lower, "ahead" (green) otherwise; a traffic light by its colour ("due": yellow); None for
+    other cells and missing values."""
     kind = column.kind_for(row)
     value = row.get(column.key)
+    if kind == "light":
+        return LIGHT_TONES.get(value) if isinstance(value, str) else None
     if value is None or isinstance(value, (str, bool)) or kind not in ("rate", "diff"):
         return None
     other = (row.get(column.compare) if column.compare else None) if kind == "rate" else 0
@@ -543,15 +604,16 @@ def cell_tone(row: Mapping[str, Any], column: Column) -> Literal["behind", "ahea
     return "behind" if _exact(value) < _exact(other) else "ahead"
 
 
-_TONE_STYLES = {"behind": "red", "ahead": "green", None: ""}
+_TONE_STYLES = {"behind": "red", "due": "yellow", "ahead": "green", None: ""}
 
 
-def _rich_cell(row: Mapping[str, Any], column: Column, bars: bool) -> Text:
+def _rich_cell(row: Mapping[str, Any], column: Column, bars: int) -> Text:
+    """A cell; a rate with a bar of ``bars`` cells (none when 0)."""
     kind = column.kind_for(row)
     value = row.get(column.key)
     text = _one_line(format_value(kind, value))
     if bars and kind == "rate" and value is not None and not isinstance(value, (str, bool)):
-        text = f"{text:>6} {_bar(_exact(value))}"
+        text = f"{text:>6} {_bar(_exact(value), bars)}"
     return Text(text, style=_TONE_STYLES[cell_tone(row, column)])
 
 
@@ -566,14 +628,14 @@ class _RichCells:
 
     def __init__(self, table: Table) -> None:
         self.table = table
-        self._rows: dict[bool, list[list[Text]]] = {}
+        self._rows: dict[int, list[list[Text]]] = {}
 
-    def rows(self, bars: bool) -> list[list[Text]]:
+    def rows(self, bars: int) -> list[list[Text]]:
         if bars not in self._rows:
             self._rows[bars] = [[_rich_cell(row, c, bars) for c in self.table.columns] for row in self.table.rows]
         return self._rows[bars]
 
-    def table_for(self, columns: list[Column], bars: bool, widest_only: bool = False, fixed: bool = False) -> RichTable:
+    def table_for(self, columns: list[Column], bars: int, widest_only: bool = False, fixed: bool = False) -> RichTable:
         """The rich table of ``columns``: all rows, or for measuring only the widest cells; with
         ``fixed`` each column is given its natural width so that rich need not measure it."""
         index = [self.table.columns.index(c) for c in columns]
@@ -602,7 +664,7 @@ def _stacked(table: Table) -> list[Text]:
         if i:
             lines.append(Text())
         lines += [
-            Text.assemble((f"{c.title}：", "bold"), " ", _rich_cell(row, c, bars=False), overflow="fold")
+            Text.assemble((f"{c.title}：", "bold"), " ", _rich_cell(row, c, bars=0), overflow="fold")
             for c in table.columns
         ]
     return lines
@@ -613,29 +675,41 @@ def _natural_width(console: Console, table: RichTable) -> int:
 
 
 def _fit(console: Console, table: Table, width: int) -> tuple[RichTable | list[Text], list[Column]]:
-    """The rich table for ``width`` and the columns left out to make it fit."""
+    """The rich table for ``width`` and the columns left out to make it fit.
+
+    In order: the table as it is, with bars by its rates; with short bars; without bars; with its
+    text wrapped (a column of text no narrower than MIN_TEXT_CELLS); only then without the
+    columns of highest ``priority``, one at a time, text still wrapped; and when even that is too
+    wide, each row as a card of "名称：值" lines. A detail is wrapped before it is left out.
+    """
     cells = _RichCells(table)
     columns = list(table.columns)
-    for bars in (True, False):
+    for bars in (BAR_CELLS, SHORT_BAR_CELLS, 0):
         if _natural_width(console, cells.table_for(columns, bars, widest_only=True)) <= width:
             return cells.table_for(columns, bars, fixed=True), []
     dropped: list[Column] = []
-    while _natural_width(console, cells.table_for(columns, False, widest_only=True)) > width:
+    while not _wraps_into(console, cells, table, columns, width):
         droppable = [c for c in columns if c.priority > 0]
         if not droppable:
-            break
+            return _stacked(table), []
         victim = max(reversed(droppable), key=lambda c: c.priority)  # highest, rightmost first
         columns.remove(victim)
         dropped.append(victim)
-    natural = _natural_width(console, cells.table_for(columns, False, widest_only=True))
-    if natural > width:
-        texts = _cells(table, columns)
-        content = [max([cell_len(c.title)] + [cell_len(r[i]) for r in texts]) for i, c in enumerate(columns)]
-        squeezed = [w if c.rigid else min(w, MIN_TEXT_CELLS) for w, c in zip(content, columns)]
-        if natural - sum(content) + sum(squeezed) > width:  # even wrapped text would not fit
-            return _stacked(table), []
-        return cells.table_for(columns, False), [c for c in table.columns if c in dropped]
-    return cells.table_for(columns, False, fixed=True), [c for c in table.columns if c in dropped]
+    left_out = [c for c in table.columns if c in dropped]
+    if _natural_width(console, cells.table_for(columns, 0, widest_only=True)) <= width:
+        return cells.table_for(columns, 0, fixed=True), left_out
+    return cells.table_for(columns, 0), left_out
+
+
+def _wraps_into(console: Console, cells: _RichCells, table: Table, columns: list[Column], width: int) -> bool:
+    """Whether ``columns`` fit in ``width`` once their text wraps (rigid columns never do)."""
+    natural = _natural_width(console, cells.table_for(columns, 0, widest_only=True))
+    if natural <= width:
+        return True
+    texts = _cells(table, columns)
+    content = [max([cell_len(c.title)] + [cell_len(r[i]) for r in texts]) for i, c in enumerate(columns)]
+    squeezed = [w if c.rigid else min(w, MIN_TEXT_CELLS) for w, c in zip(content, columns)]
+    return natural - sum(content) + sum(squeezed) <= width
 
 
 def terminal_settings() -> dict[str, Any]:
@@ -681,6 +755,12 @@ def _render_rich(doc: Document, width: int | None, color: bool | None) -> str:
             console.print(Text(table.note, style="dim"))
         if not table.rows:
             console.print(Text("（无）"))
+            continue
+        if table.prose:
+            for i, paragraph in enumerate(paragraphs(table)):
+                if i:
+                    console.print()
+                console.print(Text(paragraph, overflow="fold"))
             continue
         total = len(table.rows)
         if total > MAX_RICH_ROWS:

@@ -125,6 +125,19 @@ _SYNTAX_TRANSLATIONS = [
     ("unclosed bracket", "括号没有闭合", "检查 [ ] 或 { } 是否成对"),
     ("mapping values are not allowed", "这里不能出现“键: 值”", "检查上一行的缩进，或给含冒号的文字加引号"),
     ("invalid indentation", "缩进不对", "同一层的键要对齐，子项比父项多缩进两个空格"),
+    (
+        "expected '-' indicator",
+        "这一行的缩进与列表中的上一项不一致",
+        "列表的每一项以“- ”开头、彼此对齐；项目里的键比“- ”多缩进两个空格，彼此对齐",
+    ),
+    ("did not find expected key", "这一行的缩进与同一层的键不一致", "同一层的键要对齐，子项比父项多缩进两个空格"),
+    ("expected ',' or ']'", "方括号 [ ] 里缺少逗号或右括号", "列表写成 [甲, 乙]：项之间用英文逗号，末尾有 ]"),
+    ("expected ',' or '}'", "花括号 { } 里缺少逗号或右括号", "写成 {日期: 2018-09-03, 内容: …}：用英文逗号，末尾有 }"),
+    ("could not find expected ':'", "这一行缺少冒号", "键和值之间写英文冒号加一个空格，如 名称: 某某项目"),
+    ("did not find expected node content", "这里缺少值", "在冒号后写上值，或删除这一行"),
+    ("cannot start any token", "这个字符不能作为值的开头", '给整个值加引号，如 备注: "@某某"'),
+    ("end of stream", "文件在结构完整之前就结束了", "检查最后几行的引号和括号是否成对"),
+    ("expected <block end>", "缩进不对", "同一层的键要对齐，子项比父项多缩进两个空格"),
     ("did not find expected", "结构不完整", "检查缩进、引号和括号"),
     ("duplicate mapping key", "键重复", "删除或合并重复的键"),
     ("alias", "别名展开过多", "台账中不能使用锚点与别名，把内容直接写出来"),
@@ -135,17 +148,28 @@ _SYNTAX_TRANSLATIONS = [
 ]
 
 
+_UNKNOWN = ("YAML 无法解析", "检查缩进、冒号后的空格、引号和括号")
+
+
 def _explain(detail: str) -> tuple[str, str]:
     low = detail.lower()
     for needle, message, hint in _SYNTAX_TRANSLATIONS:
         if needle in low:
             return message, hint
-    return "YAML 无法解析", "检查缩进、冒号后的空格、引号和括号"
+    return _UNKNOWN
 
 
-def _last_line(detail: str) -> str:
-    lines = [ln.strip() for ln in detail.strip().splitlines() if ln.strip()]
-    return lines[-1] if lines else detail
+def _ruamel_reason(text: str) -> str:
+    """ruamel's description of why ``text`` does not parse ("" when it parses), to choose the
+    explanation where yaml_rs's words match none."""
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        for _ in _ruamel_events(text, pure=True):
+            pass
+    except YAMLError as exc:
+        return str(exc)
+    return ""
 
 
 #: Characters YAML 1.2 does not allow in a stream (outside c-printable). yaml_rs lets some of
@@ -283,11 +307,12 @@ def _locate_syntax_error(text: str, file: str, detail: str) -> list[Problem]:
         line, col = tab_line, lines[tab_line - 1].index("\t") + 1  # point at the tab itself
     elif "quoted scalar" in detail:
         line, col = _ruamel_error_position(text, context=True)  # where the quote was opened
-    message, hint = _explain(detail)
-    reason = _last_line(detail.split('\n  in "<', 1)[0])  # ruamel's own words, not its excerpt and caret
-    if match and "|" in detail:
-        reason = _last_line(detail.split("^", 1)[-1]) or reason
-    return [Problem("E001", f"YAML 语法错误：{message}（{reason}）", file, hint, line=line, col=col)]
+    # The parsers' own (English) words only choose the Chinese explanation; they are not shown.
+    message, hint = _explain(detail + "\n" + _ruamel_reason(text) if _explain(detail)[0] == _UNKNOWN[0] else detail)
+    bracket = re.search(r"unclosed bracket '([\[{])'", detail)
+    if bracket:
+        message = f"{'方' if bracket[1] == '[' else '花'}括号「{bracket[1]}」没有闭合"
+    return [Problem("E001", f"YAML 语法错误：{message}", file, hint, line=line, col=col)]
 
 
 def _ruamel_error_position(text: str, context: bool = False) -> tuple[int, int]:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xiangmu_cli.ledger.model import PROJECT_MODELS, PriorMonths, key_order
+from xiangmu_cli.ledger.model import Config, PriorMonths, key_order, project_model
 from xiangmu_cli.ledger.units import format_amount
 from xiangmu_cli.reading.records import Record, Repository
 from xiangmu_cli.write import files
@@ -64,12 +64,16 @@ def update_projects(repo: Repository, updates: list[ProjectUpdate], summary: str
     for path, group in by_file.items():
         src = files.read(path)
         check_clean(repo, [path])
-        new_text = _edit_fragments(src.text, group, records, intended)
+        new_text = _edit_fragments(src.text, group, records, intended, repo.config)
         if new_text is None:  # the whole file composed once, every project edited in it
             doc = Doc(src.text)
             for u in group:
                 record = records[u.code]
-                intended[u.code] = (record.region, record.ledger, _edit(doc, _item(repo, doc, record), record, u))
+                intended[u.code] = (
+                    record.region,
+                    record.ledger,
+                    _edit(doc, _item(repo, doc, record), record, u, repo.config),
+                )
             new_text = doc.result()
         text = src.output(new_text)
         if text.encode("utf-8") != src.raw:
@@ -104,7 +108,7 @@ def _item(repo: Repository, doc: Doc, record: Record) -> Any:
 
 
 def _edit_fragments(
-    text: str, group: list[ProjectUpdate], records: dict[str, Record], intended: Intended
+    text: str, group: list[ProjectUpdate], records: dict[str, Record], intended: Intended, config: Config | None
 ) -> str | None:
     """The file's text with each project edited in its own text alone (a 1 MB file composed whole
     takes ~10 s; a project's few lines, milliseconds); None when the line scan is unsure of the
@@ -131,16 +135,16 @@ def _edit_fragments(
         found = doc.get(item, "编号")
         if found is None or found[1].value != u.code:
             return None
-        done[u.code] = (record.region, record.ledger, _edit(doc, item, record, u))
+        done[u.code] = (record.region, record.ledger, _edit(doc, item, record, u, config))
         pieces += [text[pos:start], doc.result()]
         pos = end
     intended.update(done)
     return "".join(pieces) + text[pos:]
 
 
-def _edit(doc: Doc, item: Any, record: Record, u: ProjectUpdate) -> dict[str, Any]:
+def _edit(doc: Doc, item: Any, record: Record, u: ProjectUpdate, config: Config | None) -> dict[str, Any]:
     """Make the update's edits to the record's item; its intended model dump."""
-    order = key_order(PROJECT_MODELS[record.ledger])
+    order = key_order(project_model(record.ledger, config))
     data = record.project.model_dump(by_alias=True, exclude_unset=True)
     if u.lump_set:
         _set_lump(doc, item, order, u.lump)
@@ -154,7 +158,7 @@ def _edit(doc: Doc, item: Any, record: Record, u: ProjectUpdate) -> dict[str, An
     if u.progress is not None:
         set_scalar(doc, item, "形象进度", u.progress, order, text=True)
         data["形象进度"] = u.progress
-    return as_intended(record.ledger, data)
+    return as_intended(record.ledger, data, config)
 
 
 def _set_lump(doc: Doc, item: Any, order: list[str], lump: tuple[str, Decimal] | None) -> None:
