@@ -855,6 +855,11 @@ class Generator:
             if active
             else {}
         )
+        if len(months) >= 3 and self.chance(0.03, f"{ledger}/以前月份"):  # a report gave 1–N月 as one total
+            j = rng.randint(1, len(months) - 2)
+            lump = sum(amounts.get(m, 0) for m in months[: j + 1])
+            rec["以前月份完成投资"] = {"截至": f"{YEAR}-{months[j]:02d}", "金额": self.amount(lump, 0.02)}
+            months = months[j + 1 :]
         rec["完成投资"] = {f"{YEAR}-{m:02d}": self.amount(amounts.get(m, 0), 0.02) for m in months}
         if missed:
             self.note(rec, "完成投资", "9月数据企业未报，已电话催报")
@@ -1228,6 +1233,14 @@ class Generator:
                 else:
                     out.append(f"{lead}{key}:{tail}")
                     out.extend(f"      {m}: {scalar(x)}" for m, x in v.items())
+            elif key == "以前月份完成投资":
+                if self.chance(0.2, "block 以前月份"):
+                    out.append(f"{lead}{key}:{tail}")
+                    out.extend(f"      {k}: {scalar(x)}" for k, x in v.items())
+                else:
+                    out.append(
+                        f"{lead}{key}: {{" + ", ".join(f"{k}: {scalar(x, True)}" for k, x in v.items()) + "}" + tail
+                    )
             elif key == "问题":
                 out.append(f"{lead}{key}:{tail}")
                 for p in v:
@@ -1329,6 +1342,7 @@ class Generator:
             mine = records[r["name"]]
             started = mine["在建"] + mine["未入统"]
             done = sum(_value(x) for rec in started for x in rec["完成投资"].values())
+            done += sum(_value(rec["以前月份完成投资"]["金额"]) for rec in started if "以前月份完成投资" in rec)
             new = sum(rec["建设性质"] == "新建" for rec in started)
             invest = max(1000, round(done / (r["pace"] + rng.uniform(-0.04, 0.06)) / 1000) * 1000)
             city += invest
