@@ -115,6 +115,7 @@ _ENTRY_NAMES = {
     "Evaluation": "考评",
     "Bonus": "考评.加分",
     "Demotion": "考评.减档",
+    "Bulletin": "通报",
 }
 
 
@@ -193,7 +194,7 @@ def blocks() -> dict[str, str]:
     definitions = config.get("definitions", {})
     examples = demo_examples("xiangmu.yaml")
     out["xiangmu"] = key_table(config, definitions, key_order(Config), examples)
-    for name in ("Caliber", "Extension", "Leader", "RegionDef", "Evaluation", "Bonus", "Demotion"):
+    for name in ("Caliber", "Extension", "Leader", "RegionDef", "Evaluation", "Bonus", "Demotion", "Bulletin"):
         if name in definitions:
             definition = definitions[name]
             out[f"xiangmu-{_ENTRY_NAMES[name].split()[0]}"] = key_table(

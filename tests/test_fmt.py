@@ -67,6 +67,7 @@ STARTED = [
     "投产日期",
     "年度计划投资",
     "以前年度完成投资",
+    "以前月份完成投资",
     "完成投资",
     "形象进度",
     "前期手续",
@@ -128,6 +129,7 @@ def test_key_order_is_the_contracts() -> None:
         "地区",
         "目标",
         "考评",
+        "通报",
     )
     assert config.fields["口径"].keys == (
         "入库门槛",

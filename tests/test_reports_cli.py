@@ -175,7 +175,9 @@ def test_output_file_format_follows_the_extension(tmp_path: Path) -> None:
     target = tmp_path / "targets.csv"
     result = runner.invoke(app, ["targets", "--ledgers", DEMO, "-o", str(target)])
     assert result.exit_code == 0
-    lines = target.read_text(encoding="utf-8").splitlines()
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # a csv file for Excel starts with a BOM
+    lines = data.decode("utf-8-sig").splitlines()
     assert lines[0] == "地区,指标,目标,实际,完成率,是否完成,序时进度,进度差"
     assert lines[1].startswith("全市,年度投资,4700000.00,3510982.00,0.747017,")
     out = tmp_path / "report.json"
@@ -234,6 +236,21 @@ def test_colour_marks_regions_behind_schedule(demo) -> None:  # type: ignore[no-
     assert "\x1b[31m" in behind and "\x1b[32m" in ahead
 
 
+@pytest.mark.parametrize("name", ["月报.pdf", "月报"])
+def test_an_unknown_output_extension_writes_nothing(tmp_path: Path, name: str) -> None:
+    target = tmp_path / name
+    result = runner.invoke(app, ["report", "monthly", "--ledgers", DEMO, "-o", str(target)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "无法从" in result.stderr and "判断输出格式" in result.stderr
+    assert not target.exists()
+
+
+def test_csv_on_stdout_has_no_bom() -> None:
+    """The BOM is for Excel opening a file; a pipeline reading stdout gets plain UTF-8."""
+    result = runner.invoke(app, ["targets", "--ledgers", DEMO, "--format", "csv"])
+    assert result.exit_code == 0 and result.stdout.startswith("地区,指标,")
+
+
 def test_score_for_one_region_keeps_its_place_in_the_city() -> None:
     # --region shows the region's own row; its 名次 is its place among all regions, the same as in
     # the city's table for the same month (issue 18: --region printed the whole city).
@@ -253,18 +270,29 @@ def test_score_for_one_region_keeps_its_place_in_the_city() -> None:
     assert both.exit_code == 2
 
 
-def _monthly_at(width: int) -> str:
+def _monthly_at(width: int, score: bool = True) -> str:
     repo = load(ROOT / "ledgers")
     from xiangmu_cli.figures.metrics import resolve_as_of
 
-    return render(monthly_document(monthly_report(repo, resolve_as_of(repo, None, None))), "rich", width=width)
+    doc = monthly_document(monthly_report(repo, resolve_as_of(repo, None, None)))
+    if not score:
+        doc.tables = [t for t in doc.tables if t.name != "考评"]
+    return render(doc, "rich", width=width)
 
 
 def test_narrow_terminals_wrap_details_before_leaving_them_out() -> None:
     # Issue 18: at 120 columns the overdue tables lost 事项 and the rates their bars (shown only at
     # 130+). Now text wraps before a column is left out, and short bars fit at 120.
-    wide = _monthly_at(120)
+    wide = _monthly_at(120, score=False)
     assert "窄屏省略" not in wide
+    # The 考评 table has 16 columns (per metric its 比率 and its 得分 headed with the weight, issue
+    # 18): at 120 columns some 比率 and 得分 are left out, and said so; 名次, 地区, 总分 and 减档 stay.
+    with_score = _monthly_at(120)
+    table = with_score[with_score.index("\n考评\n") :]
+    header = next(line for line in table.splitlines() if "名次" in line)
+    assert all(word in header for word in ("名次", "地区", "总分", "减档"))
+    left_out = table[table.index("窄屏省略：") :].split("；")[0]
+    assert "比率" in left_out and not any(word in left_out for word in ("总分", "减档", "地区"))
     assert "████" in wide or "███░" in wide
     narrow = _monthly_at(80)
     for line in narrow.splitlines():

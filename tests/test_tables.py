@@ -152,7 +152,11 @@ def wide_doc() -> Document:
         (D("0.05"), "diff", "+5.0%"),
         (D("-0.123"), "diff", "-12.3%"),
         (D("0"), "diff", "0.0%"),
-        (D("-0.0004"), "diff", "0.0%"),  # rounds to zero: no sign
+        # below zero but 0.0% at one decimal: shown with the decimals that show it below zero
+        # (-0.0004 = -0.04 points; -0.00007 = -0.007 points, half-even at two decimals -0.01%)
+        (D("-0.0004"), "diff", "-0.04%"),
+        (D("-0.00007"), "diff", "-0.01%"),
+        (Fraction(-1, 10**30), "diff", "-0.0%"),  # closer to zero than four decimals: the sign is kept
         (D("0.0004"), "diff", "0.0%"),
         (D("0.005"), "diff", "+0.5%"),
         (None, "diff", "—"),
@@ -743,13 +747,28 @@ def test_rich_very_narrow_stacks_rows_with_every_column() -> None:
         ("报告.txt", None, True, "plain"),
         ("报告.csv", None, True, "csv"),
         ("报告.json", None, False, "json"),
-        ("报告.docx", None, True, "plain"),
-        ("报告", None, True, "plain"),
+        ("报告.xlsx", None, True, "xlsx"),
+        ("报告.pdf", "html", True, "html"),  # --format wins over any extension
         ("-", None, True, "rich"),
     ],
 )
 def test_infer_format(path: str | None, explicit: str | None, tty: bool, fmt: str) -> None:
     assert infer_format(path, explicit, tty) == fmt
+
+
+@pytest.mark.parametrize(
+    "path, says",
+    [
+        ("月报.pdf", "浏览器中打开后打印为 PDF"),
+        ("月报.xls", "请用 .xlsx"),
+        ("月报.yaml", "用 .md .markdown .txt .csv .json .html .htm .xlsx .docx 之一作扩展名，或用 --format 指定格式"),
+        ("月报", "没有扩展名"),
+    ],
+)
+def test_an_unknown_output_extension_is_refused(path: str, says: str) -> None:
+    """-o 月报.pdf used to write plain text into a .pdf file, silently."""
+    with pytest.raises(ValueError, match=says):
+        infer_format(path, None, True)
 
 
 def test_unknown_format_is_refused() -> None:

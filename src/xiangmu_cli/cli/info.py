@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from . import XmCommand, app
 from .common import load_repository
-from .reports import FormatOpt, LedgersOpt, NoCacheOpt, OutputFormat, OutputOpt, report
+from .reports import FormatOpt, LedgersOpt, NoCacheOpt, OutputFormat, OutputOpt, Unit, UnitOpt, report
 
 if TYPE_CHECKING:
     from xiangmu_cli.output.tables import Document
@@ -19,6 +19,7 @@ def info(
     ledgers: Path | None = LedgersOpt,
     fmt: OutputFormat | None = FormatOpt,
     output: Path | None = OutputOpt,
+    unit: Unit = UnitOpt,
     no_cache: bool = NoCacheOpt,
 ) -> None:
     """按地区列出各本台账的项目数和总投资（万元），先看一眼台账全貌。
@@ -34,4 +35,4 @@ def info(
         repo = load_repository(root)
         return overview_document(overview(repo)), repo
 
-    report("info", {}, ledgers, fmt, output, no_cache, build)
+    report("info", {}, ledgers, fmt, output, no_cache, build, unit=unit)

@@ -38,6 +38,17 @@ class OutputFormat(str, Enum):
     docx = "docx"
 
 
+class Unit(str, Enum):
+    万元 = "万元"
+    亿元 = "亿元"
+
+
+UnitOpt = typer.Option(
+    Unit.万元,
+    "--unit",
+    help="金额单位：万元（缺省）或 亿元（万元 ÷ 10000 精确换算，显示两位小数，"
+    "写入 csv、xlsx 的数字不舍入）；json 始终为万元",
+)
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
 AsOfOpt = typer.Option(None, "--as-of", help="截至日期 YYYY-MM-DD；缺省为最近填报月份的月末", show_default=False)
 MonthOpt = typer.Option(None, "--month", help="报告月份 YYYY-MM（即该月最后一天）", show_default=False)
@@ -55,7 +66,8 @@ OutputOpt = typer.Option(
     "--output",
     "-o",
     show_default=False,
-    help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx .docx）",
+    help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx .docx，其他扩展名不写入）；"
+    "csv 文件带 BOM，Excel 直接打开不乱码",
 )
 RevOpt = typer.Option(
     None,
@@ -128,36 +140,50 @@ class Destination:
     path: Path | None
     width: int | None
     color: bool | None
+    yi: bool = False
 
     @classmethod
-    def of(cls, fmt: OutputFormat | None, output: Path | None) -> Destination:
-        from xiangmu_cli.output.formats import binary_format, infer_format
+    def of(cls, fmt: OutputFormat | None, output: Path | None, unit: Unit | None = None) -> Destination:
+        from xiangmu_cli.output.formats import BINARY_FORMATS, infer_format
 
-        binary = binary_format(str(output) if output is not None else None, fmt.value if fmt else None)
-        if binary is not None:
+        tty = output is None and sys.stdout.isatty()
+        try:
+            chosen = infer_format(str(output) if output else None, fmt.value if fmt else None, tty)
+        except ValueError as exc:
+            raise usage_error(str(exc)) from None
+        yi = unit is Unit.亿元
+        if yi and chosen == "json":
+            raise usage_error(
+                "json 的金额始终以万元输出（数据口径）；--unit 亿元 用于 rich、md、plain、csv、html、xlsx"
+            )
+        if chosen in BINARY_FORMATS:
             if output is None or str(output) == "-":
                 raise usage_error(
-                    f"{binary} 是二进制格式，不能输出到终端或管道；请用 -o 指定文件，例如 -o 报告.{binary}"
+                    f"{chosen} 是二进制格式，不能输出到终端或管道；请用 -o 指定文件，例如 -o 报告.{chosen}"
                 )
-            return cls(binary, output, None, False)
-        tty = output is None and sys.stdout.isatty()
-        chosen = infer_format(str(output) if output else None, fmt.value if fmt else None, tty)
-        return cls(chosen, output, None if tty else 120, None if tty else False)
+            return cls(chosen, output, None, False, yi)
+        return cls(chosen, output, None if tty else 120, None if tty else False, yi)
 
     def emit(self, doc: Document) -> None:
         """``doc`` rendered, on stdout or written to the file (xlsx and docx, binary, only ever to
-        a file)."""
-        from xiangmu_cli.output.formats import BINARY_FORMATS, render, render_binary
+        a file; csv in a file with a BOM, for Excel); amounts in 亿元 with ``yi``."""
+        from xiangmu_cli.output.formats import BINARY_FORMATS, render_binary
+
+        if self.yi:
+            from xiangmu_cli.output.yi import in_yi
+
+            doc = in_yi(doc)
 
         if self.fmt in BINARY_FORMATS:
             self._write_file(render_binary(doc, self.fmt))
             return
+        from xiangmu_cli.output.formats import file_bytes, render
 
         text = render(doc, self.fmt, width=self.width, color=self.color)
         if self.path is None:
             sys.stdout.write(text)
         else:
-            self._write_file(text.encode("utf-8"))
+            self._write_file(file_bytes(text, self.fmt))
 
     def _write_file(self, data: bytes) -> None:
         from xiangmu_cli.base.fileio import write_atomic
@@ -218,6 +244,7 @@ def report(
     no_cache: bool,
     build: Callable[[Path], tuple[Document, Repository]],
     read_also: Callable[[], dict[str, str | None]] | None = None,
+    unit: Unit | None = None,
 ) -> None:
     """Render ``build(root)`` (a document and the repository it was computed from), through the cache.
 
@@ -229,22 +256,37 @@ def report(
     from xiangmu_cli.output.docdata import decode_document, encode_document
     from xiangmu_cli.reading.cache import cached_document, enabled
 
-    destination = Destination.of(fmt, output)
+    destination = Destination.of(fmt, output, unit)
     root = resolve_ledgers(ledgers)
-    if no_cache or not enabled() or options.get("rev") is not None:  # a revision is read from git, not the cache
+
+    def built() -> tuple[Document, Repository]:
         doc, repo = build(root)
+        return with_letterhead(doc, repo), repo
+
+    if no_cache or not enabled() or options.get("rev") is not None:  # a revision is read from git, not the cache
+        doc, repo = built()
         errors = len(repo.errors)
     else:
         doc, errors = cached_document(
             root,
             {"command": command, "options": options},
-            lambda: build(root),
+            built,
             encode_document,
             decode_document,
             read_also,
         )
     _note(errors)
     destination.emit(doc)
+
+
+def with_letterhead(doc: Document, repo: Repository) -> Document:
+    """``doc`` with xiangmu.yaml's 通报 (发文单位, 期数) for its page margins."""
+    from xiangmu_cli.output.views import letterhead
+
+    as_of = doc.meta.get("截至")
+    if repo.config is not None:
+        doc.letterhead = letterhead(repo.config.bulletin, as_of if isinstance(as_of, date) else None)
+    return doc
 
 
 def _note(errors: int) -> None:
@@ -260,6 +302,7 @@ def targets(
     region: str | None = RegionOpt,
     fmt: OutputFormat | None = FormatOpt,
     output: Path | None = OutputOpt,
+    unit: Unit = UnitOpt,
     rev: str | None = RevOpt,
     no_cache: bool = NoCacheOpt,
 ) -> None:
@@ -285,7 +328,7 @@ def targets(
         return doc, ctx.repo
 
     options = {"as_of": as_of, "month": month, "region": region, "rev": rev}
-    report("targets", options, ledgers, fmt, output, no_cache, build, archives.read)
+    report("targets", options, ledgers, fmt, output, no_cache, build, archives.read, unit)
 
 
 class OverdueKind(str, Enum):
@@ -417,6 +460,7 @@ def list_(
     month: str | None = MonthOpt,
     fmt: OutputFormat | None = FormatOpt,
     output: Path | None = OutputOpt,
+    unit: Unit = UnitOpt,
     rev: str | None = RevOpt,
     no_cache: bool = NoCacheOpt,
 ) -> None:
@@ -476,7 +520,7 @@ def list_(
         "month": month,
         "rev": rev,
     }
-    report("list", options, ledgers, fmt, output, no_cache, build)
+    report("list", options, ledgers, fmt, output, no_cache, build, unit=unit)
 
 
 report_app = typer.Typer(
@@ -497,6 +541,7 @@ def monthly(
     region: str | None = RegionOpt,
     fmt: OutputFormat | None = FormatOpt,
     output: Path | None = OutputOpt,
+    unit: Unit = UnitOpt,
     rev: str | None = RevOpt,
     no_cache: bool = NoCacheOpt,
 ) -> None:
@@ -526,6 +571,7 @@ def monthly(
         no_cache,
         build,
         archives.read,
+        unit,
     )
 
 
@@ -541,6 +587,7 @@ def quarterly(
     region: str | None = RegionOpt,
     fmt: OutputFormat | None = FormatOpt,
     output: Path | None = OutputOpt,
+    unit: Unit = UnitOpt,
     rev: str | None = RevOpt,
     no_cache: bool = NoCacheOpt,
 ) -> None:
@@ -581,6 +628,7 @@ def quarterly(
         output,
         no_cache,
         build,
+        unit=unit,
     )
 
 

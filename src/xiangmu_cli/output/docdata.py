@@ -93,6 +93,7 @@ def encode_document(doc: Document) -> dict[str, Any]:
         "json_data": _enc(doc.json_data),
         "highlights": _enc_table(doc.highlights) if doc.highlights is not None else None,
         "charts": [_enc_fields(c) for c in doc.charts],
+        "letterhead": _enc(doc.letterhead),
     }
 
 
@@ -111,9 +112,11 @@ def decode_document(data: dict[str, Any]) -> Document:
             prose=t.get("prose") is True,
         )
 
-    meta, json_data = _dec(data["meta"]), _dec(data["json_data"])
+    meta, json_data, letterhead = _dec(data["meta"]), _dec(data["json_data"]), _dec(data["letterhead"])
     if not isinstance(meta, dict) or not (json_data is None or isinstance(json_data, dict)):
         raise ValueError("bad cached document")
+    if not isinstance(letterhead, dict) or not all(isinstance(v, str) for v in letterhead.values()):
+        raise ValueError("bad cached letterhead")
     return Document(
         title=str(data["title"]),
         meta=meta,
@@ -121,4 +124,5 @@ def decode_document(data: dict[str, Any]) -> Document:
         json_data=json_data,
         highlights=table(data["highlights"]) if data["highlights"] else None,
         charts=[Chart(**c) for c in data["charts"]],
+        letterhead={str(k): v for k, v in letterhead.items()},
     )

@@ -10,12 +10,22 @@ import os
 
 from xiangmu_cli.output.tables import Document, render_text
 
-__all__ = ["FORMATS", "BINARY_FORMATS", "render", "render_binary", "binary_format", "infer_format"]
+__all__ = [
+    "FORMATS",
+    "BINARY_FORMATS",
+    "EXTENSIONS",
+    "render",
+    "render_binary",
+    "binary_format",
+    "infer_format",
+    "file_bytes",
+]
 
 FORMATS = ("rich", "md", "plain", "csv", "json", "html")
 #: Formats that are files, never text on a terminal or a pipe: written only with ``-o``.
 BINARY_FORMATS = ("xlsx", "docx")
-_EXTENSIONS = {
+#: The format of an ``-o`` file by its extension; any other extension is refused.
+EXTENSIONS = {
     ".md": "md",
     ".markdown": "md",
     ".txt": "plain",
@@ -23,7 +33,18 @@ _EXTENSIONS = {
     ".json": "json",
     ".html": "html",
     ".htm": "html",
+    ".xlsx": "xlsx",
+    ".docx": "docx",
 }
+#: Hints for extensions that people try and xm does not write.
+_OTHER_HINTS = {
+    ".pdf": "PDF 请先输出网页（-o 报告.html），在浏览器中打开后打印为 PDF（页码、表头随页重复）",
+    ".xls": "请用 .xlsx（Excel 2007 及以后的格式）",
+    ".doc": "请用 .docx（通报的 Word 文件）",
+}
+#: CSV written to a file starts with a byte order mark, so that Excel (Chinese Windows) reads
+#: it as UTF-8 rather than GBK; on stdout it has none (pipelines and other programs).
+UTF8_BOM = "\ufeff"
 
 
 def render(doc: Document, fmt: str, width: int | None = None, color: bool | None = None) -> str:
@@ -66,12 +87,24 @@ def binary_format(path: str | None, explicit: str | None) -> str | None:
 
 
 def infer_format(path: str | None, explicit: str | None, stdout_is_tty: bool) -> str:
-    """``--format`` wins; else by the ``-o`` file's extension (unknown → plain); else rich on a
-    terminal and plain when piped."""
+    """``--format`` wins; else by the ``-o`` file's extension (:data:`EXTENSIONS`; any other
+    extension, or none, is a ValueError with a Chinese message: a ``-o 月报.pdf`` must not quietly
+    write plain text); else rich on a terminal and plain when piped."""
     if explicit:
-        if explicit not in FORMATS:
-            raise ValueError(f"未知的输出格式「{explicit}」，可选：{'、'.join(FORMATS)}")
+        if explicit not in FORMATS + BINARY_FORMATS:
+            raise ValueError(f"未知的输出格式「{explicit}」，可选：{'、'.join(FORMATS + BINARY_FORMATS)}")
         return explicit
     if path and path != "-":
-        return _EXTENSIONS.get(os.path.splitext(path)[1].lower(), "plain")
+        extension = os.path.splitext(path)[1].lower()
+        if extension in EXTENSIONS:
+            return EXTENSIONS[extension]
+        known = " ".join(dict.fromkeys(EXTENSIONS))
+        what = f"扩展名「{extension}」" if extension else "没有扩展名的文件名"
+        hint = _OTHER_HINTS.get(extension, f"用 {known} 之一作扩展名，或用 --format 指定格式")
+        raise ValueError(f"无法从{what}判断输出格式（{path}）；{hint}")
     return "rich" if stdout_is_tty else "plain"
+
+
+def file_bytes(text: str, fmt: str) -> bytes:
+    """A rendered text format as written to an ``-o`` file: UTF-8, csv with a BOM (:data:`UTF8_BOM`)."""
+    return ((UTF8_BOM if fmt == "csv" else "") + text).encode("utf-8")

@@ -67,6 +67,9 @@ __all__ = [
     "render_text",
     "format_value",
     "written_number",
+    "format_cell",
+    "cell_places",
+    "percent_places",
     "value_kind",
     "metric_kind",
     "cell_tone",
@@ -78,6 +81,7 @@ KINDS = (
     "text",
     "count",
     "amount",
+    "yi",
     "number",
     "rate",
     "diff",
@@ -89,7 +93,7 @@ KINDS = (
     "list",
     "light",
 )
-NUMERIC_KINDS = frozenset({"count", "amount", "number", "rate", "diff", "days", "area", "intensity"})
+NUMERIC_KINDS = frozenset({"count", "amount", "yi", "number", "rate", "diff", "days", "area", "intensity"})
 MISSING = "—"
 BAR_CELLS = 8
 #: Bars of a table a little too wide for BAR_CELLS (four cells still show a quarter at a glance).
@@ -106,12 +110,16 @@ MAX_RICH_ROWS = 500
 class Column:
     """One shown column: row key, header, kind, drop priority on narrow terminals, colour reference.
 
-    Kinds: text, count, amount (万元, exact), number (scores and totals: two decimals), rate,
+    Kinds: text, count, amount (万元, exact), yi (亿元: shown with two decimals, written exact;
+    see :mod:`xiangmu_cli.output.yi`), number (scores and totals: two decimals), rate,
     diff, date, days, area (m²), intensity (元/m²), bool, list. The kind decides how a number is
     shown (:func:`format_value`) and written in json, csv and xlsx (:func:`written_number`).
-    ``kind_from`` names a row key holding a metric name (e.g. "指标" in 目标完成): that row's cell
-    is then formatted as the metric (count, amount, rate…), for columns that mix metrics.
+    ``kind_from`` names a row key holding a metric name (e.g. "指标" in 目标完成) or a kind name
+    (one of :data:`KINDS`): that row's cell is then formatted as the metric (count, amount, rate…)
+    or as that kind, for columns that mix metrics.
     ``align`` ("left" | "right") overrides the default (numbers right, the rest left).
+    ``group`` puts the column under a shared heading: html draws it as a second header row over
+    the columns of one group; the other formats head the column "``group`` ``header``".
     """
 
     key: str
@@ -121,6 +129,7 @@ class Column:
     compare: str | None = None
     kind_from: str | None = None
     align: str | None = None
+    group: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -130,6 +139,12 @@ class Column:
 
     @property
     def title(self) -> str:
+        """The header as the flat formats show it (with its group in front)."""
+        return f"{self.group} {self.own_title}" if self.group else self.own_title
+
+    @property
+    def own_title(self) -> str:
+        """The header without its group (html's second header row)."""
         return self.header if self.header is not None else self.key
 
     @property
@@ -147,7 +162,8 @@ class Column:
 
     def kind_for(self, row: Mapping[str, Any]) -> str:
         if self.kind_from is not None:
-            return metric_kind(str(row.get(self.kind_from))) or self.kind
+            named = str(row.get(self.kind_from))
+            return named if named in KINDS else metric_kind(named) or self.kind
         return self.kind
 
 
@@ -193,6 +209,8 @@ class Document:
 
     ``highlights`` (key figures, one card per column and row) and ``charts`` are shown by the
     html format only, before the tables; the other formats show the tables alone.
+    ``letterhead`` (发文单位, 期数 of xiangmu.yaml 通报) is printed in the page margins (html's
+    print, xlsx's page header); it is not part of the text formats or json.
     """
 
     title: str
@@ -201,6 +219,7 @@ class Document:
     json_data: dict[str, Any] | None = None
     highlights: Table | None = None
     charts: list[Chart] = field(default_factory=list)
+    letterhead: dict[str, str] = field(default_factory=dict)
 
 
 def metric_kind(name: str) -> str | None:
@@ -256,13 +275,13 @@ def _exact(value: Any) -> Decimal | Fraction:
 def written_number(kind: str | None, value: Any) -> int | Decimal:
     """A number as json, csv and xlsx write it, by its column kind ("Numbers written out").
 
-    amount: exact 万元 with at least two decimals (``12000.00``, ``12345.678``); rate, diff: a
+    amount, yi: exact 万元 (亿元) with at least two decimals (``12000.00``, ``12345.678``); rate, diff: a
     fraction rounded half-even to six decimals (``0.549346``); area, intensity, number (scores):
     two decimals, half-even; count, days: an integer when whole. Any other kind keeps the exact
     value (a Fraction, which has no exact decimal, is rounded to six decimals like a rate).
     Decimal or Fraction alike, the rounding is exact (:func:`xiangmu_cli.ledger.units.round_half_even`).
     """
-    if kind == "amount":
+    if kind in ("amount", "yi"):
         return at_least_places(value, AMOUNT_PLACES)
     if kind in WRITTEN_PLACES:
         return round_half_even(value, WRITTEN_PLACES[kind])
@@ -318,9 +337,10 @@ def _generic(value: Any) -> str:
 def format_value(kind: str, value: Any) -> str:
     """A cell as shown in rich, md, plain and html: ``1,234,567.5``, ``75.0%``, ``+5.0%``, ``—``.
 
-    Amounts show their exact digits; scores (number) two decimals; counts and days whole; area and
-    intensity two decimals; rates and diffs percent with one decimal. Rounding is half-even and
-    exact for Decimal and Fraction alike.
+    Amounts show their exact digits; scores (number) and 亿元 (yi) two decimals; counts and days
+    whole; area and intensity two decimals; rates and diffs percent with one decimal. Rounding is
+    half-even and exact for Decimal and Fraction alike. A negative diff is never shown as zero
+    (:func:`percent_places`): −0.007 points is ``-0.01%``, not a ``0.0%`` coloured red.
     """
     if value is None:
         return MISSING
@@ -332,13 +352,67 @@ def format_value(kind: str, value: Any) -> str:
         return _grouped(_normalized(at_least_places(value, AMOUNT_PLACES)))
     if kind in ("count", "days"):
         return _grouped(round_half_even(value, 0))
-    if kind in ("number", "area", "intensity"):
+    if kind in ("number", "area", "intensity", "yi"):
         return _grouped(round_half_even(value, 2))
+    if kind == "rate":
+        return _percent(value, 1)
+    if kind == "diff":
+        return _diff_text(value, percent_places(value, 0))
+    return _generic(value)
+
+
+#: Percent decimals of a rate or diff: one; more (up to the four that csv, json and xlsx write)
+#: only where one would show a value below its reference as equal to it.
+PERCENT_PLACES, MAX_PERCENT_PLACES = 1, 4
+
+
+def _percent(value: Any, places: int) -> str:
+    return _grouped(round_half_even(value, places + 2).scaleb(2)) + "%"
+
+
+def _diff_text(value: Any, places: int) -> str:
+    shown = _percent(value, places)
+    if shown.startswith("-"):
+        return shown
+    if _exact(value) < 0:  # below zero even at the last written decimal: the sign is kept
+        return "-" + shown
+    return shown if round_half_even(value, places + 2) == 0 else "+" + shown
+
+
+def percent_places(value: Any, reference: Any) -> int:
+    """The percent decimals that show ``value`` on the same side of ``reference`` as it is: one,
+    unless the value is below its reference and one decimal would show them equal (74.993% of a
+    75% 序时进度 is ``74.99%``, a 进度差 of −0.007 points ``-0.01%``); at most
+    :data:`MAX_PERCENT_PLACES` (a value closer than that keeps one decimal; a diff its minus sign).
+    A value at or above its reference may be shown equal to it: green means "reached"."""
+    if not _is_number(value) or not _is_number(reference) or not _exact(value) < _exact(reference):
+        return PERCENT_PLACES
+    for places in range(PERCENT_PLACES, MAX_PERCENT_PLACES + 1):
+        if round_half_even(value, places + 2) != round_half_even(reference, places + 2):
+            return places
+    return PERCENT_PLACES
+
+
+def cell_places(row: Mapping[str, Any], column: Column) -> int | None:
+    """The percent decimals of a rate or diff cell (:func:`percent_places` against its
+    reference: the ``compare`` value of a rate, zero for a diff); None for other cells."""
+    kind = column.kind_for(row)
     if kind not in ("rate", "diff"):
-        return _generic(value)
-    shown = _grouped(round_half_even(value, 3).scaleb(2))  # percent (points) with one decimal
-    ahead = kind == "diff" and not shown.startswith("-") and shown != "0.0"
-    return ("+" if ahead else "") + shown + "%"
+        return None
+    value = row.get(column.key)
+    reference = 0 if kind == "diff" else (row.get(column.compare) if column.compare else None)
+    return percent_places(value, reference)
+
+
+def format_cell(row: Mapping[str, Any], column: Column) -> str:
+    """A row's cell as shown: :func:`format_value`, except that a rate below its ``compare``
+    value gets the decimals that show it below (:func:`cell_places`), so the figure never
+    contradicts its colour (:func:`cell_tone`)."""
+    kind = column.kind_for(row)
+    value = row.get(column.key)
+    if kind == "rate" and column.compare and _is_number(value):
+        return _percent(value, cell_places(row, column) or PERCENT_PLACES)
+    return format_value(kind, value)
 
 
 def _machine_value(value: Any, kind: str) -> str:
@@ -365,7 +439,7 @@ def _one_line(text: str) -> str:
 
 
 def _cells(table: Table, columns: list[Column]) -> list[list[str]]:
-    return [[_one_line(format_value(c.kind_for(row), row.get(c.key))) for c in columns] for row in table.rows]
+    return [[_one_line(format_cell(row, c)) for c in columns] for row in table.rows]
 
 
 def paragraphs(table: Table) -> list[str]:
@@ -611,7 +685,7 @@ def _rich_cell(row: Mapping[str, Any], column: Column, bars: int) -> Text:
     """A cell; a rate with a bar of ``bars`` cells (none when 0)."""
     kind = column.kind_for(row)
     value = row.get(column.key)
-    text = _one_line(format_value(kind, value))
+    text = _one_line(format_cell(row, column))
     if bars and kind == "rate" and value is not None and not isinstance(value, (str, bool)):
         text = f"{text:>6} {_bar(_exact(value), bars)}"
     return Text(text, style=_TONE_STYLES[cell_tone(row, column)])

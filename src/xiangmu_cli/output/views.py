@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from xiangmu_cli.history.diff import DiffResult, FieldChange, ProjectDiff
     from xiangmu_cli.history.git import LogRow
     from xiangmu_cli.history.restate import Cause, Restated
+    from xiangmu_cli.ledger.model import Bulletin
 
 __all__ = [
     "overview_document",
@@ -55,6 +56,7 @@ __all__ = [
     "problems_document",
     "leader_document",
     "department_document",
+    "letterhead",
 ]
 
 #: How each metric is displayed.
@@ -98,6 +100,22 @@ def _meta(
 
 def _uncounted(errors: int) -> str:
     return f"{errors} 个错误涉及的项目未计入，运行 xm validate 查看"
+
+
+def letterhead(bulletin: Bulletin | None, as_of: date | None) -> dict[str, str]:
+    """发文单位 and 期数 of xiangmu.yaml 通报, for the page margins; in 期数, 「{年}」 and 「{月}」
+    become the report's year and month (plain replacement: no other brace means anything)."""
+    out: dict[str, str] = {}
+    if bulletin is None:
+        return out
+    if bulletin.issuer:
+        out["发文单位"] = bulletin.issuer
+    if bulletin.issue:
+        issue = bulletin.issue
+        if as_of is not None:
+            issue = issue.replace("{年}", str(as_of.year)).replace("{月}", str(as_of.month))
+        out["期数"] = issue
+    return out
 
 
 def overview_document(overview: Overview) -> Document:
@@ -190,26 +208,41 @@ def overdue_document(
 
 
 def _score_table(rows: list[ScoreRow]) -> Table:
+    """名次, 地区, 总分 and 减档 first (what a leader reads, also on a phone), then per metric the
+    比率 the score came from and the 得分 under a header carrying the weight, then 合计 and 加分."""
     metrics = list(rows[0]["指标"]) if rows else []
     flat = []
     for row in rows:
         out: dict[str, object] = {k: v for k, v in row.items() if k != "指标"}
         for metric, detail in row["指标"].items():
+            out[f"{metric}比率"] = detail["比率"]
             out[f"{metric}得分"] = detail["得分"]
         flat.append(out)
-    columns = [Column("名次", kind="count"), Column("地区")]
-    columns += [Column(f"{m}得分", header=f"{m}", kind="number", priority=2) for m in metrics]
-    columns += [
-        Column("合计", kind="number"),
-        Column("加分", kind="number", priority=1),
+    weights = {m: rows[0]["指标"][m]["权重"] for m in metrics}
+    columns = [
+        Column("名次", kind="count"),
+        Column("地区"),
         Column("总分", kind="number"),
         Column("减档", kind="bool"),
     ]
+    for m in metrics:
+        columns += [
+            Column(f"{m}比率", header="比率", kind="rate", priority=3, group=m),
+            Column(
+                f"{m}得分",
+                header=f"得分（权重 {format_value('text', weights[m])}）",
+                kind="number",
+                priority=2,
+                group=m,
+            ),
+        ]
+    columns += [Column("合计", kind="number", priority=1), Column("加分", kind="number", priority=1)]
     return Table(
         "考评",
         columns,
         flat,
-        note="各指标得分 = 权重 × min(实际 ÷ 目标, 封顶)；未设目标的指标不计分，合计按已计分权重折算",
+        note="得分 = 权重 × min(比率, 封顶)，比率 = 实际 ÷ 目标（投资完成率的目标乘以序时进度）；"
+        "未设目标的指标不计分，合计按已计分权重折算；总分 = 合计 + 加分",
     )
 
 
@@ -353,21 +386,27 @@ _COMPARED = {*(growth_key(m) for m in GROWTH_METRICS), *(last_year_key(m) for m 
 
 
 def _overview_table(scope: str, figures: Figures) -> Table:
+    """One row per metric: its name (with the unit) and value, formatted by the metric's kind
+    (the row's 口径), so csv and xlsx get numbers, not text; with last year's archive also 上年同期
+    and 同比增长 (blank for a metric without 同比: a dash says "no figure")."""
     compared = growth_key(GROWTH_METRICS[0]) in figures  # with last year's archive
-    rows = []
+    rows: list[dict[str, Any]] = []
     for metric, value in figures.items():
         if metric in _COMPARED:
             continue
         kind = METRIC_DISPLAY[metric]
-        row = {"指标": metric + _UNITS.get(kind, ""), scope: format_value(kind, value)}
-        if compared:  # blank for a metric without 同比 (a dash says "no figure")
+        row: dict[str, Any] = {"指标": metric + _UNITS.get(kind, ""), "口径": kind, scope: value}
+        if compared:
             grows = metric in GROWTH_METRICS
-            row["上年同期"] = format_value(kind, figures[last_year_key(metric)]) if grows else ""
-            row["同比增长"] = format_value("diff", figures[growth_key(metric)]) if grows else ""
+            row["上年同期"] = figures[last_year_key(metric)] if grows else ""
+            row["同比增长"] = figures[growth_key(metric)] if grows else ""
         rows.append(row)
-    columns = [Column("指标"), Column(scope, kind="text", align="right")]
+    columns = [Column("指标"), Column(scope, kind="text", kind_from="口径", align="right")]
     if compared:
-        columns += [Column("上年同期", kind="text", align="right"), Column("同比增长", kind="text", align="right")]
+        columns += [
+            Column("上年同期", kind="text", kind_from="口径", align="right"),
+            Column("同比增长", kind="diff", align="right"),
+        ]
     return Table(f"{scope}总览", columns, rows)
 
 

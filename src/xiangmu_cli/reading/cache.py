@@ -114,7 +114,7 @@ def _code_fingerprint() -> str:
     global _code_hash
     if _code_hash is None:
         digest = hashlib.blake2b(_FORMAT.encode(), digest_size=16)
-        package = Path(__file__).resolve().parent
+        package = Path(__file__).resolve().parent.parent  # xiangmu_cli/, not only reading/
         for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
