@@ -192,7 +192,7 @@ class ApprovalRow(TypedDict):
 
 def _approval_rows(project: Project, as_of: date) -> list[ApprovalRow]:
     rows: list[ApprovalRow] = []
-    for approval in getattr(project, "approvals", ()):
+    for approval in project.field_value("approvals") or ():
         done = approval.done is not None and approval.done <= as_of
         event = _event(approval.name, approval.due, approval.done, done, as_of)
         rows.append(

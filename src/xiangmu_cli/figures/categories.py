@@ -9,14 +9,21 @@ new starts. Nothing is computed twice: the figures are the metrics of a smaller 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypedDict
 
-from xiangmu_cli.figures import stages
-from xiangmu_cli.figures.metrics import Figures, FigureValue, config_of, ratio, records_of, scope_metrics
+from xiangmu_cli.figures.metrics import (
+    Figures,
+    FigureValue,
+    config_of,
+    ratio,
+    records_of,
+    scope_metrics,
+    tally,
+    tally_figures,
+)
 from xiangmu_cli.ledger.vocab import CITY
 
 if TYPE_CHECKING:
@@ -61,7 +68,8 @@ def category_rows(
     industries = config.industries
     rows: list[CategoryRow] = []
     for name, members in groups.items():
-        figures = scope_metrics(members, config, as_of, scope)
+        counted = tally(members, config, as_of)
+        figures = tally_figures(counted, config, as_of, scope)
         new = figures["新开工项目数"]
         rows.append(
             {
@@ -70,14 +78,9 @@ def category_rows(
                 "在建项目数": figures["在建项目数"],
                 "亿元以上项目数": figures["亿元以上项目数"],
                 "新开工项目数": new,
-                "总投资": _started_total(members, as_of),
+                "总投资": sum((p.total for p in counted.go), Decimal(0)),  # of the projects in 在建项目数
                 "完成投资": figures["完成投资"],
                 "新开工占比": ratio(new, all_new) if isinstance(new, int) and isinstance(all_new, int) else None,
             }
         )
     return rows
-
-
-def _started_total(records: Sequence[Record], as_of: date) -> Decimal:
-    """Σ 总投资 of the records started by as-of (the projects counted in 在建项目数)."""
-    return sum((r.project.total for r in records if stages.started(r, as_of)), Decimal(0))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from xiangmu_cli.figures import stages
 from xiangmu_cli.figures.stages import month_of
-from xiangmu_cli.ledger.model import Config, StartedProject
+from xiangmu_cli.ledger.model import Config, Issue, Project, StartedProject
 from xiangmu_cli.ledger.units import round_half_even
 from xiangmu_cli.ledger.vocab import CITY, GROWTH_KEYS, METRIC_KINDS
 
@@ -30,6 +31,9 @@ __all__ = [
     "TargetRow",
     "compute_metrics",
     "scope_metrics",
+    "Tally",
+    "tally",
+    "tally_figures",
     "default_as_of",
     "resolve_as_of",
     "month_end",
@@ -200,69 +204,125 @@ def completed_investment(project: StartedProject, year: int, as_of: date) -> Dec
     if as_of.year < year:
         return ZERO
     last = month_of(as_of) if as_of.year == year else f"{year:04d}-12"
-    prefix = f"{year:04d}-"
-    total = sum((v for m, v in project.monthly.items() if m.startswith(prefix) and m <= last), ZERO)
+    first = f"{year:04d}-01"  # a key is YYYY-MM (MonthKey): in 年度 up to as-of is first ≤ key ≤ last
+    total = sum((v for m, v in project.monthly.items() if first <= m <= last), ZERO)
     lump = project.prior_months
     return total + lump.amount if lump is not None and lump.counted(year, last) else total
 
 
-def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope: str) -> Figures:
-    """Every metric of docs/metrics.md over ``records`` (one region's, or all for 全市).
+@dataclass
+class Tally:
+    """What :func:`scope_metrics` selects from records, one pass over each: the records, projects,
+    problems and amounts each metric counts or sums. Two tallies of disjoint records add up to
+    the tally of both (lists concatenated), so 全市's is its regions' together and no record's
+    stage is asked twice (at 20k projects the selection is most of a report's figures)."""
 
-    Each project's stage is its stage at ``as_of``, from its dates
-    (:mod:`~xiangmu_cli.figures.stages`), never from the file it sits in now: a past month's
-    figures do not move when a project moves on.
-    """
+    go: list[StartedProject] = field(default_factory=list)  # started at as-of
+    new: list[StartedProject] = field(default_factory=list)  # 新开工: 新建, started in 年度
+    done: list[Decimal] = field(default_factory=list)  # completed_investment of each started project
+    planned: int = 0
+    signed: int = 0
+    landed: int = 0
+    due: int = 0  # planned or started at as-of, 计划开工日期 ≤ as-of
+    due_started: int = 0
+    big: int = 0  # started at as-of, at or above 入库门槛
+    big_in_stats: int = 0
+    unstat: int = 0
+    issues: list[Issue] = field(default_factory=list)  # raised by as-of, of the four ledgers' projects
+    kept: list[Project] = field(default_factory=list)  # planned or started, at or above 入库门槛
+    visited: int = 0
+    reserve: list[Project] = field(default_factory=list)  # in the 储备库 at as-of
+    reserve_year: int = 0
+    converted: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            **{
+                f.name: getattr(self, f.name) + getattr(other, f.name)  # lists concatenate, counts add
+                for f in fields(Tally)
+            }
+        )
+
+
+def tally(records: Iterable[Record], config: Config, as_of: date) -> Tally:
+    """The :class:`Tally` of ``records`` as of ``as_of``: each record's stage at ``as_of`` from its
+    dates (:mod:`~xiangmu_cli.figures.stages`), never from the file it sits in now, so a past
+    month's figures do not move when a project moves on."""
     year = config.year
     caliber = config.caliber
-    threshold, yi, ten_yi = caliber.threshold, caliber.yi, caliber.ten_yi
+    threshold, visit_days = caliber.threshold, caliber.visit_days
+    t = Tally()
+    for r in records:
+        p = r.project
+        # the stage: started, else planned (never both), else neither
+        started_now = stages.started(r, as_of)
+        if started_now:
+            assert isinstance(p, StartedProject)  # stages.started: a record in 在建 or 未入统
+            t.go.append(p)
+            if p.nature == "新建" and p.start_date.year == year:
+                t.new.append(p)
+            t.done.append(completed_investment(p, year, as_of))
+            entered = stages.in_stats(r, as_of)
+            t.unstat += not entered
+            if p.total >= threshold:
+                t.big += 1
+                t.big_in_stats += entered
+                t.visited += stages.visited_within(p, as_of, visit_days)
+            active = True
+        elif stages.planned(r, as_of):
+            t.planned += 1
+            active = True
+        else:
+            active = False
+        if active:
+            # 开工率: of the projects planned or started at as-of whose 计划开工日期 ≤ as-of, those started.
+            start = stages.planned_start(p)
+            if start is not None and start <= as_of:
+                t.due += 1
+                t.due_started += started_now
+            # 秘书配备率: at or above 入库门槛 (项目秘书 as it stands now).
+            if p.total >= threshold:
+                t.kept.append(p)
+        # 招商签约: signed by as-of, except what landed before 年度 began (history); 落地: in 年度.
+        t.signed += stages.signed(p, as_of) and not stages.landed_before_year(p, year, as_of)
+        t.landed += stages.landed_in_year(p, year, as_of)
+        # 问题 of the four ledgers' projects: not of one at the 谋划 stage at as-of.
+        if not stages.reserved(r, as_of):
+            t.issues += [i for i in p.issues if stages.issue_raised(i, as_of)]
+        # 谋划 (储备库): in it at as-of; 转化率 over what was in it during 年度 up to as-of.
+        if stages.in_reserve(r, as_of):
+            t.reserve.append(p)
+        if stages.in_reserve_during_year(r, year, as_of):
+            t.reserve_year += 1
+            t.converted += stages.converted_in_year(r, year, as_of)
+    return t
+
+
+def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope: str) -> Figures:
+    """Every metric of docs/metrics.md over ``records`` (one region's, or all for 全市)."""
+    return tally_figures(tally(records, config, as_of), config, as_of, scope)
+
+
+def tally_figures(t: Tally, config: Config, as_of: date, scope: str) -> Figures:
+    """Every metric of docs/metrics.md of a scope, from its :class:`Tally`."""
+    year = config.year
+    caliber = config.caliber
+    yi, ten_yi = caliber.yi, caliber.ten_yi
     month = month_of(as_of)
+    go, new = t.go, t.new
 
-    go_records = started(records, as_of)
-    go = [r.project for r in go_records if isinstance(r.project, StartedProject)]  # all of them: started
-    new = [p for p in go if p.nature == "新建" and p.start_date.year == year]
-    planned = [r for r in records if stages.planned(r, as_of)]
-    # 招商签约: signed by as-of, except what landed before 年度 began (history); 落地: in 年度.
-    signed = [
-        r for r in records if stages.signed(r.project, as_of) and not stages.landed_before_year(r.project, year, as_of)
-    ]
-    landed = [r for r in records if stages.landed_in_year(r.project, year, as_of)]
-
-    done = sum((completed_investment(p, year, as_of) for p in go), ZERO)
+    done = sum(t.done, ZERO)
     plan = sum((p.annual_plan for p in go), ZERO)
     target = config.targets.get(scope, {}).get("年度投资")
     completion = ratio(done, target) if target is not None else ratio(done, plan)
     progress = schedule_progress(as_of, year)
 
-    # 开工率: of the projects planned or started at as-of whose 计划开工日期 ≤ as-of, those started.
-    due = [
-        r
-        for r in records
-        if stages.planned_or_started(r, as_of)
-        and (start := stages.planned_start(r.project)) is not None
-        and start <= as_of
-    ]
-    due_started = [r for r in due if stages.started(r, as_of)]
-
     continuing = [p for p in go if p.nature == "续建"]
     resumed = [p for p in continuing if p.resume_date is not None and p.resume_date <= as_of]
 
-    big = [r for r in go_records if r.project.total >= threshold]
-    in_stats = [r for r in big if stages.in_stats(r, as_of)]
-
-    # 问题 of the four ledgers' projects: not of one at the 谋划 stage at as-of.
-    issues = [
-        i for r in records if not stages.reserved(r, as_of) for i in r.project.issues if stages.issue_raised(i, as_of)
-    ]
-    solved = [i for i in issues if stages.issue_solved(i, as_of)]
-    late = [i for i in issues if stages.issue_overdue(i, as_of)]
-
-    # 秘书配备率: projects started or planned at as-of, at or above 入库门槛 (项目秘书 as it stands now).
-    kept = [r.project for r in records if stages.planned_or_started(r, as_of) and r.project.total >= threshold]
-    staffed = [p for p in kept if p.secretary is not None]
-
-    visit_days = caliber.visit_days
-    visited = [r for r in big if stages.visited_within(r.project, as_of, visit_days)]
+    solved = [i for i in t.issues if stages.issue_solved(i, as_of)]
+    late = [i for i in t.issues if stages.issue_overdue(i, as_of)]
+    staffed = [p for p in t.kept if p.secretary is not None]
 
     # 新开工产业项目: new starts whose 类别 is one of xiangmu.yaml 产业类别 (absent: no such figure).
     industries = config.industries
@@ -273,11 +333,7 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     stated = [(p.total, p.land_area) for p in industrial if p.land_area is not None]  # (总投资, 用地面积)
     stated_area = sum((land for _, land in stated), ZERO)
     intensity = ratio(sum((total for total, _ in stated), ZERO) * 10000, stated_area)
-
-    # 谋划 (储备库): in it at as-of; 转化率 over what was in it during 年度 up to as-of.
-    reserve = [r.project for r in records if stages.in_reserve(r, as_of)]
-    reserve_year = [r for r in records if stages.in_reserve_during_year(r, year, as_of)]
-    converted = [r for r in reserve_year if stages.converted_in_year(r, year, as_of)]
+    reserve = t.reserve
 
     figures: Figures = {
         "在建项目数": len(go),
@@ -290,36 +346,36 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
         "新开工十亿元以上项目数": sum(p.total >= ten_yi for p in new),
         "新开工产业项目数": None if industries is None else len(new_industry),
         "新开工产业项目占比": None if industries is None else ratio(len(new_industry), len(new)),
-        "计划开工项目数": len(planned),
-        "未入统项目数": sum(stages.unstat(r, as_of) for r in go_records),
+        "计划开工项目数": t.planned,
+        "未入统项目数": t.unstat,
         "竣工项目数": sum(
             p.finish_date is not None and p.finish_date.year == year and p.finish_date <= as_of for p in go
         ),
         "投产项目数": sum(
             p.operation_date is not None and p.operation_date.year == year and p.operation_date <= as_of for p in go
         ),
-        "招商签约项目数": len(signed),
-        "招商落地项目数": len(landed),
+        "招商签约项目数": t.signed,
+        "招商落地项目数": t.landed,
         "年度计划投资": plan,
         "完成投资": done,
         "当月完成投资": sum((p.monthly.get(month, ZERO) for p in go), ZERO),
         "投资完成率": completion,
         "序时进度": progress,
         "进度差": None if completion is None else completion - progress,
-        "开工率": ratio(len(due_started), len(due)),
+        "开工率": ratio(t.due_started, t.due),
         "复工率": ratio(len(resumed), len(continuing)),
-        "入统率": ratio(len(in_stats), len(big)),
-        "招商落地率": ratio(len(landed), len(signed)),
+        "入统率": ratio(t.big_in_stats, t.big),
+        "招商落地率": ratio(t.landed, t.signed),
         "谋划项目数": len(reserve),
         "谋划亿元以上项目数": sum(p.total >= yi for p in reserve),
         "谋划总投资": sum((p.total for p in reserve), ZERO),
-        "转化率": ratio(len(converted), len(reserve_year)),
-        "问题数": len(issues),
+        "转化率": ratio(t.converted, t.reserve_year),
+        "问题数": len(t.issues),
         "已解决问题数": len(solved),
         "超期问题数": len(late),
-        "问题解决率": ratio(len(solved), len(issues)),
-        "秘书配备率": ratio(len(staffed), len(kept)),
-        "走访达标率": ratio(len(visited), len(big)),
+        "问题解决率": ratio(len(solved), len(t.issues)),
+        "秘书配备率": ratio(len(staffed), len(t.kept)),
+        "走访达标率": ratio(t.visited, t.big),
         "新开工用地面积": area,
         "投资强度": None if intensity is None else round_half_even(intensity, 2),  # 元/m²
     }
@@ -330,7 +386,14 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
 def compute_metrics(repo: Repository, as_of: date) -> dict[str, Figures]:
     """Scope (each region in xiangmu.yaml order, then 全市) → metric name → value."""
     config = config_of(repo)
-    return {scope: scope_metrics(records_of(repo, scope), config, as_of, scope) for scope in scopes(repo)}
+    by_region: dict[str, list[Record]] = {name: [] for name in config.region_names}
+    unlisted: list[Record] = []  # in a folder xiangmu.yaml does not list: in 全市 only
+    for rec in repo.records:
+        by_region.get(rec.region, unlisted).append(rec)
+    tallies = {name: tally(members, config, as_of) for name, members in by_region.items()}
+    # 全市 is every record: its regions' tallies together, not its records selected again
+    city = sum(tallies.values(), tally(unlisted, config, as_of))
+    return {scope: tally_figures(tallies.get(scope, city), config, as_of, scope) for scope in scopes(repo)}
 
 
 # --- targets -----------------------------------------------------------------------------------

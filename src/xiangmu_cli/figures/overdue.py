@@ -181,12 +181,12 @@ def _scan(rec: Record, config: Config, as_of: date, window: _Window) -> Iterator
         planned_start = stages.planned_start(p)
         if due(planned_start):
             yield found("未按期开工", planned_start)
-        for approval in getattr(p, "approvals", ()):
+        for approval in p.field_value("approvals") or ():
             if due(approval.due) and not (approval.done is not None and approval.done <= as_of):
                 yield found("手续超期", approval.due, detail=approval.name)
     if isinstance(p, StartedProject) and stages.started(rec, as_of):
         if stages.unstat(rec, as_of):
-            deadline = getattr(p, "stats_deadline", None) or caliber.stats_deadline
+            deadline = p.field_value("stats_deadline") or caliber.stats_deadline
             if due(deadline):
                 yield found("超期未入统", deadline)
         if p.total >= caliber.threshold:
@@ -207,7 +207,7 @@ def _scan(rec: Record, config: Config, as_of: date, window: _Window) -> Iterator
             yield found("超期未竣工", p.planned_finish)
         if due(p.planned_operation) and not stages.in_operation(rec, as_of):
             yield found("超期未投产", p.planned_operation)
-    planned_land = getattr(p, "planned_land", None)
+    planned_land = p.field_value("planned_land")
     if stages.signed(p, as_of) and not stages.landed(p, as_of) and due(planned_land):
         yield found("签约未落地", planned_land)
     if stages.reserved(rec, as_of):

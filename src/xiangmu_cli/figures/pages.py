@@ -117,7 +117,7 @@ def page_projects(repo: Repository, records: list[Record], as_of: date, since: d
         done: Decimal | None = None
         in_period: Decimal | None = None
         progress: Fraction | None = None
-        plan = getattr(p, "annual_plan", None)
+        plan = p.field_value("annual_plan")
         if isinstance(p, StartedProject) and stages.started(record, as_of):
             done = completed_investment(p, year, as_of)
             in_period = done - completed_investment(p, year, before_period)
@@ -139,7 +139,7 @@ def page_projects(repo: Repository, records: list[Record], as_of: date, since: d
                 "序时进度": progress,
                 "进度差": None if rate is None or progress is None else rate - progress,
                 "当期完成投资": in_period,
-                "形象进度": getattr(p, "progress", None),
+                "形象进度": p.field_value("progress"),
                 "未解决问题": len(mine),
                 "超期问题": sum(r["状态"] == OVERDUE for r in mine),
                 "逾期事项": len(light["逾期事项"]),

@@ -273,14 +273,14 @@ def changes_between(
             add("新开工", rec, p.start_date, p.nature)
             add("竣工", rec, p.finish_date)
             if rec.ledger is Ledger.BUILDING:
-                add("入统", rec, getattr(p, "stats_date", None))
+                add("入统", rec, p.field_value("stats_date"))
         # 签约 and 落地 from any ledger: a landed project keeps its dates when it moves on
-        add("签约", rec, getattr(p, "sign_date", None), getattr(p, "investor", None))
-        add("落地", rec, getattr(p, "land_date", None), getattr(p, "investor", None))
+        add("签约", rec, p.field_value("sign_date"), p.field_value("investor"))
+        add("落地", rec, p.field_value("land_date"), p.field_value("investor"))
         # the 储备库, from a record in any ledger: a converted project keeps its dates
-        add("谋划入库", rec, getattr(p, "reserve_date", None), getattr(p, "reserve_stage", None))
-        add("入国家库", rec, getattr(p, "national_date", None))
-        add("转化", rec, getattr(p, "convert_date", None))
+        add("谋划入库", rec, p.field_value("reserve_date"), p.field_value("reserve_stage"))
+        add("入国家库", rec, p.field_value("national_date"))
+        add("转化", rec, p.field_value("convert_date"))
         if reserved(rec, as_of):
             continue  # a 谋划 project's 问题 are not among the key projects'
         for issue in p.issues:

@@ -66,29 +66,29 @@ def _on_or_before(day: date | None, as_of: date) -> bool:
 
 def signed(project: Project, as_of: date) -> bool:
     """已签约: 签约日期 ≤ as-of (a record in any ledger)."""
-    return _on_or_before(getattr(project, "sign_date", None), as_of)
+    return _on_or_before(project.field_value("sign_date"), as_of)
 
 
 def landed(project: Project, as_of: date) -> bool:
     """已落地: 落地日期 ≤ as-of (a record in any ledger)."""
-    return _on_or_before(getattr(project, "land_date", None), as_of)
+    return _on_or_before(project.field_value("land_date"), as_of)
 
 
 def landed_in_year(project: Project, year: int, as_of: date) -> bool:
     """招商落地: 落地日期 in 年度 and ≤ as-of."""
-    day = getattr(project, "land_date", None)
+    day = project.field_value("land_date")
     return day is not None and day.year == year and day <= as_of
 
 
 def landed_before_year(project: Project, year: int, as_of: date) -> bool:
     """Landed by as-of, before 年度 began (history: not this year's 招商)."""
-    day = getattr(project, "land_date", None)
+    day = project.field_value("land_date")
     return day is not None and day.year < year and day <= as_of
 
 
 def planned_start(project: Project) -> date | None:
     """计划开工日期 of a project that carries one (not a 招商 project)."""
-    day: date | None = getattr(project, "planned_start", None)
+    day: date | None = project.field_value("planned_start")
     return day
 
 
@@ -109,7 +109,7 @@ def in_stats(rec: Record, as_of: date) -> bool:
     the start) or ≤ as-of."""
     if rec.ledger is not Ledger.BUILDING or not started(rec, as_of):
         return False
-    day = getattr(rec.project, "stats_date", None)
+    day = rec.project.field_value("stats_date")
     return day is None or day <= as_of
 
 
@@ -141,7 +141,7 @@ def planned(rec: Record, as_of: date) -> bool:
             return False
     else:
         return False
-    land = getattr(rec.project, "land_date", None)
+    land = rec.project.field_value("land_date")
     return (land is None or land <= as_of) and not reserved(rec, as_of)
 
 
@@ -173,20 +173,20 @@ def reserved(rec: Record, as_of: date) -> bool:
     :func:`in_reserve`)."""
     if rec.ledger is Ledger.RESERVE:
         return True
-    day = getattr(rec.project, "convert_date", None)
+    day = rec.project.field_value("convert_date")
     return day is not None and day > as_of
 
 
 def in_reserve(rec: Record, as_of: date) -> bool:
     """在库 (谋划项目): at the 谋划 stage at as-of and 谋划日期 ≤ as-of."""
-    return reserved(rec, as_of) and _on_or_before(getattr(rec.project, "reserve_date", None), as_of)
+    return reserved(rec, as_of) and _on_or_before(rec.project.field_value("reserve_date"), as_of)
 
 
 def _reserve_span(rec: Record) -> tuple[date, date | None] | None:
     """(谋划日期, 转化日期 or None) of a record that was ever in the 储备库: one in 谋划 now, or one
     that carries both dates (converted); None for every other record."""
-    entered: date | None = getattr(rec.project, "reserve_date", None)
-    left: date | None = getattr(rec.project, "convert_date", None)
+    entered: date | None = rec.project.field_value("reserve_date")
+    left: date | None = rec.project.field_value("convert_date")
     if entered is None or (rec.ledger is not Ledger.RESERVE and left is None):
         return None
     return entered, (None if rec.ledger is Ledger.RESERVE else left)

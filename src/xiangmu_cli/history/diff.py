@@ -250,15 +250,15 @@ def record_events(old: Record | None, new: Record | None, changes: list[Change])
         events.append("开工")
     if old.ledger is Ledger.UNSTAT and new.ledger is Ledger.BUILDING:
         events.append("入统")
-    stage_old = getattr(old.project, "stage", None)
-    stage_new = getattr(new.project, "stage", None)
+    stage_old = old.project.field_value("stage")
+    stage_new = new.project.field_value("stage")
     if stage_old == "洽谈" and stage_new in ("签约", "落地"):
         events.append("签约")
     if (old.ledger is Ledger.INVESTMENT and new.ledger is not Ledger.INVESTMENT) or (
         stage_old in ("洽谈", "签约") and stage_new == "落地"
     ):
         events.append("落地")
-    if getattr(old.project, "finish_date", None) is None and getattr(new.project, "finish_date", None) is not None:
+    if old.project.field_value("finish_date") is None and new.project.field_value("finish_date") is not None:
         events.append("竣工")
     if old.region != new.region:
         events.append("转移")

@@ -399,14 +399,14 @@ def check_date_order(repo: Repository) -> list[Problem]:
     problems = []
     for rec in repo.checkable:
         p = rec.project
-        sign, land = getattr(p, "sign_date", None), getattr(p, "land_date", None)
+        sign, land = p.field_value("sign_date"), p.field_value("land_date")
         problems += _order(rec, land, "落地日期", sign, "签约日期")
-        reserve, convert = getattr(p, "reserve_date", None), getattr(p, "convert_date", None)
+        reserve, convert = p.field_value("reserve_date"), p.field_value("convert_date")
         problems += _order(rec, convert, "转化日期", reserve, "谋划日期")
         if isinstance(p, StartedProject):
             problems += _order(rec, p.start_date, "开工日期", convert, "转化日期")
             problems += _order(rec, p.start_date, "开工日期", land, "落地日期")
-            problems += _order(rec, getattr(p, "stats_date", None), "入统日期", p.start_date, "开工日期")
+            problems += _order(rec, p.field_value("stats_date"), "入统日期", p.start_date, "开工日期")
             problems += _order(rec, p.finish_date, "竣工日期", p.start_date, "开工日期")
             problems += _order(rec, p.operation_date, "投产日期", p.start_date, "开工日期")
             problems += _order(rec, p.resume_date, "复工日期", p.start_date, "开工日期")
@@ -460,6 +460,21 @@ def _today() -> date:
     return date.today()
 
 
+#: The dated events of a project that must not lie in the future: (key, attribute).
+_EVENT_DATES = (
+    ("开工日期", "start_date"),
+    ("复工日期", "resume_date"),
+    ("入统日期", "stats_date"),
+    ("签约日期", "sign_date"),
+    ("落地日期", "land_date"),
+    ("竣工日期", "finish_date"),
+    ("投产日期", "operation_date"),
+    ("谋划日期", "reserve_date"),
+    ("入国家库", "national_date"),
+    ("转化日期", "convert_date"),
+)
+
+
 def check_future_events(repo: Repository) -> list[Problem]:
     """W105: an event dated after today has not happened yet (planned dates, 计划… and 时限, may)."""
     today = _today()
@@ -479,32 +494,32 @@ def check_future_events(repo: Repository) -> list[Problem]:
                 )
             )
 
+    year_prefix = f"{repo.config.year:04d}-" if repo.config is not None else ""
+    # (a date is compared here before ``later`` is called: at 20k projects, 270,000 dates)
+    dated: dict[type, list[tuple[str, str]]] = {}  # the _EVENT_DATES each kind of project has
     for rec in repo.checkable:
         p = rec.project
-        for key, attr in (
-            ("开工日期", "start_date"),
-            ("复工日期", "resume_date"),
-            ("入统日期", "stats_date"),
-            ("签约日期", "sign_date"),
-            ("落地日期", "land_date"),
-            ("竣工日期", "finish_date"),
-            ("投产日期", "operation_date"),
-            ("谋划日期", "reserve_date"),
-            ("入国家库", "national_date"),
-            ("转化日期", "convert_date"),
-        ):
-            later(getattr(p, attr, None), key, (key,), rec)
+        kind = type(p)
+        if kind not in dated:
+            dated[kind] = [(key, attr) for key, attr in _EVENT_DATES if attr in kind.model_fields]
+        for key, attr in dated[kind]:
+            day = getattr(p, attr)
+            if day is not None and day > today:
+                later(day, key, (key,), rec)
         for i, visit in enumerate(p.visits):
-            later(visit.day, "走访日期", ("走访", i), rec)
+            if visit.day > today:
+                later(visit.day, "走访日期", ("走访", i), rec)
         for i, issue in enumerate(p.issues):
             later(issue.raised, "提出日期", ("问题", i, "提出日期"), rec)
             later(issue.solved, "解决日期", ("问题", i, "解决日期"), rec)
             for j, step in enumerate(issue.escalations or ()):
                 later(step.day, "升级日期", ("问题", i, "升级", j, "日期"), rec)
-        for i, approval in enumerate(getattr(p, "approvals", ())):
+        for i, approval in enumerate(p.field_value("approvals") or ()):
             later(approval.done, "办结日期", ("前期手续", i, "办结日期"), rec)
-        year_prefix = f"{repo.config.year:04d}-" if repo.config is not None else ""
-        for key in getattr(p, "monthly", {}):
+        monthly = p.field_value("monthly")
+        if not monthly or max(monthly) <= month:  # (the usual case, without a loop in Python)
+            continue
+        for key in monthly:
             if key > month and key.startswith(year_prefix):  # a month outside 年度 is E301 already
                 problems.append(
                     Problem(
@@ -565,7 +580,7 @@ def check_converted(repo: Repository) -> list[Problem]:
         if rec.ledger is Ledger.RESERVE:
             continue
         p = rec.project
-        reserve, convert = getattr(p, "reserve_date", None), getattr(p, "convert_date", None)
+        reserve, convert = p.field_value("reserve_date"), p.field_value("convert_date")
         if (reserve is None) == (convert is None):
             continue
         present, missing = ("谋划日期", "转化日期") if convert is None else ("转化日期", "谋划日期")

@@ -49,7 +49,7 @@ def invest(repo: Repository, code: str, month: str, amount: str) -> EditPlan:
 
 def _check_prior_months(record: Any, key: str) -> None:
     """A month inside 以前月份完成投资 (up to its 截至, not listed) is refused: its amount is in that total."""
-    lump = getattr(record.project, "prior_months", None)
+    lump = record.project.field_value("prior_months")
     if lump is None or key[:4] != lump.through[:4] or key > lump.through or key in record.project.monthly:
         return
     raise EditError(

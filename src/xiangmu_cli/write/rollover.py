@@ -354,7 +354,7 @@ def _roll_project(
         data.pop("复工日期", None)
         tally.resumed += 1
         changed = True
-    if pin is not None and rec.ledger is Ledger.UNSTAT and getattr(project, "stats_deadline", None) is None:
+    if pin is not None and rec.ledger is Ledger.UNSTAT and project.field_value("stats_deadline") is None:
         set_scalar(doc, item, "入统时限", pin.isoformat(), order)
         data["入统时限"] = pin
         tally.pinned += 1
