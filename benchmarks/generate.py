@@ -4,7 +4,7 @@
     python benchmarks/generate.py --projects 20000 --seed 1 --out /tmp/bench-20k
 
 writes ``OUT/ledgers/`` (xiangmu.yaml and one folder per region holding 在建, 未入统, 计划开工
-and 招商) and ``OUT/schemas/`` (a copy of the repository's schemas, so the files' modelines
+and 招商, and in every third region 谋划, the project reserve) and ``OUT/schemas/`` (a copy of the repository's schemas, so the files' modelines
 ``$schema=../../schemas/在建.schema.json`` resolve and check-jsonschema can be run on them).
 
 The files read like the demo ledgers (scripts/make_demo_ledgers.py): hand-written YAML with
@@ -16,7 +16,8 @@ styles). Records carry the history their moves left (ledger-format.md revision 2
 history"): started projects keep the 计划开工日期 and 前期手续 they had while planned, 在建 ones their
 入统日期 and now and then 入统时限, and projects an investor brought keep in 计划开工/未入统/在建
 what they had in 招商 (投资方, 来源地, 签约日期, 计划落地日期, 落地日期, 重点), with dates in order:
-签约 ≤ 落地 ≤ 开工 ≤ 入统. The repository validates clean (``xm validate`` reports no error and no
+签约 ≤ 落地 ≤ 开工 ≤ 入统; and a few planned and started projects came from the 储备库 (谋划日期, 入国家库,
+转化日期: 谋划 ≤ 转化 ≤ 开工). The repository validates clean (``xm validate`` reports no error and no
 warning).
 
 Size: about 820 bytes a project; one region per ~1500 projects (at least 2, at most 300), so a
@@ -50,11 +51,80 @@ SOURCE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 YEAR = 2018
 AS_OF = dt.date(YEAR, 9, 30)
 PROJECTS_PER_REGION = 1500
-LEDGERS = ("在建", "未入统", "计划开工", "招商")
+LEDGERS = ("在建", "未入统", "计划开工", "招商", "谋划")
 #: Share of each ledger in a region (the demo's 吉林市 2018 mix before its landed 招商 projects moved
-#: on: 234 / 80 / 49 / 55).
-LEDGER_SHARE = {"在建": 0.56, "未入统": 0.19, "计划开工": 0.12, "招商": 0.13}
+#: on: 234 / 80 / 49 / 55; and a 储备库 of ~30 in the regions that keep one).
+LEDGER_SHARE = {"在建": 0.56, "未入统": 0.19, "计划开工": 0.12, "招商": 0.13, "谋划": 0.07}
+#: Every RESERVE_EVERY-th region keeps a 谋划.yaml (a 20k repository stays at ~60 files).
+RESERVE_EVERY = 3
 CATEGORIES = ["工业", "基础设施", "民生", "服务业", "农业", "文旅"]
+
+# --- issue 16: the fields real offices keep --------------------------------------------------------
+COMMON_ORDER = [
+    "编号",
+    "名称",
+    "项目代码",
+    "建设单位",
+    "类别",
+    "级别",
+    "建设内容",
+    "总投资",
+    "资金来源",
+    "包保领导",
+    "项目秘书",
+    "责任单位",
+    "用地面积",
+    "问题",
+    "走访",
+    "备注",
+]
+_STARTED_ORDER = [
+    "建设性质",
+    "开工日期",
+    "复工日期",
+    "计划开工日期",
+    "计划竣工日期",
+    "竣工日期",
+    "计划投产日期",
+    "投产日期",
+    "年度计划投资",
+    "以前年度完成投资",
+    "完成投资",
+    "形象进度",
+    "前期手续",
+]
+_LANDED_ORDER = ["投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]
+#: xiangmu.yaml 扩展字段 of the generated repositories: one of each type.
+EXTENSIONS = [
+    ("上争资金", "金额"),
+    ("入库日期", "日期"),
+    ("入国家重大项目库", "是否"),
+    ("牵头部门", "选项"),
+    ("储备状态", "文字"),
+]
+FIELD_ORDER = {
+    "在建": COMMON_ORDER + _STARTED_ORDER + ["入统日期", "入统时限"] + _LANDED_ORDER + [n for n, _ in EXTENSIONS],
+    "未入统": COMMON_ORDER + _STARTED_ORDER + ["未入统原因", "入统时限"] + _LANDED_ORDER + [n for n, _ in EXTENSIONS],
+    "计划开工": COMMON_ORDER
+    + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"]
+    + _LANDED_ORDER
+    + [n for n, _ in EXTENSIONS],
+    "招商": COMMON_ORDER + ["阶段", *_LANDED_ORDER] + [n for n, _ in EXTENSIONS],
+}
+ISSUE_ORDER = ["提出日期", "内容", "分类", "责任单位", "层级", "时限", "解决日期", "解决情况"]
+VISIT_ORDER = ["日期", "走访人", "方式", "内容"]
+ISSUE_KINDS = ["前期手续", "用地", "征收拆迁", "资金", "要素保障", "入统", "其他"]
+FUNDING = ["企业自筹", "企业自筹、银行贷款", "中央预算内投资、地方政府专项债券", "地方政府专项债券、银行贷款"]
+
+
+def put_in_order(rec: dict, key: str, value: object, order: list[str]) -> None:
+    """Add ``key`` where the contract's ``order`` puts it among the keys already there."""
+    rank = {k: n for n, k in enumerate(order)} | {"#": -1, "#i": -1}  # comments: not keys of the file
+    items = [(k, v) for k, v in rec.items() if k != key]
+    at = next((n for n, (k, _) in enumerate(items) if rank.get(k, len(rank)) > rank[key]), len(items))
+    rec.clear()
+    rec.update(items[:at] + [(key, value)] + items[at:])
+
 
 # --- regions -----------------------------------------------------------------------------------
 # 吉林省's 区县 and 开发区 (name, 类型, 编号 prefix); beyond them, 园区 derived from these.
@@ -417,6 +487,7 @@ LEDGER_HEAD = {
     "未入统": ("已开工未入统项目台账", "已开工但未入统计库的项目，逐项写明原因，确保9月底前入统"),
     "计划开工": ("计划开工项目台账（开复工时间表）", "每个项目倒排前期手续，按计划开工日期调度"),
     "招商": ("招商引资项目台账（洽谈→签约→落地）", "招商活动签约项目；亿元以上重点项目由省领导包保"),
+    "谋划": ("谋划项目储备库（谋划→储备→前期）", "滚动谋划储备的项目；成熟后转化进入计划开工台账"),
 }
 
 # Every spelling of an amount the contract allows; the first ones written cycle through all of
@@ -462,6 +533,9 @@ class Generator:
         self.used_people: set[str] = set()
         self.id_seq: dict[tuple[str, int], int] = {}
         self.seen: set[str] = set()
+        self.frng = random.Random(f"xm-bench-fields/{projects}/{seed}")
+        self.fseen: set[str] = set()
+        self.serials: set[int] = set()
 
     # --- small helpers -------------------------------------------------------------------------
     def chance(self, p: float, tag: str) -> bool:
@@ -591,16 +665,19 @@ class Generator:
                     "mix": ZONE if kind == "开发区" else URBAN if name.endswith("区") else COUNTY,
                     "pace": rng.uniform(0.6, 0.9),
                     "weight": rng.uniform(0.6, 1.4),
+                    "reserve": i % RESERVE_EVERY == 0,
                 }
             )
         return regions
 
     def split(self, regions: list[dict]) -> list[dict[str, int]]:
-        """How many projects each region's four ledgers hold; the counts add up to N exactly."""
+        """How many projects each region's ledgers hold; the counts add up to N exactly."""
         rng = self.rng
         cells, weights = [], []
         for r in regions:
             share = {lg: s * rng.uniform(0.8, 1.2) for lg, s in LEDGER_SHARE.items()}
+            if not r["reserve"]:
+                share["谋划"] = 0
             total = sum(share.values())
             for lg in LEDGERS:
                 cells.append((r["name"], lg))
@@ -664,9 +741,25 @@ class Generator:
             solved = raised + dt.timedelta(days=rng.randint(4, 50))
             if rng.random() < 0.6 and solved <= AS_OF:
                 p["解决日期"], p["解决情况"] = solved, fix
+            else:
+                self.escalate(p)
             out.append(p)
         out.sort(key=lambda p: p["提出日期"])
         return out
+
+    def escalate(self, p: dict) -> None:
+        """升级 of an open problem long past its 时限 (issue 17): to 联席会议 30 days after it, now
+        and then to 专题会议 60 days later. Decided from the problem's own dates (no draw from the
+        generator, so every other value stays what it was), and always the first time it can be."""
+        first = "问题/升级" not in self.seen
+        joint = p["时限"] + dt.timedelta(days=30)
+        if joint > AS_OF or not (first or p["提出日期"].day % 3 == 0):
+            return
+        self.seen.add("问题/升级")
+        p["升级"] = [{"层级": "联席会议", "日期": joint}]
+        topical = joint + dt.timedelta(days=60)
+        if topical <= AS_OF and p["提出日期"].day % 2 == 0:
+            p["升级"].append({"层级": "专题会议", "日期": topical})
 
     def visits(self, since: dt.date, notes: list[str]) -> list:
         rng = self.rng
@@ -805,6 +898,9 @@ class Generator:
                 self.note(rec, "未入统原因", "9月下旬发改、统计部门联合踏查确认")
         if landed:
             self.kept_from_investment(region, rec, ledger, landed, total)
+        elif new and "计划开工日期" in rec and self.chance(0.12, f"{ledger}/转化"):
+            edge = min(start, rec["计划开工日期"]) - dt.timedelta(days=20)
+            self.converted(rec, ledger, self.day(edge - dt.timedelta(days=300), edge))
         if self.chance(0.06, "inline comment"):
             self.note(rec, "总投资", f"{rng.choice((5, 6, 7, 8))}月调整概算", inline=True)
         return rec
@@ -909,6 +1005,52 @@ class Generator:
                 min(first - dt.timedelta(days=3), AS_OF - dt.timedelta(days=1)),
             )
             self.kept_from_investment(region, rec, "计划开工", landed, total)
+        elif self.chance(0.15, "计划开工/转化"):  # it came from the 储备库
+            last = min(start - dt.timedelta(days=30), AS_OF - dt.timedelta(days=1))
+            self.converted(rec, "计划开工", self.day(dt.date(YEAR - 1, 6, 1), last))
+        return rec
+
+    def converted(self, rec: dict, ledger: str, day: dt.date) -> None:
+        """What a project converted from the 储备库 (转化) keeps: 谋划日期, 入国家库 and 转化日期, last."""
+        rng = self.rng
+        entered = day - dt.timedelta(days=rng.randint(60, 500))
+        rec["谋划日期"] = entered
+        if self.chance(0.3, f"{ledger}/入国家库"):
+            rec["入国家库"] = self.day(entered + dt.timedelta(days=10), min(AS_OF, day + dt.timedelta(days=90)))
+        if rng.random() < 0.2:
+            self.note(rec, "转化日期", "由谋划项目储备库转入")
+        rec["转化日期"] = day
+
+    def reserve(self, region: dict, secretaries: list[str]) -> dict:
+        """A project of the 储备库 (谋划): 谋划阶段, 谋划日期, 预计开工年度, 入国家库, 前期手续."""
+        rng = self.rng
+        cat = self.pick(region["mix"])
+        total = self.total(0.1, 0.1)
+        stage = rng.choices(("谋划", "储备", "前期"), (40, 35, 25))[0]
+        since = self.day(dt.date(YEAR - 2, 1, 10), AS_OF - dt.timedelta(days=3))
+        rec = self.common(region, cat, self.new_id(f"{region['code']}-MH", since.year), total, secretaries)
+        if stage == "谋划" and rng.random() < 0.7:  # a secretary once it is worked on
+            del rec["项目秘书"]
+        if "包保领导" not in rec and self.chance(0.05, "谋划/包保领导"):  # a leader's 谋划 project
+            self.put_after(rec, "总投资", "包保领导", region["leader"])
+        if stage != "谋划" and self.chance(0.1, "谋划/问题"):
+            rec["问题"] = self.problems(region, since)
+        if self.chance(0.1, "谋划/走访"):
+            rec["走访"] = self.visits(since, EARLY_VISITS)
+        if self.chance(0.1, "谋划/备注"):
+            rec["备注"] = rng.choice(NOTES)
+        rec["谋划阶段"] = stage
+        rec["谋划日期"] = since
+        if self.chance(0.7, "谋划/预计开工年度"):
+            rec["预计开工年度"] = rng.choice((YEAR, YEAR + 1, YEAR + 1, YEAR + 2))
+        if stage != "谋划" and self.chance(0.35, "谋划/入国家库"):
+            rec["入国家库"] = self.day(since + dt.timedelta(days=1), AS_OF)
+        if stage == "前期" or self.chance(0, "谋划/前期手续"):
+            done = self.day(since, AS_OF)
+            rec["前期手续"] = [
+                {"名称": "立项", "计划办结": done + dt.timedelta(days=rng.choice((-10, 0, 5))), "办结日期": done},
+                {"名称": "规划选址", "计划办结": self.day(dt.date(YEAR, 10, 1), dt.date(YEAR + 1, 3, 31))},
+            ]
         return rec
 
     def investment(self, region: dict, secretaries: list[str]) -> dict:
@@ -967,6 +1109,77 @@ class Generator:
             rec["重点"] = self.flag(key)
         return rec
 
+    # --- the fields of issue 16 ------------------------------------------------------------------
+    # Added by a second seeded generator once the records are made, sparsely (a real province's
+    # ledger is not fuller, and the size stays that of the issue's measurement), every one at least
+    # once: 项目代码, 级别, 建设内容, 资金来源, 投产 dates, who visited and how, a problem's 分类 and
+    # 层级, and the extension fields of xiangmu.yaml (one of each type).
+    def fchance(self, p: float, tag: str) -> bool:
+        hit = self.frng.random() < p
+        if tag not in self.fseen:
+            self.fseen.add(tag)
+            return True
+        return hit
+
+    def office_fields(self, regions: list[dict], records: dict[str, dict[str, list[dict]]]) -> None:
+        frng = self.frng
+        for i, region in enumerate(regions):
+            division = f"22{i % 99 + 1:02d}{i // 99 % 100:02d}"
+            for ledger in LEDGERS:
+                order = FIELD_ORDER[ledger]
+                for rec in records[region["name"]][ledger]:
+                    total = _value(rec["总投资"])
+                    known = 0.03 if ledger == "招商" else 1.0  # 招商: now and then already 备案 (a signed one)
+                    if self.fchance(0.35 * known, f"{ledger}/项目代码"):
+                        serial = len(self.serials) + 1
+                        self.serials.add(serial)
+                        code = f"{YEAR}-{division}-{frng.choice(('13', '26', '36', '48', '70'))}-03-{serial:06d}"
+                        put_in_order(rec, "项目代码", code, order)
+                    if self.fchance(0.25 * known, f"{ledger}/级别"):
+                        put_in_order(rec, "级别", "省重点" if total >= 100000 else "市重点", order)
+                    if total >= 10000 and self.fchance(0.08, f"{ledger}/建设内容"):
+                        scope = f"新建厂房及配套用房{round(total / 3)}平方米，购置设备{frng.randint(20, 300)}台（套）"
+                        put_in_order(rec, "建设内容", scope, order)
+                    if total >= 10000 and self.fchance(0.08, f"{ledger}/资金来源"):
+                        put_in_order(rec, "资金来源", frng.choice(FUNDING), order)
+                    if ledger in ("在建", "未入统") and rec["类别"] == "工业" and self.fchance(0.2, f"{ledger}/投产"):
+                        earliest = rec["开工日期"] + dt.timedelta(days=120)
+                        if earliest <= AS_OF and self.fchance(0.35, f"{ledger}/投产日期"):  # in operation
+                            plan = earliest + dt.timedelta(days=frng.randint(0, (AS_OF - earliest).days))
+                            put_in_order(rec, "计划投产日期", plan, order)
+                            put_in_order(rec, "投产日期", plan, order)
+                        else:
+                            plan = max(earliest, dt.date(YEAR, 10, 1)) + dt.timedelta(days=frng.randint(0, 400))
+                            put_in_order(rec, "计划投产日期", plan, order)
+                    for issue in rec.get("问题", []):
+                        if self.fchance(0.5, "问题/分类"):
+                            put_in_order(issue, "分类", frng.choice(ISSUE_KINDS), ISSUE_ORDER)
+                        if "解决日期" not in issue and self.fchance(0.1, "问题/层级"):
+                            level = frng.choice(("联席会议", "联席会议", "专题会议", "常务会议"))
+                            put_in_order(issue, "层级", level, ISSUE_ORDER)
+                    visits = rec.get("走访", [])
+                    if visits and self.fchance(0.05, "走访/走访人"):
+                        at = frng.randrange(len(visits))
+                        visit = visits[at] if isinstance(visits[at], dict) else {"日期": visits[at]}
+                        put_in_order(visit, "走访人", rec.get("项目秘书") or "招商局", VISIT_ORDER)
+                        put_in_order(visit, "方式", frng.choice(("现场", "现场", "座谈", "电话")), VISIT_ORDER)
+                        visits[at] = visit
+                    for name, kind in EXTENSIONS:
+                        if self.fchance(0.01, f"{ledger}/{name}"):
+                            put_in_order(rec, name, self.extension_value(kind, total), order)
+
+    def extension_value(self, kind: str, total: int) -> object:
+        frng = self.frng
+        if kind == "金额":
+            return f"{round(total * frng.uniform(0.05, 0.3) / 100) * 100}万元"
+        if kind == "日期":
+            return dt.date(YEAR, frng.randint(1, 9), frng.randint(1, 28))
+        if kind == "是否":
+            return frng.choice(("是", "否"))
+        if kind == "选项":
+            return frng.choice(("发改", "工信", "住建"))
+        return frng.choice(("已入库", "待审核", "资料补正中"))
+
     @staticmethod
     def put_after(rec: dict, after: str, key: str, value: object) -> None:
         """Add a key in its place in the contract's order (emit writes keys as they were added)."""
@@ -1013,7 +1226,12 @@ class Generator:
                 for p in v:
                     first_key = True
                     for k, x in p.items():
-                        out.append(f"      {'- ' if first_key else '  '}{k}: {scalar(x)}")
+                        if isinstance(x, list):  # 升级: [{层级, 日期}, …]
+                            steps = ("{" + ", ".join(f"{a}: {scalar(b, True)}" for a, b in y.items()) + "}" for y in x)
+                            text = "[" + ", ".join(steps) + "]"
+                        else:
+                            text = scalar(x)
+                        out.append(f"      {'- ' if first_key else '  '}{k}: {text}")
                         first_key = False
             elif key == "走访" and all(isinstance(x, dt.date) for x in v) and self.chance(0.15, "flow visits"):
                 out.append(f"{lead}{key}: [" + ", ".join(map(str, v)) + "]" + tail)  # flow sequence
@@ -1069,13 +1287,25 @@ class Generator:
             "",
             "# 项目类别，台账中的 类别 只能取以下值",
             f"类别: [{', '.join(CATEGORIES)}]",
+            "产业类别: [工业, 服务业, 农业, 文旅]",
+            "级别: [省重点, 市重点]",
+            f"问题分类: [{', '.join(ISSUE_KINDS)}]",
             "",
             "口径:",
             "  入库门槛: 5000           # 万元；5000万元以上项目全部配备项目服务秘书",
             "  亿元以上: 1亿            # “亿元以上项目”统计线",
+            "  十亿元以上: 10亿         # “10亿元以上项目”统计线",
             "  领导包保门槛: 100000     # 万元；10亿元以上重大项目由省级领导包保",
             "  走访周期: 15             # 天；项目秘书每半个月至少到现场踏查一次",
             f"  入统时限: {YEAR}-09-30     # 未入统项目“确保9月底前入统”",
+            "  低于门槛提示: 是",
+            "",
+            "# 本省另加的项目字段",
+            "扩展字段:",
+            *(
+                f"  - {{名称: {name}, 类型: {kind}" + (", 选项: [发改, 工信, 住建]" if kind == "选项" else "") + "}"
+                for name, kind in EXTENSIONS
+            ),
             "",
             "# 省领导包保分工；包保领导 只能填这里的姓名",
             "领导:",
@@ -1132,19 +1362,22 @@ class Generator:
                 "未入统": [self.started(region, "未入统", secretaries) for _ in range(count["未入统"])],
                 "计划开工": [self.planned(region, secretaries) for _ in range(count["计划开工"])],
                 "招商": [self.investment(region, secretaries) for _ in range(count["招商"])],
+                "谋划": [self.reserve(region, secretaries) for _ in range(count["谋划"])],
             }
             for ledger in ("在建", "未入统"):
                 mine[ledger].sort(key=lambda r: (r["建设性质"] != "新建", r["编号"]))
             mine["计划开工"].sort(key=lambda r: r["编号"])
             mine["招商"].sort(key=lambda r: ({"落地": 0, "签约": 1, "洽谈": 2}[r["阶段"]], r["编号"]))
+            mine["谋划"].sort(key=lambda r: (r["谋划日期"], r["编号"]))
             records[region["name"]] = mine
         files = {"xiangmu.yaml": self.config_text(regions, records)}
+        self.office_fields(regions, records)
         index = 0
         for region in regions:
             for ledger in LEDGERS:
                 recs = records[region["name"]][ledger]
-                if not recs and rng.random() < 0.5:
-                    continue  # every ledger file is optional
+                if not recs and (ledger == "谋划" or rng.random() < 0.5):
+                    continue  # every ledger file is optional; 谋划 only where the region keeps one
                 files[f"{region['name']}/{ledger}.yaml"] = self.ledger_text(region, ledger, recs, index)
                 index += 1
         return files
@@ -1213,6 +1446,27 @@ def _degrade(files: dict[str, str], rng: random.Random, warnings: float, errors:
     return out
 
 
+def add_extensions_to_schemas(folder: Path) -> None:
+    """The ledger schemas copied from the repository, told about this generator's 扩展字段 (as
+    ``xm schema`` would write them for its xiangmu.yaml), so check-jsonschema accepts the files.
+    Each type takes the schema of a contract key of that kind, which every ledger has."""
+    import json
+
+    like = {"金额": "总投资", "日期": "签约日期", "是否": "重点"}
+    for ledger in LEDGERS:
+        path = folder / f"{ledger}.schema.json"
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        props = schema["definitions"]["项目"]["properties"]
+        for name, kind in EXTENSIONS:
+            if kind in like:
+                props[name] = props[like[kind]]
+            elif kind == "选项":
+                props[name] = {"anyOf": [{"enum": ["发改", "工信", "住建"]}, {"type": "null"}]}
+            else:
+                props[name] = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+        path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def generate(
     projects: int,
     seed: int,
@@ -1238,6 +1492,7 @@ def generate(
         path.write_bytes(data)
         size += len(data)
     shutil.copytree(schemas, out / "schemas")
+    add_extensions_to_schemas(out / "schemas")
     summary = {
         "projects": projects,
         "seed": seed,

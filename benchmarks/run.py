@@ -53,7 +53,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (benchmarks/generate.py, standard library only)
 
-LEDGERS = ("在建", "未入统", "计划开工", "招商")
+LEDGERS = ("在建", "未入统", "计划开工", "招商", "谋划")
 #: The commands measured: (key, label, arguments after ``xm``; ``--ledgers`` is added).
 COMMANDS = [
     ("validate", "`xm validate`", ["validate"]),

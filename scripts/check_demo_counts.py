@@ -28,7 +28,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
 AS_OF = dt.date(2018, 9, 30)
-LEDGERS = ("在建", "未入统", "计划开工", "招商")
+LEDGERS = ("在建", "未入统", "计划开工", "招商", "谋划")
 COMMON = [
     "编号",
     "名称",
@@ -60,17 +60,20 @@ STARTED = [
     "入统时限",
 ]
 LANDED = ["投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]  # kept from 招商, last
+CONVERTED = ["谋划日期", "入国家库", "转化日期"]  # kept from 谋划 (the 储备库), after 招商's
 ORDER = {
-    "在建": COMMON + STARTED + LANDED,
-    "未入统": COMMON + STARTED + LANDED,
-    "计划开工": COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED,
+    "在建": COMMON + STARTED + LANDED + CONVERTED,
+    "未入统": COMMON + STARTED + LANDED + CONVERTED,
+    "计划开工": COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED + CONVERTED,
     "招商": COMMON + ["阶段"] + LANDED,
+    "谋划": COMMON + ["谋划阶段", "谋划日期", "预计开工年度", "入国家库", "前期手续"],
 }
 YEAR_START = dt.date(2018, 1, 1)
 REQUIRED = {
     "在建": {"编号", "名称", "总投资", "建设性质", "开工日期", "年度计划投资"},
     "计划开工": {"编号", "名称", "总投资", "计划开工日期"},
     "招商": {"编号", "名称", "总投资", "阶段", "投资方"},
+    "谋划": {"编号", "名称", "总投资", "谋划阶段", "谋划日期"},
 }
 REQUIRED["未入统"] = REQUIRED["在建"] | {"未入统原因"}
 METRICS = {
@@ -96,6 +99,10 @@ METRICS = {
     "复工率",
     "入统率",
     "招商落地率",
+    "谋划项目数",
+    "谋划亿元以上项目数",
+    "谋划总投资",
+    "转化率",
     "问题数",
     "已解决问题数",
     "超期问题数",
@@ -204,7 +211,7 @@ def check_values(cfg: dict, leader_of: dict, region: str, ledger: str, r: dict) 
         check(r["包保领导"] == leader_of[region], f"{where}: 包保领导 {r['包保领导']} is not the region's leader")
     if total >= 100000:
         check("包保领导" in r, f"{where}: ≥10亿 without 包保领导")
-    if ledger != "招商":
+    if ledger not in ("招商", "谋划"):  # the year's key projects (谋划 ones are not yet)
         check(total >= 5000, f"{where}: below 入库门槛")
         check(bool(r.get("项目秘书")), f"{where}: no 项目秘书")
     check(r.get("项目秘书") not in REAL_NAMES | set(leader_of.values()), f"{where}: 项目秘书 is a leader")
@@ -271,6 +278,21 @@ def check_values(cfg: dict, leader_of: dict, region: str, ledger: str, r: dict) 
         check(not r.get("重点") or (land.year == 2018 and total >= 10000 and "包保领导" in r), f"{where}: 重点")
     if ledger != "招商":
         check("落地日期" in r or not set(LANDED) & set(r), f"{where}: 招商 keys without 落地日期")
+    if ledger == "谋划":
+        since = day(r["谋划日期"])
+        check(r["谋划阶段"] in ("谋划", "储备", "前期"), f"{where}: 谋划阶段")
+        check(since <= AS_OF, f"{where}: 谋划日期 after as-of")
+        check("入国家库" not in r or since <= day(r["入国家库"]) <= AS_OF, f"{where}: 入国家库")
+        check(isinstance(r.get("预计开工年度"), Decimal) and r["预计开工年度"] >= 2019, f"{where}: 预计开工年度")
+        check(r["谋划阶段"] != "前期" or bool(r.get("前期手续")), f"{where}: 前期 without 前期手续")
+    elif set(CONVERTED) & set(r):  # converted from the 储备库: kept its dates, in order
+        check("谋划日期" in r and "转化日期" in r, f"{where}: 谋划日期 and 转化日期 go together")
+        converted = day(r["转化日期"])
+        check(ledger != "招商" and "落地日期" not in r, f"{where}: converted and landed")
+        check(day(r["谋划日期"]) < converted <= AS_OF, f"{where}: 谋划 < 转化 ≤ as-of")
+        check("入国家库" not in r or day(r["谋划日期"]) <= day(r["入国家库"]) <= AS_OF, f"{where}: 入国家库")
+        check(converted <= day(r["计划开工日期"]), f"{where}: 转化 ≤ 计划开工")
+        check(ledger == "计划开工" or converted <= day(r["开工日期"]), f"{where}: 转化 ≤ 开工")
     if ledger == "招商":
         stage = r["阶段"]
         check(stage in ("洽谈", "签约", "落地"), f"{where}: 阶段")
@@ -318,7 +340,17 @@ def main(root: Path) -> None:
     check(cfg["类别"] == ["工业", "基础设施", "民生", "服务业", "农业", "文旅"], "类别")
     check(
         cfg["口径"]
-        == {"入库门槛": 5000, "亿元以上": 10000, "领导包保门槛": 100000, "走访周期": 15, "入统时限": "2018-09-30"},
+        == normal(
+            {
+                "入库门槛": 5000,
+                "亿元以上": 10000,
+                "领导包保门槛": 100000,
+                "走访周期": 15,
+                "入统时限": "2018-09-30",
+                "红灯进度差": 0.1,
+                "临期天数": 7,
+            }
+        ),
         "口径",
     )
     check(
@@ -431,6 +463,21 @@ def main(root: Path) -> None:
     check(len(kept_steps) >= 40 and sum(x in kept_steps for x in by["在建"]) >= 15, "前期手续 kept on started projects")
     group_done("history: moves keep 签约/落地, 计划开工日期/前期手续, 入统日期/入统时限")
 
+    # The 储备库 (谋划): what is in it at the as-of date, and what left it for 计划开工 (转化).
+    reserve = [r for r in by["谋划"] if day(r["谋划日期"]) <= AS_OF]
+    converted = [r for r in everything if "转化日期" in r]
+    this_year = [r for r in converted if YEAR_START <= day(r["转化日期"]) <= AS_OF]
+    reserve_regions = {region for region, ledger, _ in records if ledger == "谋划"}
+    check(len(reserve) == len(by["谋划"]) and 20 <= len(reserve) <= 40, f"{len(reserve)} in the 储备库")
+    check(5 <= len(reserve_regions) <= 9, f"谋划.yaml in {len(reserve_regions)} regions")
+    check(Counter(r["谋划阶段"] for r in reserve).keys() == {"谋划", "储备", "前期"}, "all three 谋划阶段")
+    big = [r for r in reserve if amount(r["总投资"]) >= 10000]
+    check(len(big) < len(reserve), "some 谋划 project below 1亿")
+    check(10 <= len(this_year) < len(converted), f"{len(this_year)} of {len(converted)} converted in 2018")
+    check(any(day(r["转化日期"]) >= dt.date(2018, 9, 1) for r in this_year), "a 转化 in September")
+    check(sum("入国家库" in r for r in reserve + converted) >= 5, "some in the national database")
+    group_done(f"the 储备库: {len(reserve)} projects in 7 regions, {len(this_year)} converted in 2018")
+
     # Texture: the things a monthly report should have something to say about.
     cont = [r for r in started if r["建设性质"] == "续建"]
     resumed = [r for r in cont if "复工日期" in r]
@@ -476,6 +523,11 @@ def main(root: Path) -> None:
         f"问题 {sum(len(r['问题']) for r in with_problems)} on {len(with_problems)} projects; "
         f"竣工 {len(finished)}; 漏报 {len(missed)}; 未按期开工 {late}; 手续超期 {len(overdue_steps)}; "
         f"签约未落地超期 {len(not_landed_late)}; 洽谈 {len(talks)}; 复工 {len(resumed)}/{len(cont)}"
+    )
+    print(
+        f"谋划 {len(reserve)} (亿元以上 {len(big)}, 总投资 {sum(amount(r['总投资']) for r in reserve)} 万元); "
+        f"转化 {len(converted)}, of which in 2018 {len(this_year)}: 转化率 {len(this_year)}/"
+        f"{len(reserve) + len(this_year)}"
     )
     print(
         f"落地转出招商 {sum(moved.values())} ({', '.join(f'{k} {v}' for k, v in moved.items())}); "

@@ -105,9 +105,11 @@ def _ref(node: dict[str, Any]) -> str | None:
 #: Sub-models by the name the reference gives their table.
 _ENTRY_NAMES = {
     "Issue": "问题 的每一项",
+    "Escalation": "升级 的每一项",
     "Visit": "走访 的每一项",
     "Approval": "前期手续 的每一项",
     "Caliber": "口径",
+    "Extension": "扩展字段 的每一项",
     "Leader": "领导 的每一项",
     "RegionDef": "地区 的每一项",
     "Evaluation": "考评",
@@ -192,7 +194,7 @@ def blocks() -> dict[str, str]:
     definitions = config.get("definitions", {})
     examples = demo_examples("xiangmu.yaml")
     out["xiangmu"] = key_table(config, definitions, key_order(Config), examples)
-    for name in ("Caliber", "Leader", "RegionDef", "Evaluation", "Bonus", "Demotion", "Bulletin"):
+    for name in ("Caliber", "Extension", "Leader", "RegionDef", "Evaluation", "Bonus", "Demotion", "Bulletin"):
         if name in definitions:
             definition = definitions[name]
             out[f"xiangmu-{_ENTRY_NAMES[name].split()[0]}"] = key_table(

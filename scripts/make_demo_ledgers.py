@@ -780,9 +780,13 @@ def note(rec: dict, key: str, text: str, inline: bool = False) -> None:
 COMMON = [
     "编号",
     "名称",
+    "项目代码",
     "建设单位",
     "类别",
+    "级别",
+    "建设内容",
     "总投资",
+    "资金来源",
     "包保领导",
     "项目秘书",
     "责任单位",
@@ -798,6 +802,8 @@ STARTED = [
     "计划开工日期",
     "计划竣工日期",
     "竣工日期",
+    "计划投产日期",
+    "投产日期",
     "年度计划投资",
     "以前年度完成投资",
     "完成投资",
@@ -808,11 +814,18 @@ STARTED = [
     "入统时限",
 ]
 LANDED = ["投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]
+EXTENSIONS = ["上争资金", "入国家重大项目库"]  # xiangmu.yaml 扩展字段: after the contract's keys
+CONVERTED = ["谋划日期", "入国家库", "转化日期"]  # kept from 谋划 (the 储备库), after what 招商 left
 ORDER = {
-    "在建": COMMON + STARTED + LANDED,
-    "未入统": COMMON + STARTED + LANDED,
-    "计划开工": COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED,
-    "招商": COMMON + ["阶段"] + LANDED,
+    "在建": COMMON + STARTED + LANDED + CONVERTED + EXTENSIONS,
+    "未入统": COMMON + STARTED + LANDED + CONVERTED + EXTENSIONS,
+    "计划开工": COMMON
+    + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"]
+    + LANDED
+    + CONVERTED
+    + EXTENSIONS,
+    "招商": COMMON + ["阶段"] + LANDED + EXTENSIONS,
+    "谋划": COMMON + ["谋划阶段", "谋划日期", "预计开工年度", "入国家库", "前期手续"],
 }
 
 
@@ -1263,6 +1276,157 @@ def kept_history(region: Region, mine: dict[str, list[dict]]) -> None:
                     note(rec, "落地日期", f"{YEAR - 1}年落地，不计入本年招商落地")
 
 
+# --- the project reserve (谋划, 储备库) -------------------------------------------------------------
+# 长春 2018 (seed 004) asks for 市、县两级项目储备库 and 滚动谋划储备; 吉林 2018 (seed 001) for 加快谋划
+# 一批重大项目 and 成熟的项目及时入国家重大建设项目库. Seven regions keep a 谋划.yaml of projects
+# planned before they are scheduled, each with its 谋划阶段, 谋划日期 (when it entered the 储备库),
+# 预计开工年度 and, for some, 入国家库; and a few of their planned and new started projects came from
+# the 储备库 (转化): they keep 谋划日期 and 转化日期 (all on or before 2018-09-30, so the figures of
+# that date do not move). Drawn last, from a third rng: every record drawn above stays as it was.
+plan_rng = random.Random(20180316)
+# region code → (名称, 类别, 总投资 万元, 谋划阶段, 建设单位 or None, 预计开工年度)
+RESERVE = {
+    "JK": [
+        ("吉林化纤3万吨大丝束碳纤维原丝项目", "工业", 350000, "前期", HUAXIAN, 2019),
+        ("碳纤维复合材料轨道交通车体部件项目", "工业", 80000, "储备", None, 2019),
+        ("碳纤维风电叶片主梁项目", "工业", 120000, "储备", None, 2019),
+        ("经开北区危险化学品仓储物流中心项目", "服务业", 45000, "谋划", None, 2020),
+        ("吉林北站站前物流园项目", "服务业", 60000, "谋划", None, 2020),
+        ("九站热电厂供热管网扩建工程", "基础设施", 28000, "前期", None, 2019),
+    ],
+    "GX": [
+        ("吉林高新区智能网联汽车测试场项目", "服务业", 90000, "谋划", None, 2020),
+        ("高新区光电子信息产业园二期项目", "工业", 150000, "储备", None, 2019),
+        ("吉林高新区生物医药创新研发中心项目", "服务业", 40000, "前期", None, 2019),
+        ("高新北区工业污水处理厂项目", "基础设施", 22000, "前期", None, 2019),
+        ("新能源汽车动力电池系统集成项目", "工业", 65000, "谋划", None, 2020),
+    ],
+    "CY": [
+        ("北山历史文化旅游区综合提升项目", "文旅", 50000, "储备", None, 2019),
+        ("船营区江北片区棚户区改造二期项目", "民生", 130000, "前期", None, 2019),
+        ("船营区中药饮片产业园项目", "工业", 30000, "谋划", None, 2020),
+        ("松花江船营段生态廊道工程", "基础设施", 40000, "储备", None, 2019),
+        ("北极街社区居家养老服务中心项目", "民生", 6000, "谋划", None, 2019),
+    ],
+    "ZX": [
+        ("中新食品区30万吨玉米精深加工二期项目", "工业", 120000, "储备", None, 2019),
+        ("中新食品区冷链物流及农产品交易中心项目", "服务业", 35000, "谋划", None, 2020),
+        ("梅花鹿全产业链精深加工项目", "工业", 25000, "前期", None, 2019),
+        ("岔路河生态水系综合治理工程", "基础设施", 18000, "谋划", None, 2020),
+    ],
+    "PS": [
+        ("磐石明城石墨新材料产业园二期项目", "工业", 100000, "储备", None, 2019),
+        ("红旗岭镍钴新材料项目", "工业", 80000, "谋划", None, 2020),
+        ("磐石市城区供热管网改造工程", "基础设施", 15000, "前期", None, 2019),
+        ("烟筒山镇农村生活污水处理工程", "基础设施", 8000, "谋划", None, 2020),
+    ],
+    "BDH": [
+        ("北大壶冰雪运动装备产业园项目", "工业", 60000, "谋划", None, 2020),
+        ("北大壶滑雪度假区三期项目", "文旅", 280000, "储备", BEIDAHU, 2019),
+        ("五家山冰雪温泉小镇项目", "文旅", 150000, "谋划", None, 2020),
+    ],
+    "JH": [
+        ("拉法山冰雪旅游度假区项目", "文旅", 100000, "谋划", None, 2020),
+        ("蛟河市食用菌精深加工产业园项目", "工业", 22000, "前期", None, 2019),
+        ("天岗石材产业园升级改造项目", "工业", 30000, "储备", None, 2019),
+    ],
+}
+RESERVE_NOTES = [
+    "拟争取中央预算内投资",
+    "纳入全市“十三五”规划重大项目",
+    "拟申报地方政府专项债券",
+    "已编制项目建议书",
+    "与省直部门对接中",
+]
+#: 谋划日期 by 谋划阶段: the further a project has got, the longer it has been in the 储备库.
+RESERVE_SINCE = {
+    "谋划": (dt.date(YEAR, 2, 20), dt.date(YEAR, 9, 26)),
+    "储备": (dt.date(YEAR - 1, 5, 10), dt.date(YEAR, 5, 31)),
+    "前期": (dt.date(YEAR - 2, 9, 1), dt.date(YEAR - 1, 12, 20)),
+}
+
+
+def plan_day(a: dt.date, b: dt.date) -> dt.date:
+    return a + days(plan_rng.randint(0, (b - a).days))
+
+
+def reserve_record(region: Region, entry: tuple, secretaries: list[str]) -> dict:
+    """One project of the 储备库 (谋划.yaml), numbered later (in the order they entered it)."""
+    name, cat, total, stage, owner, year = entry
+    since = plan_day(*RESERVE_SINCE[stage])
+    rec: dict = {"编号": "", "名称": name}
+    if owner:
+        rec["建设单位"] = owner
+    rec.update({"类别": cat, "总投资": total})
+    if total >= 100000:  # 10亿 and more: a city leader 包保 it already while it is planned
+        rec["包保领导"] = region.leader
+    if stage == "前期" or (stage == "储备" and plan_rng.random() < 0.5):
+        rec["项目秘书"] = plan_rng.choice(secretaries)
+    rec["责任单位"] = dept(region, "发改局")
+    if stage != "谋划" and plan_rng.random() < 0.25:
+        raised = plan_day(dt.date(YEAR, 4, 1), dt.date(YEAR, 9, 10))
+        text, who, _fix = plan_rng.choice([p for p in PROBLEMS if "用地" in p[0] or "规划" in p[0]])
+        rec["问题"] = [{"提出日期": raised, "内容": text, "责任单位": who, "时限": raised + days(60)}]
+    if plan_rng.random() < 0.3:
+        rec["备注"] = plan_rng.choice(RESERVE_NOTES)
+    rec["谋划阶段"] = stage
+    rec["谋划日期"] = since
+    if stage == "前期" and plan_rng.random() < 0.4:
+        note(rec, "谋划阶段", f"{since.year}年完成可研，转入前期工作")
+    rec["预计开工年度"] = year
+    if stage != "谋划" and plan_rng.random() < 0.45:
+        rec["入国家库"] = plan_day(since + days(30), dt.date(YEAR, 9, 28))
+    if stage == "前期":  # 立项 done, the rest on their way
+        done = plan_day(max(since + days(40), dt.date(YEAR, 1, 15)), dt.date(YEAR, 7, 31))
+        rec["前期手续"] = [
+            {"名称": "立项", "计划办结": done + days(plan_rng.choice([-10, 0, 5])), "办结日期": done},
+            {"名称": "规划选址", "计划办结": plan_day(dt.date(YEAR, 10, 15), dt.date(YEAR, 12, 20))},
+            {"名称": "用地", "计划办结": plan_day(dt.date(YEAR + 1, 1, 15), dt.date(YEAR + 1, 3, 31))},
+        ]
+    return rec
+
+
+def convert_history(region: Region, mine: dict[str, list[dict]]) -> None:
+    """Planned and new started records that came from the 储备库: 谋划日期 and 转化日期 (and now and
+    then 入国家库), none of them landed from 招商; one planned record of the region converted in
+    September (this month's 本月变动)."""
+    planned = [r for r in mine["计划开工"] if "落地日期" not in r and r["建设性质"] == "新建"]
+    started = [
+        r
+        for ledger in ("在建", "未入统")
+        for r in mine[ledger]
+        if "落地日期" not in r and r["建设性质"] == "新建" and "计划开工日期" in r
+    ]
+    chosen = plan_rng.sample(planned, min(2, len(planned))) + plan_rng.sample(started, min(2, len(started)))
+    for i, rec in enumerate(chosen):
+        if "开工日期" in rec:
+            edge = min(rec["开工日期"], rec["计划开工日期"]) - days(20)
+            converted = plan_day(edge - days(300), edge)
+        elif i == 0 and rec["计划开工日期"] >= dt.date(YEAR, 10, 15):
+            converted = plan_day(dt.date(YEAR, 9, 3), dt.date(YEAR, 9, 28))
+        else:
+            converted = plan_day(dt.date(YEAR, 1, 10), min(rec["计划开工日期"] - days(30), dt.date(YEAR, 8, 31)))
+        rec["谋划日期"] = converted - days(plan_rng.randint(90, 500))
+        if plan_rng.random() < 0.3:
+            rec["入国家库"] = plan_day(rec["谋划日期"] + days(30), min(converted + days(60), AS_OF))
+        rec["转化日期"] = converted
+        if plan_rng.random() < 0.3:
+            note(rec, "转化日期", "由谋划项目储备库转入，谋划日期保留备查")
+
+
+def reserve(region: Region, mine: dict[str, list[dict]]) -> None:
+    """The region's 谋划.yaml and the converted history, for the regions in :data:`RESERVE`."""
+    if region.code not in RESERVE:
+        return
+    secretaries = sorted({r["项目秘书"] for ledger in ("在建", "计划开工") for r in mine[ledger] if "项目秘书" in r})
+    entries = RESERVE[region.code]
+    records = sorted((reserve_record(region, entry, secretaries) for entry in entries), key=lambda r: r["谋划日期"])
+    for n, rec in enumerate(records, start=1):
+        rec["编号"] = f"{region.code}-MH-{n:03d}"  # the 储备库's own numbers, kept when converted
+    mine["谋划"] = records
+    convert_history(region, mine)
+
+
 # --- writing YAML by hand ------------------------------------------------------------------------
 PLAIN_UNSAFE = re.compile(
     r"^[-?:,\[\]{}#&*!|>'\"%@`\s]|: |\s#|\s$|^(true|false|null|~|yes|no|on|off)$"
@@ -1318,6 +1482,10 @@ LEDGER_HEAD = {
     "招商": (
         "招商引资项目台账（洽谈→签约→落地）",
         "省、市招商活动签约项目；亿元以上重点项目由市领导包保；落地后转入计划开工或在建台账，招商信息随项目保留",
+    ),
+    "谋划": (
+        "谋划项目储备库（谋划→储备→前期）",
+        "滚动谋划储备的项目，尚未列入开工计划；成熟后转化进入计划开工台账，谋划日期随项目保留",
     ),
 }
 
@@ -1386,16 +1554,28 @@ def write_config(path: Path, goals: dict) -> None:
         "",
         "# 项目类别（本市调度分类），台账中的 类别 只能取以下值",
         f"类别: [{', '.join(CATEGORIES)}]",
+        "# 其中算作产业项目的类别（“新开工产业项目占新开工项目50%以上”）",
+        "产业类别: [工业, 服务业, 农业, 文旅]",
+        "# 项目级别：省重点项目由省里直接调度，其余为市重点",
+        "级别: [省重点, 市重点]",
+        "# 问题清单的分类（联席会议分类研究解决）",
+        f"问题分类: [{', '.join(ISSUE_KINDS)}]",
         "",
         "# 口径：工作方案中的门槛和周期",
         "口径:",
         "  入库门槛: 5000           # 万元；5000万元以上项目全部配备项目服务秘书",
         "  亿元以上: 10000          # 万元；“亿元以上项目”统计线",
+        "  十亿元以上: 100000       # 万元；“10亿元以上项目”统计线",
         "  领导包保门槛: 100000     # 万元；10亿元以上重大项目由市级领导包保",
         "  走访周期: 15             # 天；项目秘书每半个月至少到现场踏查一次",
         "  入统时限: 2018-09-30     # 未入统项目“确保9月底前入统”",
         "  红灯进度差: 0.1          # 在建项目完成投资落后序时进度超过10个百分点亮红灯",
         "  临期天数: 7              # 7天内到期的事项亮黄灯、列入提醒（xm remind）",
+        "",
+        "# 本市另加的项目字段（各台账都可填写）：“上争”工作和入国家重大建设项目库",
+        "扩展字段:",
+        "  - {名称: 上争资金, 类型: 金额, 说明: 争取到的中央预算内投资、地方政府专项债券等上级资金（万元）}",
+        "  - {名称: 入国家重大项目库, 类型: 是否, 说明: 是否已入国家重大建设项目库}",
         "",
         "# 市领导包保分工（工作方案“推进措施”第（一）项）；包保领导 只能填这里的姓名",
         "领导:",
@@ -1424,6 +1604,240 @@ def write_config(path: Path, goals: dict) -> None:
         "通报: {发文单位: 吉林市发展和改革委员会, 期数: '{年}年第{月}期'}",
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# --- the fields real offices keep (issue 16) -----------------------------------------------------
+# Added after everything else, with an rng of their own, so the figures above stay as they were.
+frng = random.Random(16)
+#: 行政区划代码 of the regions (统计用区划代码; 北大壶 lies in 永吉县), the 2nd group of a 项目代码.
+DIVISIONS = {
+    "船营区": "220204",
+    "昌邑区": "220202",
+    "龙潭区": "220203",
+    "丰满区": "220211",
+    "蛟河市": "220281",
+    "桦甸市": "220282",
+    "舒兰市": "220283",
+    "磐石市": "220284",
+    "永吉县": "220221",
+    "高新区": "220272",
+    "经开区": "220271",
+    "中新食品区": "220273",
+    "北大壶开发区": "220221",
+}
+#: 国民经济行业 (GB/T 4754 大类) code of a project, the 3rd group: by words of its name, else
+#: one of its 类别's.
+TRADE_WORDS = [
+    ("医院 卫生", "84"),
+    ("中学 小学 幼儿园", "83"),
+    ("养老", "85"),
+    ("健身", "89"),
+    ("棚户区 老旧小区 住房 住宅", "47"),
+    ("道路 公路 桥梁", "48"),
+    ("供热 热源 输变电", "44"),
+    ("燃气", "45"),
+    ("污水 供水 饮水 雨污", "46"),
+    ("河道", "76"),
+    ("垃圾", "77"),
+    ("物流 冷链", "59"),
+    ("酒店 度假", "61"),
+    ("商业 商贸 市场 办公", "70"),
+    ("农田 大棚 育秧 食用菌 种植", "01"),
+    ("养殖", "03"),
+    ("滑雪 雪道 索道 雪具 冰雪", "89"),
+    ("旅游 森林公园 文化村 营地", "78"),
+]
+TRADES = {
+    "工业": ["13", "14", "26", "27", "30", "33", "34", "36", "39"],
+    "基础设施": ["48"],
+    "民生": ["47"],
+    "服务业": ["51", "52", "70"],
+    "农业": ["01"],
+    "文旅": ["78"],
+}
+ISSUE_KINDS = ["前期手续", "用地", "征收拆迁", "资金", "要素保障", "入统", "其他"]
+ISSUE_KIND_OF = {  # the first words of PROBLEMS → 分类
+    "施工许可证": "前期手续",
+    "项目红线内": "征收拆迁",
+    "场区内66千伏": "要素保障",
+    "建设资金": "资金",
+    "环评批复": "前期手续",
+    "市政供水": "要素保障",
+    "规划条件": "前期手续",
+    "用地指标": "用地",
+    "入统资料": "入统",
+    "施工临时用电": "要素保障",
+    "进口设备": "其他",
+    "周边居民": "其他",
+    "林地占用": "用地",
+    "消防设计": "前期手续",
+}
+#: A comment above 走访 naming who visited its latest date (make_records): 走访人, 内容.
+VISIT_NOTE = re.compile(r"(\d+)月(\d+)日(市发改委|市统计局|包保市领导)(.*)")
+PUBLIC = re.compile(r"局|城市建设投资|管委会|医院|中心$")
+SERIALS: set[str] = set()
+
+
+def national_code(rec: dict, region_name: str, year: int) -> str:
+    """A 项目代码 as the online approval platform gave it: year, division, trade, type, serial."""
+    public = bool(PUBLIC.search(rec["建设单位"]))
+    total = getattr(rec["总投资"], "value", rec["总投资"])
+    kind = "01" if public else "02" if total >= 100000 and rec["类别"] == "工业" else "03"
+    while True:
+        serial = f"{frng.randint(1, 999999):06d}"
+        if serial not in SERIALS:
+            SERIALS.add(serial)
+            break
+    trade = next(
+        (code for words, code in TRADE_WORDS if any(w in rec["名称"] for w in words.split())),
+        None,
+    ) or frng.choice(TRADES[rec["类别"]])
+    return f"{year}-{DIVISIONS[region_name]}-{trade}-{kind}-{serial}"
+
+
+def scope_of(rec: dict, total: int) -> str:
+    """建设内容及规模, from the kind of project its name says."""
+    name, floor = rec["名称"], max(2000, round_to(total * 10000 / frng.uniform(2500, 4500), 100))
+    wan = f"{floor / 10000:.1f}万平方米" if floor >= 10000 else f"{floor}平方米"
+    rules = [
+        ("棚户区", f"改造棚户区{round_to(total / 25, 10)}户，新建安置住房{wan}"),
+        ("老旧小区", f"改造老旧小区{frng.randint(8, 40)}个，外墙保温、管网及道路改造"),
+        ("医院 卫生", f"新建门诊、医技、住院综合楼{wan}，床位{round_to(total / 60, 50)}张"),
+        ("中学 小学 幼儿园", f"新建教学楼、综合楼及运动场，总建筑面积{wan}"),
+        ("养老", f"新建养老用房{wan}，养老床位{round_to(total / 40, 50)}张"),
+        ("道路 公路", f"新建、改造道路{frng.randint(3, 40)}公里及配套排水、照明"),
+        ("供热 热源", f"新建、改造供热管网{frng.randint(5, 60)}公里，新增供热面积{frng.randint(50, 300)}万平方米"),
+        ("污水 雨污 供水 饮水", f"新建、改造管网{frng.randint(5, 80)}公里及配套泵站"),
+        ("输变电", f"新建变电站1座，主变{frng.choice([2, 3])}台，线路{frng.randint(8, 40)}公里"),
+        ("燃气", f"新建、改造燃气管网{frng.randint(10, 90)}公里"),
+        ("河道", f"综合治理河道{frng.randint(3, 25)}公里，新建堤防及景观带"),
+        ("桥梁", f"改造桥梁{frng.randint(1, 4)}座"),
+        ("滑雪 雪道 索道", f"新建、改造雪道{frng.randint(3, 15)}条、索道{frng.randint(1, 3)}条及造雪系统"),
+        ("酒店 度假", f"新建酒店及配套设施{wan}，客房{round_to(total / 50, 10)}间"),
+        ("物流 冷链", f"新建仓储及配套用房{wan}，购置分拣、冷链设备"),
+        ("商业 商贸 市场 办公 住宅", f"总建筑面积{wan}"),
+        ("农田", f"建设高标准农田{round_to(total * 3, 1000)}亩"),
+        ("养殖", f"新建标准化圈舍{round_to(total * 1.5, 1000)}平方米，存栏{round_to(total / 4, 500)}头"),
+        ("大棚 食用菌 种植 设施农业", f"新建棚室{frng.randint(100, 600)}栋及配套设施"),
+    ]
+    for words, text in rules:
+        if any(w in name for w in words.split()):
+            return text
+    if rec["类别"] == "工业":
+        return f"新建生产厂房及配套用房{wan}，购置生产设备{frng.randint(50, 400)}台（套）"
+    return f"总建筑面积{wan}及配套设施"
+
+
+def funding_of(rec: dict, public: bool) -> str:
+    if "棚户区" in rec["名称"]:
+        return "棚改专项贷款、财政资金"
+    if public:
+        return frng.choice(
+            ["中央预算内投资、地方政府专项债券", "地方政府专项债券、银行贷款", "中央预算内投资、财政资金"]
+        )
+    return frng.choice(["企业自筹", "企业自筹、银行贷款", "企业自筹、银行贷款", "企业自筹、产业投资基金"])
+
+
+def put_issue_fields(issue: dict, big: bool) -> None:
+    """分类 for every problem; 层级 for one that went beyond the secretary (联席会议, and on up
+    when that did not settle it: 003), key order as in the contract."""
+    kind = next(k for words, k in ISSUE_KIND_OF.items() if issue["内容"].startswith(words))
+    end = issue.get("解决日期") or AS_OF
+    waited = (end - issue["提出日期"]).days
+    level = None
+    if waited > 30:
+        level = "联席会议"
+    if waited > 60 and "解决日期" not in issue:
+        level = "常务会议" if big else "专题会议"
+    items = dict(issue)
+    issue.clear()
+    issue.update({"提出日期": items["提出日期"], "内容": items["内容"], "分类": kind})
+    for key in ("责任单位", "时限", "解决日期", "解决情况"):
+        if key == "时限" and level:
+            issue["层级"] = level
+        if key in items:
+            issue[key] = items[key]
+
+
+def operation_dates(rec: dict) -> None:
+    """计划投产日期 / 投产日期 of an industrial project (003: 年内投产14项, 明年投产42项)."""
+    start, finish = rec["开工日期"], rec.get("竣工日期")
+    if finish is not None:
+        rec["计划投产日期"] = rec.get("计划竣工日期", finish)
+        rec["投产日期"] = min(AS_OF, finish + days(frng.randint(0, 20)))
+        return
+    if rec["建设性质"] == "新建" or frng.random() < 0.3:
+        r = frng.random()
+        if r < 0.3:
+            plan = max(start + days(90), day_between_f(dt.date(YEAR, 6, 30), dt.date(YEAR, 12, 20)))
+        elif r < 0.8:
+            plan = day_between_f(dt.date(YEAR + 1, 4, 1), dt.date(YEAR + 1, 11, 30))
+        else:
+            plan = day_between_f(dt.date(YEAR + 2, 4, 1), dt.date(YEAR + 2, 10, 31))
+        rec["计划投产日期"] = plan
+        if plan <= AS_OF and frng.random() < 0.7:
+            rec["投产日期"] = min(AS_OF, plan + days(frng.randint(-20, 15)))
+
+
+def day_between_f(a: dt.date, b: dt.date) -> dt.date:
+    return a + dt.timedelta(days=frng.randint(0, (b - a).days))
+
+
+def structured_visit(rec: dict, region: Region) -> None:
+    """The comment above 走访 naming who visited on its latest date becomes that visit's fields."""
+    text = rec.get("#", {}).get("走访")
+    match = VISIT_NOTE.fullmatch(text or "")
+    if match is None:
+        return
+    month, day_, who, what = match.groups()
+    on = dt.date(YEAR, int(month), int(day_))
+    at = next(i for i, v in enumerate(rec["走访"]) if (v["日期"] if isinstance(v, dict) else v) == on)
+    visitor = rec.get("包保领导", region.leader) if who == "包保市领导" else who
+    before = rec["走访"][at].get("内容") if isinstance(rec["走访"][at], dict) else None
+    said = "，".join(x for x in (what.lstrip("，"), before) if x)
+    rec["走访"][at] = {"日期": on, "走访人": visitor, "方式": "现场", "内容": said}
+    del rec["#"]["走访"]
+
+
+def phone_contact(rec: dict) -> None:
+    """A secretary's weekly call after the last site visit (方式 电话: not a 走访周期 visit)."""
+    latest = rec["走访"][-1]
+    last = latest["日期"] if isinstance(latest, dict) else latest
+    if (AS_OF - last).days > 10:
+        on = day_between_f(last + days(3), AS_OF - days(1))
+        rec["走访"].append({"日期": on, "走访人": rec["项目秘书"], "方式": "电话", "内容": "电话了解施工进度"})
+
+
+def office_fields(records: dict[str, dict[str, list[dict]]]) -> None:
+    """项目代码, 级别, 建设内容, 资金来源, 投产 dates, who visited and how, a problem's 分类 and
+    层级, and the two extension fields, on the records of the started and planned ledgers."""
+    for region in REGIONS:
+        for ledger in ("在建", "未入统", "计划开工"):
+            for rec in records[region.name][ledger]:
+                total = getattr(rec["总投资"], "value", rec["总投资"])
+                public = bool(PUBLIC.search(rec["建设单位"]))
+                start = rec.get("开工日期") or rec["计划开工日期"]
+                year = max(2016, start.year - (1 if frng.random() < 0.4 else 0))
+                rec["项目代码"] = national_code(rec, region.name, min(year, YEAR))
+                provincial = total >= 100000 or rec.get("备注") == "列入省级重点项目"
+                if rec.get("备注") == "列入省级重点项目":
+                    del rec["备注"]
+                rec["级别"] = "省重点" if provincial else "市重点"
+                if total >= 10000:
+                    rec["建设内容"] = scope_of(rec, total)
+                    rec["资金来源"] = funding_of(rec, public)
+                    if "中央预算内" in rec["资金来源"] or "专项债券" in rec["资金来源"]:
+                        rec["上争资金"] = round_to(total * frng.uniform(0.08, 0.3), 100)
+                if provincial:
+                    rec["入国家重大项目库"] = "是" if frng.random() < 0.6 else "否"
+                if ledger != "计划开工" and rec["类别"] == "工业":
+                    operation_dates(rec)
+                for issue in rec.get("问题", []):
+                    put_issue_fields(issue, total >= 100000)
+                if "走访" in rec:
+                    structured_visit(rec, region)
+                    if ledger != "计划开工" and frng.random() < 0.15:
+                        phone_contact(rec)
 
 
 # --- putting it together -------------------------------------------------------------------------
@@ -1456,8 +1870,11 @@ def build() -> tuple[dict, dict]:
         mine["计划开工"].sort(key=lambda r: r["编号"])
         move_landed(region, mine)
         kept_history(region, mine)
+        reserve(region, mine)
         records[region.name] = mine
-    return records, targets(records)
+    goals = targets(records)
+    office_fields(records)
+    return records, goals
 
 
 def main() -> None:

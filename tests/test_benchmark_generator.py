@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pytest
 
-from xiangmu_cli.ledger.model import PROJECT_MODELS, Approval, Config, Issue, Visit
+from xiangmu_cli.ledger.model import PROJECT_MODELS, Approval, Caliber, Config, Issue, Visit
 from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.reading.loading import Repository, load
 
@@ -157,13 +157,16 @@ def test_every_field_of_every_ledger_is_used(repos: dict[int, Path], seed: int) 
                 for sub in item.get(key) or []:
                     if isinstance(sub, dict):
                         nested[key] |= set(sub)
+    config = yaml_rs.loads((root / "xiangmu.yaml").read_text(encoding="utf-8"), parse_datetime=False)
+    # every ledger carries every extension field of xiangmu.yaml 扩展字段 (one of each type)
+    extensions = {ext["名称"] for ext in config["扩展字段"]}
+    assert {ext["类型"] for ext in config["扩展字段"]} == {"文字", "金额", "日期", "是否", "选项"}
     for ledger, model in PROJECT_MODELS.items():
-        assert used[ledger.value] == _aliases(model), ledger
+        assert used[ledger.value] == _aliases(model) | extensions, ledger
     assert nested == {"问题": _aliases(Issue), "走访": _aliases(Visit), "前期手续": _aliases(Approval)}
     assert headers == {"地区", "台账", "项目"}
-    config = yaml_rs.loads((root / "xiangmu.yaml").read_text(encoding="utf-8"), parse_datetime=False)
     assert set(config) == _aliases(Config)
-    assert set(config["口径"]) == {"入库门槛", "亿元以上", "领导包保门槛", "走访周期", "入统时限"}
+    assert set(config["口径"]) == _aliases(Caliber)
 
 
 def test_generator_uses_the_standard_library_only() -> None:
@@ -190,7 +193,7 @@ def test_realistic_warnings_and_an_error_variant(tmp_path: Path) -> None:
     assert clean == gen.build_files(2000, 1)
     gen.generate(2000, 1, tmp_path / "repo", warnings=0.07, errors=3)
     repo = load(tmp_path / "repo" / "ledgers")
-    kept = sum(1 for r in repo.records if r.ledger is not Ledger.INVESTMENT) + len(repo.partial)
+    kept = sum(1 for r in repo.records if r.ledger not in (Ledger.INVESTMENT, Ledger.RESERVE)) + len(repo.partial)
     warned = {p.project for p in repo.warnings}
     assert 0.05 * kept <= len(warned) <= 0.09 * kept
     assert {p.code for p in repo.warnings} <= {"W101", "W102", "W104"}

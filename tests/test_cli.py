@@ -168,7 +168,7 @@ def test_schema_check_detects_stale_files(tmp_path: Path) -> None:
     assert runner.invoke(app, ["schema", "--check", "--out", str(out)]).exit_code == 1
     assert not out.exists(), "--check must not write"
     written = runner.invoke(app, ["schema", "--out", str(out)])
-    assert written.exit_code == 0 and len(list(out.glob("*.schema.json"))) == 5
+    assert written.exit_code == 0 and len(list(out.glob("*.schema.json"))) == 6  # xiangmu.yaml and five ledgers
     assert runner.invoke(app, ["schema", "--check", "--out", str(out)]).exit_code == 0
     (out / "在建.schema.json").write_text("{}", encoding="utf-8")
     stale = runner.invoke(app, ["schema", "--check", "--out", str(out)])
@@ -185,6 +185,8 @@ def test_help_is_chinese_with_an_example() -> None:
     top = runner.invoke(app, ["--help"])
     assert top.exit_code == 0 and "重点项目建设台账" in top.stdout and "示例" in top.stdout
     assert _commands() == [
+        "convert",
+        "dept",
         "diff",
         "enter-stats",
         "export",
@@ -194,15 +196,20 @@ def test_help_is_chinese_with_an_example() -> None:
         "info",
         "invest",
         "land",
+        "leader",
         "list",
         "log",
+        "next-id",
         "overdue",
         "problem",
+        "problems",
         "recheck",
         "remind",
         "report",
+        "rollover",
         "schema",
         "score",
+        "show",
         "start",
         "targets",
         "textconv",
@@ -244,11 +251,13 @@ def test_info_counts_valid_projects_per_region_and_ledger(tmp_path: Path, monkey
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "测试台账（2018 年度）" and lines[2] == "分地区"
-    assert lines[3].split() == ["地区", "在建", "未入统", "计划开工", "招商", "项目数", "总投资（万元）"]
-    assert [line.split() for line in lines[5:]] == [
-        ["船营区", "1", "1", "0", "0", "2", "20,000.5"],
-        ["高新区", "0", "0", "0", "0", "0", "0"],
-        ["全市", "1", "1", "0", "0", "2", "20,000.5"],
+    assert lines[3] == "项目数、总投资为在建、未入统、计划开工、招商四本台账之和；谋划（储备库）项目另计"
+    header = ["地区", "在建", "未入统", "计划开工", "招商", "谋划", "项目数", "总投资（万元）", "谋划总投资（万元）"]
+    assert lines[4].split() == header
+    assert [line.split() for line in lines[6:]] == [
+        ["船营区", "1", "1", "0", "0", "0", "2", "20,000.5", "0"],
+        ["高新区", "0", "0", "0", "0", "0", "0", "0", "0"],
+        ["全市", "1", "1", "0", "0", "0", "2", "20,000.5", "0"],
     ]
     data = json.loads(runner.invoke(app, ["info", "--format", "json"]).stdout)
     assert data["title"] == "测试台账（2018 年度）" and data["meta"] == {}
@@ -258,8 +267,10 @@ def test_info_counts_valid_projects_per_region_and_ledger(tmp_path: Path, monkey
         "未入统": 1,
         "计划开工": 0,
         "招商": 0,
+        "谋划": 0,
         "项目数": 2,
         "总投资": 20000.50,
+        "谋划总投资": 0,
     }
     assert runner.invoke(app, ["info", "-o", str(tmp_path / "info.md")]).exit_code == 0
     assert "| 船营区 |      1 |" in (tmp_path / "info.md").read_text(encoding="utf-8")
@@ -270,7 +281,8 @@ def test_info_notes_the_errors_it_left_out(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "未计入：23 个错误涉及的项目未计入，运行 xm validate 查看" in result.stdout
     assert "注意：台账有 23 个错误" in result.stderr
-    assert result.stdout.splitlines()[-1].split() == ["全市", "8", "2", "4", "1", "15", "561,500"]
+    # 在建 8, 未入统 2, 计划开工 4, 招商 1, 谋划 0: 15 projects, 561,500 万元; no 谋划总投资
+    assert result.stdout.splitlines()[-1].split() == ["全市", "8", "2", "4", "1", "0", "15", "561,500", "0"]
     rich = runner.invoke(app, ["info", "--ledgers", str(ROOT / "examples/broken/ledgers"), "--format", "rich"])
     assert "吉林市重点项目建设台账（错误示例）（2018 年度）" in rich.stdout and "全市" in rich.stdout
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +143,32 @@ def test_demo_carries_the_history_of_its_moves(demo: Repository) -> None:
     assert sum(kept(r, "land_date") is not None and kept(r, "land_date") < YEAR_START for r in started) >= 3
 
 
+# The 储备库 (issue 16), as scripts/check_demo_counts.py counts it from the files: 30 projects in
+# the 谋划.yaml of seven regions, all entered by 2018-09-30, 28 of them 1亿 and more, 2,349,000 万元;
+# 27 planned or started projects came from it (转化), 20 of them in 2018. 转化率 = converted in 2018
+# ÷ (in the 储备库 at some day of 2018: the 30 still there + the 20 that left it) = 20/50.
+RESERVE_FIGURES = {
+    "谋划项目数": 30,
+    "谋划亿元以上项目数": 28,
+    "谋划总投资": Decimal(2349000),
+    "转化率": Fraction(20, 50),
+}
+
+
+def test_demo_reserve(demo: Repository) -> None:
+    reserve = [r for r in demo.records if r.ledger is Ledger.RESERVE]
+    assert len(reserve) == 30 and len({r.region for r in reserve}) == 7
+    assert all(r.project.reserve_date <= AS_OF for r in reserve)  # type: ignore[attr-defined]
+    assert sum(r.project.total >= Decimal(10000) for r in reserve) == 28
+    assert sum(r.project.total for r in reserve) == Decimal(2349000)
+    converted = [r for r in demo.records if getattr(r.project, "convert_date", None) is not None]
+    this_year = [r for r in converted if YEAR_START <= r.project.convert_date <= AS_OF]  # type: ignore[attr-defined]
+    assert (len(converted), len(this_year)) == (27, 20)
+    assert {r.ledger for r in converted} == {Ledger.PLANNED, Ledger.UNSTAT, Ledger.BUILDING}
+    city = compute_metrics(demo, AS_OF)["全市"]
+    assert {k: city[k] for k in RESERVE_FIGURES} == RESERVE_FIGURES
+
+
 def test_demo_files_start_with_the_schema_modeline() -> None:
     for path in sorted((ROOT / "ledgers").rglob("*.yaml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
@@ -150,10 +177,18 @@ def test_demo_files_start_with_the_schema_modeline() -> None:
         assert first == f"# yaml-language-server: $schema={prefix}schemas/{schema}.schema.json", path
 
 
-def test_schemas_are_up_to_date() -> None:
+def test_schemas_are_up_to_date(demo: Repository) -> None:
     from xiangmu_cli.ledger.schema import write_schemas
 
-    assert write_schemas(ROOT / "schemas", check=True) == []
+    # schemas/ is the demo's: its ledger schemas know the demo's 扩展字段 (as `xm schema` writes them)
+    assert write_schemas(ROOT / "schemas", check=True, config=demo.config) == []
+    assert write_schemas(ROOT / "schemas", check=True) == [
+        "在建.schema.json",
+        "未入统.schema.json",
+        "计划开工.schema.json",
+        "招商.schema.json",
+        "谋划.schema.json",
+    ]
 
 
 def test_check_jsonschema_accepts_the_demo_ledgers() -> None:

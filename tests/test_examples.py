@@ -67,6 +67,66 @@ def test_minimal_example_is_clean(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0, result.stdout
 
 
+# --- examples/rollover: made by the commands of its README ----------------------------------
+
+ROLLOVER = ROOT / "examples" / "rollover"
+
+
+def _bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def replay_rollover_example(base: Path) -> Path:
+    """``base/ledgers``: 2018's ledgers (the example's archive) after the README's rollover, hand
+    edit and commands; ``base/归档/2018`` the archive the rollover wrote."""
+    import re
+    import shutil
+
+    ledgers = base / "ledgers"
+    shutil.copytree(ROLLOVER / "归档" / "2018", ledgers)
+    readme = (ROLLOVER / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
+    commands = [line.split("#")[0].split() for block in blocks[:2] for line in block.splitlines()]
+    for args in [a for a in commands if a and a[0] == "xm" and "--dry-run" not in a]:
+        result = runner.invoke(app, [*args[1:], "--ledgers", str(ledgers)])
+        assert result.exit_code == 0, (args, result.output)
+        if args[1] == "rollover":  # the README's hand edit, right after the rollover
+            config = ledgers / "xiangmu.yaml"
+            targets = re.search(r"```yaml\n(目标:\n.*?)```", readme, re.S)
+            assert targets is not None
+            text = config.read_text(encoding="utf-8")
+            assert text.count("目标: {}\n") == 1
+            config.write_text(text.replace("目标: {}\n", targets[1]), encoding="utf-8")
+    return ledgers
+
+
+def test_rollover_example_is_what_its_readme_commands_make(tmp_path: Path) -> None:
+    ledgers = replay_rollover_example(tmp_path)
+    assert _bytes(tmp_path / "归档" / "2018") == _bytes(ROLLOVER / "归档" / "2018")
+    assert _bytes(ledgers) == _bytes(ROLLOVER / "ledgers")
+    assert runner.invoke(app, ["validate", "--ledgers", str(ROLLOVER / "ledgers")]).exit_code == 0
+
+
+def test_rollover_example_figures_are_the_readmes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.chdir(ROLLOVER)
+    monthly = runner.invoke(app, ["report", "monthly", "--month", "2019-03", "--format", "json"])
+    city = json.loads(monthly.stdout, parse_float=str)["全市总览"]
+    # the README's table: 1670 against 1500 (+170/1500), 1420 against 1300, 4 against 4, 1 against 2
+    assert (city["完成投资"], city["完成投资上年同期"], city["完成投资同比增长"]) == ("1670.00", "1500.00", "0.113333")
+    assert (city["当月完成投资"], city["当月完成投资上年同期"], city["当月完成投资同比增长"]) == (
+        "1420.00",
+        "1300.00",
+        "0.092308",
+    )
+    assert (city["在建项目数"], city["在建项目数上年同期"], city["在建项目数同比增长"]) == (4, 4, "0.000000")
+    assert (city["新开工项目数"], city["新开工项目数上年同期"], city["新开工项目数同比增长"]) == (1, 2, "-0.500000")
+    targets = runner.invoke(app, ["targets", "--month", "2019-03", "--format", "json"])
+    row = next(r for r in json.loads(targets.stdout, parse_float=str)["目标完成"] if r["指标"] == "完成投资同比增长")
+    assert (row["实际"], row["是否完成"]) == ("0.113333", True)
+
+
 def test_ci_examples_install_the_tagged_version_from_git() -> None:
     # examples/ci: xm is not on PyPI, so the workflow installs it from its git repository at a
     # version tag, and pre-commit pins the same tag; the hooks it names exist (issue 18).

@@ -72,7 +72,7 @@ def demo_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_export_round_trips_through_import(demo_xlsx: Path, tmp_path: Path) -> None:
     root = _empty_copy(tmp_path)
-    for sheet in ("在建", "未入统", "计划开工", "招商"):  # the 地区 column sends each row to its region
+    for sheet in ("在建", "未入统", "计划开工", "招商", "谋划"):  # the 地区 column sends each row to its region
         result = runner.invoke(app, ["import", "xlsx", str(demo_xlsx), "--sheet", sheet, "--ledgers", str(root)])
         assert result.exit_code == 0, result.output
         assert "未导入的行" not in result.stdout
@@ -85,10 +85,23 @@ def test_export_round_trips_through_import(demo_xlsx: Path, tmp_path: Path) -> N
 
 def test_export_layout(demo_xlsx: Path) -> None:
     wb = load_workbook(demo_xlsx)
-    assert wb.sheetnames == ["在建", "未入统", "计划开工", "招商"]
+    assert wb.sheetnames == ["在建", "未入统", "计划开工", "招商", "谋划"]
     ws = wb["在建"]
     header = [c.value for c in ws[1]]
-    assert header[:6] == ["地区", "编号", "名称", "建设单位", "类别", "总投资（万元）"]
+    assert header[:10] == [
+        "地区",
+        "编号",
+        "名称",
+        "项目代码",
+        "建设单位",
+        "类别",
+        "级别",
+        "建设内容",
+        "总投资（万元）",
+        "资金来源",
+    ]
+    # the demo's extension fields (xiangmu.yaml 扩展字段) close the sheet, an amount with its unit
+    assert header[-2:] == ["上争资金（万元）", "入国家重大项目库"]
     assert "2018年9月完成投资（万元）" in header and "用地面积（平方米）" in header
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=len(header)).column_letter}{ws.max_row}"
@@ -101,8 +114,13 @@ def test_export_layout(demo_xlsx: Path) -> None:
     assert row["2018年9月完成投资（万元）"].value == 7271
     assert row["2018年1月完成投资（万元）"].value is None  # not reported
     # lists as numbered lines a reader can read (read back exactly: test_export_round_trips_through_import)
-    assert row["走访"].value == "1. 2018-08-24\n2. 日期：2018-09-17；内容：协调用地"
+    assert (
+        row["走访"].value == "1. 2018-08-24\n2. 日期：2018-09-17；走访人：马志远；方式：现场；内容：现场办公，协调用地"
+    )
     assert row["走访"].alignment.wrap_text
+    assert row["项目代码"].value == "2017-220204-84-01-503821" and row["级别"].value == "省重点"
+    assert row["上争资金（万元）"].value == 25500 and row["上争资金（万元）"].number_format == "#,##0.00"
+    assert row["入国家重大项目库"].value == "是"
     # printed: A4 landscape, one page wide, the header row on every page, page numbers
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"
@@ -185,12 +203,15 @@ def test_exported_workbook_opens_in_libreoffice_with_the_same_values(demo_xlsx: 
     with converted.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == [c.value for c in load_workbook(demo_xlsx)["在建"][1]]
-    assert rows[1][:6] == [
+    assert rows[1][:9] == [
         "船营区",
         "CY-2018-006",
         "吉林市中心医院江北院区建设项目",
+        "2017-220204-84-01-503821",
         "吉林市中心医院",
         "民生",
+        "省重点",
+        "新建门诊、医技、住院综合楼39.1万平方米，床位2000张",
         "120000",
     ]
     # Every value: the CSV LibreOffice wrote imports back to exactly the 在建 projects of the demo.
@@ -625,7 +646,7 @@ def _json_rows(data: dict[str, Any], name: str) -> list[dict[str, Any]] | None:
     kind into sheets); None for 全市总览 and 考评, whose JSON is structured differently."""
     if name.startswith("逾期事项："):
         return [r for r in data["逾期事项"] if r["类型"] == name.split("：")[1]]
-    return data[name] if name in ("分地区", "目标完成", "本月变动") else None
+    return data[name] if name in ("分地区", "分类别", "目标完成", "本月变动", "谋划储备") else None
 
 
 def test_monthly_report_xlsx_has_one_sheet_per_table_with_the_json_values(tmp_path: Path) -> None:

@@ -41,9 +41,13 @@ def fmt(text: str, kind: str | None = "在建") -> str:
 COMMON = [
     "编号",
     "名称",
+    "项目代码",
     "建设单位",
     "类别",
+    "级别",
+    "建设内容",
     "总投资",
+    "资金来源",
     "包保领导",
     "项目秘书",
     "责任单位",
@@ -59,6 +63,8 @@ STARTED = [
     "计划开工日期",
     "计划竣工日期",
     "竣工日期",
+    "计划投产日期",
+    "投产日期",
     "年度计划投资",
     "以前年度完成投资",
     "完成投资",
@@ -67,6 +73,8 @@ STARTED = [
 ]
 #: Kept from 招商 by a landing (revision 2), after the ledger's own keys, in 招商's order.
 LANDED = ["投资方", "来源地", "签约日期", "计划落地日期", "落地日期", "重点"]
+#: Kept from 谋划 by a conversion (转化, issue 16), at the very end.
+CONVERTED = ["谋划日期", "入国家库", "转化日期"]
 
 
 def test_key_order_is_the_contracts() -> None:
@@ -74,12 +82,13 @@ def test_key_order_is_the_contracts() -> None:
         return shape_for(kind).fields["项目"].each
 
     assert shape_for("在建").keys == ("地区", "台账", "项目")
-    assert list(project("在建").keys) == COMMON + STARTED + ["入统日期", "入统时限"] + LANDED
-    assert list(project("未入统").keys) == COMMON + STARTED + ["未入统原因", "入统时限"] + LANDED
+    assert list(project("在建").keys) == COMMON + STARTED + ["入统日期", "入统时限"] + LANDED + CONVERTED
+    assert list(project("未入统").keys) == COMMON + STARTED + ["未入统原因", "入统时限"] + LANDED + CONVERTED
     assert (
         list(project("计划开工").keys)
-        == COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED
+        == COMMON + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"] + LANDED + CONVERTED
     )
+    assert list(project("谋划").keys) == COMMON + ["谋划阶段", "谋划日期", "预计开工年度", "入国家库", "前期手续"]
     assert list(project("招商").keys) == COMMON + [
         "阶段",
         "投资方",
@@ -90,21 +99,49 @@ def test_key_order_is_the_contracts() -> None:
         "重点",
     ]
     started = project("在建")
-    assert started.fields["问题"].each.keys == ("提出日期", "内容", "责任单位", "时限", "解决日期", "解决情况")
-    assert started.fields["走访"].each.keys == ("日期", "内容")
+    assert started.fields["问题"].each.keys == (
+        "提出日期",
+        "内容",
+        "分类",
+        "责任单位",
+        "层级",
+        "时限",
+        "升级",
+        "解决日期",
+        "解决情况",
+    )
+    assert started.fields["问题"].each.fields["升级"].each.keys == ("层级", "日期")  # issue 17
+    assert started.fields["走访"].each.keys == ("日期", "走访人", "方式", "内容")
     assert started.fields["完成投资"].months
     assert project("计划开工").fields["前期手续"].each.keys == ("名称", "计划办结", "办结日期")
     config = shape_for(CONFIG)
-    assert config.keys == ("名称", "年度", "类别", "口径", "领导", "地区", "目标", "考评", "通报")
+    assert config.keys == (
+        "名称",
+        "年度",
+        "类别",
+        "产业类别",
+        "级别",
+        "问题分类",
+        "口径",
+        "扩展字段",
+        "领导",
+        "地区",
+        "目标",
+        "考评",
+        "通报",
+    )
     assert config.fields["口径"].keys == (
         "入库门槛",
         "亿元以上",
+        "十亿元以上",
         "领导包保门槛",
         "走访周期",
         "入统时限",
+        "低于门槛提示",
         "红灯进度差",
         "临期天数",
     )
+    assert config.fields["扩展字段"].each.keys == ("名称", "类型", "选项", "说明")
     assert config.fields["领导"].each.keys == ("姓名", "职务", "包保地区")
     assert config.fields["地区"].each.keys == ("名称", "类型")
     assert config.fields["考评"].keys == ("指标", "封顶", "前列加分", "后列减档")

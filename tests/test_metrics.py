@@ -275,15 +275,20 @@ def test_every_metric_of_chuanying_as_of_sep30(main_repo: Repository) -> None:
         "在建项目数": 4,
         # 总投资 ≥ 10000: CY-1 12000 only (CY-2 8000, CY-3 4000, CY-4 6000)
         "亿元以上项目数": 1,
+        "十亿元以上项目数": 0,  # none of 100000 万元 (口径.十亿元以上, default) or more
         "新建项目数": 2,  # CY-1, CY-4
         "续建项目数": 2,  # CY-2, CY-3
         "新开工项目数": 2,  # 新建, 开工 in 2018 ≤ as-of: CY-1, CY-4
         "新开工亿元以上项目数": 1,  # CY-1
+        "新开工十亿元以上项目数": 0,
+        "新开工产业项目数": None,  # xiangmu.yaml sets no 产业类别: no such figure
+        "新开工产业项目占比": None,
         # planned at as-of (revision 2): CY-6, CY-7 in 计划开工, and CY-5, in 未入统 now but starting
         # only on 10-08 (a report for September counted it as planned, and still does)
         "计划开工项目数": 3,
         "未入统项目数": 1,  # CY-4 (CY-5 is in 未入统 but not started yet)
         "竣工项目数": 1,  # CY-2 竣工 09-20; CY-3 竣工 10-15 is after as-of
+        "投产项目数": 0,  # no project has a 投产日期
         # 签约/落地 with 签约日期 ≤ 09-30: CY-8, CY-9, CY-10 (CY-11 洽谈; CY-12 签约 10-02)
         "招商签约项目数": 3,
         "招商落地项目数": 1,  # CY-9 落地 07-01; CY-10 落地 10-10 is after as-of
@@ -301,6 +306,11 @@ def test_every_metric_of_chuanying_as_of_sep30(main_repo: Repository) -> None:
         # started with 总投资 ≥ 5000: CY-1 在建, CY-2 在建, CY-4 未入统 (CY-3 4000 below) → 2/3
         "入统率": F(2, 3),
         "招商落地率": F(1, 3),
+        # no 谋划 ledger here (the 储备库 is tested in test_reserve.py): none in it, 0 ÷ 0 for 转化率
+        "谋划项目数": 0,
+        "谋划亿元以上项目数": 0,
+        "谋划总投资": D(0),
+        "转化率": None,
         # 提出 ≤ 09-30: CY-1 ×2, CY-2 ×1, CY-4 ×1, CY-5 ×1, CY-11 ×1 = 6 (CY-6's is raised 10-05)
         "问题数": 6,
         # solved by 09-30: CY-1 (04-20), CY-11 (08-01); CY-5 solved 10-01 is after as-of
@@ -326,13 +336,18 @@ def test_every_metric_of_gaoxin_as_of_sep30(main_repo: Repository) -> None:
     assert m == {
         "在建项目数": 4,  # GX-1 (09-15 ≤ 09-30), GX-2, GX-3, GX-4
         "亿元以上项目数": 2,  # GX-1 50000, GX-3 1亿 = 10000 exactly (≥ 亿元以上)
+        "十亿元以上项目数": 0,  # none of 100000 万元 (口径.十亿元以上, default) or more
         "新建项目数": 3,  # GX-1, GX-2, GX-3
         "续建项目数": 1,  # GX-4
         "新开工项目数": 2,  # GX-1, GX-3; GX-2 is 新建 but started 2017-11-20, before 年度
         "新开工亿元以上项目数": 2,  # GX-1, GX-3
+        "新开工十亿元以上项目数": 0,
+        "新开工产业项目数": None,  # xiangmu.yaml sets no 产业类别: no such figure
+        "新开工产业项目占比": None,
         "计划开工项目数": 0,
         "未入统项目数": 1,  # GX-4
         "竣工项目数": 1,  # GX-3 竣工 09-30 = as-of
+        "投产项目数": 0,  # no project has a 投产日期
         "招商签约项目数": 0,  # GX-5 is 洽谈
         "招商落地项目数": 0,
         "年度计划投资": D(19000),  # 10000 + 3000 + 4000 + 2000
@@ -345,6 +360,10 @@ def test_every_metric_of_gaoxin_as_of_sep30(main_repo: Repository) -> None:
         "复工率": F(0, 1),  # GX-4 复工 10-01 is after as-of: 0, not None
         "入统率": F(3, 4),  # all four ≥ 5000; GX-1..3 在建, GX-4 未入统
         "招商落地率": None,  # nothing signed: 0 ÷ 0
+        "谋划项目数": 0,  # no 谋划 ledger
+        "谋划亿元以上项目数": 0,
+        "谋划总投资": D(0),
+        "转化率": None,  # 0 ÷ 0
         "问题数": 0,
         "已解决问题数": 0,
         "超期问题数": 0,
@@ -363,13 +382,18 @@ def test_every_metric_of_the_city_as_of_sep30(main_repo: Repository) -> None:
     assert m == {
         "在建项目数": 8,  # 4 + 4 + 0
         "亿元以上项目数": 3,  # 1 + 2
+        "十亿元以上项目数": 0,  # none of 100000 万元 (口径.十亿元以上, default) or more
         "新建项目数": 5,  # 2 + 3
         "续建项目数": 3,  # 2 + 1
         "新开工项目数": 4,  # 2 + 2
         "新开工亿元以上项目数": 3,  # 1 + 2
+        "新开工十亿元以上项目数": 0,
+        "新开工产业项目数": None,  # xiangmu.yaml sets no 产业类别: no such figure
+        "新开工产业项目占比": None,
         "计划开工项目数": 3,  # 3 + 0
         "未入统项目数": 2,
         "竣工项目数": 2,
+        "投产项目数": 0,  # no project has a 投产日期
         "招商签约项目数": 3,
         "招商落地项目数": 1,
         "年度计划投资": D(26500),  # 7500 + 19000
@@ -382,6 +406,10 @@ def test_every_metric_of_the_city_as_of_sep30(main_repo: Repository) -> None:
         "复工率": F(1, 3),  # (1 + 0) / (2 + 1)
         "入统率": F(5, 7),  # (2 + 3) / (3 + 4)
         "招商落地率": F(1, 3),
+        "谋划项目数": 0,  # no 谋划 ledger anywhere
+        "谋划亿元以上项目数": 0,
+        "谋划总投资": D(0),
+        "转化率": None,
         "问题数": 6,
         "已解决问题数": 2,
         "超期问题数": 2,
@@ -406,14 +434,19 @@ def test_empty_region_counts_zero_sums_zero_rates_absent(main_repo: Repository) 
         "计划开工项目数",
         "未入统项目数",
         "竣工项目数",
+        "投产项目数",
+        "十亿元以上项目数",
+        "新开工十亿元以上项目数",
         "招商签约项目数",
         "招商落地项目数",
+        "谋划项目数",
+        "谋划亿元以上项目数",
         "问题数",
         "已解决问题数",
         "超期问题数",
     ]
     assert {k: m[k] for k in counts} == dict.fromkeys(counts, 0)
-    sums = ["年度计划投资", "完成投资", "当月完成投资", "新开工用地面积"]
+    sums = ["年度计划投资", "完成投资", "当月完成投资", "谋划总投资", "新开工用地面积"]
     assert {k: m[k] for k in sums} == dict.fromkeys(sums, D(0))
     rates = [
         "投资完成率",
@@ -422,6 +455,7 @@ def test_empty_region_counts_zero_sums_zero_rates_absent(main_repo: Repository) 
         "复工率",
         "入统率",
         "招商落地率",
+        "转化率",
         "问题解决率",
         "秘书配备率",
         "走访达标率",

@@ -292,7 +292,7 @@ def test_list_lines_read_back_as_the_flow_style_does(content: str, unit: str | N
     from xiangmu_cli.office.interop import list_lines, read_list_line, strip_item_number
     from xiangmu_cli.write.scalars import flow_mapping
 
-    item = {"提出日期": day, "内容": content, "责任单位": unit}
+    item = {"提出日期": day, "内容": content, "责任单位": unit, "升级": [{"日期": day, "层级": unit or content}]}
     cell = list_lines("问题", [item, item])
     assert cell is not None
     first, second = cell.split("\n")

@@ -50,6 +50,7 @@ def test_tables_columns_types_and_values(tmp_path: Path) -> None:
         "未入统.parquet": 0,
         "计划开工.parquet": 0,
         "招商.parquet": 1,
+        "谋划.parquet": 0,
         "完成投资.parquet": 2,
     }
     assert sorted(p.name for p in out.iterdir()) == sorted(PARQUET_FILES)
@@ -104,3 +105,38 @@ def test_cli_writes_the_folder_and_refuses_a_file(tmp_path: Path) -> None:
         app, ["export", "parquet", "-o", str(tmp_path / "file"), "--ledgers", str(ROOT / "ledgers")]
     )
     assert refused.exit_code == 2 and "应为文件夹" in refused.stderr
+
+
+RESERVE = """\
+项目:
+  - 编号: CY-MH-001
+    名称: 碳纤维复合材料产业园
+    总投资: 8亿
+    谋划阶段: 储备
+    谋划日期: 2017-11-20
+    预计开工年度: 2019
+    入国家库: 2018-06-01
+"""
+
+
+def test_reserve_table(tmp_path: Path) -> None:
+    """谋划.parquet (issue 16): 谋划阶段 string, 谋划日期 and 入国家库 date32, 预计开工年度 int32."""
+    repo = load_repo(tmp_path / "repo", {"xiangmu.yaml": CONFIG, "船营区/谋划.yaml": RESERVE})
+    out = tmp_path / "parquet"
+    assert export_parquet(repo, out)["谋划.parquet"] == 1
+    table = pq.read_table(out / "谋划.parquet")
+    assert table.column_names == columns(Ledger.RESERVE)
+    assert table.column_names[-5:] == ["谋划阶段", "谋划日期", "预计开工年度", "入国家库", "前期手续"]
+    schema = table.schema
+    assert schema.field("预计开工年度").type == pa.int32() and schema.field("谋划日期").type == pa.date32()
+    row = table.to_pylist()[0]
+    assert (row["编号"], row["总投资"], row["谋划阶段"], row["谋划日期"], row["预计开工年度"], row["入国家库"]) == (
+        "CY-MH-001",
+        Decimal("80000.0000"),  # 8亿 in 万元
+        "储备",
+        date(2017, 11, 20),
+        2019,
+        date(2018, 6, 1),
+    )
+    # a converted record's kept dates are columns of 计划开工, 未入统 and 在建
+    assert columns(Ledger.PLANNED)[-3:] == ["谋划日期", "入国家库", "转化日期"]

@@ -287,7 +287,8 @@ class XmGroup(TyperGroup):
 app = typer.Typer(
     cls=XmGroup,
     name="xm",
-    help="重点项目建设台账工具。\n\n用 git 管理在建、未入统、计划开工、招商四本台账：检查、统计、调度、考评。\n\n"
+    help="重点项目建设台账工具。\n\n"
+    "用 git 管理在建、未入统、计划开工、招商四本台账和谋划（项目储备库）台账：检查、统计、调度、考评。\n\n"
     "示例：xm validate",
     no_args_is_help=True,
     add_completion=False,
@@ -315,8 +316,10 @@ from . import fmt as _fmt  # noqa: E402,F401
 from . import history as _history  # noqa: E402,F401
 from . import info as _info  # noqa: E402,F401
 from . import interop as _interop  # noqa: E402,F401
+from . import pages as _pages  # noqa: E402,F401
 from . import remind as _remind  # noqa: E402,F401
 from . import reports as _reports  # noqa: E402,F401
+from . import rollover as _rollover  # noqa: E402,F401
 from . import schema as _schema  # noqa: E402,F401
 from . import validate as _validate  # noqa: E402,F401  (registers the commands)
 

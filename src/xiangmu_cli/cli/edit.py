@@ -1,5 +1,5 @@
 """Event commands that edit the ledgers in place: `xm start`, `xm enter-stats`, `xm land`,
-`xm finish`, `xm invest`, `xm visit`, `xm problem add|solve`.
+`xm convert`, `xm finish`, `xm invest`, `xm visit`, `xm problem add|solve|escalate`.
 
 Each builds one plan with the library (:mod:`xiangmu_cli.write.edit`), which verifies it, and writes it.
 Usage errors exit 2; refusals (unknown 编号, wrong ledger, ledgers with errors, an edit that
@@ -136,6 +136,27 @@ def land(
     _run(ledgers, dry_run, lambda repo: edit.land(repo, code, date, planned_start))
 
 
+@app.command("convert", cls=XmCommand)
+def convert(
+    code: str = CodeArg,
+    date: str = DateOpt,
+    planned_start: str = typer.Option(..., "--planned-start", help="计划开工日期 YYYY-MM-DD", show_default=False),
+    ledgers: Path | None = LedgersOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
+    """转化：把谋划台账（项目储备库）中的项目移到 计划开工，写上转化日期和计划开工日期。
+
+    保留谋划日期、入国家库、前期手续和共有字段（谋划日期、入国家库、转化日期排在最后）。
+
+    谋划阶段、预计开工年度不再保留（有注释时连同注释改为注释行，放在转化日期上方）。转化日期不能早于谋划日期。
+
+    示例：xm convert CY-MH-001 --date 2018-09-20 --planned-start 2019-04-15
+    """
+    from xiangmu_cli.write import edit
+
+    _run(ledgers, dry_run, lambda repo: edit.convert(repo, code, date, planned_start))
+
+
 @app.command("finish", cls=XmCommand)
 def finish(
     code: str = CodeArg, date: str = DateOpt, ledgers: Path | None = LedgersOpt, dry_run: bool = DryRunOpt
@@ -173,21 +194,24 @@ def visit(
     code: str = CodeArg,
     date: str = DateOpt,
     note: str | None = typer.Option(None, "--note", help="走访内容", show_default=False),
+    by: str | None = typer.Option(None, "--by", help="走访人（姓名或单位）", show_default=False),
+    mode: str | None = typer.Option(None, "--mode", help="走访方式：现场、电话、座谈 或 视频", show_default=False),
     ledgers: Path | None = LedgersOpt,
     dry_run: bool = DryRunOpt,
 ) -> None:
-    """走访：在项目的 走访 列表末尾加一次走访（只有日期，或 {日期, 内容}）。
+    """走访：在项目的 走访 列表末尾加一次走访（只有日期，或 {日期, 走访人, 方式, 内容}）。
 
-    示例：xm visit CY-2018-001 --date 2018-09-03 --note 协调用地
+    示例：xm visit CY-2018-001 --date 2018-09-03 --by 王芳 --mode 现场 --note 协调用地
     """
     from xiangmu_cli.write import edit
 
-    _run(ledgers, dry_run, lambda repo: edit.visit(repo, code, date, note))
+    _run(ledgers, dry_run, lambda repo: edit.visit(repo, code, date, note, by, mode))
 
 
 problem_app = typer.Typer(
     cls=XmGroup,
-    help="问题清单：新增问题、登记解决。\n\n示例：xm problem add CY-2018-001 --date 2018-09-03 --content 施工用电不足",
+    help="问题清单：新增问题、登记解决、提交上一级会议。\n\n"
+    "示例：xm problem add CY-2018-001 --date 2018-09-03 --content 施工用电不足",
     no_args_is_help=True,
 )
 app.add_typer(problem_app, name="problem")
@@ -200,16 +224,24 @@ def problem_add(
     content: str = typer.Option(..., "--content", "-c", help="问题内容", show_default=False),
     department: str | None = typer.Option(None, "--department", help="负责解决的责任单位", show_default=False),
     deadline: str | None = typer.Option(None, "--deadline", help="解决时限 YYYY-MM-DD", show_default=False),
+    kind: str | None = typer.Option(None, "--kind", help="问题分类（xiangmu.yaml 问题分类 中的）", show_default=False),
+    level: str | None = typer.Option(
+        None, "--level", help="协调层级：联席会议、专题会议 或 常务会议", show_default=False
+    ),
     ledgers: Path | None = LedgersOpt,
     dry_run: bool = DryRunOpt,
 ) -> None:
     """新增问题：在项目的 问题 列表末尾加一条。
 
-    示例：xm problem add CY-2018-001 --date 2018-09-03 --content 施工用电不足 --department 供电公司
+    示例：xm problem add CY-2018-001 --date 2018-09-03 --content 施工用电不足 --department 供电公司 --kind 要素保障
     """
     from xiangmu_cli.write import edit
 
-    _run(ledgers, dry_run, lambda repo: edit.add_problem(repo, code, date, content, department, deadline))
+    _run(
+        ledgers,
+        dry_run,
+        lambda repo: edit.add_problem(repo, code, date, content, department, deadline, kind, level),
+    )
 
 
 @problem_app.command("solve", cls=XmCommand)
@@ -230,3 +262,26 @@ def problem_solve(
     from xiangmu_cli.write import edit
 
     _run(ledgers, dry_run, lambda repo: edit.solve_problem(repo, code, number, date, how))
+
+
+@problem_app.command("escalate", cls=XmCommand)
+def problem_escalate(
+    code: str = CodeArg,
+    number: int = typer.Argument(
+        ..., metavar="N", help="问题序号：项目 问题 列表中的第几条（从 1 起，见 xm show 编号）", show_default=False
+    ),
+    to: str | None = typer.Option(
+        None, "--to", help="提交到的层级：联席会议、专题会议 或 常务会议 [默认：比现在高一级]", show_default=False
+    ),
+    date: str | None = typer.Option(None, "--date", "-d", help="升级日期 YYYY-MM-DD [默认：今天]", show_default=False),
+    ledgers: Path | None = LedgersOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
+    """问题升级：把项目的第 N 个问题提交到更高一级的会议（联席会议 → 专题会议 → 常务会议），
+    在问题的 升级 列表末尾记下 {层级, 日期}；问题原来的 层级 不改，按日期可知各时点所在的层级。
+
+    示例：xm problem escalate CY-2018-001 1 --to 专题会议 --date 2018-09-25
+    """
+    from xiangmu_cli.write import edit
+
+    _run(ledgers, dry_run, lambda repo: edit.escalate_problem(repo, code, number, to, date))

@@ -22,7 +22,7 @@ def info(
     unit: Unit = UnitOpt,
     no_cache: bool = NoCacheOpt,
 ) -> None:
-    """按地区列出四本台账的项目数和总投资（万元），先看一眼台账全貌。
+    """按地区列出各本台账的项目数和总投资（万元），先看一眼台账全貌。
 
     只统计通过检查的项目；有问题的项目请先用 xm validate 修正。
 
@@ -35,4 +35,4 @@ def info(
         repo = load_repository(root)
         return overview_document(overview(repo)), repo
 
-    report("info", {}, ledgers, fmt, output, no_cache, build, unit)
+    report("info", {}, ledgers, fmt, output, no_cache, build, unit=unit)

@@ -254,7 +254,7 @@ def export_parquet(
 ) -> None:
     """整个台账库导出为 Parquet 表，供 DuckDB、Spark、Polars 跨多个台账库查询分析。
 
-    每本台账一个表（在建、未入统、计划开工、招商），另有 完成投资 按月一表；金额为精确小数 DECIMAL(18,4)，
+    每本台账一个表（在建、未入统、计划开工、招商、谋划），另有 完成投资 按月一表；金额为精确小数 DECIMAL(18,4)，
     日期为 DATE。需要可选依赖：pip install 'xiangmu-cli[parquet]'。列的说明见 docs/interop.md。
 
     示例：xm export parquet -o 吉林市台账/

@@ -23,6 +23,7 @@ from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers,
 
 if TYPE_CHECKING:
     from xiangmu_cli.output.tables import Document
+    from xiangmu_cli.reading.archive import Archive
     from xiangmu_cli.reading.records import Repository
 
 
@@ -208,6 +209,29 @@ def load_at(root: Path, rev: str) -> Repository:
         raise usage_error(str(exc)) from None
 
 
+class Archives:
+    """The previous year's archive (归档, for 同比) of the ledgers a report reads: on disk, or at the
+    git revision ``rev``; and, for the cache, what was read of it (:meth:`read`)."""
+
+    def __init__(self, rev: str | None) -> None:
+        self.rev = rev
+        self.states: dict[str, str | None] = {}
+
+    def previous(self, root: Path, repo: Repository) -> Archive | None:
+        from xiangmu_cli.history.git import archive_at
+        from xiangmu_cli.reading.archive import open_archive
+
+        if repo.config is None:
+            return None
+        year = repo.config.year - 1
+        archive = open_archive(root, year) if self.rev is None else archive_at(root, year, self.rev)
+        self.states[str(archive.path)] = archive.state
+        return archive
+
+    def read(self) -> dict[str, str | None]:
+        return dict(self.states)
+
+
 def report(
     command: str,
     options: Mapping[str, object],
@@ -216,13 +240,15 @@ def report(
     output: Path | None,
     no_cache: bool,
     build: Callable[[Path], tuple[Document, Repository]],
+    read_also: Callable[[], dict[str, str | None]] | None = None,
     unit: Unit | None = None,
 ) -> None:
     """Render ``build(root)`` (a document and the repository it was computed from), through the cache.
 
     ``options`` are the command's options that ``build`` depends on. A cache hit is the document
-    the same command computed for exactly the same ledger bytes, code, options and day; it is
-    rendered here exactly like a fresh one (never stored text).
+    the same command computed for exactly the same ledger bytes, code, options and day (and, for
+    the folders ``read_also`` names after a build, the same state of those: last year's archive);
+    it is rendered here exactly like a fresh one (never stored text).
     """
     from xiangmu_cli.output.docdata import decode_document, encode_document
     from xiangmu_cli.reading.cache import cached_document, enabled
@@ -239,7 +265,12 @@ def report(
         errors = len(repo.errors)
     else:
         doc, errors = cached_document(
-            root, {"command": command, "options": options}, built, encode_document, decode_document
+            root,
+            {"command": command, "options": options},
+            built,
+            encode_document,
+            decode_document,
+            read_also,
         )
     _note(errors)
     destination.emit(doc)
@@ -277,24 +308,24 @@ def targets(
     示例：xm targets --month 2018-09 --region 船营区
     """
 
+    archives = Archives(rev)
+
     def build(root: Path) -> tuple[Document, Repository]:
-        from xiangmu_cli.figures.metrics import target_rows
+        from xiangmu_cli.base.fileio import display_path
+        from xiangmu_cli.figures.growth import compared_targets, wants_growth
         from xiangmu_cli.output.views import targets_document
 
         ctx = _load(root, as_of, month, region, rev=rev)
-        rows = target_rows(ctx.repo, ctx.as_of, region=region)
-        return targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
+        archive = archives.previous(root, ctx.repo) if wants_growth(ctx.repo) else None
+        previous = archive.repo if archive is not None else None
+        source = display_path(archive.path) if archive is not None else ""
+        rows, comparison = compared_targets(ctx.repo, ctx.as_of, previous, source, region=region)
+        note = archive.note if archive is not None else None
+        doc = targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported, comparison, note)
+        return doc, ctx.repo
 
-    report(
-        "targets",
-        {"as_of": as_of, "month": month, "region": region, "rev": rev},
-        ledgers,
-        fmt,
-        output,
-        no_cache,
-        build,
-        unit,
-    )
+    options = {"as_of": as_of, "month": month, "region": region, "rev": rev}
+    report("targets", options, ledgers, fmt, output, no_cache, build, archives.read, unit=unit)
 
 
 class OverdueKind(str, Enum):
@@ -306,6 +337,7 @@ class OverdueKind(str, Enum):
     投资漏报 = "投资漏报"
     超期未竣工 = "超期未竣工"
     手续超期 = "手续超期"
+    超期未投产 = "超期未投产"
 
 
 @app.command("overdue", cls=XmCommand)
@@ -322,7 +354,7 @@ def overdue(
     rev: str | None = RevOpt,
     no_cache: bool = NoCacheOpt,
 ) -> None:
-    """逾期事项：未按期开工、超期未入统、签约未落地、问题超期、走访超期、投资漏报、超期未竣工、手续超期。
+    """逾期事项：未按期开工、超期未入统、签约未落地、问题超期、走访超期、投资漏报、超期未竣工、手续超期、超期未投产。
 
     按逾期天数从多到少排列，列出包保领导、项目秘书和责任单位。
 
@@ -402,6 +434,7 @@ class LedgerName(str, Enum):
     未入统 = "未入统"
     计划开工 = "计划开工"
     招商 = "招商"
+    谋划 = "谋划"
 
 
 @app.command("list", cls=XmCommand)
@@ -413,6 +446,13 @@ def list_(
     leader: str | None = typer.Option(None, "--leader", help="包保领导", show_default=False),
     secretary: str | None = typer.Option(None, "--secretary", help="项目秘书", show_default=False),
     category: str | None = typer.Option(None, "--category", help="类别", show_default=False),
+    columns: str | None = typer.Option(
+        None,
+        "--columns",
+        help="只显示这些列，按给出的顺序，以逗号或顿号分隔；除默认的列外还可选 项目代码、级别、资金来源、"
+        "计划投产日期、投产日期 和 xiangmu.yaml 扩展字段",
+        show_default=False,
+    ),
     as_of: str | None = AsOfOpt,
     month: str | None = MonthOpt,
     fmt: OutputFormat | None = FormatOpt,
@@ -423,10 +463,16 @@ def list_(
 ) -> None:
     """项目清单：符合条件的项目，每个一行，列出总投资、年度计划、完成投资等。
 
-    示例：xm list --region 经开区 --min 1亿
+    示例：xm list --region 经开区 --min 1亿 --columns 编号,名称,项目代码,上争资金
     """
+    import re
+
     from xiangmu_cli.ledger.units import UnitError, parse_amount
     from xiangmu_cli.ledger.vocab import Ledger
+
+    names = [n for n in re.split(r"[,，、\s]+", columns) if n] if columns is not None else None
+    if names is not None and not names:
+        raise usage_error("--columns 没有列名；例如 --columns 编号,名称,总投资")
 
     floor = None
     if minimum is not None:
@@ -437,7 +483,8 @@ def list_(
 
     def build(root: Path) -> tuple[Document, Repository]:
         from xiangmu_cli.figures.report import project_rows
-        from xiangmu_cli.output.views import list_document
+        from xiangmu_cli.ledger.model import extension_specs
+        from xiangmu_cli.output.views import choose_list_columns, list_document
 
         ctx = _load(root, as_of, month, region, rev=rev)
         rows = project_rows(
@@ -450,7 +497,13 @@ def list_(
             secretary=secretary,
             category=category,
         )
-        return list_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
+        extensions = [(name, kind) for name, kind, _options, _text in extension_specs(ctx.repo.config)]
+        try:
+            chosen = choose_list_columns(names, extensions) if names is not None else None
+        except ValueError as exc:
+            raise usage_error(f"--columns：{exc}") from None
+        doc = list_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported, chosen, extensions)
+        return doc, ctx.repo
 
     options = {
         "ledger": ledger.value if ledger else None,
@@ -459,11 +512,12 @@ def list_(
         "leader": leader,
         "secretary": secretary,
         "category": category,
+        "columns": names,
         "as_of": as_of,
         "month": month,
         "rev": rev,
     }
-    report("list", options, ledgers, fmt, output, no_cache, build, unit)
+    report("list", options, ledgers, fmt, output, no_cache, build, unit=unit)
 
 
 report_app = typer.Typer(
@@ -494,12 +548,15 @@ def monthly(
     示例：xm report monthly --month 2018-09
     """
 
+    archives = Archives(rev)
+
     def build(root: Path) -> tuple[Document, Repository]:
         from xiangmu_cli.figures.report import monthly_report
         from xiangmu_cli.output.views import monthly_document
 
         ctx = _load(root, as_of, month, region, rev=rev)
-        return monthly_document(monthly_report(ctx.repo, ctx.as_of, region)), ctx.repo
+        archive = archives.previous(root, ctx.repo)
+        return monthly_document(monthly_report(ctx.repo, ctx.as_of, region, archive)), ctx.repo
 
     report(
         "report monthly",
@@ -509,7 +566,8 @@ def monthly(
         output,
         no_cache,
         build,
-        unit,
+        archives.read,
+        unit=unit,
     )
 
 

@@ -19,7 +19,7 @@ from xiangmu_cli.figures import stages
 from xiangmu_cli.figures.stages import month_of
 from xiangmu_cli.ledger.model import Config, StartedProject
 from xiangmu_cli.ledger.units import round_half_even
-from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
+from xiangmu_cli.ledger.vocab import CITY, GROWTH_KEYS, METRIC_KINDS
 
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record, Repository
@@ -29,6 +29,7 @@ __all__ = [
     "FigureValue",
     "TargetRow",
     "compute_metrics",
+    "scope_metrics",
     "default_as_of",
     "resolve_as_of",
     "month_end",
@@ -209,7 +210,7 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     """
     year = config.year
     caliber = config.caliber
-    threshold, yi = caliber.threshold, caliber.yi
+    threshold, yi, ten_yi = caliber.threshold, caliber.yi, caliber.ten_yi
     month = month_of(as_of)
 
     go_records = started(records, as_of)
@@ -244,7 +245,10 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     big = [r for r in go_records if r.project.total >= threshold]
     in_stats = [r for r in big if stages.in_stats(r, as_of)]
 
-    issues = [i for r in records for i in r.project.issues if stages.issue_raised(i, as_of)]
+    # 问题 of the four ledgers' projects: not of one at the 谋划 stage at as-of.
+    issues = [
+        i for r in records if not stages.reserved(r, as_of) for i in r.project.issues if stages.issue_raised(i, as_of)
+    ]
     solved = [i for i in issues if stages.issue_solved(i, as_of)]
     late = [i for i in issues if stages.issue_overdue(i, as_of)]
 
@@ -255,23 +259,39 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
     visit_days = caliber.visit_days
     visited = [r for r in big if stages.visited_within(r.project, as_of, visit_days)]
 
+    # 新开工产业项目: new starts whose 类别 is one of xiangmu.yaml 产业类别 (absent: no such figure).
+    industries = config.industries
+    new_industry = [p for p in new if industries is not None and p.category in industries]
+
     industrial = [p for p in new if p.category == INDUSTRY]
     area = sum((p.land_area or ZERO for p in industrial), ZERO).quantize(CENT, ROUND_HALF_EVEN)
     stated = [(p.total, p.land_area) for p in industrial if p.land_area is not None]  # (总投资, 用地面积)
     stated_area = sum((land for _, land in stated), ZERO)
     intensity = ratio(sum((total for total, _ in stated), ZERO) * 10000, stated_area)
 
+    # 谋划 (储备库): in it at as-of; 转化率 over what was in it during 年度 up to as-of.
+    reserve = [r.project for r in records if stages.in_reserve(r, as_of)]
+    reserve_year = [r for r in records if stages.in_reserve_during_year(r, year, as_of)]
+    converted = [r for r in reserve_year if stages.converted_in_year(r, year, as_of)]
+
     figures: Figures = {
         "在建项目数": len(go),
         "亿元以上项目数": sum(p.total >= yi for p in go),
+        "十亿元以上项目数": sum(p.total >= ten_yi for p in go),
         "新建项目数": sum(p.nature == "新建" for p in go),
         "续建项目数": len(continuing),
         "新开工项目数": len(new),
         "新开工亿元以上项目数": sum(p.total >= yi for p in new),
+        "新开工十亿元以上项目数": sum(p.total >= ten_yi for p in new),
+        "新开工产业项目数": None if industries is None else len(new_industry),
+        "新开工产业项目占比": None if industries is None else ratio(len(new_industry), len(new)),
         "计划开工项目数": len(planned),
         "未入统项目数": sum(stages.unstat(r, as_of) for r in go_records),
         "竣工项目数": sum(
             p.finish_date is not None and p.finish_date.year == year and p.finish_date <= as_of for p in go
+        ),
+        "投产项目数": sum(
+            p.operation_date is not None and p.operation_date.year == year and p.operation_date <= as_of for p in go
         ),
         "招商签约项目数": len(signed),
         "招商落地项目数": len(landed),
@@ -285,6 +305,10 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
         "复工率": ratio(len(resumed), len(continuing)),
         "入统率": ratio(len(in_stats), len(big)),
         "招商落地率": ratio(len(landed), len(signed)),
+        "谋划项目数": len(reserve),
+        "谋划亿元以上项目数": sum(p.total >= yi for p in reserve),
+        "谋划总投资": sum((p.total for p in reserve), ZERO),
+        "转化率": ratio(len(converted), len(reserve_year)),
         "问题数": len(issues),
         "已解决问题数": len(solved),
         "超期问题数": len(late),
@@ -314,7 +338,10 @@ def target_rows(
     only ``region``'s when given.
 
     Row keys: 地区, 指标, 目标, 实际, 完成率 (actual ÷ target), 是否完成 (actual ≥ target; None
-    when the actual is absent), and for 年度投资 also 序时进度 and 进度差 (None otherwise).
+    when the actual is absent), and for 年度投资 also 序时进度 and 进度差 (None otherwise). A
+    同比增长 target (``完成投资同比增长``) reads its actual from ``figures`` (see
+    :func:`~xiangmu_cli.figures.growth.with_growth`; absent without last year's archive) and
+    has no 完成率.
     """
     config = config_of(repo)
     figures = figures or compute_metrics(repo, as_of)
@@ -323,10 +350,12 @@ def target_rows(
         if region is not None and scope != region:
             continue
         for key, target in config.targets.get(scope, {}).items():
-            if key != "年度投资" and key not in METRIC_KINDS:
+            grows = key in GROWTH_KEYS  # a 同比增长: in ``figures`` only with last year's archive
+            if key != "年度投资" and key not in METRIC_KINDS and not grows:
                 continue  # an unknown key is a validation error (E209), not a target
-            actual = figures[scope]["完成投资" if key == "年度投资" else key]
-            rate = None if actual is None else ratio(actual, target)
+            actual = figures[scope].get("完成投资" if key == "年度投资" else key)
+            # a growth may be negative or zero: no 完成率 (actual ÷ target), only whether it is met
+            rate = None if actual is None or grows else ratio(actual, target)
             progress = schedule_progress(as_of, config.year) if key == "年度投资" else None  # the figures' 序时进度
             rows.append(
                 {

@@ -1,4 +1,4 @@
-"""Overdue items (逾期事项) of docs/metrics.md: eight kinds, each with its due date, judged by stage at as-of.
+"""Overdue items (逾期事项) of docs/metrics.md: nine kinds, each with its due date, judged by stage at as-of.
 
 ``overdue_items(repo, as_of)`` returns rows, most overdue first; ties by region in
 xiangmu.yaml order, then 编号, then kind in the order of :data:`KINDS`, then position. It
@@ -39,7 +39,17 @@ __all__ = [
 ]
 
 #: The kinds, in the contract's order.
-KINDS = ("未按期开工", "超期未入统", "签约未落地", "问题超期", "走访超期", "投资漏报", "超期未竣工", "手续超期")
+KINDS = (
+    "未按期开工",
+    "超期未入统",
+    "签约未落地",
+    "问题超期",
+    "走访超期",
+    "投资漏报",
+    "超期未竣工",
+    "手续超期",
+    "超期未投产",
+)
 #: What falls due, for each kind: how a 临期事项 of that kind is named (it is not late yet).
 DUE_NAMES = {
     "未按期开工": "计划开工",
@@ -50,6 +60,7 @@ DUE_NAMES = {
     "投资漏报": "报完成投资",
     "超期未竣工": "计划竣工",
     "手续超期": "手续办结",
+    "超期未投产": "计划投产",
 }
 
 
@@ -193,9 +204,13 @@ def _scan(rec: Record, config: Config, as_of: date, window: _Window) -> Iterator
                 yield late, _item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资")
         if due(p.planned_finish) and not stages.finished(rec, as_of):
             yield found("超期未竣工", p.planned_finish)
+        if due(p.planned_operation) and not stages.in_operation(rec, as_of):
+            yield found("超期未投产", p.planned_operation)
     planned_land = getattr(p, "planned_land", None)
     if stages.signed(p, as_of) and not stages.landed(p, as_of) and due(planned_land):
         yield found("签约未落地", planned_land)
+    if stages.reserved(rec, as_of):
+        return  # a 谋划 project's 问题 are not among the key projects' (metrics.md)
     for issue in p.issues:
         if stages.issue_open(issue, as_of) and due(issue.deadline):
             yield found("问题超期", issue.deadline, department=issue.department, detail=issue.content)

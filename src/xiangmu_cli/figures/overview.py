@@ -19,29 +19,36 @@ __all__ = ["Overview", "OverviewRow", "overview", "overview_rows"]
 
 class OverviewRow(TypedDict):
     """One row of :func:`overview_rows`: the valid projects in each ledger (the ledgers in their
-    order), 项目数 and 总投资 (万元)."""
+    order), 项目数 and 总投资 (万元) of the four ledgers of the key projects, and 谋划总投资 of the
+    project reserve (谋划, whose projects are not yet key projects)."""
 
     地区: str
     在建: int
     未入统: int
     计划开工: int
     招商: int
+    谋划: int
     项目数: int
     总投资: Decimal
+    谋划总投资: Decimal
 
 
 def _row(name: str, records: list[Record]) -> OverviewRow:
     def count(ledger: Ledger) -> int:
         return sum(1 for r in records if r.ledger is ledger)
 
+    key = [r for r in records if r.ledger is not Ledger.RESERVE]
+    reserve = [r for r in records if r.ledger is Ledger.RESERVE]
     return {
         "地区": name,
         "在建": count(Ledger.BUILDING),
         "未入统": count(Ledger.UNSTAT),
         "计划开工": count(Ledger.PLANNED),
         "招商": count(Ledger.INVESTMENT),
-        "项目数": len(records),
-        "总投资": sum((r.project.total for r in records), Decimal(0)),
+        "谋划": len(reserve),
+        "项目数": len(key),
+        "总投资": sum((r.project.total for r in key), Decimal(0)),
+        "谋划总投资": sum((r.project.total for r in reserve), Decimal(0)),
     }
 
 
@@ -49,7 +56,8 @@ def overview_rows(repo: Repository) -> list[OverviewRow]:
     """One row per region (in xiangmu.yaml order, then unlisted folders), and a 全市 row.
 
     Each row: 地区, the number of valid projects in each ledger (in the ledgers' order), 项目数
-    and 总投资 (万元). Projects that failed validation are not counted.
+    and 总投资 (万元) of the four ledgers other than 谋划, and 谋划总投资. Projects that failed
+    validation are not counted.
     """
     listed = repo.config.region_names if repo.config else []
     regions = listed + sorted({r.region for r in repo.records} - set(listed))

@@ -1,17 +1,21 @@
 """The monthly dispatch report (月调度) and the project list, as data.
 
 ``monthly_report(repo, as_of)`` gathers the sections of docs/metrics.md in order — 全市总览, 分地区,
-目标完成, 逾期事项, 本月变动, 考评 — from the functions that compute them; nothing is computed
+分类别, 目标完成, 逾期事项, 本月变动, 考评 — from the functions that compute them; nothing is computed
 twice. ``project_rows`` is the data of ``xm list``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
+from xiangmu_cli.base.fileio import display_path
+from xiangmu_cli.figures.categories import CategoryRow, category_rows
+from xiangmu_cli.figures.growth import Comparison, with_growth
 from xiangmu_cli.figures.lights import (
     LightCount,
     ProjectLight,
@@ -35,11 +39,12 @@ from xiangmu_cli.figures.metrics import (
 )
 from xiangmu_cli.figures.overdue import KINDS, OverdueItem, most_overdue_first
 from xiangmu_cli.figures.scoring import ScoreRow, evaluate
-from xiangmu_cli.figures.stages import ledger_at, month_of
-from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, StartedProject
+from xiangmu_cli.figures.stages import ledger_at, month_of, reserved
+from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, ReserveProject, StartedProject
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
+    from xiangmu_cli.reading.archive import Archive
     from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = [
@@ -52,13 +57,22 @@ __all__ = [
     "ProjectRow",
     "project_rows",
     "region_rows",
+    "ReserveRow",
+    "RESERVE_METRICS",
+    "reserve_rows",
 ]
 
 #: What 本月变动 lists, in this order.
-CHANGE_KINDS = ("新开工", "入统", "签约", "落地", "竣工", "问题提出", "问题解决")
+CHANGE_KINDS = ("新开工", "入统", "签约", "落地", "竣工", "问题提出", "问题解决", "谋划入库", "入国家库", "转化")
 
 #: A row of 分地区: 地区, 包保领导 (a list of names), then every metric of :data:`Figures`.
 RegionRow = dict[str, FigureValue | str | list[str]]
+
+
+#: The figures of the project reserve (谋划, 储备库), in 谋划储备.
+RESERVE_METRICS = ("谋划项目数", "谋划亿元以上项目数", "谋划总投资", "转化率")
+#: A row of 谋划储备: 地区, then each of :data:`RESERVE_METRICS`.
+ReserveRow = dict[str, FigureValue | str]
 
 
 class ChangeRow(TypedDict):
@@ -74,20 +88,28 @@ class ChangeRow(TypedDict):
 
 
 class ProjectRow(TypedDict):
-    """One project of ``xm list`` (:func:`project_rows`): None where its ledger has no such field."""
+    """One project of ``xm list`` (:func:`project_rows`): None where its ledger has no such field.
+
+    The repository's extension fields (xiangmu.yaml 扩展字段) follow under their own names.
+    """
 
     地区: str
     台账: str
     编号: str
     名称: str
+    项目代码: str | None
     类别: str | None
+    级别: str | None
     总投资: Decimal
+    资金来源: str | None
     年度计划投资: Decimal | None
     完成投资: Decimal | None
     建设性质: str | None
     阶段: str | None
     开工日期: date | None
     计划开工日期: date | None
+    计划投产日期: date | None
+    投产日期: date | None
     包保领导: str | None
     项目秘书: str | None
     #: 红, 黄 or 绿 as of the list's date (figures/lights.py).
@@ -108,9 +130,17 @@ class MonthlyReport:
     overdue: list[OverdueItem]
     changes: list[ChangeRow]
     evaluation: list[ScoreRow] | None
+    #: 分类别 (issue 16): one row per 类别.
+    categories: list[CategoryRow] = field(default_factory=list)
+    #: 谋划储备 (:func:`reserve_rows`): empty when nothing was in the 储备库 during 年度.
+    reserve: list[ReserveRow] = field(default_factory=list)
     errors: int = 0
     #: (regions that reported the as-of month, regions with any 完成投资): "已填报 12/13 个地区".
     reported: tuple[int, int] | None = None
+    #: 同比: what the figures were compared with (None: no archive of the previous year).
+    comparison: Comparison | None = None
+    #: Why last year's archive was not used, or what to know about it (shown in the header).
+    archive_note: str | None = None
     #: 亮灯情况: 红灯/黄灯/绿灯 projects per region and 全市 (figures/lights.py).
     lights: list[LightCount] = field(default_factory=list)
     #: 红灯项目: each red project with its reasons.
@@ -126,10 +156,13 @@ class MonthlyReport:
             "未计入的错误数": self.errors,
             "全市总览" if self.region is None else "地区总览": self.overview,
             "分地区": self.regions,
+            "分类别": self.categories,
             "目标完成": self.targets,
             "逾期事项": self.overdue,
             "本月变动": self.changes,
+            "谋划储备": self.reserve,
             "考评": self.evaluation,
+            **({"同比": self.comparison.as_dict()} if self.comparison is not None else {}),
             "亮灯情况": self.lights,
             "红灯项目": self.red,
         }
@@ -154,15 +187,36 @@ def region_rows(repo: Repository, figures: dict[str, Figures], region: str | Non
     ]
 
 
-def month_changes(repo: Repository, as_of: date, region: str | None = None) -> list[ChangeRow]:
-    """本月变动: events dated from the first day of the as-of month to as-of, from the ledgers' dates.
+def reserve_rows(repo: Repository, figures: dict[str, Figures], region: str | None = None) -> list[ReserveRow]:
+    """谋划储备: the 储备库's figures per region in xiangmu.yaml order, then 全市 (only ``region``'s,
+    when given); none when nothing was in the 储备库 during 年度 up to as-of (转化率 absent and no
+    谋划项目 in the scope)."""
+    scope = figures[region or CITY]
+    if scope["谋划项目数"] == 0 and scope["转化率"] is None:
+        return []
+    names = [region] if region is not None else [*config_of(repo).region_names, CITY]
+    return [{"地区": name, **{k: figures[name][k] for k in RESERVE_METRICS}} for name in names]
+
+
+def month_changes(
+    repo: Repository,
+    as_of: date,
+    region: str | None = None,
+    *,
+    since: date | None = None,
+    records: Iterable[Record] | None = None,
+) -> list[ChangeRow]:
+    """本月变动: events dated from the first day of the as-of month (or from ``since``) to as-of,
+    from the ledgers' dates.
 
     新开工 (开工日期), 入统 (入统日期), 签约 (签约日期), 落地 (落地日期; both from a record in any
-    ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期); 台账 is where the record was at
-    as-of. Sorted by date, then region order, 编号 and kind. Only ``region``'s, when given.
+    ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期) of a project not at the 谋划
+    stage at as-of, and the 储备库's 谋划入库 (谋划日期), 入国家库 and 转化 (转化日期), from a record
+    in any ledger; 台账 is where the record was at as-of. Sorted by date, then region order, 编号
+    and kind. Only ``region``'s, or those of ``records``, when given.
     """
     config = config_of(repo)
-    first = as_of.replace(day=1)
+    first = as_of.replace(day=1) if since is None else since
     rows: list[ChangeRow] = []
 
     def add(kind: str, rec: Record, day: date | None, detail: str | None = None) -> None:
@@ -179,7 +233,7 @@ def month_changes(repo: Repository, as_of: date, region: str | None = None) -> l
                 }
             )
 
-    for rec in repo.records:
+    for rec in repo.records if records is None else records:
         p = rec.project
         if isinstance(p, StartedProject):
             add("新开工", rec, p.start_date, p.nature)
@@ -189,6 +243,12 @@ def month_changes(repo: Repository, as_of: date, region: str | None = None) -> l
         # 签约 and 落地 from any ledger: a landed project keeps its dates when it moves on
         add("签约", rec, getattr(p, "sign_date", None), getattr(p, "investor", None))
         add("落地", rec, getattr(p, "land_date", None), getattr(p, "investor", None))
+        # the 储备库, from a record in any ledger: a converted project keeps its dates
+        add("谋划入库", rec, getattr(p, "reserve_date", None), getattr(p, "reserve_stage", None))
+        add("入国家库", rec, getattr(p, "national_date", None))
+        add("转化", rec, getattr(p, "convert_date", None))
+        if reserved(rec, as_of):
+            continue  # a 谋划 project's 问题 are not among the key projects'
         for issue in p.issues:
             add("问题提出", rec, issue.raised, issue.content)
             add("问题解决", rec, issue.solved, issue.content)
@@ -198,12 +258,22 @@ def month_changes(repo: Repository, as_of: date, region: str | None = None) -> l
     return rows
 
 
-def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> MonthlyReport:
-    """月调度 as of ``as_of``, for the whole city or for one region."""
+def monthly_report(
+    repo: Repository, as_of: date, region: str | None = None, archive: Archive | None = None
+) -> MonthlyReport:
+    """月调度 as of ``as_of``, for the whole city or for one region; with 同比 when ``archive`` (the
+    previous year's, :mod:`xiangmu_cli.reading.archive`) can be used."""
     config = config_of(repo)
-    figures = compute_metrics(repo, as_of)
+    figures, comparison = with_growth(
+        compute_metrics(repo, as_of),
+        archive.repo if archive is not None else None,
+        as_of,
+        display_path(archive.path) if archive is not None else "",
+    )
     kinds = {kind: i for i, kind in enumerate(KINDS)}
-    lights = project_lights(repo, as_of, [r for r in repo.records if region is None or r.region == region])
+    # the four ledgers' projects: one at the 谋划 stage is not yet a key project (no light counted)
+    judged = [r for r in repo.records if (region is None or r.region == region) and not reserved(r, as_of)]
+    lights = project_lights(repo, as_of, judged)
     # the lights hold every overdue item (one pass over the records for both); grouped by kind,
     # each group in due order, as overdue_items(repo, as_of, region=region) orders them
     found = most_overdue_first([item for light in lights for item in light["逾期事项"]], config)
@@ -218,9 +288,13 @@ def monthly_report(repo: Repository, as_of: date, region: str | None = None) -> 
         targets=target_rows(repo, as_of, figures, region=region),
         overdue=overdue,
         changes=month_changes(repo, as_of, region),
+        reserve=reserve_rows(repo, figures, region),
         evaluation=evaluate(repo, as_of, figures, region) if config.evaluation is not None else None,
+        categories=category_rows(repo, as_of, region, figures[region or CITY]),
         errors=len(repo.errors),
         reported=reported_regions(repo, month_of(as_of)),
+        comparison=comparison,
+        archive_note=archive.note if archive is not None else None,
         lights=light_counts(repo, lights, region),
         red=red_rows(_ordered(repo, lights)),
     )
@@ -266,14 +340,19 @@ def project_rows(
             "台账": rec.ledger.value,
             "编号": p.code,
             "名称": p.name,
+            "项目代码": p.national_code,
             "类别": p.category,
+            "级别": p.grade,
             "总投资": p.total,
+            "资金来源": p.funding,
             "年度计划投资": None,
             "完成投资": None,
             "建设性质": None,
             "阶段": None,
             "开工日期": None,
             "计划开工日期": None,
+            "计划投产日期": None,
+            "投产日期": None,
             "包保领导": p.leader,
             "项目秘书": p.secretary,
             "亮灯": record_light(rec, config, as_of, detail=False)["亮灯"],
@@ -286,6 +365,8 @@ def project_rows(
                     "建设性质": p.nature,
                     "开工日期": p.start_date,
                     "计划开工日期": p.planned_start,
+                    "计划投产日期": p.planned_operation,
+                    "投产日期": p.operation_date,
                 }
             )
         elif isinstance(p, PlannedProject):
@@ -294,5 +375,8 @@ def project_rows(
             )
         elif isinstance(p, InvestmentProject):
             row["阶段"] = p.stage
+        elif isinstance(p, ReserveProject):
+            row["阶段"] = p.reserve_stage
+        cast(dict[str, Any], row).update(p.extension_values())  # keys never clash (RESERVED_KEYS)
         rows.append(row)
     return rows

@@ -7,6 +7,10 @@ kind, 考评 and 本月变动 asks these predicates, and nothing else decides a 
 
 Facts that carry no date (a record being in 计划开工 or 招商 at all, 项目秘书, 总投资) are taken
 as they stand now.
+
+A record in 谋划 (the project reserve, 储备库) entered it on its 谋划日期 and leaves it on its
+转化日期 (written by 转化, kept by every later move): until then it is at the 谋划 stage
+(:func:`reserved`), which no figure of the four other ledgers counts.
 """
 
 from __future__ import annotations
@@ -31,9 +35,14 @@ __all__ = [
     "in_stats",
     "unstat",
     "finished",
+    "in_operation",
     "planned",
     "planned_or_started",
     "ledger_at",
+    "reserved",
+    "in_reserve",
+    "converted_in_year",
+    "in_reserve_during_year",
     "issue_raised",
     "issue_solved",
     "issue_overdue",
@@ -115,9 +124,16 @@ def finished(rec: Record, as_of: date) -> bool:
     return p is not None and p.start_date <= as_of and _on_or_before(p.finish_date, as_of)
 
 
+def in_operation(rec: Record, as_of: date) -> bool:
+    """已投产: started and 投产日期 ≤ as-of."""
+    p = _started_project(rec)
+    return p is not None and p.start_date <= as_of and _on_or_before(p.operation_date, as_of)
+
+
 def planned(rec: Record, as_of: date) -> bool:
     """计划开工 at as-of: not started; in 计划开工 now, or in 在建/未入统 with 开工日期 > as-of; and,
-    when it carries 落地日期, landed by as-of (before that it was a 招商 project)."""
+    when it carries 落地日期, landed by as-of (before that it was a 招商 project); and, when it
+    carries 转化日期, converted by as-of (before that it was in the 储备库)."""
     if rec.ledger is Ledger.PLANNED:
         pass
     elif rec.ledger in _STARTED_LEDGERS:
@@ -126,7 +142,7 @@ def planned(rec: Record, as_of: date) -> bool:
     else:
         return False
     land = getattr(rec.project, "land_date", None)
-    return land is None or land <= as_of
+    return (land is None or land <= as_of) and not reserved(rec, as_of)
 
 
 def planned_or_started(rec: Record, as_of: date) -> bool:
@@ -135,12 +151,58 @@ def planned_or_started(rec: Record, as_of: date) -> bool:
 
 def ledger_at(rec: Record, as_of: date) -> Ledger:
     """The ledger the record was in at as-of (the 台账 a report for that date shows): 在建 or 未入统
-    when started, 计划开工 when planned, else 招商 (in 招商 now, or landing only after as-of)."""
+    when started, 计划开工 when planned, 谋划 when at the 谋划 stage, else 招商 (in 招商 now, or
+    landing only after as-of)."""
     if started(rec, as_of):
         return Ledger.BUILDING if in_stats(rec, as_of) else Ledger.UNSTAT
     if planned(rec, as_of):
         return Ledger.PLANNED
+    if reserved(rec, as_of):
+        return Ledger.RESERVE
     return Ledger.INVESTMENT
+
+
+# --- the project reserve (谋划, 储备库) ------------------------------------------------------------
+
+
+def reserved(rec: Record, as_of: date) -> bool:
+    """At the 谋划 stage at as-of: in 谋划 now, or carrying 转化日期 > as-of (converted later).
+
+    Such a record is not (yet) one of the year's key projects: no figure of the four other
+    ledgers counts it, nor its 问题 (it may not have entered the 储备库 yet either: see
+    :func:`in_reserve`)."""
+    if rec.ledger is Ledger.RESERVE:
+        return True
+    day = getattr(rec.project, "convert_date", None)
+    return day is not None and day > as_of
+
+
+def in_reserve(rec: Record, as_of: date) -> bool:
+    """在库 (谋划项目): at the 谋划 stage at as-of and 谋划日期 ≤ as-of."""
+    return reserved(rec, as_of) and _on_or_before(getattr(rec.project, "reserve_date", None), as_of)
+
+
+def _reserve_span(rec: Record) -> tuple[date, date | None] | None:
+    """(谋划日期, 转化日期 or None) of a record that was ever in the 储备库: one in 谋划 now, or one
+    that carries both dates (converted); None for every other record."""
+    entered: date | None = getattr(rec.project, "reserve_date", None)
+    left: date | None = getattr(rec.project, "convert_date", None)
+    if entered is None or (rec.ledger is not Ledger.RESERVE and left is None):
+        return None
+    return entered, (None if rec.ledger is Ledger.RESERVE else left)
+
+
+def in_reserve_during_year(rec: Record, year: int, as_of: date) -> bool:
+    """In the 储备库 at some day of 年度 up to as-of: 谋划日期 ≤ as-of and not converted before 年度
+    began (the 储备库 at the start of 年度, and what entered it since): 转化率's denominator."""
+    span = _reserve_span(rec)
+    return span is not None and span[0] <= as_of and (span[1] is None or span[1] >= date(year, 1, 1))
+
+
+def converted_in_year(rec: Record, year: int, as_of: date) -> bool:
+    """转化: a record of the 储备库 whose 转化日期 is in 年度 and ≤ as-of: 转化率's numerator."""
+    span = _reserve_span(rec)
+    return span is not None and span[1] is not None and span[1].year == year and span[1] <= as_of
 
 
 def issue_raised(issue: Issue, as_of: date) -> bool:

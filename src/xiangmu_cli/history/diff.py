@@ -1,10 +1,11 @@
 """What changed between two versions of the ledgers, by project (docs/metrics.md "History").
 
-Projects are matched by 编号. Events: 新增, 移除, 开工 (计划开工 → 在建/未入统), 入统 (未入统 →
-在建), 落地 (招商 → elsewhere, or 阶段 → 落地), 签约 (阶段 洽谈 → 签约/落地), 竣工 (竣工日期 set),
-转移 (region changed) and 变更 (a field changed that no other event explains). Every changed field
-is listed old → new, amounts with their delta, 完成投资 month by month, problems raised and
-solved, visits added. Pure functions over two loaded repositories; git lives in history/git.py.
+Projects are matched by 编号. Events: 新增, 移除, 转化 (谋划 → elsewhere), 开工 (计划开工 or 谋划 →
+在建/未入统), 入统 (未入统 → 在建), 落地 (招商 → elsewhere, or 阶段 → 落地), 签约 (阶段 洽谈 →
+签约/落地), 竣工 (竣工日期 set), 转移 (region changed) and 变更 (a field changed that no other event
+explains). Every changed field is listed old → new, amounts with their delta, 完成投资 month by
+month, problems raised and solved, visits added. Pure functions over two loaded repositories; git
+lives in history/git.py.
 
 A project that is missing on one side is 新增 or 移除 only if its file was read there. When the
 project itself is invalid on that side, or the file (or its region folder) could not be read or
@@ -48,7 +49,7 @@ __all__ = [
     "describe",
 ]
 
-EVENTS = ("新增", "移除", "开工", "入统", "落地", "签约", "竣工", "转移", "变更", "无法比较")
+EVENTS = ("新增", "移除", "转化", "开工", "入统", "落地", "签约", "竣工", "转移", "变更", "无法比较")
 #: The events counted per region (分地区).
 COUNTED = ("开工", "入统", "落地", "竣工", "新增", "移除")
 
@@ -134,6 +135,7 @@ _IMPLIED: dict[str, set[str]] = {
         "开工日期",
         "未入统原因",
     },
+    "转化": {"台账", "转化日期", "谋划阶段", "预计开工年度", "计划开工日期", "建设性质", "年度计划投资", "开工条件"},
     "签约": {"阶段", "签约日期"},
     "竣工": {"竣工日期"},
     "转移": {"地区"},
@@ -203,8 +205,9 @@ def project_changes(old: Record, new: Record) -> list[Change]:
 
 
 def _visit_text(visit: dict[str, Any]) -> str:
-    text = visit["日期"].isoformat()
-    return f"{text} {visit['内容']}" if visit.get("内容") else text
+    """``2018-09-06``, followed by whatever else the visit says (走访人, 方式, 内容)."""
+    said = [str(visit[key]) for key in ("走访人", "方式", "内容") if visit.get(key)]
+    return " ".join([visit["日期"].isoformat(), *said])
 
 
 def _issue_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
@@ -220,7 +223,7 @@ def _issue_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
         elif prior != issue:
             if not prior.get("解决日期") and issue.get("解决日期"):
                 changes.append(_change("问题解决", None, f"{issue['内容']}（{issue['解决日期']}）"))
-            for sub in ("责任单位", "时限", "解决日期", "解决情况"):
+            for sub in ("分类", "责任单位", "层级", "时限", "升级", "解决日期", "解决情况"):
                 if prior.get(sub) != issue.get(sub) and not (sub == "解决日期" and not prior.get(sub)):
                     changes.append(_change(f"问题 {issue['内容']} {sub}", prior.get(sub), issue.get(sub)))
     for key, issue in before.items():
@@ -236,7 +239,9 @@ def record_events(old: Record | None, new: Record | None, changes: list[Change])
     if new is None:
         return ["移除"]
     events = []
-    if old.ledger is Ledger.PLANNED and new.ledger.started:
+    if old.ledger is Ledger.RESERVE and new.ledger is not Ledger.RESERVE:
+        events.append("转化")
+    if old.ledger in (Ledger.PLANNED, Ledger.RESERVE) and new.ledger.started:
         events.append("开工")
     if old.ledger is Ledger.UNSTAT and new.ledger is Ledger.BUILDING:
         events.append("入统")

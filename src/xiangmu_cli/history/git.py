@@ -45,11 +45,13 @@ from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS
 
 if TYPE_CHECKING:
     from xiangmu_cli.history.diff import Change
+    from xiangmu_cli.reading.archive import Archive
     from xiangmu_cli.reading.records import Repository
 
 __all__ = [
     "GitError",
     "Git",
+    "archive_at",
     "Tree",
     "TreePath",
     "Commit",
@@ -261,6 +263,8 @@ class Git:
                 except (UnicodeDecodeError, ValueError):
                     raise GitError(f"无法识别 git ls-tree 的输出：{meta[:80]!r}") from None
                 path = PurePosixPath(name.decode("utf-8", errors="replace"))
+                if str(prefix) not in ("", ".") and path != prefix and prefix not in path.parents:
+                    continue  # a folder above a nested prefix (归档/2018), which -t lists too
                 rel = _under(path, prefix)
                 if not rel.parts:
                     if kind != "tree":  # the ledgers folder itself is a link, a file or a submodule
@@ -579,6 +583,22 @@ def load_revision(git: Git, ledgers: Path, revision: str | None) -> tuple[Reposi
     sha = git.resolve(revision)
     repo = _load(git.tree(sha, git.prefix(ledgers), ledgers))
     return repo, f"{revision}（{sha[:8]}）" if revision != sha else sha[:8]
+
+
+def archive_at(ledgers: Path, year: int, revision: str) -> Archive:
+    """The archive of ``year`` (归档, for 同比) of the ledgers folder ``ledgers`` as it was at git
+    ``revision``, in the same git repository: absent when it was not there then, not used (and
+    why) when it cannot be read from git."""
+    from xiangmu_cli.reading.archive import Archive, archive_of, archive_path
+
+    path = archive_path(ledgers, year)
+    try:
+        archived = load_revision(Git(ledgers), path, revision)[0]
+    except GitError as exc:
+        return Archive(path, year, None, f"未按版本 {revision} 读取（{exc}），未计算同比", None)
+    if archived.config is None and not archived.files and all(p.code == "E201" for p in archived.problems):
+        return Archive(path, year)  # not in that revision
+    return archive_of(path, year, archived)
 
 
 class LogRow(TypedDict):

@@ -9,10 +9,11 @@ the per-file size limit is not read and shows as one line (:func:`too_large`).
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 from pydantic import ValidationError
 
-from xiangmu_cli.ledger.model import PROJECT_MODELS
+from xiangmu_cli.ledger.model import PROJECT_MODELS, Project
 from xiangmu_cli.ledger.units import show_value
 from xiangmu_cli.ledger.vocab import LEDGERS
 from xiangmu_cli.reading.yamlread import decode, parse_text
@@ -30,6 +31,19 @@ def too_large(size: int, limit: int) -> str:
     return f"# xm：文件过大（{size / 2**20:.1f} MB，上限 {limit / 2**20:g} MB），未读取，不像是台账\n"
 
 
+def _fields(model: type[Project], item: Any) -> dict[str, Any]:
+    """The project's fields by key, in the contract's order; keys the contract does not know
+    (xiangmu.yaml 扩展字段: this view reads one file, without xiangmu.yaml) follow as written."""
+    try:
+        return model.model_validate(item).model_dump(by_alias=True)
+    except ValidationError as exc:
+        extra = [str(e["loc"][0]) for e in exc.errors() if e["type"] == "extra_forbidden" and len(e["loc"]) == 1]
+        if not extra or not isinstance(item, dict):
+            raise
+        known = {k: v for k, v in item.items() if k not in extra}
+        return {**model.model_validate(known).model_dump(by_alias=True), **{k: item[k] for k in extra}}
+
+
 def textconv(raw: bytes, name: str) -> str:
     """The textconv view of one file (``name`` tells which ledger it is)."""
     ledger = next((lg for lg in LEDGERS if lg.filename == PurePath(name).name), None)
@@ -44,7 +58,7 @@ def textconv(raw: bytes, name: str) -> str:
     model = PROJECT_MODELS[ledger]
     for i, item in enumerate(data["项目"]):
         try:
-            fields = model.model_validate(item).model_dump(by_alias=True)
+            fields = _fields(model, item)
         except ValidationError:
             lines.append(f"[第{i + 1}项] （有错误，按原样）{item}")
             continue

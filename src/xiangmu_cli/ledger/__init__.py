@@ -1,5 +1,5 @@
 """The contract in code: the vocabulary, scalar spellings (amounts, dates, areas), the pydantic
-models of xiangmu.yaml and the four ledgers, the problem catalogue, and the JSON schemas.
+models of xiangmu.yaml and the five ledgers, the problem catalogue, and the JSON schemas.
 
 Imports only ``base``.
 """

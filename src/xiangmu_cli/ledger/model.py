@@ -1,4 +1,4 @@
-"""Pydantic models of xiangmu.yaml and the four ledgers (docs/ledger-format.md).
+"""Pydantic models of xiangmu.yaml and the five ledgers (docs/ledger-format.md).
 
 Keys are Chinese (the aliases, as in the files); attributes are English. Scalars go through
 the parsers of :mod:`xiangmu_cli.ledger.units`, which raise problem codes; the loader turns
@@ -9,6 +9,7 @@ shape and type only: rules that need other fields, other files or xiangmu.yaml l
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -23,6 +24,7 @@ from pydantic import (
     GetPydanticSchema,
     ValidationInfo,
     WithJsonSchema,
+    create_model,
     field_validator,
 )
 from pydantic_core import CoreSchema, PydanticCustomError
@@ -34,6 +36,8 @@ from xiangmu_cli.ledger.vocab import Ledger
 
 __all__ = [
     "Issue",
+    "Escalation",
+    "ISSUE_LEVELS",
     "Visit",
     "Approval",
     "Project",
@@ -42,6 +46,7 @@ __all__ = [
     "UnstatProject",
     "PlannedProject",
     "InvestmentProject",
+    "ReserveProject",
     "PROJECT_MODELS",
     "Config",
     "Bulletin",
@@ -49,6 +54,14 @@ __all__ = [
     "Leader",
     "RegionDef",
     "Evaluation",
+    "Extension",
+    "EXTENSION_KINDS",
+    "VISIT_MODES",
+    "REMOTE_MODES",
+    "RESERVED_KEYS",
+    "MAX_EXTENSIONS",
+    "MAX_EXTENSION_OPTIONS",
+    "project_model",
     "INEXACT",
     "READ_AS_NUMBER",
     "clean_errors",
@@ -287,6 +300,57 @@ ProjectId: TypeAlias = Annotated[
     ),
 ]
 
+# --- issue 16: the fields real offices keep -------------------------------------------------
+
+#: 项目代码: the 24-character code of the national online approval platform (全国投资项目在线审批监管
+#: 平台), five groups of digits joined by "-": 4 (year / 时间代码), 6 (行政区划 / 地区代码), 2 (行业 /
+#: 中央业务指导部门), 2 (项目类型), 6 (流水号; since GB/T 40058-2021 随机码 and 校验码).
+PROJECT_CODE_PATTERN = "^[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}$"
+_PROJECT_CODE_RE = re.compile(PROJECT_CODE_PATTERN)
+_PROJECT_CODE_HINT = (
+    "项目代码为在线审批监管平台赋予的 24 位代码，例如 2018-220204-13-03-012345（4-6-2-2-6 位数字，以 - 连接）"
+)
+
+
+def _national_code(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise units.UnitError("E112", f"项目代码被 YAML 读成了数字「{units.as_text(value)}」", _PROJECT_CODE_HINT)
+    text = _text(value)
+    if not _PROJECT_CODE_RE.fullmatch(text):
+        raise units.UnitError("E112", f"项目代码「{text}」格式不对", _PROJECT_CODE_HINT)
+    return text
+
+
+OptProjectCode: TypeAlias = Annotated[
+    str | None,
+    _optional(_national_code, cs.str_schema(strict=True, pattern=PROJECT_CODE_PATTERN)),
+    _json_or_null(
+        {"type": "string", "pattern": PROJECT_CODE_PATTERN},
+        "项目代码（在线审批监管平台），例如 2018-220204-13-03-012345",
+    ),
+]
+
+#: 走访 方式 (003: 每半个月到现场踏查, 每周沟通、走访): how the secretary was in touch.
+VISIT_MODES = ["现场", "电话", "座谈", "视频"]
+#: 方式 of a remote contact, which 走访周期 (the visit to the site every half month) does not count.
+REMOTE_MODES = ("电话", "视频")
+#: A problem's 层级, in escalation order (003: 联席会议确定不了的，提交市政府专题会议或市政府常务会议).
+ISSUE_LEVELS = ["联席会议", "专题会议", "常务会议"]
+
+
+_MODE_TEXT = "走访方式：" + "、".join(VISIT_MODES)
+OptVisitMode: TypeAlias = Annotated[
+    str | None,
+    _optional(_choice(*VISIT_MODES), cs.literal_schema(VISIT_MODES)),
+    _json_or_null({"enum": VISIT_MODES}, _MODE_TEXT),
+]
+_LEVEL_TEXT = "协调层级（逐级提交）：" + " → ".join(ISSUE_LEVELS)
+OptIssueLevel: TypeAlias = Annotated[
+    str | None,
+    _optional(_choice(*ISSUE_LEVELS), cs.literal_schema(ISSUE_LEVELS)),
+    _json_or_null({"enum": ISSUE_LEVELS}, _LEVEL_TEXT),
+]
+
 _INT_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 0}
 _FAST_INT = cs.int_schema(strict=True)
 Int: TypeAlias = Annotated[int, _required(_int, _FAST_INT), _json(_INT_SCHEMA, "整数")]
@@ -297,6 +361,7 @@ NullAmount: TypeAlias = Annotated[
     Decimal, _required(units.parse_amount, _FAST_AMOUNT), _json_or_null(_AMOUNT_SCHEMA, _AMOUNT_TEXT)
 ]
 NullInt: TypeAlias = Annotated[int, _required(_int, _FAST_INT), _json_or_null(_INT_SCHEMA, "整数")]
+NullBool: TypeAlias = Annotated[bool, _required(units.parse_bool, _FAST_BOOL), _json_or_null(_BOOL_SCHEMA, "是/否")]
 #: A rate written as a fraction or a percentage (``0.1``, ``10%``), or null for the default.
 NullRate: TypeAlias = Annotated[
     Decimal,
@@ -317,6 +382,11 @@ Year: TypeAlias = Annotated[
     _required(_year, cs.int_schema(strict=True, ge=1949, le=2200)),
     _json({"type": "integer", "minimum": 1949, "maximum": 2200}, "年度，例如 2018"),
 ]
+OptYear: TypeAlias = Annotated[
+    int | None,
+    _optional(_year, cs.int_schema(strict=True, ge=1949, le=2200)),
+    _json_or_null({"type": "integer", "minimum": 1949, "maximum": 2200}, "年度，例如 2019"),
+]
 
 _NATURES = ["新建", "续建"]
 _NATURE_TEXT = "建设性质：新建 或 续建"
@@ -332,6 +402,13 @@ OptNature: TypeAlias = Annotated[
 _STAGES = ["洽谈", "签约", "落地"]
 Stage: TypeAlias = Annotated[
     str, _required(_choice(*_STAGES), cs.literal_schema(_STAGES)), _json({"enum": _STAGES}, "阶段：洽谈、签约 或 落地")
+]
+
+_RESERVE_STAGES = ["谋划", "储备", "前期"]
+ReserveStage: TypeAlias = Annotated[
+    str,
+    _required(_choice(*_RESERVE_STAGES), cs.literal_schema(_RESERVE_STAGES)),
+    _json({"enum": _RESERVE_STAGES}, "谋划阶段：谋划、储备 或 前期"),
 ]
 
 _REGION_KINDS = ["区县", "开发区"]
@@ -390,13 +467,36 @@ def _f(alias: str, description: str, **kwargs: Any) -> Any:
     return Field(alias=alias, description=description, **kwargs)
 
 
+# --- issue 17: a problem's escalation (升级) --------------------------------------------------
+
+#: A problem's 层级 is in escalation order (ISSUE_LEVELS; seed 003: 联席会议确定不了的，提交市政府
+#: 专题会议或常务会议).
+IssueLevel: TypeAlias = Annotated[
+    str,
+    _required(_choice(*ISSUE_LEVELS), cs.literal_schema(ISSUE_LEVELS)),
+    _json({"enum": ISSUE_LEVELS}, "协调层级（逐级提交）：" + " → ".join(ISSUE_LEVELS)),
+]
+
+
+class Escalation(_Model):
+    """升级：问题提交到更高一级会议协调，何时提交到哪一级。"""
+
+    level: IssueLevel = _f("层级", "提交到的层级：" + "、".join(ISSUE_LEVELS))
+    day: Day = _f("日期", "提交日期")
+
+
 class Issue(_Model):
     """问题：项目问题清单中的一条。"""
 
     raised: Day = _f("提出日期", "提出日期")
     content: Text = _f("内容", "问题内容：什么卡住了项目")
+    kind: OptText = _f("分类", "问题分类，例如 前期手续、用地、资金；须在 xiangmu.yaml 问题分类 中", default=None)
     department: OptText = _f("责任单位", "负责解决的部门", default=None)
+    level: OptIssueLevel = _f("层级", _LEVEL_TEXT, default=None)
     deadline: OptDay = _f("时限", "解决时限", default=None)
+    escalations: list[Escalation] | None = _f(
+        "升级", "逐级提交协调的记录：[{层级, 日期}, …]，层级逐次升高（xm problem escalate 写入）", default=None
+    )
     solved: OptDay = _f("解决日期", "解决日期，不早于提出日期", default=None)
     solution: OptText = _f("解决情况", "如何解决的", default=None)
 
@@ -405,6 +505,8 @@ class Visit(_Model):
     """走访：项目秘书一次踏查/走访。可简写为一个日期。"""
 
     day: Day = _f("日期", "走访日期")
+    visitor: OptText = _f("走访人", "走访人（姓名或单位）", default=None)
+    mode: OptVisitMode = _f("方式", _MODE_TEXT, default=None)
     content: OptText = _f("内容", "走访内容", default=None)
 
 
@@ -426,27 +528,42 @@ class Approval(_Model):
 
 
 class Project(_Model):
-    """四本台账共有的字段。"""
+    """各本台账共有的字段。"""
 
     code: ProjectId = _f("编号", "项目编号，全库唯一；项目在台账之间移动时保持不变")
     name: Text = _f("名称", "项目名称")
+    national_code: OptProjectCode = _f(
+        "项目代码", "在线审批监管平台赋予的项目代码（24 位），全库唯一，例如 2018-220204-13-03-012345", default=None
+    )
     owner: OptText = _f("建设单位", "建设单位（招商项目用 投资方）", default=None)
     category: OptText = _f("类别", "类别，例如 工业、基础设施、民生、服务业；须在 xiangmu.yaml 类别 中", default=None)
+    grade: OptText = _f("级别", "项目级别，例如 省重点、市重点；须在 xiangmu.yaml 级别 中", default=None)
+    scope: OptText = _f("建设内容", "建设内容及规模", default=None)
     total: Amount = _f("总投资", "总投资（万元）；招商项目为协议投资额")
+    funding: OptText = _f("资金来源", "资金来源，例如 企业自筹、中央预算内投资、地方政府专项债券", default=None)
     leader: OptText = _f("包保领导", "包保领导，须在 xiangmu.yaml 领导 中", default=None)
     secretary: OptText = _f("项目秘书", "项目服务秘书", default=None)
     department: OptText = _f("责任单位", "责任单位", default=None)
     land_area: OptArea = _f("用地面积", "用地面积（平方米），可写 35000、35000平米、82.1公顷、123亩", default=None)
     issues: Annotated[list[Issue], BeforeValidator(_none_as_empty_list)] = _f("问题", "问题清单", default_factory=list)
     visits: Annotated[list[VisitItem], BeforeValidator(_none_as_empty_list)] = _f(
-        "走访", "项目秘书走访记录：日期，或 {日期, 内容}", default_factory=list
+        "走访", "走访记录：日期，或 {日期, 走访人, 方式, 内容}", default_factory=list
     )
     note: OptText = _f("备注", "备注", default=None)
 
     LEDGER: ClassVar[Ledger | None] = None  # set on each concrete class
+    #: The extension fields of xiangmu.yaml 扩展字段 a model built by :func:`project_model` has:
+    #: (key, attribute) each, in declaration order; none on the contract's own models.
+    EXTENSIONS: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    def extension_values(self) -> dict[str, Any]:
+        """The declared extension fields (xiangmu.yaml 扩展字段) by key, None where not given."""
+        return {key: getattr(self, attr) for key, attr in self.EXTENSIONS}
 
     def latest_visit(self, as_of: date) -> date | None:
-        days = [v.day for v in self.visits if v.day <= as_of]
+        """The latest visit on or before as-of that 走访周期 counts: not a remote one (方式 电话
+        or 视频: 003's weekly contact, not the half-monthly visit to the site)."""
+        days = [v.day for v in self.visits if v.day <= as_of and v.mode not in REMOTE_MODES]
         return max(days) if days else None
 
 
@@ -459,6 +576,8 @@ class StartedProject(Project):
     planned_start: OptDay = _f("计划开工日期", "原计划开工日期（从计划开工台账转入时保留）", default=None)
     planned_finish: OptDay = _f("计划竣工日期", "计划竣工日期", default=None)
     finish_date: OptDay = _f("竣工日期", "实际竣工日期，不早于开工日期", default=None)
+    planned_operation: OptDay = _f("计划投产日期", "计划投产日期", default=None)
+    operation_date: OptDay = _f("投产日期", "实际投产日期，不早于开工日期", default=None)
     annual_plan: Amount = _f("年度计划投资", "本年度计划投资（万元）")
     prior_invest: OptAmount = _f("以前年度完成投资", "以前年度累计完成投资（万元）", default=None)
     monthly: Annotated[dict[MonthKey, Amount], BeforeValidator(_none_as_empty_dict)] = _f(
@@ -484,12 +603,23 @@ class _Landed(_Model):
     key: OptBool = _f("重点", "是否为市领导包保的重点招商项目（从招商台账转入时保留）", default=None)
 
 
+class _Converted(_Model):
+    """What a project that came from 谋划 keeps when it is converted (转化 keeps its dated history).
+
+    Listed last, after a ledger's own keys and those kept from 招商.
+    """
+
+    reserve_date: OptDay = _f("谋划日期", "列入项目储备库（谋划台账）的日期（转化时保留）", default=None)
+    national_date: OptDay = _f("入国家库", "纳入国家重大建设项目库的日期（转化时保留）", default=None)
+    convert_date: OptDay = _f("转化日期", "从谋划台账转入计划开工台账的日期（xm convert 写入）", default=None)
+
+
 class _Building(StartedProject):
     stats_date: OptDay = _f("入统日期", "入统计库日期（xm enter-stats 写入；以前的记录可能没有）", default=None)
     stats_deadline: OptDay = _f("入统时限", "入统时限（从未入统台账转入时保留）", default=None)
 
 
-class BuildingProject(_Landed, _Building):
+class BuildingProject(_Converted, _Landed, _Building):
     """在建台账：已开工、已入统计库的项目。"""
 
     LEDGER: ClassVar[Ledger | None] = Ledger.BUILDING
@@ -500,7 +630,7 @@ class _Unstat(StartedProject):
     stats_deadline: OptDay = _f("入统时限", "入统时限；缺省为 xiangmu.yaml 口径.入统时限", default=None)
 
 
-class UnstatProject(_Landed, _Unstat):
+class UnstatProject(_Converted, _Landed, _Unstat):
     """未入统台账：已开工、尚未入统计库的项目。"""
 
     LEDGER: ClassVar[Ledger | None] = Ledger.UNSTAT
@@ -516,7 +646,7 @@ class _Planned(Project):
     conditions: OptText = _f("开工条件", "开工前还需解决的条件", default=None)
 
 
-class PlannedProject(_Landed, _Planned):
+class PlannedProject(_Converted, _Landed, _Planned):
     """计划开工台账：开工时间表与前期手续。"""
 
     LEDGER: ClassVar[Ledger | None] = Ledger.PLANNED
@@ -539,6 +669,19 @@ class InvestmentProject(Project):
     key: OptBool = _f("重点", "是否为市领导包保的重点招商项目", default=None)
 
 
+class ReserveProject(Project):
+    """谋划台账（项目储备库）：谋划、储备、前期阶段的项目，尚未列入开工计划；转化后进入计划开工台账。"""
+
+    LEDGER: ClassVar[Ledger | None] = Ledger.RESERVE
+    reserve_stage: ReserveStage = _f("谋划阶段", "谋划、储备 或 前期")
+    reserve_date: Day = _f("谋划日期", "列入项目储备库的日期")
+    expected_year: OptYear = _f("预计开工年度", "预计开工的年度，例如 2019", default=None)
+    national_date: OptDay = _f("入国家库", "纳入国家重大建设项目库的日期", default=None)
+    approvals: Annotated[list[Approval], BeforeValidator(_none_as_empty_list)] = _f(
+        "前期手续", "前期手续：{名称, 计划办结, 办结日期}（转化时保留）", default_factory=list
+    )
+
+
 def key_order(model: type[BaseModel]) -> list[str]:
     """The keys of a model as written in a file, in the contract's order (its fields' order).
 
@@ -553,6 +696,7 @@ PROJECT_MODELS: dict[Ledger, type[Project]] = {
     Ledger.UNSTAT: UnstatProject,
     Ledger.PLANNED: PlannedProject,
     Ledger.INVESTMENT: InvestmentProject,
+    Ledger.RESERVE: ReserveProject,
 }
 
 #: Keys of a ledger file's top level.
@@ -567,11 +711,17 @@ class Caliber(_Model):
 
     threshold: NullAmount = _f("入库门槛", "万元；达到的项目须配备项目秘书（5000万元以上）", default=Decimal(5000))
     yi: NullAmount = _f("亿元以上", "万元；“亿元以上”统计线", default=Decimal(10000))
+    ten_yi: NullAmount = _f("十亿元以上", "万元；“十亿元以上”统计线", default=Decimal(100000))
     leader_threshold: NullAmount = _f("领导包保门槛", "万元；达到的项目须落实包保领导", default=Decimal(100000))
     visit_days: NullInt = _f("走访周期", "天；项目秘书至少每半月走访一次", default=15)
     stats_deadline: OptDay = _f("入统时限", "未入统项目的缺省入统时限", default=None)
+    below_threshold_warning: NullBool = _f(
+        "低于门槛提示", "是/否；在建、未入统、计划开工项目总投资低于入库门槛时是否提示（W101），缺省为是", default=True
+    )
 
-    @field_validator("threshold", "yi", "leader_threshold", "visit_days", mode="before")
+    @field_validator(
+        "threshold", "yi", "ten_yi", "leader_threshold", "visit_days", "below_threshold_warning", mode="before"
+    )
     @classmethod
     def _null_is_default(cls, value: Any, info: ValidationInfo) -> Any:
         """An explicit null means "the default", like an absent key."""
@@ -675,14 +825,44 @@ class Bulletin(_Model):
     )
 
 
+#: The types of an extension field (xiangmu.yaml 扩展字段), each read as the built-in fields of
+#: that kind are: 文字 as 名称, 金额 as 总投资 (1.2亿, 5000万元), 日期 as 开工日期, 是否 as 重点, 选项
+#: as 建设性质 (one of the field's 选项).
+EXTENSION_KINDS = ["文字", "金额", "日期", "是否", "选项"]
+ExtensionKind: TypeAlias = Annotated[
+    str,
+    _required(_choice(*EXTENSION_KINDS), cs.literal_schema(EXTENSION_KINDS)),
+    _json({"enum": EXTENSION_KINDS}, "类型：" + "、".join(EXTENSION_KINDS)),
+]
+
+
+class Extension(_Model):
+    """扩展字段：本台账库另加的一个项目字段，每本台账的项目都可填写。"""
+
+    name: Text = _f("名称", "字段名，即项目中的键；不能与台账已有的键相同")
+    kind: ExtensionKind = _f("类型", "文字、金额、日期、是否 或 选项")
+    options: list[Text] | None = _f("选项", "类型为 选项 时的可选值", default=None)
+    description: OptText = _f("说明", "字段的说明（显示在编辑器中）", default=None)
+
+
 class Config(_Model):
     """xiangmu.yaml：台账库的配置。"""
 
     name: Text = _f("名称", "台账库名称，例如 吉林市重点项目建设台账")
     year: Year = _f("年度", "报告年度；完成投资的月份须在此年度内")
     categories: list[Text] | None = _f("类别", "类别词表；设置后项目的类别须在其中", default=None)
+    industries: list[Text] | None = _f(
+        "产业类别", "类别中算作产业项目的（新开工产业项目占比）；须在 类别 中", default=None
+    )
+    grades: list[Text] | None = _f(
+        "级别", "项目级别词表，例如 [省重点, 市重点]；设置后项目的级别须在其中", default=None
+    )
+    issue_kinds: list[Text] | None = _f("问题分类", "问题分类词表；设置后问题的分类须在其中", default=None)
     caliber: Annotated[Caliber, BeforeValidator(_none_as_empty_dict)] = _f(
         "口径", "门槛与周期", default_factory=Caliber
+    )
+    extensions: Annotated[list[Extension], BeforeValidator(_none_as_empty_list)] = _f(
+        "扩展字段", "本台账库另加的项目字段：{名称, 类型, 选项, 说明}；每本台账的项目都可填写", default_factory=list
     )
     leaders: Annotated[list[Leader], BeforeValidator(_none_as_empty_list)] = _f(
         "领导", "可担任包保领导的领导", default_factory=list
@@ -691,10 +871,93 @@ class Config(_Model):
     targets: Annotated[
         dict[str, Annotated[dict[str, TargetValue], BeforeValidator(_none_as_empty_dict)]],
         BeforeValidator(_none_as_empty_dict),
-    ] = _f("目标", "按 全市 或地区名称设定的目标：年度投资 或指标名（见 docs/指标参考.md）", default_factory=dict)
+    ] = _f(
+        "目标",
+        "按 全市 或地区名称设定的目标：年度投资、指标名或同比增长（如 完成投资同比增长: 0.1），见 docs/指标参考.md",
+        default_factory=dict,
+    )
     evaluation: Evaluation | None = _f("考评", "考评设置", default=None)
     bulletin: Bulletin | None = _f("通报", "报告页眉：发文单位、期数", default=None)
 
     @property
     def region_names(self) -> list[str]:
         return [r.name for r in self.regions]
+
+
+# --- extension fields (xiangmu.yaml 扩展字段) ---------------------------------------------------
+
+#: Keys an extension field may not take: every key of a ledger's projects and of a ledger file,
+#: and the head columns of the exports (仓库, 年度, 地区, 台账, 月份).
+RESERVED_KEYS: frozenset[str] = frozenset(
+    {key for model in PROJECT_MODELS.values() for key in key_order(model)} | set(FILE_KEYS) | {"仓库", "年度", "月份"}
+)
+
+#: One usable extension field: (name, type, options, description).
+ExtensionSpec = tuple[str, str, tuple[str, ...], str | None]
+#: At most this many extension fields, each 选项 field with at most this many 选项 (xiangmu.yaml
+#: is untrusted input too: a model of 100,000 fields would take minutes to build).
+MAX_EXTENSIONS, MAX_EXTENSION_OPTIONS = 100, 1000
+
+
+def extension_specs(config: Config | None) -> tuple[ExtensionSpec, ...]:
+    """The declared extension fields that can be fields, in declaration order.
+
+    Left out (each is an error of xiangmu.yaml, E215, see reading/checks.py): a name that is a
+    built-in key (:data:`RESERVED_KEYS`) or declared before, a 选项 field without 选项 or with
+    more than :data:`MAX_EXTENSION_OPTIONS`, and every field after the first :data:`MAX_EXTENSIONS`.
+    """
+    if config is None:
+        return ()
+    specs: list[ExtensionSpec] = []
+    seen: set[str] = set()
+    for ext in config.extensions[:MAX_EXTENSIONS]:
+        choices = ext.options or []
+        if ext.kind == "选项" and not 0 < len(set(choices)) <= MAX_EXTENSION_OPTIONS:
+            continue
+        if ext.name in RESERVED_KEYS or ext.name in seen:
+            continue
+        seen.add(ext.name)
+        options = tuple(dict.fromkeys(ext.options or ())) if ext.kind == "选项" else ()
+        specs.append((ext.name, ext.kind, options, ext.description))
+    return tuple(specs)
+
+
+def _extension_type(kind: str, options: tuple[str, ...], description: str) -> Any:
+    """The annotation of an optional extension field: the built-in scalar kind's (same parser,
+    same fast path), or a choice among ``options``."""
+    if kind == "选项":
+        choices = list(options)
+        return Annotated[
+            str | None,
+            _optional(_choice(*choices), cs.literal_schema(choices)),
+            _json_or_null({"enum": choices}, description),
+        ]
+    parse, fast, schema = {
+        "文字": (_text, _FAST_TEXT, _TEXT_SCHEMA),
+        "金额": (units.parse_amount, _FAST_AMOUNT, _AMOUNT_SCHEMA),
+        "日期": (units.parse_date, _FAST_DATE, _DATE_SCHEMA),
+        "是否": (units.parse_bool, _FAST_BOOL, _BOOL_SCHEMA),
+    }[kind]
+    return Annotated[Any, _optional(parse, fast), _json_or_null(schema, description)]
+
+
+@functools.lru_cache(maxsize=64)
+def _extended(base: type[Project], specs: tuple[ExtensionSpec, ...]) -> type[Project]:
+    fields: dict[str, Any] = {}
+    for i, (name, kind, options, description) in enumerate(specs):
+        text = description or f"扩展字段（{kind}）"
+        fields[f"ext_{i}"] = (_extension_type(kind, options, text), Field(default=None, alias=name, description=text))
+    model = create_model(base.__name__, __base__=base, __doc__=base.__doc__, **fields)
+    model.EXTENSIONS = tuple((name, f"ext_{i}") for i, (name, *_rest) in enumerate(specs))
+    return model
+
+
+def project_model(ledger: Ledger, config: Config | None) -> type[Project]:
+    """The model of a ledger's projects in a repository: the contract's, with the fields of
+    xiangmu.yaml 扩展字段 after its own (so they come last in :func:`key_order`).
+
+    Built once per declaration and kept; without extension fields it is ``PROJECT_MODELS[ledger]``.
+    """
+    base = PROJECT_MODELS[ledger]
+    specs = extension_specs(config)
+    return _extended(base, specs) if specs else base

@@ -49,6 +49,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E109": (Severity.ERROR, "取值不在允许范围内"),
     "E110": (Severity.ERROR, "是/否值无效"),
     "E111": (Severity.ERROR, "文字中有控制字符"),
+    "E112": (Severity.ERROR, "项目代码格式错误"),
     # E2xx: the repository: layout and references between files
     "E201": (Severity.ERROR, "缺少 xiangmu.yaml"),
     "E202": (Severity.ERROR, "地区文件夹未在 xiangmu.yaml 中登记"),
@@ -61,6 +62,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E209": (Severity.ERROR, "目标或考评指标无法识别"),
     "E210": (Severity.ERROR, "xiangmu.yaml 中地区重复"),
     "E211": (Severity.ERROR, "地区名称不能用作文件夹名"),
+    # issue 16: 项目代码, 级别, 问题分类, 产业类别, 扩展字段
+    "E212": (Severity.ERROR, "项目代码重复"),
+    "E213": (Severity.ERROR, "级别不在 xiangmu.yaml 级别中"),
+    "E214": (Severity.ERROR, "问题分类不在 xiangmu.yaml 问题分类中"),
+    "E215": (Severity.ERROR, "xiangmu.yaml 扩展字段定义有误"),
+    "E216": (Severity.ERROR, "产业类别不在 xiangmu.yaml 类别中"),
     # E3xx: one project contradicting itself
     "E301": (Severity.ERROR, "完成投资的月份不在年度内"),
     "E302": (Severity.ERROR, "完成投资的月份早于开工月份"),
@@ -68,6 +75,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E304": (Severity.ERROR, "招商阶段缺少必填日期"),
     "E305": (Severity.ERROR, "新建项目不应有复工日期"),
     "E306": (Severity.ERROR, "洽谈阶段不应有签约日期"),
+    "E307": (Severity.ERROR, "谋划转出的项目缺少谋划日期或转化日期"),
+    "E308": (Severity.ERROR, "问题升级的日期或层级顺序不对"),  # issue 17
     # W1xx: policy gaps (fail only with --strict)
     "W101": (Severity.WARNING, "总投资低于入库门槛"),
     "W102": (Severity.WARNING, "入库项目未配备项目秘书"),

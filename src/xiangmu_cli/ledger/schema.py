@@ -4,7 +4,8 @@ pydantic emits JSON Schema 2020-12; yaml-language-server (the VS Code YAML exten
 draft-07 and below. The differences that matter are converted here: ``$defs`` becomes
 ``definitions``, and a ``$ref`` never has sibling keywords (draft-07 ignores them), so it is
 wrapped in ``allOf``. English titles that pydantic derives from attribute names are dropped;
-the Chinese descriptions stay.
+the Chinese descriptions stay. Given a repository's xiangmu.yaml, the ledger schemas also know
+its extension fields (扩展字段), so an editor accepts them and still flags a misspelt key.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from xiangmu_cli.base.fileio import read_regular, write_atomic
-from xiangmu_cli.ledger.model import FILE_KEYS, PROJECT_MODELS, Config
+from xiangmu_cli.ledger.model import FILE_KEYS, Config, project_model
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
 
 __all__ = ["schemas", "write_schemas", "DRAFT"]
@@ -52,8 +53,8 @@ def _draft07_document(schema: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
-def _ledger_schema(ledger: Ledger) -> dict[str, Any]:
-    project = PROJECT_MODELS[ledger].model_json_schema(by_alias=True, mode="validation")
+def _ledger_schema(ledger: Ledger, config: Config | None) -> dict[str, Any]:
+    project = project_model(ledger, config).model_json_schema(by_alias=True, mode="validation")
     definitions = project.pop("$defs", {})
     definitions["项目"] = project
     schema = {
@@ -82,21 +83,22 @@ def _config_schema() -> dict[str, Any]:
     return converted
 
 
-def schemas() -> dict[str, str]:
-    """File name → JSON text, for the configuration and each ledger."""
+def schemas(config: Config | None = None) -> dict[str, str]:
+    """File name → JSON text, for the configuration and each ledger (with ``config``'s extension fields)."""
     docs = {CONFIG_FILE.replace(".yaml", ".schema.json"): _config_schema()}
     for ledger in LEDGERS:
-        docs[f"{ledger.value}.schema.json"] = _ledger_schema(ledger)
+        docs[f"{ledger.value}.schema.json"] = _ledger_schema(ledger, config)
     return {name: json.dumps(doc, ensure_ascii=False, indent=2) + "\n" for name, doc in docs.items()}
 
 
-def write_schemas(out: Path, check: bool = False) -> list[str]:
-    """Write the schemas into ``out``; with ``check``, write nothing and return the stale names.
+def write_schemas(out: Path, check: bool = False, config: Config | None = None) -> list[str]:
+    """Write the schemas (of a repository of ``config``) into ``out``; with ``check``, write
+    nothing and return the stale names.
 
     Without ``check`` it returns the names it wrote (those that changed).
     """
     changed = []
-    for name, text in schemas().items():
+    for name, text in schemas(config).items():
         path = out / name
         try:
             # a committed link or FIFO in its place is stale, never followed or waited on

@@ -378,7 +378,7 @@ def format_amount(amount: Decimal) -> str:
 
 def show_value(value: object) -> str:
     """A ledger value as plain text: amounts in 万元 without exponent, ISO dates, 是/否,
-    mappings as ``{k: v, …}``; None as "—"."""
+    mappings as ``{k: v, …}``, lists as ``[…]``; None as "—"."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -389,4 +389,6 @@ def show_value(value: object) -> str:
         return value.isoformat()
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {show_value(v)}" for k, v in value.items() if v is not None) + "}"
+    if isinstance(value, list):  # a problem's 升级 (issue 17)
+        return "[" + ", ".join(show_value(v) for v in value) + "]"
     return as_text(value)

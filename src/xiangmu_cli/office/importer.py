@@ -27,6 +27,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -35,10 +36,18 @@ from typing import Any
 
 from xiangmu_cli.base.fileio import display_path
 from xiangmu_cli.base.safetext import restore_formula
+from xiangmu_cli.ledger.model import Config
 from xiangmu_cli.ledger.units import UnitError, month_key, parse_amount, parse_area, parse_bool
 from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.office.importfile import SUFFIXES, ImportLimits, Sheet, read_header_map_text, read_rows, shown
-from xiangmu_cli.office.interop import FIELD_KINDS, REGION, ledger_fields, read_list_line, strip_item_number
+from xiangmu_cli.office.interop import (
+    FIELD_KINDS,
+    REGION,
+    field_kinds,
+    ledger_fields,
+    read_list_line,
+    strip_item_number,
+)
 from xiangmu_cli.reading.records import Repository
 from xiangmu_cli.write.edit import EditError, EditPlan, add_projects
 
@@ -61,7 +70,13 @@ IGNORE = "忽略"
 
 #: Header words (after normalisation) → ledger key; every ledger key also maps to itself.
 SYNONYMS: dict[str, str] = {
-    **{word: "编号" for word in ("项目编号", "项目代码", "项目编码", "编码")},
+    **{word: "编号" for word in ("项目编号", "项目编码", "编码")},
+    **{word: "项目代码" for word in ("国家项目代码", "投资项目代码", "项目代码(在线平台)", "在线平台项目代码")},
+    **{word: "建设内容" for word in ("建设内容及规模", "建设规模及内容", "主要建设内容", "建设规模", "规模及内容")},
+    **{word: "级别" for word in ("项目级别", "重点项目级别")},
+    **{word: "资金来源" for word in ("资金筹措", "资金来源及构成", "资金渠道")},
+    **{word: "计划投产日期" for word in ("计划投产时间",)},
+    **{word: "投产日期" for word in ("投产时间", "实际投产日期", "实际投产时间")},
     **{word: "名称" for word in ("项目名称", "项目")},
     **{word: "建设单位" for word in ("项目单位", "业主单位", "项目业主", "建设主体", "实施主体", "项目建设单位")},
     **{word: "类别" for word in ("项目类别", "行业类别", "产业类别", "所属行业", "行业")},
@@ -94,6 +109,12 @@ SYNONYMS: dict[str, str] = {
     **{word: "计划落地日期" for word in ("计划落地时间",)},
     **{word: "落地日期" for word in ("落地时间",)},
     **{word: "重点" for word in ("是否重点", "重点项目", "是否重点项目")},
+    # 谋划 (the project reserve), and what a converted project keeps from it
+    **{word: "谋划阶段" for word in ("储备阶段", "谋划进展")},
+    **{word: "谋划日期" for word in ("谋划时间", "入储备库日期", "入储备库时间", "储备日期")},
+    **{word: "预计开工年度" for word in ("预计开工年份", "计划开工年度", "计划开工年份")},
+    **{word: "入国家库" for word in ("入国家库日期", "入国家库时间", "纳入国家重大建设项目库")},
+    **{word: "转化日期" for word in ("转化时间",)},
     **{word: REGION for word in ("县(市)区", "县市区", "区县", "县区", "所属地区", "所在地区")},
 }
 _ALWAYS_IGNORED = {"序号", "排序", "编号序号"}
@@ -179,9 +200,10 @@ def _normal(text: Any) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)).translate(_BRACKETS))
 
 
-def resolve_header(text: Any, year: int) -> Target | str | None:
+def resolve_header(text: Any, year: int, kinds: Mapping[str, str] = FIELD_KINDS) -> Target | str | None:
     """The column's target; a reason (str) when it is recognised but cannot be imported; None
-    when it is not a ledger column at all."""
+    when it is not a ledger column at all. ``kinds`` are the fields known (:func:`field_kinds`:
+    with a repository's extension fields)."""
     t = _normal(text).strip("*※:：")
     if not t:
         return None
@@ -198,7 +220,7 @@ def resolve_header(text: Any, year: int) -> Target | str | None:
     if unit is None:
         for word in (*_AMOUNT_UNITS, *_AREA_UNITS):
             stem = base[: -len(word)].rstrip("/") if base.endswith(word) else ""
-            if stem and (_key(stem) or any(p.fullmatch(stem) for p in _MONTH_HEADERS)):
+            if stem and (_key(stem, kinds) or any(p.fullmatch(stem) for p in _MONTH_HEADERS)):
                 base, unit = stem, word
                 break
     joined = base + "".join(rest)
@@ -208,25 +230,25 @@ def resolve_header(text: Any, year: int) -> Target | str | None:
             month = int(match["m"])
             if not 1 <= month <= 12:
                 return f"月份 {month} 不存在"
-            return _with_unit(Target("完成投资", unit, month_key(int(match["y"] or year), month)))
+            return _with_unit(Target("完成投资", unit, month_key(int(match["y"] or year), month)), kinds)
     if _CUMULATIVE.search(joined):
         return "累计数无法拆分到各月，未导入"
-    key = _key(base)
+    key = _key(base, kinds)
     if key is None:
         return IGNORE if base in _ALWAYS_IGNORED else None
-    return _with_unit(Target(key, unit))
+    return _with_unit(Target(key, unit), kinds)
 
 
-def _key(base: str) -> str | None:
-    if base in FIELD_KINDS or base == REGION:
+def _key(base: str, kinds: Mapping[str, str]) -> str | None:
+    if base in kinds or base == REGION:
         return base
     if _YEAR_PLAN.fullmatch(base):
         return "年度计划投资"
     return SYNONYMS.get(base)
 
 
-def _with_unit(target: Target) -> Target | str:
-    kind = "amount" if target.month else FIELD_KINDS.get(target.key, "text")
+def _with_unit(target: Target, kinds: Mapping[str, str]) -> Target | str:
+    kind = "amount" if target.month else kinds.get(target.key, "text")
     if target.unit is None:
         return target
     if (kind == "amount" and target.unit in _AMOUNT_UNITS) or (kind == "area" and target.unit in _AREA_UNITS):
@@ -265,12 +287,14 @@ def load_header_map(path: Path) -> HeaderMap:
 
 
 def _column_targets(
-    header: list[Any], ledger: Ledger, year: int, hmap: HeaderMap, strict: bool
+    header: list[Any], ledger: Ledger, year: int, hmap: HeaderMap, strict: bool, config: Config | None = None
 ) -> tuple[dict[int, Target], list[str]]:
-    """Column index → target, and the ignored columns (with reasons)."""
+    """Column index → target, and the ignored columns (with reasons); ``config``'s extension
+    fields are columns too."""
     from openpyxl.utils import get_column_letter
 
-    allowed = set(ledger_fields(ledger)) | {REGION}
+    kinds = field_kinds(config)
+    allowed = set(ledger_fields(ledger, config)) | {REGION}
     targets: dict[int, Target] = {}
     ignored: list[str] = []
     seen: dict[tuple[str, str | None], int] = {}
@@ -281,7 +305,7 @@ def _column_targets(
         mapped = hmap.columns.get(_normal(cell), cell) if _normal(cell) in hmap.columns else cell
         if mapped is None or mapped == IGNORE:
             continue
-        target = resolve_header(mapped, year)
+        target = resolve_header(mapped, year, kinds)
         if mapped is not cell and not isinstance(target, Target) and strict:
             raise _usage(f"表头映射中「{shown(str(cell))}」对应的「{shown(str(mapped))}」不是台账字段")
         if target == IGNORE:
@@ -301,14 +325,14 @@ def _column_targets(
     return targets, ignored
 
 
-def _find_header(sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap) -> int:
+def _find_header(sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, config: Config | None) -> int:
     if hmap.row is not None:
         if hmap.row > len(sheet.rows):
             raise _usage(f"表头映射的 表头行 {hmap.row} 超出了工作表（共 {len(sheet.rows)} 行）")
         return hmap.row - 1
     best, best_score = None, 1
     for i, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        targets, _ = _column_targets(row, ledger, year, hmap, strict=False)
+        targets, _ = _column_targets(row, ledger, year, hmap, False, config)
         score = len(targets)
         if score > best_score and any(t.key == "名称" for t in targets.values()):
             best, best_score = i, score
@@ -429,8 +453,8 @@ def _items(key: str, value: Any, epoch: datetime) -> list[Any]:
     return out
 
 
-def _convert(target: Target, value: Any, epoch: datetime) -> Any:
-    kind = "amount" if target.month else FIELD_KINDS.get(target.key, "text")
+def _convert(target: Target, value: Any, epoch: datetime, kinds: Mapping[str, str]) -> Any:
+    kind = "amount" if target.month else kinds.get(target.key, "text")
     if kind == "amount":
         return _amount(value, target.unit)
     if kind == "area":
@@ -464,7 +488,12 @@ def _skip_reason(row: list[Any], index: int, sheet: Sheet) -> str | None:
 
 
 def _row_data(
-    row: list[Any], rownum: int, targets: dict[int, Target], labels: dict[int, str], epoch: datetime
+    row: list[Any],
+    rownum: int,
+    targets: dict[int, Target],
+    labels: dict[int, str],
+    epoch: datetime,
+    kinds: Mapping[str, str] = FIELD_KINDS,
 ) -> tuple[dict[str, Any], str | None, list[RowIssue]]:
     data: dict[str, Any] = {}
     region = None
@@ -476,7 +505,7 @@ def _row_data(
         if isinstance(value, str):
             value = restore_formula(value)
         try:
-            converted = _convert(target, value, epoch)
+            converted = _convert(target, value, epoch, kinds)
         except UnitError as exc:
             issues.append(RowIssue(rownum, labels[i], exc.message, exc.hint))
             continue
@@ -489,13 +518,15 @@ def _row_data(
     return data, region, issues
 
 
-def _validate(data: dict[str, Any], ledger: Ledger, rownum: int, labels: dict[str, str]) -> tuple[Any, list[RowIssue]]:
+def _validate(
+    data: dict[str, Any], ledger: Ledger, rownum: int, labels: dict[str, str], config: Config | None
+) -> tuple[Any, list[RowIssue]]:
     from pydantic import ValidationError
 
-    from xiangmu_cli.ledger.model import PROJECT_MODELS
+    from xiangmu_cli.ledger.model import project_model
     from xiangmu_cli.reading.loading import problems_from_validation
 
-    model = PROJECT_MODELS[ledger]
+    model = project_model(ledger, config)
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -555,9 +586,10 @@ def plan_import(
             ledger = Ledger(table.name.strip())
         except ValueError:
             raise _usage(
-                f"请用 --ledger 指定导入哪本台账（在建、未入统、计划开工、招商）；工作表名「{table.name}」不是台账名"
+                "请用 --ledger 指定导入哪本台账（在建、未入统、计划开工、招商、谋划）；"
+                f"工作表名「{table.name}」不是台账名"
             ) from None
-    columns = _columns(table, ledger, repo.config.year, hmap, region)
+    columns = _columns(table, ledger, repo.config.year, hmap, region, repo.config)
     result = ImportResult(table.name, columns.head + 1, ledger, None, ignored=columns.ignored)
     groups = _read_projects(repo, table, columns, ledger, region, regions, result)
     if result.conflicts:
@@ -586,11 +618,13 @@ class _Columns:
     by_key: dict[str, str]  # ledger key (完成投资:YYYY-MM for a month) → its column's label
 
 
-def _columns(table: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, region: str | None) -> _Columns:
+def _columns(
+    table: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, region: str | None, config: Config | None
+) -> _Columns:
     from openpyxl.utils import get_column_letter
 
-    head = _find_header(table, ledger, year, hmap)
-    targets, ignored = _column_targets(table.rows[head], ledger, year, hmap, strict=True)
+    head = _find_header(table, ledger, year, hmap, config)
+    targets, ignored = _column_targets(table.rows[head], ledger, year, hmap, True, config)
     if not any(t.key == "名称" for t in targets.values()):
         raise EditError(f"第 {head + 1} 行的表头中没有项目名称列；用 --map 给出表头映射，格式见 docs/interop.md")
     if not any(t.key == REGION for t in targets.values()) and region is None:
@@ -612,6 +646,7 @@ def _read_projects(
     """The projects of the rows below the header, by region: (sheet row, data by alias) each. The
     rows skipped, the rows' issues and the 编号 conflicts go to ``result``."""
     by_key = columns.by_key
+    kinds = field_kinds(repo.config)
     known = {code: file for code, file, _ in repo.ids}
     seen: dict[str, int] = {}
     groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
@@ -621,7 +656,7 @@ def _read_projects(
         if reason:
             result.skipped[reason] += 1
             continue
-        data, row_region, issues = _row_data(row, rownum, columns.targets, columns.labels, table.epoch)
+        data, row_region, issues = _row_data(row, rownum, columns.targets, columns.labels, table.epoch, kinds)
         if region is not None and row_region in regions and row_region != region:
             result.skipped["其他地区的行"] += 1
             continue
@@ -631,7 +666,7 @@ def _read_projects(
         if issues:
             result.issues += issues
             continue
-        project, issues = _validate(data, ledger, rownum, by_key)
+        project, issues = _validate(data, ledger, rownum, by_key, repo.config)
         if issues:
             result.issues += issues
             continue

@@ -1,16 +1,17 @@
 """The ledgers as Parquet tables, for an analysis engine (DuckDB, Spark, Polars) over many repositories.
 
-``xm export parquet -o DIR`` writes five files (the optional dependency pyarrow, installed with
+``xm export parquet -o DIR`` writes six files (the optional dependency pyarrow, installed with
 ``pip install 'xiangmu-cli[parquet]'``):
 
-- ``在建.parquet``, ``未入统.parquet``, ``计划开工.parquet``, ``招商.parquet``: one row per valid
+- ``在建.parquet``, ``未入统.parquet``, ``计划开工.parquet``, ``招商.parquet``, ``谋划.parquet``: one row per valid
   project, columns 仓库 (xiangmu.yaml 名称), 年度, 地区, then the ledger's keys in the contract's
-  order (docs/ledger-format.md) except 完成投资;
+  order (docs/ledger-format.md) except 完成投资, then the repository's extension fields
+  (xiangmu.yaml 扩展字段) typed as their type says;
 - ``完成投资.parquet``: one row per project and reported month: 仓库, 年度, 地区, 台账, 编号, 月份
   (``YYYY-MM``), 完成投资.
 
 Types: text and 编号 string; amounts (万元) and 用地面积 (m²) DECIMAL(18,4), exact (a value with
-more than four decimals is rounded half-even); dates DATE; 重点 BOOLEAN; 问题, 走访 and 前期手续
+more than four decimals is rounded half-even); dates DATE; 重点 BOOLEAN; 预计开工年度 INT32; 问题, 走访 and 前期手续
 string, one item per line in the ledger's flow style (as in the xlsx export). A missing value is
 null. The files of many repositories can be queried together, e.g. in DuckDB
 ``SELECT 地区, sum(完成投资) FROM read_parquet('*/完成投资.parquet') GROUP BY ALL``.
@@ -23,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from xiangmu_cli.base.fileio import write_atomic
-from xiangmu_cli.ledger.model import PROJECT_MODELS, key_order
+from xiangmu_cli.ledger.model import Config, key_order, project_model
 from xiangmu_cli.ledger.units import round_half_even
 from xiangmu_cli.ledger.vocab import LEDGERS, Ledger
-from xiangmu_cli.office.interop import FIELD_KINDS, list_cell
+from xiangmu_cli.office.interop import field_kinds, list_cell
 from xiangmu_cli.reading.records import Repository
 
 __all__ = ["PARQUET_FILES", "columns", "export_parquet", "ParquetUnavailable"]
@@ -49,15 +50,19 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
-def columns(ledger: Ledger) -> list[str]:
-    """The columns of a ledger's table, in order."""
-    return [*_HEAD, *(k for k in key_order(PROJECT_MODELS[ledger]) if k != "完成投资")]
+def columns(ledger: Ledger, config: Config | None = None) -> list[str]:
+    """The columns of a ledger's table, in order (with ``config``'s extension fields, last)."""
+    return [*_HEAD, *(k for k in key_order(project_model(ledger, config)) if k != "完成投资")]
 
 
 def _type(pa: Any, kind: str) -> Any:
-    return {"amount": pa.decimal128(18, 4), "area": pa.decimal128(18, 4), "date": pa.date32(), "bool": pa.bool_()}.get(
-        kind, pa.string()
-    )
+    return {
+        "amount": pa.decimal128(18, 4),
+        "area": pa.decimal128(18, 4),
+        "date": pa.date32(),
+        "bool": pa.bool_(),
+        "year": pa.int32(),
+    }.get(kind, pa.string())
 
 
 def _cell(name: str, kind: str, value: Any) -> Any:
@@ -67,19 +72,20 @@ def _cell(name: str, kind: str, value: Any) -> Any:
         return round_half_even(Decimal(value), 4)
     if kind == "list":
         return list_cell(name, value)
-    if kind in ("date", "bool"):
+    if kind in ("date", "bool", "year"):
         return value
     return str(value)
 
 
-def _schema(pa: Any, ledger: Ledger) -> Any:
+def _schema(pa: Any, ledger: Ledger, config: Config | None) -> Any:
+    kinds = field_kinds(config)
     fields = [pa.field("仓库", pa.string()), pa.field("年度", pa.int32()), pa.field("地区", pa.string())]
-    fields += [pa.field(name, _type(pa, FIELD_KINDS[name])) for name in columns(ledger)[len(_HEAD) :]]
+    fields += [pa.field(name, _type(pa, kinds[name])) for name in columns(ledger, config)[len(_HEAD) :]]
     return pa.schema(fields)
 
 
 def export_parquet(repo: Repository, out: Path) -> dict[str, int]:
-    """Write the five tables into the folder ``out`` (made if needed); {file: rows}.
+    """Write the six tables into the folder ``out`` (made if needed); {file: rows}.
 
     Raises :class:`ParquetUnavailable` without pyarrow, OSError when a file cannot be written.
     """
@@ -89,8 +95,9 @@ def export_parquet(repo: Repository, out: Path) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, int] = {}
     months: list[dict[str, Any]] = []
+    kinds = field_kinds(repo.config)
     for ledger in LEDGERS:
-        names = columns(ledger)[len(_HEAD) :]
+        names = columns(ledger, repo.config)[len(_HEAD) :]
         rows = []
         for rec in repo.records:
             if rec.ledger is not ledger:
@@ -101,7 +108,7 @@ def export_parquet(repo: Repository, out: Path) -> dict[str, int]:
                     "仓库": name,
                     "年度": year,
                     "地区": rec.region,
-                    **{k: _cell(k, FIELD_KINDS[k], data.get(k)) for k in names},
+                    **{k: _cell(k, kinds[k], data.get(k)) for k in names},
                 }
             )
             for month, amount in sorted((data.get("完成投资") or {}).items()):
@@ -117,7 +124,7 @@ def export_parquet(repo: Repository, out: Path) -> dict[str, int]:
                     }
                 )
         written[f"{ledger.value}.parquet"] = _write(
-            pa, pa.Table.from_pylist(rows, schema=_schema(pa, ledger)), out / f"{ledger.value}.parquet"
+            pa, pa.Table.from_pylist(rows, schema=_schema(pa, ledger, repo.config)), out / f"{ledger.value}.parquet"
         )
     monthly = pa.schema(
         [

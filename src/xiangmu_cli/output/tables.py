@@ -53,7 +53,7 @@ from rich.text import Text
 
 from xiangmu_cli.base.safetext import neutralise_formula, visible
 from xiangmu_cli.ledger.units import at_least_places, round_half_even
-from xiangmu_cli.ledger.vocab import METRIC_KINDS
+from xiangmu_cli.ledger.vocab import GROWTH_METRICS, METRIC_KINDS, growth_key, last_year_key
 
 __all__ = [
     "Column",
@@ -214,11 +214,21 @@ class Document:
 
 
 def metric_kind(name: str) -> str | None:
-    """The display kind of a metric name of the contract (or 年度投资); None when unknown."""
+    """The display kind of a metric name of the contract (or 年度投资, or a 同比 name: a 同比增长 is
+    signed like a diff, a 上年同期 is its metric's kind); None when unknown."""
     special = {"年度投资": "amount", "进度差": "diff", "新开工用地面积": "area", "投资强度": "intensity"}
     if name in special:
         return special[name]
+    if name in _COMPARED:
+        return _COMPARED[name]
     return {"count": "count", "sum": "amount", "rate": "rate"}.get(METRIC_KINDS.get(name, ""))
+
+
+#: 同比 names → their display kind (see :func:`metric_kind`).
+_COMPARED = {
+    **{growth_key(m): "diff" for m in GROWTH_METRICS},
+    **{last_year_key(m): {"count": "count", "sum": "amount"}[METRIC_KINDS[m]] for m in GROWTH_METRICS},
+}
 
 
 # --- values ----------------------------------------------------------------------------------

@@ -13,15 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 from xiangmu_cli.figures.lights import LIGHTS
 from xiangmu_cli.figures.overdue import KINDS
-from xiangmu_cli.ledger.vocab import CITY, LEDGERS, METRIC_KINDS
+from xiangmu_cli.ledger.vocab import CITY, GROWTH_METRICS, LEDGERS, METRIC_KINDS, growth_key, last_year_key
 from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
 
 if TYPE_CHECKING:
+    from xiangmu_cli.figures.card import ProjectCard
+    from xiangmu_cli.figures.categories import CategoryRow
+    from xiangmu_cli.figures.growth import Comparison
     from xiangmu_cli.figures.lights import LightCount, RedRow
     from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow
     from xiangmu_cli.figures.overdue import OverdueItem
     from xiangmu_cli.figures.overview import Overview
-    from xiangmu_cli.figures.report import ChangeRow, MonthlyReport, ProjectRow, RegionRow
+    from xiangmu_cli.figures.pages import DepartmentPage, LeaderPage
+    from xiangmu_cli.figures.problems import ProblemRow, SummaryRow
+    from xiangmu_cli.figures.report import ChangeRow, MonthlyReport, ProjectRow, RegionRow, ReserveRow
     from xiangmu_cli.figures.scoring import ScoreRow
     from xiangmu_cli.history.diff import DiffResult, FieldChange, ProjectDiff
     from xiangmu_cli.history.git import LogRow
@@ -34,12 +39,19 @@ __all__ = [
     "overdue_document",
     "score_document",
     "list_document",
+    "list_columns",
+    "choose_list_columns",
     "monthly_document",
     "recheck_document",
     "diff_document",
     "log_document",
     "METRIC_DISPLAY",
     "letterhead",
+    # issue 17: one project, the problem list, a leader's and a department's page
+    "card_document",
+    "problems_document",
+    "leader_document",
+    "department_document",
 ]
 
 #: How each metric is displayed.
@@ -49,6 +61,7 @@ METRIC_DISPLAY: dict[str, str] = {
     "年度计划投资": "amount",
     "完成投资": "amount",
     "当月完成投资": "amount",
+    "谋划总投资": "amount",
     "进度差": "diff",
     "新开工用地面积": "area",
     "投资强度": "intensity",
@@ -63,6 +76,8 @@ def _meta(
     progress: FigureValue = None,
     errors: int = 0,
     reported: tuple[int, int] | None = None,
+    comparison: Comparison | None = None,
+    archive_note: str | None = None,
 ) -> dict[str, object]:
     meta: dict[str, object] = {"名称": name, "年度": year, "截至": as_of}
     if reported is not None and reported[1]:
@@ -71,6 +86,10 @@ def _meta(
         meta["序时进度"] = format_value("rate", progress)
     if errors:
         meta["未计入"] = _uncounted(errors)
+    if comparison is not None:
+        meta["同比"] = f"与 {comparison.year} 年同期（截至 {comparison.as_of.isoformat()}，{comparison.source}）比较"
+    if archive_note is not None:
+        meta["上年归档"] = archive_note
     return meta
 
 
@@ -102,9 +121,11 @@ def overview_document(overview: Overview) -> Document:
         *(Column(ledger.value, kind="count") for ledger in LEDGERS),
         Column("项目数", kind="count"),
         Column("总投资", header="总投资（万元）", kind="amount"),
+        Column("谋划总投资", header="谋划总投资（万元）", kind="amount", priority=1),
     ]
     meta: dict[str, object] = {"未计入": _uncounted(overview.errors)} if overview.errors else {}
-    return Document(title, meta, [Table("分地区", columns, overview.rows)])
+    note = "项目数、总投资为在建、未入统、计划开工、招商四本台账之和；谋划（储备库）项目另计"
+    return Document(title, meta, [Table("分地区", columns, overview.rows, note=note)])
 
 
 def _target_table(rows: Sequence[TargetRow], name: str = "目标完成") -> Table:
@@ -131,10 +152,11 @@ def targets_document(
     rows: list[TargetRow],
     errors: int = 0,
     reported: tuple[int, int] | None = None,
+    comparison: Comparison | None = None,
+    archive_note: str | None = None,
 ) -> Document:
-    return Document(
-        f"{name} 目标完成情况", _meta(name, year, as_of, errors=errors, reported=reported), [_target_table(rows)]
-    )
+    meta = _meta(name, year, as_of, errors=errors, reported=reported, comparison=comparison, archive_note=archive_note)
+    return Document(f"{name} 目标完成情况", meta, [_target_table(rows)])
 
 
 def _present(columns: list[Column], rows: Sequence[Mapping[str, Any]]) -> list[Column]:
@@ -237,6 +259,60 @@ def score_document(
     return doc
 
 
+_LIST_COLUMNS = [
+    Column("地区", priority=1),
+    Column("台账", priority=1),
+    Column("编号", priority=2),
+    Column("名称"),
+    Column("亮灯", kind="light", priority=1),
+    Column("类别", priority=4),
+    Column("总投资", header="总投资（万元）", kind="amount"),
+    Column("年度计划投资", header="年度计划", kind="amount", priority=3),
+    Column("完成投资", header="完成投资", kind="amount", priority=2),
+    Column("建设性质", priority=5),
+    Column("阶段", priority=5),
+    Column("开工日期", kind="date", priority=4),
+    Column("计划开工日期", kind="date", priority=5),
+    Column("包保领导", priority=3),
+    Column("项目秘书", priority=3),
+]
+#: Columns ``xm list --columns`` may ask for besides the default ones (issue 16).
+_MORE_LIST_COLUMNS = [
+    Column("项目代码", priority=4),
+    Column("级别", priority=4),
+    Column("资金来源", priority=5),
+    Column("计划投产日期", kind="date", priority=5),
+    Column("投产日期", kind="date", priority=5),
+]
+#: The column kind of an extension field's type (xiangmu.yaml 扩展字段).
+_EXTENSION_COLUMN_KINDS = {"文字": "text", "金额": "amount", "日期": "date", "是否": "bool", "选项": "text"}
+
+
+def list_columns(extensions: Sequence[tuple[str, str]] = ()) -> dict[str, Column]:
+    """Every column ``xm list`` can show, by key: the default ones, the other fields of a row,
+    then the repository's extension fields ((name, type) each, in declaration order)."""
+    columns = {c.key: c for c in (*_LIST_COLUMNS, *_MORE_LIST_COLUMNS)}
+    for name, kind in extensions:
+        unit = "（万元）" if kind == "金额" else ""
+        columns[name] = Column(name, header=name + unit, kind=_EXTENSION_COLUMN_KINDS[kind], priority=5)
+    return columns
+
+
+def choose_list_columns(names: Sequence[str], extensions: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """The keys of ``xm list --columns``, checked: ValueError (in Chinese) naming an unknown one."""
+    from xiangmu_cli.ledger.problems import suggest
+
+    known = list_columns(extensions)
+    for name in names:
+        if name not in known:
+            close = suggest(name, list(known))
+            hint = f"是否应为「{close[0]}」？" if close else "可用的列：" + "、".join(known)
+            raise ValueError(f"没有「{name}」这一列；{hint}")
+    if len(set(names)) < len(names):
+        raise ValueError("--columns 中有重复的列")
+    return list(names)
+
+
 def list_document(
     name: str,
     year: int,
@@ -244,28 +320,21 @@ def list_document(
     rows: list[ProjectRow],
     errors: int = 0,
     reported: tuple[int, int] | None = None,
+    columns: Sequence[str] | None = None,
+    extensions: Sequence[tuple[str, str]] = (),
 ) -> Document:
-    columns = [
-        Column("地区", priority=1),
-        Column("台账", priority=1),
-        Column("编号", priority=2),
-        Column("名称"),
-        Column("亮灯", kind="light", priority=1),
-        Column("类别", priority=4),
-        Column("总投资", header="总投资（万元）", kind="amount"),
-        Column("年度计划投资", header="年度计划", kind="amount", priority=3),
-        Column("完成投资", header="完成投资", kind="amount", priority=2),
-        Column("建设性质", priority=5),
-        Column("阶段", priority=5),
-        Column("开工日期", kind="date", priority=4),
-        Column("计划开工日期", kind="date", priority=5),
-        Column("包保领导", priority=3),
-        Column("项目秘书", priority=3),
-    ]
+    """``xm list``: the default columns, or exactly ``columns`` (``--columns``: checked by
+    :func:`choose_list_columns`), whose rows then hold only those keys."""
+    shown = list(_LIST_COLUMNS)
+    table_rows: Sequence[Mapping[str, Any]] = rows
+    if columns is not None:
+        known = list_columns(extensions)
+        shown = [known[key] for key in columns]
+        table_rows = [{key: row.get(key) for key in columns} for row in rows]
     return Document(
         f"{name} 项目清单",
         _meta(name, year, as_of, errors=errors, reported=reported),
-        [Table("项目", columns, rows, note=f"共 {len(rows)} 个项目；{_lights_note(rows)}")],
+        [Table("项目", shown, table_rows, note=f"共 {len(rows)} 个项目；{_lights_note(rows)}")],
     )
 
 
@@ -307,17 +376,38 @@ def _red_table(rows: list[RedRow]) -> Table:
     )
 
 
+#: The 同比 figures (:mod:`xiangmu_cli.figures.growth`), shown as columns of their metric's row.
+_COMPARED = {*(growth_key(m) for m in GROWTH_METRICS), *(last_year_key(m) for m in GROWTH_METRICS)}
+
+
 def _overview_table(scope: str, figures: Figures) -> Table:
     """One row per metric: its name (with the unit) and value, formatted by the metric's kind
-    (the row's 口径), so csv and xlsx get numbers, not text."""
-    rows = [
-        {"指标": metric + _UNITS.get(METRIC_DISPLAY[metric], ""), "口径": METRIC_DISPLAY[metric], scope: value}
-        for metric, value in figures.items()
-    ]
-    return Table(f"{scope}总览", [Column("指标"), Column(scope, kind="text", kind_from="口径", align="right")], rows)
+    (the row's 口径), so csv and xlsx get numbers, not text; with last year's archive also 上年同期
+    and 同比增长 (blank for a metric without 同比: a dash says "no figure")."""
+    compared = growth_key(GROWTH_METRICS[0]) in figures  # with last year's archive
+    rows = []
+    for metric, value in figures.items():
+        if metric in _COMPARED:
+            continue
+        kind = METRIC_DISPLAY[metric]
+        row: dict[str, object] = {"指标": metric + _UNITS.get(kind, ""), "口径": kind, scope: value}
+        if compared:
+            grows = metric in GROWTH_METRICS
+            row["上年同期"] = figures[last_year_key(metric)] if grows else ""
+            row["同比增长"] = figures[growth_key(metric)] if grows else ""
+        rows.append(row)
+    columns = [Column("指标"), Column(scope, kind="text", kind_from="口径", align="right")]
+    if compared:
+        columns += [
+            Column("上年同期", kind="text", kind_from="口径", align="right"),
+            Column("同比增长", kind="diff", align="right"),
+        ]
+    return Table(f"{scope}总览", columns, rows)
 
 
 def _region_table(rows: list[RegionRow]) -> Table:
+    key = growth_key("完成投资")
+    growth = [Column(key, header="同比增长", kind="diff", priority=2)] if rows and key in rows[0] else []
     return Table(
         "分地区",
         [
@@ -326,6 +416,7 @@ def _region_table(rows: list[RegionRow]) -> Table:
             Column("在建项目数", header="在建", kind="count", priority=2),
             Column("新开工项目数", header="新开工", kind="count", priority=2),
             Column("完成投资", header="完成投资（万元）", kind="amount"),
+            *growth,
             Column("投资完成率", kind="rate", compare="序时进度"),
             Column("进度差", kind="diff", priority=1),
             Column("开工率", kind="rate", priority=4),
@@ -337,6 +428,26 @@ def _region_table(rows: list[RegionRow]) -> Table:
     )
 
 
+def _category_table(rows: list[CategoryRow]) -> Table:
+    """分类别 (issue 16): counts, 总投资, 完成投资 and the share of new starts per 类别."""
+    columns = [
+        Column("类别"),
+        Column("产业", kind="bool", priority=3),
+        Column("在建项目数", header="在建", kind="count"),
+        Column("亿元以上项目数", header="亿元以上", kind="count", priority=2),
+        Column("新开工项目数", header="新开工", kind="count"),
+        Column("新开工占比", kind="rate", priority=1),
+        Column("总投资", header="总投资（万元）", kind="amount", priority=2),
+        Column("完成投资", header="完成投资（万元）", kind="amount"),
+    ]
+    return Table(
+        "分类别",
+        _present(columns, rows),
+        rows,
+        note="在建、新开工、完成投资的口径同总览；新开工占比 = 该类别新开工项目数 ÷ 全部新开工项目数",
+    )
+
+
 def _changes_table(rows: list[ChangeRow]) -> Table:
     return Table(
         "本月变动",
@@ -344,21 +455,39 @@ def _changes_table(rows: list[ChangeRow]) -> Table:
             Column("日期", kind="date"),
             Column("类型"),
             Column("地区"),
-            Column("编号", priority=2),
+            Column("编号", priority=3),  # on a narrow terminal 编号 goes before 事项, as in 逾期事项
             Column("名称"),
-            Column("事项", priority=3),
+            Column("事项", priority=2),
         ],
         rows,
         note=f"共 {len(rows)} 项（据台账中的日期）",
     )
 
 
+def _reserve_table(rows: list[ReserveRow]) -> Table:
+    return Table(
+        "谋划储备",
+        [
+            Column("地区"),
+            Column("谋划项目数", kind="count"),
+            Column("谋划亿元以上项目数", header="其中亿元以上", kind="count"),
+            Column("谋划总投资", header="谋划总投资（万元）", kind="amount"),
+            Column("转化率", kind="rate", priority=1),
+        ],
+        rows,
+        note="项目储备库（谋划台账）：截至日期在库的项目；转化率 = 年内转入计划开工的 ÷ 年初在库和年内入库的",
+    )
+
+
 def _highlights(overview: Figures, overdue: int) -> Table:
-    """The key figures a leader reads first (html cards), from the overview."""
+    """The key figures a leader reads first (html cards), from the overview (完成投资's 同比增长 when
+    last year's archive was there)."""
+    growth = growth_key("完成投资")
     return Table(
         "要点",
         [
             Column("完成投资", header="完成投资（万元）", kind="amount"),
+            *([Column(growth, header="完成投资同比增长", kind="diff")] if growth in overview else []),
             Column("投资完成率", kind="rate", compare="序时进度"),
             Column("进度差", kind="diff"),
             Column("当月完成投资", header="当月完成投资（万元）", kind="amount"),
@@ -383,9 +512,21 @@ def _overdue_summary(by_kind: dict[str, list[OverdueItem]]) -> Table:
 
 def monthly_document(report: MonthlyReport) -> Document:
     scope = report.region or CITY
-    meta = _meta(report.name, report.year, report.as_of, report.overview["序时进度"], report.errors, report.reported)
+    meta = _meta(
+        report.name,
+        report.year,
+        report.as_of,
+        report.overview["序时进度"],
+        report.errors,
+        report.reported,
+        report.comparison,
+        report.archive_note,
+    )
     meta["报告月份"] = f"{report.as_of.year}年{report.as_of.month}月"
-    tables = [_overview_table(scope, report.overview), _region_table(report.regions), _target_table(report.targets)]
+    tables = [_overview_table(scope, report.overview), _region_table(report.regions)]
+    if report.categories:
+        tables.append(_category_table(report.categories))
+    tables.append(_target_table(report.targets))
     by_kind: dict[str, list[OverdueItem]] = {}
     for item in report.overdue:
         by_kind.setdefault(item["类型"], []).append(item)
@@ -403,6 +544,8 @@ def monthly_document(report: MonthlyReport) -> Document:
                 )
             )
     tables.append(_changes_table(report.changes))
+    if report.reserve:
+        tables.append(_reserve_table(report.reserve))
     if report.evaluation is not None:
         tables.append(_score_table(report.evaluation))
     tables += [_lights_table(report.lights), _red_table(report.red)]  # after the contract's sections
@@ -536,4 +679,313 @@ def recheck_document(name: str, published: str, as_of: date, rows: list[Restated
     )
     doc = Document(f"{name} 已报数字复核", {"报送版本": published, "截至": as_of}, [table])
     doc.json_data = {"报送版本": published, "截至": as_of, "变化": rows}
+    return doc
+
+
+# --- issue 17: one project (xm show), the problem list (xm problems), pages (xm leader, xm dept) ---
+
+#: How a value of a project's own fields is shown on its card, by key (others by their type).
+_DETAIL_KINDS = {"总投资": "amount", "年度计划投资": "amount", "以前年度完成投资": "amount", "用地面积": "area"}
+
+
+def _key_values(name: str, values: Mapping[str, Any], note: str | None = None) -> Table:
+    """A table of 项目/内容 pairs (a card's fields): each value formatted as its kind, the unit
+    in the name (json carries the exact values, see the documents' ``json_data``)."""
+    rows = []
+    for key, value in values.items():
+        kind = _DETAIL_KINDS.get(key, "text")
+        rows.append({"项目": key + _UNITS.get(kind, ""), "内容": format_value(kind, value)})
+    return Table(name, [Column("项目"), Column("内容")], rows, note=note)
+
+
+def _problem_columns(with_project: bool = True) -> list[Column]:
+    """The problem list's columns: 分类 only when the model has it (issue 16); 层级 and 升级日期
+    where any row has one (as every secondary column)."""
+    from xiangmu_cli.figures.problems import issue_keys
+
+    keys = issue_keys()
+    project = [Column("地区", priority=2), Column("编号"), Column("名称", priority=4)] if with_project else []
+    return [
+        *project,
+        Column("序号", header="N", kind="count"),
+        Column("内容"),
+        *([Column("分类", priority=3)] if "分类" in keys else []),
+        Column("责任单位", priority=1),
+        Column("层级", priority=2),
+        Column("升级日期", kind="date", priority=5),
+        Column("提出日期", kind="date", priority=4),
+        Column("时限", kind="date", priority=1),
+        Column("状态"),
+        Column("已开天数", kind="days", priority=2),
+        Column("距时限天数", kind="days"),
+        Column("解决日期", kind="date", priority=3),
+        Column("解决情况", priority=5),
+        *([Column("包保领导", priority=5)] if with_project else []),
+    ]
+
+
+_PROBLEM_NOTE = (
+    "N 即 xm problem solve 编号 N 中的 N；已开天数 = 截至日期 − 提出日期（已解决的为解决用时）；"
+    "距时限天数 = 时限 − 截至日期（负数为已超期天数）"
+)
+
+
+def _event_table(card: ProjectCard) -> Table:
+    return Table(
+        "阶段历程",
+        [Column("事件"), Column("计划日期", kind="date"), Column("日期", kind="date"), Column("状态")],
+        card.events,
+        note="签约 → 落地 → 开工 → 入统 → 竣工；按截至日期判断，截至日期之后的日期尚未发生",
+    )
+
+
+def card_document(card: ProjectCard) -> Document:
+    """``xm show``: one project as a card, every table of it; json is the card's own data."""
+    meta = _meta(card.name, card.year, card.as_of, errors=card.errors)
+    meta.update({"地区": card.region, "台账": card.ledger, "阶段": card.stage, "亮灯": card.light, "位置": card.place})
+    if card.ledger_at != card.ledger:
+        meta["截至时所在台账"] = card.ledger_at
+    tables = [
+        Table(
+            "亮灯",
+            [Column("亮灯", kind="light"), Column("原因")],
+            [{"亮灯": card.light, "原因": line} for line in card.reasons] or [{"亮灯": card.light, "原因": None}],
+            note="红灯：有逾期事项，或完成投资落后序时进度超过口径.红灯进度差；黄灯：口径.临期天数内有事项到期；其余绿灯",
+        ),
+        _key_values("基本情况", card.details),
+        _event_table(card),
+    ]
+    if card.investment is not None:
+        tables.append(
+            Table(
+                "投资",
+                [
+                    Column("年度计划投资", header="年度计划（万元）", kind="amount"),
+                    Column("完成投资", header="1至本月完成（万元）", kind="amount"),
+                    Column("当月完成投资", header="当月完成（万元）", kind="amount", priority=1),
+                    Column("投资完成率", kind="rate", compare="序时进度"),
+                    Column("序时进度", kind="rate", priority=2),
+                    Column("进度差", kind="diff", priority=1),
+                    Column("以前年度完成投资", header="以前年度（万元）", kind="amount", priority=3),
+                    Column("累计完成投资", header="累计完成（万元）", kind="amount", priority=3),
+                ],
+                [card.investment],
+                note="投资完成率 = 1至本月完成投资 ÷ 年度计划投资；序时进度为项目的（年内开工的从开工月份算起）；"
+                "累计 = 以前年度 + 本年",
+            )
+        )
+    if card.months:
+        tables.append(
+            Table(
+                "完成投资（按月）",
+                [
+                    Column("月份"),
+                    Column("当月完成投资", header="当月完成（万元）", kind="amount"),
+                    Column("完成投资", header="累计完成（万元）", kind="amount"),
+                    Column("投资完成率", kind="rate", compare="序时进度"),
+                    Column("序时进度", kind="rate", priority=1),
+                    Column("进度差", kind="diff"),
+                ],
+                card.months,
+                note="当月完成为 — 的月份未填报（漏报）；红色为落后于序时进度",
+            )
+        )
+    tables.append(
+        Table("问题", _present(_problem_columns(with_project=False), card.problems), card.problems, note=_PROBLEM_NOTE)
+    )
+    from xiangmu_cli.ledger.model import Visit, key_order
+
+    visit_columns = [Column(k, kind="date" if k == "日期" else "text") for k in key_order(Visit)]
+    tables.append(Table("走访", _present(visit_columns, card.visits), card.visits, note=f"共 {len(card.visits)} 次"))
+    if card.approvals:
+        tables.append(
+            Table(
+                "前期手续",
+                [Column("名称"), Column("计划办结", kind="date"), Column("办结日期", kind="date"), Column("状态")],
+                card.approvals,
+            )
+        )
+    overdue_columns = [c for c in _overdue_columns() if c.key not in ("地区", "编号", "名称", "包保领导", "项目秘书")]
+    tables.append(
+        Table(
+            "逾期事项",
+            _present(overdue_columns, card.overdue),
+            card.overdue,
+            note=f"共 {len(card.overdue)} 项" if card.overdue else "无逾期事项",
+        )
+    )
+    if card.due_soon:
+        due_columns = [
+            Column("类型"),
+            Column("事项", priority=2),
+            Column("到期日期", kind="date"),
+            Column("剩余天数", kind="days"),
+            Column("责任单位", priority=1),
+        ]
+        tables.append(
+            Table("临期事项", _present(due_columns, card.due_soon), card.due_soon, note=f"共 {len(card.due_soon)} 项")
+        )
+    doc = Document(f"{card.code} {card.title}", meta, tables)
+    doc.json_data = card.as_dict()
+    return doc
+
+
+_VIEW_TITLES = {
+    "清单": "问题清单",
+    "本月新增": "本月新增问题",
+    "分发": "本月各责任单位应解决的问题",
+    "联席会议": "提交联席会议的问题",
+    "专题会议": "提交市政府专题会议的问题",
+    "常务会议": "提交市政府常务会议的问题",
+}
+_VIEW_NOTES = {
+    "清单": "截至日期尚未解决的问题",
+    "本月新增": "本月 1 日至截至日期提出的问题（各地区每月 10 日前报送）",
+    "分发": "本月内未解决过的问题，按责任单位，时限最近的在前（每月 15 日前分发至责任单位）；已解决的为本月解决",
+    "联席会议": "层级为联席会议、以及已超时限且尚未提交会议的未解决问题，按分类（每月 25 日前召开联席会议）",
+    "专题会议": "层级为专题会议的未解决问题",
+    "常务会议": "层级为常务会议的未解决问题",
+}
+
+
+def problems_document(
+    name: str,
+    year: int,
+    as_of: date,
+    view: str,
+    by: str,
+    rows: list[ProblemRow],
+    summary: list[SummaryRow],
+    errors: int = 0,
+    reported: tuple[int, int] | None = None,
+    status: str | None = None,
+) -> Document:
+    """``xm problems``: a summary by ``by`` and the rows of the view."""
+    title = _VIEW_TITLES[view]
+    note = _VIEW_NOTES[view] if view != "清单" or status in (None, "未解决") else f"状态：{status}"
+    meta = _meta(name, year, as_of, errors=errors, reported=reported)
+    summary_table = Table(
+        f"按{by}汇总",
+        [
+            Column("分组", header=by),
+            Column("问题数", kind="count"),
+            Column("超期", kind="count"),
+            Column("未解决", header="未超期", kind="count"),
+            Column("已解决", kind="count", priority=1),
+            Column("无时限", kind="count", priority=2),
+            Column("最长已开天数", kind="days", priority=1),
+        ],
+        summary,
+        note="未超期：未解决、未过时限；无时限：未解决且没有时限",
+    )
+    detail = Table(title, _present(_problem_columns(), rows), rows, note=f"{note}；共 {len(rows)} 个。{_PROBLEM_NOTE}")
+    doc = Document(f"{name} {title}", meta, [summary_table, detail])
+    doc.json_data = {f"按{by}汇总": summary, title: rows}
+    return doc
+
+
+def _page_project_table(rows: Sequence[Mapping[str, Any]], in_period: str, name: str) -> Table:
+    return Table(
+        name,
+        [
+            Column("地区", priority=2),
+            Column("编号", priority=3),
+            Column("名称"),
+            Column("阶段", priority=2),
+            Column("亮灯", kind="light", priority=1),
+            Column("总投资", header="总投资（万元）", kind="amount", priority=3),
+            Column("年度计划投资", header="年度计划", kind="amount", priority=2),
+            Column("完成投资", header="完成投资", kind="amount"),
+            Column("投资完成率", kind="rate", compare="序时进度"),
+            Column("进度差", kind="diff", priority=1),
+            Column("当期完成投资", header=in_period, kind="amount", priority=1),
+            Column("未解决问题", kind="count", priority=1),
+            Column("超期问题", kind="count", priority=2),
+            Column("逾期事项", kind="count", priority=1),
+            Column("项目秘书", priority=4),
+        ],
+        rows,
+        note=f"共 {len(rows)} 个项目；投资完成率 = 1至本月完成投资 ÷ 年度计划投资，红色为落后于项目的序时进度",
+    )
+
+
+def leader_document(page: LeaderPage) -> Document:
+    """``xm leader``: the leader's regions, projects, overdue items, open problems and the period's events."""
+    leader = page.leader
+    quarter = page.period == "季"
+    when = (
+        f"{page.as_of.year}年第{(page.as_of.month - 1) // 3 + 1}季度"
+        if quarter
+        else f"{page.as_of.year}年{page.as_of.month}月"
+    )
+    title = f"{page.name} 包保领导 {leader['姓名']} {'季度专报' if quarter else '月调度'}（{when}）"
+    meta = _meta(page.name, page.year, page.as_of, page.progress, page.errors, page.reported)
+    meta.update({"职务": leader["职务"], "包保地区": leader["包保地区"], "期间": f"{page.since} 至 {page.as_of}"})
+    in_period = "本季完成（万元）" if quarter else "本月完成（万元）"
+    regions = Table(
+        "包保地区",
+        [
+            Column("地区"),
+            Column("在建项目数", header="在建", kind="count", priority=2),
+            Column("新开工项目数", header="新开工", kind="count", priority=2),
+            Column("完成投资", header="完成投资（万元）", kind="amount"),
+            Column("投资完成率", kind="rate", compare="序时进度"),
+            Column("进度差", kind="diff", priority=1),
+            Column("开工率", kind="rate", priority=3),
+            Column("入统率", kind="rate", priority=3),
+            Column("逾期事项", kind="count", priority=1),
+            Column("未解决问题数", header="未解决问题", kind="count", priority=1),
+            Column("超期问题数", header="超期问题", kind="count", priority=2),
+        ],
+        page.regions,
+        note="各地区全部项目的数字（不只是该领导包保的项目）" if page.regions else "xiangmu.yaml 中未登记包保地区",
+    )
+    overdue = [c for c in _overdue_columns() if c.key != "包保领导"]
+    changes = _changes_table(page.changes)
+    changes.name = "本季变动" if quarter else "本月变动"
+    tables = [
+        regions,
+        _page_project_table(page.projects, in_period, "包保项目"),
+        Table(
+            "逾期事项",
+            _present(overdue, page.overdue),
+            page.overdue,
+            note=f"包保项目的逾期事项，共 {len(page.overdue)} 项",
+        ),
+        Table(
+            "未解决问题",
+            _present([c for c in _problem_columns() if c.key != "包保领导"], page.problems),
+            page.problems,
+            note=f"包保项目的未解决问题，共 {len(page.problems)} 个",
+        ),
+        changes,
+    ]
+    doc = Document(title, meta, tables)
+    doc.json_data = page.as_dict()
+    return doc
+
+
+def department_document(page: DepartmentPage) -> Document:
+    """``xm dept``: what a 责任单位 must answer, and its projects."""
+    meta = _meta(page.name, page.year, page.as_of, errors=page.errors, reported=page.reported)
+    counts = page.counts
+    tables = [
+        Table("汇总", [Column(k, kind="count") for k in counts], [counts]),
+        Table(
+            "应解决问题",
+            _present(_problem_columns(), page.problems),
+            page.problems,
+            note=f"责任单位为{page.department}（问题未填责任单位时看项目的）、本月内未解决过的问题，时限最近的在前；"
+            + _PROBLEM_NOTE,
+        ),
+        _page_project_table(page.projects, "本月完成（万元）", "负责项目"),
+        Table(
+            "逾期事项",
+            _present(_overdue_columns(), page.overdue),
+            page.overdue,
+            note=f"由{page.department}负责的逾期事项，共 {len(page.overdue)} 项",
+        ),
+    ]
+    doc = Document(f"{page.name} 责任单位 {page.department}", meta, tables)
+    doc.json_data = page.as_dict()
     return doc

@@ -256,6 +256,7 @@ def cached_document(
     compute: Callable[[], tuple[Any, Repository]],
     encode: Callable[[Any], Any],
     decode: Callable[[Any], Any],
+    read_also: Callable[[], dict[str, str | None]] | None = None,
 ) -> tuple[Any, int]:
     """(report document, number of ledger errors) from the cache, or from ``compute()``.
 
@@ -264,21 +265,36 @@ def cached_document(
     today). The document is stored as typed data (``encode`` makes JSON-ready data of it, ``decode``
     the document again, raising ValueError, TypeError or KeyError on damaged data; see
     output/docdata.py) and rendered by the caller like a fresh one.
+
+    ``read_also``, called after ``compute()``, names the other folders the document was computed
+    from (the previous year's archive, for 同比) with the state of what was read there
+    (:func:`~xiangmu_cli.reading.archive.folder_state`; None: a file changed while it was read,
+    and nothing is stored). The entry keeps them, and a hit counts only while each folder's state
+    is still the same.
     """
     request = {**request, "today": date.today().isoformat()}
     found = _lookup("report", root, request)
     if found is not None and isinstance(found[2], dict):
         try:
-            return decode(found[2]["document"]), int(found[2]["errors"])
-        except (KeyError, TypeError, ValueError):
+            if _same_folders(found[2].get("also", {})):
+                return decode(found[2]["document"]), int(found[2]["errors"])
+        except (KeyError, TypeError, ValueError, AttributeError):
             pass
     doc, repo = compute()
     errors = len(repo.errors)
+    also = read_also() if read_also is not None else {}
     store = found[0] if found is not None else _Store.open("report")
-    if store is not None and repo.fingerprint is not None:
+    if store is not None and repo.fingerprint is not None and None not in also.values():
         try:
-            payload = {"document": encode(doc), "errors": errors}
+            payload = {"document": encode(doc), "errors": errors, "also": also}
         except TypeError:
             return doc, errors  # a value the codec does not know: not cached
         store.put(store.key(root, repo.fingerprint, request), payload)
     return doc, errors
+
+
+def _same_folders(also: dict[str, Any]) -> bool:
+    """Whether each folder an entry was also computed from is in the state it was then."""
+    from xiangmu_cli.reading.archive import folder_state
+
+    return all(isinstance(state, str) and folder_state(Path(path)) == state for path, state in also.items())

@@ -16,10 +16,17 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from xiangmu_cli.ledger.model import InvestmentProject, StartedProject
+from xiangmu_cli.ledger.model import (
+    ISSUE_LEVELS,
+    MAX_EXTENSION_OPTIONS,
+    MAX_EXTENSIONS,
+    RESERVED_KEYS,
+    InvestmentProject,
+    StartedProject,
+)
 from xiangmu_cli.ledger.problems import Place, Problem, suggest
 from xiangmu_cli.ledger.units import format_amount, month_key
-from xiangmu_cli.ledger.vocab import CITY, TARGET_KEYS, Ledger
+from xiangmu_cli.ledger.vocab import CITY, EVALUATION_KEYS, GROWTH_KEYS, TARGET_KEYS, Ledger
 
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record, Repository
@@ -66,10 +73,38 @@ def check_unique_ids(repo: Repository) -> list[Problem]:
     return problems
 
 
+def _national_duplicate_message(code: str, first: Place) -> str:
+    return f"项目代码「{code}」重复：已在 {first} 使用"
+
+
+def check_unique_national_codes(repo: Repository) -> list[Problem]:
+    """项目代码 (the national platform's code) is unique across the whole repository, as 编号 is."""
+    where: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for code, file, index in repo.national_codes:
+        where[code].append((file, index))
+    problems = []
+    for code, places in where.items():
+        first = Place(places[0][0], ("项目", places[0][1], "项目代码"))
+        for file, index in places[1:]:
+            problems.append(
+                Problem(
+                    "E212",
+                    _national_duplicate_message(code, first),
+                    file,
+                    "一个项目代码只对应一个项目：核对代码是否抄错；同一项目不要在台账中登记两次",
+                    path=("项目", index, "项目代码"),
+                    related=first,
+                )
+            )
+    return problems
+
+
 #: How the message of a problem that names another place (``Problem.related``) is made, by
 #: code: the loader makes it again once it has located that place, to show its line and column.
 RELATED_MESSAGES: dict[str, Callable[[Problem, Place], str]] = {
     "E206": lambda problem, first: _duplicate_message(problem.project, first),
+    # the code is the first 「…」 of the message (digits and hyphens only: nothing to escape)
+    "E212": lambda problem, first: _national_duplicate_message(problem.message.split("「")[1].split("」")[0], first),
 }
 
 
@@ -104,8 +139,19 @@ def check_config_references(repo: Repository) -> list[Problem]:
                 )
     if config.evaluation is not None:
         for key in config.evaluation.weights:
-            if key not in TARGET_KEYS:
-                hint = _close(key, list(TARGET_KEYS)) or "考评指标为 年度投资 或 metrics.md 中的指标名"
+            if key in GROWTH_KEYS:  # a growth may be negative: no ratio to a target to score
+                problems.append(
+                    Problem(
+                        "E209",
+                        f"考评指标「{key}」是同比增长，不能用于考评",
+                        file,
+                        "同比增长可为负数，无法按 实际 ÷ 目标 计分；把它写在 目标 中，用 xm targets 查看是否完成",
+                        path=("考评", "指标", key),
+                        at="key",
+                    )
+                )
+            elif key not in EVALUATION_KEYS:
+                hint = _close(key, list(EVALUATION_KEYS)) or "考评指标为 年度投资 或 metrics.md 中的指标名"
                 problems.append(
                     Problem(
                         "E209", f"考评指标「{key}」不是已知的指标", file, hint, path=("考评", "指标", key), at="key"
@@ -128,7 +174,7 @@ def check_config_references(repo: Repository) -> list[Problem]:
 
 
 def check_vocabulary(repo: Repository) -> list[Problem]:
-    """包保领导 is a listed leader; 类别 is in the vocabulary when one is set."""
+    """包保领导 is a listed leader; 类别, 级别 and a problem's 分类 are in their vocabularies when set."""
     config = repo.config
     if config is None:
         return []
@@ -137,6 +183,7 @@ def check_vocabulary(repo: Repository) -> list[Problem]:
     problems = []
     for rec in repo.checkable:
         p = rec.project
+        problems += _grade_and_issue_kinds(rec, config.grades, config.issue_kinds)
         if p.leader is not None and p.leader not in leaders:
             hint = _close(p.leader, leaders) or "在 xiangmu.yaml 的 领导 中登记该领导，或改正姓名"
             problems.append(
@@ -159,6 +206,125 @@ def check_vocabulary(repo: Repository) -> list[Problem]:
                     hint,
                     path=(*rec.path, "类别"),
                     project=rec.code,
+                )
+            )
+    return problems
+
+
+def _grade_and_issue_kinds(rec: Record, grades: list[str] | None, kinds: list[str] | None) -> list[Problem]:
+    """E213 for a 级别 outside xiangmu.yaml 级别, E214 for a problem's 分类 outside 问题分类 (issue 16)."""
+    p = rec.project
+    problems = []
+    if grades is not None and p.grade is not None and p.grade not in grades:
+        problems.append(
+            Problem(
+                "E213",
+                f"级别「{p.grade}」不在 xiangmu.yaml 级别 中",
+                rec.file,
+                _close(p.grade, grades) or "级别应为：" + "、".join(grades),
+                path=(*rec.path, "级别"),
+                project=rec.code,
+            )
+        )
+    if kinds is not None:
+        for i, issue in enumerate(p.issues):
+            if issue.kind is not None and issue.kind not in kinds:
+                problems.append(
+                    Problem(
+                        "E214",
+                        f"问题分类「{issue.kind}」不在 xiangmu.yaml 问题分类 中",
+                        rec.file,
+                        _close(issue.kind, kinds) or "分类应为：" + "、".join(kinds),
+                        path=(*rec.path, "问题", i, "分类"),
+                        project=rec.code,
+                    )
+                )
+    return problems
+
+
+def check_extensions(repo: Repository) -> list[Problem]:
+    """xiangmu.yaml: 扩展字段 names are new keys, each declared once, a 选项 field has 选项 (and
+    only it); 产业类别 lie in 类别 (issue 16)."""
+    config = repo.config
+    if config is None:
+        return []
+    file = repo.config_file
+    problems = []
+    seen: set[str] = set()
+    if len(config.extensions) > MAX_EXTENSIONS:
+        problems.append(
+            Problem(
+                "E215",
+                f"扩展字段有 {len(config.extensions)} 个，超过上限 {MAX_EXTENSIONS} 个；"
+                f"第 {MAX_EXTENSIONS} 个以后的未启用",
+                file,
+                "只声明台账真正需要的字段",
+                path=("扩展字段", MAX_EXTENSIONS),
+                at="item",
+            )
+        )
+    for i, ext in enumerate(config.extensions[:MAX_EXTENSIONS]):
+        where = ("扩展字段", i)
+        if ext.name in RESERVED_KEYS:
+            problems.append(
+                Problem(
+                    "E215",
+                    f"扩展字段「{ext.name}」与台账已有的键同名",
+                    file,
+                    f"「{ext.name}」已是台账的键，直接在项目中填写即可；另加的字段请换一个名称",
+                    path=(*where, "名称"),
+                )
+            )
+        elif ext.name in seen:
+            problems.append(
+                Problem(
+                    "E215", f"扩展字段「{ext.name}」重复定义", file, "每个扩展字段只定义一次", path=(*where, "名称")
+                )
+            )
+        seen.add(ext.name)
+        if ext.kind == "选项" and not ext.options:
+            problems.append(
+                Problem(
+                    "E215",
+                    f"扩展字段「{ext.name}」的类型为 选项，但没有列出 选项",
+                    file,
+                    "添加 选项: [取值1, 取值2]",
+                    path=where,
+                    at="item",
+                )
+            )
+        elif ext.kind == "选项" and len(set(ext.options or [])) > MAX_EXTENSION_OPTIONS:
+            problems.append(
+                Problem(
+                    "E215",
+                    f"扩展字段「{ext.name}」的选项超过 {MAX_EXTENSION_OPTIONS} 个",
+                    file,
+                    "选项太多的字段请改用 文字 类型",
+                    path=(*where, "选项"),
+                    at="key",
+                )
+            )
+        elif ext.kind != "选项" and ext.options is not None:
+            problems.append(
+                Problem(
+                    "E215",
+                    f"扩展字段「{ext.name}」的类型为 {ext.kind}，不用 选项",
+                    file,
+                    "删除 选项，或把类型改为 选项",
+                    path=(*where, "选项"),
+                    at="key",
+                )
+            )
+    categories = config.categories
+    for i, name in enumerate(config.industries or []):
+        if categories is not None and name not in categories:
+            problems.append(
+                Problem(
+                    "E216",
+                    f"产业类别「{name}」不在 类别 中",
+                    file,
+                    _close(name, categories) or "产业类别须是 类别 中的名称：" + "、".join(categories),
+                    path=("产业类别", i),
                 )
             )
     return problems
@@ -228,23 +394,69 @@ def _order(
 
 
 def check_date_order(repo: Repository) -> list[Problem]:
-    """签约 ≤ 落地 ≤ 开工 ≤ 入统, 开工 ≤ 竣工, 开工 ≤ 复工, 提出 ≤ 解决 (each pair when both are present).
+    """签约 ≤ 落地 ≤ 开工 ≤ 入统, 谋划 ≤ 转化 ≤ 开工, 开工 ≤ 竣工, 开工 ≤ 复工, 提出 ≤ 解决 (each
+    pair when both are present).
 
-    A record keeps its dates when it moves (签约 and 落地 from 招商, 开工, 入统), so the order is
-    checked in every ledger: the dates are its history, and figures for past months read them.
+    A record keeps its dates when it moves (签约 and 落地 from 招商, 谋划 and 转化 from 谋划, 开工,
+    入统), so the order is checked in every ledger: the dates are its history, and figures for
+    past months read them.
     """
     problems = []
     for rec in repo.checkable:
         p = rec.project
         sign, land = getattr(p, "sign_date", None), getattr(p, "land_date", None)
         problems += _order(rec, land, "落地日期", sign, "签约日期")
+        reserve, convert = getattr(p, "reserve_date", None), getattr(p, "convert_date", None)
+        problems += _order(rec, convert, "转化日期", reserve, "谋划日期")
         if isinstance(p, StartedProject):
+            problems += _order(rec, p.start_date, "开工日期", convert, "转化日期")
             problems += _order(rec, p.start_date, "开工日期", land, "落地日期")
             problems += _order(rec, getattr(p, "stats_date", None), "入统日期", p.start_date, "开工日期")
             problems += _order(rec, p.finish_date, "竣工日期", p.start_date, "开工日期")
+            problems += _order(rec, p.operation_date, "投产日期", p.start_date, "开工日期")
             problems += _order(rec, p.resume_date, "复工日期", p.start_date, "开工日期")
         for i, issue in enumerate(p.issues):
             problems += _order(rec, issue.solved, "解决日期", issue.raised, "提出日期", ("问题", i))
+    return problems
+
+
+def check_escalations(repo: Repository) -> list[Problem]:
+    """E308 (issue 17): a problem's 升级 go up in date order: each 日期 on or after 提出日期 and
+    the 升级 before it, not after 解决日期; each 层级 above the one before it (at first, above the
+    层级 the problem was raised at, when one is written). A level may be skipped (seed 003:
+    提交市政府专题会议或市政府常务会议)."""
+    problems = []
+    for rec in repo.checkable:
+        for i, issue in enumerate(rec.project.issues):
+            raised_at: str | None = getattr(issue, "level", None)  # 层级 (issue 16), when the model has it
+            rank = ISSUE_LEVELS.index(raised_at) if raised_at in ISSUE_LEVELS else -1
+            since, since_key = issue.raised, "提出日期"
+            for j, step in enumerate(issue.escalations or ()):
+                path = (*rec.path, "问题", i, "升级", j)
+                wrong: tuple[str, str, str] | None = None
+                if step.day < since:
+                    wrong = (
+                        "日期",
+                        f"升级日期 {step.day} 早于{since_key} {since}",
+                        "升级在提出之后，逐次按日期先后登记",
+                    )
+                elif issue.solved is not None and step.day > issue.solved:
+                    wrong = (
+                        "日期",
+                        f"升级日期 {step.day} 晚于解决日期 {issue.solved}",
+                        "已解决的问题不再升级；核对两个日期",
+                    )
+                elif ISSUE_LEVELS.index(step.level) <= rank:
+                    wrong = (
+                        "层级",
+                        f"升级到「{step.level}」，但问题此前已在「{ISSUE_LEVELS[rank]}」",
+                        "升级逐级向上：" + " → ".join(ISSUE_LEVELS),
+                    )
+                if wrong is not None:
+                    key, message, hint = wrong
+                    problems.append(Problem("E308", message, rec.file, hint, path=(*path, key), project=rec.code))
+                rank = max(rank, ISSUE_LEVELS.index(step.level))
+                since, since_key = max(since, step.day), "上一次升级日期"
     return problems
 
 
@@ -281,6 +493,10 @@ def check_future_events(repo: Repository) -> list[Problem]:
             ("签约日期", "sign_date"),
             ("落地日期", "land_date"),
             ("竣工日期", "finish_date"),
+            ("投产日期", "operation_date"),
+            ("谋划日期", "reserve_date"),
+            ("入国家库", "national_date"),
+            ("转化日期", "convert_date"),
         ):
             later(getattr(p, attr, None), key, (key,), rec)
         for i, visit in enumerate(p.visits):
@@ -288,6 +504,8 @@ def check_future_events(repo: Repository) -> list[Problem]:
         for i, issue in enumerate(p.issues):
             later(issue.raised, "提出日期", ("问题", i, "提出日期"), rec)
             later(issue.solved, "解决日期", ("问题", i, "解决日期"), rec)
+            for j, step in enumerate(issue.escalations or ()):
+                later(step.day, "升级日期", ("问题", i, "升级", j, "日期"), rec)
         for i, approval in enumerate(getattr(p, "approvals", ())):
             later(approval.done, "办结日期", ("前期手续", i, "办结日期"), rec)
         year_prefix = f"{repo.config.year:04d}-" if repo.config is not None else ""
@@ -344,6 +562,33 @@ def check_stage_fields(repo: Repository) -> list[Problem]:
     return problems
 
 
+def check_converted(repo: Repository) -> list[Problem]:
+    """A record that left 谋划 keeps both 谋划日期 and 转化日期 (转化 writes the one and keeps the
+    other): one without the other outside 谋划 leaves its time in the 储备库 unknown."""
+    problems = []
+    for rec in repo.checkable:
+        if rec.ledger is Ledger.RESERVE:
+            continue
+        p = rec.project
+        reserve, convert = getattr(p, "reserve_date", None), getattr(p, "convert_date", None)
+        if (reserve is None) == (convert is None):
+            continue
+        present, missing = ("谋划日期", "转化日期") if convert is None else ("转化日期", "谋划日期")
+        problems.append(
+            Problem(
+                "E307",
+                f"有{present}，缺少{missing}",
+                rec.file,
+                f"从谋划台账转出的项目同时保留 谋划日期 和 转化日期（xm convert 会写上）；添加 {missing}: YYYY-MM-DD，"
+                f"或删除 {present}",
+                path=(*rec.path, present),
+                at="key",
+                project=rec.code,
+            )
+        )
+    return problems
+
+
 def check_resume_on_new(repo: Repository) -> list[Problem]:
     """复工日期 belongs to 续建 projects only."""
     return [
@@ -362,22 +607,27 @@ def check_resume_on_new(repo: Repository) -> list[Problem]:
 
 
 def check_policy(repo: Repository) -> list[Problem]:
-    """The warnings: thresholds, secretaries, 包保 leaders, completed investment above 总投资."""
+    """The warnings: thresholds (W101 unless 口径.低于门槛提示 is 否), secretaries, 包保 leaders,
+    completed investment above 总投资."""
     if repo.config is None:
         return []
     caliber = repo.config.caliber
+    below_warning = caliber.below_threshold_warning
     threshold, leader_threshold = caliber.threshold, caliber.leader_threshold
     problems = []
     for rec in repo.checkable:
         p = rec.project
-        kept = rec.ledger is not Ledger.INVESTMENT
-        if kept and p.total < threshold:
+        kept = rec.ledger not in (Ledger.INVESTMENT, Ledger.RESERVE)  # not the 招商 and 谋划 ledgers
+        if kept and below_warning and p.total < threshold:
             problems.append(
                 Problem(
                     "W101",
-                    f"总投资 {_wan(p.total)} 低于入库门槛 {_wan(threshold)}",
+                    f"总投资 {_wan(p.total)} 低于入库门槛 {_wan(threshold)}"
+                    f"（“{format_amount(threshold)}万元以上”重点项目的统计线）",
                     rec.file,
-                    "核对总投资；确实低于门槛的项目不列入重点项目台账",
+                    "核对总投资（单位为万元）。门槛以下的项目可以留在台账中调度，照常计入项目数和投资，"
+                    "但不计入入统率、秘书配备率和走访达标率，也不列走访超期；"
+                    "不需要此提示时在 xiangmu.yaml 口径 中写 低于门槛提示: 否",
                     path=(*rec.path, "总投资"),
                     project=rec.code,
                 )
@@ -428,6 +678,8 @@ Check = Callable[["Repository"], list[Problem]]
 REPOSITORY_CHECKS: list[Check] = [
     check_unique_ids,
     check_config_references,
+    check_unique_national_codes,
+    check_extensions,
 ]
 #: Checks that look at one project at a time (with xiangmu.yaml): they give the same problems
 #: whether they see the whole repository or one file of it, so ``xm validate`` may run them on
@@ -436,7 +688,9 @@ RECORD_CHECKS: list[Check] = [
     check_vocabulary,
     check_months,
     check_date_order,
+    check_escalations,
     check_stage_fields,
+    check_converted,
     check_resume_on_new,
     check_policy,
     check_future_events,

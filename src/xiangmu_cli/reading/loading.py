@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -21,7 +22,16 @@ from pydantic import BaseModel, ValidationError
 
 from xiangmu_cli.base import limits
 from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, display_path, file_kind, read_regular
-from xiangmu_cli.ledger.model import INEXACT, PROJECT_MODELS, READ_AS_NUMBER, Config, Project, clean_errors
+from xiangmu_cli.ledger.model import (
+    INEXACT,
+    PROJECT_CODE_PATTERN,
+    PROJECT_MODELS,
+    READ_AS_NUMBER,
+    Config,
+    Project,
+    clean_errors,
+    project_model,
+)
 from xiangmu_cli.ledger.problems import PathElem, Problem, clip, suggest
 from xiangmu_cli.ledger.units import as_text
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
@@ -40,7 +50,9 @@ __all__ = [
     "check",
     "fingerprint",
     "find_ledgers",
+    "load_config",
     "display_path",
+    "read_text",
 ]
 
 
@@ -60,6 +72,10 @@ def find_ledgers(start: Path | None = None, walk_up: bool = True) -> Path | None
         if candidate.is_symlink() or candidate.is_dir():
             return candidate
     return None
+
+
+#: A well-formed 项目代码 (ledger/model.py): only those take part in the uniqueness check.
+_NATIONAL_CODE = re.compile(PROJECT_CODE_PATTERN)
 
 
 def _suggest(word: str, options: Iterable[str], cutoff: float = 0.5) -> str | None:
@@ -118,6 +134,12 @@ def _read(path: Path | _RevisionFile, file: str) -> tuple[str | None, list[Probl
         )
     text, problems = decode(raw, file)
     return text, problems, hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def read_text(path: Path, file: str) -> str | None:
+    """A ledger file's text as the loader reads it (a regular file within the size limit, or a
+    file of a git revision); None when it cannot be read."""
+    return _read(path, file)[0]
 
 
 def too_big(size: int, file: str) -> Problem:
@@ -334,6 +356,9 @@ class _Loader:
         self.files: list[LedgerFile] = []
         self.records: list[Record] = []
         self.ids: list[tuple[str, str, int]] = []
+        self.national_codes: list[tuple[str, str, int]] = []
+        #: xiangmu.yaml as read (its 扩展字段 extend the project models), set before ledgers load.
+        self.config: Config | None = None
         self.partial: list[Record] = []
         self.items = 0
         #: Every entry walked ("kind name") and the digest of every file read: see fingerprint().
@@ -570,7 +595,7 @@ class _Loader:
                 )
             )
             items = []
-        model = PROJECT_MODELS[ledger]
+        model = project_model(ledger, self.config)
         index: PositionIndex | None = None
 
         def exact() -> Any:
@@ -591,6 +616,9 @@ class _Loader:
                 written_id = item.get("编号")
                 if isinstance(written_id, str):
                     self.ids.append((written_id, file, i))
+                national = item.get("项目代码")
+                if isinstance(national, str) and _NATIONAL_CODE.fullmatch(national.strip()):
+                    self.national_codes.append((national.strip(), file, i))
             elif item is not None:
                 problems.append(
                     Problem(
@@ -706,6 +734,15 @@ def load(root: Path, progress: Callable[[int, int], None] | None = None, locate:
     return _load(root, progress, locate)
 
 
+def load_config(root: Path) -> tuple[Config | None, list[Problem]]:
+    """xiangmu.yaml of the ledgers at ``root`` alone (None when it is missing or invalid), and its
+    problems (not located): for commands that need the configuration but no ledger, such as
+    ``xm schema`` (its 扩展字段)."""
+    loader = _Loader(root, None)
+    config, _file = loader.load_config()
+    return config, loader.problems
+
+
 def fingerprint(root: Path) -> str | None:
     """The digest that :func:`load` and :func:`check` of ``root`` would give its contents now.
 
@@ -775,6 +812,7 @@ def _load_files(
     (unless ``locate`` is False)."""
     from xiangmu_cli.reading.checks import CHECKS, run_checks
 
+    loader.config = config
     for done, ((path, region, ledger), parsed) in enumerate(zip(todo, _parsed_ahead(loader, todo)), 1):
         loader.load_ledger(path, region, ledger, parsed)
         if loader.progress is not None:
@@ -787,6 +825,7 @@ def _load_files(
         records=loader.records,
         problems=loader.problems,
         ids=loader.ids,
+        national_codes=loader.national_codes,
         partial=loader.partial,
         files_read=len(todo) + (config_file in loader.sources),
         items_read=loader.items,
@@ -902,7 +941,7 @@ def _check_parallel(
             found[futures[future]] = future.result()
             if loader.progress is not None:
                 loader.progress(done, len(todo))
-    problems, ids, items = [], [], 0
+    problems, ids, codes, items = [], [], [], 0
     for result in found:
         assert result is not None
         problems += result[0]
@@ -911,6 +950,7 @@ def _check_parallel(
         for file, digest in result[3].items():
             loader.note_digest(file, digest)
         loader.torn |= result[4]
+        codes += result[5]
     repo = Repository(
         root=loader.root,
         config=config,
@@ -919,6 +959,7 @@ def _check_parallel(
         records=[],
         problems=loader.problems,
         ids=ids,
+        national_codes=codes,
     )
     loader.problems.extend(run_checks(repo, REPOSITORY_CHECKS))
     loader.locate()
@@ -927,8 +968,9 @@ def _check_parallel(
     return Validation(problems, len(todo) + (config_file in loader.sources), items, loader.fingerprint())
 
 
-#: A worker's answer for one file: problems, 编号s, items read, digests of what it read, torn.
-_FileResult = tuple[list[Problem], list[tuple[str, str, int]], int, dict[str, str], bool]
+#: A worker's answer for one file: problems, 编号s, items read, digests of what it read, torn,
+#: 项目代码s.
+_FileResult = tuple[list[Problem], list[tuple[str, str, int]], int, dict[str, str], bool, list[tuple[str, str, int]]]
 
 
 def _check_file(i: int) -> _FileResult:
@@ -939,7 +981,7 @@ def _check_file(i: int) -> _FileResult:
     root, config, config_file, todo = _WORKER
     loader = _Loader(root, None)
     repo = _load_files(loader, config, config_file, [todo[i]], RECORD_CHECKS)
-    return repo.problems, repo.ids, repo.items_read, loader.digests, loader.torn
+    return repo.problems, repo.ids, repo.items_read, loader.digests, loader.torn, repo.national_codes
 
 
 def _is_link(path: Path) -> bool:

@@ -57,6 +57,8 @@ class Repository:
     problems: list[Problem]
     #: Every 编号 written in a ledger, valid project or not: (编号, file, index).
     ids: list[tuple[str, str, int]] = field(default_factory=list)
+    #: Every well-formed 项目代码 written in a ledger, valid project or not: (项目代码, file, index).
+    national_codes: list[tuple[str, str, int]] = field(default_factory=list)
     #: Projects that failed validation in optional or identity fields only, checked but never counted.
     partial: list[Record] = field(default_factory=list)
     #: How many files and project items were read (valid or not).

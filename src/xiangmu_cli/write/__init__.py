@@ -21,6 +21,7 @@ The edits (``edit`` is their public face: the event functions, ``apply``, ``diff
     ``apply``         writing a plan under the lock; the diff of --dry-run
     ``moves``         开工, 入统, 落地: a project moved to another ledger
     ``in_place``      竣工, 走访, 问题: edits where the project is
+    ``escalate``      问题升级: a dated 升级 appended to a problem
     ``invest``        完成投资 of a month
     ``new_projects``  new projects appended (xm import)
     ``edit``          the public face

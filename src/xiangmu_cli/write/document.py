@@ -10,6 +10,7 @@ mapping's keys are in :mod:`~xiangmu_cli.write.pairs`, of a list's items in
 
 from __future__ import annotations
 
+import bisect
 from contextlib import suppress
 from typing import Any
 
@@ -209,7 +210,7 @@ class Doc(Text):
             self._starts = line_starts(self._lines)
             self._columns = comment_columns(self._lines, self._starts, self.root)
         out = []
-        number = self.text.count("\n", 0, start)
+        number = bisect.bisect_right(self._starts, start) - 1  # the line holding ``start`` (no rescan of the text)
         while number < len(self._lines) and self._starts[number] < stop:
             col = self._columns.get(number)
             if col is not None:

@@ -8,11 +8,13 @@ Events (function — command — what it does):
 - :func:`start` — ``xm start 编号 --date D`` — 计划开工 → 未入统 (开工)
 - :func:`enter_stats` — ``xm enter-stats 编号 --date D`` — 未入统 → 在建 (入统)
 - :func:`land` — ``xm land 编号 --date D --planned-start D2`` — 招商 → 计划开工 (落地)
+- :func:`convert` — ``xm convert 编号 --date D --planned-start D2`` — 谋划 → 计划开工 (转化)
 - :func:`finish` — ``xm finish 编号 --date D`` — 竣工日期 of a started project
 - :func:`invest` — ``xm invest 编号 --month M --amount X`` — 完成投资[M] = X, written as typed
 - :func:`visit` — ``xm visit 编号 --date D [--note T]`` — a 走访 appended
 - :func:`add_problem` — ``xm problem add 编号 --date D --content T`` — a 问题 appended
 - :func:`solve_problem` — ``xm problem solve 编号 N --date D [--how T]`` — 解决日期 (and 解决情况)
+- :func:`escalate_problem` — ``xm problem escalate 编号 N [--to 层级] [--date D]`` — a 升级 appended
 
 and :func:`add_projects` for ``xm import``. This module is the public face of the edits; each
 step lives in a module of :mod:`xiangmu_cli.write`, whose docstring says the rules:
@@ -48,9 +50,10 @@ from __future__ import annotations
 
 from xiangmu_cli.write.apply import apply, diff
 from xiangmu_cli.write.args import check_amount, month_key, parse_day
+from xiangmu_cli.write.escalate import escalate_problem
 from xiangmu_cli.write.in_place import add_problem, finish, solve_problem, visit
 from xiangmu_cli.write.invest import invest
-from xiangmu_cli.write.moves import DEFAULT_REASON, enter_stats, land, start
+from xiangmu_cli.write.moves import DEFAULT_REASON, convert, enter_stats, land, start
 from xiangmu_cli.write.new_projects import add_projects, project_lines
 from xiangmu_cli.write.plan import EditError, EditPlan
 from xiangmu_cli.write.scalars import flow_mapping, yaml_value
@@ -63,11 +66,13 @@ __all__ = [
     "start",
     "enter_stats",
     "land",
+    "convert",
     "finish",
     "invest",
     "visit",
     "add_problem",
     "solve_problem",
+    "escalate_problem",
     "parse_day",
     "check_amount",
     "month_key",

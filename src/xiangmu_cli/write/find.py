@@ -37,6 +37,16 @@ _WRONG_LEDGER_HINTS = {
     ("xm finish", Ledger.INVESTMENT): "招商项目尚未落地开工",
     ("xm invest", Ledger.PLANNED): _NOT_STARTED,
     ("xm invest", Ledger.INVESTMENT): "招商项目尚未落地开工",
+    # the project reserve (谋划): 转化 (xm convert) takes a project to 计划开工
+    ("xm start", Ledger.RESERVE): "谋划项目先转化（xm convert）进入计划开工台账",
+    ("xm enter-stats", Ledger.RESERVE): "谋划项目尚未开工",
+    ("xm land", Ledger.RESERVE): "谋划项目用 xm convert 转入计划开工台账",
+    ("xm finish", Ledger.RESERVE): "谋划项目尚未开工",
+    ("xm invest", Ledger.RESERVE): "谋划项目尚未开工",
+    ("xm convert", Ledger.PLANNED): "项目已在计划开工台账",
+    ("xm convert", Ledger.BUILDING): "项目已开工",
+    ("xm convert", Ledger.UNSTAT): "项目已开工",
+    ("xm convert", Ledger.INVESTMENT): "招商项目用 xm land 落地进入计划开工台账",
 }
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from xiangmu_cli.ledger.model import PROJECT_MODELS, Issue, key_order
+from xiangmu_cli.ledger.model import ISSUE_LEVELS, VISIT_MODES, Issue, Visit, key_order, project_model
 from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.reading.records import Record, Repository
 from xiangmu_cli.write.args import parse_day, text_arg
@@ -47,7 +47,7 @@ def in_place(
     if not changed:
         return EditPlan(changes={}, summary=f"无需修改：{text}")
     edited = [(src, doc.result())]
-    return make_plan(repo, record, edited, {}, record.ledger, as_intended(record.ledger, data), text)
+    return make_plan(repo, record, edited, {}, record.ledger, as_intended(record.ledger, data, repo.config), text)
 
 
 def finish(repo: Repository, code: str, day: date | str) -> EditPlan:
@@ -60,27 +60,53 @@ def finish(repo: Repository, code: str, day: date | str) -> EditPlan:
     summary = f"{label(record)}：竣工日期 {day}" + (f"（原为 {old}）" if old not in (None, day) else "")
 
     def edit(doc: Doc, item: Any) -> bool:
-        order = key_order(PROJECT_MODELS[record.ledger])
+        order = key_order(project_model(record.ledger, repo.config))
         written = set_scalar(doc, item, "竣工日期", day.isoformat(), order)
         return written != scalar(day.isoformat(), bool(item.flow_style), False)
 
     return in_place(repo, record, edit, data, summary)
 
 
-def visit(repo: Repository, code: str, day: date | str, note: str | None = None) -> EditPlan:
-    """走访: append a visit (a bare date, or {日期, 内容} with a note)."""
+def _choice_arg(value: str | None, option: str, allowed: list[str]) -> str | None:
+    if value is None:
+        return None
+    value = text_arg(value, option)
+    if value not in allowed:
+        raise EditError(f"{option}「{value}」不是允许的取值：应为 " + "、".join(allowed), code=2)
+    return value
+
+
+def visit(
+    repo: Repository,
+    code: str,
+    day: date | str,
+    note: str | None = None,
+    visitor: str | None = None,
+    mode: str | None = None,
+) -> EditPlan:
+    """走访: append a visit (a bare date, or {日期, 走访人, 方式, 内容} with what is given)."""
     day = parse_day(day)
     note = text_arg(note, "--note") if note is not None else None
+    visitor = text_arg(visitor, "--by") if visitor is not None else None
+    mode = _choice_arg(mode, "--mode", VISIT_MODES)
     record = find(repo, code, "xm visit", _ALL)
     data = record.project.model_dump(by_alias=True, exclude_unset=True)
-    data["走访"] = list(data.get("走访") or []) + [{"日期": day, **({"内容": note} if note else {})}]
-    item_value: Item = [("日期", day.isoformat(), False), ("内容", note, True)] if note else day.isoformat()
+    given: dict[str, Any] = {"日期": day, "走访人": visitor, "方式": mode, "内容": note}
+    data["走访"] = list(data.get("走访") or []) + [{k: v for k, v in given.items() if v is not None}]
+    pairs = [
+        (key, value.isoformat() if isinstance(value, date) else value, not isinstance(value, date))
+        for key in key_order(Visit)
+        if (value := given.get(key)) is not None
+    ]
+    item_value: Item = pairs if len(pairs) > 1 else day.isoformat()
 
     def edit(doc: Doc, item: Any) -> bool:
-        append_item(doc, item, "走访", key_order(PROJECT_MODELS[record.ledger]), item_value, prefer_block=False)
+        order = key_order(project_model(record.ledger, repo.config))
+        append_item(doc, item, "走访", order, item_value, prefer_block=False)
         return True
 
-    summary = f"{label(record)}：新增走访 {day}" + (f"（{note}）" if note else "")
+    said = "，".join(v for v in (visitor, mode, note) if v)
+    summary = f"{label(record)}：新增走访 {day}" + (f"（{said}）" if said else "")
     return in_place(repo, record, edit, data, summary)
 
 
@@ -91,26 +117,36 @@ def add_problem(
     content: str,
     department: str | None = None,
     deadline: date | str | None = None,
+    kind: str | None = None,
+    level: str | None = None,
 ) -> EditPlan:
-    """问题: append a problem to the project's 问题 list."""
+    """问题: append a problem to the project's 问题 list (keys in 问题's order)."""
     day = parse_day(day)
     content = text_arg(content, "--content")
     department = text_arg(department, "--department") if department is not None else None
     due = parse_day(deadline, "--deadline") if deadline is not None else None
+    kind = text_arg(kind, "--kind") if kind is not None else None
+    level = _choice_arg(level, "--level", ISSUE_LEVELS)
     record = find(repo, code, "xm problem add", _ALL)
     data = record.project.model_dump(by_alias=True, exclude_unset=True)
-    issue: dict[str, Any] = {"提出日期": day, "内容": content}
-    pairs = [("提出日期", day.isoformat(), False), ("内容", content, True)]
-    if department is not None:
-        issue["责任单位"] = department
-        pairs.append(("责任单位", department, True))
-    if due is not None:
-        issue["时限"] = due
-        pairs.append(("时限", due.isoformat(), False))
+    given: dict[str, Any] = {
+        "提出日期": day,
+        "内容": content,
+        "分类": kind,
+        "责任单位": department,
+        "层级": level,
+        "时限": due,
+    }
+    issue: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    pairs = [
+        (key, value.isoformat() if isinstance(value, date) else value, not isinstance(value, date))
+        for key in key_order(Issue)
+        if (value := given.get(key)) is not None
+    ]
     data["问题"] = list(data.get("问题") or []) + [issue]
 
     def edit(doc: Doc, item: Any) -> bool:
-        append_item(doc, item, "问题", key_order(PROJECT_MODELS[record.ledger]), pairs, prefer_block=True)
+        append_item(doc, item, "问题", key_order(project_model(record.ledger, repo.config)), pairs, prefer_block=True)
         return True
 
     number = len(data["问题"])

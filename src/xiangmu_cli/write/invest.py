@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xiangmu_cli.ledger.model import PROJECT_MODELS, key_order
+from xiangmu_cli.ledger.model import key_order, project_model
 from xiangmu_cli.ledger.units import UnitError, parse_amount, parse_month
 from xiangmu_cli.ledger.units import month_key as units_month_key
 from xiangmu_cli.reading.records import Repository
@@ -38,7 +38,7 @@ def invest(repo: Repository, code: str, month: str, amount: str) -> EditPlan:
     changed: list[str] = []  # the amount replaced, as it was written
 
     def edit(doc: Doc, item: Any) -> bool:
-        return _set_month(doc, item, key_order(PROJECT_MODELS[record.ledger]), key, amount, changed)
+        return _set_month(doc, item, key_order(project_model(record.ledger, repo.config)), key, amount, changed)
 
     def summary() -> str:
         return f"{label(record)}：完成投资 {key} = {amount}" + (f"（原为 {changed[0]}）" if changed else "")

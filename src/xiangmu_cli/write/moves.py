@@ -1,5 +1,5 @@
 """The events that move a project to another ledger: 开工 (:func:`start`), 入统 (:func:`enter_stats`),
-落地 (:func:`land`).
+落地 (:func:`land`), 转化 (:func:`convert`).
 
 Mapping of the moves (docs/ledger-format.md, "Moves keep history (revision 2)"): a move writes
 the event's date and keeps every key the target ledger accepts; the common fields 编号 名称 建设单位
@@ -15,12 +15,15 @@ the event's date and keeps every key the target ledger accepts; the common field
 - 落地, 招商 → 计划开工: only from 阶段 签约 or 落地; D must not be before 签约日期 (and must equal
   落地日期 when the record has one). 落地日期 = D, 计划开工日期 = ``planned_start``; 投资方, 来源地,
   签约日期, 计划落地日期 and 重点 kept (投资方 stays 投资方: no 建设单位 is made from it). Dropped: 阶段.
+- 转化, 谋划 → 计划开工: D must not be before 谋划日期. 转化日期 = D, 计划开工日期 = ``planned_start``;
+  谋划日期, 入国家库 and 前期手续 kept (the first two at the end, after what a record keeps from
+  招商). Dropped: 谋划阶段 and 预计开工年度 (计划开工日期 says more).
 
 The moved record's keys are put in the target model's field order (a ledger's own keys, then
 those kept from 招商), as ``xm fmt`` puts them, each key with its lines. A dropped key that had
 comments is not simply removed: its lines are commented out (``# 开工条件: 用地待挂牌  # 国土局``)
 and go, with the comment lines that were above and after it, directly above the key the event's
-date is written to (the anchor: 开工日期, 复工日期 for a 续建 start, 入统日期, 落地日期; above the
+date is written to (the anchor: 开工日期, 复工日期 for a 续建 start, 入统日期, 落地日期, 转化日期; above the
 anchor's own comment lines), so no comment is lost and each keeps the key it was about; a dropped
 key without comments just goes (its value is in git).
 """
@@ -31,7 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xiangmu_cli.ledger.model import PROJECT_MODELS, key_order
+from xiangmu_cli.ledger.model import key_order, project_model
 from xiangmu_cli.ledger.units import parse_amount
 from xiangmu_cli.ledger.vocab import Ledger
 from xiangmu_cli.reading.records import Record, Repository
@@ -45,7 +48,7 @@ from xiangmu_cli.write.plan import EditError, EditPlan
 from xiangmu_cli.write.projects import append, cut, new_file, ordered
 from xiangmu_cli.write.verify import as_intended, make_plan
 
-__all__ = ["DEFAULT_REASON", "start", "enter_stats", "land"]
+__all__ = ["DEFAULT_REASON", "start", "enter_stats", "land", "convert"]
 
 #: 未入统原因 written by :func:`start` when none is given.
 DEFAULT_REASON = "新开工，尚未入统"
@@ -71,7 +74,7 @@ def _move(
     :func:`~xiangmu_cli.write.pairs.delete_pair`."""
     dest_path = path_of(repo, record).parent / target.filename
     src, doc, item = open_project(repo, record, (dest_path,))
-    order = key_order(PROJECT_MODELS[target])
+    order = key_order(project_model(target, repo.config))
     drop = [k.value for k, _ in doc.pairs(item) if k.value not in order]
     moved: list[str] = []
     noted: list[str] = []
@@ -96,10 +99,11 @@ def _move(
     return make_plan(repo, record, edited, new_files, target, intended, summary)
 
 
-def _kept(record: Record, target: Ledger) -> tuple[dict[str, Any], list[str]]:
-    """The record's data that the target ledger accepts, and the keys it does not (dropped)."""
+def _kept(repo: Repository, record: Record, target: Ledger) -> tuple[dict[str, Any], list[str]]:
+    """The record's data that the target ledger accepts, and the keys it does not (dropped);
+    the repository's 扩展字段 are accepted by every ledger."""
     data = record.project.model_dump(by_alias=True, exclude_unset=True)
-    order = key_order(PROJECT_MODELS[target])
+    order = key_order(project_model(target, repo.config))
     return {k: v for k, v in data.items() if k in order}, [k for k in data if k not in order]
 
 
@@ -124,7 +128,7 @@ def start(
     project: Any = record.project
     nature = project.nature or "新建"
     _check_start(record, nature, day, plan, first)
-    data, dropped = _kept(record, Ledger.UNSTAT)
+    data, dropped = _kept(repo, record, Ledger.UNSTAT)
     sets = _start_sets(data, nature, day, plan, reason, first)
     what = f"复工日期 {day}，开工日期 {first}" if first else f"开工日期 {day}"
     if plan is not None:
@@ -136,7 +140,7 @@ def start(
         record,
         Ledger.UNSTAT,
         sets,
-        as_intended(Ledger.UNSTAT, data),
+        as_intended(Ledger.UNSTAT, data, repo.config),
         summary,
         anchor="复工日期" if first is not None else "开工日期",
     )
@@ -189,7 +193,7 @@ def enter_stats(repo: Repository, code: str, day: date | str) -> EditPlan:
     project: Any = record.project
     if day < project.start_date:
         raise EditError(f"入统日期 {day} 早于开工日期 {project.start_date}")
-    data, dropped = _kept(record, Ledger.BUILDING)
+    data, dropped = _kept(repo, record, Ledger.BUILDING)
     data["入统日期"] = day
     summary = f"{label(record)}：未入统 → 在建（入统日期 {day}）" + _dropped(Ledger.UNSTAT, dropped)
     return _move(
@@ -197,7 +201,7 @@ def enter_stats(repo: Repository, code: str, day: date | str) -> EditPlan:
         record,
         Ledger.BUILDING,
         [("入统日期", day.isoformat(), False)],
-        as_intended(Ledger.BUILDING, data),
+        as_intended(Ledger.BUILDING, data, repo.config),
         summary,
         anchor="入统日期",
     )
@@ -222,10 +226,30 @@ def land(repo: Repository, code: str, day: date | str, planned_start: date | str
             f"招商台账记录的落地日期为 {project.land_date}，与 --date {day} 不一致；"
             f"请用 --date {project.land_date}，或先改正招商台账"
         )
-    data, dropped = _kept(record, Ledger.PLANNED)
+    data, dropped = _kept(repo, record, Ledger.PLANNED)
     data.update({"计划开工日期": planned, "落地日期": day})
     summary = f"{label(record)}：招商 → 计划开工（落地日期 {day}，计划开工日期 {planned}）" + _dropped(
         Ledger.INVESTMENT, dropped
     )
     sets = [("计划开工日期", planned.isoformat(), False), ("落地日期", day.isoformat(), False)]
-    return _move(repo, record, Ledger.PLANNED, sets, as_intended(Ledger.PLANNED, data), summary, anchor="落地日期")
+    intended = as_intended(Ledger.PLANNED, data, repo.config)
+    return _move(repo, record, Ledger.PLANNED, sets, intended, summary, anchor="落地日期")
+
+
+def convert(repo: Repository, code: str, day: date | str, planned_start: date | str) -> EditPlan:
+    """转化: move a 谋划 project (储备库) to 计划开工 with 转化日期 and 计划开工日期 (谋划阶段 and
+    预计开工年度 dropped; 谋划日期, 入国家库 and 前期手续 kept)."""
+    day = parse_day(day)
+    planned = parse_day(planned_start, "--planned-start")
+    record = find(repo, code, "xm convert", (Ledger.RESERVE,))
+    project: Any = record.project
+    if day < project.reserve_date:
+        raise EditError(f"转化日期 {day} 早于谋划日期 {project.reserve_date}")
+    data, dropped = _kept(repo, record, Ledger.PLANNED)
+    data.update({"计划开工日期": planned, "转化日期": day})
+    summary = f"{label(record)}：谋划 → 计划开工（转化日期 {day}，计划开工日期 {planned}）" + _dropped(
+        Ledger.RESERVE, dropped
+    )
+    sets = [("计划开工日期", planned.isoformat(), False), ("转化日期", day.isoformat(), False)]
+    intended = as_intended(Ledger.PLANNED, data, repo.config)
+    return _move(repo, record, Ledger.PLANNED, sets, intended, summary, anchor="转化日期")

@@ -38,7 +38,7 @@ def project_lines(data: dict[str, Any]) -> list[str]:
         elif key in ("走访", "前期手续"):
             lines.append(f"{key}:")
             for item in value:
-                bare = key == "走访" and item.get("内容") is None
+                bare = key == "走访" and all(v is None for k, v in item.items() if k != "日期")
                 lines.append("  - " + (yaml_value(item["日期"]) if bare else flow_mapping(item)))
         else:
             lines.append(f"{key}: {yaml_value(value)}")
@@ -61,7 +61,7 @@ def add_projects(
         lines = [f"# {comment}"]
         for i, data in enumerate(projects):
             lines += ([""] if i else []) + project_lines(data)
-            intended[data["编号"]] = (region, ledger, as_intended(ledger, data))
+            intended[data["编号"]] = (region, ledger, as_intended(ledger, data, repo.config))
         block = Cut("", "".join(line + "\n" for line in lines), 0, True)
         if path in changes:
             raise EditError(f"内部错误：{display_path(path)} 出现两次；这是 xm 的缺陷，请报告")

@@ -11,6 +11,7 @@ projects by blank lines), or makes the destination with the standard header (:fu
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from dataclasses import replace as _with
 from typing import Any
@@ -22,7 +23,7 @@ from xiangmu_cli.write.pairs import reorder
 from xiangmu_cli.write.plan import EditError
 from xiangmu_cli.write.scalars import scalar
 
-__all__ = ["Cut", "project_list", "item_at", "cut", "append", "new_file", "ordered"]
+__all__ = ["Cut", "project_list", "item_at", "cut", "cut_all", "append", "new_file", "ordered"]
 
 
 def project_list(doc: Doc) -> tuple[Any, Any]:
@@ -104,6 +105,44 @@ def cut(doc: Doc, index: int) -> Cut:
     if not has_prev and not has_next:
         doc.insert(doc.colon(key) + 1, " []")
     return Cut(doc.result(), block, blocks.dash_col, separated)
+
+
+def cut_all(doc: Doc, indices: Collection[int]) -> str:
+    """The text of ``doc`` without the projects at ``indices`` (xm rollover's retired projects),
+    with the edits already made in ``doc`` (none may overlap the blocks cut).
+
+    Each run of consecutive projects goes as one block, with its separator lines, as :func:`cut`
+    takes one (the file keeps its spacing); a list left without projects gets ``项目: []``.
+    """
+    if not indices:
+        return doc.result()
+    key, seq = project_list(doc)
+    if seq.flow_style:
+        raise EditError("项目 写成了流式列表 [...]，无法自动移出项目；请把每个项目改成以“- ”开头的写法")
+    items = seq.value
+    blocks = _Blocks(doc, key, items)
+    runs: list[list[int]] = []
+    for i in sorted(set(indices)):
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        first, last = run[0], run[-1]
+        start, stop = blocks.lead(first), blocks.claimed[last]
+        has_prev, has_next = first > 0, last < len(items) - 1
+        before = blocks.claimed[first - 1] if has_prev else blocks.head
+        before_blank = start > before and doc.is_blank(doc.bol(start - 1))
+        if has_next and (not has_prev or before_blank):
+            while doc.is_blank(stop):
+                stop = doc.eol(stop)
+        elif has_prev and not has_next:
+            while start > before and doc.is_blank(doc.bol(start - 1)):
+                start = doc.bol(start - 1)
+        doc.replace(start, stop, "")
+    if len(runs) == 1 and len(runs[0]) == len(items):
+        doc.insert(doc.colon(key) + 1, " []")
+    return doc.result()
 
 
 def append(doc: Doc, cut: Cut) -> str:

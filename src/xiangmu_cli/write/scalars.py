@@ -44,13 +44,18 @@ def scalar(value: str, flow: bool, text: bool) -> str:
 
 
 def yaml_value(value: Any, flow: bool = False) -> str:
-    """A ledger scalar (text, Decimal amount, date, bool) as YAML that reads back as the same value."""
+    """A ledger value (text, Decimal amount, date, bool; a list or mapping of them, in flow style)
+    as YAML that reads back as the same value."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
         return scalar(format_amount(value), flow, False)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, dict):  # a problem's 升级 item (issue 17)
+        return flow_mapping(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(yaml_value(v, True) for v in value) + "]"
     return scalar(str(value), flow, True)
 
 

@@ -16,12 +16,13 @@ import stat
 import tempfile
 from collections import Counter
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
 from xiangmu_cli.base import limits
 from xiangmu_cli.base.fileio import display_path, read_regular
-from xiangmu_cli.ledger.model import PROJECT_MODELS, Project
+from xiangmu_cli.ledger.model import Config, Project, project_model
 from xiangmu_cli.ledger.problems import Problem
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
 from xiangmu_cli.reading.loading import load
@@ -29,7 +30,7 @@ from xiangmu_cli.reading.records import Record, Repository
 from xiangmu_cli.write.files import EditedFile
 from xiangmu_cli.write.plan import EditError, EditPlan
 
-__all__ = ["Intended", "as_intended", "verify", "make_plan", "changed_meanwhile"]
+__all__ = ["Intended", "as_intended", "verify", "make_plan", "changed_meanwhile", "snapshot"]
 
 #: Per edited 编号: its region, ledger and model dump after the edit.
 Intended = dict[str, tuple[str, Ledger, dict[str, Any]]]
@@ -40,9 +41,10 @@ def _dump(project: Project) -> dict[str, Any]:
     return project.model_dump()
 
 
-def as_intended(ledger: Ledger, data: dict[str, Any]) -> dict[str, Any]:
-    """The model dump of ``data`` (by alias) as a project of ``ledger``: what the edit must give."""
-    return _dump(PROJECT_MODELS[ledger].model_validate(data))
+def as_intended(ledger: Ledger, data: dict[str, Any], config: Config | None) -> dict[str, Any]:
+    """The model dump of ``data`` (by alias) as a project of ``ledger`` in a repository of
+    ``config`` (its 扩展字段 are fields): what the edit must give."""
+    return _dump(project_model(ledger, config).model_validate(data))
 
 
 def make_plan(
@@ -69,12 +71,22 @@ def make_plan(
     )
 
 
-def verify(repo: Repository, changes: dict[Path, str], intended: Intended, sources: dict[str, Record]) -> list[str]:
+def verify(
+    repo: Repository,
+    changes: dict[Path, str],
+    intended: Intended,
+    sources: dict[str, Record],
+    removed: AbstractSet[str] = frozenset(),
+    check: Callable[[Repository], None] | None = None,
+) -> list[str]:
     """Load the repository with ``changes`` from a temporary copy; refuse anything unintended.
 
     ``intended`` gives, per edited 编号, its (region, ledger, model dump) after the edit;
-    ``sources`` the record it had before (absent for a new project). Returns the warnings
-    about the edited projects that the edit brings (prefixed with the 编号 when several).
+    ``sources`` the record it had before (absent for a new project); ``removed`` the 编号 the edit
+    takes out of the ledgers (xm rollover's retired projects), which must be gone. ``check``, if
+    given, is called with the copy's repository to refuse what else is not as intended (raising
+    :class:`EditError`). Returns the warnings about the edited projects that the edit brings
+    (prefixed with the 编号 when several).
     """
     root = repo.root
     with tempfile.TemporaryDirectory(prefix="xm-edit-") as tmp:
@@ -86,7 +98,9 @@ def verify(repo: Repository, changes: dict[Path, str], intended: Intended, sourc
             target.write_bytes(text.encode("utf-8"))
         new = load(copy)
         _refuse_new_errors(repo, new, copy)
-        _refuse_unintended(repo, new, intended)
+        _refuse_unintended(repo, new, intended, removed)
+        if check is not None:
+            check(new)
         return _new_warnings(repo, new, intended, sources)
 
 
@@ -109,11 +123,18 @@ def _refuse_new_errors(repo: Repository, new: Repository, copy: Path) -> None:
         raise EditError("修改后台账会出现以下错误，未写入任何文件：", details=problems_text(bad, texts))
 
 
-def _refuse_unintended(repo: Repository, new: Repository, intended: Intended) -> None:
-    """Refuse the edit when another project's data changed, or an edited one's is not as intended."""
+def _refuse_unintended(
+    repo: Repository, new: Repository, intended: Intended, removed: AbstractSet[str] = frozenset()
+) -> None:
+    """Refuse the edit when another project's data changed, an edited one's is not as intended, or
+    a removed one is still there."""
     old_data, new_data = _snapshot(repo), _snapshot(new)
+    for code in sorted(removed):
+        if code in new_data:
+            changed_meanwhile(repo)
+            raise EditError(f"修改后项目 {code} 仍在台账中，未写入任何文件；这是 xm 的缺陷，请报告")
     for other in sorted(old_data.keys() | new_data.keys()):
-        if other not in intended and old_data.get(other) != new_data.get(other):
+        if other not in intended and other not in removed and old_data.get(other) != new_data.get(other):
             changed_meanwhile(repo)
             raise EditError(f"修改会改变其他项目（{other}）的数据，未写入任何文件；这是 xm 的缺陷，请报告")
     for code, want in intended.items():
@@ -133,17 +154,26 @@ def _refuse_unintended(repo: Repository, new: Repository, intended: Intended) ->
 
 
 def _new_warnings(repo: Repository, new: Repository, intended: Intended, sources: dict[str, Record]) -> list[str]:
-    def project_warnings(r: Repository, rec: Record | None) -> Counter[tuple[str, str]]:
-        if rec is None:
-            return Counter()
-        return Counter(
-            (p.code, p.message) for p in r.warnings if p.file == rec.file and p.path[:2] == ("项目", rec.index)
-        )
+    # Indexed once: an edit of many projects (xm rollover, xm import) stays linear.
+    def by_project(r: Repository) -> dict[tuple[str, object], Counter[tuple[str, str]]]:
+        found: dict[tuple[str, object], Counter[tuple[str, str]]] = {}
+        for p in r.warnings:
+            if p.path[:1] == ("项目",) and len(p.path) > 1:
+                found.setdefault((p.file, p.path[1]), Counter())[(p.code, p.message)] += 1
+        return found
 
+    def project_warnings(
+        found: dict[tuple[str, object], Counter[tuple[str, str]]], rec: Record | None
+    ) -> Counter[tuple[str, str]]:
+        return Counter() if rec is None else found.get((rec.file, rec.index), Counter())
+
+    new_records: dict[str, Record] = {}
+    for rec in new.records:
+        new_records.setdefault(rec.project.code, rec)
+    old_found, new_found = by_project(repo), by_project(new)
     out = []
     for code in intended:
-        moved = next((rec for rec in new.records if rec.project.code == code), None)
-        fresh = project_warnings(new, moved) - project_warnings(repo, sources.get(code))
+        fresh = project_warnings(new_found, new_records.get(code)) - project_warnings(old_found, sources.get(code))
         out += [(f"{code}：" if len(intended) > 1 else "") + f"{c} {message}" for c, message in fresh.elements()]
     return out
 
@@ -185,6 +215,11 @@ def _copy_ledgers(root: Path, copy: Path) -> None:
         (copy / region).mkdir()
         for ledger in LEDGERS:
             take(root / region / ledger.filename, copy / region / ledger.filename)
+
+
+def snapshot(r: Repository) -> _Snapshot:
+    """Per 编号: every (region, ledger, model dump) of a valid project with it."""
+    return _snapshot(r)
 
 
 def _snapshot(r: Repository) -> _Snapshot:
