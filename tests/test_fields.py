@@ -392,7 +392,7 @@ def test_xlsx_export_and_import_carry_the_extension_fields(repo: Repository, tmp
     assert header[-5:] == ["上争资金（万元）", "入库日期", "入国家重大项目库", "牵头部门", "储备状态"]
     a1 = {h: c.value for h, c in zip(header, ws[2])}
     assert (a1["编号"], a1["上争资金（万元）"], a1["入国家重大项目库"], a1["牵头部门"]) == ("A-1", 12000, "是", "工信")
-    assert a1["走访"] == "{日期: 2018-09-20, 走访人: 王芳, 方式: 现场, 内容: 协调用电}"
+    assert a1["走访"] == "1. 日期：2018-09-20；走访人：王芳；方式：现场；内容：协调用电"  # numbered lines (issue 18)
     # The workbook imports into an empty copy of the repository: the same projects, field for field.
     empty = write_repo(tmp_path / "empty", {"xiangmu.yaml": CONFIG})
     result = runner.invoke(app, ["import", "xlsx", str(out), "--ledgers", str(empty)])
