@@ -111,7 +111,7 @@ FIELD_ORDER = {
     + [n for n, _ in EXTENSIONS],
     "招商": COMMON_ORDER + ["阶段", *_LANDED_ORDER] + [n for n, _ in EXTENSIONS],
 }
-ISSUE_ORDER = ["提出日期", "内容", "分类", "责任单位", "层级", "时限", "解决日期", "解决情况"]
+ISSUE_ORDER = ["提出日期", "内容", "分类", "责任单位", "层级", "时限", "升级", "解决日期", "解决情况"]
 VISIT_ORDER = ["日期", "走访人", "方式", "内容"]
 ISSUE_KINDS = ["前期手续", "用地", "征收拆迁", "资金", "要素保障", "入统", "其他"]
 FUNDING = ["企业自筹", "企业自筹、银行贷款", "中央预算内投资、地方政府专项债券", "地方政府专项债券、银行贷款"]
@@ -855,6 +855,11 @@ class Generator:
             if active
             else {}
         )
+        if len(months) >= 3 and self.chance(0.03, f"{ledger}/以前月份"):  # a report gave 1–N月 as one total
+            j = rng.randint(1, len(months) - 2)
+            lump = sum(amounts.get(m, 0) for m in months[: j + 1])
+            rec["以前月份完成投资"] = {"截至": f"{YEAR}-{months[j]:02d}", "金额": self.amount(lump, 0.02)}
+            months = months[j + 1 :]
         rec["完成投资"] = {f"{YEAR}-{m:02d}": self.amount(amounts.get(m, 0), 0.02) for m in months}
         if missed:
             self.note(rec, "完成投资", "9月数据企业未报，已电话催报")
@@ -1126,6 +1131,8 @@ class Generator:
         for i, region in enumerate(regions):
             division = f"22{i % 99 + 1:02d}{i // 99 % 100:02d}"
             for ledger in LEDGERS:
+                if ledger not in FIELD_ORDER:
+                    continue  # 谋划: the 储备库 keeps its own few keys (issue 16.3), not the offices' fields
                 order = FIELD_ORDER[ledger]
                 for rec in records[region["name"]][ledger]:
                     total = _value(rec["总投资"])
@@ -1156,7 +1163,12 @@ class Generator:
                             put_in_order(issue, "分类", frng.choice(ISSUE_KINDS), ISSUE_ORDER)
                         if "解决日期" not in issue and self.fchance(0.1, "问题/层级"):
                             level = frng.choice(("联席会议", "联席会议", "专题会议", "常务会议"))
-                            put_in_order(issue, "层级", level, ISSUE_ORDER)
+                            if "升级" in issue:  # raised below the first 升级 (E308 otherwise)
+                                levels = ["联席会议", "专题会议", "常务会议"]
+                                first = levels.index(issue["升级"][0]["层级"])
+                                level = levels[first - 1] if first > 0 else None
+                            if level is not None:
+                                put_in_order(issue, "层级", level, ISSUE_ORDER)
                     visits = rec.get("走访", [])
                     if visits and self.fchance(0.05, "走访/走访人"):
                         at = frng.randrange(len(visits))
@@ -1221,6 +1233,14 @@ class Generator:
                 else:
                     out.append(f"{lead}{key}:{tail}")
                     out.extend(f"      {m}: {scalar(x)}" for m, x in v.items())
+            elif key == "以前月份完成投资":
+                if self.chance(0.2, "block 以前月份"):
+                    out.append(f"{lead}{key}:{tail}")
+                    out.extend(f"      {k}: {scalar(x)}" for k, x in v.items())
+                else:
+                    out.append(
+                        f"{lead}{key}: {{" + ", ".join(f"{k}: {scalar(x, True)}" for k, x in v.items()) + "}" + tail
+                    )
             elif key == "问题":
                 out.append(f"{lead}{key}:{tail}")
                 for p in v:
@@ -1299,6 +1319,8 @@ class Generator:
             "  走访周期: 15             # 天；项目秘书每半个月至少到现场踏查一次",
             f"  入统时限: {YEAR}-09-30     # 未入统项目“确保9月底前入统”",
             "  低于门槛提示: 是",
+            "  红灯进度差: 0.1          # 完成投资落后序时进度超过10个百分点亮红灯",
+            "  临期天数: 7              # 7天内到期的事项亮黄灯、列入提醒（xm remind）",
             "",
             "# 本省另加的项目字段",
             "扩展字段:",
@@ -1320,6 +1342,7 @@ class Generator:
             mine = records[r["name"]]
             started = mine["在建"] + mine["未入统"]
             done = sum(_value(x) for rec in started for x in rec["完成投资"].values())
+            done += sum(_value(rec["以前月份完成投资"]["金额"]) for rec in started if "以前月份完成投资" in rec)
             new = sum(rec["建设性质"] == "新建" for rec in started)
             invest = max(1000, round(done / (r["pace"] + rng.uniform(-0.04, 0.06)) / 1000) * 1000)
             city += invest
@@ -1459,7 +1482,8 @@ def add_extensions_to_schemas(folder: Path) -> None:
         props = schema["definitions"]["项目"]["properties"]
         for name, kind in EXTENSIONS:
             if kind in like:
-                props[name] = props[like[kind]]
+                # 谋划 has no 签约日期 and no 重点: a date takes 谋划日期's schema there
+                props[name] = props.get(like[kind]) or props.get("谋划日期" if kind == "日期" else "重点") or {}
             elif kind == "选项":
                 props[name] = {"anyOf": [{"enum": ["发改", "工信", "住建"]}, {"type": "null"}]}
             else:

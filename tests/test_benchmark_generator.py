@@ -162,6 +162,9 @@ def test_every_field_of_every_ledger_is_used(repos: dict[int, Path], seed: int) 
     extensions = {ext["名称"] for ext in config["扩展字段"]}
     assert {ext["类型"] for ext in config["扩展字段"]} == {"文字", "金额", "日期", "是否", "选项"}
     for ledger, model in PROJECT_MODELS.items():
+        if ledger.value == "谋划":  # the 储备库 gets its own keys, not the offices' fields (generate.office_fields)
+            assert used[ledger.value] <= _aliases(model) | extensions, ledger
+            continue
         assert used[ledger.value] == _aliases(model) | extensions, ledger
     assert nested == {"问题": _aliases(Issue), "走访": _aliases(Visit), "前期手续": _aliases(Approval)}
     assert headers == {"地区", "台账", "项目"}

@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from xiangmu_cli.base.safetext import FORMULA_STARTS, neutralise_formula, restore_formula
 from xiangmu_cli.cli import app
 from xiangmu_cli.ledger.vocab import Ledger
-from xiangmu_cli.office.importer import _SUBTOTAL, Target, _normal, resolve_header
+from xiangmu_cli.office.importer import _SUBTOTAL, Target, normal, resolve_header
 from xiangmu_cli.reading.loading import load
 from xiangmu_cli.write.fmt import format_text
 
@@ -322,12 +322,19 @@ def test_messy_workbook_every_value(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output  # some rows were not imported; the others are written
     out = result.stdout
     assert "表头在第 3 行" in out
-    assert "未导入的列：K「1-9月完成投资」（累计数无法拆分到各月，未导入）、L「联系电话」" in out
+    assert "未导入的列：L「联系电话」\n" in out  # 1-9月完成投资 is read (below)
     assert "跳过：分组标题行 2 行，合计/小计行 2 行，空行 1 行" in out
     assert "第 10 行 E 列「总投资（亿元）」：金额「约2亿」无法识别" in out
     assert "第 10 行 G 列「开工时间」：日期「2018年2月30日」不存在（2018 年 2 月没有 30 日，请核对）" in out
     assert "第 11 行 B 列「项目编号」：没有编号" in out
+    assert out.count("第 11 行") == 1  # said once, not again as a missing required key
     assert "未导入的行（2 行）" in out
+    # Row 6: 1-9月 3000, 9月 0, 8月 empty: 3000 − 0 = 3000 over January–August, which the sheet
+    # does not split: kept whole, named.
+    assert (
+        "注意：第 6 行 K 列「1-9月完成投资」：其中 2018-01–2018-08 的 3000 万元没有分月的数，"
+        "记为 以前月份完成投资（截至 2018-08），不分到各月" in out
+    )
 
     repo = load(root)
     assert repo.errors == []
@@ -344,7 +351,15 @@ def test_messy_workbook_every_value(tmp_path: Path) -> None:
             "建设性质": "新建",
             "开工日期": date(2018, 4, 10),  # serial 43200 = 43101 (2018-01-01) + 31 + 28 + 31 + 9
             "年度计划投资": Decimal("6000"),
-            "完成投资": {"2018-08": Decimal("1200"), "2018-09": Decimal("800")},
+            # 1-9月 2000 = 8月 1200 + 9月 800: nothing left for 4–7月 (started in April), each 0
+            "完成投资": {
+                "2018-04": Decimal("0"),
+                "2018-05": Decimal("0"),
+                "2018-06": Decimal("0"),
+                "2018-07": Decimal("0"),
+                "2018-08": Decimal("1200"),
+                "2018-09": Decimal("800"),
+            },
             "入统日期": date(2018, 9, 30),
         },
         "CY-X-002": {
@@ -354,6 +369,7 @@ def test_messy_workbook_every_value(tmp_path: Path) -> None:
             "建设性质": "续建",
             "开工日期": date(2017, 5, 3),
             "年度计划投资": Decimal("3000.5"),
+            "以前月份完成投资": {"截至": "2018-08", "金额": Decimal("3000")},  # 1-9月 3000 − 9月 0
             "完成投资": {"2018-09": Decimal("0")},  # a reported zero; 8月 empty = not reported
             "入统日期": date(2018, 6, 1),
         },
@@ -388,7 +404,11 @@ def test_messy_workbook_every_value(tmp_path: Path) -> None:
         ("完成投资（2018-09）", Target("完成投资", None, "2018-09")),
         ("7月份完成", Target("完成投资", None, "2018-07")),  # the year of xiangmu.yaml
         ("总投资（亩）", "单位「亩」不适用于「总投资」"),
-        ("1-9月完成投资", "累计数无法拆分到各月，未导入"),
+        ("1-9月完成投资", Target("完成投资", span=("2018-01", "2018-09"))),
+        ("2017年1-12月累计完成（亿元）", Target("完成投资", "亿元", span=("2017-01", "2017-12"))),
+        ("截至9月累计完成投资", Target("完成投资", span=("2018-01", "2018-09"))),
+        ("以前年度累计完成投资", Target("以前年度完成投资")),
+        ("开工以来累计完成投资", "累计数的月份无法识别，未导入"),
         ("联系电话", None),
     ],
 )
@@ -409,29 +429,37 @@ def test_header_variants(header: str, expected: Target | str | None) -> None:
     ],
 )
 def test_subtotal_rows(text: str, subtotal: bool) -> None:
-    assert bool(_SUBTOTAL.search(_normal(text))) is subtotal
+    assert bool(_SUBTOTAL.search(normal(text))) is subtotal
 
 
-def test_conflicting_id_writes_nothing(tmp_path: Path) -> None:
+def test_existing_and_repeated_ids_are_listed_and_the_other_rows_imported(tmp_path: Path) -> None:
     root = write_repo(
         tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": (DEMO / "船营区/在建.yaml").read_text(encoding="utf-8")}
     )
-    before = _hashes(root)
+    before = load(root)
     wb = Workbook()
-    wb.active.append(["编号", "名称", "总投资", "建设性质", "开工日期", "年度计划投资"])
-    wb.active.append(["CY-NEW-1", "新项目", 6000, "新建", "2018-05-01", 1000])
-    wb.active.append(["CY-2018-006", "同编号的另一个项目", 6000, "新建", "2018-05-01", 1000])
-    wb.active.append(["CY-NEW-1", "重复", 6000, "新建", "2018-05-01", 1000])
+    wb.active.append(["编号", "名称", "总投资", "建设性质", "开工日期", "年度计划投资", "项目秘书"])
+    wb.active.append(["CY-NEW-1", "新项目", 6000, "新建", "2018-05-01", 1000, "王芳"])
+    wb.active.append(["CY-2018-006", "同编号的另一个项目", 6000, "新建", "2018-05-01", 1000, "王芳"])
+    wb.active.append(["CY-NEW-1", "重复", 6000, "新建", "2018-05-01", 1000, "王芳"])
+    wb.active.append(["CY-NEW-2", "另一个新项目", 6000, "新建", "2018-05-01", 1000, "王芳"])
     wb.save(tmp_path / "c.xlsx")
     result = runner.invoke(
         app,
         ["import", "xlsx", str(tmp_path / "c.xlsx"), "--ledger", "在建", "--region", "船营区", "--ledgers", str(root)],
     )
-    assert result.exit_code == 1
-    assert "第 3 行 A 列「编号」：编号 CY-2018-006 已在" in result.stderr and "船营区/在建.yaml" in result.stderr
-    assert "第 4 行 A 列「编号」：编号 CY-NEW-1 与第 2 行重复" in result.stderr
-    assert "未写入任何文件" in result.stderr
-    assert _hashes(root) == before
+    assert result.exit_code == 1, result.output  # rows 2–4 not imported
+    out = result.stdout
+    assert "未导入的行（3 行）" in out
+    assert "第 3 行 A 列「编号」：编号 CY-2018-006 已在 " in out and "船营区/在建.yaml 中" in out and "--update" in out
+    # a 编号 on two rows: neither is imported (which one is right is not known)
+    assert "第 2 行 A 列「编号」：编号 CY-NEW-1 与第 4 行重复" in out
+    assert "第 4 行 A 列「编号」：编号 CY-NEW-1 与第 2 行重复" in out
+    after = load(root)
+    assert after.errors == []
+    old = {r.project.code for r in before.records}
+    assert {r.project.code for r in after.records} - old == {"CY-NEW-2"}  # row 5 only
+    assert next(r for r in after.records if r.project.code == "CY-2018-006").project.name != "同编号的另一个项目"
 
 
 EXISTING = """\
@@ -643,10 +671,14 @@ def _cell_matches(cell: Any, value: Any) -> bool:
 
 def _json_rows(data: dict[str, Any], name: str) -> list[dict[str, Any]] | None:
     """The rows of a sheet in the JSON of `xm report monthly` (逾期事项 is one list there, split by
-    kind into sheets); None for 全市总览 and 考评, whose JSON is structured differently."""
+    kind into sheets); None for 全市总览, 考评 and 综述, whose JSON is structured differently."""
     if name.startswith("逾期事项："):
         return [r for r in data["逾期事项"] if r["类型"] == name.split("：")[1]]
-    return data[name] if name in ("分地区", "分类别", "目标完成", "本月变动", "谋划储备") else None
+    return (
+        data[name]
+        if name in ("分地区", "分类别", "目标完成", "本月变动", "谋划储备", "红黑榜", "逾期事项分地区")
+        else None
+    )
 
 
 def test_monthly_report_xlsx_has_one_sheet_per_table_with_the_json_values(tmp_path: Path) -> None:

@@ -533,7 +533,7 @@ def test_damaged_workbooks_are_read_or_refused_with_a_message(
     """Random damage to the parts of a workbook (tokens inserted, bytes cut, flipped, repeated, the
     rest cut off) or to the zip itself: the sheet is read, or refused with a Chinese message naming
     the file (an EditError, exit 1 or 2), never another exception (「内部错误」 in the CLI)."""
-    from xiangmu_cli.office.importer import read_rows
+    from xiangmu_cli.office.importfile import read_rows
     from xiangmu_cli.write.edit import EditError
 
     files = dict(_fuzz_base())

@@ -761,7 +761,7 @@ def test_infer_format(path: str | None, explicit: str | None, tty: bool, fmt: st
     [
         ("月报.pdf", "浏览器中打开后打印为 PDF"),
         ("月报.xls", "请用 .xlsx"),
-        ("月报.yaml", "用 .md .markdown .txt .csv .json .html .htm .xlsx 之一作扩展名，或用 --format 指定格式"),
+        ("月报.yaml", "用 .md .markdown .txt .csv .json .html .htm .xlsx .docx 之一作扩展名，或用 --format 指定格式"),
         ("月报", "没有扩展名"),
     ],
 )

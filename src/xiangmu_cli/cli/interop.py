@@ -1,9 +1,10 @@
 """Excel in and out: `xm import xlsx|csv`, `xm export xlsx`.
 
-The library does the work (:mod:`xiangmu_cli.office.importer`,
+The library does the work (:mod:`xiangmu_cli.office.importplan`, :mod:`xiangmu_cli.office.update`,
 :mod:`xiangmu_cli.office.importfile`, :mod:`xiangmu_cli.office.interop`); these commands load the
-ledgers, call it, print the outcome and write. Exit codes: 0 everything imported; 1 rows not
-imported (the others are written), a 编号 conflict or a refused edit (nothing written); 2 usage.
+ledgers, call it, print the outcome and write. Exit codes: 0 every row imported (or updated); 1
+rows not imported, each listed with all its problems (the other rows are written), a 编号 of an
+--update not in the ledgers, a file that cannot be read or a refused edit (nothing written); 2 usage.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from .edit import waiting
 from .reports import LedgerName
 
 if TYPE_CHECKING:
-    from xiangmu_cli.office.importer import ImportResult
     from xiangmu_cli.office.importfile import ImportLimits
+    from xiangmu_cli.office.importplan import ImportResult
     from xiangmu_cli.write.edit import EditPlan
 
 LedgersOpt = typer.Option(None, "--ledgers", "-l", help=LEDGERS_HELP, show_default=False)
@@ -54,10 +55,10 @@ def _import(
     dry_run: bool,
     max_file_mb: int,
     max_cells: int,
+    update: bool = False,
 ) -> None:
     from xiangmu_cli.base.fileio import LockError, ledger_lock
-    from xiangmu_cli.office.importer import ImportLimits
-    from xiangmu_cli.office.importfile import MB, shown
+    from xiangmu_cli.office.importfile import MB, ImportLimits, shown
 
     root = resolve_ledgers(ledgers)
     if not os.path.lexists(file):  # anything else about it (a FIFO, a directory, its size) when it is read
@@ -67,7 +68,7 @@ def _import(
     lock = nullcontext() if dry_run else ledger_lock(root, on_wait=waiting)
     try:
         with lock:
-            _import_locked(root, file, ledger, region, sheet, header_map, limits, dry_run)
+            _import_locked(root, file, ledger, region, sheet, header_map, limits, dry_run, update)
     except LockError as exc:
         sys.stderr.write(f"错误：{exc}\n")
         raise typer.Exit(1) from None
@@ -82,31 +83,36 @@ def _import_locked(
     header_map: Path | None,
     limits: ImportLimits,
     dry_run: bool,
+    update: bool,
 ) -> None:
     from xiangmu_cli.ledger.vocab import Ledger
-    from xiangmu_cli.office.importer import plan_import
+    from xiangmu_cli.office.importplan import plan_import
     from xiangmu_cli.write.edit import EditError
 
+    if update and ledger is not None:
+        raise usage_error("--update 按编号找到项目（在建或未入统台账），不用 --ledger")
     try:
         result = plan_import(
-            load_repository(root), file, Ledger(ledger.value) if ledger else None, region, sheet, header_map, limits
+            load_repository(root),
+            file,
+            Ledger(ledger.value) if ledger else None,
+            region,
+            sheet,
+            header_map,
+            limits,
+            update=update,
         )
         _say_what_was_read(file, result)
-        if result.conflicts:
-            sys.stderr.write(
-                "错误：以下编号已存在或重复，未写入任何文件：\n" + "".join(f"  {c}\n" for c in result.conflicts)
-            )
-            raise typer.Exit(1)
-        if result.issues:
-            rows = len({i.row for i in result.issues})
-            sys.stdout.write(f"未导入的行（{rows} 行）：\n" + "".join(f"  {i}\n" for i in result.issues))
-        _write(result.plan, dry_run)
+        _say_rows(result)
+        if update:
+            _say_updates(result, dry_run)
+        _write(result.plan, dry_run, show_diff=not update)
     except EditError as exc:
         if exc.code == 2:
             raise usage_error(exc.message) from None
         sys.stderr.write("\n".join([f"错误：{exc.message}", *exc.details]) + "\n")
         raise typer.Exit(1) from None
-    if result.issues:
+    if result.issues or result.unknown:
         raise typer.Exit(1)
 
 
@@ -114,10 +120,11 @@ def _say_what_was_read(file: Path, result: ImportResult) -> None:
     from xiangmu_cli.office.importfile import shown
 
     say = sys.stdout.write
+    what = f"{result.ledger.value}台账" if result.ledger is not None else "更新已有项目"
     say(
         f"读取 {shown(file.name)}"
         + ("" if file.suffix.lower() == ".csv" else f" 工作表「{result.sheet}」")
-        + f"（{result.ledger.value}台账），表头在第 {result.header_row} 行\n"
+        + f"（{what}），表头在{result.header.describe()}\n"
     )
     if result.ignored:
         say(f"未导入的列：{'、'.join(result.ignored)}\n")
@@ -125,17 +132,51 @@ def _say_what_was_read(file: Path, result: ImportResult) -> None:
         say("跳过：" + "，".join(f"{why} {n} 行" for why, n in sorted(result.skipped.items())) + "\n")
 
 
-def _write(plan: EditPlan | None, dry_run: bool) -> None:
-    """Write the import's plan (or show it, with --dry-run), and say what was written."""
+def _say_rows(result: ImportResult) -> None:
+    """The notes of the rows imported, the rows not imported with every problem of each, and
+    (--update) the 编号 not in the ledgers."""
+    say = sys.stdout.write
+    for note in result.notes:
+        say(f"注意：{note}\n")
+    if result.issues:
+        rows = len({i.row for i in result.issues})
+        verb = "更新" if result.ledger is None else "导入"
+        say(f"未{verb}的行（{rows} 行）：\n" + "".join(f"  {i}\n" for i in result.issues))
+    if result.unknown:
+        say(f"不在台账中的编号（{len(result.unknown)} 行，未添加）：\n" + "".join(f"  {i}\n" for i in result.unknown))
+
+
+def _say_updates(result: ImportResult, dry_run: bool) -> None:
+    """--update: each project's changes, old → new."""
+    from xiangmu_cli.ledger.units import show_value
+
+    say = sys.stdout.write
+    if result.unchanged:
+        say(f"无变化：{result.unchanged} 个项目\n")
+    if not result.updated:
+        return
+    say(f"{'将更新' if dry_run else '更新'} {len(result.updated)} 个项目：\n")
+    for project in result.updated:
+        say(f"  {project.label}（第 {project.row} 行，{project.file}）\n")
+        for change in project.changes:
+            absent = "未报" if change["字段"].startswith("完成投资") else "（无）"
+            old = absent if change["原值"] is None else show_value(change["原值"])
+            new = "（删除）" if change["新值"] is None else show_value(change["新值"])
+            say(f"    {change['字段']}：{old} → {new}\n")
+
+
+def _write(plan: EditPlan | None, dry_run: bool, show_diff: bool = True) -> None:
+    """Write the import's plan (or show it, with --dry-run: the diff of the files), and say what was written."""
     from xiangmu_cli.base.fileio import display_path
     from xiangmu_cli.write.edit import apply, diff
 
     say = sys.stdout.write
-    if plan is None:
-        say("没有可导入的项目\n")
+    if plan is None or not plan.changes:
+        say("没有可导入的项目\n" if show_diff else "没有要更新的项目\n")
         return
     if dry_run:
-        say(diff(plan))
+        if show_diff:
+            say(diff(plan))
     else:
         apply(plan)
     say(plan.summary + "\n")
@@ -155,7 +196,15 @@ SheetOpt = typer.Option(None, "--sheet", "-s", help="工作表名；缺省为第
 MapOpt = typer.Option(
     None, "--map", help="表头映射文件（YAML），用于特殊的表头；格式见 docs/interop.md", show_default=False
 )
-DryRunOpt = typer.Option(False, "--dry-run", "-n", help="只显示将要写入的内容（diff），不写文件")
+DryRunOpt = typer.Option(
+    False, "--dry-run", "-n", help="只显示将要写入的内容（diff；--update 时为各项目的变化），不写文件"
+)
+UpdateOpt = typer.Option(
+    False,
+    "--update",
+    "-u",
+    help="更新已有项目（按编号，在建或未入统台账）的完成投资和形象进度；表中不在台账里的编号只列出，不添加",
+)
 MaxFileOpt = typer.Option(
     50,
     "--max-file-mb",
@@ -181,20 +230,23 @@ def import_xlsx(
     header_map: Path | None = MapOpt,
     ledgers: Path | None = LedgersOpt,
     dry_run: bool = DryRunOpt,
+    update: bool = UpdateOpt,
     max_file_mb: int = MaxFileOpt,
     max_cells: int = MaxCellsOpt,
 ) -> None:
     """导入一个工作表：按表头对应台账字段，把每行写成一个项目，追加到 ledgers/地区/台账.yaml。
 
-    容忍常见写法：项目名称/名称，总投资（万元）/总投资(亿元)，标题行，合计、小计和空行，Excel 日期、2018.9.30、2018年9月30日。
+    容忍常见写法：项目名称/名称，总投资（万元）/总投资(亿元)，标题行，两行表头（2018年投资情况 下分 计划、1-9月完成、9月完成），合计、小计和空行，Excel 日期、2018.9.30、2018年9月30日；只有年月的日期（2018.3、2018年3月）按该月 1 日导入并提示。
 
-    不能导入的行逐一列出原因；编号已存在时不写任何文件。.csv 文件同样可以导入（xm import csv 是同一命令）。
+    累计列（1-9月完成投资）按表中给出的各月拆分；拆不开的部分记为 以前月份完成投资，并提示金额。
 
-    过大的文件、解压后过大或压缩比异常的 .xlsx、单元格过多的工作表、过大的合并单元格都在读取前拒绝，上限见 --max-file-mb、--max-cells。
+    有问题的行不导入，逐行列出该行的全部问题（第 12 行 L 列「开工时间」：…），其余行照常导入，此时退出码为 1。编号已在台账中的行不导入；每月更新已有项目的完成投资和形象进度用 --update（先用 --dry-run 查看各项目的变化）。
 
-    示例：xm import xlsx 船营区台账.xlsx --ledger 在建 --region 船营区
+    .csv 文件同样可以导入（xm import csv 是同一命令）。过大的文件、解压后过大或压缩比异常的 .xlsx、单元格过多的工作表、过大的合并单元格都在读取前拒绝，上限见 --max-file-mb、--max-cells。
+
+    示例：xm import xlsx 船营区台账.xlsx --ledger 在建 --region 船营区；xm import xlsx 9月调度.xlsx --update --dry-run
     """  # noqa: E501 - typer shows each line of the help as written: a paragraph stays on one line
-    _import(file, ledger, region, sheet, header_map, ledgers, dry_run, max_file_mb, max_cells)
+    _import(file, ledger, region, sheet, header_map, ledgers, dry_run, max_file_mb, max_cells, update)
 
 
 @import_app.command("csv", cls=XmCommand)
@@ -205,14 +257,15 @@ def import_csv(
     header_map: Path | None = MapOpt,
     ledgers: Path | None = LedgersOpt,
     dry_run: bool = DryRunOpt,
+    update: bool = UpdateOpt,
     max_file_mb: int = MaxFileOpt,
     max_cells: int = MaxCellsOpt,
 ) -> None:
-    """导入一个 CSV 文件（UTF-8 或 GBK），规则同 xm import xlsx。
+    """导入一个 CSV 文件（UTF-8 或 GBK），规则同 xm import xlsx（包括 --update）。
 
     示例：xm import csv 船营区在建.csv --ledger 在建 --region 船营区
     """
-    _import(file, ledger, region, None, header_map, ledgers, dry_run, max_file_mb, max_cells)
+    _import(file, ledger, region, None, header_map, ledgers, dry_run, max_file_mb, max_cells, update)
 
 
 @export_app.command("xlsx", cls=XmCommand)

@@ -1,5 +1,5 @@
 """Reporting commands: `xm targets`, `xm overdue`, `xm score`, `xm list`, `xm report monthly`,
-`xm recheck`, and the output machinery they share with `xm info`, `xm diff` and `xm log`
+`xm report quarterly`, `xm recheck`, and the output machinery they share with `xm info`, `xm diff` and `xm log`
 (``--format``, ``-o``: :class:`OutputFormat`, :class:`Destination`, :func:`report`, :func:`emit`).
 
 Each loads the ledgers once, calls one library function and renders its rows.
@@ -35,6 +35,7 @@ class OutputFormat(str, Enum):
     json = "json"
     html = "html"
     xlsx = "xlsx"
+    docx = "docx"
 
 
 class Unit(str, Enum):
@@ -57,14 +58,15 @@ FormatOpt = typer.Option(
     "--format",
     "-f",
     show_default=False,
-    help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）、xlsx（须给 -o）",
+    help="输出格式：rich（终端缺省）、md、plain（管道缺省）、csv、json、html（网页，可打印）、xlsx（须给 -o）、"
+    "docx（Word 公文格式，须给 -o）",
 )
 OutputOpt = typer.Option(
     None,
     "--output",
     "-o",
     show_default=False,
-    help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx，其他扩展名不写入）；"
+    help="写入文件；未给 --format 时按扩展名判断（.md .txt .csv .json .html .xlsx .docx，其他扩展名不写入）；"
     "csv 文件带 BOM，Excel 直接打开不乱码",
 )
 RevOpt = typer.Option(
@@ -163,16 +165,17 @@ class Destination:
         return cls(chosen, output, None if tty else 120, None if tty else False, yi)
 
     def emit(self, doc: Document) -> None:
-        """``doc`` rendered, on stdout or written to the file (xlsx, binary, only ever to a file:
-        one sheet per table; csv in a file with a BOM, for Excel); amounts in 亿元 with ``yi``."""
+        """``doc`` rendered, on stdout or written to the file (xlsx and docx, binary, only ever to
+        a file; csv in a file with a BOM, for Excel); amounts in 亿元 with ``yi``."""
+        from xiangmu_cli.output.formats import BINARY_FORMATS, render_binary
+
         if self.yi:
             from xiangmu_cli.output.yi import in_yi
 
             doc = in_yi(doc)
-        if self.fmt == "xlsx":
-            from xiangmu_cli.output.xlsx import render_xlsx
 
-            self._write_file(render_xlsx(doc))
+        if self.fmt in BINARY_FORMATS:
+            self._write_file(render_binary(doc, self.fmt))
             return
         from xiangmu_cli.output.formats import file_bytes, render
 
@@ -185,7 +188,7 @@ class Destination:
     def _write_file(self, data: bytes) -> None:
         from xiangmu_cli.base.fileio import write_atomic
 
-        assert self.path is not None  # only with -o (Destination.of refuses xlsx without it)
+        assert self.path is not None  # only with -o (Destination.of refuses a binary format without it)
         try:
             write_atomic(output_path(self.path), data)
         except OSError as exc:
@@ -325,7 +328,7 @@ def targets(
         return doc, ctx.repo
 
     options = {"as_of": as_of, "month": month, "region": region, "rev": rev}
-    report("targets", options, ledgers, fmt, output, no_cache, build, archives.read, unit=unit)
+    report("targets", options, ledgers, fmt, output, no_cache, build, archives.read, unit)
 
 
 class OverdueKind(str, Enum):
@@ -522,7 +525,8 @@ def list_(
 
 report_app = typer.Typer(
     cls=XmGroup,
-    help="报告：月调度报告（monthly），汇总全市与各地区的完成投资、目标、逾期事项、本月变动和考评。\n\n"
+    help="报告：月调度报告（monthly），汇总全市与各地区的完成投资、目标、逾期事项、本月变动和考评，"
+    "开头是综述和红黑榜；季分析（quarterly），本季度完成投资与季度目标、累计与序时进度、各地区本季度变动。\n\n"
     "示例：xm report monthly --month 2018-09",
     no_args_is_help=True,
 )
@@ -567,6 +571,63 @@ def monthly(
         no_cache,
         build,
         archives.read,
+        unit,
+    )
+
+
+@report_app.command("quarterly", cls=XmCommand)
+def quarterly(
+    ledgers: Path | None = LedgersOpt,
+    quarter: str | None = typer.Option(
+        None, "--quarter", "-q", help="季度 YYYYQn，例如 2018Q3；缺省为最近填报完整的季度", show_default=False
+    ),
+    month: str | None = typer.Option(
+        None, "--month", help="季末月份 YYYY-MM（3、6、9、12 月），即该季度", show_default=False
+    ),
+    region: str | None = RegionOpt,
+    fmt: OutputFormat | None = FormatOpt,
+    output: Path | None = OutputOpt,
+    unit: Unit = UnitOpt,
+    rev: str | None = RevOpt,
+    no_cache: bool = NoCacheOpt,
+) -> None:
+    """季分析：本季度完成投资与季度目标（年度目标 × 3/12）、累计完成与序时进度、
+    可按时间分摊的目标的季度与序时完成情况、各地区本季度变动。
+
+    示例：xm report quarterly --quarter 2018Q3 -o 三季度分析.docx
+    """
+    if quarter is not None and month is not None:
+        raise usage_error("--quarter 和 --month 只能给一个")
+
+    def build(root: Path) -> tuple[Document, Repository]:
+        from xiangmu_cli.figures.metrics import parse_month
+        from xiangmu_cli.figures.quarterly import default_quarter, parse_quarter, quarter_of_month, quarterly_report
+        from xiangmu_cli.output.views import quarterly_document
+
+        ctx = _load(root, region=region, rev=rev)
+        year = ctx.header[1]
+        try:
+            if quarter is not None:
+                chosen = parse_quarter(quarter)
+            elif month is not None:
+                end = parse_month(month)
+                chosen = end.year, quarter_of_month(end)
+            else:
+                chosen = default_quarter(ctx.repo)
+        except ValueError as exc:
+            raise usage_error(f"{'--quarter' if quarter is not None else '--month'}：{exc}") from None
+        if chosen[0] != year:
+            raise usage_error(f"{chosen[0]}Q{chosen[1]} 不在报告年度 {year} 内；季分析只分析本年度的季度")
+        return quarterly_document(quarterly_report(ctx.repo, chosen[0], chosen[1], region)), ctx.repo
+
+    report(
+        "report quarterly",
+        {"quarter": quarter, "month": month, "region": region, "rev": rev},
+        ledgers,
+        fmt,
+        output,
+        no_cache,
+        build,
         unit=unit,
     )
 

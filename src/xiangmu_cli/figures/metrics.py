@@ -102,6 +102,8 @@ def _months_by_region(repo: Repository) -> dict[str, set[str]]:
     for r in repo.records:
         if isinstance(r.project, StartedProject) and r.project.monthly:
             months.setdefault(r.region, set()).update(r.project.monthly)
+        if isinstance(r.project, StartedProject) and r.project.prior_months is not None:  # reported as a total
+            months.setdefault(r.region, set()).add(r.project.prior_months.through)
     return months
 
 
@@ -193,12 +195,15 @@ def started(records: Iterable[Record], as_of: date) -> list[Record]:
 
 
 def completed_investment(project: StartedProject, year: int, as_of: date) -> Decimal:
-    """Σ 完成投资 of the months of 年度 up to and including the as-of month."""
+    """Σ 完成投资 of the months of 年度 up to and including the as-of month, with 以前月份完成投资
+    when its 截至 is one of them (before its 截至 month the amount cannot be placed: left out)."""
     if as_of.year < year:
         return ZERO
     last = month_of(as_of) if as_of.year == year else f"{year:04d}-12"
     prefix = f"{year:04d}-"
-    return sum((v for m, v in project.monthly.items() if m.startswith(prefix) and m <= last), ZERO)
+    total = sum((v for m, v in project.monthly.items() if m.startswith(prefix) and m <= last), ZERO)
+    lump = project.prior_months
+    return total + lump.amount if lump is not None and lump.counted(year, last) else total
 
 
 def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope: str) -> Figures:

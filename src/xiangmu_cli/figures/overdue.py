@@ -199,6 +199,7 @@ def _scan(rec: Record, config: Config, as_of: date, window: _Window) -> Iterator
                 and p.start_date <= m_last
                 and not (p.finish_date is not None and p.finish_date < m_first)
                 and m_key not in p.monthly
+                and not (p.prior_months is not None and p.prior_months.counted(year, m_key))
             ):
                 # overdue from the last day of the month on (逾期天数 0 on that day)
                 yield late, _item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资")

@@ -1,7 +1,8 @@
 """The monthly dispatch report (月调度) and the project list, as data.
 
 ``monthly_report(repo, as_of)`` gathers the sections of docs/metrics.md in order — 全市总览, 分地区,
-分类别, 目标完成, 逾期事项, 本月变动, 考评 — from the functions that compute them; nothing is computed
+分类别, 目标完成, 逾期事项, 本月变动, 考评 — from the functions that compute them, and the 通报's
+综述, 红黑榜 and 逾期事项分地区 from those (:mod:`~xiangmu_cli.figures.tongbao`); nothing is computed
 twice. ``project_rows`` is the data of ``xm list``.
 """
 
@@ -40,7 +41,15 @@ from xiangmu_cli.figures.metrics import (
 from xiangmu_cli.figures.overdue import KINDS, OverdueItem, most_overdue_first
 from xiangmu_cli.figures.scoring import ScoreRow, evaluate
 from xiangmu_cli.figures.stages import ledger_at, month_of, reserved
-from xiangmu_cli.ledger.model import InvestmentProject, PlannedProject, ReserveProject, StartedProject
+from xiangmu_cli.figures.tongbao import (
+    HonourRow,
+    OverdueRegionRow,
+    honour_rows,
+    honour_sizes,
+    overdue_by_region,
+    summary_paragraphs,
+)
+from xiangmu_cli.ledger.model import Config, InvestmentProject, PlannedProject, ReserveProject, StartedProject
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
@@ -51,6 +60,7 @@ __all__ = [
     "MonthlyReport",
     "monthly_report",
     "month_changes",
+    "changes_between",
     "CHANGE_KINDS",
     "ChangeRow",
     "RegionRow",
@@ -145,6 +155,15 @@ class MonthlyReport:
     lights: list[LightCount] = field(default_factory=list)
     #: 红灯项目: each red project with its reasons.
     red: list[RedRow] = field(default_factory=list)
+    # --- the 通报 (figures/tongbao.py) ---
+    #: 综述: the figures in a few paragraphs.
+    summary: list[str] = field(default_factory=list)
+    #: 红黑榜: the regions ahead and behind, by 投资完成率 and by 考评 (the city's report only).
+    honours: list[HonourRow] = field(default_factory=list)
+    #: 逾期事项分地区: the overdue items counted by region and kind.
+    overdue_regions: list[OverdueRegionRow] = field(default_factory=list)
+    #: How many regions the 红榜 and the 黑榜 name (:func:`~xiangmu_cli.figures.tongbao.honour_sizes`).
+    honour_size: tuple[int, int] = (3, 3)
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data: the sections under their contract names."""
@@ -165,6 +184,9 @@ class MonthlyReport:
             **({"同比": self.comparison.as_dict()} if self.comparison is not None else {}),
             "亮灯情况": self.lights,
             "红灯项目": self.red,
+            "综述": self.summary,
+            "红黑榜": self.honours,
+            "逾期事项分地区": self.overdue_regions,
         }
 
 
@@ -206,8 +228,21 @@ def month_changes(
     since: date | None = None,
     records: Iterable[Record] | None = None,
 ) -> list[ChangeRow]:
-    """本月变动: events dated from the first day of the as-of month (or from ``since``) to as-of,
-    from the ledgers' dates.
+    """本月变动: events dated from the first day of the as-of month (or from ``since``) to as-of
+    (:func:`changes_between`); only those of ``records``, when given."""
+    first = as_of.replace(day=1) if since is None else since
+    return changes_between(repo, first, as_of, region, records=records)
+
+
+def changes_between(
+    repo: Repository,
+    first: date,
+    as_of: date,
+    region: str | None = None,
+    records: Iterable[Record] | None = None,
+) -> list[ChangeRow]:
+    """Events dated from ``first`` to ``as_of`` (both included), from the ledgers' dates: 本月变动,
+    and the quarter's changes of 季分析.
 
     新开工 (开工日期), 入统 (入统日期), 签约 (签约日期), 落地 (落地日期; both from a record in any
     ledger), 竣工 (竣工日期), 问题提出 (提出日期) and 问题解决 (解决日期) of a project not at the 谋划
@@ -216,7 +251,6 @@ def month_changes(
     and kind. Only ``region``'s, or those of ``records``, when given.
     """
     config = config_of(repo)
-    first = as_of.replace(day=1) if since is None else since
     rows: list[ChangeRow] = []
 
     def add(kind: str, rec: Record, day: date | None, detail: str | None = None) -> None:
@@ -278,7 +312,7 @@ def monthly_report(
     # each group in due order, as overdue_items(repo, as_of, region=region) orders them
     found = most_overdue_first([item for light in lights for item in light["逾期事项"]], config)
     overdue = sorted(found, key=lambda it: kinds[it["类型"]])
-    return MonthlyReport(
+    report = MonthlyReport(
         name=config.name,
         year=config.year,
         as_of=as_of,
@@ -297,6 +331,30 @@ def monthly_report(
         archive_note=archive.note if archive is not None else None,
         lights=light_counts(repo, lights, region),
         red=red_rows(_ordered(repo, lights)),
+    )
+    add_tongbao(report, config)
+    return report
+
+
+def add_tongbao(report: MonthlyReport, config: Config) -> None:
+    """The 通报 sections of ``report`` from its own figures: 综述, 红黑榜 (the city's report only) and
+    逾期事项分地区 (:mod:`xiangmu_cli.figures.tongbao`)."""
+    scope = report.region or CITY
+    city = report.region is None
+    report.honour_size = honour_sizes(config)
+    report.honours = honour_rows(config, report.regions, report.evaluation) if city else []
+    report.overdue_regions = overdue_by_region(report.overdue, config.region_names if city else [scope])
+    report.summary = summary_paragraphs(
+        scope=scope,
+        year=report.year,
+        as_of=report.as_of,
+        figures=report.overview,
+        target=config.targets.get(scope, {}).get("年度投资"),
+        changes=report.changes,
+        overdue=report.overdue,
+        regions=report.regions if city else (),
+        honours=report.honours,
+        honour_size=report.honour_size,
     )
 
 

@@ -179,6 +179,11 @@ def project_changes(old: Record, new: Record) -> list[Change]:
             for month in sorted(set(ma) | set(mb)):
                 if ma.get(month) != mb.get(month):
                     changes.append(_change(f"完成投资 {month}", ma.get(month), mb.get(month)))
+        elif key == "以前月份完成投资":  # {截至, 金额}: each part compared on its own
+            for sub in ("截至", "金额"):
+                x, y = (va or {}).get(sub), (vb or {}).get(sub)
+                if x != y:
+                    changes.append(_change(f"以前月份完成投资 {sub}", x, y))
         elif key == "问题":
             changes += _issue_changes(va or [], vb or [])
         elif key == "走访":
@@ -341,7 +346,9 @@ class _Unreadable:
 
 def _completed_total(rec: Record) -> Decimal:
     p = rec.project
-    return sum(p.monthly.values(), Decimal(0)) if isinstance(p, StartedProject) else Decimal(0)
+    if not isinstance(p, StartedProject):
+        return Decimal(0)
+    return sum(p.monthly.values(), Decimal(0)) + (p.prior_months.amount if p.prior_months is not None else Decimal(0))
 
 
 def diff_repositories(old: Repository, new: Repository, old_label: str, new_label: str) -> DiffResult:

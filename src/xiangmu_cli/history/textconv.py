@@ -68,6 +68,8 @@ def textconv(raw: bytes, name: str) -> str:
                 continue
             if key == "完成投资":
                 lines += [f"[{code}] 完成投资 {month}: {show_value(v)}" for month, v in sorted(value.items())]
+            elif key == "以前月份完成投资":
+                lines.append(f"[{code}] 以前月份完成投资 截至 {value['截至']}: {show_value(value['金额'])}")
             elif isinstance(value, list):
                 lines += [f"[{code}] {key}: {show_value(v)}" for v in value]
             else:

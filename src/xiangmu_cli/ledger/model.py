@@ -40,6 +40,7 @@ __all__ = [
     "ISSUE_LEVELS",
     "Visit",
     "Approval",
+    "PriorMonths",
     "Project",
     "StartedProject",
     "BuildingProject",
@@ -527,6 +528,17 @@ class Approval(_Model):
     done: OptDay = _f("办结日期", "实际办结日期", default=None)
 
 
+class PriorMonths(_Model):
+    """以前月份完成投资：本年度截至某月、没有分到各月的完成投资合计（报表只给累计数时写入）。"""
+
+    through: MonthKey = _f("截至", "截至月份 YYYY-MM：本年度到这个月（含）为止、完成投资 中没有逐月登记的月份")
+    amount: Amount = _f("金额", "这些月份合计完成投资（万元）")
+
+    def counted(self, year: int, last: str) -> bool:
+        """Whether the amount is part of the cumulative 完成投资 of 年度 ``year`` through the month ``last``."""
+        return self.through.startswith(f"{year:04d}-") and self.through <= last
+
+
 class Project(_Model):
     """各本台账共有的字段。"""
 
@@ -580,6 +592,11 @@ class StartedProject(Project):
     operation_date: OptDay = _f("投产日期", "实际投产日期，不早于开工日期", default=None)
     annual_plan: Amount = _f("年度计划投资", "本年度计划投资（万元）")
     prior_invest: OptAmount = _f("以前年度完成投资", "以前年度累计完成投资（万元）", default=None)
+    prior_months: PriorMonths | None = _f(
+        "以前月份完成投资",
+        "{截至, 金额}：本年度截至该月、未逐月登记的各月合计完成投资（万元），只有累计数时使用",
+        default=None,
+    )
     monthly: Annotated[dict[MonthKey, Amount], BeforeValidator(_none_as_empty_dict)] = _f(
         "完成投资", "各月当月完成投资（万元），键为 YYYY-MM；缺一个月即为漏报，0 为报了零", default_factory=dict
     )
@@ -816,15 +833,6 @@ class Evaluation(_Model):
     demotion: Demotion | None = _f("后列减档", "{名次}", default=None)
 
 
-class Bulletin(_Model):
-    """通报：印在报告页眉的发文单位和期数（html 打印、docx）。"""
-
-    issuer: OptText = _f("发文单位", "发文单位，印在每页页眉左侧，例如 吉林市发展和改革委员会", default=None)
-    issue: OptText = _f(
-        "期数", "期数，印在每页页眉右侧；{年}、{月} 换成报告的年、月，例如 {年}年第{月}期", default=None
-    )
-
-
 #: The types of an extension field (xiangmu.yaml 扩展字段), each read as the built-in fields of
 #: that kind are: 文字 as 名称, 金额 as 总投资 (1.2亿, 5000万元), 日期 as 开工日期, 是否 as 重点, 选项
 #: as 建设性质 (one of the field's 选项).
@@ -843,6 +851,15 @@ class Extension(_Model):
     kind: ExtensionKind = _f("类型", "文字、金额、日期、是否 或 选项")
     options: list[Text] | None = _f("选项", "类型为 选项 时的可选值", default=None)
     description: OptText = _f("说明", "字段的说明（显示在编辑器中）", default=None)
+
+
+class Bulletin(_Model):
+    """通报：印在报告页眉的发文单位和期数（html 打印、docx）。"""
+
+    issuer: OptText = _f("发文单位", "发文单位，印在每页页眉左侧，例如 吉林市发展和改革委员会", default=None)
+    issue: OptText = _f(
+        "期数", "期数，印在每页页眉右侧；{年}、{月} 换成报告的年、月，例如 {年}年第{月}期", default=None
+    )
 
 
 class Config(_Model):

@@ -77,6 +77,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E306": (Severity.ERROR, "洽谈阶段不应有签约日期"),
     "E307": (Severity.ERROR, "谋划转出的项目缺少谋划日期或转化日期"),
     "E308": (Severity.ERROR, "问题升级的日期或层级顺序不对"),  # issue 17
+    # issue 18 (import): 以前月份完成投资
+    "E310": (Severity.ERROR, "以前月份完成投资与逐月登记的完成投资重复"),
     # W1xx: policy gaps (fail only with --strict)
     "W101": (Severity.WARNING, "总投资低于入库门槛"),
     "W102": (Severity.WARNING, "入库项目未配备项目秘书"),

@@ -1,24 +1,20 @@
-"""Importing a sheet of an Excel workbook (.xlsx) or a CSV file into a ledger (``xm import``).
-
-:func:`plan_import` reads the sheet, finds the header row, maps the columns onto the ledger's
-fields, converts every cell, validates each row as a project, and returns an
-:class:`ImportResult`: the rows it could not map (row, column, Chinese reason), the conflicts
-with existing 编号, and an :class:`~xiangmu_cli.write.edit.EditPlan` appending the good rows to the
-ledger files (``ledgers/<地区>/<台账>.yaml``, created when absent), verified by reloading the
-repository (:func:`xiangmu_cli.write.edit.add_projects`). Nothing is written here.
+"""A sheet of an Excel workbook (.xlsx) or a CSV file read as ledger columns (``xm import``): its
+header and its cells. :mod:`xiangmu_cli.office.importplan` makes the import of it.
 
 Headers: spaces, full-width characters and brackets (NFKC), ``*`` markers and a unit in brackets
 are tolerated: ``项目名称``/``名称``, ``总投资（万元）``/``总投资(亿元)``/``计划总投资``; month columns
-``2018年9月完成投资``, ``9月完成投资`` (the year of xiangmu.yaml), ``完成投资（2018-09）``. The header
-row is the row among the first 30 that maps most columns (title rows above it, merged or not,
-are passed over). A header map file (YAML) handles unusual sheets; see docs/interop.md.
+``2018年9月完成投资``, ``9月完成投资`` (the year of xiangmu.yaml), ``完成投资（2018-09）``; cumulative
+columns ``1-9月完成投资``, ``2018年1-9月累计完成``, ``截至9月累计完成投资``. The header is the row, or
+the two rows (a group header over sub-headers, ``2018年投资情况`` over ``计划``/``1-9月完成``/``9月完成``),
+among the first 30 that map most columns (title rows above it, merged or not, are passed over).
+A header map file (YAML) handles unusual sheets; see docs/interop.md.
 
 Rows: blank rows, 合计/小计/总计 rows and section rows (``一、工业项目`` alone on its row) are skipped
-and counted; every other row is a project or a reported failure. Amounts are exact Decimals (a
-binary float from the workbook is taken with Excel's 15 significant digits), times the column's
-unit (亿元 × 10000, 元 ÷ 10000). Dates may be real dates, Excel serial numbers or text
-(``2018.9.30``, ``2018/9/30``, ``2018年9月30日``). A row with any bad value is not imported (a
-value is never silently dropped).
+and counted (:func:`skip_reason`). Cells (:func:`convert`): amounts are exact Decimals (a binary
+float from the workbook is taken with Excel's 15 significant digits), times the column's unit
+(亿元 × 10000, 元 ÷ 10000). Dates may be real dates, Excel serial numbers or text (``2018.9.30``,
+``2018/9/30``, ``2018年9月30日``); a month without a day (``2018.3``, ``2018年3月``, ``2018-03``, the
+number 2018.3) is the first of the month, with a note.
 """
 
 from __future__ import annotations
@@ -26,7 +22,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -35,11 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from xiangmu_cli.base.fileio import display_path
-from xiangmu_cli.base.safetext import restore_formula
 from xiangmu_cli.ledger.model import Config
 from xiangmu_cli.ledger.units import UnitError, month_key, parse_amount, parse_area, parse_bool
 from xiangmu_cli.ledger.vocab import Ledger
-from xiangmu_cli.office.importfile import SUFFIXES, ImportLimits, Sheet, read_header_map_text, read_rows, shown
+from xiangmu_cli.office.importfile import Sheet, read_header_map_text, shown
 from xiangmu_cli.office.interop import (
     FIELD_KINDS,
     REGION,
@@ -48,21 +42,23 @@ from xiangmu_cli.office.interop import (
     read_list_line,
     strip_item_number,
 )
-from xiangmu_cli.reading.records import Repository
-from xiangmu_cli.write.edit import EditError, EditPlan, add_projects
+from xiangmu_cli.write.edit import EditError
 
 __all__ = [
-    "ImportResult",
-    "RowIssue",
+    "HEADER_SCAN_ROWS",
+    "Header",
     "HeaderMap",
+    "Notes",
     "Target",
-    "read_rows",
+    "column_targets",
+    "convert",
+    "find_header",
+    "header_score",
+    "is_empty",
     "load_header_map",
+    "normal",
     "resolve_header",
-    "plan_import",
-    "SUFFIXES",
-    "ImportLimits",
-    "Sheet",
+    "skip_reason",
 ]
 
 HEADER_SCAN_ROWS = 30
@@ -131,7 +127,15 @@ _MONTH_HEADERS = [
     re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})月?(?:当月)?完成(?:投资)?(?:额)?"),
     re.compile(r"(?:当月)?完成投资(?:额)?(?P<y>\d{4})[-./年](?P<m>\d{1,2})月?"),
 ]
-_CUMULATIVE = re.compile(r"\d{1,2}[-~至到]\d{1,2}月")
+#: Cumulative columns: what a project completed from month a to month b (``1-9月完成投资``,
+#: ``2018年1-9月累计完成``, ``完成投资(1-9月)``, ``截至9月累计完成投资``).
+_RANGE = r"(?P<a>\d{1,2})月?份?[-~～至到—–](?P<b>\d{1,2})月份?"
+_CUMULATIVE_HEADERS = [
+    re.compile(rf"(?:(?P<y>\d{{4}})年度?)?{_RANGE}(?:累计)?完成(?:投资)?(?:额)?(?:累计)?"),
+    re.compile(rf"(?:累计)?完成投资(?:额)?(?:(?P<y>\d{{4}})年度?)?{_RANGE}(?:累计)?"),
+    re.compile(r"(?:截至|截止|至)(?:(?P<y>\d{4})年)?(?P<b>\d{1,2})月(?:底|末)?(?:累计)?完成(?:投资)?(?:额)?"),
+]
+_CUMULATIVE = re.compile(r"\d{1,2}月?[-~～至到—–]\d{1,2}月|累计完成")
 _YEAR_PLAN = re.compile(r"\d{4}年度?计划(?:完成)?投资")
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")"})
 _SUBTOTAL = re.compile(r"^(?:合计|小计|总计|共计)(?:$|[(:：\d])|(?:合计|小计|总计)(?:\(.*\))?[:：]?$")
@@ -143,60 +147,42 @@ _PLACEHOLDERS = {"-", "—", "–", "——", "/", "\\", "－", "--"}
 
 @dataclass(frozen=True)
 class Target:
-    """What a column holds: a ledger key (or 地区), with the header's unit; or one month of 完成投资."""
+    """What a column holds: a ledger key (or 地区), with the header's unit; one month of 完成投资;
+    or what was completed over several months (a cumulative column, ``1-9月完成投资``)."""
 
     key: str
     unit: str | None = None
     month: str | None = None  # "YYYY-MM" for a 完成投资 column
+    span: tuple[str, str] | None = None  # (first, last month) "YYYY-MM" of a cumulative column
+
+    @property
+    def field(self) -> str:
+        """The key its problems are found under: 完成投资:YYYY-MM, 完成投资:YYYY-MM~YYYY-MM, or the key."""
+        if self.month:
+            return f"完成投资:{self.month}"
+        if self.span:
+            return f"完成投资:{self.span[0]}~{self.span[1]}"
+        return self.key
 
 
 @dataclass
 class HeaderMap:
-    """A header map file: the header row (1-based, optional) and header text → target header."""
+    """A header map file: the header rows (first, 1-based, and how many: 1 or 2; optional) and
+    header text → target header."""
 
-    row: int | None = None
+    rows: tuple[int, int] | None = None
     columns: dict[str, str | None] = field(default_factory=dict)
 
 
-@dataclass
-class RowIssue:
-    row: int
-    column: str  # "E 列「开工日期」", or "" for the row as a whole
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        """One line; what came from the file is shown with control characters escaped, clipped."""
-        where = f"第 {self.row} 行" + (f" {shown(self.column)}" if self.column else "")
-        return f"{where}：{shown(self.message)}" + (f"（{shown(self.hint)}）" if self.hint else "")
-
-
-@dataclass
-class ImportResult:
-    sheet: str
-    header_row: int
-    ledger: Ledger
-    plan: EditPlan | None
-    #: (sheet row, region, 编号) of every row to be written.
-    imported: list[tuple[int, str, str]] = field(default_factory=list)
-    issues: list[RowIssue] = field(default_factory=list)
-    conflicts: list[RowIssue] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
-    #: Columns not imported, each "F「联系电话」" with the reason when there is one.
-    ignored: list[str] = field(default_factory=list)
-
-
-# --- reading ------------------------------------------------------------------------------------
+# --- headers ------------------------------------------------------------------------------------
 
 
 def _usage(message: str) -> EditError:
     return EditError(message, code=2)
 
 
-# --- headers ------------------------------------------------------------------------------------
-
-
-def _normal(text: Any) -> str:
+def normal(text: Any) -> str:
+    """A header or cell as compared: NFKC, brackets as (), no whitespace."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)).translate(_BRACKETS))
 
 
@@ -204,7 +190,7 @@ def resolve_header(text: Any, year: int, kinds: Mapping[str, str] = FIELD_KINDS)
     """The column's target; a reason (str) when it is recognised but cannot be imported; None
     when it is not a ledger column at all. ``kinds`` are the fields known (:func:`field_kinds`:
     with a repository's extension fields)."""
-    t = _normal(text).strip("*※:：")
+    t = normal(text).strip("*※:：")
     if not t:
         return None
     extras = re.findall(r"\(([^()]*)\)", t)
@@ -220,7 +206,7 @@ def resolve_header(text: Any, year: int, kinds: Mapping[str, str] = FIELD_KINDS)
     if unit is None:
         for word in (*_AMOUNT_UNITS, *_AREA_UNITS):
             stem = base[: -len(word)].rstrip("/") if base.endswith(word) else ""
-            if stem and (_key(stem, kinds) or any(p.fullmatch(stem) for p in _MONTH_HEADERS)):
+            if stem and (_key(stem, kinds) or any(p.fullmatch(stem) for p in (*_MONTH_HEADERS, *_CUMULATIVE_HEADERS))):
                 base, unit = stem, word
                 break
     joined = base + "".join(rest)
@@ -231,9 +217,17 @@ def resolve_header(text: Any, year: int, kinds: Mapping[str, str] = FIELD_KINDS)
             if not 1 <= month <= 12:
                 return f"月份 {month} 不存在"
             return _with_unit(Target("完成投资", unit, month_key(int(match["y"] or year), month)), kinds)
-    if _CUMULATIVE.search(joined):
-        return "累计数无法拆分到各月，未导入"
+    for pattern in _CUMULATIVE_HEADERS:
+        match = pattern.fullmatch(joined)
+        if match:
+            first, last = int(match.groupdict().get("a") or 1), int(match["b"])
+            if not 1 <= first <= last <= 12:
+                return f"月份 {first}–{last} 不存在"
+            y = int(match["y"] or year)
+            return _with_unit(Target("完成投资", unit, span=(month_key(y, first), month_key(y, last))), kinds)
     key = _key(base, kinds)
+    if key is None and _CUMULATIVE.search(joined):
+        return "累计数的月份无法识别，未导入"
     if key is None:
         return IGNORE if base in _ALWAYS_IGNORED else None
     return _with_unit(Target(key, unit), kinds)
@@ -248,7 +242,7 @@ def _key(base: str, kinds: Mapping[str, str]) -> str | None:
 
 
 def _with_unit(target: Target, kinds: Mapping[str, str]) -> Target | str:
-    kind = "amount" if target.month else kinds.get(target.key, "text")
+    kind = "amount" if target.month or target.span else kinds.get(target.key, "text")
     if target.unit is None:
         return target
     if (kind == "amount" and target.unit in _AMOUNT_UNITS) or (kind == "area" and target.unit in _AREA_UNITS):
@@ -278,36 +272,120 @@ def load_header_map(path: Path) -> HeaderMap:
     if not isinstance(data, dict) or set(data) - {"表头行", "列"}:
         raise _usage(f"表头映射 {name} 的顶层应只有 表头行 和 列；格式见 docs/interop.md")
     row = data.get("表头行")
-    if row is not None and (not isinstance(row, int) or isinstance(row, bool) or row < 1):
-        raise _usage(f"表头映射 {name}：表头行 应为正整数（Excel 中的行号）")
+    rows = None
+    if row is not None:
+        numbers = row if isinstance(row, list) else [row]
+        if (
+            not 1 <= len(numbers) <= 2
+            or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in numbers)
+            or (len(numbers) == 2 and numbers[1] != numbers[0] + 1)
+        ):
+            raise _usage(f"表头映射 {name}：表头行 应为正整数（Excel 中的行号），两行表头写 [3, 4]")
+        rows = (int(numbers[0]), len(numbers))
     columns = data.get("列") or {}
     if not isinstance(columns, dict) or not all(isinstance(v, (str, type(None))) for v in columns.values()):
         raise _usage(f"表头映射 {name}：列 应为「表头: 字段」的映射")
-    return HeaderMap(row, {_normal(k): v for k, v in columns.items()})
+    return HeaderMap(rows, {normal(k): v for k, v in columns.items()})
 
 
-def _column_targets(
-    header: list[Any], ledger: Ledger, year: int, hmap: HeaderMap, strict: bool, config: Config | None = None
-) -> tuple[dict[int, Target], list[str]]:
-    """Column index → target, and the ignored columns (with reasons); ``config``'s extension
-    fields are columns too."""
+#: Under a group header about investment (``2018年投资情况``), these sub-headers are 年度计划投资.
+_PLAN_WORDS = {"计划", "年度计划", "本年计划", "全年计划", "计划投资", "年计划", "计划数"}
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a sheet's header is: one row, or two (a group row above its sub-headers); 0-based."""
+
+    row: int
+    rows: int = 1
+
+    @property
+    def first_data_row(self) -> int:
+        return self.row + self.rows
+
+    def describe(self) -> str:
+        """As Excel numbers them: ``第 3 行`` or ``第 3–4 行``."""
+        return f"第 {self.row + 1} 行" if self.rows == 1 else f"第 {self.row + 1}–{self.row + self.rows} 行"
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or not str(cell).strip()
+
+
+def _header_parts(sheet_rows: list[list[Any]], header: Header, i: int) -> list[str]:
+    """Column ``i``'s header as written: one cell, or a group header and its sub-header (a cell
+    repeated down both rows, a merged one, counts once)."""
+    cells = [row[i] if i < len(row) else None for row in sheet_rows[header.row : header.first_data_row]]
+    texts = [str(c).strip() for c in cells if not _blank(c)]
+    if len(texts) == 2 and normal(texts[0]) == normal(texts[1]):
+        texts = texts[:1]
+    return texts
+
+
+def _resolve_pair(upper: str, lower: str, year: int, kinds: Mapping[str, str]) -> Target | str | None:
+    """A sub-header under a group header: itself, in the group's year and unit (``2018年投资情况
+    （万元）`` / ``9月完成``); 年度计划投资 for 计划 under a group about investment; a month (or months)
+    under one about completion (``投资完成情况`` / ``9月``); group and sub joined either way
+    (``开工时间`` / ``计划`` → 计划开工时间)."""
+    group = normal(upper)
+    found = re.search(r"(\d{4})年", group)
+    context = int(found[1]) if found else year
+    units = [u for u in re.findall(r"\(([^()]*)\)", group) if u in _AMOUNT_UNITS or u in _AREA_UNITS]
+    base = re.sub(r"\([^()]*\)", "", group)
+    sub = normal(lower)
+    unit = f"({units[0]})" if units and "(" not in sub else ""
+    candidates: list[Target | str | None] = [resolve_header(sub + unit, context, kinds)]
+    if "投资" in base and "总投资" not in base and sub.strip("*※:：") in _PLAN_WORDS:
+        candidates.append(resolve_header("年度计划投资" + unit, context, kinds))
+    if "完成" in base and re.fullmatch(r"[\d\-~～至到—–月份]+", sub):  # 投资完成情况 over 9月 or 1-9月
+        candidates.append(resolve_header(sub + "完成投资" + unit, context, kinds))
+    candidates += [resolve_header(base + sub + unit, context, kinds), resolve_header(sub + base + unit, context, kinds)]
+    found_target = next((c for c in candidates if isinstance(c, Target)), None)
+    if found_target is not None:
+        return found_target
+    return next((c for c in candidates if isinstance(c, str) and c != IGNORE), None)
+
+
+def column_targets(
+    sheet_rows: list[list[Any]],
+    header: Header,
+    ledger: Ledger,
+    year: int,
+    hmap: HeaderMap,
+    strict: bool,
+    config: Config | None = None,
+) -> tuple[dict[int, Target], list[str], dict[int, str]]:
+    """Column index → target; the ignored columns (with reasons); column index → header as
+    written. ``config``'s extension fields are columns too."""
     from openpyxl.utils import get_column_letter
 
     kinds = field_kinds(config)
     allowed = set(ledger_fields(ledger, config)) | {REGION}
     targets: dict[int, Target] = {}
     ignored: list[str] = []
-    seen: dict[tuple[str, str | None], int] = {}
-    for i, cell in enumerate(header):
-        if cell is None or not str(cell).strip():
+    texts: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    rows = sheet_rows[header.row : header.first_data_row]
+    for i in range(max((len(r) for r in rows), default=0)):
+        parts = _header_parts(sheet_rows, header, i)
+        if not parts:
             continue
-        label = f"{get_column_letter(i + 1)}「{shown(str(cell).strip())}」"
-        mapped = hmap.columns.get(_normal(cell), cell) if _normal(cell) in hmap.columns else cell
-        if mapped is None or mapped == IGNORE:
-            continue
-        target = resolve_header(mapped, year, kinds)
-        if mapped is not cell and not isinstance(target, Target) and strict:
-            raise _usage(f"表头映射中「{shown(str(cell))}」对应的「{shown(str(mapped))}」不是台账字段")
+        text = texts[i] = "/".join(parts)
+        label = f"{get_column_letter(i + 1)}「{shown(text)}」"
+        # The map names a column as written: group/sub, or the sub-header alone.
+        keys = [normal(text)] + ([normal(parts[-1])] if len(parts) == 2 else [])
+        mapped_key = next((k for k in keys if k in hmap.columns), None)
+        if mapped_key is not None:
+            mapped = hmap.columns[mapped_key]
+            if mapped is None or mapped == IGNORE:
+                continue
+            target = resolve_header(mapped, year, kinds)
+            if not isinstance(target, Target) and strict:
+                raise _usage(f"表头映射中「{shown(text)}」对应的「{shown(str(mapped))}」不是台账字段")
+        elif len(parts) == 2:
+            target = _resolve_pair(parts[0], parts[1], year, kinds)
+        else:
+            target = resolve_header(text, year, kinds)
         if target == IGNORE:
             continue
         if target is None:
@@ -316,26 +394,41 @@ def _column_targets(
             ignored.append(f"{label}（{target}）")
         elif target.key not in allowed:
             ignored.append(f"{label}（不是{ledger.value}台账的字段）")
-        elif (target.key, target.month) in seen:
-            other = get_column_letter(seen[(target.key, target.month)] + 1)
+        elif target.field in seen:
+            other = get_column_letter(seen[target.field] + 1)
             ignored.append(f"{label}（与 {other} 列重复）")
         else:
-            seen[(target.key, target.month)] = i
+            seen[target.field] = i
             targets[i] = target
-    return targets, ignored
+    return targets, ignored, texts
 
 
-def _find_header(sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, config: Config | None) -> int:
-    if hmap.row is not None:
-        if hmap.row > len(sheet.rows):
-            raise _usage(f"表头映射的 表头行 {hmap.row} 超出了工作表（共 {len(sheet.rows)} 行）")
-        return hmap.row - 1
-    best, best_score = None, 1
-    for i, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        targets, _ = _column_targets(row, ledger, year, hmap, False, config)
-        score = len(targets)
-        if score > best_score and any(t.key == "名称" for t in targets.values()):
-            best, best_score = i, score
+def header_score(
+    sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, config: Config | None = None
+) -> tuple[Header | None, int]:
+    """The header of the sheet (the one or two rows among the first :data:`HEADER_SCAN_ROWS` that
+    map the most columns, 名称 among them; one row preferred on a tie) and how many columns it maps."""
+    found: list[tuple[int, int, int, Header]] = []
+    for i in range(min(len(sheet.rows), HEADER_SCAN_ROWS)):
+        for header in (Header(i), Header(i, 2)):
+            if header.first_data_row > len(sheet.rows):
+                continue
+            targets, _, _ = column_targets(sheet.rows, header, ledger, year, hmap, False, config)
+            if len(targets) >= 2 and any(t.key == "名称" for t in targets.values()):
+                found.append((-len(targets), header.rows, header.row, header))
+    if not found:
+        return None, 0
+    score, _, _, best = min(found, key=lambda f: f[:3])
+    return best, -score
+
+
+def find_header(sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, config: Config | None = None) -> Header:
+    if hmap.rows is not None:
+        first, count = hmap.rows
+        if first + count - 1 > len(sheet.rows):
+            raise _usage(f"表头映射的 表头行 {first} 超出了工作表（共 {len(sheet.rows)} 行）")
+        return Header(first - 1, count)
+    best, _ = header_score(sheet, ledger, year, hmap, config)
     if best is None:
         raise EditError(
             f"工作表「{sheet.name}」前 {HEADER_SCAN_ROWS} 行中找不到表头（至少要有 名称 和另一个台账字段）；"
@@ -348,8 +441,8 @@ def _find_header(sheet: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, confi
 # --- cells --------------------------------------------------------------------------------------
 
 
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and (not value.strip() or _normal(value) in _PLACEHOLDERS))
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and (not value.strip() or normal(value) in _PLACEHOLDERS))
 
 
 def _decimal(value: int | float | Decimal) -> Decimal:
@@ -394,7 +487,28 @@ def _area(value: Any, unit: str | None) -> Decimal:
 _LOOSE_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\d{1,2}:\d{2}(?::\d{2})?)?")
 
 
-def _date(value: Any, epoch: datetime) -> date:
+_MONTH_ONLY = re.compile(r"(\d{4})(?:[-/.]|年)(\d{1,2})(?:月份?)?")
+#: Notes of a cell that was read, but not quite as written: (message, hint).
+Notes = list[tuple[str, str]]
+
+
+def _month_only(y: int, m: int, written: str, notes: Notes | None, ambiguous: bool = False) -> date:
+    """``2018.3`` as 2018-03-01 (the first of the month), with a note; an error where ``notes`` is None."""
+    if not 1 <= m <= 12:
+        raise UnitError("E106", f"日期「{written}」不存在", f"没有 {m} 月，请核对")
+    if notes is None:
+        raise UnitError("E106", f"日期「{written}」只有年月", "写出具体日期，例如 2018-09-30")
+    day = date(y, m, 1)
+    message = f"「{written}」只有年月，按 {day} 导入"
+    if ambiguous:  # the number 2018.1 is also what Excel makes of 2018.10
+        message = f"数字「{written}」只有年月，按 {y} 年 {m} 月（{day}）导入；若是 {y} 年 10 月，请改正"
+    notes.append((message, "如知道具体日期，在表中写出，例如 2018-09-30"))
+    return day
+
+
+def _date(value: Any, epoch: datetime, notes: Notes | None = None) -> date:
+    """A date cell. With ``notes``, a month without a day (``2018.3``, ``2018年3月``, ``2018-03``,
+    the number 2018.3) is the first of the month, noted; without, it is an error."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -402,11 +516,18 @@ def _date(value: Any, epoch: datetime) -> date:
     if isinstance(value, str) and re.fullmatch(r"\d{5}", value.strip()):
         value = int(value.strip())  # a serial number that lost its date format in a CSV
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1900 <= value < 2100:  # a year (2018) or a year and month typed as a number (2018.3)
+            digits = repr(float(value)).split(".")[1]
+            if digits == "0":
+                raise UnitError("E106", f"「{_text(value)}」只有年份，不是日期", "写成 2018-09-30")
+            if len(digits) <= 2:
+                return _month_only(int(value), int(digits), _text(value), notes, ambiguous=digits == "1")
+            raise UnitError("E106", f"「{_text(value)}」不是日期", "写成 2018-09-30、2018.9.30 或 2018年9月30日")
         if not 1 <= value < 2958466:
             raise UnitError("E106", f"「{_text(value)}」不是日期", "写成 2018-09-30，或把单元格设为日期格式")
         return (epoch + timedelta(days=int(value))).date()
     if isinstance(value, str):
-        text = _normal(value)
+        text = normal(value)
         match = _LOOSE_DATE.fullmatch(text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
         if match:
             y, m, d = (int(g) for g in match.groups())
@@ -414,8 +535,9 @@ def _date(value: Any, epoch: datetime) -> date:
                 return date(y, m, d)
             except ValueError:
                 raise UnitError("E106", f"日期「{value}」不存在", f"{y} 年 {m} 月没有 {d} 日，请核对") from None
-        if re.fullmatch(r"\d{4}[-/.年]\d{1,2}月?", text):
-            raise UnitError("E106", f"日期「{value}」只有年月", "写出具体日期，例如 2018-09-30")
+        match = _MONTH_ONLY.fullmatch(text)
+        if match:
+            return _month_only(int(match[1]), int(match[2]), value.strip(), notes)
     raise UnitError("E106", f"「{_text(value)}」不是日期", "写成 2018-09-30、2018.9.30 或 2018年9月30日")
 
 
@@ -423,8 +545,8 @@ _BOOL_WORDS = {"√": True, "✓": True, "✔": True, "y": True, "yes": True, "�
 
 
 def _bool(value: Any) -> bool:
-    if isinstance(value, str) and _normal(value).lower() in _BOOL_WORDS:
-        return _BOOL_WORDS[_normal(value).lower()]
+    if isinstance(value, str) and normal(value).lower() in _BOOL_WORDS:
+        return _BOOL_WORDS[normal(value).lower()]
     return parse_bool(value.strip() if isinstance(value, str) else value)
 
 
@@ -453,14 +575,16 @@ def _items(key: str, value: Any, epoch: datetime) -> list[Any]:
     return out
 
 
-def _convert(target: Target, value: Any, epoch: datetime, kinds: Mapping[str, str]) -> Any:
-    kind = "amount" if target.month else kinds.get(target.key, "text")
+def convert(target: Target, value: Any, epoch: datetime, notes: Notes, kinds: Mapping[str, str] = FIELD_KINDS) -> Any:
+    """A cell's value for its column's target; UnitError when it cannot be read, ``notes`` for
+    what was read but not quite as written (a month without a day). ``kinds``: :func:`field_kinds`."""
+    kind = "amount" if target.month or target.span else kinds.get(target.key, "text")
     if kind == "amount":
         return _amount(value, target.unit)
     if kind == "area":
         return _area(value, target.unit)
     if kind == "date":
-        return _date(value, epoch)
+        return _date(value, epoch, notes)
     if kind == "bool":
         return _bool(value)
     if kind == "list":
@@ -471,240 +595,18 @@ def _convert(target: Target, value: Any, epoch: datetime, kinds: Mapping[str, st
 # --- rows ---------------------------------------------------------------------------------------
 
 
-def _skip_reason(row: list[Any], index: int, sheet: Sheet) -> str | None:
-    values = [v for v in row if not _is_empty(v)]
+def skip_reason(row: list[Any], index: int, sheet: Sheet) -> str | None:
+    """Why a row below the header is not a project (空行, 合计/小计行, 分组标题行), or None."""
+    values = [v for v in row if not is_empty(v)]
     if not values:
         return "空行"
-    texts = [_normal(v) for v in values if isinstance(v, str)]
+    texts = [normal(v) for v in values if isinstance(v, str)]
     if any(_SUBTOTAL.search(t) for t in texts):
         return "合计/小计行"
     if (
         all(isinstance(v, str) for v in values)
         and len({v.strip() for v in values}) == 1
-        and (index in sheet.merged_rows or _SECTION.match(_normal(values[0])))
+        and (index in sheet.merged_rows or _SECTION.match(normal(values[0])))
     ):
         return "分组标题行"
     return None
-
-
-def _row_data(
-    row: list[Any],
-    rownum: int,
-    targets: dict[int, Target],
-    labels: dict[int, str],
-    epoch: datetime,
-    kinds: Mapping[str, str] = FIELD_KINDS,
-) -> tuple[dict[str, Any], str | None, list[RowIssue]]:
-    data: dict[str, Any] = {}
-    region = None
-    issues = []
-    for i, target in targets.items():
-        value = row[i] if i < len(row) else None
-        if _is_empty(value):
-            continue
-        if isinstance(value, str):
-            value = restore_formula(value)
-        try:
-            converted = _convert(target, value, epoch, kinds)
-        except UnitError as exc:
-            issues.append(RowIssue(rownum, labels[i], exc.message, exc.hint))
-            continue
-        if target.key == REGION:
-            region = converted
-        elif target.month:
-            data.setdefault("完成投资", {})[target.month] = converted
-        else:
-            data[target.key] = converted
-    return data, region, issues
-
-
-def _validate(
-    data: dict[str, Any], ledger: Ledger, rownum: int, labels: dict[str, str], config: Config | None
-) -> tuple[Any, list[RowIssue]]:
-    from pydantic import ValidationError
-
-    from xiangmu_cli.ledger.model import project_model
-    from xiangmu_cli.reading.loading import problems_from_validation
-
-    model = project_model(ledger, config)
-    try:
-        return model.model_validate(data), []
-    except ValidationError as exc:
-        problems = problems_from_validation(exc, "", (), model, ledger, data)
-    issues = []
-    for p in problems:
-        key = p.path[0] if p.path else ""
-        if key == "完成投资" and len(p.path) > 1:
-            key = f"完成投资:{p.path[1]}"
-        column = labels.get(str(key), "")
-        message = p.message
-        if p.code == "E102" and not column:
-            message = f"缺少「{key}」（{ledger.value}台账必填）"
-        issues.append(RowIssue(rownum, column, message, p.hint if column else f"在表中加一列 {key} 并填写"))
-    return None, issues
-
-
-def _ranges(rows: list[int]) -> str:
-    """``[5, 6, 7, 9]`` → ``5–7、9``."""
-    parts: list[str] = []
-    start = prev = rows[0]
-    for cur in [*rows[1:], None]:
-        if cur is not None and cur == prev + 1:
-            prev = cur
-            continue
-        parts.append(str(start) if start == prev else f"{start}–{prev}")
-        if cur is not None:
-            start = prev = cur
-    return "、".join(parts)
-
-
-def plan_import(
-    repo: Repository,
-    path: Path,
-    ledger: Ledger | None = None,
-    region: str | None = None,
-    sheet: str | None = None,
-    header_map: Path | None = None,
-    limits: ImportLimits | None = None,
-) -> ImportResult:
-    """Read the sheet and plan the import (nothing is written; see the module docstring).
-
-    ``ledger`` defaults to the sheet's name when it is a ledger name; ``region`` may be left out
-    when the sheet has a 地区 column (each row then goes to its own region's file; with both,
-    rows of other regions are skipped). The file is read within ``limits``
-    (:mod:`xiangmu_cli.office.importfile`). Usage errors raise EditError with code 2, a bad file code 1.
-    """
-    if repo.config is None:
-        raise EditError(f"{repo.config_file} 缺失或有错误，无法导入；请先运行 xm validate 并改正")
-    regions = repo.config.region_names
-    if region is not None and region not in regions:
-        raise _usage(f"没有地区「{region}」；xiangmu.yaml 中的地区为：{'、'.join(regions)}")
-    hmap = load_header_map(header_map) if header_map is not None else HeaderMap()
-    table = read_rows(path, sheet, limits)
-    if ledger is None:
-        try:
-            ledger = Ledger(table.name.strip())
-        except ValueError:
-            raise _usage(
-                "请用 --ledger 指定导入哪本台账（在建、未入统、计划开工、招商、谋划）；"
-                f"工作表名「{table.name}」不是台账名"
-            ) from None
-    columns = _columns(table, ledger, repo.config.year, hmap, region, repo.config)
-    result = ImportResult(table.name, columns.head + 1, ledger, None, ignored=columns.ignored)
-    groups = _read_projects(repo, table, columns, ledger, region, regions, result)
-    if result.conflicts:
-        return result
-    source = f"{shown(path.name)} " + ("" if path.suffix.lower() == ".csv" else f"工作表「{table.name}」")
-    plan_groups = []
-    for name in [r for r in regions if r in groups]:
-        rows = [n for n, _ in groups[name]]
-        comment = f"导入自 {source}第 {_ranges(rows)} 行"
-        plan_groups.append((name, ledger, [d for _, d in groups[name]], comment))
-        result.imported += [(n, name, d["编号"]) for n, d in groups[name]]
-    if plan_groups:
-        count = len(result.imported)
-        result.plan = add_projects(repo, plan_groups, f"从 {source}导入 {count} 个项目到{ledger.value}台账")
-    return result
-
-
-@dataclass
-class _Columns:
-    """The sheet's header row and what its columns are."""
-
-    head: int  # 0-based row of the header
-    targets: dict[int, Target]
-    ignored: list[str]
-    labels: dict[int, str]  # column → "E 列「开工日期」"
-    by_key: dict[str, str]  # ledger key (完成投资:YYYY-MM for a month) → its column's label
-
-
-def _columns(
-    table: Sheet, ledger: Ledger, year: int, hmap: HeaderMap, region: str | None, config: Config | None
-) -> _Columns:
-    from openpyxl.utils import get_column_letter
-
-    head = _find_header(table, ledger, year, hmap, config)
-    targets, ignored = _column_targets(table.rows[head], ledger, year, hmap, True, config)
-    if not any(t.key == "名称" for t in targets.values()):
-        raise EditError(f"第 {head + 1} 行的表头中没有项目名称列；用 --map 给出表头映射，格式见 docs/interop.md")
-    if not any(t.key == REGION for t in targets.values()) and region is None:
-        raise _usage("表中没有 地区 列：请用 --region 指定导入到哪个地区")
-    labels = {i: f"{get_column_letter(i + 1)} 列「{shown(str(table.rows[head][i]).strip())}」" for i in targets}
-    by_key = {(f"完成投资:{t.month}" if t.month else t.key): labels[i] for i, t in targets.items()}
-    return _Columns(head, targets, ignored, labels, by_key)
-
-
-def _read_projects(
-    repo: Repository,
-    table: Sheet,
-    columns: _Columns,
-    ledger: Ledger,
-    region: str | None,
-    regions: list[str],
-    result: ImportResult,
-) -> dict[str, list[tuple[int, dict[str, Any]]]]:
-    """The projects of the rows below the header, by region: (sheet row, data by alias) each. The
-    rows skipped, the rows' issues and the 编号 conflicts go to ``result``."""
-    by_key = columns.by_key
-    kinds = field_kinds(repo.config)
-    known = {code: file for code, file, _ in repo.ids}
-    seen: dict[str, int] = {}
-    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    for index in range(columns.head + 1, len(table.rows)):
-        row, rownum = table.rows[index], index + 1
-        reason = _skip_reason(row, index, table)
-        if reason:
-            result.skipped[reason] += 1
-            continue
-        data, row_region, issues = _row_data(row, rownum, columns.targets, columns.labels, table.epoch, kinds)
-        if region is not None and row_region in regions and row_region != region:
-            result.skipped["其他地区的行"] += 1
-            continue
-        issues += _region_issues(rownum, row_region, region, regions, by_key)
-        if not issues and "编号" not in data:
-            issues = [_no_code(rownum, by_key)]
-        if issues:
-            result.issues += issues
-            continue
-        project, issues = _validate(data, ledger, rownum, by_key, repo.config)
-        if issues:
-            result.issues += issues
-            continue
-        code = project.code
-        result.conflicts += _conflicts(code, rownum, known, seen, by_key)
-        seen.setdefault(code, rownum)
-        data = project.model_dump(by_alias=True, exclude_none=True)
-        groups.setdefault(row_region or region or "", []).append((rownum, data))  # one of them is set
-    return groups
-
-
-def _conflicts(
-    code: str, rownum: int, known: dict[str, str], seen: dict[str, int], by_key: dict[str, str]
-) -> list[RowIssue]:
-    """A 编号 already in the ledgers (``known``: its file) or on an earlier row (``seen``)."""
-    if code in known:
-        exists = f"编号 {code} 已在 {known[code]} 中"
-        return [RowIssue(rownum, by_key["编号"], exists, "不会覆盖已有项目；请改用新编号，或先从表中删去这一行")]
-    if code in seen:
-        return [RowIssue(rownum, by_key["编号"], f"编号 {code} 与第 {seen[code]} 行重复")]
-    return []
-
-
-def _region_issues(
-    rownum: int, row_region: str | None, region: str | None, regions: list[str], by_key: dict[str, str]
-) -> list[RowIssue]:
-    if row_region is not None and row_region not in regions:
-        found = f"地区「{row_region}」不在 xiangmu.yaml 中"
-        return [RowIssue(rownum, by_key[REGION], found, "地区为：" + "、".join(regions))]
-    if region is None and row_region is None:
-        return [RowIssue(rownum, by_key[REGION], "没有地区", "填写地区，或用 --region 指定")]
-    return []
-
-
-def _no_code(rownum: int, by_key: dict[str, str]) -> RowIssue:
-    hint = (
-        "给每个项目填写编号，例如 CY-2018-001"
-        if "编号" in by_key
-        else "在表中加一列 编号，给每个项目填写编号，例如 CY-2018-001"
-    )
-    return RowIssue(rownum, by_key.get("编号", ""), "没有编号", hint)

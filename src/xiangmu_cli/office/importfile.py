@@ -131,6 +131,8 @@ class Sheet:
     rows: list[list[Any]]
     epoch: datetime = datetime(1899, 12, 30)
     merged_rows: set[int] = field(default_factory=set)  # 0-based rows with a cell merged across columns
+    #: The workbook's worksheets, in order, as written (print them with :func:`shown`); a CSV file: none.
+    titles: list[str] = field(default_factory=list)
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -387,6 +389,7 @@ class _Scan:
         self.last_row = self.last_col = 0
         self.last_row_cell = self.last_col_cell = ""
         self.merges: list[str] = []
+        self.titles: list[str] = []  # of the workbook: set on the sheet's scan by _check_parts
         self.transient_cap = 10 * limits.max_cells
         self.stop_after = (_DIMENSION, _SHEET_DATA) if mode == "start" else ()
         parser = expat.ParserCreate(namespace_separator="}")
@@ -659,6 +662,7 @@ def _check_parts(archive: zipfile.ZipFile, name: str, wanted: str | None, limits
         if wanted is not None:
             raise _usage(f"{name} 中没有工作表「{shown(wanted)}」；工作表有：{'、'.join(shown(t) for t in titles)}")
         raise _fail(f"{name} 中没有工作表；{_RESAVE}")
+    chosen.titles = list(titles)
     return chosen
 
 
@@ -737,7 +741,7 @@ def _read_sheet(wb: Any, scan: _Scan, merges: list[tuple[int, int, int, int]], n
                 rows[r][c] = value
             if max_col > min_col:
                 merged_rows.add(r)
-    return Sheet(title, rows, wb.epoch, merged_rows)
+    return Sheet(title, rows, wb.epoch, merged_rows, scan.titles)
 
 
 def _merged_ranges(scan: _Scan, limits: ImportLimits) -> list[tuple[int, int, int, int]]:

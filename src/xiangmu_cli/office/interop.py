@@ -8,6 +8,8 @@ model, in the model's order (the extension fields last), preceded by 地区:
 - dates: real dates; 重点: 是/否; text and 预计开工年度 (a year): text;
 - 完成投资: one column per month reported in that ledger anywhere in the repository, headed
   ``2018年9月完成投资（万元）``; an empty cell is a month not reported, 0 a reported zero;
+- 以前月份完成投资: one cumulative column per 截至 in that ledger, ``2018年1-8月完成投资（万元）``,
+  holding what the project completed in those months (its 金额 and the months listed up to 截至);
 - 问题, 走访, 前期手续: one numbered item per line, its keys and values as 「键：值」 separated by
   「；」 (``1. 2018-09-03``, ``2. 日期：2018-09-17；内容：协调用地``), so a reader sees a list rather
   than YAML, and :func:`read_list_line` reads each back exactly: a value is written as in YAML
@@ -23,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from xiangmu_cli.ledger.model import Config, extension_specs, key_order, project_model
@@ -36,6 +39,8 @@ __all__ = [
     "field_kinds",
     "field_header",
     "month_header",
+    "cumulative_header",
+    "cumulative_value",
     "ledger_fields",
     "export_workbook",
     "list_cell",
@@ -45,8 +50,8 @@ __all__ = [
 ]
 
 REGION = "地区"
-#: Cell kind of every ledger field: text, id, amount, area, date, bool, monthly, list, year (an
-#: integer, written as text in a sheet: 2019, not 2,019).
+#: Cell kind of every ledger field: text, id, amount, area, date, bool, monthly, lump (以前月份完成投资),
+#: list, year (an integer, written as text in a sheet: 2019, not 2,019).
 FIELD_KINDS: dict[str, str] = {
     "编号": "id",
     "名称": "text",
@@ -74,6 +79,7 @@ FIELD_KINDS: dict[str, str] = {
     "投产日期": "date",
     "年度计划投资": "amount",
     "以前年度完成投资": "amount",
+    "以前月份完成投资": "lump",
     "完成投资": "monthly",
     "形象进度": "text",
     "入统日期": "date",
@@ -121,6 +127,22 @@ def field_header(name: str, kinds: Mapping[str, str] = FIELD_KINDS) -> str:
 
 def month_header(month: str) -> str:
     return f"{int(month[:4])}年{int(month[5:])}月完成投资（万元）"
+
+
+def cumulative_header(through: str) -> str:
+    """The header of a cumulative column, 1–N月 of a year: ``2018年1-8月完成投资（万元）``."""
+    return f"{int(through[:4])}年1-{int(through[5:])}月完成投资（万元）"
+
+
+def cumulative_value(data: dict[str, Any], through: str) -> Any:
+    """What a project (a model dump by alias) completed in 1–N月 when its 以前月份完成投资 runs to
+    ``through``: that amount and the months listed up to it (None for another 截至). Read back by
+    ``xm import``, the column gives the same 以前月份完成投资 (docs/interop.md)."""
+    lump = data.get("以前月份完成投资")
+    if not lump or lump["截至"] != through:
+        return None
+    months = data.get("完成投资") or {}
+    return lump["金额"] + sum((v for m, v in months.items() if m[:4] == through[:4] and m <= through), Decimal(0))
 
 
 def _bare(visit: dict[str, Any]) -> bool:
@@ -255,11 +277,14 @@ def export_workbook(repo: Repository) -> bytes:
         )  # stable: file order within a region
         dumps = [r.project.model_dump(by_alias=True, exclude_none=True) for r in records]
         months = sorted({m for d in dumps for m in d.get("完成投资", {})})
+        lumps = sorted({d["以前月份完成投资"]["截至"] for d in dumps if d.get("以前月份完成投资")})
         columns = [SheetColumn(REGION)]
         for name in fields:
             kind = _SHEET_KINDS.get(kinds[name], "text")
             if kinds[name] == "monthly":
                 columns += [SheetColumn(month_header(m), kind) for m in months]
+            elif kinds[name] == "lump":
+                columns += [SheetColumn(cumulative_header(t), "amount") for t in lumps]
             else:
                 columns.append(SheetColumn(field_header(name, kinds), kind))
         rows = []
@@ -269,6 +294,8 @@ def export_workbook(repo: Repository) -> bytes:
                 value = data.get(name)
                 if kinds[name] == "monthly":
                     row += [(value or {}).get(m) for m in months]
+                elif kinds[name] == "lump":
+                    row += [cumulative_value(data, t) for t in lumps]
                 elif kinds[name] == "list":
                     row.append(list_lines(name, value or []))
                 elif kinds[name] == "bool" and value is not None:

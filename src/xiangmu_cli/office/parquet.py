@@ -6,7 +6,8 @@
 - ``在建.parquet``, ``未入统.parquet``, ``计划开工.parquet``, ``招商.parquet``, ``谋划.parquet``: one row per valid
   project, columns 仓库 (xiangmu.yaml 名称), 年度, 地区, then the ledger's keys in the contract's
   order (docs/ledger-format.md) except 完成投资, then the repository's extension fields
-  (xiangmu.yaml 扩展字段) typed as their type says;
+  (xiangmu.yaml 扩展字段) typed as their type says; 以前月份完成投资 is two columns, its 金额 and
+  ``以前月份截至`` (its 截至, ``YYYY-MM``);
 - ``完成投资.parquet``: one row per project and reported month: 仓库, 年度, 地区, 台账, 编号, 月份
   (``YYYY-MM``), 完成投资.
 
@@ -50,9 +51,28 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
+#: 以前月份完成投资 ({截至, 金额}) is two columns: the amount, and the month it runs to.
+_LUMP, _LUMP_THROUGH = "以前月份完成投资", "以前月份截至"
+
+
 def columns(ledger: Ledger, config: Config | None = None) -> list[str]:
     """The columns of a ledger's table, in order (with ``config``'s extension fields, last)."""
-    return [*_HEAD, *(k for k in key_order(project_model(ledger, config)) if k != "完成投资")]
+    out = [*_HEAD]
+    for key in key_order(project_model(ledger, config)):
+        if key != "完成投资":
+            out += [_LUMP, _LUMP_THROUGH] if key == _LUMP else [key]
+    return out
+
+
+def _kind(kinds: dict[str, str], name: str) -> str:
+    return "amount" if name == _LUMP else "text" if name == _LUMP_THROUGH else kinds[name]
+
+
+def _value(data: dict[str, Any], name: str) -> Any:
+    if name in (_LUMP, _LUMP_THROUGH):
+        lump = data.get(_LUMP) or {}
+        return lump.get("金额" if name == _LUMP else "截至")
+    return data.get(name)
 
 
 def _type(pa: Any, kind: str) -> Any:
@@ -80,7 +100,7 @@ def _cell(name: str, kind: str, value: Any) -> Any:
 def _schema(pa: Any, ledger: Ledger, config: Config | None) -> Any:
     kinds = field_kinds(config)
     fields = [pa.field("仓库", pa.string()), pa.field("年度", pa.int32()), pa.field("地区", pa.string())]
-    fields += [pa.field(name, _type(pa, kinds[name])) for name in columns(ledger, config)[len(_HEAD) :]]
+    fields += [pa.field(name, _type(pa, _kind(kinds, name))) for name in columns(ledger, config)[len(_HEAD) :]]
     return pa.schema(fields)
 
 
@@ -108,7 +128,7 @@ def export_parquet(repo: Repository, out: Path) -> dict[str, int]:
                     "仓库": name,
                     "年度": year,
                     "地区": rec.region,
-                    **{k: _cell(k, kinds[k], data.get(k)) for k in names},
+                    **{k: _cell(k, _kind(kinds, k), _value(data, k)) for k in names},
                 }
             )
             for month, amount in sorted((data.get("完成投资") or {}).items()):

@@ -76,6 +76,7 @@ def _enc_table(table: Table) -> dict[str, Any]:
         "columns": [_enc_fields(c) for c in table.columns],
         "rows": [_enc(r) for r in table.rows],
         "note": table.note,
+        "prose": table.prose,
     }
 
 
@@ -108,6 +109,7 @@ def decode_document(data: dict[str, Any]) -> Document:
             columns=[Column(**c) for c in t["columns"]],
             rows=rows,
             note=t["note"] if isinstance(t["note"], str) else None,
+            prose=t.get("prose") is True,
         )
 
     meta, json_data, letterhead = _dec(data["meta"]), _dec(data["json_data"]), _dec(data["letterhead"])

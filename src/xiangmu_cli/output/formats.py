@@ -10,11 +10,20 @@ import os
 
 from xiangmu_cli.output.tables import Document, render_text
 
-__all__ = ["FORMATS", "BINARY_FORMATS", "EXTENSIONS", "render", "infer_format", "file_bytes"]
+__all__ = [
+    "FORMATS",
+    "BINARY_FORMATS",
+    "EXTENSIONS",
+    "render",
+    "render_binary",
+    "binary_format",
+    "infer_format",
+    "file_bytes",
+]
 
 FORMATS = ("rich", "md", "plain", "csv", "json", "html")
-#: Formats that are written to a file only (``-o``), never to a terminal or a pipe.
-BINARY_FORMATS = ("xlsx",)
+#: Formats that are files, never text on a terminal or a pipe: written only with ``-o``.
+BINARY_FORMATS = ("xlsx", "docx")
 #: The format of an ``-o`` file by its extension; any other extension is refused.
 EXTENSIONS = {
     ".md": "md",
@@ -25,12 +34,13 @@ EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".xlsx": "xlsx",
+    ".docx": "docx",
 }
 #: Hints for extensions that people try and xm does not write.
 _OTHER_HINTS = {
     ".pdf": "PDF 请先输出网页（-o 报告.html），在浏览器中打开后打印为 PDF（页码、表头随页重复）",
     ".xls": "请用 .xlsx（Excel 2007 及以后的格式）",
-    ".doc": "请输出 .html 或 .xlsx",
+    ".doc": "请用 .docx（通报的 Word 文件）",
 }
 #: CSV written to a file starts with a byte order mark, so that Excel (Chinese Windows) reads
 #: it as UTF-8 rather than GBK; on stdout it has none (pipelines and other programs).
@@ -49,6 +59,31 @@ def render(doc: Document, fmt: str, width: int | None = None, color: bool | None
     if fmt not in FORMATS:
         raise ValueError(f"未知的输出格式「{fmt}」，可选：{'、'.join(FORMATS)}")
     return render_text(doc, fmt, width, color)
+
+
+def render_binary(doc: Document, fmt: str) -> bytes:
+    """The document as a file in ``fmt`` (one of BINARY_FORMATS): xlsx (one sheet per table) or
+    docx (the Word document of a 通报, :mod:`docx`)."""
+    if fmt == "xlsx":
+        from xiangmu_cli.output.xlsx import render_xlsx
+
+        return render_xlsx(doc)
+    if fmt == "docx":
+        from xiangmu_cli.output.docx import render_docx
+
+        return render_docx(doc)
+    raise ValueError(f"未知的文件格式「{fmt}」，可选：{'、'.join(BINARY_FORMATS)}")
+
+
+def binary_format(path: str | None, explicit: str | None) -> str | None:
+    """The binary format asked for: by ``--format``, else by the ``-o`` file's extension; None for
+    a text format."""
+    if explicit is not None:
+        return explicit if explicit in BINARY_FORMATS else None
+    if path and path != "-":
+        ext = os.path.splitext(path)[1].lower().lstrip(".")
+        return ext if ext in BINARY_FORMATS else None
+    return None
 
 
 def infer_format(path: str | None, explicit: str | None, stdout_is_tty: bool) -> str:

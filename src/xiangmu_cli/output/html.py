@@ -40,6 +40,7 @@ from xiangmu_cli.output.tables import (
     cell_tone,
     format_cell,
     format_value,
+    paragraphs,
 )
 
 if TYPE_CHECKING:
@@ -226,8 +227,13 @@ def _table_view(table: Table) -> dict[str, Any]:
         "groups": top if grouped else None,
         "second": [(c.own_title, cls) for c, cls in zip(columns, fixed) if c.group],
         "rows": rows,
+        "paragraphs": paragraphs(table) if table.prose else [],
         "span": len(columns),
-        "section": classes("short" if len(rows) <= SHORT_TABLE else None, "wide" if estimate > PORTRAIT_PT else None),
+        "section": classes(
+            "prose" if table.prose else None,
+            "short" if len(rows) <= SHORT_TABLE and not table.prose else None,
+            "wide" if estimate > PORTRAIT_PT and not table.prose else None,
+        ),
     }
 
 
@@ -255,17 +261,22 @@ def _template() -> Template:
 
 
 def render_html(doc: Document) -> str:
-    """The document as one HTML page (UTF-8 text, no external resource)."""
+    """The document as one HTML page (UTF-8 text, no external resource). Prose sections (the 综述)
+    that open the document come first, before the highlights and charts."""
     from markupsafe import Markup
 
     head = doc.letterhead
     left = head.get("发文单位") or doc.title
+    lead = 0
+    while lead < len(doc.tables) and doc.tables[lead].prose and doc.tables[lead].rows:
+        lead += 1
     return _template().render(
         title=doc.title,
         meta=[(key, format_value("text", value)) for key, value in doc.meta.items()],
+        lead=[_table_view(table) for table in doc.tables[:lead]],
         cards=_cards(doc.highlights),
         charts=[(_chart_view(doc, chart), _chart_view(doc, chart, NARROW)) for chart in doc.charts],
-        tables=[_table_view(table) for table in doc.tables],
+        tables=[_table_view(table) for table in doc.tables[lead:]],
         margin_left=Markup(css_string(left)),
         margin_right=Markup(css_string(head["期数"])) if head.get("期数") else None,
         bar_height=BAR,

@@ -17,6 +17,8 @@ to six decimals (``0.549346``); areas, 投资强度 and scores to two; counts an
   of more than ``MAX_RICH_ROWS`` rows shows its first rows and says how many there are and how
   to see them all (every other format has every row).
 - ``md`` / ``plain``: tabulate pipe / simple tables, aligned by display width (wcwidth).
+- A ``prose`` table (:class:`Table`) is shown as paragraphs in rich, md, plain, html and docx,
+  and as a table of one column in csv, json and xlsx.
 - ``csv``: RFC 4180 quoting, ``\\n`` line ends, UTF-8 without BOM (the caller adds one when
   writing for Excel). Text cells that a spreadsheet would read as a formula (starting with
   ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'`` (:mod:`xiangmu_cli.base.safetext`); numbers never do.
@@ -72,6 +74,7 @@ __all__ = [
     "metric_kind",
     "cell_tone",
     "terminal_settings",
+    "paragraphs",
 ]
 
 KINDS = (
@@ -167,12 +170,18 @@ class Column:
 @dataclass
 class Table:
     """A named table: ``rows`` are the library's, as given (keyed by the columns' keys, and
-    maybe more that only json shows); ``note`` is a line under the name."""
+    maybe more that only json shows); ``note`` is a line under the name.
+
+    A ``prose`` table is a section of text (the 综述 of a 通报): each row's first column is a
+    paragraph. rich, md, plain, html and docx show the paragraphs as text; csv, json and xlsx,
+    which hold data, keep it a table of one column (:func:`paragraphs`).
+    """
 
     name: str
     columns: list[Column]
     rows: Sequence[Mapping[str, Any]]
     note: str | None = None
+    prose: bool = False
 
 
 @dataclass(frozen=True)
@@ -433,6 +442,15 @@ def _cells(table: Table, columns: list[Column]) -> list[list[str]]:
     return [[_one_line(format_cell(row, c)) for c in columns] for row in table.rows]
 
 
+def paragraphs(table: Table) -> list[str]:
+    """The paragraphs of a ``prose`` table: each row's first column, on one line, every control
+    character shown as an escape."""
+    if not table.columns:
+        return []
+    column = table.columns[0]
+    return [_one_line(format_value(column.kind_for(row), row.get(column.key))) for row in table.rows]
+
+
 # --- md and plain (tabulate) -------------------------------------------------------------------
 
 
@@ -461,7 +479,10 @@ def _render_tabulated(doc: Document, markdown: bool) -> str:
     blocks = [sep.join(head)]
     for table in doc.tables:
         parts = [f"## {table.name}" if markdown else table.name] + ([table.note] if table.note else [])
-        parts.append(_tabulated(table, "pipe" if markdown else "simple", markdown) if table.rows else "（无）")
+        if table.prose and table.rows:
+            parts += paragraphs(table)
+        else:
+            parts.append(_tabulated(table, "pipe" if markdown else "simple", markdown) if table.rows else "（无）")
         blocks.append(sep.join(parts))
     return "\n\n".join(blocks) + "\n"
 
@@ -511,11 +532,17 @@ KEY_KINDS: dict[str, str] = {
     "加分": "number",
     "总分": "number",
     "逾期天数": "days",
+    # 季分析 (figures/quarterly.py)
+    "季度完成投资": "amount",
+    "年度目标": "amount",
+    "季度目标": "amount",
+    "季度完成率": "rate",
+    "序时完成率": "rate",
 }
-#: Keys whose kind is that of a metric named elsewhere: in a row of 目标完成 (or of xm recheck)
-#: the row's 指标, in a 考评 detail the metric it details; in a change (xm diff, xm log) the
-#: changed 字段.
-_METRIC_VALUES = ("目标", "实际")
+#: Keys whose kind is that of a metric named elsewhere: in a row of 目标完成 (or of xm recheck,
+#: or 季度目标完成) the row's 指标, in a 考评 detail the metric it details (else KEY_KINDS); in a
+#: change (xm diff, xm log) the changed 字段.
+_METRIC_VALUES = ("目标", "实际", "年度目标", "季度目标", "季度实际", "序时目标", "累计实际")
 _CHANGE_VALUES = ("原值", "新值", "差额")
 
 KindOf = Callable[[str, Mapping[str, Any], str | None], str | None]
@@ -530,7 +557,7 @@ def value_kind(key: str, row: Mapping[str, Any], parent: str | None = None) -> s
     if key in _METRIC_VALUES or key in _CHANGE_VALUES:
         metric = row.get("指标")
         name = metric if isinstance(metric, str) else parent
-        return metric_kind(name) if name is not None else None
+        return (metric_kind(name) if name is not None else None) or KEY_KINDS.get(key)
     return KEY_KINDS.get(key) or metric_kind(key)
 
 
@@ -802,6 +829,12 @@ def _render_rich(doc: Document, width: int | None, color: bool | None) -> str:
             console.print(Text(table.note, style="dim"))
         if not table.rows:
             console.print(Text("（无）"))
+            continue
+        if table.prose:
+            for i, paragraph in enumerate(paragraphs(table)):
+                if i:
+                    console.print()
+                console.print(Text(paragraph, overflow="fold"))
             continue
         total = len(table.rows)
         if total > MAX_RICH_ROWS:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from xiangmu_cli.figures.lights import LIGHTS
 from xiangmu_cli.figures.overdue import KINDS
+from xiangmu_cli.figures.report import CHANGE_KINDS
 from xiangmu_cli.ledger.vocab import CITY, GROWTH_METRICS, LEDGERS, METRIC_KINDS, growth_key, last_year_key
-from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value
+from xiangmu_cli.output.tables import Chart, Column, Document, Table, format_value, metric_kind
 
 if TYPE_CHECKING:
     from xiangmu_cli.figures.card import ProjectCard
@@ -26,8 +27,10 @@ if TYPE_CHECKING:
     from xiangmu_cli.figures.overview import Overview
     from xiangmu_cli.figures.pages import DepartmentPage, LeaderPage
     from xiangmu_cli.figures.problems import ProblemRow, SummaryRow
+    from xiangmu_cli.figures.quarterly import QuarterChangeRow, QuarterlyReport, QuarterRow, QuarterTargetRow
     from xiangmu_cli.figures.report import ChangeRow, MonthlyReport, ProjectRow, RegionRow, ReserveRow
     from xiangmu_cli.figures.scoring import ScoreRow
+    from xiangmu_cli.figures.tongbao import HonourRow, OverdueRegionRow
     from xiangmu_cli.history.diff import DiffResult, FieldChange, ProjectDiff
     from xiangmu_cli.history.git import LogRow
     from xiangmu_cli.history.restate import Cause, Restated
@@ -42,16 +45,18 @@ __all__ = [
     "list_columns",
     "choose_list_columns",
     "monthly_document",
+    "summary_table",
+    "quarterly_document",
     "recheck_document",
     "diff_document",
     "log_document",
     "METRIC_DISPLAY",
-    "letterhead",
     # issue 17: one project, the problem list, a leader's and a department's page
     "card_document",
     "problems_document",
     "leader_document",
     "department_document",
+    "letterhead",
 ]
 
 #: How each metric is displayed.
@@ -385,12 +390,12 @@ def _overview_table(scope: str, figures: Figures) -> Table:
     (the row's 口径), so csv and xlsx get numbers, not text; with last year's archive also 上年同期
     and 同比增长 (blank for a metric without 同比: a dash says "no figure")."""
     compared = growth_key(GROWTH_METRICS[0]) in figures  # with last year's archive
-    rows = []
+    rows: list[dict[str, Any]] = []
     for metric, value in figures.items():
         if metric in _COMPARED:
             continue
         kind = METRIC_DISPLAY[metric]
-        row: dict[str, object] = {"指标": metric + _UNITS.get(kind, ""), "口径": kind, scope: value}
+        row: dict[str, Any] = {"指标": metric + _UNITS.get(kind, ""), "口径": kind, scope: value}
         if compared:
             grows = metric in GROWTH_METRICS
             row["上年同期"] = figures[last_year_key(metric)] if grows else ""
@@ -448,9 +453,9 @@ def _category_table(rows: list[CategoryRow]) -> Table:
     )
 
 
-def _changes_table(rows: list[ChangeRow]) -> Table:
+def _changes_table(rows: list[ChangeRow], name: str = "本月变动") -> Table:
     return Table(
-        "本月变动",
+        name,
         [
             Column("日期", kind="date"),
             Column("类型"),
@@ -510,6 +515,42 @@ def _overdue_summary(by_kind: dict[str, list[OverdueItem]]) -> Table:
     )
 
 
+# --- the 通报 (figures/tongbao.py) -------------------------------------------------------------
+
+
+def summary_table(paragraphs: Sequence[str], name: str = "综述") -> Table:
+    """The 综述 as a prose section: one paragraph a row (csv, json and xlsx keep the rows)."""
+    return Table(name, [Column("内容")], [{"内容": p} for p in paragraphs], prose=True)
+
+
+def _honour_table(rows: Sequence[HonourRow], sizes: tuple[int, int]) -> Table:
+    columns = [
+        Column("榜单"),
+        Column("依据"),
+        Column("名次", kind="count"),
+        Column("地区"),
+        Column("投资完成率", kind="rate"),
+        Column("进度差", kind="diff"),
+        Column("总分", header="考评总分", kind="number", priority=1),
+    ]
+    red, black = sizes
+    return Table(
+        "红黑榜",
+        _present(columns, rows),
+        rows,
+        note=f"红榜为投资完成率、考评总分排名前 {red} 位的地区，黑榜为排名后 {black} 位的地区（考评的黑榜即减档地区）",
+    )
+
+
+def _overdue_region_table(rows: Sequence[OverdueRegionRow]) -> Table:
+    return Table(
+        "逾期事项分地区",
+        [Column("地区"), *(Column(kind, kind="count") for kind in KINDS), Column("合计", kind="count")],
+        rows,
+        note="各地区各类逾期事项的项数，明细见下",
+    )
+
+
 def monthly_document(report: MonthlyReport) -> Document:
     scope = report.region or CITY
     meta = _meta(
@@ -523,7 +564,10 @@ def monthly_document(report: MonthlyReport) -> Document:
         report.archive_note,
     )
     meta["报告月份"] = f"{report.as_of.year}年{report.as_of.month}月"
-    tables = [_overview_table(scope, report.overview), _region_table(report.regions)]
+    tables = [summary_table(report.summary)] if report.summary else []
+    if report.region is None:
+        tables.append(_honour_table(report.honours, report.honour_size))
+    tables += [_overview_table(scope, report.overview), _region_table(report.regions)]
     if report.categories:
         tables.append(_category_table(report.categories))
     tables.append(_target_table(report.targets))
@@ -531,6 +575,8 @@ def monthly_document(report: MonthlyReport) -> Document:
     for item in report.overdue:
         by_kind.setdefault(item["类型"], []).append(item)
     tables.append(_overdue_summary(by_kind))
+    if report.region is None and report.overdue:
+        tables.append(_overdue_region_table(report.overdue_regions))
     if not report.overdue:
         tables.append(Table("逾期事项", _overdue_columns(), [], note="无逾期事项"))
     for kind in KINDS:
@@ -560,6 +606,96 @@ def monthly_document(report: MonthlyReport) -> Document:
     ]
     if report.evaluation is not None:
         doc.charts.append(RANKING_CHART)
+    return doc
+
+
+# --- 季分析 (figures/quarterly.py) --------------------------------------------------------------
+
+
+def _quarter_investment_table(rows: Sequence[QuarterRow], months: str) -> Table:
+    return Table(
+        "季度投资",
+        [
+            Column("地区"),
+            Column("季度完成投资", header="季度完成投资（万元）", kind="amount"),
+            Column("季度目标", header="季度目标（万元）", kind="amount", priority=2),
+            Column("季度完成率", kind="rate"),
+            Column("完成投资", header=f"{months}累计（万元）", kind="amount", priority=1),
+            Column("年度目标", header="年度目标（万元）", kind="amount", priority=3),
+            Column("投资完成率", kind="rate", compare="序时进度"),
+            Column("序时进度", kind="rate", priority=2),
+            Column("进度差", kind="diff", priority=1),
+        ],
+        rows,
+        note="季度目标 = 年度目标 × 3/12（未设年度投资目标的按年度计划投资）；全市在前，各地区按季度完成率排序",
+    )
+
+
+def _quarter_target_table(rows: Sequence[QuarterTargetRow]) -> Table:
+    # a share of a count target may be fractional (7 × 3/12 = 1.75): shown with two decimals
+    display = [{**row, "份额指标": row["指标"] if metric_kind(row["指标"]) != "count" else ""} for row in rows]
+    return Table(
+        "季度目标完成",
+        [
+            Column("地区"),
+            Column("指标"),
+            Column("年度目标", kind_from="指标", priority=3),
+            Column("季度目标", kind="number", kind_from="份额指标"),
+            Column("季度实际", kind_from="指标"),
+            Column("季度完成率", kind="rate"),
+            Column("序时目标", kind="number", kind_from="份额指标", priority=1),
+            Column("累计实际", kind_from="指标", priority=1),
+            Column("序时完成率", kind="rate"),
+            Column("是否达到序时", kind="bool", priority=2),
+        ],
+        display,
+        note=(
+            "季度目标 = 年度目标 × 3/12，序时目标 = 年度目标 × 季末月份/12；"
+            "只列可按时间分摊的目标（年度投资与累计类指标）"
+        ),
+    )
+
+
+def _quarter_changes_by_region(rows: Sequence[QuarterChangeRow]) -> Table:
+    return Table(
+        "季度变动分地区",
+        [Column("地区"), *(Column(kind, kind="count") for kind in CHANGE_KINDS), Column("合计", kind="count")],
+        rows,
+        note="本季度各地区的项目变动（据台账中的日期），明细见下",
+    )
+
+
+def quarterly_document(report: QuarterlyReport) -> Document:
+    """季分析: 综述, 季度投资, 季度目标完成, 季度变动分地区 and 季度变动."""
+    from xiangmu_cli.figures.tongbao import numeral
+
+    progress = report.investment[0]["序时进度"] if report.investment else None
+    meta = _meta(report.name, report.year, report.as_of, progress, report.errors, report.reported)
+    meta["季度"] = f"{report.label}（{report.first.isoformat()} 至 {report.as_of.isoformat()}）"
+    months = f"1—{report.quarter * 3}月"
+    tables = [summary_table(report.summary)] if report.summary else []
+    tables += [
+        _quarter_investment_table(report.investment, months),
+        _quarter_target_table(report.targets),
+        _quarter_changes_by_region(report.change_counts),
+        _changes_table(report.changes, "季度变动"),
+    ]
+    title = f"{report.name} 季分析（{report.year}年{numeral(report.quarter)}季度）"
+    doc = Document(title, meta, tables)
+    doc.json_data = report.as_dict()
+    if report.investment:
+        doc.highlights = Table(
+            "要点",
+            [
+                Column("季度完成投资", header="季度完成投资（万元）", kind="amount"),
+                Column("季度完成率", kind="rate"),
+                Column("完成投资", header=f"{months}累计（万元）", kind="amount"),
+                Column("投资完成率", kind="rate", compare="序时进度"),
+                Column("进度差", kind="diff"),
+            ],
+            [report.investment[0]],
+        )
+    doc.charts = [Chart("季度完成率", "季度投资", "地区", "季度完成率", note="季度完成投资 ÷ 季度目标")]
     return doc
 
 

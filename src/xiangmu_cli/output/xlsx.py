@@ -51,7 +51,16 @@ from xiangmu_cli.output.tables import (
     written_number,
 )
 
-__all__ = ["render_xlsx", "SheetColumn", "add_sheet", "new_workbook", "workbook_bytes", "NUMBER_FORMATS", "FONT"]
+__all__ = [
+    "render_xlsx",
+    "SheetColumn",
+    "add_sheet",
+    "new_workbook",
+    "workbook_bytes",
+    "fixed_zip",
+    "NUMBER_FORMATS",
+    "FONT",
+]
 
 #: Number formats by column kind (tables.KINDS); kinds not listed are written as text.
 NUMBER_FORMATS = {
@@ -271,6 +280,12 @@ def workbook_bytes(wb: Any) -> bytes:
     wb.properties.creator = wb.properties.lastModifiedBy = "xm"
     raw = io.BytesIO()
     ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()  # save() closes the zip
+    return fixed_zip(raw)
+
+
+def fixed_zip(raw: io.BytesIO) -> bytes:
+    """An Office file (a zip) rewritten with a fixed timestamp and mode on every entry, in the same
+    order: the same content gives the same bytes (xlsx here, docx in :mod:`docx`)."""
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -290,9 +305,10 @@ def render_xlsx(doc: Document) -> bytes:
     meta = _meta_line(doc.meta) if doc.meta else ""
     for table in doc.tables:
         heading = [doc.title, meta, table.note or ""]
-        columns = [SheetColumn(c.title, c.kind) for c in table.columns]
+        # a prose section (the 综述): one paragraph a row, wrapped in a wide column
+        columns = [SheetColumn(c.title, "wrap" if table.prose else c.kind) for c in table.columns]
         rows = [[row.get(c.key) for c in table.columns] for row in table.rows]
-        kinds = [[c.kind_for(row) for c in table.columns] for row in table.rows]
+        kinds = [["wrap" if table.prose else c.kind_for(row) for c in table.columns] for row in table.rows]
         formats = [[_percent_format(row, c) for c in table.columns] for row in table.rows]
         ws = add_sheet(wb, table.name, columns, rows, kinds, heading, formats, doc.letterhead)
         _tone_rules(ws, table, len(heading) + 2)

@@ -658,6 +658,7 @@ def check_policy(repo: Repository) -> list[Problem]:
             )
         if isinstance(p, StartedProject):
             done = (p.prior_invest or Decimal(0)) + sum(p.monthly.values(), Decimal(0))
+            done += p.prior_months.amount if p.prior_months is not None else Decimal(0)
             if done > p.total:
                 problems.append(
                     Problem(
@@ -669,6 +670,54 @@ def check_policy(repo: Repository) -> list[Problem]:
                         project=rec.code,
                     )
                 )
+    return problems
+
+
+def check_prior_months(repo: Repository) -> list[Problem]:
+    """以前月份完成投资 (issue 18): its 截至 lies in 年度, not before the start month (E301, E302, as
+    a month of 完成投资 would), not after this month (W105), and some month up to it is not listed
+    in 完成投资 (E310: else the amount is counted twice)."""
+    if repo.config is None:
+        return []
+    year = repo.config.year
+    today = _today()
+    this_month = month_key(today.year, today.month)
+    problems = []
+    for rec in repo.checkable:
+        p = rec.project
+        if not isinstance(p, StartedProject) or p.prior_months is None:
+            continue
+        through = p.prior_months.through
+        first = month_key(year, p.start_date.month) if p.start_date.year == year else month_key(year, 1)
+        found: tuple[str, str, str] | None = None
+        if not through.startswith(f"{year:04d}-"):
+            found = (
+                "E301",
+                f"以前月份完成投资的截至月份「{through}」不在年度 {year} 内",
+                f"只记录 {year} 年的完成投资；以前年度的合计写在 以前年度完成投资",
+            )
+        elif through < first:
+            found = (
+                "E302",
+                f"以前月份完成投资截至「{through}」，早于开工日期 {p.start_date}",
+                "开工前不应有完成投资；核对开工日期或截至月份",
+            )
+        elif all(month_key(year, m) in p.monthly for m in range(int(first[5:]), int(through[5:]) + 1)):
+            found = (
+                "E310",
+                f"以前月份完成投资截至「{through}」，但 {first} 到 {through} 各月都已在 完成投资 中逐月登记",
+                "以前月份完成投资只记没有逐月登记的月份的合计：删去它，或删去重复登记的月份",
+            )
+        elif through > this_month:
+            found = (
+                "W105",
+                f"以前月份完成投资截至「{through}」，晚于本月（{this_month}），还没有完成",
+                "只登记已经过去的月份的完成投资",
+            )
+        if found is not None:
+            code, message, hint = found
+            path = (*rec.path, "以前月份完成投资", "截至")
+            problems.append(Problem(code, message, rec.file, hint, path=path, project=rec.code))
     return problems
 
 
@@ -694,6 +743,7 @@ RECORD_CHECKS: list[Check] = [
     check_resume_on_new,
     check_policy,
     check_future_events,
+    check_prior_months,
 ]
 CHECKS: list[Check] = REPOSITORY_CHECKS + RECORD_CHECKS
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from xiangmu_cli.ledger.problems import PathElem, Problem
 
-__all__ = ["ParsedFile", "parse_text", "decode", "PositionIndex"]
+__all__ = ["ParsedFile", "parse_text", "decode", "PositionIndex", "item_spans"]
 
 _BOM_UTF8 = b"\xef\xbb\xbf"
 #: Expansion budget for aliases; they are an error anyway, this only keeps a bomb from
@@ -833,6 +833,15 @@ class _BlockItems:
         if at == "key":
             return key_line, key_col
         return (key_line, value_col) if value_col is not None else None
+
+
+def item_spans(text: str) -> list[tuple[int, int]] | None:
+    """Where each project's text is in a block-style ledger file: (start, end) offsets, from its
+    ``- `` line to the next project's (comment and blank lines between them belong to the first),
+    found by the line scan of :class:`_BlockItems`; None when the scan is unsure of the file. An
+    edit of many projects of a large file composes each one's text alone (write.updates)."""
+    spans = _BlockItems(text).spans
+    return None if spans is None else [(start, end) for _, start, end in spans]
 
 
 def _only_comment(text: str) -> bool:

@@ -24,6 +24,7 @@ The edits (``edit`` is their public face: the event functions, ``apply``, ``diff
     ``escalate``      问题升级: a dated 升级 appended to a problem
     ``invest``        完成投资 of a month
     ``new_projects``  new projects appended (xm import)
+    ``updates``       完成投资, 以前月份完成投资 and 形象进度 of many projects (xm import --update)
     ``edit``          the public face
 
 xm fmt (``fmt`` is its public face: files, ``format_text``, ``FormatError``)

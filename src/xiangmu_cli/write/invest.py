@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from xiangmu_cli.ledger.model import key_order, project_model
-from xiangmu_cli.ledger.units import UnitError, parse_amount, parse_month
+from xiangmu_cli.ledger.units import UnitError, format_amount, parse_amount, parse_month
 from xiangmu_cli.ledger.units import month_key as units_month_key
 from xiangmu_cli.reading.records import Repository
 from xiangmu_cli.write.args import check_amount, month_key
@@ -20,7 +20,7 @@ from xiangmu_cli.write.pairs import insert_pair, set_scalar
 from xiangmu_cli.write.plan import EditError, EditPlan
 from xiangmu_cli.write.scalars import scalar
 
-__all__ = ["invest"]
+__all__ = ["invest", "set_months"]
 
 #: A month written in 完成投资: (YYYY-MM, key node, value node).
 _Month = tuple[str, Any, Any]
@@ -31,6 +31,7 @@ def invest(repo: Repository, code: str, month: str, amount: str) -> EditPlan:
     key = month_key(month)
     amount = check_amount(amount)
     record = find(repo, code, "xm invest", STARTED)
+    _check_prior_months(record, key)
     data = record.project.model_dump(by_alias=True, exclude_unset=True)
     monthly = dict(data.get("完成投资") or {})
     monthly[key] = parse_amount(amount)
@@ -46,34 +47,62 @@ def invest(repo: Repository, code: str, month: str, amount: str) -> EditPlan:
     return in_place(repo, record, edit, data, summary)
 
 
+def _check_prior_months(record: Any, key: str) -> None:
+    """A month inside 以前月份完成投资 (up to its 截至, not listed) is refused: its amount is in that total."""
+    lump = getattr(record.project, "prior_months", None)
+    if lump is None or key[:4] != lump.through[:4] or key > lump.through or key in record.project.monthly:
+        return
+    raise EditError(
+        f"{label(record)} 的 {key} 含在 以前月份完成投资（截至 {lump.through}，{format_amount(lump.amount)} 万元）中，"
+        "单独登记会重复计算；如要分月登记，请手工从 以前月份完成投资 的金额中减去该月的数"
+    )
+
+
 def _set_month(doc: Doc, item: Any, order: list[str], key: str, amount: str, changed: list[str]) -> bool:
     """Set ``key: amount`` in the item's 完成投资; False when it is already written so."""
+    done = set_months(doc, item, order, [(key, amount)])
+    changed += [old for _, old in done if old is not None]
+    return bool(done)
+
+
+def set_months(doc: Doc, item: Any, order: list[str], months: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
+    """Set each ``(YYYY-MM, amount)`` in the item's 完成投资 (added in month order, or replaced),
+    the amounts written as given. Returns the months changed with the amount each replaced, as
+    it was written (None: the month was new); a month already written so is left alone."""
     found = doc.get(item, "完成投资")
-    block = f"{key}: {scalar(amount, False, False)}"
-    inline = "{" + f"{key}: {scalar(amount, True, False)}" + "}"  # in a `- {编号: …}` project
-    if found is None:
-        insert_pair(doc, item, "完成投资", inline if item.flow_style else ["  " + block], order)
-        return True
-    k, v = found
-    if doc.is_empty(v):
-        if item.flow_style:
-            doc.insert(doc.colon(k) + 1, " " + inline)
+    wanted = sorted(months)
+    if found is None or doc.is_empty(found[1]):
+        if not wanted:
+            return []
+        block = [f"{key}: {scalar(amount, False, False)}" for key, amount in wanted]
+        inline = "{" + ", ".join(f"{key}: {scalar(amount, True, False)}" for key, amount in wanted) + "}"
+        if found is None:  # a `- {编号: …}` project takes the flow form
+            insert_pair(doc, item, "完成投资", inline if item.flow_style else ["  " + b for b in block], order)
+        elif item.flow_style:
+            doc.insert(doc.colon(found[0]) + 1, " " + inline)
         else:
-            doc.insert_lines(doc.eol(k.start_mark.index), [" " * (doc.key_col(item) + 2) + block])
-        return True
+            doc.insert_lines(doc.eol(found[0].start_mark.index), [" " * (doc.key_col(item) + 2) + b for b in block])
+        return [(key, None) for key, _ in wanted]
+    k, v = found
     if not isinstance(v, doc.Mapping):
         raise EditError("「完成投资」不是映射（YYYY-MM: 金额），无法修改；请手工修改")
-    months = _months(v)
-    same = next(((mk, mv) for m, mk, mv in months if m == key), None)
-    if same is not None:
+    written = _months(v)
+    if not written and wanted:  # `完成投资: {}`
+        inline = "{" + ", ".join(f"{key}: {scalar(amount, True, False)}" for key, amount in wanted) + "}"
+        doc.replace(v.start_mark.index, v.end_mark.index, inline)
+        return [(key, None) for key, _ in wanted]
+    done: list[tuple[str, str | None]] = []
+    for key, amount in wanted:  # in month order: new months at the same place go in that order
+        same = next(((mk, mv) for m, mk, mv in written if m == key), None)
+        if same is None:
+            _add_month(doc, k, v, written, key, amount)
+            done.append((key, None))
+            continue
         source = doc.source(*same)
-        if source == scalar(amount, bool(v.flow_style), False):
-            return False
-        changed.append(source)
-        set_scalar(doc, v, same[0].value, amount, [same[0].value])
-        return True
-    _add_month(doc, k, v, months, key, amount)
-    return True
+        if source != scalar(amount, bool(v.flow_style), False):
+            set_scalar(doc, v, same[0].value, amount, [same[0].value])
+            done.append((key, source))
+    return done
 
 
 def _months(monthly: Any) -> list[_Month]:

@@ -23,7 +23,8 @@ __all__ = ["project_lines", "add_projects"]
 def project_lines(data: dict[str, Any]) -> list[str]:
     """A project (a model dump by alias, in the model's key order) as the lines of a ``- 编号: …``
     list item at column 0, in the layout of ``xm fmt``: 完成投资 months as a block mapping, 走访
-    as bare dates or ``{日期, 内容}``, 问题 as block mappings, 前期手续 as flow mappings."""
+    as bare dates or ``{日期, 内容}``, 问题 as block mappings, 前期手续 and 以前月份完成投资 as flow
+    mappings."""
     lines: list[str] = []
     for key, value in data.items():
         if value is None or value == [] or value == {}:
@@ -35,6 +36,8 @@ def project_lines(data: dict[str, Any]) -> list[str]:
             for issue in value:
                 pairs = [f"{k}: {yaml_value(v)}" for k, v in issue.items() if v is not None]
                 lines += [f"  - {pairs[0]}"] + [f"    {pair}" for pair in pairs[1:]]
+        elif key == "以前月份完成投资":
+            lines.append(f"{key}: {flow_mapping(value)}")
         elif key in ("走访", "前期手续"):
             lines.append(f"{key}:")
             for item in value:

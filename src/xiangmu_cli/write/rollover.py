@@ -73,7 +73,7 @@ from xiangmu_cli.write.verify import Intended, as_intended, changed_meanwhile, s
 __all__ = ["Rollover", "Retired", "RegionTally", "plan_rollover", "apply_rollover", "rollover_diff"]
 
 #: The key added to, and the key summed into it.
-_PRIOR, _MONTHLY = "以前年度完成投资", "完成投资"
+_PRIOR, _MONTHLY, _LUMP = "以前年度完成投资", "完成投资", "以前月份完成投资"
 
 
 @dataclass(frozen=True)
@@ -330,13 +330,17 @@ def _roll_project(
     order = key_order(PROJECT_MODELS[rec.ledger])
     data = project.model_dump(by_alias=True, exclude_unset=True)
     changed = False
-    if project.monthly:
-        summed = _exact_sum(project.monthly.values())
+    lump = project.prior_months  # 以前月份完成投资 (issue 18): part of the year's total too
+    if project.monthly or lump is not None:
+        summed = _exact_sum([*project.monthly.values(), *([lump.amount] if lump is not None else [])])
         total = _exact_sum([project.prior_invest or Decimal(0), summed])
-        dropped = delete_pair(doc, item, _MONTHLY)  # its comments go above 以前年度完成投资, which holds it now
-        set_scalar(doc, item, _PRIOR, _amount_text(total), order, skip={_MONTHLY}, comments=dropped)
+        # their comments go above 以前年度完成投资, which holds them now
+        dropped = delete_pair(doc, item, _LUMP) if lump is not None else []
+        dropped += delete_pair(doc, item, _MONTHLY) if project.monthly else []
+        set_scalar(doc, item, _PRIOR, _amount_text(total), order, skip={_MONTHLY, _LUMP}, comments=dropped)
         data[_PRIOR] = total
         data.pop(_MONTHLY, None)
+        data.pop(_LUMP, None)
         tally.summed = _exact_sum([tally.summed, summed])
         tally.months += len(project.monthly)
         changed = True
