@@ -102,14 +102,28 @@ EXTENSIONS = [
     ("牵头部门", "选项"),
     ("储备状态", "文字"),
 ]
+#: Kept from 谋划 by 转化 (the 储备库), after what a record kept from 招商.
+_CONVERTED_ORDER = ["谋划日期", "入国家库", "转化日期"]
+_EXTENSION_ORDER = [n for n, _ in EXTENSIONS]
 FIELD_ORDER = {
-    "在建": COMMON_ORDER + _STARTED_ORDER + ["入统日期", "入统时限"] + _LANDED_ORDER + [n for n, _ in EXTENSIONS],
-    "未入统": COMMON_ORDER + _STARTED_ORDER + ["未入统原因", "入统时限"] + _LANDED_ORDER + [n for n, _ in EXTENSIONS],
+    "在建": COMMON_ORDER
+    + _STARTED_ORDER
+    + ["入统日期", "入统时限"]
+    + _LANDED_ORDER
+    + _CONVERTED_ORDER
+    + _EXTENSION_ORDER,
+    "未入统": COMMON_ORDER
+    + _STARTED_ORDER
+    + ["未入统原因", "入统时限"]
+    + _LANDED_ORDER
+    + _CONVERTED_ORDER
+    + _EXTENSION_ORDER,
     "计划开工": COMMON_ORDER
     + ["建设性质", "计划开工日期", "年度计划投资", "前期手续", "开工条件"]
     + _LANDED_ORDER
-    + [n for n, _ in EXTENSIONS],
-    "招商": COMMON_ORDER + ["阶段", *_LANDED_ORDER] + [n for n, _ in EXTENSIONS],
+    + _CONVERTED_ORDER
+    + _EXTENSION_ORDER,
+    "招商": COMMON_ORDER + ["阶段", *_LANDED_ORDER] + _EXTENSION_ORDER,
 }
 ISSUE_ORDER = ["提出日期", "内容", "分类", "责任单位", "层级", "时限", "升级", "解决日期", "解决情况"]
 VISIT_ORDER = ["日期", "走访人", "方式", "内容"]

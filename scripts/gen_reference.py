@@ -108,6 +108,7 @@ _ENTRY_NAMES = {
     "Escalation": "升级 的每一项",
     "Visit": "走访 的每一项",
     "Approval": "前期手续 的每一项",
+    "PriorMonths": "以前月份完成投资",
     "Caliber": "口径",
     "Extension": "扩展字段 的每一项",
     "Leader": "领导 的每一项",

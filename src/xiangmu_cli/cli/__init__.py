@@ -5,7 +5,6 @@ Commands import the library inside their functions so that `xm --help` stays fas
 
 from __future__ import annotations
 
-import difflib
 import gc
 import re
 import sys
@@ -187,6 +186,8 @@ _USAGE_TRANSLATIONS: list[tuple[str, Callable[[re.Match[str]], str]]] = [
 
 
 def _not_a_choice(value: str, options: str) -> str:
+    import difflib  # only for this message: not on every start-up
+
     choices = re.findall(r"'((?:[^']|'')*)'", options)
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.3)
     hint = f"，是否应为「{close[0]}」？" if close else ""

@@ -47,30 +47,41 @@ def _duplicate_message(code: str | None, first: Place) -> str:
     return f"编号「{code}」重复：已在 {first} 使用"
 
 
-def check_unique_ids(repo: Repository) -> list[Problem]:
-    """编号 is unique across the whole repository (including projects that are otherwise invalid)."""
+def _repeated(
+    entries: list[tuple[str, str, int]],
+    key: str,
+    code: str,
+    message: Callable[[str, Place], str],
+    hint: str,
+    named: bool,
+) -> list[Problem]:
+    """``code`` at every repeat of a value of ``key`` (entries: value, file, project index), naming
+    where it was first used; the value is the problem's project when ``named``."""
     where: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for code, file, index in repo.ids:
-        where[code].append((file, index))
+    for value, file, index in entries:
+        where[value].append((file, index))
     problems = []
-    for code, places in where.items():
-        if len(places) < 2:
-            continue
-        first_file, first_index = places[0]
-        first = Place(first_file, ("项目", first_index, "编号"))
+    for value, places in where.items():
+        first = Place(places[0][0], ("项目", places[0][1], key))
         for file, index in places[1:]:
             problems.append(
                 Problem(
-                    "E206",
-                    _duplicate_message(code, first),
+                    code,
+                    message(value, first),
                     file,
-                    "一个项目只能在一本台账中出现一次；若是不同项目，请换一个编号",
-                    path=("项目", index, "编号"),
-                    project=code,
+                    hint,
+                    path=("项目", index, key),
+                    project=value if named else None,
                     related=first,
                 )
             )
     return problems
+
+
+def check_unique_ids(repo: Repository) -> list[Problem]:
+    """编号 is unique across the whole repository (including projects that are otherwise invalid)."""
+    hint = "一个项目只能在一本台账中出现一次；若是不同项目，请换一个编号"
+    return _repeated(repo.ids, "编号", "E206", _duplicate_message, hint, named=True)
 
 
 def _national_duplicate_message(code: str, first: Place) -> str:
@@ -79,24 +90,8 @@ def _national_duplicate_message(code: str, first: Place) -> str:
 
 def check_unique_national_codes(repo: Repository) -> list[Problem]:
     """项目代码 (the national platform's code) is unique across the whole repository, as 编号 is."""
-    where: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for code, file, index in repo.national_codes:
-        where[code].append((file, index))
-    problems = []
-    for code, places in where.items():
-        first = Place(places[0][0], ("项目", places[0][1], "项目代码"))
-        for file, index in places[1:]:
-            problems.append(
-                Problem(
-                    "E212",
-                    _national_duplicate_message(code, first),
-                    file,
-                    "一个项目代码只对应一个项目：核对代码是否抄错；同一项目不要在台账中登记两次",
-                    path=("项目", index, "项目代码"),
-                    related=first,
-                )
-            )
-    return problems
+    hint = "一个项目代码只对应一个项目：核对代码是否抄错；同一项目不要在台账中登记两次"
+    return _repeated(repo.national_codes, "项目代码", "E212", _national_duplicate_message, hint, named=False)
 
 
 #: How the message of a problem that names another place (``Problem.related``) is made, by
