@@ -131,3 +131,31 @@ def test_cli(root: Path) -> None:
     assert f"于 {date.today().isoformat()} 提交联席会议" in result.stdout
     shown = runner.invoke(app, ["show", "CY-1", "--ledgers", str(root), "--as-of", "2018-07-31"])
     assert "专题会议" in shown.stdout and "2018-07-20" in shown.stdout
+
+
+def test_escalated_problems_import_back_from_the_export(root: Path, tmp_path: Path) -> None:
+    """The exported 问题 cell holds each 升级 in flow style inside its list line, and `xm import`
+    reads it back: the imported ledger has the same problems, escalations and all."""
+    from openpyxl import load_workbook
+
+    _apply(root, "CY-1", 1, "专题会议", "2018-07-20")
+    _apply(root, "CY-1", 2, "联席会议", "2018-09-05")
+    _apply(root, "CY-1", 2, "常务会议", "2018-09-25")
+    path = root / "船营区/在建.yaml"  # problem 1 solved after its 升级: a pair follows the list
+    escalated = "          - {层级: 专题会议, 日期: 2018-07-20}\n"
+    path.write_text(_text(root).replace(escalated, escalated + "        解决日期: 2018-08-10\n"), encoding="utf-8")
+    book = tmp_path / "台账.xlsx"
+    result = runner.invoke(app, ["export", "xlsx", "-o", str(book), "--ledgers", str(root)])
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(book)["在建"]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(row=2, column=header.index("问题") + 1).value
+    assert "升级：[{层级: 专题会议, 日期: 2018-07-20}]；解决日期：2018-08-10" in cell
+    assert "升级：[{层级: 联席会议, 日期: 2018-09-05}, {层级: 常务会议, 日期: 2018-09-25}]" in cell
+    empty = write_repo(tmp_path / "empty", {"xiangmu.yaml": CONFIG})
+    result = runner.invoke(app, ["import", "xlsx", str(book), "--sheet", "在建", "--ledgers", str(empty)])
+    assert result.exit_code == 0, result.output
+    assert "未导入的行" not in result.stdout
+    before, after = load(root), load(empty)
+    assert after.errors == []
+    assert [r.project.model_dump() for r in after.records] == [r.project.model_dump() for r in before.records]

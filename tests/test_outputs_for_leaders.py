@@ -295,7 +295,7 @@ def test_list_lines_read_back_as_the_flow_style_does(content: str, unit: str | N
     from xiangmu_cli.office.interop import list_lines, read_list_line, strip_item_number
     from xiangmu_cli.write.scalars import flow_mapping
 
-    item = {"提出日期": day, "内容": content, "责任单位": unit}
+    item = {"提出日期": day, "内容": content, "责任单位": unit, "升级": [{"日期": day, "层级": unit or content}]}
     cell = list_lines("问题", [item, item])
     assert cell is not None
     first, second = cell.split("\n")
@@ -333,3 +333,21 @@ def test_traffic_lights_are_coloured_by_rules(tmp_path: Path) -> None:
     }
     assert rules == {'"红"': "00C0392B", '"黄"': "00B7791F", '"绿"': "001E8A57"}
     assert {ws.cell(row=r, column=column).value for r in range(5, ws.max_row + 1)} <= {"红", "黄", "绿"}
+
+
+def test_long_text_wraps_and_its_row_is_tall_enough() -> None:
+    """A paragraph (the 综述) longer than its column wraps, and its row is as tall as its lines:
+    LibreOffice does not size such a row when it opens the file and printed one line of it."""
+    from xiangmu_cli.output.xlsx import MAX_WIDTH, SheetColumn, add_sheet, new_workbook
+
+    # 截至 4 + 2018 4 + 年 2 + 9 1 + 月底 4 + ， 2 + 全市在建重点项目 16 + 314 3 + 个 2 + 。 2 = 40
+    # display cells, × 10 = 400
+    paragraph = "截至2018年9月底，全市在建重点项目314个。" * 10
+    wb = new_workbook()
+    ws = add_sheet(wb, "综述", [SheetColumn("内容")], [[paragraph], ["短"]])
+    assert ws.column_dimensions["A"].width == MAX_WIDTH
+    cell = ws["A2"]
+    assert cell.alignment.wrap_text
+    # 400 cells in a column of 60 (58 usable): ⌈400 ÷ 58⌉ = 7 lines of 15 pt
+    assert ws.row_dimensions[2].height == 7 * 15
+    assert ws.row_dimensions[3].height is None and not ws["A3"].alignment.wrap_text

@@ -14,7 +14,8 @@ model, in the model's order (the extension fields last), preceded by 地区:
   「；」 (``1. 2018-09-03``, ``2. 日期：2018-09-17；内容：协调用地``), so a reader sees a list rather
   than YAML, and :func:`read_list_line` reads each back exactly: a value is written as in YAML
   (quoted where YAML would read it as something else), and also quoted (YAML's double quotes)
-  when it holds 「；」 or 「：」. The import still reads the flow style of earlier exports
+  when it holds 「；」 or 「：」; a list (a problem's 升级) is in flow style, read to its closing
+  bracket. The import still reads the flow style of earlier exports
   (``{日期: 2018-09-17, 内容: 协调用地}``). ``xm export parquet`` keeps the flow style
   (:func:`list_cell`), a format for programs.
 """
@@ -166,7 +167,7 @@ def _item_value(value: Any) -> str:
     """A value of an item as YAML would write it, double-quoted also when it holds 「；」 or 「：」
     (which separate the pairs of a line)."""
     text = yaml_value(value)
-    if text[:1] in ("'", '"'):
+    if text[:1] in ("'", '"') or isinstance(value, (list, dict)):  # (a flow list is read to its bracket)
         return text
     return json.dumps(str(value), ensure_ascii=False) if _PAIR in text or _KEY in text else text
 
@@ -207,6 +208,28 @@ def _quoted_end(line: str, start: int) -> int:
     raise ValueError("unclosed quote")
 
 
+def _flow_end(line: str, start: int) -> int:
+    """The index after the flow list or mapping that starts at ``start`` (its quoted scalars
+    skipped whole; ValueError if unclosed)."""
+    depth, i, before = 0, start, "["
+    while i < len(line):
+        ch = line[i]
+        if ch in ("'", '"') and before in "[{,:":  # a quote opens a scalar only at its start
+            i = _quoted_end(line, i)
+            before = '"'
+            continue
+        if not ch.isspace():
+            before = ch
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise ValueError("unclosed bracket")
+
+
 def read_list_line(line: str) -> dict[str, Any]:
     """An item written by :func:`list_lines` (without its number): 「键：值」 pairs separated by
     「；」, each value read as YAML reads it (dates stay text, as in a flow mapping read with
@@ -222,6 +245,8 @@ def read_list_line(line: str) -> dict[str, Any]:
         key, pos = match.group(1), match.end()
         if line[pos : pos + 1] in ("'", '"'):
             end = _quoted_end(line, pos)
+        elif line[pos : pos + 1] in ("[", "{"):  # a list or mapping in flow style (a problem's 升级)
+            end = _flow_end(line, pos)
         else:
             end = line.find(_PAIR, pos)
             end = len(line) if end < 0 else end

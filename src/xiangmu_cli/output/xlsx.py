@@ -197,16 +197,20 @@ def add_sheet(
         _put(cell, column.header, "text")
         cell.font, cell.fill, cell.border = head, fill, rule
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+    texts: list[tuple[int, int, str]] = []  # the text cells, for their rows' heights
     for i, row in enumerate(rows, start=top + 1):
         for j, value in enumerate(row, start=1):
             kind = kinds[i - top - 1][j - 1] if kinds is not None else columns[j - 1].kind
             number_format = formats[i - top - 1][j - 1] if formats is not None else None
             shown = _put(ws.cell(row=i, column=j), value, kind, number_format)
             widths[j - 1] = max(widths[j - 1], _display_width(shown))
+            if isinstance(value, str) or kind == "wrap":
+                texts.append((i, j, shown))
     caps = [WRAP_WIDTH if c.kind == "wrap" else MAX_WIDTH for c in columns]  # lists wrap anyway
     sheet_widths = [min(max(width + 2, MIN_WIDTH), cap) for width, cap in zip(widths, caps)]
     for j, width in enumerate(sheet_widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
+    _wrap_rows(ws, texts, sheet_widths)
     header_lines = max([-(-_display_width(c.header) // max(w - 2, 1)) for c, w in zip(columns, sheet_widths)] or [1])
     ws.row_dimensions[top].height = 15 * max(header_lines, 1)
     span, width = max(len(columns), 1), sum(sheet_widths)
@@ -221,6 +225,25 @@ def add_sheet(
         ws.print_area = f"A1:{get_column_letter(span)}{top + len(rows)}"
     _print_setup(ws, width, letterhead or {})
     return ws
+
+
+def _wrap_rows(ws: Any, texts: list[tuple[int, int, str]], widths: list[int]) -> None:
+    """Text wider than its column wraps, and every row holding wrapped text is as tall as its
+    tallest cell (lines estimated from the display width): spreadsheet programs do not size such
+    rows themselves when they open a file (LibreOffice printed one line of a 综述 paragraph)."""
+    from openpyxl.styles import Alignment
+
+    tallest: dict[int, int] = {}
+    for i, j, text in texts:
+        room = max(widths[j - 1] - 2, 1)
+        lines = sum(max(1, -(-_display_width(line) // room)) for line in text.split("\n"))
+        if lines > 1:
+            cell = ws.cell(row=i, column=j)
+            if not cell.alignment.wrap_text:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            tallest[i] = max(tallest.get(i, 1), lines)
+    for i, lines in tallest.items():
+        ws.row_dimensions[i].height = 15 * lines
 
 
 def _heading(ws: Any, lines: Sequence[str], span: int, width: int) -> None:
