@@ -31,6 +31,8 @@ from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
 
+from .conftest import ROOT
+
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = CORPUS / "expected.yaml"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
@@ -123,3 +125,25 @@ def test_syntax_errors_are_explained_in_chinese_only() -> None:
     for line in messages:
         message = line.split("YAML 语法错误：", 1)[1]
         assert not re.search(r"[A-Za-z]{3,}", message.replace("Tab", "").replace("YAML", "")), line
+
+
+def test_a_report_that_skips_the_warning_checks_finds_every_error(tmp_path: Path) -> None:
+    """The reports load without the checks that can only warn (checks.WARNING_CHECKS, issue 15):
+    on every corpus case, the demo and the broken example they find the same errors, the same
+    records, and those checks indeed gave warnings only."""
+    from xiangmu_cli.reading import checks, loading
+
+    roots = [ROOT / "ledgers", ROOT / "examples" / "broken" / "ledgers"]
+    for case in CASES:
+        (tmp_path / case).mkdir()
+        roots.append(_materialise(case, tmp_path / case))
+    warned = 0
+    for root in roots:
+        full = loading.load(root, locate=False)
+        lean = loading.load(root, locate=False, warnings=False)
+        assert [p.as_dict() for p in lean.problems] == [p.as_dict() for p in full.errors], root
+        assert [(r.file, r.index) for r in lean.records] == [(r.file, r.index) for r in full.records], root
+        skipped = checks.run_checks(full, checks.WARNING_CHECKS)
+        assert not any(p.is_error for p in skipped), root
+        warned += len(skipped)
+    assert warned > 0  # the cases exercise them

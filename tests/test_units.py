@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -241,6 +241,20 @@ def test_round_half_even_is_exact(value: object, places: int, written: str) -> N
 )
 def test_money_has_at_least_two_decimals_and_every_digit(value: object, written: str) -> None:
     assert str(at_least_places(value, 2)) == written  # type: ignore[arg-type]
+
+
+@given(
+    st.decimals(min_value=-(10**15), max_value=10**15, allow_nan=False, allow_infinity=False),
+    st.integers(min_value=0, max_value=8),
+)
+def test_an_amount_is_written_with_every_digit_and_at_least_places(value: Decimal, places: int) -> None:
+    """Exactly the value, with ``places`` decimals or as many as its last nonzero digit needs,
+    never a negative zero (the fast path of at_least_places and the general one agree)."""
+    result = at_least_places(value, places)
+    assert result == value
+    needed = 0 if value == 0 else max(0, -value.normalize(Context(prec=60)).as_tuple().exponent)  # type: ignore[operator]
+    assert -result.as_tuple().exponent == max(places, needed)  # type: ignore[operator]
+    assert not (result == 0 and result.is_signed())
 
 
 @given(st.fractions(max_denominator=10**9), st.integers(min_value=0, max_value=8))

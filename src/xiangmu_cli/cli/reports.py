@@ -117,7 +117,9 @@ def _load(
             day = parse_date(as_of)
         except UnitError as exc:
             raise usage_error(f"--as-of：{exc.message}（{exc.hint}）") from None
-    repo = load_repository(resolve_ledgers(ledgers)) if rev is None else load_at(resolve_ledgers(ledgers), rev)
+    # a report counts errors only: the checks that can only warn are skipped
+    root = resolve_ledgers(ledgers)
+    repo = load_repository(root, warnings=False) if rev is None else load_at(root, rev)
     if repo.config is None:
         sys.stderr.write("xiangmu.yaml 缺失或有错误，无法统计；运行 xm validate 查看。\n")
         raise typer.Exit(1)

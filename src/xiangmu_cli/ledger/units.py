@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact, InvalidOperation
 from fractions import Fraction
 
 __all__ = [
@@ -66,6 +66,8 @@ Exact = int | Decimal | Fraction
 
 _EXPONENTS = {places: Decimal((0, (1,), -places)) for places in range(10)}
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+#: Padding with zeros, which must never round (at_least_places).
+_PADDING = Context(prec=28, rounding=ROUND_HALF_EVEN, traps=[Inexact, InvalidOperation])
 
 
 def _exponent(places: int) -> Decimal:
@@ -112,6 +114,15 @@ def at_least_places(value: Exact | float, places: int) -> Decimal:
     """``value`` exactly, with ``places`` decimals, more only where the exact value needs them:
     ``12000`` → ``12000.00``, ``12345.678`` and ``12345.6780`` → ``12345.678``. A Fraction without
     a finite decimal expansion is rounded half-even to ``places``."""
+    if type(value) is Decimal and places in _EXPONENTS and value.is_finite():
+        # The usual case, at once: padding to ``places`` loses no digit (quantize signals
+        # Inexact otherwise, and InvalidOperation past the context's 28 digits: then below).
+        try:
+            padded = value.quantize(_EXPONENTS[places], context=_PADDING)
+        except (Inexact, InvalidOperation):
+            pass
+        else:
+            return padded.copy_abs() if padded == 0 else padded
     number = _as_exact(value)
     if isinstance(number, Fraction):
         denominator, twos, fives = number.denominator, 0, 0

@@ -31,7 +31,15 @@ from xiangmu_cli.ledger.vocab import CITY, EVALUATION_KEYS, GROWTH_KEYS, TARGET_
 if TYPE_CHECKING:
     from xiangmu_cli.reading.records import Record, Repository
 
-__all__ = ["CHECKS", "RECORD_CHECKS", "REPOSITORY_CHECKS", "RELATED_MESSAGES", "run_checks"]
+__all__ = [
+    "CHECKS",
+    "ERROR_CHECKS",
+    "WARNING_CHECKS",
+    "RECORD_CHECKS",
+    "REPOSITORY_CHECKS",
+    "RELATED_MESSAGES",
+    "run_checks",
+]
 
 
 def _close(word: str, options: list[str]) -> str:
@@ -756,6 +764,11 @@ RECORD_CHECKS: list[Check] = [
     check_prior_months,
 ]
 CHECKS: list[Check] = REPOSITORY_CHECKS + RECORD_CHECKS
+#: Checks whose every problem is a warning (W…): a command that only counts errors (the reports:
+#: a warning keeps no project out of a figure) skips them (loading.load's ``warnings``).
+WARNING_CHECKS: list[Check] = [check_policy, check_future_events]
+#: Every check that can find an error.
+ERROR_CHECKS: list[Check] = [check for check in CHECKS if check not in WARNING_CHECKS]
 
 
 def run_checks(repo: Repository, checks: list[Check] = CHECKS) -> list[Problem]:

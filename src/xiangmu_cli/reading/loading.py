@@ -724,14 +724,19 @@ class _FileHeader(BaseModel):
     项目: list[Any] = []
 
 
-def load(root: Path, progress: Callable[[int, int], None] | None = None, locate: bool = True) -> Repository:
+def load(
+    root: Path, progress: Callable[[int, int], None] | None = None, locate: bool = True, warnings: bool = True
+) -> Repository:
     """Load the ledger repository at ``root`` (the folder holding xiangmu.yaml).
 
     ``locate=False`` leaves problems without line and column (and in file order only): for
     commands that only count them, such as the reports, which then never compose a positional
     tree of a file with warnings (most of a cold load on real ledgers, issue 15).
+    ``warnings=False`` skips the checks that can only warn (checks.WARNING_CHECKS): for commands
+    that count errors only (a warning never keeps a project out of a figure); every error is
+    still found.
     """
-    return _load(root, progress, locate)
+    return _load(root, progress, locate, warnings)
 
 
 def load_config(root: Path) -> tuple[Config | None, list[Problem]]:
@@ -794,10 +799,15 @@ def check(
     return Validation(repo.problems, repo.files_read, repo.items_read, repo.fingerprint)
 
 
-def _load(root: Path, progress: Callable[[int, int], None] | None, locate: bool = True) -> Repository:
+def _load(
+    root: Path, progress: Callable[[int, int], None] | None, locate: bool = True, warnings: bool = True
+) -> Repository:
+    from xiangmu_cli.reading.checks import CHECKS, ERROR_CHECKS
+
     loader = _Loader(root, progress)
     config, config_file = loader.load_config()
-    return _load_files(loader, config, config_file, loader.walk(config), locate=locate)
+    checks = CHECKS if warnings else ERROR_CHECKS
+    return _load_files(loader, config, config_file, loader.walk(config), checks, locate=locate)
 
 
 def _load_files(
