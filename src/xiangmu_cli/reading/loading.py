@@ -823,7 +823,7 @@ def _load_files(
     from xiangmu_cli.reading.checks import CHECKS, run_checks
 
     loader.config = config
-    for done, ((path, region, ledger), parsed) in enumerate(zip(todo, _parsed_ahead(loader, todo)), 1):
+    for done, ((path, region, ledger), parsed) in enumerate(zip(todo, _parsed(loader, todo)), 1):
         loader.load_ledger(path, region, ledger, parsed)
         if loader.progress is not None:
             loader.progress(done, len(todo))
@@ -848,43 +848,18 @@ def _load_files(
     return repo
 
 
-#: Files parsed ahead of the one being validated (bounds the parse trees held at once).
-READ_AHEAD = 2
-
-
-def _parsed_ahead(
+def _parsed(
     loader: _Loader, todo: list[tuple[Path, str, Ledger]]
 ) -> Iterator[tuple[Any, str | None, list[Problem], bool]]:
-    """Each file of ``todo`` read and parsed, in order; the next few are parsed by a second
-    thread meanwhile.
+    """Each file of ``todo`` read and parsed, in order, one at a time (one parse tree held at once).
 
-    yaml_rs releases the GIL for much of a parse, so a cold load keeps a second core busy while
-    this one validates projects (issue 15: the reports load in one process; pickling models from
-    worker processes costs more than it saves). At most READ_AHEAD parse trees wait at a time.
-    The thread runs in a copy of the caller's context, so it sees the same limits.
+    Parsing the next files beside the validation, on a thread or in a forked process, was
+    measured and is not done (issue 15, 20k projects, 2 cores): yaml_rs holds the GIL while it
+    builds the data, so a thread only added contention (load 1.25 → 1.33 s), and a process that
+    sends the data back marshalled cost more than it saved (`xm score` cold 2.5 → 2.7 s).
     """
-    if len(todo) < 2 or _cores() < 2:
-        for path, _region, _ledger in todo:
-            yield loader.parse(path, display_path(path))
-        return
-    import contextvars
-    from collections import deque
-    from concurrent.futures import Future, ThreadPoolExecutor
-
-    context = contextvars.copy_context()
-    with ThreadPoolExecutor(1, thread_name_prefix="xm-parse") as pool:
-        waiting: deque[Future[tuple[Any, str | None, list[Problem], bool]]] = deque()
-        ahead = iter(todo)
-        try:
-            for path, _region, _ledger in ahead:
-                waiting.append(pool.submit(context.run, loader.parse, path, display_path(path)))
-                if len(waiting) > READ_AHEAD:
-                    yield waiting.popleft().result()
-            while waiting:
-                yield waiting.popleft().result()
-        finally:
-            for future in waiting:
-                future.cancel()
+    for path, _region, _ledger in todo:
+        yield loader.parse(path, display_path(path))
 
 
 def _cores() -> int:
