@@ -705,3 +705,24 @@ def test_target_met_at_year_end(main_repo: Repository) -> None:
     assert rows[("船营区", "新开工项目数")]["完成率"] == F(3, 3)
     assert rows[("船营区", "新开工项目数")]["是否完成"] is True
     assert rows[("船营区", "年度投资")]["序时进度"] == F(1)
+
+
+@pytest.mark.parametrize("month", ["2018-01", "2018-03", "2018-08", "2018-12"])
+def test_the_city_is_its_regions_together(month: str) -> None:
+    """compute_metrics takes 全市 as its regions' tallies added up (issue 15); that is exactly
+    the metrics over every record, and each region's are the metrics over its own records."""
+    from xiangmu_cli.figures.metrics import records_of, scope_metrics, tally
+    from xiangmu_cli.reading.loading import load
+
+    from .conftest import ROOT
+
+    repo = load(ROOT / "ledgers", locate=False)
+    assert repo.config is not None
+    year, m = map(int, month.split("-"))
+    as_of = date(year, m, 28)
+    figures = compute_metrics(repo, as_of)
+    for scope, shown in figures.items():
+        assert shown == scope_metrics(records_of(repo, scope), repo.config, as_of, scope), scope
+    regions = [tally(records_of(repo, name), repo.config, as_of) for name in repo.config.region_names]
+    assert sum(regions[1:], regions[0]) == tally(repo.records, repo.config, as_of)
+    assert figures["全市"]["在建项目数"] == sum(figures[name]["在建项目数"] for name in repo.config.region_names)  # type: ignore[misc]

@@ -78,7 +78,7 @@ def category_rows(
                 "在建项目数": figures["在建项目数"],
                 "亿元以上项目数": figures["亿元以上项目数"],
                 "新开工项目数": new,
-                "总投资": sum((p.total for p in counted.go), Decimal(0)),  # of the projects in 在建项目数
+                "总投资": counted.go_total,  # of the projects in 在建项目数
                 "完成投资": figures["完成投资"],
                 "新开工占比": ratio(new, all_new) if isinstance(new, int) and isinstance(all_new, int) else None,
             }

@@ -202,7 +202,11 @@ def light_counts(repo: Repository, lights: Sequence[ProjectLight], region: str |
         }
 
     names = [name for name in config.region_names if region is None or name == region]
-    rows = [count(name, (r for r in lights if r["地区"] == name)) for name in names]
+    by_region: dict[str, list[ProjectLight]] = {name: [] for name in names}
+    for light in lights:
+        if light["地区"] in by_region:
+            by_region[light["地区"]].append(light)
+    rows = [count(name, by_region[name]) for name in names]
     if region is None:
         rows.append(count(CITY, lights))
     return rows

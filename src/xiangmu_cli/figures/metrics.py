@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from xiangmu_cli.figures import stages
 from xiangmu_cli.figures.stages import month_of
-from xiangmu_cli.ledger.model import Config, Issue, Project, StartedProject
+from xiangmu_cli.ledger.model import Config, StartedProject
 from xiangmu_cli.ledger.units import round_half_even
 from xiangmu_cli.ledger.vocab import CITY, GROWTH_KEYS, METRIC_KINDS
 
@@ -212,36 +212,55 @@ def completed_investment(project: StartedProject, year: int, as_of: date) -> Dec
 
 @dataclass
 class Tally:
-    """What :func:`scope_metrics` selects from records, one pass over each: the records, projects,
-    problems and amounts each metric counts or sums. Two tallies of disjoint records add up to
-    the tally of both (lists concatenated), so 全市's is its regions' together and no record's
-    stage is asked twice (at 20k projects the selection is most of a report's figures)."""
+    """What the metrics count and sum over some records, gathered in one pass over them
+    (:func:`tally`). Two tallies of disjoint records add up to the tally of both, so 全市's is
+    its regions' together and no record's stage is asked twice (at 20k projects the selection
+    is most of a report's figures). Sums are exact (Decimal; 万元 and m²)."""
 
-    go: list[StartedProject] = field(default_factory=list)  # started at as-of
-    new: list[StartedProject] = field(default_factory=list)  # 新开工: 新建, started in 年度
-    done: list[Decimal] = field(default_factory=list)  # completed_investment of each started project
+    # started at as-of (在建)
+    go: int = 0
+    go_total: Decimal = ZERO  # Σ 总投资
+    yi: int = 0  # 总投资 ≥ 亿元
+    ten_yi: int = 0
+    newly_built: int = 0  # 性质 新建
+    continuing: int = 0  # 性质 续建
+    resumed: int = 0  # 续建, 复工日期 ≤ as-of
+    finished: int = 0  # 竣工日期 in 年度, ≤ as-of
+    operating: int = 0  # 投产日期 in 年度, ≤ as-of
+    plan: Decimal = ZERO  # Σ 年度计划投资
+    done: Decimal = ZERO  # Σ completed_investment
+    month: Decimal = ZERO  # Σ 完成投资 of the as-of month
+    unstat: int = 0
+    big: int = 0  # at or above 入库门槛
+    big_in_stats: int = 0
+    visited: int = 0  # big, 走访达标
+    # 新开工: 新建, started in 年度
+    new: int = 0
+    new_yi: int = 0
+    new_ten_yi: int = 0
+    new_industry: int = 0  # 类别 in xiangmu.yaml 产业类别
+    industrial: Decimal = ZERO  # Σ 用地面积 of new starts of 类别 工业
+    stated_total: Decimal = ZERO  # Σ 总投资 of those with a 用地面积
+    stated_area: Decimal = ZERO
+    # the other stages
     planned: int = 0
     signed: int = 0
     landed: int = 0
     due: int = 0  # planned or started at as-of, 计划开工日期 ≤ as-of
     due_started: int = 0
-    big: int = 0  # started at as-of, at or above 入库门槛
-    big_in_stats: int = 0
-    unstat: int = 0
-    issues: list[Issue] = field(default_factory=list)  # raised by as-of, of the four ledgers' projects
-    kept: list[Project] = field(default_factory=list)  # planned or started, at or above 入库门槛
-    visited: int = 0
-    reserve: list[Project] = field(default_factory=list)  # in the 储备库 at as-of
+    kept: int = 0  # planned or started, at or above 入库门槛
+    staffed: int = 0  # kept, with a 项目秘书
+    issues: int = 0  # raised by as-of, of the four ledgers' projects
+    solved: int = 0
+    late: int = 0
+    reserve: int = 0  # in the 储备库 at as-of
+    reserve_yi: int = 0
+    reserve_total: Decimal = ZERO
     reserve_year: int = 0
     converted: int = 0
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(
-            **{
-                f.name: getattr(self, f.name) + getattr(other, f.name)  # lists concatenate, counts add
-                for f in fields(Tally)
-            }
-        )
+        return Tally(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(Tally)})
 
 
 def tally(records: Iterable[Record], config: Config, as_of: date) -> Tally:
@@ -250,7 +269,9 @@ def tally(records: Iterable[Record], config: Config, as_of: date) -> Tally:
     month's figures do not move when a project moves on."""
     year = config.year
     caliber = config.caliber
-    threshold, visit_days = caliber.threshold, caliber.visit_days
+    threshold, visit_days, yi, ten_yi = caliber.threshold, caliber.visit_days, caliber.yi, caliber.ten_yi
+    industries = config.industries
+    month = month_of(as_of)
     t = Tally()
     for r in records:
         p = r.project
@@ -258,16 +279,35 @@ def tally(records: Iterable[Record], config: Config, as_of: date) -> Tally:
         started_now = stages.started(r, as_of)
         if started_now:
             assert isinstance(p, StartedProject)  # stages.started: a record in 在建 or 未入统
-            t.go.append(p)
-            if p.nature == "新建" and p.start_date.year == year:
-                t.new.append(p)
-            t.done.append(completed_investment(p, year, as_of))
+            total = p.total
+            t.go += 1
+            t.go_total += total
+            t.yi += total >= yi
+            t.ten_yi += total >= ten_yi
+            t.newly_built += p.nature == "新建"
+            if p.nature == "续建":
+                t.continuing += 1
+                t.resumed += p.resume_date is not None and p.resume_date <= as_of
+            t.finished += p.finish_date is not None and p.finish_date.year == year and p.finish_date <= as_of
+            t.operating += p.operation_date is not None and p.operation_date.year == year and p.operation_date <= as_of
+            t.plan += p.annual_plan
+            t.done += completed_investment(p, year, as_of)
+            t.month += p.monthly.get(month, ZERO)
             entered = stages.in_stats(r, as_of)
             t.unstat += not entered
-            if p.total >= threshold:
+            if total >= threshold:
                 t.big += 1
                 t.big_in_stats += entered
                 t.visited += stages.visited_within(p, as_of, visit_days)
+            if p.nature == "新建" and p.start_date.year == year:
+                t.new += 1
+                t.new_yi += total >= yi
+                t.new_ten_yi += total >= ten_yi
+                t.new_industry += industries is not None and p.category in industries
+                if p.category == INDUSTRY and p.land_area is not None:
+                    t.industrial += p.land_area
+                    t.stated_total += total
+                    t.stated_area += p.land_area
             active = True
         elif stages.planned(r, as_of):
             t.planned += 1
@@ -282,16 +322,23 @@ def tally(records: Iterable[Record], config: Config, as_of: date) -> Tally:
                 t.due_started += started_now
             # 秘书配备率: at or above 入库门槛 (项目秘书 as it stands now).
             if p.total >= threshold:
-                t.kept.append(p)
+                t.kept += 1
+                t.staffed += p.secretary is not None
         # 招商签约: signed by as-of, except what landed before 年度 began (history); 落地: in 年度.
         t.signed += stages.signed(p, as_of) and not stages.landed_before_year(p, year, as_of)
         t.landed += stages.landed_in_year(p, year, as_of)
         # 问题 of the four ledgers' projects: not of one at the 谋划 stage at as-of.
-        if not stages.reserved(r, as_of):
-            t.issues += [i for i in p.issues if stages.issue_raised(i, as_of)]
+        if p.issues and not stages.reserved(r, as_of):
+            for issue in p.issues:
+                if stages.issue_raised(issue, as_of):
+                    t.issues += 1
+                    t.solved += stages.issue_solved(issue, as_of)
+                    t.late += stages.issue_overdue(issue, as_of)
         # 谋划 (储备库): in it at as-of; 转化率 over what was in it during 年度 up to as-of.
         if stages.in_reserve(r, as_of):
-            t.reserve.append(p)
+            t.reserve += 1
+            t.reserve_yi += p.total >= yi
+            t.reserve_total += p.total
         if stages.in_reserve_during_year(r, year, as_of):
             t.reserve_year += 1
             t.converted += stages.converted_in_year(r, year, as_of)
@@ -305,78 +352,49 @@ def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope:
 
 def tally_figures(t: Tally, config: Config, as_of: date, scope: str) -> Figures:
     """Every metric of docs/metrics.md of a scope, from its :class:`Tally`."""
-    year = config.year
-    caliber = config.caliber
-    yi, ten_yi = caliber.yi, caliber.ten_yi
-    month = month_of(as_of)
-    go, new = t.go, t.new
-
-    done = sum(t.done, ZERO)
-    plan = sum((p.annual_plan for p in go), ZERO)
     target = config.targets.get(scope, {}).get("年度投资")
-    completion = ratio(done, target) if target is not None else ratio(done, plan)
-    progress = schedule_progress(as_of, year)
-
-    continuing = [p for p in go if p.nature == "续建"]
-    resumed = [p for p in continuing if p.resume_date is not None and p.resume_date <= as_of]
-
-    solved = [i for i in t.issues if stages.issue_solved(i, as_of)]
-    late = [i for i in t.issues if stages.issue_overdue(i, as_of)]
-    staffed = [p for p in t.kept if p.secretary is not None]
-
-    # 新开工产业项目: new starts whose 类别 is one of xiangmu.yaml 产业类别 (absent: no such figure).
+    completion = ratio(t.done, target) if target is not None else ratio(t.done, t.plan)
+    progress = schedule_progress(as_of, config.year)
     industries = config.industries
-    new_industry = [p for p in new if industries is not None and p.category in industries]
-
-    industrial = [p for p in new if p.category == INDUSTRY]
-    area = sum((p.land_area or ZERO for p in industrial), ZERO).quantize(CENT, ROUND_HALF_EVEN)
-    stated = [(p.total, p.land_area) for p in industrial if p.land_area is not None]  # (总投资, 用地面积)
-    stated_area = sum((land for _, land in stated), ZERO)
-    intensity = ratio(sum((total for total, _ in stated), ZERO) * 10000, stated_area)
-    reserve = t.reserve
-
+    intensity = ratio(t.stated_total * 10000, t.stated_area)
     figures: Figures = {
-        "在建项目数": len(go),
-        "亿元以上项目数": sum(p.total >= yi for p in go),
-        "十亿元以上项目数": sum(p.total >= ten_yi for p in go),
-        "新建项目数": sum(p.nature == "新建" for p in go),
-        "续建项目数": len(continuing),
-        "新开工项目数": len(new),
-        "新开工亿元以上项目数": sum(p.total >= yi for p in new),
-        "新开工十亿元以上项目数": sum(p.total >= ten_yi for p in new),
-        "新开工产业项目数": None if industries is None else len(new_industry),
-        "新开工产业项目占比": None if industries is None else ratio(len(new_industry), len(new)),
+        "在建项目数": t.go,
+        "亿元以上项目数": t.yi,
+        "十亿元以上项目数": t.ten_yi,
+        "新建项目数": t.newly_built,
+        "续建项目数": t.continuing,
+        "新开工项目数": t.new,
+        "新开工亿元以上项目数": t.new_yi,
+        "新开工十亿元以上项目数": t.new_ten_yi,
+        "新开工产业项目数": None if industries is None else t.new_industry,
+        "新开工产业项目占比": None if industries is None else ratio(t.new_industry, t.new),
         "计划开工项目数": t.planned,
         "未入统项目数": t.unstat,
-        "竣工项目数": sum(
-            p.finish_date is not None and p.finish_date.year == year and p.finish_date <= as_of for p in go
-        ),
-        "投产项目数": sum(
-            p.operation_date is not None and p.operation_date.year == year and p.operation_date <= as_of for p in go
-        ),
+        "竣工项目数": t.finished,
+        "投产项目数": t.operating,
         "招商签约项目数": t.signed,
         "招商落地项目数": t.landed,
-        "年度计划投资": plan,
-        "完成投资": done,
-        "当月完成投资": sum((p.monthly.get(month, ZERO) for p in go), ZERO),
+        "年度计划投资": t.plan,
+        "完成投资": t.done,
+        "当月完成投资": t.month,
         "投资完成率": completion,
         "序时进度": progress,
         "进度差": None if completion is None else completion - progress,
         "开工率": ratio(t.due_started, t.due),
-        "复工率": ratio(len(resumed), len(continuing)),
+        "复工率": ratio(t.resumed, t.continuing),
         "入统率": ratio(t.big_in_stats, t.big),
         "招商落地率": ratio(t.landed, t.signed),
-        "谋划项目数": len(reserve),
-        "谋划亿元以上项目数": sum(p.total >= yi for p in reserve),
-        "谋划总投资": sum((p.total for p in reserve), ZERO),
+        "谋划项目数": t.reserve,
+        "谋划亿元以上项目数": t.reserve_yi,
+        "谋划总投资": t.reserve_total,
         "转化率": ratio(t.converted, t.reserve_year),
-        "问题数": len(t.issues),
-        "已解决问题数": len(solved),
-        "超期问题数": len(late),
-        "问题解决率": ratio(len(solved), len(t.issues)),
-        "秘书配备率": ratio(len(staffed), len(t.kept)),
+        "问题数": t.issues,
+        "已解决问题数": t.solved,
+        "超期问题数": t.late,
+        "问题解决率": ratio(t.solved, t.issues),
+        "秘书配备率": ratio(t.staffed, t.kept),
         "走访达标率": ratio(t.visited, t.big),
-        "新开工用地面积": area,
+        "新开工用地面积": t.industrial.quantize(CENT, ROUND_HALF_EVEN),
         "投资强度": None if intensity is None else round_half_even(intensity, 2),  # 元/m²
     }
     assert list(figures) == list(METRIC_KINDS)
