@@ -329,8 +329,8 @@ def test_a_report_freezes_the_loaded_projects_only_while_it_runs(
     frozen: list[int] = []
     real = common.load_repository
 
-    def spy(root: Path):  # type: ignore[no-untyped-def]
-        repo = real(root)
+    def spy(root: Path, **options):  # type: ignore[no-untyped-def]
+        repo = real(root, **options)
         frozen.append(gc.get_freeze_count())
         return repo
 
