@@ -100,9 +100,10 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 PROFILE_SCRIPT = r"""
-import cProfile, io, json, pstats, sys, time
+import cProfile, gc, io, json, pstats, sys, time
 from pathlib import Path
 from xiangmu_cli.reading.loading import load
+gc.disable()  # as every command loads (cli/common.py, no_cyclic_gc)
 root = Path(sys.argv[1])
 load(root)  # warm the OS file cache and the imports; the timed runs follow
 t = time.perf_counter(); repo = load(root); plain = time.perf_counter() - t
@@ -810,7 +811,8 @@ def write_doc(
             w(
                 f"`xiangmu_cli.reading.loading.load` in-process: {load['plain']:.2f} s without the profiler "
                 f"({load['projects']:,} projects, {load['problems']} problems); under cProfile {load['profiled']:.2f} s. "
-                "This is the whole load in one process, as the reports do it; `xm validate` shares the ledger "
+                "This is the whole load in one process, with the cyclic collector off as in every command (the "
+                "reports also skip locating problems and the checks that can only warn); `xm validate` shares the ledger "
                 "files (parse, validate, one-project checks) among worker processes, one per core. "
                 "Cumulative time of the main stages (under the profiler; the shares are what matters):"
             )
