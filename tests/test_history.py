@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.history.diff import diff_repositories
+from xiangmu_cli.history.diff import ProjectDiff, diff_repositories, project_changes
 from xiangmu_cli.history.git import Git, load_revision, project_log
 
 from .gitrepo import Repo
@@ -279,3 +280,123 @@ def test_textconv_shows_one_field_per_line(tmp_path: Path) -> None:
     broken.write_text("项目:\n\t- 编号: X\n", encoding="utf-8")
     shown = runner.invoke(app, ["textconv", str(broken)]).stdout
     assert shown.startswith("# xm：此版本的文件无法按台账解析") and "\t- 编号: X" in shown
+
+
+def _escalated_building(escalations: list[str], department: str = "市住建局") -> str:
+    """在建.yaml with CY-2's problem 管线迁改未完成 taken to the meetings in ``escalations``."""
+    listed = "".join(f"\n          - {{{e}}}" for e in escalations)
+    if listed:
+        listed = "\n        升级:" + listed
+    return f"""\
+项目:
+  - 编号: CY-2
+    名称: 北山大道改造
+    总投资: 8000
+    项目秘书: 李强
+    问题:
+      - 提出日期: 2018-08-01
+        内容: 管线迁改未完成
+        责任单位: {department}
+        层级: 联席会议{listed}
+      - {{提出日期: 2018-08-10, 内容: 施工临时用电容量不足}}
+    建设性质: 新建
+    开工日期: 2018-03-01
+    年度计划投资: 4000
+"""
+
+
+SPECIAL = "层级: 专题会议, 日期: 2018-09-25"
+STANDING = "层级: 常务会议, 日期: 2018-10-10"
+
+
+@pytest.fixture
+def escalations(tmp_path: Path) -> Repo:
+    """CY-2's problem goes up twice (tags e1, e2), then a 升级 is rewritten (e3) and removed (e4)."""
+    root = tmp_path / "escalations"
+    root.mkdir()
+    r = Repo(root.resolve())
+    steps = [
+        ("初始台账", _escalated_building([])),
+        ("提交专题会议", _escalated_building([SPECIAL], department="市城管局")),
+        ("提交常务会议", _escalated_building([SPECIAL, STANDING], department="市城管局")),
+        ("改正升级日期", _escalated_building([SPECIAL.replace("09-25", "09-26"), STANDING], department="市城管局")),
+        ("撤回常务会议", _escalated_building([SPECIAL.replace("09-25", "09-26")], department="市城管局")),
+    ]
+    for i, (message, text) in enumerate(steps):
+        r.commit(message, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": text})
+        r.git("tag", f"e{i}")
+    return r
+
+
+TO_SPECIAL = "问题升级：管线迁改未完成（提交专题会议，2018-09-25）"
+TO_STANDING = "问题升级：管线迁改未完成（提交常务会议，2018-10-10）"
+
+
+def _diff(repo: Repo, old: str, new: str) -> ProjectDiff:
+    git = Git(repo.root / "ledgers")
+    before, _ = load_revision(git, repo.root / "ledgers", old)
+    after, _ = load_revision(git, repo.root / "ledgers", new)
+    (row,) = diff_repositories(before, after, old, new).projects
+    return row
+
+
+def _fields(row: ProjectDiff) -> list[tuple[str, object, object]]:
+    return [(c["字段"], c["原值"], c["新值"]) for c in row["变更"]]
+
+
+def test_an_escalation_is_an_event_not_a_change_of_its_list(escalations: Repo) -> None:
+    row = _diff(escalations, "e0", "e1")
+    # The 责任单位 changed with it: still a change of the problem, so also 变更.
+    assert row["事件"] == [TO_SPECIAL, "变更"]
+    assert _fields(row) == [("问题 管线迁改未完成 责任单位", "市住建局", "市城管局")]
+    assert _diff(escalations, "e1", "e2")["事件"] == [TO_STANDING]
+    assert _diff(escalations, "e1", "e2")["变更"] == []
+    # Two entries appended between the revisions: one event each, in their order.
+    assert _diff(escalations, "e0", "e2")["事件"] == [TO_SPECIAL, TO_STANDING, "变更"]
+
+
+def test_a_rewritten_or_removed_escalation_is_a_change(escalations: Repo) -> None:
+    special = {"层级": "专题会议", "日期": date(2018, 9, 25)}
+    moved = {"层级": "专题会议", "日期": date(2018, 9, 26)}
+    standing = {"层级": "常务会议", "日期": date(2018, 10, 10)}
+    rewritten = _diff(escalations, "e2", "e3")
+    assert rewritten["事件"] == ["变更"]
+    assert _fields(rewritten) == [("问题 管线迁改未完成 升级", [special, standing], [moved, standing])]
+    removed = _diff(escalations, "e3", "e4")
+    assert removed["事件"] == ["变更"]
+    assert _fields(removed) == [("问题 管线迁改未完成 升级", [moved, standing], [moved])]
+    # A rewrite with an entry appended is still a rewrite: no event for the appended one.
+    assert _diff(escalations, "e4", "e2")["事件"] == ["变更"]
+
+
+def test_other_users_of_project_changes_still_see_the_list(escalations: Repo) -> None:
+    git = Git(escalations.root / "ledgers")
+    before, _ = load_revision(git, escalations.root / "ledgers", "e1")
+    after, _ = load_revision(git, escalations.root / "ledgers", "e2")
+    (old,), (new,) = before.records, after.records
+    special = {"层级": "专题会议", "日期": date(2018, 9, 25)}
+    standing = {"层级": "常务会议", "日期": date(2018, 10, 10)}
+    assert [(c["字段"], c["原值"], c["新值"]) for c in project_changes(old, new)] == [
+        ("问题 管线迁改未完成 升级", [special], [special, standing])
+    ]
+
+
+def test_escalations_through_diff_and_log(escalations: Repo) -> None:
+    ledgers = str(escalations.root / "ledgers")
+    result = runner.invoke(app, ["diff", "e1", "e2", "--ledgers", ledgers, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [(r["编号"], r["事件"], r["变更"]) for r in data["项目变动"]] == [("CY-2", [TO_STANDING], [])]
+    assert data["分地区"] == [] and data["无效文件"] == []
+    shown = runner.invoke(app, ["diff", "e0", "e1", "--ledgers", ledgers, "-f", "plain"])
+    assert shown.exit_code == 0 and f"{TO_SPECIAL}、变更" in shown.stdout
+    assert "升级" not in shown.stdout.replace(TO_SPECIAL, "")
+    log = runner.invoke(app, ["log", "CY-2", "--ledgers", ledgers, "-f", "json"])
+    assert log.exit_code == 0, log.output
+    assert [(c["说明"], c["事件"]) for c in json.loads(log.stdout)["提交"]] == [
+        ("撤回常务会议", ["变更"]),
+        ("改正升级日期", ["变更"]),
+        ("提交常务会议", [TO_STANDING]),
+        ("提交专题会议", [TO_SPECIAL, "变更"]),
+        ("初始台账", ["新增"]),
+    ]

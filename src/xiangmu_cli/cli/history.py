@@ -26,7 +26,7 @@ def diff(
     fmt: OutputFormat | None = FormatOpt,
     output: Path | None = OutputOpt,
 ) -> None:
-    """按项目比较两个版本的台账：新增、移除、开工、入统、落地、签约、竣工、转移、变更。
+    """按项目比较两个版本的台账：新增、移除、开工、入统、落地、签约、竣工、转移、问题升级、变更。
 
     不给版本时比较 HEAD 与工作区；给一个版本时比较它与工作区。
 

@@ -2,8 +2,9 @@
 
 Projects are matched by 编号. Events: 新增, 移除, 转化 (谋划 → elsewhere), 开工 (计划开工 or 谋划 →
 在建/未入统), 入统 (未入统 → 在建), 落地 (招商 → elsewhere, or 阶段 → 落地), 签约 (阶段 洽谈 →
-签约/落地), 竣工 (竣工日期 set), 转移 (region changed) and 变更 (a field changed that no other event
-explains). Every changed field is listed old → new, amounts with their delta, 完成投资 month by
+签约/落地), 竣工 (竣工日期 set), 转移 (region changed), 问题升级 (one per 升级 entry appended to a
+problem: 「问题升级：管线迁改未完成（提交专题会议，2018-09-25）」) and 变更 (a field changed that no
+other event explains). Every changed field is listed old → new, amounts with their delta, 完成投资 month by
 month, problems raised and solved, visits added. Pure functions over two loaded repositories; git
 lives in history/git.py.
 
@@ -31,6 +32,8 @@ from xiangmu_cli.ledger.model import StartedProject, key_order
 from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from xiangmu_cli.ledger.problems import Problem
     from xiangmu_cli.reading.records import Record, Repository
 
@@ -45,10 +48,12 @@ __all__ = [
     "diff_repositories",
     "project_changes",
     "record_events",
+    "escalation_event",
     "blocking",
     "describe",
 ]
 
+#: The events by name; a 问题升级 event is a text that names its problem (:func:`escalation_event`).
 EVENTS = ("新增", "移除", "转化", "开工", "入统", "落地", "签约", "竣工", "转移", "变更", "无法比较")
 #: The events counted per region (分地区).
 COUNTED = ("开工", "入统", "落地", "竣工", "新增", "移除")
@@ -164,8 +169,13 @@ def _issue_key(issue: dict[str, Any]) -> tuple[Any, Any]:
     return issue.get("提出日期"), issue.get("内容")
 
 
-def project_changes(old: Record, new: Record) -> list[Change]:
-    """Every changed field of one project, old → new, in the contract's key order."""
+def project_changes(old: Record, new: Record, *, escalated: list[str] | None = None) -> list[Change]:
+    """Every changed field of one project, old → new, in the contract's key order.
+
+    With ``escalated``, a problem whose 升级 only grew (its earlier entries unchanged) has each
+    appended entry added there as a 问题升级 event (:func:`escalation_event`) instead of a change
+    of its 升级; without it (restatements, ``xm update``'s plan) that is a change like any other.
+    """
     a, b = _fields(old), _fields(new)
     changes: list[Change] = []
     order = ["地区", "台账", *key_order(type(new.project)), *key_order(type(old.project))]
@@ -185,7 +195,7 @@ def project_changes(old: Record, new: Record) -> list[Change]:
                 if x != y:
                     changes.append(_change(f"以前月份完成投资 {sub}", x, y))
         elif key == "问题":
-            changes += _issue_changes(va or [], vb or [])
+            changes += _issue_changes(va or [], vb or [], escalated)
         elif key == "走访":
             da = {v["日期"]: v for v in va or []}
             db = {v["日期"]: v for v in vb or []}
@@ -215,7 +225,20 @@ def _visit_text(visit: dict[str, Any]) -> str:
     return " ".join([visit["日期"].isoformat(), *said])
 
 
-def _issue_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
+def escalation_event(content: str, escalation: dict[str, Any]) -> str:
+    """``问题升级：管线迁改未完成（提交专题会议，2018-09-25）``: one 升级 entry of a problem."""
+    return f"问题升级：{content}（提交{escalation['层级']}，{escalation['日期'].isoformat()}）"
+
+
+def _appended(prior: list[dict[str, Any]] | None, now: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The 升级 entries ``now`` adds after ``prior``'s, unchanged; none when any of those changed."""
+    was, grew = prior or [], now or []
+    return grew[len(was) :] if len(grew) > len(was) and grew[: len(was)] == was else []
+
+
+def _issue_changes(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], escalated: list[str] | None = None
+) -> list[Change]:
     changes = []
     before = {_issue_key(i): i for i in old}
     after = {_issue_key(i): i for i in new}
@@ -228,7 +251,12 @@ def _issue_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
         elif prior != issue:
             if not prior.get("解决日期") and issue.get("解决日期"):
                 changes.append(_change("问题解决", None, f"{issue['内容']}（{issue['解决日期']}）"))
+            appended = [] if escalated is None else _appended(prior.get("升级"), issue.get("升级"))
+            if appended and escalated is not None:
+                escalated += [escalation_event(issue["内容"], entry) for entry in appended]
             for sub in ("分类", "责任单位", "层级", "时限", "升级", "解决日期", "解决情况"):
+                if sub == "升级" and appended:
+                    continue
                 if prior.get(sub) != issue.get(sub) and not (sub == "解决日期" and not prior.get(sub)):
                     changes.append(_change(f"问题 {issue['内容']} {sub}", prior.get(sub), issue.get(sub)))
     for key, issue in before.items():
@@ -237,8 +265,11 @@ def _issue_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
     return changes
 
 
-def record_events(old: Record | None, new: Record | None, changes: list[Change]) -> list[str]:
-    """The business events of one project between two versions."""
+def record_events(
+    old: Record | None, new: Record | None, changes: list[Change], escalated: Sequence[str] = ()
+) -> list[str]:
+    """The business events of one project between two versions (``escalated``: its 问题升级
+    events, from :func:`project_changes`, told before 变更)."""
     if old is None:
         return ["新增"]
     if new is None:
@@ -262,6 +293,7 @@ def record_events(old: Record | None, new: Record | None, changes: list[Change])
         events.append("竣工")
     if old.region != new.region:
         events.append("转移")
+    events += escalated
     explained = set().union(*(_IMPLIED.get(e, set()) for e in events))
     if any(_root_field(c["字段"]) not in explained for c in changes):
         events.append("变更")
@@ -369,10 +401,11 @@ def diff_repositories(old: Repository, new: Repository, old_label: str, new_labe
         if note is not None:
             rows.append(_row(code, a, b, ["无法比较"], [], note))
             continue
-        changes = project_changes(a, b) if a is not None and b is not None else []
-        if a is not None and b is not None and not changes:
+        escalated: list[str] = []
+        changes = project_changes(a, b, escalated=escalated) if a is not None and b is not None else []
+        if a is not None and b is not None and not changes and not escalated:
             continue
-        rows.append(_row(code, a, b, record_events(a, b, changes), changes, None))
+        rows.append(_row(code, a, b, record_events(a, b, changes, escalated), changes, None))
     rows.sort(key=lambda r: (order.get(r["地区"], len(order)), r["地区"], LEDGERS.index(Ledger(r["台账"])), r["编号"]))
 
     delta: dict[str, Decimal] = defaultdict(Decimal)
