@@ -269,3 +269,166 @@ def test_region_report_and_plain_text(main_repo: Repository) -> None:
     assert "季度：2018Q3（2018-07-01 至 2018-09-30）" in plain
     # 船营区's own row: 650 of 1000 (65.0%), 2600 so far
     assert "船营区" in plain and "65.0%" in plain and "2,600" in plain
+
+
+# --- 同比 against the previous year's archive (examples/rollover) --------------------------------
+
+ROLLOVER = ROOT / "examples" / "rollover"
+
+
+@pytest.fixture
+def rollover(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of examples/rollover (2019's ledgers, 归档/2018 beside them); paths are shown
+    relative to it (归档/2018)."""
+    import shutil
+
+    shutil.copytree(ROLLOVER, tmp_path / "rollover")
+    monkeypatch.chdir(tmp_path / "rollover")
+    return tmp_path / "rollover" / "ledgers"
+
+
+def _q1(ledgers: Path, *extra: str, fmt: str = "json") -> str:
+    args = ["report", "quarterly", "--ledgers", str(ledgers), "--quarter", "2019Q1", "--format", fmt, *extra]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _q1_json(ledgers: Path, *extra: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(_q1(ledgers, *extra), parse_float=str)  # type: ignore[no-any-return]
+
+
+# As of 2019-03-31 against 2018-03-31 (by hand, examples/rollover/README.md):
+#   船营区 2019: 完成投资 CY-2017-001 650 + CY-2018-001 420 + CY-2019-001 100 = 1170 (all in March);
+#              在建 3; 新开工 1 (CY-2019-001, 总投资 20000: also 亿元以上).
+#   船营区 2018: CY-2017-001 0 + 0 + 600, CY-2018-001 300, CY-2016-001 0 (resumed in April) = 900,
+#              all in March; 在建 3; 新开工 1 (CY-2018-001, 15000: 亿元以上).
+#   高新区 2019: GX-2018-001 100 + 150 + 250 = 500 (March 250); 在建 1; 新开工 0.
+#   高新区 2018: GX-2018-001 200 + 400 = 600 (March 400); 在建 1; 新开工 1 (GX-2018-001, 12000).
+#   全市: 1670 against 1500 → 170/1500 = +11.3%; March 1420 against 1300 → 120/1300 = +9.2%;
+#         在建 4 against 4 → 0; 新开工 1 against 2 → −50%, 亿元以上 1 against 2 → −50%.
+#   船营区 270/900 = +30.0%, 新开工 0; 高新区 −100/600 = −16.7%, 新开工 (0 − 1)/1 = −100%.
+
+
+def test_quarter_growth_against_the_archive_by_hand(rollover: Path) -> None:
+    data = _q1_json(rollover)
+    assert data["同比"] == {"上年": 2018, "上年同期截至": "2018-03-31", "上年归档": "归档/2018"}
+    assert data["meta"]["同比"] == "与 2018 年同期（截至 2018-03-31，归档/2018）比较"
+    assert data["同比情况"] == {
+        "完成投资": "1670.00",
+        "完成投资上年同期": "1500.00",
+        "完成投资同比增长": "0.113333",
+        "新开工项目数": 1,
+        "新开工项目数上年同期": 2,
+        "新开工项目数同比增长": "-0.500000",
+        "新开工亿元以上项目数": 1,
+        "新开工亿元以上项目数上年同期": 2,
+        "新开工亿元以上项目数同比增长": "-0.500000",
+        "在建项目数": 4,
+        "在建项目数上年同期": 4,
+        "在建项目数同比增长": "0.000000",
+        "当月完成投资": "1420.00",
+        "当月完成投资上年同期": "1300.00",
+        "当月完成投资同比增长": "0.092308",
+    }
+    rows = {r["地区"]: r for r in data["季度投资"]}
+    assert {name: (r["完成投资上年同期"], r["完成投资同比增长"]) for name, r in rows.items()} == {
+        "全市": ("1500.00", "0.113333"),
+        "船营区": ("900.00", "0.300000"),
+        "高新区": ("600.00", "-0.166667"),
+    }
+    # the quarter: 1670 of 46000/4 = 11500 (14.5%); so far 1670/46000 = 3.6%, 25.0% − 3.6304% = 21.4 behind
+    assert data["综述"] == [
+        "2019年一季度，全市重点项目完成投资0.17亿元，完成季度序时目标（年度目标的四分之一）的14.5%；"
+        "1—3月累计完成投资0.17亿元，同比增长11.3%，完成年度目标的3.6%，低于序时进度21.4个百分点。",
+        "一季度项目新开工1个、入统0个、竣工0个、签约0个、落地0个；今年以来新开工项目1个，同比下降50.0%；"
+        "提出问题0个，解决问题0个。",
+        "从季度投资完成率看，高新区居首位，船营区居末位。",
+    ]
+    plain = _q1(rollover, fmt="plain")
+    row = next(line for line in plain.splitlines() if line.startswith("当月完成投资（万元）"))
+    assert row.split() == ["当月完成投资（万元）", "1,420", "1,300", "+9.2%"]
+    row = next(line for line in plain.splitlines() if line.startswith("船营区"))
+    assert row.split()[:6] == ["船营区", "1,170", "6,500", "18.0%", "1,170", "+30.0%"]  # 累计同比增长 after 累计
+
+
+def test_a_region_quarter_says_its_own_growth(rollover: Path) -> None:
+    data = _q1_json(rollover, "--region", "船营区")
+    figures = data["同比情况"]
+    assert (figures["完成投资"], figures["完成投资上年同期"], figures["完成投资同比增长"]) == (
+        "1170.00",
+        "900.00",
+        "0.300000",
+    )
+    assert (figures["当月完成投资上年同期"], figures["当月完成投资同比增长"]) == ("900.00", "0.300000")
+    assert (figures["在建项目数上年同期"], figures["新开工亿元以上项目数同比增长"]) == (3, "0.000000")
+    # 船营区 has no 年度投资 target: against 年度计划投资 12000 + 6000 + 8000 = 26000, a quarter 6500
+    assert data["综述"] == [
+        "2019年一季度，船营区重点项目完成投资0.12亿元，完成季度序时目标（年度计划投资的四分之一）的18.0%；"
+        "1—3月累计完成投资0.12亿元，同比增长30.0%，完成年度计划投资的4.5%，低于序时进度20.5个百分点。",
+        "一季度项目新开工1个、入统0个、竣工0个、签约0个、落地0个；今年以来新开工项目1个，与上年同期持平；"
+        "提出问题0个，解决问题0个。",
+    ]
+    words = _q1_json(rollover, "--region", "高新区")["综述"]
+    assert "1—3月累计完成投资0.05亿元，同比下降16.7%" in words[0]
+    assert "今年以来新开工项目0个，同比下降100.0%；" in words[1]
+
+
+def test_without_an_archive_no_growth_at_all(rollover: Path) -> None:
+    with_archive = _q1_json(rollover)
+    (rollover.parent / "归档" / "2018").rename(rollover.parent / "归档" / "old")
+    data = _q1_json(rollover)
+    assert "同比" not in data and "同比情况" not in data and "同比" not in data["meta"]
+    assert all(not any("同比" in key or "上年同期" in key for key in row) for row in data["季度投资"])
+    # the same report less the 同比 words
+    assert data["综述"][0] == with_archive["综述"][0].replace("，同比增长11.3%", "")
+    assert data["综述"][1] == with_archive["综述"][1].replace("今年以来新开工项目1个，同比下降50.0%；", "")
+    for fmt in ("plain", "md", "csv", "html"):
+        text = _q1(rollover, fmt=fmt)
+        assert "同比" not in text and "上年同期" not in text, fmt
+
+
+def test_an_unusable_archive_is_said_so(rollover: Path) -> None:
+    (rollover.parent / "归档" / "2018" / "xiangmu.yaml").write_text("名称: [\n", encoding="utf-8")
+    data = _q1_json(rollover)
+    assert "同比情况" not in data and "同比增长" not in data["综述"][0]
+    assert data["meta"]["上年归档"] == "归档/2018 的 xiangmu.yaml 缺失或有错误，未计算同比"
+
+
+def test_the_cache_sees_the_archive_change(rollover: Path, cache_on: Path) -> None:
+    assert _q1_json(rollover)["同比情况"]["完成投资上年同期"] == "1500.00"
+    assert _q1_json(rollover)["同比情况"]["完成投资上年同期"] == "1500.00"  # a hit
+    assert len(list(cache_on.glob("report-*.json"))) == 1
+    path = rollover.parent / "归档" / "2018" / "船营区" / "在建.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("2018-03: 600") == 1  # CY-2017-001's March
+    path.write_text(text.replace("2018-03: 600", "2018-03: 700"), encoding="utf-8")
+    data = _q1_json(rollover)
+    assert data["同比情况"]["完成投资上年同期"] == "1600.00"  # not the stored 1500
+    assert "1—3月累计完成投资0.17亿元，同比增长4.4%" in data["综述"][0]  # 70/1600 = 4.375%
+    (rollover.parent / "归档" / "2018" / "xiangmu.yaml").unlink()
+    assert "同比情况" not in _q1_json(rollover)
+
+
+def test_rev_reads_the_archive_at_that_revision(rollover: Path) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=rollover.parent,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "2019年一季度")
+    git("tag", "2019Q1季分析")
+    path = rollover.parent / "归档" / "2018" / "船营区" / "在建.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("2018-03: 600", "2018-03: 700"), encoding="utf-8")
+    assert _q1_json(rollover)["同比情况"]["完成投资上年同期"] == "1600.00"
+    assert _q1_json(rollover, "--rev", "2019Q1季分析")["同比情况"]["完成投资上年同期"] == "1500.00"
+    git("rm", "-rqf", "归档")
+    git("commit", "-qm", "no archive")
+    assert "同比情况" not in _q1_json(rollover, "--rev", "HEAD")

@@ -596,10 +596,14 @@ def quarterly(
     """季分析：本季度完成投资与季度目标（年度目标 × 3/12）、累计完成与序时进度、
     可按时间分摊的目标的季度与序时完成情况、各地区本季度变动。
 
+    有上年归档（归档/<上年>/）时另列季末的上年同期和同比增长，综述同时写出同比增长或下降。
+
     示例：xm report quarterly --quarter 2018Q3 -o 三季度分析.docx
     """
     if quarter is not None and month is not None:
         raise usage_error("--quarter 和 --month 只能给一个")
+
+    archives = Archives(rev)
 
     def build(root: Path) -> tuple[Document, Repository]:
         from xiangmu_cli.figures.metrics import parse_month
@@ -620,7 +624,8 @@ def quarterly(
             raise usage_error(f"{'--quarter' if quarter is not None else '--month'}：{exc}") from None
         if chosen[0] != year:
             raise usage_error(f"{chosen[0]}Q{chosen[1]} 不在报告年度 {year} 内；季分析只分析本年度的季度")
-        return quarterly_document(quarterly_report(ctx.repo, chosen[0], chosen[1], region)), ctx.repo
+        archive = archives.previous(root, ctx.repo)
+        return quarterly_document(quarterly_report(ctx.repo, chosen[0], chosen[1], region, archive)), ctx.repo
 
     report(
         "report quarterly",
@@ -630,7 +635,8 @@ def quarterly(
         output,
         no_cache,
         build,
-        unit=unit,
+        archives.read,
+        unit,
     )
 
 

@@ -7,8 +7,9 @@ the day before the quarter began, both computed by :func:`~xiangmu_cli.figures.m
 time-proportional targets (序时) are the year's target × 3/12 for the quarter alone (季度目标)
 and × (quarter's last month)/12 for the year so far (序时目标, the 序时进度 of the quarter's end).
 The quarter's events (新开工, 入统, 签约, 落地, 竣工, problems raised and solved) are those of
-:func:`~xiangmu_cli.figures.report.changes_between`, counted by region. See docs/metrics.md
-"Quarterly analysis".
+:func:`~xiangmu_cli.figures.report.changes_between`, counted by region. With the previous year's
+archive the figures at the quarter's end carry 同比 (:func:`~xiangmu_cli.figures.growth.with_growth`,
+as the monthly report's at its month's end). See docs/metrics.md "Quarterly analysis".
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
+from xiangmu_cli.base.fileio import display_path
+from xiangmu_cli.figures.growth import Comparison, with_growth
 from xiangmu_cli.figures.metrics import (
     Figures,
     FigureValue,
@@ -42,9 +45,10 @@ from xiangmu_cli.figures.tongbao import (
     percent,
     yi,
 )
-from xiangmu_cli.ledger.vocab import CITY, METRIC_KINDS
+from xiangmu_cli.ledger.vocab import CITY, GROWTH_METRICS, METRIC_KINDS, growth_key, last_year_key
 
 if TYPE_CHECKING:
+    from xiangmu_cli.reading.archive import Archive
     from xiangmu_cli.reading.records import Repository
 
 __all__ = [
@@ -78,7 +82,8 @@ _CN = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 class QuarterRow(TypedDict):
     """季度投资: one scope (全市 or a region): the quarter's 完成投资 against its share of the
-    year's target, and the year so far against 序时进度."""
+    year's target, and the year so far against 序时进度 (with the previous year's archive, also
+    the year so far's 上年同期 and 同比增长)."""
 
     地区: str
     季度完成投资: Decimal
@@ -89,6 +94,8 @@ class QuarterRow(TypedDict):
     投资完成率: FigureValue
     序时进度: FigureValue
     进度差: FigureValue
+    完成投资上年同期: NotRequired[FigureValue]
+    完成投资同比增长: NotRequired[FigureValue]
 
 
 class QuarterTargetRow(TypedDict):
@@ -128,6 +135,13 @@ class QuarterlyReport:
     summary: list[str] = field(default_factory=list)
     errors: int = 0
     reported: tuple[int, int] | None = None
+    #: 同比: what the figures were compared with (None: no usable archive of the previous year).
+    comparison: Comparison | None = None
+    #: Why last year's archive was not used, or what to know about it (shown in the header).
+    archive_note: str | None = None
+    #: 同比情况: the scope's :data:`~xiangmu_cli.ledger.vocab.GROWTH_METRICS` at the quarter's end,
+    #: each with its 上年同期 and 同比增长 (empty without a comparison).
+    growth: Figures = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -145,6 +159,7 @@ class QuarterlyReport:
             "未计入的错误数": self.errors,
             "综述": self.summary,
             "季度投资": self.investment,
+            **({"同比": self.comparison.as_dict(), "同比情况": self.growth} if self.comparison is not None else {}),
             "季度目标完成": self.targets,
             "季度变动分地区": self.change_counts,
             "季度变动": self.changes,
@@ -209,16 +224,20 @@ def quarterly_report(
     year: int,
     quarter: int,
     region: str | None = None,
-    end_figures: dict[str, Figures] | None = None,
+    archive: Archive | None = None,
 ) -> QuarterlyReport:
-    """季分析 of ``quarter`` (1–4) of ``year`` (年度), for the city or one region.
-
-    ``end_figures`` are the figures at the quarter's end when the caller has them already (with
-    同比, say: the 综述 then says it); else they are computed here.
+    """季分析 of ``quarter`` (1–4) of ``year`` (年度), for the city or one region; with 同比 at the
+    quarter's last day when ``archive`` (the previous year's, :mod:`xiangmu_cli.reading.archive`)
+    can be used, as :func:`~xiangmu_cli.figures.report.monthly_report` at its month's end.
     """
     config = config_of(repo)
     first, last = quarter_bounds(year, quarter)
-    end = end_figures if end_figures is not None else compute_metrics(repo, last)
+    end, comparison = with_growth(
+        compute_metrics(repo, last),
+        archive.repo if archive is not None else None,
+        last,
+        display_path(archive.path) if archive is not None else "",
+    )
     before = compute_metrics(repo, first - timedelta(days=1))
     scopes = [CITY, *config.region_names] if region is None else [region]
     flows = {scope: _flows(end[scope], before[scope]) for scope in scopes}
@@ -231,19 +250,21 @@ def quarterly_report(
         base = target if target is not None else _decimal(figures["年度计划投资"])
         quarter_target = base / 4 if base is not None else None
         done = _decimal(flows[scope]["完成投资"]) or Decimal(0)
-        investment.append(
-            {
-                "地区": scope,
-                "季度完成投资": done,
-                "季度目标": quarter_target,
-                "季度完成率": ratio(done, quarter_target),
-                "完成投资": figures["完成投资"],
-                "年度目标": base,
-                "投资完成率": figures["投资完成率"],
-                "序时进度": figures["序时进度"],
-                "进度差": figures["进度差"],
-            }
-        )
+        row: QuarterRow = {
+            "地区": scope,
+            "季度完成投资": done,
+            "季度目标": quarter_target,
+            "季度完成率": ratio(done, quarter_target),
+            "完成投资": figures["完成投资"],
+            "年度目标": base,
+            "投资完成率": figures["投资完成率"],
+            "序时进度": figures["序时进度"],
+            "进度差": figures["进度差"],
+        }
+        if comparison is not None:
+            row["完成投资上年同期"] = figures[last_year_key("完成投资")]
+            row["完成投资同比增长"] = figures[growth_key("完成投资")]
+        investment.append(row)
     if region is None:  # 全市 first, then the regions by 季度完成率 (highest first; absent last)
         positions = region_positions(config)
         city, regions = investment[0], investment[1:]
@@ -293,10 +314,24 @@ def quarterly_report(
         changes=changes,
         errors=len(repo.errors),
         reported=reported_regions(repo, month_of(last)),
+        comparison=comparison,
+        archive_note=archive.note if archive is not None else None,
+        growth=_growth_figures(end[region or CITY]) if comparison is not None else {},
     )
     target = config.targets.get(region or CITY, {}).get("年度投资")
     report.summary = quarter_summary(report, end[region or CITY], target)
     return report
+
+
+def _growth_figures(figures: Figures) -> Figures:
+    """同比情况: each metric of :data:`~xiangmu_cli.ledger.vocab.GROWTH_METRICS` of ``figures`` (which
+    carry 同比), then its 上年同期 and 同比增长."""
+    out: Figures = {}
+    for metric in GROWTH_METRICS:
+        out[metric] = figures[metric]
+        out[last_year_key(metric)] = figures[last_year_key(metric)]
+        out[growth_key(metric)] = figures[growth_key(metric)]
+    return out
 
 
 def _decimal(value: FigureValue) -> Decimal | None:
@@ -327,8 +362,9 @@ def _change_counts(changes: list[ChangeRow], names: list[str]) -> list[QuarterCh
 def quarter_summary(report: QuarterlyReport, figures: Figures, target: Decimal | None) -> list[str]:
     """The quarter in two or three paragraphs: investment in the quarter and so far (``figures``
     at the quarter's end, with 同比 when they carry it; ``target`` the scope's 年度投资, None when
-    the year's 年度计划投资 stands in for it); the quarter's events (季度变动); for the city, the
-    regions ahead and behind by 季度完成率."""
+    the year's 年度计划投资 stands in for it); the quarter's events (季度变动), and, when the
+    figures carry its 同比, the year's 新开工项目数 so far with it; for the city, the regions ahead
+    and behind by 季度完成率."""
     scope = report.region or CITY
     who = "全市" if scope == CITY else scope
     season = f"{report.year}年{numeral(report.quarter)}季度"
@@ -362,7 +398,9 @@ def quarter_summary(report: QuarterlyReport, figures: Figures, target: Decimal |
     if counts is not None:
         events = [f"{kind}{counts[kind]}个" for kind in ("新开工", "入统", "竣工", "签约", "落地")]
         problems = f"提出问题{counts['问题提出']}个，解决问题{counts['问题解决']}个"
-        paragraphs.append(f"{numeral(report.quarter)}季度项目{'、'.join(events)}；{problems}。")
+        started = _growth_words(figures, "新开工项目数")
+        so_far = f"今年以来新开工项目{figures['新开工项目数']}个，{started}；" if started else ""
+        paragraphs.append(f"{numeral(report.quarter)}季度项目{'、'.join(events)}；{so_far}{problems}。")
     if report.region is None:
         ranked = [r for r in report.investment[1:] if r["季度完成率"] is not None]
         if len(ranked) > 1:

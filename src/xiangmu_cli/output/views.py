@@ -385,10 +385,11 @@ def _red_table(rows: list[RedRow]) -> Table:
 _COMPARED = {*(growth_key(m) for m in GROWTH_METRICS), *(last_year_key(m) for m in GROWTH_METRICS)}
 
 
-def _overview_table(scope: str, figures: Figures) -> Table:
+def _overview_table(scope: str, figures: Figures, name: str | None = None, note: str | None = None) -> Table:
     """One row per metric: its name (with the unit) and value, formatted by the metric's kind
     (the row's 口径), so csv and xlsx get numbers, not text; with last year's archive also 上年同期
-    and 同比增长 (blank for a metric without 同比: a dash says "no figure")."""
+    and 同比增长 (blank for a metric without 同比: a dash says "no figure"). Named ``<scope>总览``
+    unless ``name`` is given."""
     compared = growth_key(GROWTH_METRICS[0]) in figures  # with last year's archive
     rows: list[dict[str, Any]] = []
     for metric, value in figures.items():
@@ -407,7 +408,7 @@ def _overview_table(scope: str, figures: Figures) -> Table:
             Column("上年同期", kind="text", kind_from="口径", align="right"),
             Column("同比增长", kind="diff", align="right"),
         ]
-    return Table(f"{scope}总览", columns, rows)
+    return Table(name or f"{scope}总览", columns, rows, note=note)
 
 
 def _region_table(rows: list[RegionRow]) -> Table:
@@ -613,6 +614,8 @@ def monthly_document(report: MonthlyReport) -> Document:
 
 
 def _quarter_investment_table(rows: Sequence[QuarterRow], months: str) -> Table:
+    key = growth_key("完成投资")  # with last year's archive: the year so far's 同比
+    growth = [Column(key, header="累计同比增长", kind="diff", priority=2)] if rows and key in rows[0] else []
     return Table(
         "季度投资",
         [
@@ -621,6 +624,7 @@ def _quarter_investment_table(rows: Sequence[QuarterRow], months: str) -> Table:
             Column("季度目标", header="季度目标（万元）", kind="amount", priority=2),
             Column("季度完成率", kind="rate"),
             Column("完成投资", header=f"{months}累计（万元）", kind="amount", priority=1),
+            *growth,
             Column("年度目标", header="年度目标（万元）", kind="amount", priority=3),
             Column("投资完成率", kind="rate", compare="序时进度"),
             Column("序时进度", kind="rate", priority=2),
@@ -670,12 +674,25 @@ def quarterly_document(report: QuarterlyReport) -> Document:
     from xiangmu_cli.figures.tongbao import numeral
 
     progress = report.investment[0]["序时进度"] if report.investment else None
-    meta = _meta(report.name, report.year, report.as_of, progress, report.errors, report.reported)
+    meta = _meta(
+        report.name,
+        report.year,
+        report.as_of,
+        progress,
+        report.errors,
+        report.reported,
+        report.comparison,
+        report.archive_note,
+    )
     meta["季度"] = f"{report.label}（{report.first.isoformat()} 至 {report.as_of.isoformat()}）"
     months = f"1—{report.quarter * 3}月"
     tables = [summary_table(report.summary)] if report.summary else []
+    tables.append(_quarter_investment_table(report.investment, months))
+    if report.growth:
+        end = report.as_of
+        note = f"截至季末（{end.isoformat()}）与上年同期比较；当月完成投资为季末月份{end.month}月的完成投资"
+        tables.append(_overview_table(report.region or CITY, report.growth, "同比情况", note))
     tables += [
-        _quarter_investment_table(report.investment, months),
         _quarter_target_table(report.targets),
         _quarter_changes_by_region(report.change_counts),
         _changes_table(report.changes, "季度变动"),
@@ -684,12 +701,14 @@ def quarterly_document(report: QuarterlyReport) -> Document:
     doc = Document(title, meta, tables)
     doc.json_data = report.as_dict()
     if report.investment:
+        growth = growth_key("完成投资")
         doc.highlights = Table(
             "要点",
             [
                 Column("季度完成投资", header="季度完成投资（万元）", kind="amount"),
                 Column("季度完成率", kind="rate"),
                 Column("完成投资", header=f"{months}累计（万元）", kind="amount"),
+                *([Column(growth, header="累计同比增长", kind="diff")] if growth in report.investment[0] else []),
                 Column("投资完成率", kind="rate", compare="序时进度"),
                 Column("进度差", kind="diff"),
             ],
