@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, TypeAlias
+from typing import Annotated, Any, ClassVar, SupportsIndex, TypeAlias
 
 from pydantic import (
     BaseModel,
@@ -539,6 +539,10 @@ class PriorMonths(_Model):
         return self.through.startswith(f"{year:04d}-") and self.through <= last
 
 
+#: One usable extension field: (name, type, options, description).
+ExtensionSpec = tuple[str, str, tuple[str, ...], str | None]
+
+
 class Project(_Model):
     """各本台账共有的字段。"""
 
@@ -567,6 +571,16 @@ class Project(_Model):
     #: The extension fields of xiangmu.yaml 扩展字段 a model built by :func:`project_model` has:
     #: (key, attribute) each, in declaration order; none on the contract's own models.
     EXTENSIONS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: Of a model built by :func:`project_model`: the contract's model it extends, and the
+    #: declarations it was built from (so that a project of it can be pickled: the class itself
+    #: is made at run time, and is made again from these).
+    EXTENDS: ClassVar[tuple[type[Project], tuple[ExtensionSpec, ...]] | None] = None
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        if self.EXTENDS is None:
+            return super().__reduce_ex__(protocol)
+        base, specs = self.EXTENDS
+        return _restore_extended, (base, specs, self.__getstate__())
 
     def field_value(self, name: str) -> Any:
         """The value of field ``name`` (an attribute name), None where this kind of project has no
@@ -916,8 +930,6 @@ RESERVED_KEYS: frozenset[str] = frozenset(
     {key for model in PROJECT_MODELS.values() for key in key_order(model)} | set(FILE_KEYS) | {"仓库", "年度", "月份"}
 )
 
-#: One usable extension field: (name, type, options, description).
-ExtensionSpec = tuple[str, str, tuple[str, ...], str | None]
 #: At most this many extension fields, each 选项 field with at most this many 选项 (xiangmu.yaml
 #: is untrusted input too: a model of 100,000 fields would take minutes to build).
 MAX_EXTENSIONS, MAX_EXTENSION_OPTIONS = 100, 1000
@@ -973,7 +985,17 @@ def _extended(base: type[Project], specs: tuple[ExtensionSpec, ...]) -> type[Pro
         fields[f"ext_{i}"] = (_extension_type(kind, options, text), Field(default=None, alias=name, description=text))
     model = create_model(base.__name__, __base__=base, __doc__=base.__doc__, **fields)
     model.EXTENSIONS = tuple((name, f"ext_{i}") for i, (name, *_rest) in enumerate(specs))
+    model.EXTENDS = (base, specs)
     return model
+
+
+def _restore_extended(base: type[Project], specs: tuple[ExtensionSpec, ...], state: dict[Any, Any]) -> Project:
+    """A pickled project of an extended model (Project.__reduce_ex__), of the same class as every
+    other project of that model in this process (:func:`_extended` keeps one per declaration)."""
+    model = _extended(base, specs)
+    project = model.__new__(model)
+    project.__setstate__(state)
+    return project
 
 
 def project_model(ledger: Ledger, config: Config | None) -> type[Project]:
