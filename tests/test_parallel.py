@@ -138,3 +138,94 @@ def test_cli_jobs_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks:
     assert outputs["1"] == outputs["2"] and forks == [2]
     bad = runner.invoke(app, ["validate", "--ledgers", str(root), "--jobs", "-1"])
     assert bad.exit_code == 2
+
+
+# --- a report's load shared with a worker (loading._load_shared, issue 15) ----------------------
+
+
+def _loaded(repo: loading.Repository) -> tuple[object, ...]:
+    """Everything a load gives, projects by value and by model class."""
+    return (
+        [p.as_dict() for p in repo.problems],
+        [(r.file, r.index, r.region, r.ledger, type(r.project), r.project.model_dump()) for r in repo.records],
+        [(r.file, r.index, r.stand_ins, r.project.model_dump()) for r in repo.partial],
+        [(lf.file, lf.region, lf.ledger, len(lf.records)) for lf in repo.files],
+        repo.ids,
+        repo.national_codes,
+        repo.files_read,
+        repo.items_read,
+        repo.fingerprint,
+    )
+
+
+@pytest.fixture
+def shares(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every repository is shared (no size floor); counts the shared loads, so a test fails if
+    load() quietly took the one-process path."""
+    monkeypatch.setattr(loading, "PARALLEL_MIN_BYTES", 0)
+    runs: list[int] = []
+    real = loading._load_shared
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loading, "_load_shared", spy)
+    return runs
+
+
+def _one_process(root: Path, warnings: bool) -> tuple[object, ...]:
+    loader = loading._Loader(root, None)
+    config, config_file = loader.load_config()
+    from xiangmu_cli.reading.checks import CHECKS, ERROR_CHECKS
+
+    checks = CHECKS if warnings else ERROR_CHECKS
+    return _loaded(loading._load_files(loader, config, config_file, loader.walk(config), checks, locate=False))
+
+
+@pytest.mark.parametrize("source", ["demo", "broken-example", "generated"])
+def test_a_shared_load_equals_one_process(source: str, tmp_path: Path, shares: list[int]) -> None:
+    """Records (of the same model classes: the demo's xiangmu.yaml extends them), partial
+    records, 编号s, problems and the fingerprint, in the same order, with and without warnings."""
+    if source == "generated":
+        root = _broken_across_files(tmp_path)
+    else:
+        root = tmp_path / "ledgers"
+        shutil.copytree(ROOT / ("ledgers" if source == "demo" else "examples/broken/ledgers"), root)
+    for warnings in (True, False):
+        assert _loaded(loading.load(root, locate=False, warnings=warnings)) == _one_process(root, warnings)
+    assert len(shares) == 2
+
+
+def test_a_shared_load_equals_one_process_on_every_corpus_case(tmp_path: Path, shares: list[int]) -> None:
+    for case in CASES:
+        where = tmp_path / case
+        where.mkdir()
+        root = _materialise(case, where)
+        assert _loaded(loading.load(root, locate=False)) == _one_process(root, True), case
+
+
+def _die_sharing(indices: list[int], checks: object) -> None:
+    os._exit(9)  # as if killed mid-load (out of memory)
+
+
+def test_a_dead_share_worker_falls_back_to_one_process(
+    tmp_path: Path, shares: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ledgers"
+    shutil.copytree(ROOT / "ledgers", root)
+    monkeypatch.setattr(loading, "_load_share", _die_sharing)
+    assert _loaded(loading.load(root, locate=False)) == _one_process(root, True)
+    assert shares
+
+
+def test_an_extended_project_pickles_to_its_own_class() -> None:
+    """A model that xiangmu.yaml 扩展字段 extends is made at run time; its projects cross between
+    processes as projects of the one class this process made for the same declarations."""
+    import pickle
+
+    repo = loading.load(ROOT / "ledgers", locate=False)
+    projects = [r.project for r in repo.records]
+    assert projects and all(type(p).EXTENDS is not None for p in projects)
+    back = pickle.loads(pickle.dumps(projects))
+    assert back == projects and all(type(a) is type(b) for a, b in zip(back, projects, strict=True))

@@ -819,10 +819,11 @@ def _load(
 
 
 #: The share of a shared load's bytes that the worker process loads (:func:`_load_shared`).
-#: Measured at 20k projects (2 cores, per 20k): loading 1.25 s, pickling the projects 0.86 s,
-#: unpickling them 0.33 s. This process loads a share x and unpickles the rest, the worker loads
-#: and pickles 1 − x: both take as long at x ≈ 0.59.
-WORKER_SHARE = 0.41
+#: Measured at 20k projects on 2 cores (per 20k projects): loading 1.25 s, pickling the projects
+#: 0.86 s, unpickling them 0.33 s; so the two sides take as long near 0.4, but a forked worker
+#: loads more slowly than this process (copy-on-write), and `xm score` cold was quickest at a
+#: third: 2.25 s in one process, 1.98–2.04 s at 0.33, 2.24 s at 0.41, 2.54 s at 0.48.
+WORKER_SHARE = 0.33
 
 
 def _shareable(todo: list[tuple[Path, str, Ledger]]) -> bool:
@@ -855,6 +856,8 @@ def _load_shared(
         if sizes[i] <= share:
             theirs.append(i)
             share -= sizes[i]
+    if not theirs:  # one file is most of the repository: nothing to share
+        return _load_files(loader, config, config_file, todo, checks, locate=False)
     taken = set(theirs)
     mine = [i for i in range(len(todo)) if i not in taken]
     loader.config = config
