@@ -83,8 +83,9 @@ def test_text_and_tables_read_back(demo_docx: Path) -> None:
     doc = monthly_document(monthly_report(load(DEMO), SEP30))
     word = open_docx(str(demo_docx))
     texts = [p.text for p in word.paragraphs]
-    assert texts[0] == doc.title
-    assert texts[1].startswith("名称：吉林市重点项目建设台账 · 年度：2018 · 截至：2018-09-30")
+    assert texts[:2] == ["吉林市发展和改革委员会", "2018年第9期"]  # the 版头 of xiangmu.yaml 通报
+    assert texts[2] == doc.title
+    assert texts[3].startswith("名称：吉林市重点项目建设台账 · 年度：2018 · 截至：2018-09-30")
     # every section under its numbered heading, in order
     headings = [p.text for p in word.paragraphs if p.style is not None and p.style.name == "Heading 1"]
     assert headings == [f"{NUMERALS[i]}、{t.name}" for i, t in enumerate(doc.tables)]
@@ -119,7 +120,7 @@ def test_header_rows_repeat_and_rows_stay_whole(demo_docx: Path) -> None:
 
 def test_fonts_and_sizes_of_gbt_9704(demo_docx: Path) -> None:
     word = open_docx(str(demo_docx))
-    title = word.paragraphs[0].runs[0]
+    title = word.paragraphs[2].runs[0]  # under the 版头
     assert _east_asian(title) == "方正小标宋简体" and title.font.size == Pt(22)  # 二号
     texts = [p.text for p in word.paragraphs]
     heading = word.paragraphs[texts.index("一、综述")].runs[0]
@@ -133,6 +134,21 @@ def test_fonts_and_sizes_of_gbt_9704(demo_docx: Path) -> None:
     header_cell = word.tables[0].rows[0].cells[0].paragraphs[0].runs[0]
     body_cell = word.tables[0].rows[1].cells[0].paragraphs[0].runs[0]
     assert _east_asian(header_cell) == "黑体" and _east_asian(body_cell) == "仿宋_GB2312"
+
+
+def test_the_letterhead_is_red_and_ruled_in_red(demo_docx: Path) -> None:
+    """xiangmu.yaml 通报 (发文单位, 期数 with {年}/{月} filled in) as the 版头 of GB/T 9704: the issuer
+    in red 小标宋 一号, the issue in 仿宋 三号, a red line under it; a document without 通报 has none."""
+    word = open_docx(str(demo_docx))
+    issuer, issue = word.paragraphs[0], word.paragraphs[1]
+    assert issuer.alignment == issue.alignment == 1  # centred
+    assert _east_asian(issuer.runs[0]) == "方正小标宋简体" and issuer.runs[0].font.size == Pt(26)
+    assert str(issuer.runs[0].font.color.rgb) == "FF0000"
+    assert _east_asian(issue.runs[0]) == "仿宋_GB2312" and issue.runs[0].font.size == Pt(16)
+    rule = issue._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert (rule.get(qn("w:val")), rule.get(qn("w:color"))) == ("single", "FF0000")
+    plain = open_docx(io.BytesIO(render_docx(Document("标题", {}, []))))
+    assert [p.text for p in plain.paragraphs] == ["标题"]
 
 
 def test_page_is_a4_with_official_margins_and_numbered(demo_docx: Path) -> None:
@@ -165,7 +181,10 @@ def test_numbers_right_aligned_and_behind_in_red(demo_docx: Path) -> None:
 
 
 def test_same_document_same_bytes_and_needs_a_file(tmp_path: Path) -> None:
-    doc = monthly_document(monthly_report(load(DEMO), SEP30))
+    from xiangmu_cli.cli.reports import with_letterhead
+
+    repo = load(DEMO)
+    doc = with_letterhead(monthly_document(monthly_report(repo, SEP30)), repo)  # as the command does
     assert render_docx(doc) == render_docx(doc)
     second = tmp_path / "again.docx"
     assert (

@@ -13,6 +13,8 @@ Any :class:`~xiangmu_cli.output.tables.Document` is laid out as a 党政机关�
   a negative 进度差 in red, ahead in green, a traffic light in its colour (as in rich and html).
   Cell texts are those of :func:`~xiangmu_cli.output.tables.format_value`, as in md and plain.
 - Page numbers in the footer, centred, ``— 1 —`` (宋体 四号), from a PAGE field.
+- With xiangmu.yaml 通报, the 版头 above the title: 发文单位 in red 小标宋 一号 (26 pt), 期数 under it
+  in 仿宋 三号, both centred, then a red separator line across the text block.
 
 Chinese fonts are set as the East Asian font of each run (``w:rFonts w:eastAsia``), Latin text and
 digits in Times New Roman. A reader without the fonts sees Word's substitutes. The highlights and
@@ -51,7 +53,9 @@ FONTS = {
     "latin": "Times New Roman",
 }
 #: Point sizes: 二号 22, 三号 16, 四号 14, 小四 12, 五号 10.5, 小五 9.
-SIZES = {"title": 22.0, "heading": 16.0, "body": 16.0, "meta": 14.0, "page": 14.0}
+SIZES = {"title": 22.0, "heading": 16.0, "body": 16.0, "meta": 14.0, "page": 14.0, "issuer": 26.0}
+#: The red of the 版头 (发文单位 and the separator line).
+LETTERHEAD_RED = (0xFF, 0x00, 0x00)
 #: Table text by the table's number of columns: up to 6 小四, up to 9 五号, more 小五.
 TABLE_SIZES = ((6, 12.0), (9, 10.5), (1000, 9.0))
 #: Cell padding left and right (mm), and the widths (display cells) that decide a table's layout:
@@ -79,6 +83,7 @@ def render_docx(doc: Document) -> bytes:
 
     word = new_document()
     _page_setup(word)
+    _letterhead(word, doc.letterhead)
     _title(word, doc)
     for number, table in enumerate(doc.tables, start=1):
         _section(word, table, number)
@@ -198,6 +203,70 @@ def _body(word: WordDocument, text: str, size: float = SIZES["body"], indent: bo
         fmt.first_line_indent = Pt(size * 2)
     _text(paragraph, text, "body", size)
     return paragraph
+
+
+def _letterhead(word: WordDocument, letterhead: dict[str, str]) -> None:
+    """The 版头 of GB/T 9704 when xiangmu.yaml 通报 gives one: 发文单位 in red 小标宋 一号, centred;
+    期数 under it in 仿宋 三号; then the red separator line across the text block."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    issuer, issue = letterhead.get("发文单位"), letterhead.get("期数")
+    if not issuer and not issue:
+        return
+    last = None
+    if issuer:
+        last = word.add_paragraph()
+        _center(last)
+        run = _text(last, issuer, "title", SIZES["issuer"])
+        run.font.color.rgb = RGBColor(*LETTERHEAD_RED)
+    if issue:
+        last = _body(word, issue, indent=False)
+        _center(last)
+    assert last is not None
+    last.paragraph_format.space_after = Pt(SIZES["body"])
+    border = OxmlElement("w:pBdr")
+    line = OxmlElement("w:bottom")
+    for key, value in (
+        ("w:val", "single"),
+        ("w:sz", "12"),
+        ("w:space", "6"),
+        ("w:color", "{:02X}{:02X}{:02X}".format(*LETTERHEAD_RED)),
+    ):
+        line.set(qn(key), value)
+    border.append(line)
+    # in the schema's order: a paragraph border comes before shading, tabs, spacing, indent, jc…
+    last._p.get_or_add_pPr().insert_element_before(
+        border,
+        "w:shd",
+        "w:tabs",
+        "w:suppressAutoHyphens",
+        "w:kinsoku",
+        "w:wordWrap",
+        "w:overflowPunct",
+        "w:topLinePunct",
+        "w:autoSpaceDE",
+        "w:autoSpaceDN",
+        "w:bidi",
+        "w:adjustRightInd",
+        "w:snapToGrid",
+        "w:spacing",
+        "w:ind",
+        "w:contextualSpacing",
+        "w:mirrorIndents",
+        "w:suppressOverlap",
+        "w:jc",
+        "w:textDirection",
+        "w:textAlignment",
+        "w:textboxTightWrap",
+        "w:outlineLvl",
+        "w:divId",
+        "w:cnfStyle",
+        "w:rPr",
+        "w:sectPr",
+        "w:pPrChange",
+    )
 
 
 def _title(word: WordDocument, doc: Document) -> None:
