@@ -339,13 +339,17 @@ def check_months(repo: Repository) -> list[Problem]:
         return []
     year = repo.config.year
     prefix = f"{year:04d}-"
+    first, last = f"{year:04d}-01", f"{year:04d}-12"  # a key is YYYY-MM (MonthKey)
     problems = []
     for rec in repo.checkable:
         p = rec.project
-        if not isinstance(p, StartedProject):
+        if not isinstance(p, StartedProject) or not p.monthly:
             continue
         start_month = month_key(p.start_date.year, p.start_date.month)
         started_this_year = p.start_date.year == year
+        earliest = min(p.monthly)
+        if first <= earliest and max(p.monthly) <= last and not (started_this_year and earliest < start_month):
+            continue  # every month in 年度, none before the start (the usual case, without a loop in Python)
         for month in p.monthly:
             if not month.startswith(prefix):
                 problems.append(
