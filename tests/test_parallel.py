@@ -229,3 +229,12 @@ def test_an_extended_project_pickles_to_its_own_class() -> None:
     assert projects and all(type(p).EXTENDS is not None for p in projects)
     back = pickle.loads(pickle.dumps(projects))
     assert back == projects and all(type(a) is type(b) for a, b in zip(back, projects, strict=True))
+
+
+def test_a_share_worker_keeps_the_limits(tmp_path: Path, shares: list[int]) -> None:
+    root = tmp_path / "ledgers"
+    shutil.copytree(ROOT / "ledgers", root)
+    with using(Limits(max_depth=2)):
+        shared, alone = _loaded(loading.load(root, locate=False)), _one_process(root, True)
+    assert shared == alone and shares
+    assert any("嵌套超过 2 层" in p["message"] for p in shared[0])  # type: ignore[index, union-attr]
