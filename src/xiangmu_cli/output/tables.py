@@ -604,8 +604,11 @@ def _json_text(
         parts = []
         for k, v in value.items():
             key = _json_key(k)
-            if type(v) is str or v is None:  # the usual cell: no kind to look up
+            shape = type(v)
+            if shape is str or v is None:  # the usual cell: no kind to look up
                 text = _json_string(v) if v is not None else "null"
+            elif shape is Decimal or shape is int or shape is Fraction:  # a number: by its kind, at once
+                text = _json_number(v, kind_of(key, value, parent))
             else:
                 text = _json_text(v, indent, level + 1, kind_of(key, value, parent), key, kind_of)
             parts.append(f"{_json_string(key)}: {text}")
