@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = ["cache_dir", "enabled", "cached_validation", "cached_document"]
 
-_FORMAT = "2"
+_FORMAT = "3"  # 3: output/docdata.py tags values inside strings
 _KEEP = 64  # entries kept per kind
 _MAX_ENTRY = 256 * 2**20  # an entry larger than this is not read (a report of 100k projects is ~60 MB)
 _SECRET = "secret"
