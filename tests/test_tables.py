@@ -9,6 +9,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from xiangmu_cli.output.formats import infer_format, render
@@ -826,3 +828,46 @@ def test_a_long_table_in_a_terminal_shows_its_first_rows_and_says_how_many(monke
     assert "共 5 行，终端只显示前 3 行" in text
     plain = render(doc, "plain")
     assert "P5" in plain and "共 5 行" not in plain
+
+
+# --- Chinese prose in the terminal (output.tables.prose_lines) ---------------------------------
+
+
+def test_prose_breaks_as_chinese_is_set() -> None:
+    """The 综述 at 40 cells: no line starts with 「，」 or 「。」 (the character before goes down
+    with it), no number is cut, every character kept."""
+    from xiangmu_cli.output.tables import prose_lines
+
+    text = "截至2018年9月底，全市在建重点项目314个，其中亿元以上项目227个，新建项目102个、续建项目212个。"
+    assert prose_lines(text, 40) == [
+        "截至2018年9月底，全市在建重点项目314个，",
+        "其中亿元以上项目227个，新建项目102个、续",
+        "建项目212个。",
+    ]
+    # at 39 cells 「，」 would open the second line: 「个」 goes down with it
+    assert prose_lines(text, 39)[:2] == [
+        "截至2018年9月底，全市在建重点项目314",
+        "个，其中亿元以上项目227个，新建项目102",
+    ]
+    assert prose_lines("投资为（亿元）351.10", 8) == ["投资为", "（亿元）", "351.10"]  # 「（」 does not end a line
+
+
+_HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80)
+_TOKENS = st.one_of(
+    _HAN,
+    st.from_regex(r"[0-9]{1,4}(\.[0-9])?%?", fullmatch=True),
+    st.tuples(_HAN, st.sampled_from("，。、；：！？）》%")).map("".join),
+    st.tuples(st.sampled_from("（《「"), _HAN).map("".join),
+)
+
+
+@given(st.lists(_TOKENS, max_size=60), st.integers(min_value=12, max_value=100))
+def test_prose_lines_keep_every_character_within_the_width(tokens: list[str], width: int) -> None:
+    from xiangmu_cli.output.tables import _NO_LINE_END, _NO_LINE_START, prose_lines
+
+    text = "".join(tokens)
+    lines = prose_lines(text, width)
+    assert "".join(lines) == text
+    assert all(cell_len(line) <= width for line in lines)
+    assert not any(line[:1] in _NO_LINE_START for line in lines[1:])
+    assert not any(line[-1:] in _NO_LINE_END for line in lines[:-1])

@@ -57,6 +57,7 @@ from xiangmu_cli.ledger.units import at_least_places, round_half_even
 from xiangmu_cli.ledger.vocab import GROWTH_METRICS, METRIC_KINDS, growth_key, last_year_key
 
 __all__ = [
+    "prose_lines",
     "Column",
     "Table",
     "Chart",
@@ -802,6 +803,69 @@ def terminal_settings() -> dict[str, Any]:
     }
 
 
+#: Punctuation that never starts a line of Chinese text (行首禁则), and that never ends one.
+_NO_LINE_START = frozenset("，。、；：！？）」』》〉】〕…—～％,.;:!?)]}%")
+_NO_LINE_END = frozenset("（「『《〈【〔([{")
+#: A run that is not broken: Latin letters, digits and what joins them in a figure (351.10, 2018-09, 74.7%).
+_UNBROKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%+\-/:]*|.", re.S)
+
+
+def prose_lines(text: str, width: int) -> list[str]:
+    """``text`` broken into lines at most ``width`` cells wide (for rich), as Chinese text is set:
+    a line may break between any two Chinese characters but never inside a number or a Latin word,
+    never before closing punctuation (「，」「。」「）」…: the character before it goes down with it),
+    and never after an opening one. A run wider than a line is cut where the width ends."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+
+    def start(tokens: list[str]) -> None:
+        nonlocal line, used
+        line, used = tokens, sum(cell_len(part) for part in tokens)
+        while used > width and len(line) == 1 and len(line[0]) > 1:  # a run wider than a line
+            run = line[0]
+            cut = _fit_cells(run, width)
+            lines.append(run[:cut])
+            line, used = [run[cut:]], cell_len(run[cut:])
+
+    for token in _UNBROKEN.findall(text):
+        if token == "\n":
+            lines.append("".join(line))
+            start([])
+            continue
+        size = cell_len(token)
+        if used + size <= width:
+            line.append(token)
+            used += size
+            continue
+        if not line:
+            start([token])
+            continue
+        carried: list[str] = []
+        moved = size
+        if token[0] in _NO_LINE_START and len(line) > 1 and moved + cell_len(line[-1]) <= width:
+            moved += cell_len(line[-1])
+            carried.append(line.pop())  # the character before goes down with the punctuation
+        while len(line) > 1 and line[-1][-1] in _NO_LINE_END and moved + cell_len(line[-1]) <= width:
+            moved += cell_len(line[-1])
+            carried.insert(0, line.pop())
+        lines.append("".join(line).rstrip(" "))
+        start([*carried, token] if token != " " or carried else [])
+    if line or not lines:
+        lines.append("".join(line))
+    return lines
+
+
+def _fit_cells(text: str, width: int) -> int:
+    """How many leading characters of ``text`` fit in ``width`` cells (at least one)."""
+    used = 0
+    for i, char in enumerate(text):
+        used += cell_len(char)
+        if used > width:
+            return max(i, 1)
+    return len(text)
+
+
 def _console(width: int | None, color: bool | None) -> tuple[Console, io.StringIO]:
     buffer = io.StringIO()
     common: dict[str, Any] = {"file": buffer, "highlight": False, "emoji": False, "legacy_windows": False}
@@ -838,7 +902,8 @@ def _render_rich(doc: Document, width: int | None, color: bool | None) -> str:
             for i, paragraph in enumerate(paragraphs(table)):
                 if i:
                     console.print()
-                console.print(Text(paragraph, overflow="fold"))
+                for line in prose_lines(paragraph, console.width):
+                    console.print(Text(line), no_wrap=True, crop=False)
             continue
         total = len(table.rows)
         if total > MAX_RICH_ROWS:
