@@ -48,7 +48,8 @@ from typing import Any, Literal
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, JustifyMethod, OverflowMethod
+from rich.containers import Lines
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -693,7 +694,7 @@ def _rich_cell(row: Mapping[str, Any], column: Column, bars: int) -> Text:
     text = _one_line(format_cell(row, column))
     if bars and kind == "rate" and value is not None and not isinstance(value, (str, bool)):
         text = f"{text:>6} {_bar(_exact(value), bars)}"
-    return Text(text, style=_TONE_STYLES[cell_tone(row, column)])
+    return _ChineseText(text, style=_TONE_STYLES[cell_tone(row, column)])
 
 
 class _RichCells:
@@ -743,7 +744,7 @@ def _stacked(table: Table) -> list[Text]:
         if i:
             lines.append(Text())
         lines += [
-            Text.assemble((f"{c.title}：", "bold"), " ", _rich_cell(row, c, bars=0), overflow="fold")
+            _ChineseText.assemble((f"{c.title}：", "bold"), " ", _rich_cell(row, c, bars=0), overflow="fold")
             for c in table.columns
         ]
     return lines
@@ -815,45 +816,86 @@ def prose_lines(text: str, width: int) -> list[str]:
     a line may break between any two Chinese characters but never inside a number or a Latin word,
     never before closing punctuation (「，」「。」「）」…: the character before it goes down with it),
     and never after an opening one. A run wider than a line is cut where the width ends."""
-    lines: list[str] = []
-    line: list[str] = []
+    out: list[str] = []
+    for part in text.split("\n"):
+        bounds = [0, *_breaks(part, width), len(part)]
+        out += [part[a:b].rstrip(" ") for a, b in zip(bounds, bounds[1:], strict=False)]
+    return out
+
+
+def _breaks(text: str, width: int) -> list[int]:
+    """Where each line of ``text`` after the first begins (offsets), by :func:`prose_lines`' rules;
+    ``text`` is one line of input (no line break)."""
+    offsets: list[int] = []
+    line: list[tuple[int, str]] = []  # (offset, token)
     used = 0
 
-    def start(tokens: list[str]) -> None:
+    def begin(tokens: list[tuple[int, str]]) -> None:
         nonlocal line, used
-        line, used = tokens, sum(cell_len(part) for part in tokens)
-        while used > width and len(line) == 1 and len(line[0]) > 1:  # a run wider than a line
-            run = line[0]
+        line, used = tokens, sum(cell_len(token) for _, token in tokens)
+        while used > width and len(line) == 1 and len(line[0][1]) > 1:  # a run wider than a line
+            at, run = line[0]
             cut = _fit_cells(run, width)
-            lines.append(run[:cut])
-            line, used = [run[cut:]], cell_len(run[cut:])
+            offsets.append(at + cut)
+            line, used = [(at + cut, run[cut:])], cell_len(run[cut:])
 
-    for token in _UNBROKEN.findall(text):
-        if token == "\n":
-            lines.append("".join(line))
-            start([])
-            continue
+    for match in _UNBROKEN.finditer(text):
+        at, token = match.start(), match.group()
         size = cell_len(token)
         if used + size <= width:
-            line.append(token)
+            line.append((at, token))
             used += size
             continue
         if not line:
-            start([token])
+            begin([(at, token)])
             continue
-        carried: list[str] = []
+        carried: list[tuple[int, str]] = []
         moved = size
-        if token[0] in _NO_LINE_START and len(line) > 1 and moved + cell_len(line[-1]) <= width:
-            moved += cell_len(line[-1])
+        if token[0] in _NO_LINE_START and len(line) > 1 and moved + cell_len(line[-1][1]) <= width:
+            moved += cell_len(line[-1][1])
             carried.append(line.pop())  # the character before goes down with the punctuation
-        while len(line) > 1 and line[-1][-1] in _NO_LINE_END and moved + cell_len(line[-1]) <= width:
-            moved += cell_len(line[-1])
+        while len(line) > 1 and line[-1][1][-1] in _NO_LINE_END and moved + cell_len(line[-1][1]) <= width:
+            moved += cell_len(line[-1][1])
             carried.insert(0, line.pop())
-        lines.append("".join(line).rstrip(" "))
-        start([*carried, token] if token != " " or carried else [])
-    if line or not lines:
-        lines.append("".join(line))
-    return lines
+        if token == " " and not carried:  # the space ends the line
+            if at + 1 < len(text):
+                offsets.append(at + 1)
+            begin([])
+        else:
+            tokens = [*carried, (at, token)]
+            offsets.append(tokens[0][0])
+            begin(tokens)
+    return offsets
+
+
+class _ChineseText(Text):
+    """Text that rich wraps as Chinese is set (:func:`prose_lines`' rules) rather than folding
+    anywhere: a table cell never starts a line with 「，」 or cuts a date or a number."""
+
+    def wrap(
+        self,
+        console: Console,
+        width: int,
+        *,
+        justify: JustifyMethod | None = None,
+        overflow: OverflowMethod | None = None,
+        tab_size: int = 8,
+        no_wrap: bool | None = None,
+    ) -> Lines:
+        if no_wrap or self.no_wrap or overflow == "ignore" or "\t" in self.plain:
+            return super().wrap(console, width, justify=justify, overflow=overflow, tab_size=tab_size, no_wrap=no_wrap)
+        wrap_justify = justify or self.justify or "default"
+        wrap_overflow = overflow or self.overflow or "fold"
+        lines = Lines()
+        for line in self.split(allow_blank=True):
+            pieces = line.divide(_breaks(line.plain, width))
+            for piece in pieces:
+                piece.rstrip_end(width)
+            pieces.justify(console, width, justify=wrap_justify, overflow=wrap_overflow)
+            for piece in pieces:
+                piece.truncate(width, overflow=wrap_overflow)
+            lines.extend(pieces)
+        return lines
 
 
 def _fit_cells(text: str, width: int) -> int:
