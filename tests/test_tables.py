@@ -871,3 +871,17 @@ def test_prose_lines_keep_every_character_within_the_width(tokens: list[str], wi
     assert all(cell_len(line) <= width for line in lines)
     assert not any(line[:1] in _NO_LINE_START for line in lines[1:])
     assert not any(line[-1:] in _NO_LINE_END for line in lines[:-1])
+
+
+def test_a_long_cell_wraps_without_cutting_a_date() -> None:
+    """rich folds a cell of Chinese anywhere; xm's cells break as its prose does (issue 18's
+    leftover): the date stays whole, no line of the cell starts with 「，」."""
+    item = "问题超期：市政供水、燃气管线未接入场区，2018-07-27 到期，已逾期 65 天"
+    doc = Document(
+        "逾期事项", {}, [Table("逾期", [Column("编号"), Column("事项")], [{"编号": "JK-2017-017", "事项": item}])]
+    )
+    out = render(doc, "rich", width=30, color=False).splitlines()
+    body = out[out.index("─" * 30) + 1 :]  # the rows under the header rule
+    assert body[0].startswith("JK-2017-017")
+    cell = [line[len("JK-2017-017") :].strip() for line in body if line.strip()]
+    assert cell == ["问题超期：市政供", "水、燃气管线未接", "入场区，", "2018-07-27 到", "期，已逾期 65 天"]
