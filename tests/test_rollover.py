@@ -369,16 +369,16 @@ def test_a_file_changed_after_planning_stops_everything(root: Path) -> None:
 def test_a_failure_before_the_renames_changes_nothing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     plan = plan_rollover(load(root))
     before = _bytes(root)
-    real = rollover_module._stage
+    real = rollover_module.stage
     staged: list[Path] = []
 
-    def stage(path: Path, data: bytes) -> Path:
+    def stage(path: Path, data: bytes, mode: int) -> Path:
         if len(staged) == 2:
             raise OSError(28, "No space left on device")
-        staged.append(real(path, data))
+        staged.append(real(path, data, mode))
         return staged[-1]
 
-    monkeypatch.setattr(rollover_module, "_stage", stage)
+    monkeypatch.setattr(rollover_module, "stage", stage)
     with pytest.raises(EditError, match="写入失败：No space left on device；未改动任何文件"):
         apply_rollover(plan)
     assert _bytes(root) == before

@@ -38,6 +38,8 @@ except ImportError:  # pragma: no cover - Windows: no advisory locks here, the c
 
 __all__ = [
     "write_atomic",
+    "stage",
+    "sync_folder",
     "FileChangedError",
     "UNCHECKED",
     "read_regular",
@@ -194,13 +196,8 @@ def write_atomic(
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = new_mode
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = stage(path, data, mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
         if expected is not UNCHECKED and not unchanged(path, expected):
             raise FileChangedError(path)
         os.replace(tmp, path)
@@ -208,12 +205,34 @@ def write_atomic(
         with suppress(OSError):
             os.unlink(tmp)
         raise
-    with suppress(OSError, AttributeError):  # make the rename itself durable (POSIX)
-        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    sync_folder(path.parent)
+
+
+def stage(path: Path, data: bytes, mode: int) -> Path:
+    """``data`` in a temporary file beside ``path`` (a dotfile, which the loader skips), flushed
+    to disk, with ``mode``: to be renamed over ``path``. Nothing is left behind on failure."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the renames in ``folder`` durable (POSIX; elsewhere nothing to do)."""
+    with suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            os.fsync(dir_fd)
+            os.fsync(fd)
         finally:
-            os.close(dir_fd)
+            os.close(fd)
 
 
 # --- the ledger lock ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -548,6 +548,37 @@ class _Loader:
         )
         return []
 
+    def load_each(self, todo: list[tuple[Path, str, Ledger]], indices: Iterable[int] | None = None) -> None:
+        """Load the files of ``todo`` (those at ``indices``, default all), in order, one at a time
+        (one parse tree held at once), with progress counted against all of ``todo``.
+
+        Parsing the next files beside the validation, on a thread or in a forked process, was
+        measured and is not done (issue 15, 20k projects, 2 cores): yaml_rs holds the GIL while it
+        builds the data, so a thread only added contention (load 1.25 → 1.33 s), and a process that
+        sends the data back marshalled cost more than it saved (`xm score` cold 2.5 → 2.7 s).
+        """
+        for done, i in enumerate(range(len(todo)) if indices is None else indices, 1):
+            path, region, ledger = todo[i]
+            self.load_ledger(path, region, ledger, self.parse(path, display_path(path)))
+            if self.progress is not None:
+                self.progress(done, len(todo))
+
+    def checked(self, config_file: str, checks: list[Check]) -> list[Problem]:
+        """This loader's problems and those that ``checks`` (one-project checks) find in the
+        records it loaded."""
+        from xiangmu_cli.reading.checks import run_checks
+
+        own = Repository(
+            root=self.root,
+            config=self.config,
+            config_file=config_file,
+            files=self.files,
+            records=self.records,
+            problems=[],
+            partial=self.partial,
+        )
+        return self.problems + run_checks(own, checks)
+
     def load_ledger(
         self, path: Path, region: str, ledger: Ledger, parsed: tuple[Any, str | None, list[Problem], bool]
     ) -> None:
@@ -868,21 +899,8 @@ def _load_shared(
         initargs=(loader.root, config, config_file, todo),
     ) as pool:
         future = pool.submit(_load_share, sorted(theirs), record_checks)
-        for done, i in enumerate(mine, 1):
-            path, region, ledger = todo[i]
-            loader.load_ledger(path, region, ledger, loader.parse(path, display_path(path)))
-            if loader.progress is not None:
-                loader.progress(done, len(todo))
-        own = Repository(
-            root=loader.root,
-            config=config,
-            config_file=config_file,
-            files=loader.files,
-            records=loader.records,
-            problems=[],
-            partial=loader.partial,
-        )
-        problems = loader.problems + run_checks(own, record_checks)
+        loader.load_each(todo, mine)
+        problems = loader.checked(config_file, record_checks)
         files, partial, found, ids, codes, items, digests, torn = future.result()
     if loader.progress is not None:
         loader.progress(len(todo), len(todo))
@@ -926,25 +944,12 @@ _Share = tuple[
 
 def _load_share(indices: list[int], record_checks: list[Check]) -> _Share:
     """In a worker of :func:`_load_shared`: load files ``indices`` and run the one-project checks."""
-    from xiangmu_cli.reading.checks import run_checks
-
     assert _WORKER is not None, "called outside a worker"
     root, config, config_file, todo = _WORKER
     loader = _Loader(root, None)
     loader.config = config
-    for i in indices:
-        path, region, ledger = todo[i]
-        loader.load_ledger(path, region, ledger, loader.parse(path, display_path(path)))
-    own = Repository(
-        root=root,
-        config=config,
-        config_file=config_file,
-        files=loader.files,
-        records=loader.records,
-        problems=[],
-        partial=loader.partial,
-    )
-    problems = loader.problems + run_checks(own, record_checks)
+    loader.load_each(todo, indices)
+    problems = loader.checked(config_file, record_checks)
     return (
         loader.files,
         loader.partial,
@@ -970,10 +975,7 @@ def _load_files(
     from xiangmu_cli.reading.checks import CHECKS, run_checks
 
     loader.config = config
-    for done, ((path, region, ledger), parsed) in enumerate(zip(todo, _parsed(loader, todo)), 1):
-        loader.load_ledger(path, region, ledger, parsed)
-        if loader.progress is not None:
-            loader.progress(done, len(todo))
+    loader.load_each(todo)
     repo = Repository(
         root=loader.root,
         config=config,
@@ -993,20 +995,6 @@ def _load_files(
     repo.problems = cap_problems(repo.problems, _problem_order(list(loader.sources)))
     repo.fingerprint = loader.fingerprint()
     return repo
-
-
-def _parsed(
-    loader: _Loader, todo: list[tuple[Path, str, Ledger]]
-) -> Iterator[tuple[Any, str | None, list[Problem], bool]]:
-    """Each file of ``todo`` read and parsed, in order, one at a time (one parse tree held at once).
-
-    Parsing the next files beside the validation, on a thread or in a forked process, was
-    measured and is not done (issue 15, 20k projects, 2 cores): yaml_rs holds the GIL while it
-    builds the data, so a thread only added contention (load 1.25 → 1.33 s), and a process that
-    sends the data back marshalled cost more than it saved (`xm score` cold 2.5 → 2.7 s).
-    """
-    for path, _region, _ledger in todo:
-        yield loader.parse(path, display_path(path))
 
 
 def _cores() -> int:

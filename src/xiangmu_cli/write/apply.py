@@ -14,7 +14,7 @@ from xiangmu_cli.base.fileio import UNCHECKED, LockError, display_path, ledger_l
 from xiangmu_cli.write.files import BOM
 from xiangmu_cli.write.plan import EditError, EditPlan
 
-__all__ = ["diff", "apply"]
+__all__ = ["diff", "apply", "check_unchanged"]
 
 
 def diff(plan: EditPlan) -> str:
@@ -50,14 +50,19 @@ def apply(plan: EditPlan) -> list[Path]:
         raise EditError(str(exc)) from None
 
 
-def _write(plan: EditPlan) -> list[Path]:
-    for path, before in plan.originals.items():
+def check_unchanged(originals: dict[Path, bytes | None]) -> None:
+    """EditError unless every file still holds the bytes the plan was made from (None: absent)."""
+    for path, before in originals.items():
         try:
             same = unchanged(path, before)
         except OSError as exc:
             raise EditError(f"无法读取 {display_path(path)}：{exc.strerror or exc}") from None
         if not same:
             raise EditError(f"{display_path(path)} 在此期间被修改过，未写入任何文件；请重新运行命令")
+
+
+def _write(plan: EditPlan) -> list[Path]:
+    check_unchanged(plan.originals)
     written: list[Path] = []
     for path, text in plan.changes.items():
         try:

@@ -53,7 +53,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from xiangmu_cli.base.fileio import display_path, ledger_lock, unchanged
+from xiangmu_cli.base.fileio import display_path, ledger_lock, stage, sync_folder
 from xiangmu_cli.ledger.model import PROJECT_MODELS, Caliber, Config, StartedProject, key_order
 from xiangmu_cli.ledger.units import at_least_places, format_amount
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, Ledger
@@ -61,7 +61,7 @@ from xiangmu_cli.reading.archive import archive_path, refusal
 from xiangmu_cli.reading.loading import load
 from xiangmu_cli.reading.records import Record, Repository
 from xiangmu_cli.write import files
-from xiangmu_cli.write.apply import diff
+from xiangmu_cli.write.apply import check_unchanged, diff
 from xiangmu_cli.write.document import Doc
 from xiangmu_cli.write.files import EditedFile
 from xiangmu_cli.write.find import check_config
@@ -465,7 +465,7 @@ def apply_rollover(plan: Rollover) -> list[Path]:
     meanwhile. Returns the files changed (the archive not included).
     """
     with ledger_lock(plan.root):
-        _check_unchanged(plan.edits.originals)
+        check_unchanged(plan.edits.originals)
         archive = plan.archive
         refused = refusal(archive)
         if refused is not None:
@@ -493,15 +493,15 @@ def apply_rollover(plan: Rollover) -> list[Path]:
             os.rmdir(staging)  # made again by _write_tree with the usual mode (mkdtemp's is 0700)
             _write_tree(staging, plan.archive_files)
             for path, text in plan.edits.changes.items():
-                temps.append((path, _stage(path, text.encode("utf-8"))))
-            _check_unchanged(plan.edits.originals)
+                temps.append((path, stage(path, text.encode("utf-8"), stat.S_IMODE(path.stat().st_mode))))
+            check_unchanged(plan.edits.originals)
             os.rename(staging, archive)
         except BaseException as exc:
             undo()
             if isinstance(exc, OSError):
                 raise EditError(f"写入失败：{exc.strerror or exc}；未改动任何文件") from None
             raise
-        _sync_folder(archive.parent)
+        sync_folder(archive.parent)
         done: list[Path] = []
         for path, tmp in temps:
             try:
@@ -514,43 +514,5 @@ def apply_rollover(plan: Rollover) -> list[Path]:
                 ) from None
             done.append(path)
         for folder in sorted({p.parent for p in done}):
-            _sync_folder(folder)
+            sync_folder(folder)
         return done
-
-
-def _check_unchanged(originals: dict[Path, bytes | None]) -> None:
-    for path, before in originals.items():
-        try:
-            same = unchanged(path, before)
-        except OSError as exc:
-            raise EditError(f"无法读取 {display_path(path)}：{exc.strerror or exc}") from None
-        if not same:
-            raise EditError(f"{display_path(path)} 在此期间被修改过，未写入任何文件；请重新运行命令")
-
-
-def _stage(path: Path, data: bytes) -> Path:
-    """``data`` in a temporary file beside ``path`` (a dotfile, which the loader skips), flushed,
-    with ``path``'s mode: renamed over it later."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(name, mode)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(name)
-        raise
-    return Path(name)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the renames in ``folder`` durable (POSIX)."""
-    with suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
