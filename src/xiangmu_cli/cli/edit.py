@@ -15,8 +15,8 @@ gives up with a message. ``--dry-run`` writes nothing and takes no lock.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,17 +37,34 @@ DryRunOpt = typer.Option(False, "--dry-run", "-n", help="只显示将要做的�
 
 def _run(ledgers: Path | None, dry_run: bool, make: Callable[[Repository], EditPlan]) -> None:
     """Load the ledgers, make the plan, write it (or show it); EditError → its exit code."""
-    from xiangmu_cli.base.fileio import LockError, display_path, ledger_lock
-    from xiangmu_cli.write.edit import EditError, apply, diff
+    from xiangmu_cli.base.fileio import display_path, ledger_lock
+    from xiangmu_cli.write.edit import apply, diff
 
     root = resolve_ledgers(ledgers)
+    with refused_edits(), nullcontext() if dry_run else ledger_lock(root, on_wait=waiting):
+        plan = make(load_repository(root))
+        if dry_run:
+            typer.echo(diff(plan), nl=False)
+        elif plan.changes:
+            apply(plan)
+    typer.echo(plan.summary)
+    for warning in plan.warnings:
+        typer.echo(f"注意：{warning}")
+    if plan.changes:
+        new = {p for p, before in plan.originals.items() if before is None}
+        files = "、".join(display_path(p) + ("（新建）" if p in new else "") for p in plan.changes)
+        typer.echo(f"{'将修改' if dry_run else '已修改'}：{files}")
+
+
+@contextmanager
+def refused_edits() -> Iterator[None]:
+    """A refused edit as every editing command says it: a usage error (EditError code 2) exits 2,
+    another refusal or a lock held too long exits 1, with its message and details on stderr."""
+    from xiangmu_cli.base.fileio import LockError
+    from xiangmu_cli.write.plan import EditError
+
     try:
-        with nullcontext() if dry_run else ledger_lock(root, on_wait=waiting):
-            plan = make(load_repository(root))
-            if dry_run:
-                typer.echo(diff(plan), nl=False)
-            elif plan.changes:
-                apply(plan)
+        yield
     except LockError as exc:
         sys.stderr.write(f"错误：{exc}\n")
         raise typer.Exit(1) from None
@@ -56,13 +73,6 @@ def _run(ledgers: Path | None, dry_run: bool, make: Callable[[Repository], EditP
             raise usage_error(exc.message) from None
         sys.stderr.write("\n".join([f"错误：{exc.message}", *exc.details]) + "\n")
         raise typer.Exit(1) from None
-    typer.echo(plan.summary)
-    for warning in plan.warnings:
-        typer.echo(f"注意：{warning}")
-    if plan.changes:
-        new = {p for p, before in plan.originals.items() if before is None}
-        files = "、".join(display_path(p) + ("（新建）" if p in new else "") for p in plan.changes)
-        typer.echo(f"{'将修改' if dry_run else '已修改'}：{files}")
 
 
 def waiting(lock: Path, wait: float) -> None:

@@ -19,7 +19,7 @@ import typer
 
 from . import XmCommand, XmGroup, app
 from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers, usage_error
-from .edit import waiting
+from .edit import refused_edits, waiting
 from .reports import LedgerName
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _import(
     max_cells: int,
     update: bool = False,
 ) -> None:
-    from xiangmu_cli.base.fileio import LockError, ledger_lock
+    from xiangmu_cli.base.fileio import ledger_lock
     from xiangmu_cli.office.importfile import MB, ImportLimits, shown
 
     root = resolve_ledgers(ledgers)
@@ -66,12 +66,8 @@ def _import(
     limits = ImportLimits(max_file_bytes=max_file_mb * MB, max_cells=max_cells)
     # Held from loading to the last rename, as the event commands do: a concurrent edit waits.
     lock = nullcontext() if dry_run else ledger_lock(root, on_wait=waiting)
-    try:
-        with lock:
-            _import_locked(root, file, ledger, region, sheet, header_map, limits, dry_run, update)
-    except LockError as exc:
-        sys.stderr.write(f"错误：{exc}\n")
-        raise typer.Exit(1) from None
+    with refused_edits(), lock:
+        _import_locked(root, file, ledger, region, sheet, header_map, limits, dry_run, update)
 
 
 def _import_locked(
@@ -87,31 +83,24 @@ def _import_locked(
 ) -> None:
     from xiangmu_cli.ledger.vocab import Ledger
     from xiangmu_cli.office.importplan import plan_import
-    from xiangmu_cli.write.edit import EditError
 
     if update and ledger is not None:
         raise usage_error("--update 按编号找到项目（在建或未入统台账），不用 --ledger")
-    try:
-        result = plan_import(
-            load_repository(root),
-            file,
-            Ledger(ledger.value) if ledger else None,
-            region,
-            sheet,
-            header_map,
-            limits,
-            update=update,
-        )
-        _say_what_was_read(file, result)
-        _say_rows(result)
-        if update:
-            _say_updates(result, dry_run)
-        _write(result.plan, dry_run, show_diff=not update)
-    except EditError as exc:
-        if exc.code == 2:
-            raise usage_error(exc.message) from None
-        sys.stderr.write("\n".join([f"错误：{exc.message}", *exc.details]) + "\n")
-        raise typer.Exit(1) from None
+    result = plan_import(
+        load_repository(root),
+        file,
+        Ledger(ledger.value) if ledger else None,
+        region,
+        sheet,
+        header_map,
+        limits,
+        update=update,
+    )
+    _say_what_was_read(file, result)
+    _say_rows(result)
+    if update:
+        _say_updates(result, dry_run)
+    _write(result.plan, dry_run, show_diff=not update)
     if result.issues or result.unknown:
         raise typer.Exit(1)
 

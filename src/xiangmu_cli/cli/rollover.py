@@ -9,15 +9,14 @@ meanwhile), 2 usage (``--to`` other than the next year).
 
 from __future__ import annotations
 
-import sys
 from contextlib import nullcontext
 from pathlib import Path
 
 import typer
 
 from . import XmCommand, app
-from .common import LEDGERS_HELP, load_repository, resolve_ledgers, usage_error
-from .edit import waiting
+from .common import LEDGERS_HELP, load_repository, resolve_ledgers
+from .edit import refused_edits, waiting
 
 
 @app.command("rollover", cls=XmCommand)
@@ -38,27 +37,17 @@ def rollover(
 
     示例：xm rollover --dry-run
     """
-    from xiangmu_cli.base.fileio import LockError, ledger_lock
-    from xiangmu_cli.write.plan import EditError
+    from xiangmu_cli.base.fileio import ledger_lock
     from xiangmu_cli.write.rollover import apply_rollover, plan_rollover, rollover_diff
 
     root = resolve_ledgers(ledgers)
-    try:
-        with nullcontext() if dry_run else ledger_lock(root, on_wait=waiting):
-            plan = plan_rollover(load_repository(root), to)
-            if dry_run:
-                if show_diff:
-                    typer.echo(rollover_diff(plan), nl=False)
-            else:
-                apply_rollover(plan)
-    except LockError as exc:
-        sys.stderr.write(f"错误：{exc}\n")
-        raise typer.Exit(1) from None
-    except EditError as exc:
-        if exc.code == 2:
-            raise usage_error(exc.message) from None
-        sys.stderr.write("\n".join([f"错误：{exc.message}", *exc.details]) + "\n")
-        raise typer.Exit(1) from None
+    with refused_edits(), nullcontext() if dry_run else ledger_lock(root, on_wait=waiting):
+        plan = plan_rollover(load_repository(root), to)
+        if dry_run:
+            if show_diff:
+                typer.echo(rollover_diff(plan), nl=False)
+        else:
+            apply_rollover(plan)
     if show_diff and not dry_run:
         typer.echo(rollover_diff(plan), nl=False)
     for line in plan.summary:

@@ -19,7 +19,7 @@ from xiangmu_cli.reading.records import Repository
 from xiangmu_cli.write.args import parse_day, text_arg
 from xiangmu_cli.write.document import Doc
 from xiangmu_cli.write.find import find, label
-from xiangmu_cli.write.in_place import in_place
+from xiangmu_cli.write.in_place import in_place, numbered_problem, problem_node
 from xiangmu_cli.write.lists import append_item
 from xiangmu_cli.write.plan import EditError, EditPlan
 
@@ -55,12 +55,7 @@ def escalate_problem(
         if to not in ISSUE_LEVELS:
             raise EditError(f"--to「{to}」不是允许的层级：应为 " + "、".join(ISSUE_LEVELS), code=2)
     record = find(repo, code, "xm problem escalate", tuple(Ledger))
-    data = record.project.model_dump(by_alias=True, exclude_unset=True)
-    issues = list(data.get("问题") or [])
-    if number > len(issues):
-        have = f"只有 {len(issues)} 个问题" if issues else "没有问题"
-        raise EditError(f"项目 {label(record)}{have}，没有第 {number} 个")
-    issue = dict(issues[number - 1])
+    data, issues, issue = numbered_problem(record, number)
     name = f"{label(record)}的问题 {number}「{issue['内容']}」"
     if day < issue["提出日期"]:
         raise EditError(f"{name}于 {issue['提出日期']} 提出，不能在此前（{day}）升级")
@@ -85,12 +80,7 @@ def escalate_problem(
     data["问题"] = issues
 
     def edit(doc: Doc, item: Any) -> bool:
-        found = doc.get(item, "问题")
-        if found is None or not isinstance(found[1], doc.Sequence):
-            raise EditError("在文件中找不到 问题 列表")
-        node = found[1].value[number - 1]
-        if not isinstance(node, doc.Mapping):
-            raise EditError(f"第 {number} 个问题不是映射，无法修改；请手工修改")
+        node = problem_node(doc, item, number)
         step = [("层级", to, True), ("日期", day.isoformat(), False)]
         append_item(doc, node, "升级", key_order(Issue), step, prefer_block=False)
         return True

@@ -154,6 +154,28 @@ def add_problem(
     return in_place(repo, record, edit, data, summary)
 
 
+def numbered_problem(record: Record, number: int) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """(the project's data as written, its 问题, a copy of problem ``number``, 1-based), or
+    EditError when the project has no such problem."""
+    data = record.project.model_dump(by_alias=True, exclude_unset=True)
+    issues = list(data.get("问题") or [])
+    if number > len(issues):
+        have = f"只有 {len(issues)} 个问题" if issues else "没有问题"
+        raise EditError(f"项目 {label(record)}{have}，没有第 {number} 个")
+    return data, issues, dict(issues[number - 1])
+
+
+def problem_node(doc: Doc, item: Any, number: int) -> Any:
+    """The mapping of problem ``number`` (1-based) in a project's item of ``doc``, or EditError."""
+    found = doc.get(item, "问题")
+    if found is None or not isinstance(found[1], doc.Sequence):
+        raise EditError("在文件中找不到 问题 列表")
+    node = found[1].value[number - 1]
+    if not isinstance(node, doc.Mapping):
+        raise EditError(f"第 {number} 个问题不是映射，无法修改；请手工修改")
+    return node
+
+
 def solve_problem(repo: Repository, code: str, number: int, day: date | str, how: str | None = None) -> EditPlan:
     """问题解决: set 解决日期 (and 解决情况) of the project's ``number``-th problem (1-based)."""
     day = parse_day(day)
@@ -161,12 +183,7 @@ def solve_problem(repo: Repository, code: str, number: int, day: date | str, how
     if number < 1:
         raise EditError(f"问题序号应从 1 开始，实际为 {number}", code=2)
     record = find(repo, code, "xm problem solve", _ALL)
-    data = record.project.model_dump(by_alias=True, exclude_unset=True)
-    issues = list(data.get("问题") or [])
-    if number > len(issues):
-        have = f"只有 {len(issues)} 个问题" if issues else "没有问题"
-        raise EditError(f"项目 {label(record)}{have}，没有第 {number} 个")
-    issue = dict(issues[number - 1])
+    data, issues, issue = numbered_problem(record, number)
     old = issue.get("解决日期")
     issue["解决日期"] = day
     if how is not None:
@@ -175,12 +192,7 @@ def solve_problem(repo: Repository, code: str, number: int, day: date | str, how
     data["问题"] = issues
 
     def edit(doc: Doc, item: Any) -> bool:
-        found = doc.get(item, "问题")
-        if found is None or not isinstance(found[1], doc.Sequence):
-            raise EditError("在文件中找不到 问题 列表")
-        node = found[1].value[number - 1]
-        if not isinstance(node, doc.Mapping):
-            raise EditError(f"第 {number} 个问题不是映射，无法修改；请手工修改")
+        node = problem_node(doc, item, number)
         before = doc.result()
         order = key_order(Issue)
         set_scalar(doc, node, "解决日期", day.isoformat(), order)
