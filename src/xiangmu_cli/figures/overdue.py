@@ -64,9 +64,10 @@ DUE_NAMES = {
 }
 
 
-class OverdueItem(TypedDict):
-    """One overdue item; 事项 says which (an approval, an issue, a month) where a project can
-    have several of a kind, and 台账 is where the project was at as-of."""
+class _Item(TypedDict):
+    """What an overdue item and one falling due share; 事项 says which (an approval, an issue, a
+    month) where a project can have several of a kind, and 台账 is where the project was at as-of.
+    (The rows are built key by key in the order shown: their day count after 到期日期.)"""
 
     类型: str
     地区: str
@@ -74,28 +75,23 @@ class OverdueItem(TypedDict):
     名称: str
     事项: str | None
     到期日期: date
+    包保领导: str | None
+    项目秘书: str | None
+    责任单位: str | None
+    台账: str
+
+
+class OverdueItem(_Item):
+    """One overdue item: 逾期天数 (as-of − due)."""
+
     逾期天数: int
-    包保领导: str | None
-    项目秘书: str | None
-    责任单位: str | None
-    台账: str
 
 
-class DueSoonItem(TypedDict):
-    """One item falling due (临期事项): like :class:`OverdueItem`, with 剩余天数 (due − as-of, 0
-    when it falls due on the as-of date itself) instead of 逾期天数."""
+class DueSoonItem(_Item):
+    """One item falling due (临期事项): 剩余天数 (due − as-of, 0 when it falls due on the as-of date
+    itself) instead of 逾期天数."""
 
-    类型: str
-    地区: str
-    编号: str
-    名称: str
-    事项: str | None
-    到期日期: date
     剩余天数: int
-    包保领导: str | None
-    项目秘书: str | None
-    责任单位: str | None
-    台账: str
 
 
 def latest_complete_month(as_of: date) -> tuple[int, int]:
