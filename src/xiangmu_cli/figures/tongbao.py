@@ -129,27 +129,25 @@ def _count(n: FigureValue) -> str:
 
 def _progress_words(gap: FigureValue) -> str | None:
     """进度差 in words: 高于/低于序时进度 x 个百分点, 与序时进度持平 (by the rounded value)."""
-    if gap is None or isinstance(gap, int):
-        return None
-    shown = points(gap)
-    if shown > 0:
-        return f"高于序时进度{shown}个百分点"
-    if shown < 0:
-        return f"低于序时进度{-shown}个百分点"
-    return "与序时进度持平"
+    return _compared(gap, "高于序时进度", "低于序时进度", "个百分点", "与序时进度持平")
 
 
 def _growth_words(figures: Mapping[str, FigureValue], metric: str) -> str | None:
     """同比 in words when the figures carry it (and it is not absent): 同比增长/下降 x%, 与上年同期持平."""
-    growth = figures.get(metric + GROWTH)
-    if growth is None or isinstance(growth, int):
+    return _compared(figures.get(metric + GROWTH), "同比增长", "同比下降", "%", "与上年同期持平")
+
+
+def _compared(value: FigureValue, above: str, below: str, unit: str, level: str) -> str | None:
+    """A signed rate in words, by its value in percent as shown (rounded): above, below or level;
+    None when there is no rate."""
+    if value is None or isinstance(value, int):
         return None
-    shown = points(growth)
+    shown = points(value)
     if shown > 0:
-        return f"同比增长{shown}%"
+        return f"{above}{shown}{unit}"
     if shown < 0:
-        return f"同比下降{-shown}%"
-    return "与上年同期持平"
+        return f"{below}{-shown}{unit}"
+    return level
 
 
 def _joined(*parts: str | None, sep: str = "，") -> str:
