@@ -726,3 +726,29 @@ def test_the_city_is_its_regions_together(month: str) -> None:
     regions = [tally(records_of(repo, name), repo.config, as_of) for name in repo.config.region_names]
     assert sum(regions[1:], regions[0]) == tally(repo.records, repo.config, as_of)
     assert figures["全市"]["在建项目数"] == sum(figures[name]["在建项目数"] for name in repo.config.region_names)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("month", ["2018-03", "2018-09"])
+def test_the_breakdown_by_category_is_each_categorys_tally(month: str) -> None:
+    """The monthly report tallies the records once, by region and 类别 (issue 15): each scope's
+    cells by 类别 add up to the tally of that scope's records of that 类别, first met first."""
+    from xiangmu_cli.figures.metrics import breakdown, records_of, tally
+    from xiangmu_cli.reading.loading import load
+
+    from .conftest import ROOT
+
+    repo = load(ROOT / "ledgers", locate=False)
+    assert repo.config is not None
+    year, m = map(int, month.split("-"))
+    as_of = date(year, m, 28)
+    counted = breakdown(repo, as_of)
+    for scope in [*repo.config.region_names, "全市"]:
+        records = records_of(repo, scope)
+        met = list(dict.fromkeys(r.project.category for r in records))
+        by_category = counted.categories(scope)
+        assert list(by_category) == met, scope
+        for category in met:
+            group = [r for r in records if r.project.category == category]
+            assert by_category[category] == tally(group, repo.config, as_of), (scope, category)
+        assert counted.scope(scope) == tally(records, repo.config, as_of), scope
+    assert len({category for _region, category in counted.cells}) > 2  # the demo has several 类别

@@ -15,19 +15,19 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, TypedDict
 
 from xiangmu_cli.figures.metrics import (
+    Breakdown,
     Figures,
     FigureValue,
+    Tally,
+    breakdown,
     config_of,
     ratio,
-    records_of,
-    scope_metrics,
-    tally,
     tally_figures,
 )
 from xiangmu_cli.ledger.vocab import CITY
 
 if TYPE_CHECKING:
-    from xiangmu_cli.reading.records import Record, Repository
+    from xiangmu_cli.reading.records import Repository
 
 __all__ = ["CategoryRow", "category_rows", "UNCATEGORISED"]
 
@@ -52,24 +52,30 @@ class CategoryRow(TypedDict):
 
 
 def category_rows(
-    repo: Repository, as_of: date, region: str | None = None, figures: Figures | None = None
+    repo: Repository,
+    as_of: date,
+    region: str | None = None,
+    figures: Figures | None = None,
+    counted: Breakdown | None = None,
 ) -> list[CategoryRow]:
     """分类别 for 全市, or for ``region`` when given (see the module docstring for the rows);
-    ``figures`` are the scope's own metrics when the caller has them."""
+    ``figures`` are the scope's own metrics and ``counted`` the repository's :func:`breakdown` at
+    ``as_of``, when the caller has them."""
     config = config_of(repo)
     scope = region or CITY
-    records = records_of(repo, scope)
-    groups: dict[str, list[Record]] = {name: [] for name in config.categories or []}
-    for rec in records:
-        groups.setdefault(rec.project.category or UNCATEGORISED, []).append(rec)
+    counted = counted or breakdown(repo, as_of)
+    found = counted.categories(scope)
+    groups: dict[str, Tally] = {name: found.pop(name, Tally()) for name in config.categories or []}
+    for name, counts in found.items():  # the other 类别 in the order met
+        key = UNCATEGORISED if name is None else name
+        groups[key] = groups[key] + counts if key in groups else counts
     if UNCATEGORISED in groups:  # last, whatever the order found
         groups[UNCATEGORISED] = groups.pop(UNCATEGORISED)
-    all_new = (figures or scope_metrics(records, config, as_of, scope))["新开工项目数"]
+    all_new = (figures or tally_figures(counted.scope(scope), config, as_of, scope))["新开工项目数"]
     industries = config.industries
     rows: list[CategoryRow] = []
-    for name, members in groups.items():
-        counted = tally(members, config, as_of)
-        figures = tally_figures(counted, config, as_of, scope)
+    for name, counts in groups.items():
+        figures = tally_figures(counts, config, as_of, scope)
         new = figures["新开工项目数"]
         rows.append(
             {
@@ -78,7 +84,7 @@ def category_rows(
                 "在建项目数": figures["在建项目数"],
                 "亿元以上项目数": figures["亿元以上项目数"],
                 "新开工项目数": new,
-                "总投资": counted.go_total,  # of the projects in 在建项目数
+                "总投资": counts.go_total,  # of the projects in 在建项目数
                 "完成投资": figures["完成投资"],
                 "新开工占比": ratio(new, all_new) if isinstance(new, int) and isinstance(all_new, int) else None,
             }

@@ -9,12 +9,12 @@ rates are ``Decimal`` fractions, or ``None`` when their denominator is zero; are
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from xiangmu_cli.figures import stages
 from xiangmu_cli.figures.stages import month_of
@@ -30,6 +30,9 @@ __all__ = [
     "FigureValue",
     "TargetRow",
     "compute_metrics",
+    "Breakdown",
+    "breakdown",
+    "tallies",
     "scope_metrics",
     "Tally",
     "tally",
@@ -56,6 +59,7 @@ CENT = Decimal("0.01")
 #: The 类别 whose new starts count in 新开工用地面积 and 投资强度.
 INDUSTRY = "工业"
 ZERO = Decimal(0)
+K = TypeVar("K")
 
 #: One metric's value: a count (int), money or an area (Decimal), an exact rate (Fraction), or
 #: None for a rate whose denominator is zero.
@@ -267,13 +271,23 @@ def tally(records: Iterable[Record], config: Config, as_of: date) -> Tally:
     """The :class:`Tally` of ``records`` as of ``as_of``: each record's stage at ``as_of`` from its
     dates (:mod:`~xiangmu_cli.figures.stages`), never from the file it sits in now, so a past
     month's figures do not move when a project moves on."""
+    return sum(tallies(records, config, as_of, lambda _r: None).values(), Tally())
+
+
+def tallies(records: Iterable[Record], config: Config, as_of: date, key: Callable[[Record], K]) -> dict[K, Tally]:
+    """The :class:`Tally` of each group of ``records`` (those of one ``key``), in one pass, in the
+    order each group is first met (as :func:`tally` counts each group)."""
     year = config.year
     caliber = config.caliber
     threshold, visit_days, yi, ten_yi = caliber.threshold, caliber.visit_days, caliber.yi, caliber.ten_yi
     industries = config.industries
     month = month_of(as_of)
-    t = Tally()
+    groups: dict[K, Tally] = {}
     for r in records:
+        group = key(r)
+        t = groups.get(group)
+        if t is None:
+            t = groups[group] = Tally()
         p = r.project
         # the stage: started, else planned (never both), else neither
         started_now = stages.started(r, as_of)
@@ -342,7 +356,7 @@ def tally(records: Iterable[Record], config: Config, as_of: date) -> Tally:
         if stages.in_reserve_during_year(r, year, as_of):
             t.reserve_year += 1
             t.converted += stages.converted_in_year(r, year, as_of)
-    return t
+    return groups
 
 
 def scope_metrics(records: Sequence[Record], config: Config, as_of: date, scope: str) -> Figures:
@@ -401,17 +415,41 @@ def tally_figures(t: Tally, config: Config, as_of: date, scope: str) -> Figures:
     return figures
 
 
-def compute_metrics(repo: Repository, as_of: date) -> dict[str, Figures]:
-    """Scope (each region in xiangmu.yaml order, then 全市) → metric name → value."""
+@dataclass(frozen=True)
+class Breakdown:
+    """The tallies of a repository's records by region and 类别 as of a date (:func:`breakdown`):
+    every scope's figures (a region, 全市) and every category's (分类别) add up from these cells,
+    so the records are tallied once for all of them."""
+
+    #: (region, 类别 or None) → the tally of its records, in the order each cell is first met.
+    cells: dict[tuple[str, str | None], Tally]
+
+    def scope(self, scope: str) -> Tally:
+        """A region's tally, or 全市's (every record, listed region or not)."""
+        return sum((t for (region, _c), t in self.cells.items() if scope in (CITY, region)), Tally())
+
+    def categories(self, scope: str) -> dict[str | None, Tally]:
+        """The scope's tally by 类别 (None: without one), in the order each 类别 is first met."""
+        found: dict[str | None, Tally] = {}
+        for (region, category), t in self.cells.items():
+            if scope in (CITY, region):
+                found[category] = found[category] + t if category in found else t
+        return found
+
+
+def breakdown(repo: Repository, as_of: date) -> Breakdown:
+    """The :class:`Breakdown` of the repository's records as of ``as_of``."""
+    return Breakdown(tallies(repo.records, config_of(repo), as_of, lambda r: (r.region, r.project.category)))
+
+
+def compute_metrics(repo: Repository, as_of: date, counted: Breakdown | None = None) -> dict[str, Figures]:
+    """Scope (each region in xiangmu.yaml order, then 全市) → metric name → value; from
+    ``counted`` (the repository's :func:`breakdown` at ``as_of``) when the caller has it.
+
+    A record in a folder xiangmu.yaml does not list counts in 全市 only."""
     config = config_of(repo)
-    by_region: dict[str, list[Record]] = {name: [] for name in config.region_names}
-    unlisted: list[Record] = []  # in a folder xiangmu.yaml does not list: in 全市 only
-    for rec in repo.records:
-        by_region.get(rec.region, unlisted).append(rec)
-    tallies = {name: tally(members, config, as_of) for name, members in by_region.items()}
-    # 全市 is every record: its regions' tallies together, not its records selected again
-    city = sum(tallies.values(), tally(unlisted, config, as_of))
-    return {scope: tally_figures(tallies.get(scope, city), config, as_of, scope) for scope in scopes(repo)}
+    counted = counted or breakdown(repo, as_of)
+    return {scope: tally_figures(counted.scope(scope), config, as_of, scope) for scope in scopes(repo)}
 
 
 # --- targets -----------------------------------------------------------------------------------

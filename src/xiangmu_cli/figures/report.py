@@ -30,6 +30,7 @@ from xiangmu_cli.figures.metrics import (
     Figures,
     FigureValue,
     TargetRow,
+    breakdown,
     completed_investment,
     compute_metrics,
     config_of,
@@ -298,8 +299,9 @@ def monthly_report(
     """月调度 as of ``as_of``, for the whole city or for one region; with 同比 when ``archive`` (the
     previous year's, :mod:`xiangmu_cli.reading.archive`) can be used."""
     config = config_of(repo)
+    counted = breakdown(repo, as_of)  # the figures of every region, 全市 and 类别 from one pass
     figures, comparison = with_growth(
-        compute_metrics(repo, as_of),
+        compute_metrics(repo, as_of, counted),
         archive.repo if archive is not None else None,
         as_of,
         display_path(archive.path) if archive is not None else "",
@@ -324,7 +326,7 @@ def monthly_report(
         changes=month_changes(repo, as_of, region),
         reserve=reserve_rows(repo, figures, region),
         evaluation=evaluate(repo, as_of, figures, region) if config.evaluation is not None else None,
-        categories=category_rows(repo, as_of, region, figures[region or CITY]),
+        categories=category_rows(repo, as_of, region, figures[region or CITY], counted),
         errors=len(repo.errors),
         reported=reported_regions(repo, month_of(as_of)),
         comparison=comparison,
