@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -296,8 +297,8 @@ def _fresh_python(code: str) -> str:
 def test_help_skips_rich_modules_it_never_uses() -> None:
     # A fresh interpreter: in this one other tests may have imported them already.
     out = _fresh_python(
-        "import sys\nfrom xiangmu_cli.cli import main\nsys.argv = ['xm', '--help']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import sys\nfrom xiangmu_cli.cli import app\nsys.argv = ['xm', '--help']\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('markdown_it', 'pygments')"
         " or m in ('rich.markdown', 'rich.traceback', 'rich.syntax')))\n"
     )
@@ -394,3 +395,39 @@ def test_a_nested_value_is_named_by_its_whole_path(tmp_path: Path) -> None:
     messages = {p["code"]: p["message"] for p in json.loads(result.stdout)}
     assert messages["E105"].startswith("「完成投资 2018-05」：")
     assert messages["E106"] == "「走访 第 2 项 的 日期」：日期「九月三日」格式不对"
+
+
+def test_the_program_leaves_with_its_code_its_output_and_its_exit_handlers(tmp_path: Path) -> None:
+    """`xm` ends without the interpreter's teardown (cli.leave, issue 15): the exit code is the
+    command's, everything written is out, and exit handlers still run, after the output."""
+    broken = subprocess.run(
+        [sys.executable, "-m", "xiangmu_cli", "validate", "--ledgers", str(ROOT / "examples" / "broken" / "ledgers")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "XM_CACHE_DIR": str(tmp_path)},
+    )
+    assert broken.returncode == 1, broken.stderr
+    in_process = CliRunner().invoke(app, ["validate", "--ledgers", str(ROOT / "examples" / "broken" / "ledgers")])
+    assert broken.stdout == in_process.stdout  # all of it
+    code = (
+        "import atexit, sys\n"
+        "from xiangmu_cli.cli import leave\n"
+        "atexit.register(lambda: print('handler', flush=False))\n"
+        "sys.stdout.write('written, not flushed; ')\n"
+        "leave(3)\n"
+    )
+    left = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert left.returncode == 3
+    assert left.stdout == "written, not flushed; handler\n"
+
+
+def test_a_command_in_this_process_frees_what_it_loaded(tmp_path: Path) -> None:
+    """Only the `xm` program keeps a loaded repository until it ends; a command invoked here
+    (as the tests do) does not keep it."""
+    from xiangmu_cli.cli import common
+
+    assert common.KEEP_LOADED is False
+    result = CliRunner().invoke(app, ["targets", "--ledgers", str(ROOT / "ledgers"), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert common._LOADED == []

@@ -5,12 +5,14 @@ Commands import the library inside their functions so that `xm --help` stays fas
 
 from __future__ import annotations
 
+import atexit
 import gc
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -326,4 +328,25 @@ from . import validate as _validate  # noqa: E402,F401  (registers the commands)
 
 
 def main() -> None:
-    app()
+    """The ``xm`` program: run the command, then leave without tearing the interpreter down."""
+    from xiangmu_cli.cli import common
+
+    common.KEEP_LOADED = True
+    leave(app(standalone_mode=False))
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with ``code`` once the output is out, without the interpreter's teardown.
+
+    A command's loaded repository is hundreds of thousands of objects: freeing them one by one,
+    then the modules, took 0.14 s of a cold report at 20k projects (issue 15), for memory the
+    system takes back at once. The exit handlers still run; only when the output cannot be
+    flushed (a closed pipe) does Python exit as usual, to report it as it does.
+    """
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    os._exit(code)

@@ -96,7 +96,16 @@ def load_repository(root: Path, locate: bool = False, warnings: bool = True) -> 
     # the collector's generations, they are not rescanned while the report is computed (measured
     # at 20k projects: the monthly report's computation 0.8 s → 0.6 s, and at 100k 6.0 s → 3.9 s).
     gc.freeze()
+    if KEEP_LOADED:
+        _LOADED.append(repo)  # freed by the end of the process, not object by object (cli.leave)
     return repo
+
+
+#: Whether what commands load is kept until the process ends: set by the ``xm`` program
+#: (:func:`xiangmu_cli.cli.main`), which then ends without freeing it; not when a command is
+#: invoked in a longer-lived process (tests), where it is freed when the command is done.
+KEEP_LOADED = False
+_LOADED: list[object] = []
 
 
 def check_repository(root: Path, jobs: int = 0) -> Validation:

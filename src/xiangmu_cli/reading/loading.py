@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from xiangmu_cli.base import limits
 from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, display_path, file_kind, read_regular
+from xiangmu_cli.base.forking import cores, forkable
 from xiangmu_cli.ledger.model import (
     INEXACT,
     PROJECT_CODE_PATTERN,
@@ -813,13 +813,13 @@ def check(
     Only problems cross between processes, never projects (pickling 20,000 models costs more
     than validating them). The result is the same, problem for problem, in the same order.
     """
-    jobs = jobs or _cores()
+    jobs = jobs or cores()
     min_bytes = PARALLEL_MIN_BYTES if min_bytes is None else min_bytes
     loader = _Loader(root, progress)
     config, config_file = loader.load_config()
     todo = loader.walk(config)
     sizes = _sizes(todo)
-    if jobs > 1 and len(todo) > 1 and _forkable() and sum(sizes) >= min_bytes:
+    if jobs > 1 and len(todo) > 1 and forkable() and sum(sizes) >= min_bytes:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
@@ -860,7 +860,7 @@ WORKER_SHARE = 0.33
 def _shareable(todo: list[tuple[Path, str, Ledger]]) -> bool:
     """Whether a load without locating is shared with a forked worker: a large repository, on more
     than one core, where workers are forked."""
-    return len(todo) > 1 and _cores() > 1 and _forkable() and sum(_sizes(todo)) >= PARALLEL_MIN_BYTES
+    return len(todo) > 1 and cores() > 1 and forkable() and sum(_sizes(todo)) >= PARALLEL_MIN_BYTES
 
 
 def _load_shared(
@@ -995,21 +995,6 @@ def _load_files(
     repo.problems = cap_problems(repo.problems, _problem_order(list(loader.sources)))
     repo.fingerprint = loader.fingerprint()
     return repo
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _forkable() -> bool:
-    import multiprocessing
-
-    # Workers inherit the loaded modules and the walked repository by fork(); elsewhere (macOS,
-    # Windows) starting a worker means importing everything again, which costs what it saves.
-    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _sizes(todo: list[tuple[Path, str, Ledger]]) -> list[int]:
