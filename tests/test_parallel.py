@@ -205,7 +205,7 @@ def test_a_shared_load_equals_one_process_on_every_corpus_case(tmp_path: Path, s
         assert _loaded(loading.load(root, locate=False)) == _one_process(root, True), case
 
 
-def _die_sharing(indices: list[int], checks: object) -> None:
+def _die_sharing(index: int, checks: object) -> None:
     os._exit(9)  # as if killed mid-load (out of memory)
 
 

@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -558,10 +558,14 @@ class _Loader:
         sends the data back marshalled cost more than it saved (`xm score` cold 2.5 → 2.7 s).
         """
         for done, i in enumerate(range(len(todo)) if indices is None else indices, 1):
-            path, region, ledger = todo[i]
-            self.load_ledger(path, region, ledger, self.parse(path, display_path(path)))
+            self.load_one(todo, i)
             if self.progress is not None:
                 self.progress(done, len(todo))
+
+    def load_one(self, todo: list[tuple[Path, str, Ledger]], i: int) -> None:
+        """Load file ``i`` of ``todo``."""
+        path, region, ledger = todo[i]
+        self.load_ledger(path, region, ledger, self.parse(path, display_path(path)))
 
     def checked(self, config_file: str, checks: list[Check]) -> list[Problem]:
         """This loader's problems and those that ``checks`` (one-project checks) find in the
@@ -849,14 +853,6 @@ def _load(
     return _load_files(loader, config, config_file, todo, checks, locate=locate)
 
 
-#: The share of a shared load's bytes that the worker process loads (:func:`_load_shared`).
-#: Measured at 20k projects on 2 cores (per 20k projects): loading 1.25 s, pickling the projects
-#: 0.86 s, unpickling them 0.33 s; so the two sides take as long near 0.4, but a forked worker
-#: loads more slowly than this process (copy-on-write), and `xm score` cold was quickest at a
-#: third: 2.25 s in one process, 1.98–2.04 s at 0.33, 2.24 s at 0.41, 2.54 s at 0.48.
-WORKER_SHARE = 0.33
-
-
 def _shareable(todo: list[tuple[Path, str, Ledger]]) -> bool:
     """Whether a load without locating is shared with a forked worker: a large repository, on more
     than one core, where workers are forked."""
@@ -869,10 +865,15 @@ def _load_shared(
     """As :func:`_load_files` without locating, with a forked worker loading some of the files
     (issue 15: a cold report on both cores).
 
-    The worker loads whole files (parse, validate, the one-project checks) and sends back their
-    records, problems and 编号s; this process loads the others meanwhile, then runs the
-    repository-wide checks on everything. Records, 编号s and problems come out in the order of
-    one process (tests/test_parallel.py holds it to :func:`_load_files`).
+    Each file is a task of the worker's, largest first; this process takes files from the other
+    end, smallest first, until the two meet: each side claims a file (a flag in shared memory)
+    before it loads it, and skips a file the other has claimed. So the split follows what each
+    side really costs, and a busy core does not hold the load up: the worker parses, validates
+    and checks a file and pickles its records, this process unpickles them (measured at 20k
+    projects: loading 1.25 s, pickling 0.86 s, unpickling 0.33 s), and the worker's results come
+    back file by file while both still load. This process then runs the repository-wide checks on
+    everything. Records, 编号s and problems come out in the order of one process
+    (tests/test_parallel.py holds it to :func:`_load_files`).
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -882,45 +883,53 @@ def _load_shared(
     record_checks = [c for c in checks if c in RECORD_CHECKS]
     repository_checks = [c for c in checks if c not in RECORD_CHECKS]
     sizes = _sizes(todo)
-    share, theirs = WORKER_SHARE * sum(sizes), []
-    for i in sorted(range(len(todo)), key=lambda i: -sizes[i]):  # largest first, to the share
-        if sizes[i] <= share:
-            theirs.append(i)
-            share -= sizes[i]
-    if not theirs:  # one file is most of the repository: nothing to share
-        return _load_files(loader, config, config_file, todo, checks, locate=False)
-    taken = set(theirs)
-    mine = [i for i in range(len(todo)) if i not in taken]
+    largest_first = sorted(range(len(todo)), key=lambda i: (-sizes[i], i))
     loader.config = config
+    context = multiprocessing.get_context("fork")
+    claims = _Claims(context.RawArray("b", len(todo)), context.Lock())
     with ProcessPoolExecutor(
         1,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_init_worker,
-        initargs=(loader.root, config, config_file, todo),
+        mp_context=context,
+        initializer=_init_share_worker,
+        initargs=(loader.root, config, config_file, todo, claims),
     ) as pool:
-        future = pool.submit(_load_share, sorted(theirs), record_checks)
-        loader.load_each(todo, mine)
+        tasks = [pool.submit(_load_share, i, record_checks) for i in largest_first]
+        for i in reversed(largest_first):
+            if not claims.claim(i):  # the worker has it, and every larger file
+                break
+            loader.load_one(todo, i)
+            if loader.progress is not None:
+                loader.progress(claims.count(), len(todo))
         problems = loader.checked(config_file, record_checks)
-        files, partial, found, ids, codes, items, digests, torn = future.result()
+        shares = [share for task in tasks if (share := task.result()) is not None]
     if loader.progress is not None:
         loader.progress(len(todo), len(todo))
     rank = {display_path(path): i for i, (path, _region, _ledger) in enumerate(todo)}
-    files = sorted(loader.files + files, key=lambda lf: rank[lf.file])
-    for file, digest in digests.items():
-        loader.note_digest(file, digest)
-    loader.torn |= torn
+    files, partial, ids, codes = list(loader.files), list(loader.partial), list(loader.ids), list(loader.national_codes)
+    items = loader.items
+    for share_files, share_partial, found, share_ids, share_codes, share_items, digests, torn in shares:
+        files += share_files
+        partial += share_partial
+        problems += found
+        ids += share_ids
+        codes += share_codes
+        items += share_items
+        for file, digest in digests.items():
+            loader.note_digest(file, digest)
+        loader.torn |= torn
+    files.sort(key=lambda lf: rank[lf.file])
     repo = Repository(
         root=loader.root,
         config=config,
         config_file=config_file,
         files=files,
         records=[r for lf in files for r in lf.records],
-        problems=problems + found,
-        ids=sorted(loader.ids + ids, key=lambda e: (rank[e[1]], e[2])),
-        national_codes=sorted(loader.national_codes + codes, key=lambda e: (rank[e[1]], e[2])),
-        partial=sorted(loader.partial + partial, key=lambda r: (rank[r.file], r.index)),
+        problems=problems,
+        ids=sorted(ids, key=lambda e: (rank[e[1]], e[2])),
+        national_codes=sorted(codes, key=lambda e: (rank[e[1]], e[2])),
+        partial=sorted(partial, key=lambda r: (rank[r.file], r.index)),
         files_read=len(todo) + (config_file in loader.sources),
-        items_read=loader.items + items,
+        items_read=items,
     )
     repo.problems.extend(run_checks(repo, repository_checks))
     repo.problems = cap_problems(repo.problems, _problem_order(list(loader.sources)))
@@ -942,13 +951,47 @@ _Share = tuple[
 ]
 
 
-def _load_share(indices: list[int], record_checks: list[Check]) -> _Share:
-    """In a worker of :func:`_load_shared`: load files ``indices`` and run the one-project checks."""
-    assert _WORKER is not None, "called outside a worker"
-    root, config, config_file, todo = _WORKER
+@dataclass(frozen=True)
+class _Claims:
+    """Which files of a shared load are taken (:func:`_load_shared`): a flag per file in memory
+    shared with the worker, set under a lock by the side that loads it."""
+
+    flags: Any  # multiprocessing.RawArray of bytes
+    lock: Any  # multiprocessing.Lock
+
+    def claim(self, i: int) -> bool:
+        """Take file ``i``: False when the other side took it first."""
+        with self.lock:
+            if self.flags[i]:
+                return False
+            self.flags[i] = 1
+            return True
+
+    def count(self) -> int:
+        return sum(self.flags)
+
+
+#: In a share worker only (:func:`_init_share_worker`): root, config, config file, files, claims.
+_SHARE: tuple[Path, Config | None, str, list[tuple[Path, str, Ledger]], _Claims] | None = None
+
+
+def _init_share_worker(
+    root: Path, config: Config | None, config_file: str, todo: list[tuple[Path, str, Ledger]], claims: _Claims
+) -> None:
+    global _SHARE
+    _SHARE = (root, config, config_file, todo, claims)
+
+
+def _load_share(i: int, record_checks: list[Check]) -> _Share | None:
+    """In a worker of :func:`_load_shared`: load file ``i`` and run the one-project checks on it;
+    None when this process took the file first."""
+    assert _SHARE is not None, "called outside a share worker"
+    root, config, config_file, todo, claims = _SHARE
+    if not claims.claim(i):
+        return None
     loader = _Loader(root, None)
     loader.config = config
-    loader.load_each(todo, indices)
+    loader.load_one(todo, i)
     problems = loader.checked(config_file, record_checks)
     return (
         loader.files,
