@@ -589,43 +589,59 @@ def _json_text(
 ) -> str:
     """JSON of the library's values: numbers written out by kind (the key's, :func:`value_kind`,
     unless ``kind_of`` says otherwise), ISO dates, nested dicts and lists."""
-    if type(value) is str:
+    shape = type(value)
+    if shape is str:
         return _json_string(value)
-    if value is None or isinstance(value, bool):
-        return _JSON_CONSTANTS[value]
-    if isinstance(value, Enum):
-        return _json_text(value.value, indent, level, kind, parent, kind_of)
-    if isinstance(value, str):
-        return _json_string(str(value))
-    if _is_number(value):
-        return _json_number(value, kind)
-    if isinstance(value, date):
-        return _json_string(value.isoformat())
-    if isinstance(value, Mapping):
+    if shape is not dict:  # a row, the usual mapping, goes straight on
+        if value is None or isinstance(value, bool):
+            return _JSON_CONSTANTS[value]
+        if isinstance(value, Enum):
+            return _json_text(value.value, indent, level, kind, parent, kind_of)
+        if isinstance(value, str):
+            return _json_string(str(value))
+        if _is_number(value):
+            return _json_number(value, kind)
+        if isinstance(value, date):
+            return _json_string(value.isoformat())
+    if shape is dict or isinstance(value, Mapping):
         opening, closing = "{", "}"
+        inner = "" if indent is None else " " * (indent * (level + 1))
         parts = []
         for k, v in value.items():
-            key = _json_key(k)
+            key = k if type(k) is str else _json_key(k)
+            head = _JSON_KEYS.get(key)
+            if head is None:
+                head = f"{_json_string(key)}: "
+                if len(_JSON_KEYS) < _JSON_KEYS_KEPT:
+                    _JSON_KEYS[key] = head
             shape = type(v)
-            if shape is str or v is None:  # the usual cell: no kind to look up
-                text = _json_string(v) if v is not None else "null"
+            if shape is str:  # the usual cell: no kind to look up
+                text = _json_string(v)
+            elif v is None:
+                text = "null"
             elif shape is Decimal or shape is int or shape is Fraction:  # a number: by its kind, at once
                 text = _json_number(v, kind_of(key, value, parent))
             else:
                 text = _json_text(v, indent, level + 1, kind_of(key, value, parent), key, kind_of)
-            parts.append(f"{_json_string(key)}: {text}")
+            parts.append(inner + head + text)
     elif isinstance(value, (list, tuple, set, frozenset)):
         seq = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
         opening, closing = "[", "]"
-        parts = [_json_text(v, indent, level + 1, kind, parent, kind_of) for v in seq]
+        inner = "" if indent is None else " " * (indent * (level + 1))
+        parts = [inner + _json_text(v, indent, level + 1, kind, parent, kind_of) for v in seq]
     else:
         return _json_string(str(value))
     if not parts:
         return opening + closing
     if indent is None:
         return opening + ", ".join(parts) + closing
-    inner, outer = " " * (indent * (level + 1)), " " * (indent * level)
-    return opening + "\n" + ",\n".join(inner + p for p in parts) + "\n" + outer + closing
+    return opening + "\n" + ",\n".join(parts) + "\n" + " " * (indent * level) + closing
+
+
+#: The JSON of a mapping's key with its colon (``"名称": ``), by key: the keys of a document are
+#: few (column names, months), written hundreds of thousands of times. At most so many are kept.
+_JSON_KEYS: dict[str, str] = {}
+_JSON_KEYS_KEPT = 4096
 
 
 def _json_key(key: Any) -> str:
