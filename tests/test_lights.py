@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from xiangmu_cli.figures.lights import light_counts, project_light, project_lights, reasons, red_rows
+from xiangmu_cli.figures.lights import (
+    light_counts,
+    project_light,
+    project_lights,
+    reasons,
+    record_colour,
+    red_rows,
+)
 from xiangmu_cli.figures.overdue import due_soon_items, overdue_items, record_items, record_split
 from xiangmu_cli.reading.loading import Repository
 
@@ -176,6 +183,23 @@ def _lights(repo: Repository, as_of: date = AS_OF) -> dict[str, str]:
 
 def test_every_light_by_hand(repo: Repository) -> None:
     assert _lights(repo) == EXPECTED
+    # the light alone, as xm list shows it (issue 15: without the items behind it)
+    assert {r.project.code: record_colour(r, repo.config, AS_OF) for r in repo.records} == EXPECTED  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("month", ["2018-02", "2018-05", "2018-07", "2018-09", "2018-12"])
+def test_the_light_alone_is_the_lights(month: str) -> None:
+    from xiangmu_cli.reading.loading import load
+
+    from .conftest import ROOT
+
+    demo = load(ROOT / "ledgers", locate=False)
+    assert demo.config is not None
+    year, m = map(int, month.split("-"))
+    as_of = date(year, m, 15)
+    shown = [record_colour(r, demo.config, as_of) for r in demo.records]
+    assert shown == [light["亮灯"] for light in project_lights(demo, as_of)]
+    assert {"红", "绿"} <= set(shown) and ("黄" in shown or month == "2018-12")  # every light met (no 黄 in 12月)
 
 
 def test_progress_figures_are_exact(repo: Repository) -> None:

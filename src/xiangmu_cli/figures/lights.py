@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from xiangmu_cli.figures import stages
 from xiangmu_cli.figures.metrics import completed_investment, config_of, schedule_progress
-from xiangmu_cli.figures.overdue import DUE_NAMES, DueSoonItem, OverdueItem, record_split
+from xiangmu_cli.figures.overdue import DUE_NAMES, DueSoonItem, OverdueItem, record_due, record_split
 from xiangmu_cli.ledger.model import Config, StartedProject
 from xiangmu_cli.ledger.units import round_half_even
 from xiangmu_cli.ledger.vocab import CITY
@@ -44,6 +44,7 @@ __all__ = [
     "ProjectLight",
     "LightCount",
     "record_light",
+    "record_colour",
     "project_lights",
     "project_light",
     "light_counts",
@@ -139,17 +140,11 @@ def record_light(rec: Record, config: Config, as_of: date, detail: bool = True) 
     p = rec.project
     done = schedule = gap = None
     behind = False
-    if (
-        isinstance(p, StartedProject)
-        and stages.started(rec, as_of)
-        and not stages.finished(rec, as_of)
-        and p.annual_plan > 0
-    ):
-        completed = completed_investment(p, config.year, as_of)
-        num, den = _schedule(as_of, config.year, p.start_date)
-        behind = behind_schedule(completed, p.annual_plan, (num, den), config.caliber.red_margin)
+    progress = _progress(rec, config, as_of)
+    if progress is not None:
+        completed, plan, (num, den), behind = progress
         if detail or behind:
-            done = Fraction(completed) / Fraction(p.annual_plan)
+            done = Fraction(completed) / Fraction(plan)
             schedule = Fraction(num, den)
             gap = done - schedule
     light = RED if overdue or behind else AMBER if soon else GREEN
@@ -168,6 +163,33 @@ def record_light(rec: Record, config: Config, as_of: date, detail: bool = True) 
         "进度差": gap,
         "落后序时": behind,
     }
+
+
+def record_colour(rec: Record, config: Config, as_of: date) -> str:
+    """The light of one record as of ``as_of``, as :func:`record_light` gives it, without the
+    items and figures behind it (``xm list``, a light for every project)."""
+    overdue, soon = record_due(rec, config, as_of, config.caliber.due_days)
+    if overdue:
+        return RED
+    progress = _progress(rec, config, as_of)
+    return RED if progress is not None and progress[3] else AMBER if soon else GREEN
+
+
+def _progress(rec: Record, config: Config, as_of: date) -> tuple[Decimal, Decimal, tuple[int, int], bool] | None:
+    """(完成投资 in 年度, 年度计划投资, 序时进度 as a fraction, behind it) for a record judged on its
+    progress: started, not finished, with a 年度计划投资; else None."""
+    p = rec.project
+    if not (
+        isinstance(p, StartedProject)
+        and stages.started(rec, as_of)
+        and not stages.finished(rec, as_of)
+        and p.annual_plan > 0
+    ):
+        return None
+    completed = completed_investment(p, config.year, as_of)
+    schedule = _schedule(as_of, config.year, p.start_date)
+    behind = behind_schedule(completed, p.annual_plan, schedule, config.caliber.red_margin)
+    return completed, p.annual_plan, schedule, behind
 
 
 def project_lights(

@@ -35,6 +35,7 @@ __all__ = [
     "due_soon_items",
     "record_items",
     "record_split",
+    "record_due",
     "latest_complete_month",
 ]
 
@@ -230,6 +231,17 @@ def record_split(rec: Record, config: Config, as_of: date, days: int) -> tuple[l
         else:
             soon.append(due_soon(item))
     return overdue, soon
+
+
+def record_due(rec: Record, config: Config, as_of: date, days: int) -> tuple[bool, bool]:
+    """Whether the record has an overdue item, and whether an item falls due within ``days``
+    days, as :func:`record_split` finds them (stopping at the first overdue one)."""
+    soon = False
+    for late, _item in _scan(rec, config, as_of, _window(as_of, True, days)):
+        if late:
+            return True, soon
+        soon = True
+    return False, soon
 
 
 def _items(repo: Repository, as_of: date, days: int | None = None) -> Iterator[OverdueItem]:

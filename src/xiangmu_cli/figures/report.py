@@ -24,7 +24,7 @@ from xiangmu_cli.figures.lights import (
     RedRow,
     light_counts,
     project_lights,
-    record_light,
+    record_colour,
     red_rows,
 )
 from xiangmu_cli.figures.metrics import (
@@ -429,7 +429,7 @@ def project_rows(
             "投产日期": None,
             "包保领导": p.leader,
             "项目秘书": p.secretary,
-            "亮灯": record_light(rec, config, as_of, detail=False)["亮灯"],
+            "亮灯": record_colour(rec, config, as_of),
         }
         if isinstance(p, StartedProject):
             row.update(
