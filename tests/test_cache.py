@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.reading import loading
+from xiangmu_cli.reading import files, loading
 
 from .conftest import ROOT, write_repo
 
@@ -213,29 +213,29 @@ def test_a_file_changed_while_it_is_read_lends_no_key(
     root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": BROKEN})
     monkeypatch.chdir(tmp_path)
     ledger = root / "船营区" / "在建.yaml"
-    looked_up = loading.fingerprint
+    looked_up = files.fingerprint
 
     def racing(folder: Path) -> str | None:
         key = looked_up(folder)  # the key of the broken file …
         ledger.write_text(GOOD, encoding="utf-8")  # … which is then changed before it is read
         return key
 
-    monkeypatch.setattr(loading, "fingerprint", racing)
+    monkeypatch.setattr(files, "fingerprint", racing)
     assert _validate()[0] == 0  # the file it read was clean
-    monkeypatch.setattr(loading, "fingerprint", looked_up)
+    monkeypatch.setattr(files, "fingerprint", looked_up)
     ledger.write_text(BROKEN, encoding="utf-8")
     assert _validate()[0] == 1  # the clean result was stored under the clean file's key only
 
 
 def test_special_files_and_dotfiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_on: Path) -> None:
     root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": GOOD})
-    before = loading.fingerprint(root)
+    before = files.fingerprint(root)
     (root / ".junk").mkdir()
     for i in range(50):
         (root / ".junk" / f"{i}.yaml").write_text("x", encoding="utf-8")
     os.mkfifo(root / ".fifo")
     os.mkfifo(root / "船营区" / ".hidden-fifo")
-    assert loading.fingerprint(root) == before  # what the loader skips, the key skips
+    assert files.fingerprint(root) == before  # what the loader skips, the key skips
     os.mkfifo(root / "船营区" / "未入统.yaml")
     env = {**os.environ, "XM_CACHE": "1", "XM_CACHE_DIR": str(cache_on)}
     for _ in range(2):

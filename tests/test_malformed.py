@@ -81,21 +81,21 @@ def test_malformed_file_in_text_format_never_crashes(tmp_path: Path, name: str) 
 
 def test_unreadable_and_oversized_files_are_e009(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from xiangmu_cli.base.limits import Limits, using
-    from xiangmu_cli.reading import loading
+    from xiangmu_cli.reading import files, loading
 
     root = write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": "项目: []\n" + "# 一些注释\n" * 20})
     with using(Limits(max_file_bytes=100)):
         big = loading.load(root)
     assert [(p.code, p.file.endswith("在建.yaml"), p.line) for p in big.problems] == [("E009", True, 1)]
 
-    real_read = loading.read_regular
+    real_read = files.read_regular
 
     def failing(path: Path, limit: int) -> bytes:
         if path.name == "在建.yaml":
             raise PermissionError(13, "Permission denied")
         return real_read(path, limit)
 
-    monkeypatch.setattr(loading, "read_regular", failing)
+    monkeypatch.setattr(files, "read_regular", failing)
     denied = loading.load(root)
     assert [(p.code, p.message) for p in denied.problems] == [("E009", "无法读取文件：Permission denied")]
 

@@ -31,7 +31,7 @@ def resolve_ledgers(option: Path | None) -> Path:
     set to true) only ./ledgers is looked for: a pull request that deletes its ledgers must not
     pass the gate by having a parent folder's ledgers checked instead.
     """
-    from xiangmu_cli.reading.loading import find_ledgers, in_ci
+    from xiangmu_cli.reading.files import find_ledgers, in_ci
 
     if option is not None:
         if option.is_symlink():

@@ -31,7 +31,8 @@ def schema(
     import sys
 
     from xiangmu_cli.ledger.schema import write_schemas
-    from xiangmu_cli.reading.loading import find_ledgers, in_ci, load_config
+    from xiangmu_cli.reading.files import find_ledgers, in_ci
+    from xiangmu_cli.reading.loading import load_config
 
     found = find_ledgers(walk_up=not in_ci())
     config = None

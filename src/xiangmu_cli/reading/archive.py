@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xiangmu_cli.base.fileio import display_path
 from xiangmu_cli.ledger.vocab import ARCHIVE_FOLDER
-from xiangmu_cli.reading.records import Repository
+
+if TYPE_CHECKING:
+    from xiangmu_cli.reading.records import Repository
 
 __all__ = ["ABSENT", "Archive", "archive_path", "refusal", "open_archive", "archive_of", "folder_state"]
 
@@ -64,7 +67,7 @@ def folder_state(path: Path) -> str | None:
     Equal to :attr:`Archive.state` of :func:`open_archive` for the same bytes: the result cache
     keeps the state an archived figure was computed from and checks it again on a hit.
     """
-    from xiangmu_cli.reading.loading import fingerprint
+    from xiangmu_cli.reading.files import fingerprint
 
     refused = refusal(path)
     if refused is not None:

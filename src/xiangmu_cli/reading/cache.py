@@ -59,7 +59,7 @@ def enabled() -> bool:
         return False
     if asked in ("1", "true", "yes", "on"):
         return True
-    from xiangmu_cli.reading.loading import in_ci
+    from xiangmu_cli.reading.files import in_ci
 
     return not in_ci()
 
@@ -198,7 +198,7 @@ class _Store:
 
 def _lookup(kind: str, root: Path, request: Any) -> tuple[_Store, str, Any] | None:
     """(store, key, payload or None) for ``root``'s current contents, or None when uncachable."""
-    from xiangmu_cli.reading.loading import fingerprint
+    from xiangmu_cli.reading.files import fingerprint
 
     store = _Store.open(kind)
     if store is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xiangmu_cli.reading.loading import read_text
+from xiangmu_cli.reading.files import read_text
 from xiangmu_cli.reading.yamlread import PositionIndex
 
 if TYPE_CHECKING:

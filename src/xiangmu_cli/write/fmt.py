@@ -195,7 +195,7 @@ def _not_regular(mode: int, file: str) -> FormatError:
 def _format_file(result: FileResult, kind: str | None, *, write: bool) -> FileResult:
     from xiangmu_cli.base import limits
     from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, read_regular
-    from xiangmu_cli.reading.loading import too_big
+    from xiangmu_cli.reading.files import too_big
 
     path, shown = result.path, result.file
     try:
