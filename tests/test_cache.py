@@ -191,6 +191,25 @@ def test_a_report_from_the_cache_equals_a_fresh_one(tmp_path: Path, cache_on: Pa
     assert fresh.stdout == stored.stdout == cached.stdout and fresh.stderr == cached.stderr
 
 
+def test_a_json_entry_keeps_only_what_json_shows(tmp_path: Path, cache_on: Path) -> None:
+    """For json the entry leaves out the display tables of a document with its own json data
+    (issue 15): each format's warm output is still its cold output, whichever came first."""
+    root = tmp_path / "ledgers"
+    shutil.copytree(ROOT / "ledgers", root)
+    base = ["report", "monthly", "--ledgers", str(root), "--month", "2018-09"]
+    outputs = {}
+    for fmt in ("json", "plain", "json", "plain"):
+        warm = runner.invoke(app, [*base, "--format", fmt])
+        cold = runner.invoke(app, [*base, "--format", fmt, "--no-cache"])
+        assert warm.exit_code == 0 and warm.stdout == cold.stdout, fmt
+        outputs[fmt] = warm.stdout
+    assert "分地区" in outputs["plain"] and '"分地区"' in outputs["json"]
+    entries = _entries(cache_on, "report")
+    assert len(entries) == 2  # one for json, one for every other format
+    sizes = sorted(e.stat().st_size for e in entries)
+    assert sizes[0] * 2 < sizes[1]  # the json entry without the display tables
+
+
 def test_a_report_entry_is_data_rendered_through_the_same_escaping(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_on: Path, record_keys: None
 ) -> None:

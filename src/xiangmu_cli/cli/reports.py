@@ -256,6 +256,7 @@ def report(
     it is rendered here exactly like a fresh one (never stored text).
     """
     from xiangmu_cli.output.docdata import decode_document, encode_document
+    from xiangmu_cli.output.tables import json_part
     from xiangmu_cli.reading.cache import cached_document, enabled
 
     destination = Destination.of(fmt, output, unit)
@@ -269,11 +270,13 @@ def report(
         doc, repo = built()
         errors = len(repo.errors)
     else:
+        # for json, the entry keeps only what json shows (output/tables.json_part), under its own key
+        json_only = destination.fmt == "json"
         doc, errors = cached_document(
             root,
-            {"command": command, "options": options},
+            {"command": command, "options": options, "parts": "json" if json_only else "all"},
             built,
-            encode_document,
+            (lambda d: encode_document(json_part(d))) if json_only else encode_document,
             decode_document,
             read_also,
         )

@@ -63,6 +63,7 @@ __all__ = [
     "Table",
     "Chart",
     "Document",
+    "json_part",
     "TEXT_FORMATS",
     "KINDS",
     "render_text",
@@ -628,7 +629,10 @@ def _json_text(
         seq = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
         opening, closing = "[", "]"
         inner = "" if indent is None else " " * (indent * (level + 1))
-        parts = [inner + _json_text(v, indent, level + 1, kind, parent, kind_of) for v in seq]
+        parts = [
+            inner + (_json_string(v) if type(v) is str else _json_text(v, indent, level + 1, kind, parent, kind_of))
+            for v in seq
+        ]
     else:
         return _json_string(str(value))
     if not parts:
@@ -650,6 +654,15 @@ def _json_key(key: Any) -> str:
     if isinstance(key, Enum):
         key = key.value
     return key.isoformat() if isinstance(key, date) else str(key)
+
+
+def json_part(doc: Document) -> Document:
+    """What json output reads of ``doc`` (:func:`_render_json`): its title, its meta, and its
+    ``json_data`` when set, else its tables. A cache entry made for json keeps only this: a
+    monthly report at 20k projects is 16 MB with its display tables, 4 MB without (issue 15)."""
+    if doc.json_data is None:
+        return Document(doc.title, doc.meta, doc.tables)
+    return Document(doc.title, doc.meta, [], doc.json_data)
 
 
 def _render_json(doc: Document) -> str:
