@@ -885,3 +885,11 @@ def test_a_long_cell_wraps_without_cutting_a_date() -> None:
     assert body[0].startswith("JK-2017-017")
     cell = [line[len("JK-2017-017") :].strip() for line in body if line.strip()]
     assert cell == ["问题超期：市政供", "水、燃气管线未接", "入场区，", "2018-07-27 到", "期，已逾期 65 天"]
+
+
+def test_a_number_wider_than_the_line_is_cut_before_a_digit() -> None:
+    """A run of digits wider than the whole line must be cut; never before 「.」 or 「%」 (a
+    case hypothesis found)."""
+    from xiangmu_cli.output.tables import prose_lines
+
+    assert prose_lines("0.00000%0000.0", 12) == ["0.00000%000", "0.0"]

@@ -865,6 +865,8 @@ def _breaks(text: str, width: int) -> list[int]:
         while used > width and len(line) == 1 and len(line[0][1]) > 1:  # a run wider than a line
             at, run = line[0]
             cut = _fit_cells(run, width)
+            while cut > 1 and run[cut] in _NO_LINE_START:  # 「.」「%」 stay on the line before
+                cut -= 1
             offsets.append(at + cut)
             line, used = [(at + cut, run[cut:])], cell_len(run[cut:])
 
