@@ -52,6 +52,20 @@ def test_little_work_stays_here() -> None:
     assert forking.in_child(os.getpid, worth_it=False)() == here
 
 
+def test_nothing_is_forked_while_other_threads_run() -> None:
+    import threading
+
+    here, stop = os.getpid(), threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert forking.in_child(os.getpid)() == here
+    finally:
+        stop.set()
+        other.join()
+    assert forking.in_child(os.getpid)() != here
+
+
 @pytest.mark.parametrize(("month", "region"), [("2018-03", None), ("2018-09", None), ("2018-09", "船营区")])
 def test_the_monthly_report_is_the_same_with_its_lights_computed_in_a_child(
     monkeypatch: pytest.MonkeyPatch, month: str, region: str | None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -40,11 +41,13 @@ def forkable() -> bool:
 def in_child(compute: Callable[[], T], worth_it: bool = True) -> Callable[[], T]:
     """Start ``compute()`` in a forked child and return what gives its result (waiting for it).
 
-    Without a second core, on a platform without fork, or when not ``worth_it`` (too little work
-    to pay for a fork), ``compute`` runs when its result is asked for, here. ``compute`` must not
-    write anything outside its result (files, the terminal): in a child that is lost.
+    Without a second core, on a platform without fork, when not ``worth_it`` (too little work to
+    pay for a fork), or when this process runs other threads (a child forked then could inherit a
+    lock another thread holds, and hang), ``compute`` runs when its result is asked for, here.
+    ``compute`` must not write anything outside its result (files, the terminal): in a child that
+    is lost.
     """
-    if not (worth_it and cores() > 1 and forkable()):
+    if not (worth_it and cores() > 1 and forkable() and threading.active_count() == 1):
         return compute
     for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
         stream.flush()
