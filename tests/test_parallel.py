@@ -205,7 +205,7 @@ def test_a_shared_load_equals_one_process_on_every_corpus_case(tmp_path: Path, s
         assert _loaded(loading.load(root, locate=False)) == _one_process(root, True), case
 
 
-def _die_sharing(index: int, checks: object) -> None:
+def _die_sharing(index: int, checks: object, keep: bool = False) -> None:
     os._exit(9)  # as if killed mid-load (out of memory)
 
 
@@ -238,3 +238,65 @@ def test_a_share_worker_keeps_the_limits(tmp_path: Path, shares: list[int]) -> N
         shared, alone = _loaded(loading.load(root, locate=False)), _one_process(root, True)
     assert shared == alone and shares
     assert any("嵌套超过 2 层" in p["message"] for p in shared[0])  # type: ignore[index, union-attr]
+
+
+def _monthly_outputs(root: Path, regions: list[str]) -> list[tuple[int, str, str]]:
+    outputs = []
+    for extra in (
+        [],
+        ["--month", "2018-03"],
+        ["--region", regions[0]],
+        ["--region", regions[-1], "--month", "2018-08"],
+    ):
+        result = runner.invoke(app, ["report", "monthly", "--ledgers", str(root), "--no-cache", "-f", "json", *extra])
+        outputs.append((result.exit_code, result.stdout, result.stderr))
+    return outputs
+
+
+@pytest.mark.parametrize("source", ["demo", "broken-example", "generated"])
+def test_a_split_monthly_report_equals_one_process(
+    source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The monthly report on a split load (issue 15: the worker keeps its projects and computes
+    its part of the report) is byte for byte the one-process report, for the city and a region,
+    at the default month and a given one."""
+    if source == "generated":
+        root = _broken_across_files(tmp_path)
+    else:
+        root = tmp_path / "ledgers"
+        shutil.copytree(ROOT / ("ledgers" if source == "demo" else "examples/broken/ledgers"), root)
+    config, _problems = loading.load_config(root)
+    assert config is not None
+    monkeypatch.setattr(loading, "PARALLEL_MIN_BYTES", 1 << 40)
+    alone = _monthly_outputs(root, config.region_names)
+    calls: list[str] = []
+    real = loading.Remote.call
+
+    def spy(self, compute, *args):  # type: ignore[no-untyped-def]
+        calls.append(compute.__name__)
+        return real(self, compute, *args)
+
+    monkeypatch.setattr(loading, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(loading.Remote, "call", spy)
+    assert _monthly_outputs(root, config.region_names) == alone
+    assert calls.count("monthly_parts") == 4 and "months_by_region" in calls
+    assert all(code == (1 if source == "broken-example" else 0) or code == 0 for code, _out, _err in alone)
+    assert '"全市总览"' in alone[0][1]
+
+
+def _die_computing(compute: object, *args: object) -> None:
+    os._exit(9)  # the worker killed after the load (out of memory)
+
+
+def test_a_split_load_whose_worker_dies_falls_back_to_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ledgers"
+    shutil.copytree(ROOT / "ledgers", root)
+    config, _problems = loading.load_config(root)
+    assert config is not None
+    monkeypatch.setattr(loading, "PARALLEL_MIN_BYTES", 1 << 40)
+    alone = _monthly_outputs(root, config.region_names)
+    monkeypatch.setattr(loading, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(loading, "_call_kept", _die_computing)
+    assert _monthly_outputs(root, config.region_names) == alone

@@ -5,13 +5,14 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
 if TYPE_CHECKING:
+    from xiangmu_cli.reading.loading import Remote
     from xiangmu_cli.reading.records import Repository, Validation
 
 LEDGERS_HELP = "台账目录（含 xiangmu.yaml）；默认 ./ledgers，或上级目录中最近的 ledgers/"
@@ -101,6 +102,22 @@ def load_repository(root: Path, locate: bool = False, warnings: bool = True) -> 
     if KEEP_LOADED:
         _LOADED.append(repo)  # freed by the end of the process, not object by object (cli.leave)
     return repo
+
+
+@contextmanager
+def split_repository(root: Path, warnings: bool = True) -> Iterator[tuple[Repository, Remote | None]]:
+    """As :func:`load_repository` (problems not located), for a computation that takes the records
+    in two parts (loading.load_split): the repository holds this process's part, the worker's is
+    reached through the Remote (None: all of it is here) until the block ends."""
+    from xiangmu_cli.reading.loading import load_split
+
+    with ExitStack() as kept:
+        with progress_bar() as progress, no_cyclic_gc():
+            repo, remote = kept.enter_context(load_split(root, progress, warnings))
+            gc.freeze()  # as load_repository does
+        if KEEP_LOADED:
+            _LOADED.append(repo)
+        yield repo, remote
 
 
 #: Whether what commands load is kept until the process ends: set by the ``xm`` program

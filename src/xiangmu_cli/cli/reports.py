@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from . import XmCommand, XmGroup, app
-from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers, usage_error
+from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers, split_repository, usage_error
 
 if TYPE_CHECKING:
     from xiangmu_cli.output.tables import Document
@@ -106,20 +106,35 @@ def _load(
 ) -> Context:
     """Load the ledgers (at git revision ``rev``, when given) and settle the as-of date; usage
     errors exit 2, a broken config exits 1."""
-    from xiangmu_cli.figures.metrics import resolve_as_of
+    day = _day(as_of, month, fixed)
+    # a report counts errors only: the checks that can only warn are skipped
+    root = resolve_ledgers(ledgers)
+    repo = load_repository(root, warnings=False) if rev is None else load_at(root, rev)
+    return _settled(repo, day, month, region)
+
+
+def _day(as_of: str | None, month: str | None, fixed: date | None = None) -> date | None:
+    """``--as-of`` as a date (else ``fixed``); a bad one, or both it and ``--month``, exit 2."""
     from xiangmu_cli.ledger.units import UnitError, parse_date
 
     if as_of is not None and month is not None:
         raise usage_error("--as-of 和 --month 只能给一个")
-    day = fixed
-    if as_of is not None:
-        try:
-            day = parse_date(as_of)
-        except UnitError as exc:
-            raise usage_error(f"--as-of：{exc.message}（{exc.hint}）") from None
-    # a report counts errors only: the checks that can only warn are skipped
-    root = resolve_ledgers(ledgers)
-    repo = load_repository(root, warnings=False) if rev is None else load_at(root, rev)
+    if as_of is None:
+        return fixed
+    try:
+        return parse_date(as_of)
+    except UnitError as exc:
+        raise usage_error(f"--as-of：{exc.message}（{exc.hint}）") from None
+
+
+def _settled(
+    repo: Repository, day: date | None, month: str | None, region: str | None, months: dict[str, set[str]] | None = None
+) -> Context:
+    """The loaded repository with its as-of date (``day``, else ``--month``, else the default: from
+    ``months``, every record's months with 完成投资, when given); usage errors exit 2, a broken
+    config exits 1."""
+    from xiangmu_cli.figures.metrics import resolve_as_of
+
     if repo.config is None:
         sys.stderr.write("xiangmu.yaml 缺失或有错误，无法统计；运行 xm validate 查看。\n")
         raise typer.Exit(1)
@@ -128,10 +143,10 @@ def _load(
         hint = f"，是否应为「{close[0]}」？" if close else "；地区为：" + "、".join(repo.config.region_names)
         raise usage_error(f"没有地区「{region}」{hint}")
     try:
-        day = resolve_as_of(repo, day, month)
+        settled = resolve_as_of(repo, day, month, months=months)
     except ValueError as exc:
         raise usage_error(f"--month：{exc}") from None
-    return Context(repo, day)
+    return Context(repo, settled)
 
 
 @dataclass(frozen=True)
@@ -560,9 +575,24 @@ def monthly(
     archives = Archives(rev)
 
     def build(root: Path) -> tuple[Document, Repository]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        from xiangmu_cli.figures.metrics import merge_months, months_by_region
         from xiangmu_cli.figures.report import monthly_report
         from xiangmu_cli.output.views import monthly_document
 
+        day = _day(as_of, month)
+        if rev is None:  # the records in two parts where both cores pay (issue 15)
+            try:
+                with split_repository(root, warnings=False) as (repo, remote):
+                    months = None
+                    if remote is not None and day is None and month is None:  # the default month needs them all
+                        months = merge_months(months_by_region(repo.records), remote.call(months_by_region).result())
+                    ctx = _settled(repo, day, month, region, months)
+                    archive = archives.previous(root, repo)
+                    return monthly_document(monthly_report(repo, ctx.as_of, region, archive, remote)), repo
+            except BrokenProcessPool:  # the worker died after loading: all of it here instead
+                pass
         ctx = _load(root, as_of, month, region, rev=rev)
         archive = archives.previous(root, ctx.repo)
         return monthly_document(monthly_report(ctx.repo, ctx.as_of, region, archive)), ctx.repo

@@ -48,6 +48,10 @@ __all__ = [
     "project_lights",
     "project_light",
     "light_counts",
+    "ColourCounts",
+    "colour_counts",
+    "add_colour_counts",
+    "light_count_rows",
     "project_schedule",
     "behind_schedule",
     "reasons",
@@ -58,6 +62,7 @@ __all__ = [
 RED, AMBER, GREEN = "红", "黄", "绿"
 #: The lights, worst first (the order of every count).
 LIGHTS = (RED, AMBER, GREEN)
+_COLOUR_INDEX = {colour: i for i, colour in enumerate(LIGHTS)}
 
 
 class ProjectLight(TypedDict):
@@ -211,26 +216,47 @@ def project_light(repo: Repository, code: str, as_of: date) -> ProjectLight | No
 def light_counts(repo: Repository, lights: Sequence[ProjectLight], region: str | None = None) -> list[LightCount]:
     """红灯/黄灯/绿灯 projects and 项目数 per region (xiangmu.yaml order; a region without projects
     counts zeros), then 全市 (every light given); only ``region``'s row when given."""
-    config = config_of(repo)
+    return light_count_rows(config_of(repo), colour_counts(lights), region)
 
-    def count(name: str, rows: Iterable[ProjectLight]) -> LightCount:
-        shown = [r["亮灯"] for r in rows]
-        return {
-            "地区": name,
-            "红灯": shown.count(RED),
-            "黄灯": shown.count(AMBER),
-            "绿灯": shown.count(GREEN),
-            "项目数": len(shown),
-        }
 
-    names = [name for name in config.region_names if region is None or name == region]
-    by_region: dict[str, list[ProjectLight]] = {name: [] for name in names}
+#: Per region: how many lights of each colour (in :data:`LIGHTS` order).
+ColourCounts = dict[str, list[int]]
+
+
+def colour_counts(lights: Iterable[ProjectLight]) -> ColourCounts:
+    """How many lights of each colour per region (every region met); the counts of disjoint lights
+    add up (:func:`add_colour_counts`)."""
+    counts: ColourCounts = {}
     for light in lights:
-        if light["地区"] in by_region:
-            by_region[light["地区"]].append(light)
-    rows = [count(name, by_region[name]) for name in names]
+        region = counts.get(light["地区"])
+        if region is None:
+            region = counts[light["地区"]] = [0] * len(LIGHTS)
+        region[_COLOUR_INDEX[light["亮灯"]]] += 1
+    return counts
+
+
+def add_colour_counts(*parts: ColourCounts) -> ColourCounts:
+    """The :func:`colour_counts` of disjoint lights together."""
+    counts: ColourCounts = {}
+    for part in parts:
+        for region, found in part.items():
+            total = counts.setdefault(region, [0] * len(LIGHTS))
+            for i, n in enumerate(found):
+                total[i] += n
+    return counts
+
+
+def light_count_rows(config: Config, counts: ColourCounts, region: str | None = None) -> list[LightCount]:
+    """The rows of :func:`light_counts` from :func:`colour_counts`."""
+
+    def row(name: str, found: list[int]) -> LightCount:
+        red, amber, green = (found[_COLOUR_INDEX[colour]] for colour in (RED, AMBER, GREEN))
+        return {"地区": name, "红灯": red, "黄灯": amber, "绿灯": green, "项目数": red + amber + green}
+
+    zero = [0] * len(LIGHTS)
+    rows = [row(name, counts.get(name, zero)) for name in config.region_names if region is None or name == region]
     if region is None:
-        rows.append(count(CITY, lights))
+        rows.append(row(CITY, [sum(found[i] for found in counts.values()) for i in range(len(LIGHTS))]))
     return rows
 
 

@@ -51,6 +51,8 @@ __all__ = [
     "completed_investment",
     "config_of",
     "reported_regions",
+    "months_by_region",
+    "merge_months",
     "region_positions",
     "INDUSTRY",
 ]
@@ -99,15 +101,18 @@ def parse_month(text: str) -> date:
     return month_end(year, month)
 
 
-def reported_regions(repo: Repository, month: str) -> tuple[int, int]:
-    """(regions that reported ``month``, regions with any 完成投资): "已填报 12/13 个地区"."""
-    months = _months_by_region(repo)
+def reported_regions(repo: Repository, month: str, months: dict[str, set[str]] | None = None) -> tuple[int, int]:
+    """(regions that reported ``month``, regions with any 完成投资): "已填报 12/13 个地区";
+    from ``months`` (:func:`months_by_region` of all the records) when the caller has them."""
+    months = months_by_region(repo.records) if months is None else months
     return sum(month in m for m in months.values() if m), sum(1 for m in months.values() if m)
 
 
-def _months_by_region(repo: Repository) -> dict[str, set[str]]:
+def months_by_region(records: Iterable[Record]) -> dict[str, set[str]]:
+    """Each region's months with 完成投资 reported (a month listed, or 以前月份完成投资's 截至).
+    The maps of disjoint records merge by union (:func:`merge_months`)."""
     months: dict[str, set[str]] = {}
-    for r in repo.records:
+    for r in records:
         if isinstance(r.project, StartedProject) and r.project.monthly:
             months.setdefault(r.region, set()).update(r.project.monthly)
         if isinstance(r.project, StartedProject) and r.project.prior_months is not None:  # reported as a total
@@ -115,11 +120,21 @@ def _months_by_region(repo: Repository) -> dict[str, set[str]]:
     return months
 
 
-def default_as_of(repo: Repository, today: date | None = None) -> date:
+def merge_months(*parts: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The :func:`months_by_region` of disjoint records' maps together."""
+    months: dict[str, set[str]] = {}
+    for part in parts:
+        for region, found in part.items():
+            months.setdefault(region, set()).update(found)
+    return months
+
+
+def default_as_of(repo: Repository, today: date | None = None, months: dict[str, set[str]] | None = None) -> date:
     """The last day of the latest month that more than half of the regions with any 完成投资 have
     reported (one region entering next month early does not move the city); with no 完成投资 at
-    all, today clamped into 年度."""
-    months = _months_by_region(repo)
+    all, today clamped into 年度. ``months``: :func:`months_by_region` of all the records, when the
+    caller has them."""
+    months = months_by_region(repo.records) if months is None else months
     if months:
         reporting = len(months)
         counts: dict[str, int] = {}
@@ -135,14 +150,19 @@ def default_as_of(repo: Repository, today: date | None = None) -> date:
 
 
 def resolve_as_of(
-    repo: Repository, as_of: date | None = None, month: str | None = None, today: date | None = None
+    repo: Repository,
+    as_of: date | None = None,
+    month: str | None = None,
+    today: date | None = None,
+    months: dict[str, set[str]] | None = None,
 ) -> date:
-    """The as-of date from ``--as-of`` or ``--month`` (ValueError on a bad month), else the default."""
+    """The as-of date from ``--as-of`` or ``--month`` (ValueError on a bad month), else the default
+    (from ``months`` when given, see :func:`default_as_of`)."""
     if as_of is not None:
         return as_of
     if month is not None:
         return parse_month(month)
-    return default_as_of(repo, today)
+    return default_as_of(repo, today, months)
 
 
 def schedule_progress(as_of: date, year: int) -> Fraction:

@@ -15,29 +15,35 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from xiangmu_cli.base.fileio import display_path
-from xiangmu_cli.base.forking import in_child
 from xiangmu_cli.figures.categories import CategoryRow, category_rows
 from xiangmu_cli.figures.growth import Comparison, with_growth
 from xiangmu_cli.figures.lights import (
+    RED,
+    ColourCounts,
     LightCount,
-    ProjectLight,
     RedRow,
-    light_counts,
-    project_lights,
+    add_colour_counts,
+    colour_counts,
+    light_count_rows,
     record_colour,
+    record_light,
     red_rows,
 )
 from xiangmu_cli.figures.metrics import (
+    Breakdown,
     Figures,
     FigureValue,
+    Tally,
     TargetRow,
-    breakdown,
     completed_investment,
     compute_metrics,
     config_of,
     leaders_of,
+    merge_months,
+    months_by_region,
     region_positions,
     reported_regions,
+    tallies,
     target_rows,
 )
 from xiangmu_cli.figures.overdue import KINDS, OverdueItem, most_overdue_first
@@ -56,6 +62,7 @@ from xiangmu_cli.ledger.vocab import CITY, LEDGERS, Ledger
 
 if TYPE_CHECKING:
     from xiangmu_cli.reading.archive import Archive
+    from xiangmu_cli.reading.loading import Remote
     from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = [
@@ -252,24 +259,34 @@ def changes_between(
     in any ledger; 台账 is where the record was at as-of. Sorted by date, then region order, 编号
     and kind. Only ``region``'s, or those of ``records``, when given.
     """
-    config = config_of(repo)
-    rows: list[ChangeRow] = []
+    found = _change_rows(repo.records if records is None else records, first, as_of, region)
+    return _sorted_changes([row for _rec, row in found], config_of(repo))
+
+
+def _change_rows(
+    records: Iterable[Record], first: date, as_of: date, region: str | None
+) -> list[tuple[Record, ChangeRow]]:
+    """The events of :func:`changes_between`, each with its record, in record order."""
+    rows: list[tuple[Record, ChangeRow]] = []
 
     def add(kind: str, rec: Record, day: date | None, detail: str | None = None) -> None:
         if day is not None and first <= day <= as_of and (region is None or rec.region == region):
             rows.append(
-                {
-                    "类型": kind,
-                    "地区": rec.region,
-                    "编号": rec.project.code,
-                    "名称": rec.project.name,
-                    "日期": day,
-                    "台账": ledger_at(rec, as_of).value,
-                    "事项": detail,
-                }
+                (
+                    rec,
+                    {
+                        "类型": kind,
+                        "地区": rec.region,
+                        "编号": rec.project.code,
+                        "名称": rec.project.name,
+                        "日期": day,
+                        "台账": ledger_at(rec, as_of).value,
+                        "事项": detail,
+                    },
+                )
             )
 
-    for rec in repo.records if records is None else records:
+    for rec in records:
         p = rec.project
         if isinstance(p, StartedProject):
             add("新开工", rec, p.start_date, p.nature)
@@ -288,29 +305,122 @@ def changes_between(
         for issue in p.issues:
             add("问题提出", rec, issue.raised, issue.content)
             add("问题解决", rec, issue.solved, issue.content)
+    return rows
+
+
+def _sorted_changes(rows: list[ChangeRow], config: Config) -> list[ChangeRow]:
+    """Events (in record order) by date, then region order, 编号 and kind."""
     positions = region_positions(config)
     kinds = {kind: i for i, kind in enumerate(CHANGE_KINDS)}
     rows.sort(key=lambda r: (r["日期"], positions.get(r["地区"], len(positions)), r["编号"], kinds[r["类型"]]))
     return rows
 
 
+#: Where a record is in the repository: (its file's place in the walk, its index in the file).
+Position = tuple[int, int]
+
+
+@dataclass
+class MonthlyParts:
+    """What :func:`monthly_report` takes from the records, for some of them: each value with the
+    position of its record, so that the parts of disjoint records merge (:func:`merge_parts`) into
+    exactly the parts of all, in the repository's order. A split load (loading.load_split)
+    computes the worker's parts where its projects are, and only the parts cross processes."""
+
+    #: (region, 类别) → the position of its first record, and its tally.
+    cells: dict[tuple[str, str | None], tuple[Position, Tally]]
+    #: 本月变动's events, unsorted.
+    changes: list[tuple[Position, ChangeRow]]
+    #: The overdue items of the lights (the four ledgers' projects of the scope), unsorted.
+    overdue: list[tuple[Position, OverdueItem]]
+    #: The 红灯 rows, unsorted.
+    red: list[tuple[Position, RedRow]]
+    colours: ColourCounts
+    #: :func:`~xiangmu_cli.figures.metrics.months_by_region`.
+    months: dict[str, set[str]]
+
+
+def monthly_parts(
+    records: list[Record], config: Config, as_of: date, region: str | None, rank: dict[str, int]
+) -> MonthlyParts:
+    """The :class:`MonthlyParts` of ``records`` (in repository order; ``rank``: each file's place)."""
+
+    def position(rec: Record) -> Position:
+        return rank[rec.file], rec.index
+
+    first: dict[tuple[str, str | None], Position] = {}
+    for rec in records:
+        first.setdefault((rec.region, rec.project.category), position(rec))
+    counted = tallies(records, config, as_of, lambda r: (r.region, r.project.category))
+    # the four ledgers' projects: one at the 谋划 stage is not yet a key project (no light counted)
+    judged = [r for r in records if (region is None or r.region == region) and not reserved(r, as_of)]
+    lights = [record_light(rec, config, as_of, detail=False) for rec in judged]
+    return MonthlyParts(
+        cells={key: (first[key], t) for key, t in counted.items()},
+        changes=[(position(rec), row) for rec, row in _change_rows(records, as_of.replace(day=1), as_of, region)],
+        overdue=[(position(rec), item) for rec, light in zip(judged, lights) for item in light["逾期事项"]],
+        red=[
+            (position(rec), red_rows([light])[0])
+            for rec, light in zip(judged, lights, strict=True)
+            if light["亮灯"] == RED
+        ],
+        colours=colour_counts(lights),
+        months=months_by_region(records),
+    )
+
+
+def merge_parts(one: MonthlyParts, other: MonthlyParts) -> MonthlyParts:
+    """The parts of two disjoint sets of records together, in repository order."""
+    cells = dict(one.cells)
+    for key, (at, counted) in other.cells.items():
+        if key in cells:
+            mine, total = cells[key]
+            cells[key] = (min(mine, at), total + counted)
+        else:
+            cells[key] = (at, counted)
+
+    def by_position(rows: list[tuple[Position, Any]]) -> Any:
+        return sorted(rows, key=lambda pr: pr[0])  # stable: a record's rows keep their order
+
+    return MonthlyParts(
+        cells=cells,
+        changes=by_position(one.changes + other.changes),
+        overdue=by_position(one.overdue + other.overdue),
+        red=by_position(one.red + other.red),
+        colours=add_colour_counts(one.colours, other.colours),
+        months=merge_months(one.months, other.months),
+    )
+
+
 def monthly_report(
-    repo: Repository, as_of: date, region: str | None = None, archive: Archive | None = None
+    repo: Repository,
+    as_of: date,
+    region: str | None = None,
+    archive: Archive | None = None,
+    remote: Remote | None = None,
 ) -> MonthlyReport:
     """月调度 as of ``as_of``, for the whole city or for one region; with 同比 when ``archive`` (the
-    previous year's, :mod:`xiangmu_cli.reading.archive`) can be used."""
+    previous year's, :mod:`xiangmu_cli.reading.archive`) can be used. With ``remote`` (a split
+    load's worker, loading.load_split) the repository's records are this process's part only and
+    the worker computes the parts of its own meanwhile (:class:`MonthlyParts`)."""
     config = config_of(repo)
-    # the four ledgers' projects: one at the 谋划 stage is not yet a key project (no light counted)
-    judged = [r for r in repo.records if (region is None or r.region == region) and not reserved(r, as_of)]
-    # the lights on the second core, the figures here meanwhile
-    lit = in_child(lambda: _light_sections(repo, as_of, judged, region), worth_it=len(judged) >= FORK_MIN_RECORDS)
-    counted = breakdown(repo, as_of)  # the figures of every region, 全市 and 类别 from one pass
+    rank = {lf.file: i for i, lf in enumerate(repo.files)}
+    there = remote.call(monthly_parts, config, as_of, region, rank) if remote is not None else None
+    parts = monthly_parts(repo.records, config, as_of, region, rank)
+    if there is not None:
+        parts = merge_parts(parts, there.result())
+    # the figures of every region, 全市 and 类别 from one tally per (region, 类别)
+    counted = Breakdown({key: t for key, (_at, t) in sorted(parts.cells.items(), key=lambda kv: kv[1][0])})
     figures, comparison = with_growth(
         compute_metrics(repo, as_of, counted),
         archive.repo if archive is not None else None,
         as_of,
         display_path(archive.path) if archive is not None else "",
     )
+    # grouped by kind, each group in due order, as overdue_items(repo, as_of, region=region) orders them
+    kinds = {kind: i for i, kind in enumerate(KINDS)}
+    found = most_overdue_first([item for _at, item in parts.overdue], config)
+    positions = region_positions(config)
     report = MonthlyReport(
         name=config.name,
         year=config.year,
@@ -319,37 +429,24 @@ def monthly_report(
         overview=figures[region or CITY],
         regions=region_rows(repo, figures, region),
         targets=target_rows(repo, as_of, figures, region=region),
-        overdue=[],
-        changes=month_changes(repo, as_of, region),
+        overdue=sorted(found, key=lambda it: kinds[it["类型"]]),
+        changes=_sorted_changes([row for _at, row in parts.changes], config),
         reserve=reserve_rows(repo, figures, region),
         evaluation=evaluate(repo, as_of, figures, region) if config.evaluation is not None else None,
         categories=category_rows(repo, as_of, region, figures[region or CITY], counted),
         errors=len(repo.errors),
-        reported=reported_regions(repo, month_of(as_of)),
+        reported=reported_regions(repo, month_of(as_of), parts.months),
         comparison=comparison,
         archive_note=archive.note if archive is not None else None,
+        lights=light_count_rows(config, parts.colours, region),
+        # in region order (xiangmu.yaml), then 编号
+        red=[
+            row
+            for _at, row in sorted(parts.red, key=lambda r: (positions.get(r[1]["地区"], len(positions)), r[1]["编号"]))
+        ],
     )
-    report.overdue, report.lights, report.red = lit()
     add_tongbao(report, config)
     return report
-
-
-#: From how many projects a report computes its lights on the second core (base/forking.py):
-#: a fork and the rows sent back cost ~0.03 s, the lights ~15 µs a project (issue 15).
-FORK_MIN_RECORDS = 5000
-
-
-def _light_sections(
-    repo: Repository, as_of: date, judged: list[Record], region: str | None
-) -> tuple[list[OverdueItem], list[LightCount], list[RedRow]]:
-    """逾期事项, 亮灯情况 and 红灯项目 of :func:`monthly_report`, from the lights of ``judged``."""
-    lights = project_lights(repo, as_of, judged)
-    # the lights hold every overdue item (one pass over the records for both); grouped by kind,
-    # each group in due order, as overdue_items(repo, as_of, region=region) orders them
-    kinds = {kind: i for i, kind in enumerate(KINDS)}
-    found = most_overdue_first([item for light in lights for item in light["逾期事项"]], config_of(repo))
-    overdue = sorted(found, key=lambda it: kinds[it["类型"]])
-    return overdue, light_counts(repo, lights, region), red_rows(_ordered(repo, lights))
 
 
 def add_tongbao(report: MonthlyReport, config: Config) -> None:
@@ -372,12 +469,6 @@ def add_tongbao(report: MonthlyReport, config: Config) -> None:
         honours=report.honours,
         honour_size=report.honour_size,
     )
-
-
-def _ordered(repo: Repository, lights: list[ProjectLight]) -> list[ProjectLight]:
-    """Lights in region order (xiangmu.yaml), then 编号."""
-    positions = region_positions(config_of(repo))
-    return sorted(lights, key=lambda light: (positions.get(light["地区"], len(positions)), light["编号"]))
 
 
 def project_rows(

@@ -10,7 +10,8 @@ composing a positional tree of only the files that have problems. It returns a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,8 @@ __all__ = [
     "load",
     "check",
     "load_config",
+    "load_split",
+    "Remote",
     "display_path",
 ]
 
@@ -329,6 +332,11 @@ class _Loader(Walker):
     def checked(self, config_file: str, checks: list[Check]) -> list[Problem]:
         """This loader's problems and those that ``checks`` (one-project checks) find in the
         records it loaded."""
+        return self.problems + self.checked_since(config_file, checks, (0, 0))
+
+    def checked_since(self, config_file: str, checks: list[Check], since: tuple[int, int]) -> list[Problem]:
+        """What ``checks`` (one-project checks) find in the records and partial records loaded
+        since ``since`` (how many of each there were then)."""
         from xiangmu_cli.reading.checks import run_checks
 
         own = Repository(
@@ -336,11 +344,11 @@ class _Loader(Walker):
             config=self.config,
             config_file=config_file,
             files=self.files,
-            records=self.records,
+            records=self.records[since[0] :],
             problems=[],
-            partial=self.partial,
+            partial=self.partial[since[1] :],
         )
-        return self.problems + run_checks(own, checks)
+        return run_checks(own, checks)
 
     def load_ledger(
         self, path: Path, region: str, ledger: Ledger, parsed: tuple[Any, str | None, list[Problem], bool]
@@ -596,6 +604,61 @@ def _load(
     return _load_files(loader, config, config_file, todo, checks, locate=locate)
 
 
+class Remote:
+    """The worker of a split load (:func:`load_split`), holding the projects it loaded: a function
+    of its records runs there (:meth:`call`), and only its result comes back."""
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+
+    def call(self, compute: Callable[..., Any], *args: Any) -> Any:
+        """A future of ``compute(records, *args)`` over the worker's records, in file order;
+        ``compute`` and its arguments are pickled (a module-level function)."""
+        return self._pool.submit(_call_kept, compute, *args)
+
+
+@contextmanager
+def load_split(
+    root: Path, progress: Callable[[int, int], None] | None = None, warnings: bool = True
+) -> Iterator[tuple[Repository, Remote | None]]:
+    """As :func:`load` without locating, for a computation that takes its records in two parts:
+    on a large repository a forked worker loads some files and *keeps* their projects (nothing is
+    pickled back but problems, 编号s and the like), and the repository's ``records`` are this
+    process's only; the worker's are reached through the :class:`Remote` until the block ends.
+    Else (a small repository, one core, no fork, a worker that died) the whole load, and None.
+
+    ``repo.files`` lists every file (the worker's without their records), so that file order is
+    known on both sides. Only a caller that combines both parts may use this.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from xiangmu_cli.reading.checks import CHECKS, ERROR_CHECKS
+
+    loader = _Loader(root, progress)
+    config, config_file = loader.load_config()
+    checks = CHECKS if warnings else ERROR_CHECKS
+    todo = loader.walk(config)
+    if not _shareable(todo):
+        yield _load_files(loader, config, config_file, todo, checks, locate=False), None
+        return
+    context = multiprocessing.get_context("fork")
+    claims = _Claims(context.RawArray("b", len(todo)), context.Lock())
+    pool = ProcessPoolExecutor(
+        1, mp_context=context, initializer=_init_share_worker, initargs=(root, config, config_file, todo, claims)
+    )
+    try:
+        try:
+            repo = _load_shared(loader, config, config_file, todo, checks, pool, claims, keep=True)
+        except Exception:  # noqa: BLE001 - the worker died or could not answer: all of it here instead
+            pool.shutdown(cancel_futures=True)
+            yield _load(root, progress, locate=False, warnings=warnings), None
+            return
+        yield repo, Remote(pool)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
 def _shareable(todo: list[tuple[Path, str, Ledger]]) -> bool:
     """Whether a load without locating is shared with a forked worker: a large repository, on more
     than one core, where workers are forked."""
@@ -603,7 +666,14 @@ def _shareable(todo: list[tuple[Path, str, Ledger]]) -> bool:
 
 
 def _load_shared(
-    loader: _Loader, config: Config | None, config_file: str, todo: list[tuple[Path, str, Ledger]], checks: list[Check]
+    loader: _Loader,
+    config: Config | None,
+    config_file: str,
+    todo: list[tuple[Path, str, Ledger]],
+    checks: list[Check],
+    pool: Any = None,
+    claims: _Claims | None = None,
+    keep: bool = False,
 ) -> Repository:
     """As :func:`_load_files` without locating, with a forked worker loading some of the files
     (issue 15: a cold report on both cores).
@@ -628,22 +698,30 @@ def _load_shared(
     sizes = _sizes(todo)
     largest_first = sorted(range(len(todo)), key=lambda i: (-sizes[i], i))
     loader.config = config
-    context = multiprocessing.get_context("fork")
-    claims = _Claims(context.RawArray("b", len(todo)), context.Lock())
-    with ProcessPoolExecutor(
-        1,
-        mp_context=context,
-        initializer=_init_share_worker,
-        initargs=(loader.root, config, config_file, todo, claims),
-    ) as pool:
-        tasks = [pool.submit(_load_share, i, record_checks) for i in largest_first]
+    with ExitStack() as stack:
+        if pool is None or claims is None:  # a pool of its own, for this load only
+            context = multiprocessing.get_context("fork")
+            claims = _Claims(context.RawArray("b", len(todo)), context.Lock())
+            pool = stack.enter_context(
+                ProcessPoolExecutor(
+                    1,
+                    mp_context=context,
+                    initializer=_init_share_worker,
+                    initargs=(loader.root, config, config_file, todo, claims),
+                )
+            )
+        tasks = [pool.submit(_load_share, i, record_checks, keep) for i in largest_first]
+        found: list[Problem] = []
         for i in reversed(largest_first):
             if not claims.claim(i):  # the worker has it, and every larger file
                 break
+            since = len(loader.records), len(loader.partial)
             loader.load_one(todo, i)
+            # checked file by file, as the worker does, so that the claims weigh the checks too
+            found += loader.checked_since(config_file, record_checks, since)
             if loader.progress is not None:
                 loader.progress(claims.count(), len(todo))
-        problems = loader.checked(config_file, record_checks)
+        problems = loader.problems + found
         shares = [share for task in tasks if (share := task.result()) is not None]
     if loader.progress is not None:
         loader.progress(len(todo), len(todo))
@@ -718,6 +796,16 @@ class _Claims:
 _SHARE: tuple[Path, Config | None, str, list[tuple[Path, str, Ledger]], _Claims] | None = None
 
 
+#: In a share worker with ``keep`` (:func:`load_split`): the records of each file it loaded, by
+#: the file's index in the walk.
+_KEPT: dict[int, list[Record]] = {}
+
+
+def _call_kept(compute: Callable[..., Any], *args: Any) -> Any:
+    """In a share worker: ``compute`` over the records it kept, in file order."""
+    return compute([r for i in sorted(_KEPT) for r in _KEPT[i]], *args)
+
+
 def _init_share_worker(
     root: Path, config: Config | None, config_file: str, todo: list[tuple[Path, str, Ledger]], claims: _Claims
 ) -> None:
@@ -725,9 +813,10 @@ def _init_share_worker(
     _SHARE = (root, config, config_file, todo, claims)
 
 
-def _load_share(i: int, record_checks: list[Check]) -> _Share | None:
+def _load_share(i: int, record_checks: list[Check], keep: bool = False) -> _Share | None:
     """In a worker of :func:`_load_shared`: load file ``i`` and run the one-project checks on it;
-    None when this process took the file first."""
+    None when this process took the file first. With ``keep`` the file's records stay here (for
+    :class:`Remote`) and go back without them."""
     assert _SHARE is not None, "called outside a share worker"
     root, config, config_file, todo, claims = _SHARE
     if not claims.claim(i):
@@ -735,6 +824,9 @@ def _load_share(i: int, record_checks: list[Check]) -> _Share | None:
     loader = _Loader(root, None)
     loader.config = config
     loader.load_one(todo, i)
+    if keep:
+        _KEPT[i] = loader.records
+        loader.files = [replace(lf, records=[]) for lf in loader.files]
     problems = loader.checked(config_file, record_checks)
     return (
         loader.files,
