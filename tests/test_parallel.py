@@ -250,6 +250,9 @@ def _monthly_outputs(root: Path, regions: list[str]) -> list[tuple[int, str, str
     ):
         result = runner.invoke(app, ["report", "monthly", "--ledgers", str(root), "--no-cache", "-f", "json", *extra])
         outputs.append((result.exit_code, result.stdout, result.stderr))
+    for extra in ([], ["--region", regions[0], "--min", "10000"], ["--month", "2018-05", "--ledger", "在建"]):
+        result = runner.invoke(app, ["list", "--ledgers", str(root), "--no-cache", "-f", "json", *extra])
+        outputs.append((result.exit_code, result.stdout, result.stderr))
     return outputs
 
 
@@ -279,7 +282,8 @@ def test_a_split_monthly_report_equals_one_process(
     monkeypatch.setattr(loading, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(loading.Remote, "call", spy)
     assert _monthly_outputs(root, config.region_names) == alone
-    assert calls.count("monthly_parts") == 4 and "months_by_region" in calls
+    assert calls.count("monthly_parts") == 4 and calls.count("keyed_project_rows") == 3
+    assert calls.count("months_by_region") == 7  # once per command: the default month, 已填报
     assert all(code == (1 if source == "broken-example" else 0) or code == 0 for code, _out, _err in alone)
     assert '"全市总览"' in alone[0][1]
 

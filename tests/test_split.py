@@ -9,6 +9,7 @@ import shutil
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -145,3 +146,25 @@ def test_records_alike_in_every_sort_key_keep_the_repository_order(tmp_path: Pat
     for theirs in ({files[0]}, {files[1]}, set(files[1:]), {files[0], files[2]}):
         mine, remote = _split(repo, theirs)
         assert monthly_report(mine, as_of, None, None, remote).as_dict() == whole  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("source", ["demo", "broken-example"])
+def test_list_rows_from_two_parts_are_the_rows_from_all(source: str, tmp_path: Path) -> None:
+    from xiangmu_cli.figures.report import ListFilter, project_rows
+    from xiangmu_cli.ledger.vocab import Ledger
+
+    repo = _repository(source, tmp_path)
+    assert repo.config is not None
+    files = [lf.file for lf in repo.files]
+    as_of = date(2018, 9, 30)
+    for wanted in (
+        ListFilter(),
+        ListFilter(region=repo.config.region_names[-1]),
+        ListFilter(ledger=Ledger.BUILDING, minimum=Decimal(10000)),
+        ListFilter(category="工业"),
+    ):
+        whole = project_rows(repo, as_of, wanted)
+        assert whole, wanted
+        for theirs in (set(files[::2]), set(files[: len(files) // 2]), set(files)):
+            mine, remote = _split(repo, theirs)
+            assert project_rows(mine, as_of, wanted, remote) == whole, wanted  # type: ignore[arg-type]

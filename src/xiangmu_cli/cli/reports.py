@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
@@ -24,7 +24,10 @@ from .common import LEDGERS_HELP, load_repository, output_path, resolve_ledgers,
 if TYPE_CHECKING:
     from xiangmu_cli.output.tables import Document
     from xiangmu_cli.reading.archive import Archive
+    from xiangmu_cli.reading.loading import Remote
     from xiangmu_cli.reading.records import Repository
+
+T = TypeVar("T")
 
 
 class OutputFormat(str, Enum):
@@ -82,6 +85,9 @@ NoCacheOpt = typer.Option(False, "--no-cache", help="不读写缓存（用户缓
 class Context:
     repo: Repository
     as_of: date
+    #: Every record's months with 完成投资 (metrics.months_by_region), when the repository holds
+    #: only part of the records (a split load); None: computed from ``repo``.
+    months: dict[str, set[str]] | None = None
 
     @property
     def header(self) -> tuple[str, int, date]:
@@ -93,7 +99,7 @@ class Context:
         from xiangmu_cli.figures.metrics import reported_regions
         from xiangmu_cli.figures.stages import month_of
 
-        return reported_regions(self.repo, month_of(self.as_of))
+        return reported_regions(self.repo, month_of(self.as_of), self.months)
 
 
 def _load(
@@ -111,6 +117,34 @@ def _load(
     root = resolve_ledgers(ledgers)
     repo = load_repository(root, warnings=False) if rev is None else load_at(root, rev)
     return _settled(repo, day, month, region)
+
+
+def _split(
+    ledgers: Path,
+    as_of: str | None,
+    month: str | None,
+    region: str | None,
+    rev: str | None,
+    compute: Callable[[Context, Remote | None], T],
+) -> T:
+    """``compute(ctx, remote)`` on a split load (loading.load_split: on a large repository the
+    worker keeps part of the projects, reached through ``remote``; issue 15), else as ``_load``
+    gives it with no remote (a revision, a small repository, a worker that died after loading)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from xiangmu_cli.figures.metrics import merge_months, months_by_region
+
+    day = _day(as_of, month)
+    if rev is None:
+        try:
+            with split_repository(ledgers, warnings=False) as (repo, remote):
+                months = None
+                if remote is not None:  # the default month and 已填报 need every record's months
+                    months = merge_months(months_by_region(repo.records), remote.call(months_by_region).result())
+                return compute(_settled(repo, day, month, region, months), remote)
+        except BrokenProcessPool:  # the worker died after loading: all of it here instead
+            pass
+    return compute(_load(ledgers, as_of, month, region, rev=rev), None)
 
 
 def _day(as_of: str | None, month: str | None, fixed: date | None = None) -> date | None:
@@ -146,7 +180,7 @@ def _settled(
         settled = resolve_as_of(repo, day, month, months=months)
     except ValueError as exc:
         raise usage_error(f"--month：{exc}") from None
-    return Context(repo, settled)
+    return Context(repo, settled, months)
 
 
 @dataclass(frozen=True)
@@ -505,28 +539,22 @@ def list_(
             raise usage_error(f"--min：{exc.message}（{exc.hint}）") from None
 
     def build(root: Path) -> tuple[Document, Repository]:
-        from xiangmu_cli.figures.report import project_rows
-        from xiangmu_cli.ledger.model import extension_specs
-        from xiangmu_cli.output.views import choose_list_columns, list_document
+        def compute(ctx: Context, remote: Remote | None) -> tuple[Document, Repository]:
+            from xiangmu_cli.figures.report import ListFilter, project_rows
+            from xiangmu_cli.ledger.model import extension_specs
+            from xiangmu_cli.output.views import choose_list_columns, list_document
 
-        ctx = _load(root, as_of, month, region, rev=rev)
-        rows = project_rows(
-            ctx.repo,
-            ctx.as_of,
-            ledger=Ledger(ledger.value) if ledger else None,
-            region=region,
-            minimum=floor,
-            leader=leader,
-            secretary=secretary,
-            category=category,
-        )
-        extensions = [(name, kind) for name, kind, _options, _text in extension_specs(ctx.repo.config)]
-        try:
-            chosen = choose_list_columns(names, extensions) if names is not None else None
-        except ValueError as exc:
-            raise usage_error(f"--columns：{exc}") from None
-        doc = list_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported, chosen, extensions)
-        return doc, ctx.repo
+            extensions = [(name, kind) for name, kind, _options, _text in extension_specs(ctx.repo.config)]
+            try:
+                chosen = choose_list_columns(names, extensions) if names is not None else None
+            except ValueError as exc:
+                raise usage_error(f"--columns：{exc}") from None
+            wanted = ListFilter(Ledger(ledger.value) if ledger else None, region, floor, leader, secretary, category)
+            rows = project_rows(ctx.repo, ctx.as_of, wanted, remote)
+            doc = list_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported, chosen, extensions)
+            return doc, ctx.repo
+
+        return _split(root, as_of, month, region, rev, compute)
 
     options = {
         "ledger": ledger.value if ledger else None,
@@ -575,27 +603,14 @@ def monthly(
     archives = Archives(rev)
 
     def build(root: Path) -> tuple[Document, Repository]:
-        from concurrent.futures.process import BrokenProcessPool
+        def compute(ctx: Context, remote: Remote | None) -> tuple[Document, Repository]:
+            from xiangmu_cli.figures.report import monthly_report
+            from xiangmu_cli.output.views import monthly_document
 
-        from xiangmu_cli.figures.metrics import merge_months, months_by_region
-        from xiangmu_cli.figures.report import monthly_report
-        from xiangmu_cli.output.views import monthly_document
+            archive = archives.previous(root, ctx.repo)
+            return monthly_document(monthly_report(ctx.repo, ctx.as_of, region, archive, remote)), ctx.repo
 
-        day = _day(as_of, month)
-        if rev is None:  # the records in two parts where both cores pay (issue 15)
-            try:
-                with split_repository(root, warnings=False) as (repo, remote):
-                    months = None
-                    if remote is not None and day is None and month is None:  # the default month needs them all
-                        months = merge_months(months_by_region(repo.records), remote.call(months_by_region).result())
-                    ctx = _settled(repo, day, month, region, months)
-                    archive = archives.previous(root, repo)
-                    return monthly_document(monthly_report(repo, ctx.as_of, region, archive, remote)), repo
-            except BrokenProcessPool:  # the worker died after loading: all of it here instead
-                pass
-        ctx = _load(root, as_of, month, region, rev=rev)
-        archive = archives.previous(root, ctx.repo)
-        return monthly_document(monthly_report(ctx.repo, ctx.as_of, region, archive)), ctx.repo
+        return _split(root, as_of, month, region, rev, compute)
 
     report(
         "report monthly",

@@ -471,25 +471,48 @@ def add_tongbao(report: MonthlyReport, config: Config) -> None:
     )
 
 
+@dataclass(frozen=True)
+class ListFilter:
+    """Which projects ``xm list`` shows (None: any)."""
+
+    ledger: Ledger | None = None
+    region: str | None = None
+    minimum: Decimal | None = None
+    leader: str | None = None
+    secretary: str | None = None
+    category: str | None = None
+
+
 def project_rows(
-    repo: Repository,
-    as_of: date,
-    *,
-    ledger: Ledger | None = None,
-    region: str | None = None,
-    minimum: Decimal | None = None,
-    leader: str | None = None,
-    secretary: str | None = None,
-    category: str | None = None,
+    repo: Repository, as_of: date, wanted: ListFilter = ListFilter(), remote: Remote | None = None
 ) -> list[ProjectRow]:
-    """``xm list``: the projects that match, in region, ledger and file order, with key figures."""
+    """``xm list``: the projects that match, in region, ledger and file order, with key figures.
+    With ``remote`` (a split load's worker) the repository's records are this process's part and
+    the worker makes the rows of its own meanwhile."""
     config = config_of(repo)
+    there = remote.call(keyed_project_rows, config, as_of, wanted) if remote is not None else None
+    rows = keyed_project_rows(repo.records, config, as_of, wanted)
+    if there is not None:
+        rows = sorted(rows + there.result(), key=lambda kr: kr[0])
+    return [row for _key, row in rows]
+
+
+def keyed_project_rows(
+    records: list[Record], config: Config, as_of: date, wanted: ListFilter
+) -> list[tuple[tuple[int, str, int, str, int], ProjectRow]]:
+    """The rows of :func:`project_rows` for ``records``, each with its place in the list (region
+    order, region, ledger order, file, index), sorted by it: rows of disjoint records merge by it."""
     positions = region_positions(config)
-    rows: list[ProjectRow] = []
-    for rec in sorted(
-        repo.records,
-        key=lambda r: (positions.get(r.region, len(positions)), r.region, LEDGERS.index(r.ledger), r.file, r.index),
-    ):
+    ledger, region, minimum, leader, secretary, category = (
+        wanted.ledger,
+        wanted.region,
+        wanted.minimum,
+        wanted.leader,
+        wanted.secretary,
+        wanted.category,
+    )
+    rows: list[tuple[tuple[int, str, int, str, int], ProjectRow]] = []
+    for rec in records:
         p = rec.project
         if (
             (ledger is not None and rec.ledger is not ledger)
@@ -543,5 +566,11 @@ def project_rows(
         elif isinstance(p, ReserveProject):
             row["阶段"] = p.reserve_stage
         cast(dict[str, Any], row).update(p.extension_values())  # keys never clash (RESERVED_KEYS)
-        rows.append(row)
+        rows.append(
+            (
+                (positions.get(rec.region, len(positions)), rec.region, LEDGERS.index(rec.ledger), rec.file, rec.index),
+                row,
+            )
+        )
+    rows.sort(key=lambda kr: kr[0])
     return rows
