@@ -253,6 +253,9 @@ def _monthly_outputs(root: Path, regions: list[str]) -> list[tuple[int, str, str
     for extra in ([], ["--region", regions[0], "--min", "10000"], ["--month", "2018-05", "--ledger", "在建"]):
         result = runner.invoke(app, ["list", "--ledgers", str(root), "--no-cache", "-f", "json", *extra])
         outputs.append((result.exit_code, result.stdout, result.stderr))
+    for command in (["targets"], ["overdue"], ["overdue", "--kind", "问题超期"], ["score", "--period", "年终"]):
+        result = runner.invoke(app, [*command, "--ledgers", str(root), "--no-cache", "-f", "json"])
+        outputs.append((result.exit_code, result.stdout, result.stderr))
     return outputs
 
 
@@ -283,8 +286,9 @@ def test_a_split_monthly_report_equals_one_process(
     monkeypatch.setattr(loading.Remote, "call", spy)
     assert _monthly_outputs(root, config.region_names) == alone
     assert calls.count("monthly_parts") == 4 and calls.count("keyed_project_rows") == 3
-    assert calls.count("months_by_region") == 7  # once per command: the default month, 已填报
-    assert all(code == (1 if source == "broken-example" else 0) or code == 0 for code, _out, _err in alone)
+    assert calls.count("keyed_items") == 2 and calls.count("cell_parts") == (2 if source != "broken-example" else 1)
+    assert calls.count("months_by_region") == 11  # once per command: the default month, 已填报
+    assert [code for code, _out, _err in alone[:7]] == [0] * 7  # the reports themselves ran
     assert '"全市总览"' in alone[0][1]
 
 

@@ -168,3 +168,23 @@ def test_list_rows_from_two_parts_are_the_rows_from_all(source: str, tmp_path: P
         for theirs in (set(files[::2]), set(files[: len(files) // 2]), set(files)):
             mine, remote = _split(repo, theirs)
             assert project_rows(mine, as_of, wanted, remote) == whole, wanted  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("source", ["demo", "broken-example", "demo, 类别 not listed"])
+def test_metrics_and_overdue_items_from_two_parts_are_those_from_all(source: str, tmp_path: Path) -> None:
+    from xiangmu_cli.figures.metrics import breakdown, compute_metrics
+    from xiangmu_cli.figures.overdue import overdue_items
+
+    repo = _repository(source, tmp_path)
+    files = [lf.file for lf in repo.files]
+    as_of = date(2018, 9, 30)
+    whole_cells = breakdown(repo, as_of).cells
+    whole_items = overdue_items(repo, as_of)
+    assert whole_items
+    for theirs in (set(files[::2]), set(files[: len(files) // 2]), {files[-1]}):
+        mine, remote = _split(repo, theirs)
+        counted = breakdown(mine, as_of, remote)  # type: ignore[arg-type]
+        assert list(counted.cells) == list(whole_cells) and counted.cells == whole_cells
+        assert compute_metrics(mine, as_of, counted) == compute_metrics(repo, as_of)
+        assert overdue_items(mine, as_of, remote=remote) == whole_items  # type: ignore[arg-type]
+        assert overdue_items(mine, as_of, kind="问题超期", remote=remote) == overdue_items(repo, as_of, kind="问题超期")  # type: ignore[arg-type]

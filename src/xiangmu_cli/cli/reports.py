@@ -368,18 +368,22 @@ def targets(
     archives = Archives(rev)
 
     def build(root: Path) -> tuple[Document, Repository]:
-        from xiangmu_cli.base.fileio import display_path
-        from xiangmu_cli.figures.growth import compared_targets, wants_growth
-        from xiangmu_cli.output.views import targets_document
+        def compute(ctx: Context, remote: Remote | None) -> tuple[Document, Repository]:
+            from xiangmu_cli.base.fileio import display_path
+            from xiangmu_cli.figures.growth import compared_targets, wants_growth
+            from xiangmu_cli.figures.metrics import breakdown
+            from xiangmu_cli.output.views import targets_document
 
-        ctx = _load(root, as_of, month, region, rev=rev)
-        archive = archives.previous(root, ctx.repo) if wants_growth(ctx.repo) else None
-        previous = archive.repo if archive is not None else None
-        source = display_path(archive.path) if archive is not None else ""
-        rows, comparison = compared_targets(ctx.repo, ctx.as_of, previous, source, region=region)
-        note = archive.note if archive is not None else None
-        doc = targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported, comparison, note)
-        return doc, ctx.repo
+            archive = archives.previous(root, ctx.repo) if wants_growth(ctx.repo) else None
+            previous = archive.repo if archive is not None else None
+            source = display_path(archive.path) if archive is not None else ""
+            counted = breakdown(ctx.repo, ctx.as_of, remote)
+            rows, comparison = compared_targets(ctx.repo, ctx.as_of, previous, source, region, counted)
+            note = archive.note if archive is not None else None
+            doc = targets_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported, comparison, note)
+            return doc, ctx.repo
+
+        return _split(root, as_of, month, region, rev, compute)
 
     options = {"as_of": as_of, "month": month, "region": region, "rev": rev}
     report("targets", options, ledgers, fmt, output, no_cache, build, archives.read, unit)
@@ -419,19 +423,22 @@ def overdue(
     """
 
     def build(root: Path) -> tuple[Document, Repository]:
-        from xiangmu_cli.figures.overdue import overdue_items
-        from xiangmu_cli.output.views import overdue_document
+        def compute(ctx: Context, remote: Remote | None) -> tuple[Document, Repository]:
+            from xiangmu_cli.figures.overdue import overdue_items
+            from xiangmu_cli.output.views import overdue_document
 
-        ctx = _load(root, as_of, month, region, rev=rev)
-        rows = overdue_items(
-            ctx.repo,
-            ctx.as_of,
-            region=region,
-            kind=kind.value if kind else None,
-            leader=leader,
-            secretary=secretary,
-        )
-        return overdue_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
+            rows = overdue_items(
+                ctx.repo,
+                ctx.as_of,
+                region=region,
+                kind=kind.value if kind else None,
+                leader=leader,
+                secretary=secretary,
+                remote=remote,
+            )
+            return overdue_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
+
+        return _split(root, as_of, month, region, rev, compute)
 
     options = {
         "as_of": as_of,
@@ -474,13 +481,18 @@ def score(
         raise usage_error(f"考评期「{period}」应为 三季度 或 年终")
 
     def build(root: Path) -> tuple[Document, Repository]:
-        ctx = _load(root, as_of, month, region, rev=rev)
-        if ctx.repo.config is not None and ctx.repo.config.evaluation is None:
-            raise usage_error("xiangmu.yaml 中没有 考评 设置")
-        if period is not None:
-            ctx.as_of = period_as_of(ctx.repo, period)
-        rows = evaluate(ctx.repo, ctx.as_of, region=region)
-        return score_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
+        def compute(ctx: Context, remote: Remote | None) -> tuple[Document, Repository]:
+            from xiangmu_cli.figures.metrics import breakdown, compute_metrics
+
+            if ctx.repo.config is not None and ctx.repo.config.evaluation is None:
+                raise usage_error("xiangmu.yaml 中没有 考评 设置")
+            if period is not None:
+                ctx.as_of = period_as_of(ctx.repo, period)
+            figures = compute_metrics(ctx.repo, ctx.as_of, breakdown(ctx.repo, ctx.as_of, remote))
+            rows = evaluate(ctx.repo, ctx.as_of, figures, region)
+            return score_document(*ctx.header, rows, len(ctx.repo.errors), ctx.reported), ctx.repo
+
+        return _split(root, as_of, month, region, rev, compute)
 
     options = {"period": period, "as_of": as_of, "month": month, "region": region, "rev": rev}
     report("score", options, ledgers, fmt, output, no_cache, build)

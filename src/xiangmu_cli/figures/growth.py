@@ -20,7 +20,15 @@ from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from xiangmu_cli.figures.metrics import Figures, FigureValue, TargetRow, compute_metrics, ratio, target_rows
+from xiangmu_cli.figures.metrics import (
+    Breakdown,
+    Figures,
+    FigureValue,
+    TargetRow,
+    compute_metrics,
+    ratio,
+    target_rows,
+)
 from xiangmu_cli.ledger.vocab import GROWTH_KEYS, GROWTH_METRICS, growth_key, last_year_key
 
 if TYPE_CHECKING:
@@ -81,11 +89,17 @@ def with_growth(
 
 
 def compared_targets(
-    repo: Repository, as_of: date, previous: Repository | None, source: str = "", region: str | None = None
+    repo: Repository,
+    as_of: date,
+    previous: Repository | None,
+    source: str = "",
+    region: str | None = None,
+    counted: Breakdown | None = None,
 ) -> tuple[list[TargetRow], Comparison | None]:
     """``xm targets``: the target rows, a 同比增长 target's actual from the previous year's
-    repository (absent without it), and what was compared."""
-    figures, comparison = with_growth(compute_metrics(repo, as_of), previous, as_of, source)
+    repository (absent without it), and what was compared; from ``counted`` (the repository's
+    metrics.breakdown) when the caller has it."""
+    figures, comparison = with_growth(compute_metrics(repo, as_of, counted), previous, as_of, source)
     return target_rows(repo, as_of, figures, region=region), comparison
 
 

@@ -23,6 +23,7 @@ from xiangmu_cli.ledger.units import round_half_even
 from xiangmu_cli.ledger.vocab import CITY, GROWTH_KEYS, METRIC_KINDS
 
 if TYPE_CHECKING:
+    from xiangmu_cli.reading.loading import Remote
     from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = [
@@ -32,6 +33,12 @@ __all__ = [
     "compute_metrics",
     "Breakdown",
     "breakdown",
+    "Position",
+    "Cells",
+    "file_ranks",
+    "cell_parts",
+    "merge_cells",
+    "breakdown_of",
     "tallies",
     "scope_metrics",
     "Tally",
@@ -457,9 +464,53 @@ class Breakdown:
         return found
 
 
-def breakdown(repo: Repository, as_of: date) -> Breakdown:
-    """The :class:`Breakdown` of the repository's records as of ``as_of``."""
-    return Breakdown(tallies(repo.records, config_of(repo), as_of, lambda r: (r.region, r.project.category)))
+def breakdown(repo: Repository, as_of: date, remote: Remote | None = None) -> Breakdown:
+    """The :class:`Breakdown` of the repository's records as of ``as_of``; with ``remote`` (a
+    split load's worker, loading.load_split) of this process's records and the worker's together,
+    each side tallying its own (:func:`cell_parts`)."""
+    if remote is None:
+        return Breakdown(tallies(repo.records, config_of(repo), as_of, lambda r: (r.region, r.project.category)))
+    rank = file_ranks(repo)
+    there = remote.call(cell_parts, config_of(repo), as_of, rank)
+    return breakdown_of(merge_cells(cell_parts(repo.records, config_of(repo), as_of, rank), there.result()))
+
+
+#: Where a record is in the repository: (its file's place in the walk, its index in the file).
+Position = tuple[int, int]
+#: (region, 类别) → the position of its first record, and the tally of its records.
+Cells = dict[tuple[str, str | None], tuple[Position, Tally]]
+
+
+def file_ranks(repo: Repository) -> dict[str, int]:
+    """Each file's place in the repository (for :data:`Position`)."""
+    return {lf.file: i for i, lf in enumerate(repo.files)}
+
+
+def cell_parts(records: list[Record], config: Config, as_of: date, rank: dict[str, int]) -> Cells:
+    """The tallies of ``records`` by (region, 类别) with their first records' positions: the
+    cells of disjoint records merge (:func:`merge_cells`) into those of all, in their order."""
+    first: dict[tuple[str, str | None], Position] = {}
+    for rec in records:
+        first.setdefault((rec.region, rec.project.category), (rank[rec.file], rec.index))
+    counted = tallies(records, config, as_of, lambda r: (r.region, r.project.category))
+    return {key: (first[key], t) for key, t in counted.items()}
+
+
+def merge_cells(one: Cells, other: Cells) -> Cells:
+    """The :func:`cell_parts` of two disjoint sets of records together."""
+    cells = dict(one)
+    for key, (at, counted) in other.items():
+        if key in cells:
+            mine, total = cells[key]
+            cells[key] = (min(mine, at), total + counted)
+        else:
+            cells[key] = (at, counted)
+    return cells
+
+
+def breakdown_of(cells: Cells) -> Breakdown:
+    """The :class:`Breakdown` of merged cells: in the order their first records come."""
+    return Breakdown({key: t for key, (_at, t) in sorted(cells.items(), key=lambda kv: kv[1][0])})
 
 
 def compute_metrics(repo: Repository, as_of: date, counted: Breakdown | None = None) -> dict[str, Figures]:

@@ -18,11 +18,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
 from xiangmu_cli.figures import stages
-from xiangmu_cli.figures.metrics import config_of, month_end, region_positions
+from xiangmu_cli.figures.metrics import Position, config_of, file_ranks, month_end, region_positions
 from xiangmu_cli.ledger.model import Config, StartedProject
 from xiangmu_cli.ledger.units import month_key
 
 if TYPE_CHECKING:
+    from xiangmu_cli.reading.loading import Remote
     from xiangmu_cli.reading.records import Record, Repository
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "OverdueItem",
     "DueSoonItem",
     "overdue_items",
+    "keyed_items",
     "most_overdue_first",
     "due_soon_items",
     "record_items",
@@ -275,10 +277,26 @@ def overdue_items(
     kind: str | None = None,
     leader: str | None = None,
     secretary: str | None = None,
+    remote: Remote | None = None,
 ) -> list[OverdueItem]:
     """Every overdue item as of ``as_of``, most overdue first; only those of ``region``, of
-    ``kind``, of projects whose 包保领导 is ``leader`` or whose 项目秘书 is ``secretary``, when given."""
-    return most_overdue_first(_selected(_items(repo, as_of), region, kind, leader, secretary), config_of(repo))
+    ``kind``, of projects whose 包保领导 is ``leader`` or whose 项目秘书 is ``secretary``, when given.
+    With ``remote`` (a split load's worker) of this process's records and the worker's together."""
+    config = config_of(repo)
+    items: Iterator[OverdueItem] = _items(repo, as_of)
+    if remote is not None:  # each side finds its own; in the repository's order, as _items gives them
+        rank = file_ranks(repo)
+        there = remote.call(keyed_items, config, as_of, rank)
+        mine = keyed_items(repo.records, config, as_of, rank)
+        items = iter([item for _at, item in sorted(mine + there.result(), key=lambda pair: pair[0])])
+    return most_overdue_first(_selected(items, region, kind, leader, secretary), config)
+
+
+def keyed_items(
+    records: list[Record], config: Config, as_of: date, rank: dict[str, int]
+) -> list[tuple[Position, OverdueItem]]:
+    """The overdue items of ``records``, each with its record's position (metrics.Position)."""
+    return [((rank[rec.file], rec.index), item) for rec in records for item in record_items(rec, config, as_of)]
 
 
 def most_overdue_first(items: list[OverdueItem], config: Config) -> list[OverdueItem]:

@@ -30,20 +30,23 @@ from xiangmu_cli.figures.lights import (
     red_rows,
 )
 from xiangmu_cli.figures.metrics import (
-    Breakdown,
+    Cells,
     Figures,
     FigureValue,
-    Tally,
+    Position,
     TargetRow,
+    breakdown_of,
+    cell_parts,
     completed_investment,
     compute_metrics,
     config_of,
+    file_ranks,
     leaders_of,
+    merge_cells,
     merge_months,
     months_by_region,
     region_positions,
     reported_regions,
-    tallies,
     target_rows,
 )
 from xiangmu_cli.figures.overdue import KINDS, OverdueItem, most_overdue_first
@@ -316,10 +319,6 @@ def _sorted_changes(rows: list[ChangeRow], config: Config) -> list[ChangeRow]:
     return rows
 
 
-#: Where a record is in the repository: (its file's place in the walk, its index in the file).
-Position = tuple[int, int]
-
-
 @dataclass
 class MonthlyParts:
     """What :func:`monthly_report` takes from the records, for some of them: each value with the
@@ -327,8 +326,8 @@ class MonthlyParts:
     exactly the parts of all, in the repository's order. A split load (loading.load_split)
     computes the worker's parts where its projects are, and only the parts cross processes."""
 
-    #: (region, 类别) → the position of its first record, and its tally.
-    cells: dict[tuple[str, str | None], tuple[Position, Tally]]
+    #: The tallies by (region, 类别) (:func:`~xiangmu_cli.figures.metrics.cell_parts`).
+    cells: Cells
     #: 本月变动's events, unsorted.
     changes: list[tuple[Position, ChangeRow]]
     #: The overdue items of the lights (the four ledgers' projects of the scope), unsorted.
@@ -348,15 +347,11 @@ def monthly_parts(
     def position(rec: Record) -> Position:
         return rank[rec.file], rec.index
 
-    first: dict[tuple[str, str | None], Position] = {}
-    for rec in records:
-        first.setdefault((rec.region, rec.project.category), position(rec))
-    counted = tallies(records, config, as_of, lambda r: (r.region, r.project.category))
     # the four ledgers' projects: one at the 谋划 stage is not yet a key project (no light counted)
     judged = [r for r in records if (region is None or r.region == region) and not reserved(r, as_of)]
     lights = [record_light(rec, config, as_of, detail=False) for rec in judged]
     return MonthlyParts(
-        cells={key: (first[key], t) for key, t in counted.items()},
+        cells=cell_parts(records, config, as_of, rank),
         changes=[(position(rec), row) for rec, row in _change_rows(records, as_of.replace(day=1), as_of, region)],
         overdue=[(position(rec), item) for rec, light in zip(judged, lights) for item in light["逾期事项"]],
         red=[
@@ -371,19 +366,12 @@ def monthly_parts(
 
 def merge_parts(one: MonthlyParts, other: MonthlyParts) -> MonthlyParts:
     """The parts of two disjoint sets of records together, in repository order."""
-    cells = dict(one.cells)
-    for key, (at, counted) in other.cells.items():
-        if key in cells:
-            mine, total = cells[key]
-            cells[key] = (min(mine, at), total + counted)
-        else:
-            cells[key] = (at, counted)
 
     def by_position(rows: list[tuple[Position, Any]]) -> Any:
         return sorted(rows, key=lambda pr: pr[0])  # stable: a record's rows keep their order
 
     return MonthlyParts(
-        cells=cells,
+        cells=merge_cells(one.cells, other.cells),
         changes=by_position(one.changes + other.changes),
         overdue=by_position(one.overdue + other.overdue),
         red=by_position(one.red + other.red),
@@ -404,13 +392,13 @@ def monthly_report(
     load's worker, loading.load_split) the repository's records are this process's part only and
     the worker computes the parts of its own meanwhile (:class:`MonthlyParts`)."""
     config = config_of(repo)
-    rank = {lf.file: i for i, lf in enumerate(repo.files)}
+    rank = file_ranks(repo)
     there = remote.call(monthly_parts, config, as_of, region, rank) if remote is not None else None
     parts = monthly_parts(repo.records, config, as_of, region, rank)
     if there is not None:
         parts = merge_parts(parts, there.result())
     # the figures of every region, 全市 and 类别 from one tally per (region, 类别)
-    counted = Breakdown({key: t for key, (_at, t) in sorted(parts.cells.items(), key=lambda kv: kv[1][0])})
+    counted = breakdown_of(parts.cells)
     figures, comparison = with_growth(
         compute_metrics(repo, as_of, counted),
         archive.repo if archive is not None else None,
