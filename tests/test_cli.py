@@ -324,19 +324,21 @@ def test_a_report_freezes_the_loaded_projects_only_while_it_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import gc
+    from contextlib import contextmanager
 
     from xiangmu_cli.cli import common
 
     frozen: list[int] = []
-    real = common.load_repository
+    real = common.split_repository
 
+    @contextmanager
     def spy(root: Path, **options):  # type: ignore[no-untyped-def]
-        repo = real(root, **options)
-        frozen.append(gc.get_freeze_count())
-        return repo
+        with real(root, **options) as loaded:
+            frozen.append(gc.get_freeze_count())
+            yield loaded
 
-    monkeypatch.setattr(common, "load_repository", spy)
-    monkeypatch.setattr("xiangmu_cli.cli.reports.load_repository", spy)
+    monkeypatch.setattr(common, "split_repository", spy)
+    monkeypatch.setattr("xiangmu_cli.cli.reports.split_repository", spy)
     monkeypatch.chdir(tmp_path)
     write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": GOOD})
     result = runner.invoke(app, ["targets", "--no-cache", "--format", "json"])
