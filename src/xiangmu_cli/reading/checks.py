@@ -514,20 +514,23 @@ def check_future_events(repo: Repository) -> list[Problem]:
         kind = type(p)
         if kind not in dated:
             dated[kind] = [(key, attr) for key, attr in _EVENT_DATES if attr in kind.model_fields]
+        values = p.__dict__
         for key, attr in dated[kind]:
-            day = getattr(p, attr)
+            day = values[attr]
             if day is not None and day > today:
                 later(day, key, (key,), rec)
         for i, visit in enumerate(p.visits):
             if visit.day > today:
                 later(visit.day, "走访日期", ("走访", i), rec)
         for i, issue in enumerate(p.issues):
-            later(issue.raised, "提出日期", ("问题", i, "提出日期"), rec)
-            later(issue.solved, "解决日期", ("问题", i, "解决日期"), rec)
-            for j, step in enumerate(issue.escalations or ()):
-                later(step.day, "升级日期", ("问题", i, "升级", j, "日期"), rec)
-        for i, approval in enumerate(p.field_value("approvals") or ()):
-            later(approval.done, "办结日期", ("前期手续", i, "办结日期"), rec)
+            if issue.raised > today or (issue.solved is not None and issue.solved > today) or issue.escalations:
+                later(issue.raised, "提出日期", ("问题", i, "提出日期"), rec)
+                later(issue.solved, "解决日期", ("问题", i, "解决日期"), rec)
+                for j, step in enumerate(issue.escalations or ()):
+                    later(step.day, "升级日期", ("问题", i, "升级", j, "日期"), rec)
+        for i, approval in enumerate(values.get("approvals") or ()):
+            if approval.done is not None and approval.done > today:
+                later(approval.done, "办结日期", ("前期手续", i, "办结日期"), rec)
         monthly = p.field_value("monthly")
         if not monthly or max(monthly) <= month:  # (the usual case, without a loop in Python)
             continue
