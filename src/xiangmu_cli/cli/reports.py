@@ -620,7 +620,8 @@ def monthly(
             from xiangmu_cli.output.views import monthly_document
 
             archive = archives.previous(root, ctx.repo)
-            return monthly_document(monthly_report(ctx.repo, ctx.as_of, region, archive, remote)), ctx.repo
+            made = monthly_report(ctx.repo, ctx.as_of, region, archive, remote, ctx.months)
+            return monthly_document(made), ctx.repo
 
         return _split(root, as_of, month, region, rev, compute)
 

@@ -335,8 +335,6 @@ class MonthlyParts:
     #: The 红灯 rows, unsorted.
     red: list[tuple[Position, RedRow]]
     colours: ColourCounts
-    #: :func:`~xiangmu_cli.figures.metrics.months_by_region`.
-    months: dict[str, set[str]]
 
 
 def monthly_parts(
@@ -360,7 +358,6 @@ def monthly_parts(
             if light["亮灯"] == RED
         ],
         colours=colour_counts(lights),
-        months=months_by_region(records),
     )
 
 
@@ -376,7 +373,6 @@ def merge_parts(one: MonthlyParts, other: MonthlyParts) -> MonthlyParts:
         overdue=by_position(one.overdue + other.overdue),
         red=by_position(one.red + other.red),
         colours=add_colour_counts(one.colours, other.colours),
-        months=merge_months(one.months, other.months),
     )
 
 
@@ -386,14 +382,18 @@ def monthly_report(
     region: str | None = None,
     archive: Archive | None = None,
     remote: Remote | None = None,
+    months: dict[str, set[str]] | None = None,
 ) -> MonthlyReport:
     """月调度 as of ``as_of``, for the whole city or for one region; with 同比 when ``archive`` (the
     previous year's, :mod:`xiangmu_cli.reading.archive`) can be used. With ``remote`` (a split
     load's worker, loading.load_split) the repository's records are this process's part only and
-    the worker computes the parts of its own meanwhile (:class:`MonthlyParts`)."""
+    the worker computes the parts of its own meanwhile (:class:`MonthlyParts`). ``months``: every
+    record's months with 完成投资 (metrics.months_by_region), when the caller has them."""
     config = config_of(repo)
     rank = file_ranks(repo)
     there = remote.call(monthly_parts, config, as_of, region, rank) if remote is not None else None
+    if months is None and remote is not None:
+        months = merge_months(months_by_region(repo.records), remote.call(months_by_region).result())
     parts = monthly_parts(repo.records, config, as_of, region, rank)
     if there is not None:
         parts = merge_parts(parts, there.result())
@@ -423,7 +423,7 @@ def monthly_report(
         evaluation=evaluate(repo, as_of, figures, region) if config.evaluation is not None else None,
         categories=category_rows(repo, as_of, region, figures[region or CITY], counted),
         errors=len(repo.errors),
-        reported=reported_regions(repo, month_of(as_of), parts.months),
+        reported=reported_regions(repo, month_of(as_of), months),
         comparison=comparison,
         archive_note=archive.note if archive is not None else None,
         lights=light_count_rows(config, parts.colours, region),

@@ -585,23 +585,49 @@ def check(
     return Validation(repo.problems, repo.files_read, repo.items_read, repo.fingerprint)
 
 
-def _load(
-    root: Path, progress: Callable[[int, int], None] | None, locate: bool = True, warnings: bool = True
-) -> Repository:
+def _begin(
+    root: Path, progress: Callable[[int, int], None] | None, warnings: bool
+) -> tuple[_Loader, Config | None, str, list[Check], list[tuple[Path, str, Ledger]]]:
+    """A load's first steps: its loader, xiangmu.yaml (and its file name), the checks to run and
+    the files to read."""
     from xiangmu_cli.reading.checks import CHECKS, ERROR_CHECKS
 
     loader = _Loader(root, progress)
     config, config_file = loader.load_config()
-    checks = CHECKS if warnings else ERROR_CHECKS
-    todo = loader.walk(config)
+    return loader, config, config_file, CHECKS if warnings else ERROR_CHECKS, loader.walk(config)
+
+
+def _load(
+    root: Path, progress: Callable[[int, int], None] | None, locate: bool = True, warnings: bool = True
+) -> Repository:
+    loader, config, config_file, checks, todo = _begin(root, progress, warnings)
     if not locate and _shareable(todo):
         try:
-            return _load_shared(loader, config, config_file, todo, checks)
+            with _sharing(root, config, config_file, todo) as (pool, claims):
+                return _load_shared(loader, config, config_file, todo, checks, pool, claims)
         except Exception:  # noqa: BLE001 - the worker died or could not answer: all of it here instead
-            loader = _Loader(root, progress)
-            config, config_file = loader.load_config()
-            todo = loader.walk(config)
+            loader, config, config_file, checks, todo = _begin(root, progress, warnings)
     return _load_files(loader, config, config_file, todo, checks, locate=locate)
+
+
+@contextmanager
+def _sharing(
+    root: Path, config: Config | None, config_file: str, todo: list[tuple[Path, str, Ledger]]
+) -> Iterator[tuple[Any, _Claims]]:
+    """A forked worker for a shared load of ``todo`` (:func:`_load_shared`) and the claims on its
+    files, until the block ends."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    claims = _Claims(context.RawArray("b", len(todo)), context.Lock())
+    with ProcessPoolExecutor(
+        1, mp_context=context, initializer=_init_share_worker, initargs=(root, config, config_file, todo, claims)
+    ) as pool:
+        try:
+            yield pool, claims
+        finally:
+            pool.shutdown(cancel_futures=True)
 
 
 class Remote:
@@ -630,33 +656,19 @@ def load_split(
     ``repo.files`` lists every file (the worker's without their records), so that file order is
     known on both sides. Only a caller that combines both parts may use this.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from xiangmu_cli.reading.checks import CHECKS, ERROR_CHECKS
-
-    loader = _Loader(root, progress)
-    config, config_file = loader.load_config()
-    checks = CHECKS if warnings else ERROR_CHECKS
-    todo = loader.walk(config)
-    if not _shareable(todo):
-        yield _load_files(loader, config, config_file, todo, checks, locate=False), None
-        return
-    context = multiprocessing.get_context("fork")
-    claims = _Claims(context.RawArray("b", len(todo)), context.Lock())
-    pool = ProcessPoolExecutor(
-        1, mp_context=context, initializer=_init_share_worker, initargs=(root, config, config_file, todo, claims)
-    )
-    try:
-        try:
-            repo = _load_shared(loader, config, config_file, todo, checks, pool, claims, keep=True)
-        except Exception:  # noqa: BLE001 - the worker died or could not answer: all of it here instead
-            pool.shutdown(cancel_futures=True)
-            yield _load(root, progress, locate=False, warnings=warnings), None
-            return
-        yield repo, Remote(pool)
-    finally:
-        pool.shutdown(cancel_futures=True)
+    loader, config, config_file, checks, todo = _begin(root, progress, warnings)
+    if _shareable(todo):
+        with ExitStack() as kept:
+            pool, claims = kept.enter_context(_sharing(root, config, config_file, todo))
+            try:
+                repo = _load_shared(loader, config, config_file, todo, checks, pool, claims, keep=True)
+            except Exception:  # noqa: BLE001 - the worker died or could not answer: all of it here instead
+                kept.close()
+                loader, config, config_file, checks, todo = _begin(root, progress, warnings)
+            else:
+                yield repo, Remote(pool)
+                return
+    yield _load_files(loader, config, config_file, todo, checks, locate=False), None
 
 
 def _shareable(todo: list[tuple[Path, str, Ledger]]) -> bool:
@@ -671,8 +683,8 @@ def _load_shared(
     config_file: str,
     todo: list[tuple[Path, str, Ledger]],
     checks: list[Check],
-    pool: Any = None,
-    claims: _Claims | None = None,
+    pool: Any,
+    claims: _Claims,
     keep: bool = False,
 ) -> Repository:
     """As :func:`_load_files` without locating, with a forked worker loading some of the files
@@ -682,15 +694,13 @@ def _load_shared(
     end, smallest first, until the two meet: each side claims a file (a flag in shared memory)
     before it loads it, and skips a file the other has claimed. So the split follows what each
     side really costs, and a busy core does not hold the load up: the worker parses, validates
-    and checks a file and pickles its records, this process unpickles them (measured at 20k
-    projects: loading 1.25 s, pickling 0.86 s, unpickling 0.33 s), and the worker's results come
-    back file by file while both still load. This process then runs the repository-wide checks on
-    everything. Records, 编号s and problems come out in the order of one process
-    (tests/test_parallel.py holds it to :func:`_load_files`).
+    and checks a file and pickles its records (unless it ``keep``s them: :func:`load_split`), this
+    process unpickles them (measured at 20k projects: loading 1.25 s, pickling 0.86 s, unpickling
+    0.33 s), and the worker's results come back file by file while both still load. This process
+    then runs the repository-wide checks on everything. Records, 编号s and problems come out in
+    the order of one process (tests/test_parallel.py holds it to :func:`_load_files`).
+    ``pool`` and ``claims``: the worker and its claims (:func:`_sharing`).
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     from xiangmu_cli.reading.checks import RECORD_CHECKS, run_checks
 
     record_checks = [c for c in checks if c in RECORD_CHECKS]
@@ -698,40 +708,28 @@ def _load_shared(
     sizes = _sizes(todo)
     largest_first = sorted(range(len(todo)), key=lambda i: (-sizes[i], i))
     loader.config = config
-    with ExitStack() as stack:
-        if pool is None or claims is None:  # a pool of its own, for this load only
-            context = multiprocessing.get_context("fork")
-            claims = _Claims(context.RawArray("b", len(todo)), context.Lock())
-            pool = stack.enter_context(
-                ProcessPoolExecutor(
-                    1,
-                    mp_context=context,
-                    initializer=_init_share_worker,
-                    initargs=(loader.root, config, config_file, todo, claims),
-                )
-            )
-        tasks = [pool.submit(_load_share, i, record_checks, keep) for i in largest_first]
-        found: list[Problem] = []
-        for i in reversed(largest_first):
-            if not claims.claim(i):  # the worker has it, and every larger file
-                break
-            since = len(loader.records), len(loader.partial)
-            loader.load_one(todo, i)
-            # checked file by file, as the worker does, so that the claims weigh the checks too
-            found += loader.checked_since(config_file, record_checks, since)
-            if loader.progress is not None:
-                loader.progress(claims.count(), len(todo))
-        problems = loader.problems + found
-        shares = [share for task in tasks if (share := task.result()) is not None]
+    tasks = [pool.submit(_load_share, i, record_checks, keep) for i in largest_first]
+    found: list[Problem] = []
+    for i in reversed(largest_first):
+        if not claims.claim(i):  # the worker has it, and every larger file
+            break
+        since = len(loader.records), len(loader.partial)
+        loader.load_one(todo, i)
+        # checked file by file, as the worker does, so that the claims weigh the checks too
+        found += loader.checked_since(config_file, record_checks, since)
+        if loader.progress is not None:
+            loader.progress(claims.count(), len(todo))
+    shares = [share for task in tasks if (share := task.result()) is not None]
+    problems = loader.problems + found
     if loader.progress is not None:
         loader.progress(len(todo), len(todo))
     rank = {display_path(path): i for i, (path, _region, _ledger) in enumerate(todo)}
     files, partial, ids, codes = list(loader.files), list(loader.partial), list(loader.ids), list(loader.national_codes)
     items = loader.items
-    for share_files, share_partial, found, share_ids, share_codes, share_items, digests, torn in shares:
+    for share_files, share_partial, share_problems, share_ids, share_codes, share_items, digests, torn in shares:
         files += share_files
         partial += share_partial
-        problems += found
+        problems += share_problems
         ids += share_ids
         codes += share_codes
         items += share_items
