@@ -36,6 +36,7 @@ __all__ = [
     "Position",
     "Cells",
     "file_ranks",
+    "position_of",
     "cell_parts",
     "merge_cells",
     "breakdown_of",
@@ -486,12 +487,17 @@ def file_ranks(repo: Repository) -> dict[str, int]:
     return {lf.file: i for i, lf in enumerate(repo.files)}
 
 
+def position_of(rec: Record, rank: dict[str, int]) -> Position:
+    """Where ``rec`` is in the repository (``rank``: :func:`file_ranks`)."""
+    return rank[rec.file], rec.index
+
+
 def cell_parts(records: list[Record], config: Config, as_of: date, rank: dict[str, int]) -> Cells:
     """The tallies of ``records`` by (region, 类别) with their first records' positions: the
     cells of disjoint records merge (:func:`merge_cells`) into those of all, in their order."""
     first: dict[tuple[str, str | None], Position] = {}
     for rec in records:
-        first.setdefault((rec.region, rec.project.category), (rank[rec.file], rec.index))
+        first.setdefault((rec.region, rec.project.category), position_of(rec, rank))
     counted = tallies(records, config, as_of, lambda r: (r.region, r.project.category))
     return {key: (first[key], t) for key, t in counted.items()}
 

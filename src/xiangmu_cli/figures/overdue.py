@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
 from xiangmu_cli.figures import stages
-from xiangmu_cli.figures.metrics import Position, config_of, file_ranks, month_end, region_positions
+from xiangmu_cli.figures.metrics import Position, config_of, file_ranks, month_end, position_of, region_positions
 from xiangmu_cli.ledger.model import Config, StartedProject
 from xiangmu_cli.ledger.units import month_key
 
@@ -296,7 +296,7 @@ def keyed_items(
     records: list[Record], config: Config, as_of: date, rank: dict[str, int]
 ) -> list[tuple[Position, OverdueItem]]:
     """The overdue items of ``records``, each with its record's position (metrics.Position)."""
-    return [((rank[rec.file], rec.index), item) for rec in records for item in record_items(rec, config, as_of)]
+    return [(position_of(rec, rank), item) for rec in records for item in record_items(rec, config, as_of)]
 
 
 def most_overdue_first(items: list[OverdueItem], config: Config) -> list[OverdueItem]:

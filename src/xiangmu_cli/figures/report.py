@@ -45,6 +45,7 @@ from xiangmu_cli.figures.metrics import (
     merge_cells,
     merge_months,
     months_by_region,
+    position_of,
     region_positions,
     reported_regions,
     target_rows,
@@ -342,18 +343,17 @@ def monthly_parts(
 ) -> MonthlyParts:
     """The :class:`MonthlyParts` of ``records`` (in repository order; ``rank``: each file's place)."""
 
-    def position(rec: Record) -> Position:
-        return rank[rec.file], rec.index
-
     # the four ledgers' projects: one at the 谋划 stage is not yet a key project (no light counted)
     judged = [r for r in records if (region is None or r.region == region) and not reserved(r, as_of)]
     lights = [record_light(rec, config, as_of, detail=False) for rec in judged]
     return MonthlyParts(
         cells=cell_parts(records, config, as_of, rank),
-        changes=[(position(rec), row) for rec, row in _change_rows(records, as_of.replace(day=1), as_of, region)],
-        overdue=[(position(rec), item) for rec, light in zip(judged, lights) for item in light["逾期事项"]],
+        changes=[
+            (position_of(rec, rank), row) for rec, row in _change_rows(records, as_of.replace(day=1), as_of, region)
+        ],
+        overdue=[(position_of(rec, rank), item) for rec, light in zip(judged, lights) for item in light["逾期事项"]],
         red=[
-            (position(rec), red_rows([light])[0])
+            (position_of(rec, rank), red_rows([light])[0])
             for rec, light in zip(judged, lights, strict=True)
             if light["亮灯"] == RED
         ],
