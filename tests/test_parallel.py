@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from xiangmu_cli.base.limits import Limits, using
 from xiangmu_cli.cli import app
+from xiangmu_cli.output.messages import problems_text
 from xiangmu_cli.reading import loading
 
 from .conftest import ROOT
@@ -29,14 +30,16 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are for
 runner = CliRunner()
 
 
-def _serial(root: Path) -> tuple[list[dict], int, int]:
+def _serial(root: Path) -> tuple[list[dict], int, int, list[str]]:
     repo = loading.load(root)
-    return [p.as_dict() for p in repo.problems], repo.files_read, repo.items_read
+    return [p.as_dict() for p in repo.problems], repo.files_read, repo.items_read, problems_text(repo.problems)
 
 
-def _parallel(root: Path, jobs: int = 2) -> tuple[list[dict], int, int]:
+def _parallel(root: Path, jobs: int = 2) -> tuple[list[dict], int, int, list[str]]:
+    """As :func:`_serial`; the text output too, whose source lines come from the workers (that
+    had the files' texts) instead of from the files read again."""
     result = loading.check(root, jobs=jobs, min_bytes=0)
-    return [p.as_dict() for p in result.problems], result.files_read, result.items_read
+    return [p.as_dict() for p in result.problems], result.files_read, result.items_read, problems_text(result.problems)
 
 
 @pytest.fixture
@@ -85,6 +88,11 @@ def test_parallel_problems_equal_serial_on_a_broken_repository(tmp_path: Path, f
     assert _parallel(root) == serial
     assert _parallel(root, jobs=3) == serial
     assert forks == [2, 3]
+    # The workers had the files' texts: each problem they placed carries its source line (this
+    # process places the repository-wide E206 and reads its lines from the files).
+    placed = [p for p in loading.check(root, jobs=2, min_bytes=0).problems if p.line is not None]
+    assert {p.code for p in placed if p.source is None} == {"E206"}
+    assert [p.source for p in placed if p.code == "W101"] == ["    总投资: 1 #7500"]
 
 
 @pytest.mark.parametrize("source", ["demo", "broken-example", "generated"])

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xiangmu_cli.ledger.model import PROJECT_MODELS, key_order
 from xiangmu_cli.reading.yamlread import PositionIndex, _BlockItems
@@ -142,3 +144,49 @@ def test_a_project_that_does_not_compose_alone_is_found_in_the_whole_file() -> N
     assert index._item_node(1, ("总投资",), "value") is None  # the alias's anchor is in project A
     assert index.node(("项目", 1, "总投资")) == (6, 10)
     assert index._item_node(0, ("名称",), "value") == (3, 9)
+
+
+# --- a problem's source line (PositionIndex.line_text) -------------------------------------------
+
+_LINES = st.sampled_from(
+    [
+        "项目:",
+        "  - 编号: A-1",
+        "    名称: 甲",
+        "    总投资: 1 # 注",
+        "",
+        "# 注释",
+        "地区: 乙",
+        "  -",
+        "      - 2018-09-03",
+    ]
+)
+#: Line breaks and characters that str.splitlines() also breaks at (or the scan leaves alone).
+_ODD = st.sampled_from(["", "", "", "\r", "\x1c", "\x1e", "\x85", "\u2028", "\x0c", "\t"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(_LINES, _ODD, st.sampled_from(["\n", "\r\n"])), max_size=14),
+    st.booleans(),
+    st.data(),
+)
+def test_a_source_line_is_the_line_splitlines_gives(lines: list, final: bool, data: st.DataObject) -> None:
+    text = "".join(line + odd + end for line, odd, end in lines)
+    if not final:
+        text = text.rstrip("\r\n")
+    index = PositionIndex(text)
+    index.node(("项目", data.draw(st.integers(0, 3)), "名称"))  # the scan, where it can be sure
+    expected = text.splitlines()
+    for number in range(-1, len(expected) + 3):
+        assert index.line_text(number) == (expected[number - 1] if 1 <= number <= len(expected) else None), number
+
+
+def test_a_source_line_is_cut_from_its_project_alone() -> None:
+    text = "项目:\r\n  - 编号: A-1\r\n    名称: 甲\r\n  - 编号: A-2\r\n    总投资: 很多\r\n"
+    index = PositionIndex(text)
+    assert index.node(("项目", 1, "总投资")) == (5, 10)
+    assert index._items is not None and index._items.spans is not None  # the scan knows each project
+    assert [index.line_text(n) for n in (2, 3, 5)] == ["  - 编号: A-1", "    名称: 甲", "    总投资: 很多"]
+    assert index._lines is None  # none split the whole file
+    assert [index.line_text(n) for n in (1, 6)] == ["项目:", None]  # outside the projects: the whole file split

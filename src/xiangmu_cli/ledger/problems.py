@@ -8,7 +8,7 @@ their severity and title; docs/ledger-format.md describes the rules behind them,
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from typing import Any
@@ -164,6 +164,10 @@ class Problem:
     project: str | None = None
     related: Place | None = None
     read_as_number: bool = False
+    #: The text of line ``line``, when the process that located the problem had the file's text
+    #: (a worker of a parallel validate); else output reads it from the file. Not part of what a
+    #: problem is: equality and JSON leave it out.
+    source: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # A message quotes what was written; a 50 MB value must not make a 50 MB message.

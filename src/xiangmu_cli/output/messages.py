@@ -82,7 +82,7 @@ def problems_text(problems: Iterable[Problem], sources: dict[str, Path] | None =
         label = "错误" if p.is_error else "警告"
         out.append(f"{_where(p)}: {p.code} {label}：{_one_line(p.message)}")
         if p.line is not None:
-            source = src.line(p.file, p.line)
+            source = p.source if p.source is not None else src.line(p.file, p.line)
             if source is not None:
                 shown, col = _window(source.replace("\t", " "), p.col or 1)
                 gutter = f"{p.line:>5} | "

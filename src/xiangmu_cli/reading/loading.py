@@ -269,9 +269,16 @@ class _Loader(Walker):
         self.config: Config | None = None
         self.partial: list[Record] = []
         self.items = 0
+        #: The text of each file read, by file, when kept (None: not kept): :meth:`locate` then
+        #: reads no file again and gives each problem its source line. A worker of a parallel
+        #: validate keeps the one file it loads; a whole repository's texts are not kept.
+        self.texts: dict[str, str] | None = None
 
     def parse(self, path: Path, file: str) -> tuple[Any, str | None, list[Problem], bool]:
-        return _parse_read(*self.read(path, file), file)
+        text, problems = self.read(path, file)
+        if self.texts is not None and text is not None:
+            self.texts[file] = text
+        return _parse_read(text, problems, file)
 
     def load_config(self) -> tuple[Config | None, str]:
         path = self.root / CONFIG_FILE
@@ -458,20 +465,32 @@ class _Loader(Walker):
 
         indexes: dict[str, PositionIndex | None] = {}
 
+        kept = self.texts
+
         def index_of(file: str) -> PositionIndex | None:
             if file not in indexes:
                 path = self.sources.get(file)
-                text = self.read(path, file)[0] if path is not None and path.is_file() else None
+                if kept is not None and file in kept:
+                    text: str | None = kept[file]
+                else:
+                    text = self.read(path, file)[0] if path is not None and path.is_file() else None
                 indexes[file] = PositionIndex(text) if text is not None else None
             return indexes[file]
 
         for problem in self.problems:
-            if problem.line is not None or problem.at == "file":
+            if problem.at == "file":
+                continue
+            if problem.line is not None:  # placed where it was found (a syntax error)
+                if kept is not None and problem.file in kept and problem.source is None:
+                    index = index_of(problem.file)
+                    problem.source = index.line_text(problem.line) if index is not None else None
                 continue
             index = index_of(problem.file)
             if index is None:
                 continue
             problem.line, problem.col = index.node(problem.path, problem.at)
+            if kept is not None:
+                problem.source = index.line_text(problem.line)
             related = problem.related
             if related is not None and related.line is None:
                 related_index = index_of(related.file)
@@ -961,6 +980,7 @@ def _check_file(i: int) -> _FileResult:
     assert _WORKER is not None, "called outside a worker of _check_parallel"
     root, config, config_file, todo = _WORKER
     loader = _Loader(root, None)
+    loader.texts = {}  # one file's: located here, its problems carry their source lines
     repo = _load_files(loader, config, config_file, [todo[i]], RECORD_CHECKS)
     return repo.problems, repo.ids, repo.items_read, loader.digests, loader.torn, repo.national_codes
 

@@ -15,6 +15,7 @@ Nothing here raises on bad input: problems come back as :class:`Problem` records
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -535,6 +536,7 @@ class PositionIndex:
         self._items: _BlockItems | None = None
         #: Per project index: its first line and its composed node, or None (see _item_node).
         self._fragments: dict[int, tuple[int, Any] | None] = {}
+        self._lines: list[str] | None = None
 
     def _tree(self) -> Any:
         from ruamel.yaml.error import YAMLError
@@ -547,6 +549,29 @@ class PositionIndex:
             except YAMLError:  # no positions: every problem of the file is at 1:1
                 self._root = None
         return self._root
+
+    def line_text(self, number: int) -> str | None:
+        """Line ``number`` (1-based) as ``str.splitlines()`` of the whole text gives it (the line
+        a problem shows under its message, output/messages.py), None past the last line.
+
+        A line of a project the line scan already knows is cut from that project's text alone
+        (``str.splitlines`` of a large file costs more than locating its few problems).
+        """
+        if number < 1:
+            return None
+        spans = self._items.spans if self._items is not None else None
+        if spans and spans[0][0] < number:
+            at = bisect_right(spans, number - 1, key=lambda span: span[0]) - 1
+            first, start, end = spans[at]
+            chunk = self._text[start:end]
+            if not _OTHER_BREAKS.search(chunk):  # "\n" and "\r\n" only: no lone CR where the scan knows
+                lines = chunk.split("\n")
+                if number - 1 - first < len(lines) - 1:
+                    line = lines[number - 1 - first]
+                    return line[:-1] if line.endswith("\r") else line
+        if self._lines is None:
+            self._lines = self._text.splitlines()
+        return self._lines[number - 1] if number <= len(self._lines) else None
 
     def node(self, path: tuple[PathElem, ...], at: str = "value") -> tuple[int, int]:
         """Line and column (1-based) of ``path``; ``at`` is "key", "value" or "item".
@@ -677,6 +702,8 @@ class PositionIndex:
 #: to the composer: lone CR, form feed, vertical tab, NEL, line and paragraph separators, tabs.
 _UNSURE_CHARS = re.compile("[\t\x0b\x0c\x85\u2028\u2029]")
 _LONE_CR = re.compile("\r(?!\n)")
+#: What str.splitlines() also breaks lines at, besides those _UNSURE_CHARS and _LONE_CR find.
+_OTHER_BREAKS = re.compile("[\x1c-\x1e]")
 _UNSURE_LINE = re.compile(r"\n(?:---|\.\.\.|%)")
 
 
