@@ -43,21 +43,38 @@ def _entries(folder: Path, kind: str = "validate") -> list[Path]:
     return sorted(folder.glob(f"{kind}-*.json"))
 
 
+#: An entry's head line (reading/cache.py): then the MAC of the payload on a line, then the payload.
+_HEAD = b"xm-cache 4\n"
+
+
+def _split_entry(entry: Path) -> tuple[str, bytes]:
+    """(MAC, payload) of a cache entry."""
+    raw = entry.read_bytes()
+    assert raw.startswith(_HEAD)
+    mac, payload = raw[len(_HEAD) :].split(b"\n", 1)
+    return mac.decode(), payload
+
+
+def _write_entry(entry: Path, mac: str, payload: bytes) -> None:
+    entry.write_bytes(_HEAD + mac.encode() + b"\n" + payload)
+
+
+def _mac(secret: bytes, key: str, payload: bytes) -> str:
+    return hmac.new(secret, key.encode() + b"\0" + payload, hashlib.sha256).hexdigest()
+
+
 def _reseal(folder: Path, entry: Path, payload: object) -> None:
     """Rewrite an entry's payload with a valid MAC, as only someone holding the user's secret could."""
     secret = (folder / "secret").read_bytes()
     key = None
     # the MAC covers the full key, of which the file name holds a prefix: find it by trying the payload's own MAC
-    old = json.loads(entry.read_text(encoding="utf-8"))
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    old_mac, old_payload = _split_entry(entry)
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     for candidate in _full_keys(folder, entry):
-        if hmac.compare_digest(
-            old["mac"], hmac.new(secret, f"{candidate}\0{old['payload']}".encode(), hashlib.sha256).hexdigest()
-        ):
+        if hmac.compare_digest(old_mac, _mac(secret, candidate, old_payload)):
             key = candidate
     assert key is not None
-    mac = hmac.new(secret, f"{key}\0{text}".encode(), hashlib.sha256).hexdigest()
-    entry.write_text(json.dumps({"payload": text, "mac": mac}, ensure_ascii=False), encoding="utf-8")
+    _write_entry(entry, _mac(secret, key, data), data)
 
 
 _KEYS: list[str] = []
@@ -120,12 +137,13 @@ def test_a_corrupt_or_tampered_entry_is_recomputed(
     expected = _validate("-f", "json")
     assert expected[0] == 1 and json.loads(expected[1])
     (entry,) = _entries(cache_on)
-    entry.write_text('{"payload": "[}", "mac": "x"}', encoding="utf-8")
-    assert _validate("-f", "json") == expected
+    mac, payload = _split_entry(entry)
+    for damaged in (b"", _HEAD, _HEAD + b"x\n[}", _HEAD + mac.encode() + b"\n" + payload[:-1], b"{" + payload):
+        entry.write_bytes(damaged)
+        assert _validate("-f", "json") == expected
+        _write_entry(entry, mac, payload)  # as it was (then rewritten by the run above)
     # the payload replaced by a clean verdict, without the secret: the MAC no longer matches
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    data["payload"] = json.dumps({"files": 2, "projects": 1, "problems": []})
-    entry.write_text(json.dumps(data), encoding="utf-8")
+    _write_entry(entry, mac, json.dumps({"files": 2, "projects": 1, "problems": []}).encode())
     assert _validate("-f", "json") == expected
     # an entry sealed with someone else's secret (a cache folder copied from another machine)
     (cache_on / "secret").write_bytes(os.urandom(32))
@@ -206,8 +224,9 @@ def test_a_json_entry_keeps_only_what_json_shows(tmp_path: Path, cache_on: Path)
     assert "分地区" in outputs["plain"] and '"分地区"' in outputs["json"]
     entries = _entries(cache_on, "report")
     assert len(entries) == 2  # one for json, one for every other format
-    sizes = sorted(e.stat().st_size for e in entries)
-    assert sizes[0] * 2 < sizes[1]  # the json entry without the display tables
+    documents = sorted((json.loads(_split_entry(e)[1])["document"] for e in entries), key=lambda d: len(d["tables"]))
+    assert documents[0]["tables"] == [] and documents[0]["json_data"]  # the json entry: no display tables
+    assert documents[1]["tables"] and documents[1]["json_data"]
 
 
 def test_a_report_entry_is_data_rendered_through_the_same_escaping(
@@ -219,7 +238,7 @@ def test_a_report_entry_is_data_rendered_through_the_same_escaping(
     fresh = runner.invoke(app, [*args, "--no-cache"]).stdout
     assert runner.invoke(app, args).stdout == fresh
     (entry,) = _entries(cache_on, "report")
-    payload = json.loads(json.loads(entry.read_text(encoding="utf-8"))["payload"])
+    payload = json.loads(_split_entry(entry)[1])
     payload["document"]["title"] = "<script>alert(1)</script>"
     _reseal(cache_on, entry, payload)
     page = runner.invoke(app, args).stdout
@@ -319,6 +338,23 @@ def test_document_codec_round_trips_every_report(tmp_path: Path) -> None:
     doc = monthly_document(monthly_report(repo, resolve_as_of(repo, None, "2018-09"), None))
     data = json.loads(json.dumps(encode_document(doc)))
     assert decode_document(data) == doc
-    data["tables"][0]["rows"][0] = ["x", "y"]
+    # The rows of a table are stored as columns (the usual rows all have the same keys); damaged
+    # columns are refused as damaged rows are.
+    assert all(set(t["rows"]) == {"keys", "columns"} for t in data["tables"])
+    at = next(i for i, t in enumerate(data["tables"]) if {"d", "*"} <= {kind for kind, _ in t["rows"]["columns"]})
+    rows = data["tables"][at]["rows"]
+    money = next(i for i, (kind, _) in enumerate(rows["columns"]) if kind == "d")
+    for damage in (
+        lambda r: r["columns"].pop(),  # a column missing
+        lambda r: r["columns"][0][1].pop(),  # a column shorter than the others
+        lambda r: r["columns"].__setitem__(0, ["?", r["columns"][0][1]]),  # an unknown kind
+        lambda r: r["columns"][money][1].__setitem__(0, "12,0"),  # not a Decimal
+        lambda r: r.__setitem__("keys", r["keys"][:-1] + [7]),  # a key that is not text
+    ):
+        damaged = json.loads(json.dumps(data))
+        damage(damaged["tables"][at]["rows"])
+        with pytest.raises((ValueError, TypeError)):
+            decode_document(damaged)
+    data["tables"][0]["rows"] = [["x", "y"]]  # rows of other shapes are stored one by one
     with pytest.raises(ValueError):
         decode_document(data)

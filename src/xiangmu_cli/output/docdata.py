@@ -6,6 +6,7 @@ rendered by the same code (and escaping) as a fresh report: nothing stored is ev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date as Day
 from decimal import Decimal, InvalidOperation
@@ -96,11 +97,70 @@ def _tagged(text: str) -> Any:
     raise ValueError(f"bad cached tag {tag!r}")
 
 
+# --- a table's rows as columns ------------------------------------------------------------------
+# Rows that all have the same text keys (a table's usual rows) are stored as one list of values per
+# key, each led by its kind: "=" values that stand for themselves (text, whole numbers, booleans,
+# null), "d" Decimals and "t" dates as text (or null), "*" values tagged one by one as above. A
+# 20k-row list decodes in a third of the time: most columns are taken as they are.
+
+_STAND = frozenset({str, int, bool, type(None)})
+
+
+def _enc_rows(rows: Sequence[Any]) -> Any:
+    if not rows or not all(type(r) is dict for r in rows):
+        return [_enc(r) for r in rows]
+    keys = list(rows[0])
+    if not keys or not all(type(k) is str for k in keys) or any(list(r) != keys for r in rows):
+        return [_enc(r) for r in rows]
+    return {"keys": keys, "columns": [_enc_column([r[k] for r in rows]) for k in keys]}
+
+
+def _enc_column(values: list[Any]) -> list[Any]:
+    kinds = {type(v) for v in values}
+    if kinds <= _STAND:
+        return ["=", values]
+    if kinds <= {Decimal, type(None)}:
+        return ["d", [None if v is None else str(v) for v in values]]
+    if kinds <= {Day, type(None)}:
+        return ["t", [None if v is None else v.isoformat() for v in values]]
+    return ["*", [_enc(v) for v in values]]
+
+
+def _dec_rows(data: Any) -> list[Any]:
+    if type(data) is list:
+        return [_dec(r) for r in data]
+    keys, columns = data["keys"], data["columns"]
+    if not (type(keys) is list and keys and all(type(k) is str for k in keys) and type(columns) is list):
+        raise ValueError("bad cached rows")
+    values = [_dec_column(c) for c in columns]
+    if len(values) != len(keys) or len({len(v) for v in values}) != 1:
+        raise ValueError("bad cached rows")
+    return [dict(zip(keys, row)) for row in zip(*values)]
+
+
+def _dec_column(column: Any) -> list[Any]:
+    kind, values = column
+    if type(values) is not list:
+        raise ValueError("bad cached column")
+    try:
+        if kind == "=":  # as written (the entry is authenticated: only xm wrote it)
+            return values
+        if kind == "d":
+            return [None if v is None else Decimal(v) for v in values]
+        if kind == "t":
+            return [None if v is None else Day.fromisoformat(v) for v in values]
+    except InvalidOperation as exc:
+        raise ValueError("bad cached value") from exc
+    if kind == "*":
+        return [_dec(v) for v in values]
+    raise ValueError(f"bad cached column kind {kind!r}")
+
+
 def _enc_table(table: Table) -> dict[str, Any]:
     return {
         "name": table.name,
         "columns": [_enc_fields(c) for c in table.columns],
-        "rows": [_enc(r) for r in table.rows],
+        "rows": _enc_rows(table.rows),
         "note": table.note,
         "prose": table.prose,
     }
@@ -127,7 +187,7 @@ def decode_document(data: dict[str, Any]) -> Document:
     """The document that :func:`encode_document` gave ``data`` for (ValueError/TypeError/KeyError if damaged)."""
 
     def table(t: dict[str, Any]) -> Table:
-        rows = [_dec(r) for r in t["rows"]]
+        rows = _dec_rows(t["rows"])
         if not all(isinstance(r, dict) for r in rows):
             raise ValueError("bad cached rows")
         return Table(
