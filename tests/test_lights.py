@@ -354,17 +354,18 @@ def test_list_and_monthly_report_show_the_lights(tmp_path: Path) -> None:
 
 
 def test_light_cells_are_coloured() -> None:
+    from xiangmu_cli.output.formats import render
     from xiangmu_cli.output.html import render_html
-    from xiangmu_cli.output.tables import Column, Document, Table, render_text
+    from xiangmu_cli.output.tables import Column, Document, Table
 
     rows = [{"编号": "A", "亮灯": "红"}, {"编号": "B", "亮灯": "黄"}, {"编号": "C", "亮灯": "绿"}]
     doc = Document("t", {}, [Table("x", [Column("编号"), Column("亮灯", kind="light")], rows)])
-    rich = render_text(doc, "rich", width=60, color=True)
+    rich = render(doc, "rich", width=60, color=True)
     assert "\x1b[31m红\x1b[0m" in rich and "\x1b[33m黄\x1b[0m" in rich and "\x1b[32m绿\x1b[0m" in rich
     html = render_html(doc)
     assert '<td class="nowrap behind">红</td>' in html and '<td class="nowrap due">黄</td>' in html
     assert '<td class="nowrap ahead">绿</td>' in html
-    assert render_text(doc, "csv").splitlines()[1:] == ["A,红", "B,黄", "C,绿"]
+    assert render(doc, "csv").splitlines()[1:] == ["A,红", "B,黄", "C,绿"]
 
 
 @pytest.mark.parametrize("region", [None, "船营区", "龙潭区"])

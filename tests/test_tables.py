@@ -818,9 +818,9 @@ def test_rich_wraps_text_but_never_numbers_or_dates() -> None:
 
 
 def test_a_long_table_in_a_terminal_shows_its_first_rows_and_says_how_many(monkeypatch) -> None:
-    from xiangmu_cli.output import tables
+    from xiangmu_cli.output import terminal
 
-    monkeypatch.setattr(tables, "MAX_RICH_ROWS", 3)
+    monkeypatch.setattr(terminal, "MAX_RICH_ROWS", 3)
     rows = [{"编号": f"P{i}", "总投资": Decimal(i)} for i in range(1, 6)]
     doc = Document("标题", {}, [Table("清单", [Column("编号"), Column("总投资", kind="amount")], rows)])
     text = render(doc, "rich", width=80, color=False)
@@ -830,13 +830,13 @@ def test_a_long_table_in_a_terminal_shows_its_first_rows_and_says_how_many(monke
     assert "P5" in plain and "共 5 行" not in plain
 
 
-# --- Chinese prose in the terminal (output.tables.prose_lines) ---------------------------------
+# --- Chinese prose in the terminal (output.terminal.prose_lines) ---------------------------------
 
 
 def test_prose_breaks_as_chinese_is_set() -> None:
     """The 综述 at 40 cells: no line starts with 「，」 or 「。」 (the character before goes down
     with it), no number is cut, every character kept."""
-    from xiangmu_cli.output.tables import prose_lines
+    from xiangmu_cli.output.terminal import prose_lines
 
     text = "截至2018年9月底，全市在建重点项目314个，其中亿元以上项目227个，新建项目102个、续建项目212个。"
     assert prose_lines(text, 40) == [
@@ -863,7 +863,7 @@ _TOKENS = st.one_of(
 
 @given(st.lists(_TOKENS, max_size=60), st.integers(min_value=12, max_value=100))
 def test_prose_lines_keep_every_character_within_the_width(tokens: list[str], width: int) -> None:
-    from xiangmu_cli.output.tables import _NO_LINE_END, _NO_LINE_START, prose_lines
+    from xiangmu_cli.output.terminal import _NO_LINE_END, _NO_LINE_START, prose_lines
 
     text = "".join(tokens)
     lines = prose_lines(text, width)
@@ -890,6 +890,6 @@ def test_a_long_cell_wraps_without_cutting_a_date() -> None:
 def test_a_number_wider_than_the_line_is_cut_before_a_digit() -> None:
     """A run of digits wider than the whole line must be cut; never before 「.」 or 「%」 (a
     case hypothesis found)."""
-    from xiangmu_cli.output.tables import prose_lines
+    from xiangmu_cli.output.terminal import prose_lines
 
     assert prose_lines("0.00000%0000.0", 12) == ["0.00000%000", "0.0"]

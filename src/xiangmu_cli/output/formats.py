@@ -56,9 +56,13 @@ def render(doc: Document, fmt: str, width: int | None = None, color: bool | None
         from xiangmu_cli.output.html import render_html
 
         return render_html(doc)
+    if fmt == "rich":
+        from xiangmu_cli.output.terminal import render_rich  # rich is imported only for a terminal
+
+        return render_rich(doc, width, color)
     if fmt not in FORMATS:
         raise ValueError(f"未知的输出格式「{fmt}」，可选：{'、'.join(FORMATS)}")
-    return render_text(doc, fmt, width, color)
+    return render_text(doc, fmt)
 
 
 def render_binary(doc: Document, fmt: str) -> bytes:

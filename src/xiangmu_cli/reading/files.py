@@ -18,7 +18,7 @@ from xiangmu_cli.base import limits
 from xiangmu_cli.base.fileio import NotRegularFileError, TooLargeError, display_path, file_kind, read_regular
 from xiangmu_cli.ledger.problems import Problem, suggest
 from xiangmu_cli.ledger.vocab import CONFIG_FILE, LEDGERS, Ledger
-from xiangmu_cli.reading.yamlread import decode
+from xiangmu_cli.reading.text import decode
 
 if TYPE_CHECKING:
     from xiangmu_cli.ledger.model import Config

@@ -22,10 +22,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from xiangmu_cli.ledger.problems import PathElem, Problem
+from xiangmu_cli.reading.text import decode
 
 __all__ = ["ParsedFile", "parse_text", "decode", "PositionIndex", "item_spans"]
 
-_BOM_UTF8 = b"\xef\xbb\xbf"
 #: Expansion budget for aliases; they are an error anyway, this only keeps a bomb from
 #: costing anything before it is reported.
 _ALIAS_EVENTS = 10_000
@@ -41,60 +41,6 @@ class ParsedFile:
     problems: list[Problem] = field(default_factory=list)
     #: True when the YAML itself is broken (syntax, encoding, …): content checks are skipped.
     broken: bool = False
-
-
-def _line_col_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    line = raw.count(b"\n", 0, offset) + 1
-    col = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
-    return line, col
-
-
-def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
-    """UTF-8 text of a file (a BOM is dropped; CRLF is fine), or an E005 problem saying why not."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [
-            Problem(
-                "E005", "文件是 UTF-16 编码，台账须为 UTF-8", file, "用编辑器“另存为”并选择 UTF-8 编码", line=1, col=1
-            )
-        ]
-    if raw.startswith(_BOM_UTF8):
-        raw = raw[len(_BOM_UTF8) :]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, col = _line_col_of_byte(raw, exc.start)
-        guess = ""
-        try:
-            raw.decode("gb18030")
-            guess = "，看起来是 GBK/GB18030 编码（旧版编辑器或 Excel 常存成这种编码）"
-        except UnicodeDecodeError:
-            pass
-        return None, [
-            Problem(
-                "E005",
-                f"文件不是 UTF-8 编码{guess}",
-                file,
-                "用编辑器“另存为”并选择 UTF-8 编码；不要从 Word 直接粘贴",
-                line=line,
-                col=col,
-            )
-        ]
-    nul = text.find("\x00")
-    if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        col = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        return None, [
-            Problem(
-                "E005",
-                "文件含有 NUL 字节，不是文本文件",
-                file,
-                "台账须为 UTF-8 文本；检查是否误存成了二进制文件或 UTF-16",
-                line=line,
-                col=col,
-            )
-        ]
-    return text, []
 
 
 def _fast_load(text: str) -> Any:
