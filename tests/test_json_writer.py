@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from enum import Enum, IntEnum
 from fractions import Fraction
 from typing import Any
@@ -13,7 +14,14 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xiangmu_cli.output.tables import _json_document, _json_text, value_kind
+from xiangmu_cli.output.tables import (
+    _BY_VALUE,
+    _json_document,
+    _json_number,
+    _json_number_of,
+    _json_text,
+    value_kind,
+)
 
 _SCALARS = st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.text(max_size=8)
 #: Keys without a number kind (a kind writes numbers its own way: 总投资 0 → 0.00).
@@ -98,3 +106,18 @@ def test_the_document_writer_on_what_orjson_refuses() -> None:
     assert _json_document({"总投资": 12000, "完成率": Fraction(1, 3)}, value_kind) == (
         '{\n  "总投资": 12000.00,\n  "完成率": 0.333333\n}'
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, places=None, min_value=-(10**12), max_value=10**12),
+    st.sampled_from(sorted(_BY_VALUE) + ["count", "days", None]),
+)
+def test_a_number_kept_by_value_is_written_as_it_would_be(number: Decimal, kind: str | None) -> None:
+    """Equal numbers spelt differently (1.5, 1.50, 3/2) share a kept text only where the kind
+    writes them alike; every kind writes each spelling as if nothing were kept."""
+    spellings = [number, number.normalize(), number + Decimal("0.000"), Fraction(number)]
+    if number == number.to_integral_value():
+        spellings.append(int(number))
+    for spelling in spellings * 2:  # the second time round, each is kept
+        assert _json_number(spelling, kind) == _json_number_of(spelling, kind), (spelling, kind)

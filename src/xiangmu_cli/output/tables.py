@@ -549,12 +549,36 @@ def value_kind(key: str, row: Mapping[str, Any], parent: str | None = None) -> s
 
 
 def _json_number(value: Any, kind: str | None) -> str:
+    if kind in _BY_VALUE:
+        try:
+            return _WRITTEN[kind, value]
+        except KeyError:
+            pass
+        except TypeError:  # a signalling NaN has no hash: written (refused) below
+            return _json_number_of(value, kind)
+        text = _json_number_of(value, kind)
+        if len(_WRITTEN) < _WRITTEN_KEPT:
+            _WRITTEN[kind, value] = text
+        return text
+    return _json_number_of(value, kind)
+
+
+def _json_number_of(value: Any, kind: str | None) -> str:
     number = written_number(kind, value)
     if isinstance(number, int):
         return str(number)
     if not number.is_finite():
         raise ValueError(f"{number} cannot be written as JSON")
     return format(number, "f")  # exact digits, never an exponent: Decimal('1E+4') → 10000
+
+
+#: Kinds whose written number depends on the value alone, not on its spelling (``1.5``, ``1.50``
+#: and ``Fraction(3, 2)`` are all written ``1.50`` as an amount): the JSON of such a number is
+#: kept by (kind, value), as a 20k-row report writes the same amounts again and again. Other kinds
+#: keep a Decimal's own digits, which equal values do not share.
+_BY_VALUE = frozenset({"amount", "yi", *WRITTEN_PLACES})
+_WRITTEN: dict[tuple[str, Any], str] = {}
+_WRITTEN_KEPT = 1 << 16
 
 
 #: JSON of a string, exactly as ``json.dumps(text, ensure_ascii=False)`` (the C encoder, called
