@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xiangmu_cli.ledger import units
 from xiangmu_cli.ledger.units import (
     InexactFloat,
     UnitError,
@@ -416,3 +417,21 @@ def test_a_parser_raises_only_its_problem_whatever_the_value(parse: Any, value: 
         pass
     except InexactFloat:
         assert isinstance(value, float) and parse.__name__ in ("parse_amount", "parse_area", "_target_value")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789.,亿万元公顷亩平米㎡ -", max_size=8))
+def test_amounts_and_areas_read_from_text_are_kept_by_text_with_the_same_answers(text: str) -> None:
+    """parse_amount and parse_area keep what a text means (the same text recurs all over a
+    ledger); the kept answer, and an error, are those of reading it afresh."""
+    for kept, fresh in ((units.parse_amount, units._amount), (units.parse_area, units._area)):
+        for _ in range(2):
+            try:
+                expected: object = fresh(text)
+            except units.UnitError as exc:
+                expected = (exc.code, exc.message, exc.hint)
+            try:
+                got: object = kept(text)
+            except units.UnitError as exc:
+                got = (exc.code, exc.message, exc.hint)
+            assert got == expected and str(got) == str(expected)

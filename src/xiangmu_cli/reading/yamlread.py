@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from xiangmu_cli.ledger.problems import PathElem, Problem
@@ -653,6 +654,13 @@ _OTHER_BREAKS = re.compile("[\x1c-\x1e]")
 _UNSURE_LINE = re.compile(r"\n(?:---|\.\.\.|%)")
 
 
+@lru_cache(maxsize=16)
+def _content_at_most(indent: int) -> re.Pattern[str]:
+    """A line feed, then a line whose content starts within ``indent`` spaces (group: the spaces;
+    the match ends where the content starts)."""
+    return re.compile(rf"\n {{0,{indent}}}(?=[^ \n#\r])")
+
+
 def _scan_unsure(text: str) -> bool:
     """Whether ``text`` has anything the line scan leaves to the composer (three searches in C:
     one combined pattern with ``^`` in multi-line mode takes several times as long)."""
@@ -712,9 +720,12 @@ class _BlockItems:
         spans: list[tuple[int, int, int]] = []
         pos = first.start()
         end = len(text)
-        for match in re.compile(rf"^ {{0,{dash}}}(?=[^ \n#\r])", re.M).finditer(text, first.start()):
-            line += text.count("\n", pos, match.start())
-            pos = match.start()
+        # Lines with content at most the sequence's indent: found from the line feed before each
+        # ("\n" first lets the regex engine skip to line feeds; "^" in multi-line mode tries at
+        # every character, 4× as slow). The first item's line follows one too (项目: is above it).
+        for match in _content_at_most(dash).finditer(text, first.start() - 1):
+            line += text.count("\n", pos, match.start() + 1)
+            pos = match.start() + 1
             stop = text.find("\n", match.end())
             rest = text[match.end() : end if stop < 0 else stop].rstrip("\r")
             if spans:
