@@ -10,10 +10,11 @@ problem names its project by ``Record.code``, which is None for a stand-in 编�
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from xiangmu_cli.ledger.model import (
@@ -65,9 +66,12 @@ def _repeated(
 ) -> list[Problem]:
     """``code`` at every repeat of a value of ``key`` (entries: value, file, project index), naming
     where it was first used; the value is the problem's project when ``named``."""
+    # Counted in C first: at 20k projects grouping every value took 25 ms, for the few repeated.
+    repeated = {value for value, count in Counter(map(itemgetter(0), entries)).items() if count > 1}
     where: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for value, file, index in entries:
-        where[value].append((file, index))
+        if value in repeated:
+            where[value].append((file, index))
     problems = []
     for value, places in where.items():
         first = Place(places[0][0], ("项目", places[0][1], key))
