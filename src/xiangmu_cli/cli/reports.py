@@ -228,6 +228,18 @@ class Destination:
         if self.fmt in BINARY_FORMATS:
             self._write_file(render_binary(doc, self.fmt))
             return
+        if self.fmt == "json":  # UTF-8, as JSON is: written as made, not decoded and encoded again
+            from xiangmu_cli.output.tables import json_bytes
+
+            data = json_bytes(doc)
+            if self.path is not None:
+                self._write_file(data)
+            elif hasattr(sys.stdout, "buffer"):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(data)
+            else:  # a text-only stdout (a test's capture, an embedding program)
+                sys.stdout.write(data.decode("utf-8"))
+            return
         from xiangmu_cli.output.formats import file_bytes, render
 
         text = render(doc, self.fmt, width=self.width, color=self.color)
