@@ -164,15 +164,18 @@ def _window(as_of: date, overdue: bool, days: int | None) -> _Window:
     return _Window(as_of, overdue, days)
 
 
-def _scan(rec: Record, config: Config, as_of: date, window: _Window) -> Iterator[tuple[bool, OverdueItem]]:
-    """The record's items that ``window`` looks for, each with whether it is overdue, in file order."""
+def _scan(
+    rec: Record, config: Config, as_of: date, window: _Window, items: bool = True
+) -> Iterator[tuple[bool, OverdueItem | None]]:
+    """The record's items that ``window`` looks for, each with whether it is overdue, in file order
+    (with ``items`` False, None in place of each item: only whether there are any is asked)."""
     caliber = config.caliber
     due = window
 
     def found(
         kind: str, day: date, department: str | None = None, detail: str | None = None
-    ) -> tuple[bool, OverdueItem]:
-        return day < as_of, _item(kind, rec, day, as_of, department, detail)
+    ) -> tuple[bool, OverdueItem | None]:
+        return day < as_of, (_item(kind, rec, day, as_of, department, detail) if items else None)
 
     p = rec.project
     # Stages at as-of come from dates (stages.py), not from the file the record is in now.
@@ -201,7 +204,7 @@ def _scan(rec: Record, config: Config, as_of: date, window: _Window) -> Iterator
                 and not (p.prior_months is not None and p.prior_months.counted(year, m_key))
             ):
                 # overdue from the last day of the month on (逾期天数 0 on that day)
-                yield late, _item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资")
+                yield late, (_item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资") if items else None)
         if due(p.planned_finish) and not stages.finished(rec, as_of):
             yield found("超期未竣工", p.planned_finish)
         if due(p.planned_operation) and not stages.in_operation(rec, as_of):
@@ -219,7 +222,7 @@ def _scan(rec: Record, config: Config, as_of: date, window: _Window) -> Iterator
 def record_items(rec: Record, config: Config, as_of: date, days: int | None = None) -> list[OverdueItem]:
     """The items of one record as of ``as_of``, in file order: the overdue ones (``days`` None),
     or those falling due within ``days`` days (their 逾期天数 is then ≤ 0: minus the days left)."""
-    return [item for _, item in _scan(rec, config, as_of, _window(as_of, days is None, days))]
+    return [item for _, item in _scan(rec, config, as_of, _window(as_of, days is None, days)) if item is not None]
 
 
 def record_split(rec: Record, config: Config, as_of: date, days: int) -> tuple[list[OverdueItem], list[DueSoonItem]]:
@@ -228,6 +231,7 @@ def record_split(rec: Record, config: Config, as_of: date, days: int) -> tuple[l
     overdue: list[OverdueItem] = []
     soon: list[DueSoonItem] = []
     for late, item in _scan(rec, config, as_of, _window(as_of, True, days)):
+        assert item is not None
         if late:
             overdue.append(item)
         else:
@@ -239,7 +243,7 @@ def record_due(rec: Record, config: Config, as_of: date, days: int) -> tuple[boo
     """Whether the record has an overdue item, and whether an item falls due within ``days``
     days, as :func:`record_split` finds them (stopping at the first overdue one)."""
     soon = False
-    for late, _item in _scan(rec, config, as_of, _window(as_of, True, days)):
+    for late, _none in _scan(rec, config, as_of, _window(as_of, True, days), items=False):
         if late:
             return True, soon
         soon = True
