@@ -20,6 +20,7 @@ from xiangmu_cli.figures.lights import (
     project_lights,
     reasons,
     record_colour,
+    record_light,
     red_rows,
 )
 from xiangmu_cli.figures.overdue import due_soon_items, overdue_items, record_items, record_split
@@ -200,6 +201,11 @@ def test_the_light_alone_is_the_lights(month: str) -> None:
     shown = [record_colour(r, demo.config, as_of) for r in demo.records]
     assert shown == [light["亮灯"] for light in project_lights(demo, as_of)]
     assert {"红", "绿"} <= set(shown) and ("黄" in shown or month == "2018-12")  # every light met (no 黄 in 12月)
+    # The monthly report's lights (record_light without the items falling due): all else the same.
+    for rec in demo.records:
+        full = record_light(rec, demo.config, as_of, detail=False)
+        lean = record_light(rec, demo.config, as_of, detail=False, soon_items=False)
+        assert lean == {**full, "临期事项": []}, rec.project.code
 
 
 def test_progress_figures_are_exact(repo: Repository) -> None:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from xiangmu_cli.figures import stages
 from xiangmu_cli.figures.metrics import completed_investment, config_of, schedule_progress
-from xiangmu_cli.figures.overdue import DUE_NAMES, DueSoonItem, OverdueItem, record_due, record_split
+from xiangmu_cli.figures.overdue import DUE_NAMES, DueSoonItem, OverdueItem, record_due, record_overdue, record_split
 from xiangmu_cli.ledger.model import Config, StartedProject
 from xiangmu_cli.ledger.units import round_half_even
 from xiangmu_cli.ledger.vocab import CITY
@@ -130,14 +130,23 @@ def behind_schedule(completed: Decimal, plan: Decimal, schedule: tuple[int, int]
         return Fraction(num, den) - Fraction(completed) / Fraction(plan) > Fraction(margin)
 
 
-def record_light(rec: Record, config: Config, as_of: date, detail: bool = True) -> ProjectLight:
+def record_light(
+    rec: Record, config: Config, as_of: date, detail: bool = True, soon_items: bool = True
+) -> ProjectLight:
     """The light of one record as of ``as_of`` (rules in the module's docstring).
 
     完成率, 序时进度 and 进度差 are given for every project judged on its progress; with
     ``detail`` False (many projects at once) only for those behind, whose reasons need them: the
-    test itself is exact decimal arithmetic, cheaper than fractions.
+    test itself is exact decimal arithmetic, cheaper than fractions. With ``soon_items`` False
+    (the monthly report, which shows a red project's reasons without them) 临期事项 is left empty;
+    the colour still counts them.
     """
-    overdue, soon = record_split(rec, config, as_of, config.caliber.due_days)
+    if soon_items:
+        overdue, soon = record_split(rec, config, as_of, config.caliber.due_days)
+        any_soon = bool(soon)
+    else:
+        overdue, any_soon = record_overdue(rec, config, as_of, config.caliber.due_days)
+        soon = []
     if len(soon) > 1:
         soon.sort(key=lambda it: it["剩余天数"])  # stable: file order within a day
     if len(overdue) > 1:
@@ -152,7 +161,7 @@ def record_light(rec: Record, config: Config, as_of: date, detail: bool = True) 
             done = Fraction(completed) / Fraction(plan)
             schedule = Fraction(num, den)
             gap = done - schedule
-    light = RED if overdue or behind else AMBER if soon else GREEN
+    light = RED if overdue or behind else AMBER if any_soon else GREEN
     return {
         "地区": rec.region,
         "编号": p.code,

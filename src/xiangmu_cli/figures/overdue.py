@@ -165,17 +165,19 @@ def _window(as_of: date, overdue: bool, days: int | None) -> _Window:
 
 
 def _scan(
-    rec: Record, config: Config, as_of: date, window: _Window, items: bool = True
+    rec: Record, config: Config, as_of: date, window: _Window, items: bool = True, soon_items: bool = True
 ) -> Iterator[tuple[bool, OverdueItem | None]]:
     """The record's items that ``window`` looks for, each with whether it is overdue, in file order
-    (with ``items`` False, None in place of each item: only whether there are any is asked)."""
+    (None in place of each item with ``items`` False, and of each item falling due with
+    ``soon_items`` False: only whether there are any is asked)."""
     caliber = config.caliber
     due = window
 
     def found(
         kind: str, day: date, department: str | None = None, detail: str | None = None
     ) -> tuple[bool, OverdueItem | None]:
-        return day < as_of, (_item(kind, rec, day, as_of, department, detail) if items else None)
+        late = day < as_of
+        return late, (_item(kind, rec, day, as_of, department, detail) if items and (late or soon_items) else None)
 
     p = rec.project
     # Stages at as-of come from dates (stages.py), not from the file the record is in now.
@@ -204,7 +206,8 @@ def _scan(
                 and not (p.prior_months is not None and p.prior_months.counted(year, m_key))
             ):
                 # overdue from the last day of the month on (逾期天数 0 on that day)
-                yield late, (_item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资") if items else None)
+                wanted = items and (late or soon_items)
+                yield late, (_item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资") if wanted else None)
         if due(p.planned_finish) and not stages.finished(rec, as_of):
             yield found("超期未竣工", p.planned_finish)
         if due(p.planned_operation) and not stages.in_operation(rec, as_of):
@@ -236,6 +239,20 @@ def record_split(rec: Record, config: Config, as_of: date, days: int) -> tuple[l
             overdue.append(item)
         else:
             soon.append(due_soon(item))
+    return overdue, soon
+
+
+def record_overdue(rec: Record, config: Config, as_of: date, days: int) -> tuple[list[OverdueItem], bool]:
+    """The record's overdue items, as :func:`record_split` finds them, and whether an item falls
+    due within ``days`` days (those items not made)."""
+    overdue: list[OverdueItem] = []
+    soon = False
+    for late, item in _scan(rec, config, as_of, _window(as_of, True, days), soon_items=False):
+        if late:
+            assert item is not None
+            overdue.append(item)
+        else:
+            soon = True
     return overdue, soon
 
 

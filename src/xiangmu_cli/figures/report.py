@@ -345,7 +345,7 @@ def monthly_parts(
 
     # the four ledgers' projects: one at the 谋划 stage is not yet a key project (no light counted)
     judged = [r for r in records if (region is None or r.region == region) and not reserved(r, as_of)]
-    lights = [record_light(rec, config, as_of, detail=False) for rec in judged]
+    lights = [record_light(rec, config, as_of, detail=False, soon_items=False) for rec in judged]
     return MonthlyParts(
         cells=cell_parts(records, config, as_of, rank),
         changes=[
