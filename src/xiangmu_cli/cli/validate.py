@@ -56,7 +56,6 @@ def validate(
     示例：xm validate --ledgers ledgers --format github
     """
     from xiangmu_cli.base.limits import Limits, using
-    from xiangmu_cli.output.messages import no_commands, problems_github, problems_json, problems_text, summary_line
     from xiangmu_cli.reading.cache import cached_validation, enabled
 
     root = resolve_ledgers(ledgers)
@@ -66,6 +65,8 @@ def validate(
             problems, files, projects = result.problems, result.files_read, result.items_read
         else:
             problems, files, projects = cached_validation(root, lambda: check_repository(root, jobs))
+    # imported once the check is done: while the workers check, this process has time to spare
+    from xiangmu_cli.output.messages import no_commands, problems_github, problems_json, problems_text, summary_line
     if fmt is ProblemFormat.json:
         typer.echo(problems_json(problems), nl=False)
     else:
