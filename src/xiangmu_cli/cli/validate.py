@@ -67,6 +67,7 @@ def validate(
             problems, files, projects = cached_validation(root, lambda: check_repository(root, jobs))
     # imported once the check is done: while the workers check, this process has time to spare
     from xiangmu_cli.output.messages import no_commands, problems_github, problems_json, problems_text, summary_line
+
     if fmt is ProblemFormat.json:
         typer.echo(problems_json(problems), nl=False)
     else:
