@@ -579,7 +579,7 @@ def _json_number_of(value: Any, kind: str | None) -> str:
 #: keep a Decimal's own digits, which equal values do not share.
 _BY_VALUE = frozenset({"amount", "yi", *WRITTEN_PLACES})
 _WRITTEN: dict[tuple[str, Any], str] = {}
-_WRITTEN_KEPT = 1 << 16
+_WRITTEN_KEPT = 1 << 14
 
 
 #: JSON of a string, exactly as ``json.dumps(text, ensure_ascii=False)`` (the C encoder, called
@@ -687,12 +687,12 @@ def _json_ready(value: Any, kind: str | None = None, parent: str | None = None, 
         for k, v in value.items():
             if type(k) is not str:
                 return _json_ready_keys(value, parent, kind_of)
-            shape = type(v)
-            if shape in _JSON_AS_IS:
+            held = type(v)
+            if held in _JSON_AS_IS:
                 continue
             if out is None:
                 out = dict(value)
-            if shape in _JSON_NUMBERS:  # a number: by its kind, at once
+            if held in _JSON_NUMBERS:  # a number: by its kind, at once
                 out[k] = _Fragment(_json_number(v, kind_of(k, value, parent)))
             else:
                 out[k] = _json_ready(v, kind_of(k, value, parent), k, kind_of)
