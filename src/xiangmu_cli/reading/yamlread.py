@@ -510,12 +510,10 @@ class PositionIndex:
         if spans and spans[0][0] < number:
             at = bisect_right(spans, number - 1, key=lambda span: span[0]) - 1
             first, start, end = spans[at]
-            chunk = self._text[start:end]
-            if not _OTHER_BREAKS.search(chunk):  # "\n" and "\r\n" only: no lone CR where the scan knows
-                lines = chunk.split("\n")
-                if number - 1 - first < len(lines) - 1:
-                    line = lines[number - 1 - first]
-                    return line[:-1] if line.endswith("\r") else line
+            lines = self._text[start:end].split("\n")  # the scan's lines end at "\n" (or "\r\n")
+            if number - 1 - first < len(lines) - 1:
+                line = lines[number - 1 - first]
+                return line[:-1] if line.endswith("\r") else line
         if self._lines is None:
             self._lines = self._text.splitlines()
         return self._lines[number - 1] if number <= len(self._lines) else None
@@ -646,11 +644,11 @@ class PositionIndex:
 
 
 #: Characters that break lines for ruamel (or start a construct) and that the line scan leaves
-#: to the composer: lone CR, form feed, vertical tab, NEL, line and paragraph separators, tabs.
-_UNSURE_CHARS = re.compile("[\t\x0b\x0c\x85\u2028\u2029]")
+#: to the composer: lone CR, form feed, vertical tab, NEL, line and paragraph separators, tabs;
+#: and the separators U+001C..U+001E, at which str.splitlines() breaks lines (never valid YAML
+#: in a file): where the scan is sure, lines end at "\n" alone, for YAML and for splitlines.
+_UNSURE_CHARS = re.compile("[\t\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _LONE_CR = re.compile("\r(?!\n)")
-#: What str.splitlines() also breaks lines at, besides those _UNSURE_CHARS and _LONE_CR find.
-_OTHER_BREAKS = re.compile("[\x1c-\x1e]")
 _UNSURE_LINE = re.compile(r"\n(?:---|\.\.\.|%)")
 
 
