@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from xiangmu_cli.cli import app
-from xiangmu_cli.reading import files, loading
+from xiangmu_cli.reading import cache, files, loading
 
 from .conftest import ROOT, write_repo
 
@@ -44,7 +44,7 @@ def _entries(folder: Path, kind: str = "validate") -> list[Path]:
 
 
 #: An entry's head line (reading/cache.py): then the MAC of the payload on a line, then the payload.
-_HEAD = b"xm-cache 4\n"
+_HEAD = cache._ENTRY_HEAD
 
 
 def _split_entry(entry: Path) -> tuple[str, bytes]:

@@ -50,9 +50,10 @@ __all__ = ["cache_dir", "enabled", "cached_validation", "cached_document"]
 #: 3: output/docdata.py tags values inside strings; 4: entries of _ENTRY_HEAD, MAC, payload;
 #: 5: a table's rows as columns (output/docdata.py)
 _FORMAT = "5"
-#: An entry's first line; then the payload's MAC (64 hex digits) on a line; then the payload, JSON
-#: written by orjson (parsed once, in C: a 20k list's 16 MB entry was parsed twice, in 0.11 s).
-_ENTRY_HEAD = b"xm-cache 4\n"
+#: An entry's first line (with the format: an entry of another format is never taken); then the
+#: payload's MAC (64 hex digits) on a line; then the payload, JSON written by orjson (parsed once,
+#: in C: a 20k list's 16 MB entry was parsed twice, in 0.11 s).
+_ENTRY_HEAD = f"xm-cache {_FORMAT}\n".encode()
 _KEEP = 64  # entries kept per kind
 _MAX_ENTRY = 256 * 2**20  # an entry larger than this is not read (a report of 100k projects is ~60 MB)
 _SECRET = "secret"
