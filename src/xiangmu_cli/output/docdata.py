@@ -103,7 +103,7 @@ def _tagged(text: str) -> Any:
 # null), "d" Decimals and "t" dates as text (or null), "*" values tagged one by one as above. A
 # 20k-row list decodes in a third of the time: most columns are taken as they are.
 
-_STAND = frozenset({str, int, bool, type(None)})
+_STAND = frozenset({str, *_SELF})  # a "=" column's values: text needs no tag there
 
 
 def _enc_rows(rows: Sequence[Any]) -> Any:
