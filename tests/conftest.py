@@ -84,6 +84,10 @@ def load_repo(tmp_path: Path, files: dict[str, str], warnings: Collection[tuple[
     return repo
 
 
+#: xiangmu.yaml of a one-region repository (船营区, 年度 2018), for tests that need no more of it.
+ONE_REGION_CONFIG = "名称: 测试台账\n年度: 2018\n地区:\n  - {名称: 船营区, 类型: 区县}\n"
+
+
 #: A leap-year repository (年度 2016): LP-1 reports January and February, LP-2 January only.
 LEAP = {
     "xiangmu.yaml": "名称: 测试台账\n年度: 2016\n地区:\n  - {名称: 船营区, 类型: 区县}\n",

@@ -7,14 +7,7 @@ from pathlib import Path
 
 from xiangmu_cli.reading.loading import load
 
-from .conftest import write_repo
-
-CONFIG = """\
-名称: 测试台账
-年度: 2018
-地区:
-  - {名称: 船营区, 类型: 区县}
-"""
+from .conftest import ONE_REGION_CONFIG, write_repo
 
 BUILDING = """\
 项目:
@@ -40,7 +33,7 @@ BUILDING = """\
 
 
 def test_every_future_event_is_w105(tmp_path: Path) -> None:
-    repo = load(write_repo(tmp_path, {"xiangmu.yaml": CONFIG, "船营区/在建.yaml": BUILDING}))
+    repo = load(write_repo(tmp_path, {"xiangmu.yaml": ONE_REGION_CONFIG, "船营区/在建.yaml": BUILDING}))
     found = sorted((p.path[2:], p.message.split(" ")[0]) for p in repo.problems if p.code == "W105")
     assert found == sorted(
         [

@@ -20,7 +20,7 @@ from xiangmu_cli.figures.report import monthly_report
 from xiangmu_cli.reading.loading import load
 from xiangmu_cli.reading.records import Record, Repository
 
-from .conftest import ROOT
+from .conftest import ONE_REGION_CONFIG, ROOT
 
 
 class _Here:
@@ -90,13 +90,6 @@ def test_the_default_month_from_two_parts(tmp_path: Path) -> None:
     assert default_as_of(mine, months=months) == default_as_of(repo) == date(2018, 9, 30)
 
 
-_CONFIG = """\
-名称: 测试台账
-年度: 2018
-地区:
-  - {名称: 船营区, 类型: 区县}
-"""
-
 _PROJECT = """\
 项目:
   - 编号: DUP-1
@@ -123,7 +116,7 @@ def test_records_alike_in_every_sort_key_keep_the_repository_order(tmp_path: Pat
     root = write_repo(
         tmp_path,
         {
-            "xiangmu.yaml": _CONFIG,
+            "xiangmu.yaml": ONE_REGION_CONFIG,
             "船营区/在建.yaml": _PROJECT.format(name="在建里的重复项目", issue="用地指标", category="工业"),
             "船营区/未入统.yaml": _PROJECT.format(name="未入统里的重复项目", issue="环评批复", category="民生")
             + "    未入统原因: 手续未齐\n",
