@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, TypedDict, TypeGuard
+from typing import TYPE_CHECKING, Literal, TypedDict, TypeGuard
 
 from xiangmu_cli.figures import stages
 from xiangmu_cli.figures.metrics import Position, config_of, file_ranks, month_end, position_of, region_positions
@@ -159,17 +159,21 @@ class _Window:
         return self.last is not None and due <= self.last
 
 
+#: Which of a record's items :func:`_scan` makes: all, the overdue ones only, or none.
+Made = Literal["all", "overdue", "none"]
+
+
 @lru_cache(maxsize=16)
 def _window(as_of: date, overdue: bool, days: int | None) -> _Window:
     return _Window(as_of, overdue, days)
 
 
 def _scan(
-    rec: Record, config: Config, as_of: date, window: _Window, items: bool = True, soon_items: bool = True
+    rec: Record, config: Config, as_of: date, window: _Window, made: Made = "all"
 ) -> Iterator[tuple[bool, OverdueItem | None]]:
-    """The record's items that ``window`` looks for, each with whether it is overdue, in file order
-    (None in place of each item with ``items`` False, and of each item falling due with
-    ``soon_items`` False: only whether there are any is asked)."""
+    """The record's items that ``window`` looks for, each with whether it is overdue, in file order;
+    in place of an item not ``made`` (only the overdue ones, or none: only whether there are any
+    is asked), None."""
     caliber = config.caliber
     due = window
 
@@ -177,7 +181,8 @@ def _scan(
         kind: str, day: date, department: str | None = None, detail: str | None = None
     ) -> tuple[bool, OverdueItem | None]:
         late = day < as_of
-        return late, (_item(kind, rec, day, as_of, department, detail) if items and (late or soon_items) else None)
+        wanted = made == "all" or (late and made == "overdue")
+        return late, (_item(kind, rec, day, as_of, department, detail) if wanted else None)
 
     p = rec.project
     # Stages at as-of come from dates (stages.py), not from the file the record is in now.
@@ -206,7 +211,7 @@ def _scan(
                 and not (p.prior_months is not None and p.prior_months.counted(year, m_key))
             ):
                 # overdue from the last day of the month on (逾期天数 0 on that day)
-                wanted = items and (late or soon_items)
+                wanted = made == "all" or (late and made == "overdue")
                 yield late, (_item("投资漏报", rec, m_last, as_of, detail=f"{m_key} 未报完成投资") if wanted else None)
         if due(p.planned_finish) and not stages.finished(rec, as_of):
             yield found("超期未竣工", p.planned_finish)
@@ -247,7 +252,7 @@ def record_overdue(rec: Record, config: Config, as_of: date, days: int) -> tuple
     due within ``days`` days (those items not made)."""
     overdue: list[OverdueItem] = []
     soon = False
-    for late, item in _scan(rec, config, as_of, _window(as_of, True, days), soon_items=False):
+    for late, item in _scan(rec, config, as_of, _window(as_of, True, days), made="overdue"):
         if late:
             assert item is not None
             overdue.append(item)
@@ -260,7 +265,7 @@ def record_due(rec: Record, config: Config, as_of: date, days: int) -> tuple[boo
     """Whether the record has an overdue item, and whether an item falls due within ``days``
     days, as :func:`record_split` finds them (stopping at the first overdue one)."""
     soon = False
-    for late, _none in _scan(rec, config, as_of, _window(as_of, True, days), items=False):
+    for late, _none in _scan(rec, config, as_of, _window(as_of, True, days), made="none"):
         if late:
             return True, soon
         soon = True
